@@ -1,0 +1,1 @@
+"""permitflow: the Beijing Work Residence Permit procedures as declarative state machines."""

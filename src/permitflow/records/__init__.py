@@ -1,0 +1,1 @@
+"""Immutable values: actors, the holder's record, applications and their audit trail."""

@@ -1,0 +1,65 @@
+"""Who fires events: an actor is a role plus an identity (and a level for the authority)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from attrs import field, frozen
+
+from permitflow.errors import InvalidInput
+
+
+class Role(StrEnum):
+    APPLICANT = "applicant"
+    """The individual (申请人 / 持证人); identified by the resident identity number."""
+    EMPLOYER = "employer"
+    """The employer (聘用单位); identified by its unified social credit code."""
+    AUTHORITY = "authority"
+    """A reviewer of the competent authority (主管部门) at one review level."""
+    SYSTEM = "system"
+    """The portal's own timers: expiry, moot applications."""
+
+
+@frozen
+class Actor:
+    role: Role = field(converter=Role)
+    id: str
+    level: int | None = None
+    """Review level of an authority actor (1 = acceptance and first level)."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.role is Role.AUTHORITY and (self.level is None or self.level < 1):
+            raise InvalidInput(
+                "主管部门审核人员须注明审核级别（≥1）。",
+                "An authority actor needs a review level of 1 or more.",
+                field="level",
+                value=self.level,
+            )
+        if self.role is not Role.AUTHORITY and self.level is not None:
+            raise InvalidInput(
+                "只有主管部门审核人员才有审核级别。",
+                "Only an authority actor has a review level.",
+                field="level",
+                value=self.level,
+            )
+
+    @classmethod
+    def applicant(cls, resident_id: str) -> Actor:
+        return cls(Role.APPLICANT, resident_id)
+
+    @classmethod
+    def employer(cls, credit_code: str) -> Actor:
+        return cls(Role.EMPLOYER, credit_code)
+
+    @classmethod
+    def authority(cls, level: int, reviewer_id: str = "") -> Actor:
+        return cls(Role.AUTHORITY, reviewer_id or f"authority-l{level}", level)
+
+    @classmethod
+    def system(cls, name: str = "system") -> Actor:
+        return cls(Role.SYSTEM, name)
+
+    def describe(self) -> str:
+        if self.role is Role.AUTHORITY:
+            return f"authority L{self.level} ({self.id})"
+        return f"{self.role.value} ({self.id})"

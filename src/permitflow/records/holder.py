@@ -1,0 +1,389 @@
+"""The holder's record: one immutable aggregate a portal stores next to the applications.
+
+It holds what the manual's personal edition lets a person keep on the platform — the basic
+information (个人基础信息, M§1.3-1.4), the attachment slots (附件管理, M§1.5-1.6), the employer
+association (单位关联, M§2.1) — plus the permit itself and the employment facts (labour contract,
+monthly taxable income, social insurance) the rules read.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from attrs import field, frozen
+
+from permitflow.records.audit import AuditEntry
+
+BEIJING_PROVINCE_CODE = "11"
+
+
+# --- basic information (个人基础信息) ------------------------------------------------------------
+
+
+class HukouKind(StrEnum):
+    FAMILY = "family"
+    """A family household registration (家庭户)."""
+    COLLECTIVE = "collective"
+    """A collective household (集体户口); a Beijing one is outside the scope (M§2 注意事项 2)."""
+    SCHOOL_TEMPORARY = "school_temporary"
+    """A school's temporary household (学校临时户口); outside the scope (M§2 注意事项 2)."""
+
+
+@frozen
+class Hukou:
+    kind: HukouKind = field(converter=HukouKind)
+    province_code: str
+    """The first two digits of the division code of the registration place (11 = Beijing)."""
+    place: str = ""
+
+    @property
+    def in_beijing(self) -> bool:
+        return self.province_code == BEIJING_PROVINCE_CODE
+
+
+class MaritalStatus(StrEnum):
+    UNMARRIED = "unmarried"
+    MARRIED = "married"
+    DIVORCED = "divorced"
+    REMARRIED = "remarried"
+
+
+class Sex(StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+@frozen
+class GeneralInfo:
+    """一般信息."""
+
+    name: str
+    resident_id: str
+    phone: str
+    hukou: Hukou
+    address: str
+    """现居住地址 as typed in the free-text field."""
+    address_district: str | None = None
+    """The district chosen in the selector next to the address, when the form has one."""
+    marital_status: MaritalStatus = field(default=MaritalStatus.UNMARRIED, converter=MaritalStatus)
+    retirement_category: str | None = None
+    """``male``, ``female_cadre`` or ``female_worker``; declared, as the post decides it (§8)."""
+
+
+class ApplicationBasis(StrEnum):
+    DEGREE = "degree"
+    """以学位申报: title fields stay empty (M§1.4)."""
+    TITLE = "title"
+    """以职称申报."""
+
+
+@frozen
+class Education:
+    """教育信息."""
+
+    highest_education: str
+    highest_degree: str | None
+    basis: ApplicationBasis = field(converter=ApplicationBasis)
+    degree_foreign: bool = False
+    degree_certificate_number: str | None = None
+    cscse_report_number: str | None = None
+    """The certification report number of 教育部留学服务中心, for a foreign degree."""
+    holds_title_certificate: bool = False
+    """是否持有专业技术职务证书."""
+    title_name: str | None = None
+    title_level: str | None = None
+
+
+class StudyStage(StrEnum):
+    SENIOR_HIGH = "senior_high"
+    SECONDARY_VOCATIONAL = "secondary_vocational"
+    JUNIOR_COLLEGE = "junior_college"
+    BACHELOR = "bachelor"
+    MASTER = "master"
+    DOCTORATE = "doctorate"
+    OTHER = "other"
+
+
+@frozen
+class StudyRecord:
+    stage: StudyStage = field(converter=StudyStage)
+    school: str
+    start: date
+    end: date | None = None
+
+
+@frozen
+class WorkRecord:
+    employer_name: str
+    start: date
+    end: date | None = None
+    employer_uscc: str | None = None
+
+
+@frozen
+class FileInfo:
+    """An uploaded file as the portal saw it: enough to judge format and size."""
+
+    name: str
+    size_bytes: int
+    head: bytes = b""
+    """The first bytes of the content; a PDF starts with ``%PDF-`` whatever its name says."""
+    sha256: str | None = None
+
+
+@frozen
+class Photo:
+    """证件照片."""
+
+    file: FileInfo
+    uploaded_on: date
+
+
+@frozen
+class Profile:
+    """The five sections of the basic information (M§1.4)."""
+
+    general: GeneralInfo | None = None
+    education: Education | None = None
+    study_history: tuple[StudyRecord, ...] = ()
+    work_history: tuple[WorkRecord, ...] = ()
+    photo: Photo | None = None
+
+    def missing_sections(self) -> tuple[str, ...]:
+        sections = (
+            ("general", self.general is not None),
+            ("education", self.education is not None),
+            ("study_history", bool(self.study_history)),
+            ("work_history", bool(self.work_history)),
+            ("photo", self.photo is not None),
+        )
+        return tuple(name for name, present in sections if not present)
+
+
+class ProfileState(StrEnum):
+    INCOMPLETE = "incomplete"
+    COMPLETE = "complete"
+
+
+# --- residence ---------------------------------------------------------------------------------
+
+
+class ProofKind(StrEnum):
+    RESIDENCE_CARD_SLIP = "residence_card_slip"
+    """《北京市居住证（卡）确认单》, valid with the police station's special seal."""
+    RESIDENCE_CARD_IMAGE = "residence_card_image"
+    """A screenshot or photo of the electronic residence card: not valid (M§2 注意事项 7)."""
+    HOUSE_OWNERSHIP = "house_ownership"
+    """《房屋所有权证》."""
+    REAL_ESTATE_TITLE = "real_estate_title"
+    """《不动产权证书》."""
+    LEASE = "lease"
+    """房屋租赁合同、协议."""
+    OTHER = "other"
+
+
+class PropertyUse(StrEnum):
+    RESIDENTIAL = "residential"
+    OFFICE = "office"
+    HOTEL = "hotel"
+    COMMERCIAL = "commercial"
+    OTHER = "other"
+
+
+@frozen
+class ResidenceProof:
+    """在京合法稳定住所证明: what the proof document states."""
+
+    kind: ProofKind = field(converter=ProofKind)
+    address: str
+    property_use: PropertyUse = field(converter=PropertyUse)
+    district: str | None = None
+    police_seal: bool = False
+    valid_until: date | None = None
+
+
+# --- attachments (附件管理) ----------------------------------------------------------------------
+
+
+class Slot(StrEnum):
+    EDU_CERT = "edu_cert"
+    """学历证书."""
+    DEGREE_CERT = "degree_cert"
+    """学位证书."""
+    TITLE_CERT = "title_cert"
+    """职称证书或评审材料."""
+    TAXABLE_INCOME = "taxable_income"
+    """应税收入材料."""
+    HUKOU = "hukou"
+    """户口本首页及本人页."""
+    INTEGRITY = "integrity"
+    """诚信声明."""
+    MARRIAGE = "marriage"
+    """结婚证 / 婚姻证明材料."""
+    RESIDENCE = "residence"
+    """在京合法稳定住所证明."""
+    OTHER = "other"
+    """其他材料."""
+
+
+@frozen
+class Attachment:
+    slot: Slot = field(converter=Slot)
+    file: FileInfo
+    uploaded_on: date
+    document: str | None = None
+    """What the file is when the slot holds several kinds, e.g. ``"resignation_certificate"``."""
+    issued_on: date | None = None
+    """The date printed on a dated material (tax or insurance printouts, slips, certificates)."""
+    valid_until: date | None = None
+    """The end of validity of a document that has one (contract, lease, identity card)."""
+
+
+# --- employment facts --------------------------------------------------------------------------
+
+
+@frozen
+class Employer:
+    credit_code: str
+    """Unified social credit code (统一社会信用代码)."""
+    name: str
+    handling_permission: bool = True
+    """海淀区开通办理权限 (M§2 intro)."""
+    in_beijing: bool = True
+    """False once the employer has moved to another province or municipality (M§7)."""
+
+
+@frozen
+class LabourContract:
+    employer_credit_code: str
+    start: date
+    valid_until: date | None = None
+
+
+@frozen
+class IncomeMonth:
+    """One month of taxable income as declared by its withholding agent."""
+
+    month: date
+    """The first day of the month."""
+    withholder_credit_code: str
+    taxable_income_cents: int
+
+
+@frozen
+class InsuranceMonth:
+    """One month of social insurance as paid by its payer."""
+
+    month: date
+    payer_credit_code: str
+    back_paid: bool = False
+    """补缴: paid after the month was due."""
+
+
+@frozen
+class Employment:
+    contract: LabourContract | None = None
+    income: tuple[IncomeMonth, ...] = ()
+    insurance: tuple[InsuranceMonth, ...] = ()
+    third_party_payroll: bool = False
+    """Tax or insurance withheld and paid by a third party (第三方代扣代缴)."""
+
+
+# --- association (单位关联) ----------------------------------------------------------------------
+
+
+class AssociationState(StrEnum):
+    NONE = "none"
+    REQUESTED = "requested"
+    ASSOCIATED = "associated"
+    DISSOCIATED = "dissociated"
+
+
+@frozen
+class Association:
+    state: AssociationState = field(default=AssociationState.NONE, converter=AssociationState)
+    employer: Employer | None = None
+    code: str | None = None
+    """The association code (关联码) the employer's system issued."""
+    since: datetime | None = None
+
+
+# --- the permit (北京市工作居住证) --------------------------------------------------------------
+
+
+class PermitState(StrEnum):
+    NONE = "none"
+    VALID = "valid"
+    SUSPENDED = "suspended"
+    """挂起: after leaving an employer, until an employer change is approved."""
+    EXPIRED = "expired"
+    """过期: terminal, 无法恢复 (M§3 注意事项 3)."""
+    CANCELLED = "cancelled"
+    """注销: terminal (M§7)."""
+
+
+@frozen
+class Child:
+    """An accompanying child (随往子女), as declared in the application form (M§6.3)."""
+
+    name: str
+    resident_id: str
+    relationship: str
+    birth_certificate_number: str
+    unit: str
+    """工作(学习)单位."""
+    birth_date: date
+    hukou_province_code: str
+    domestic: bool = True
+    birth_certificate_file: FileInfo | None = None
+    """子女医学出生证明."""
+    hukou_page_file: FileInfo | None = None
+    """子女户口本页."""
+
+
+@frozen
+class Permit:
+    state: PermitState = field(default=PermitState.NONE, converter=PermitState)
+    number: str | None = None
+    permit_type: str | None = None
+    employer_credit_code: str | None = None
+    issued_on: date | None = None
+    expires_on: date | None = None
+    children: tuple[Child, ...] = ()
+    changed_on: date | None = None
+    """The day of the last change of state."""
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.state in (PermitState.EXPIRED, PermitState.CANCELLED)
+
+
+@frozen
+class OpenApplication:
+    """The one application in flight for this holder (one at a time)."""
+
+    id: str
+    business_type: str
+
+
+@frozen
+class HolderRecord:
+    holder_id: str
+    """The holder's resident identity number."""
+    profile_state: ProfileState = field(default=ProfileState.INCOMPLETE, converter=ProfileState)
+    profile: Profile = Profile()
+    residence: ResidenceProof | None = None
+    attachments: tuple[Attachment, ...] = ()
+    employment: Employment = Employment()
+    association: Association = Association()
+    permit: Permit = Permit()
+    open_application: OpenApplication | None = None
+    version: int = 0
+    history: tuple[AuditEntry, ...] = ()
+
+    def attachment(self, slot: Slot) -> Attachment | None:
+        for attachment in self.attachments:
+            if attachment.slot is slot:
+                return attachment
+        return None
