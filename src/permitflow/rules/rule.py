@@ -1,0 +1,168 @@
+"""A rule: stable id, kind, severity, citation, bilingual messages and a check over a context.
+
+Rule logic is code; the numbers it uses come from the rule set's dated parameters
+(``ctx.params``). A check never changes anything: it reads the context and yields verdicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+import attrs
+from attrs import frozen
+
+from permitflow.records.application import Application, BusinessType
+from permitflow.records.holder import HolderRecord
+from permitflow.rules.finding import Citation, Finding, RuleKind, Severity, Status
+
+BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+"""China has kept UTC+8 all year since 1991; a fixed offset avoids a tz database dependency."""
+
+GROUPS: frozenset[str] = frozenset(
+    {
+        "acc", "bi", "edu", "his", "att", "doc", "huk", "emp", "res", "new", "ren", "chg",
+        "bch", "chd", "mar", "can", "rev", "cal", "id", "pol", "flow",
+    }
+)  # fmt: skip
+"""Rule groups a machine event may name as its guards: the catalogue's id prefixes in lower
+case, plus ``flow`` for the cross-machine constraints of the procedure itself."""
+
+
+def local_date(moment: datetime) -> date:
+    """The Beijing calendar day of an aware moment; deadlines are counted in Beijing days."""
+    return moment.astimezone(BEIJING).date()
+
+
+@frozen
+class RuleContext:
+    """What a rule may read: the holder, the application, the event, the moment, the parameters."""
+
+    holder: HolderRecord
+    application: Application | None
+    business_type: BusinessType
+    event: str
+    at: datetime
+    params: Mapping[str, Any]
+    """Rule-set parameters in force on the day the case is judged, by dotted name."""
+
+    @property
+    def on(self) -> date:
+        return local_date(self.at)
+
+    @property
+    def submission_date(self) -> date:
+        """The day the application was (first) submitted, or today for a first submission."""
+        if self.application is not None and self.application.submitted_at is not None:
+            return local_date(self.application.submitted_at)
+        return self.on
+
+
+@frozen
+class Verdict:
+    """One judgement of a check; a check may judge several items (e.g. each child)."""
+
+    status: Status
+    field: str | None = None
+    facts: tuple[tuple[str, str], ...] = ()
+    args: tuple[tuple[str, str], ...] = ()
+    """Values substituted into the rule's message templates (``{name}``)."""
+
+
+def _pairs(values: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
+    return tuple((key, str(value)) for key, value in values.items())
+
+
+def passed(field: str | None = None, **facts: object) -> Verdict:
+    return Verdict(Status.PASSED, field, _pairs(facts), _pairs(facts))
+
+
+def failed(field: str | None = None, **facts: object) -> Verdict:
+    return Verdict(Status.FAILED, field, _pairs(facts), _pairs(facts))
+
+
+def needs_attestation(field: str | None = None, **facts: object) -> Verdict:
+    return Verdict(Status.NEEDS_ATTESTATION, field, _pairs(facts), _pairs(facts))
+
+
+Check = Callable[[RuleContext], Iterable[Verdict]]
+
+
+@frozen
+class Rule:
+    id: str
+    kind: RuleKind = attrs.field(converter=RuleKind)
+    severity: Severity = attrs.field(converter=Severity)
+    group: str
+    business_types: frozenset[BusinessType]
+    citation: Citation
+    title_zh: str
+    title_en: str
+    message_zh: str
+    """Shown when the rule fails; ``{name}`` placeholders come from the verdict's facts."""
+    message_en: str
+    check: Check = attrs.field(eq=False, repr=False)
+    events: frozenset[str] | None = None
+    """The events this rule guards; None means every event its group guards."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.group not in GROUPS:
+            from permitflow.errors import DefinitionError
+
+            raise DefinitionError(
+                f"规则 {self.id} 的规则组 {self.group!r} 不存在。",
+                f"Rule {self.id} names an unknown group {self.group!r}.",
+                rule_id=self.id,
+                group=self.group,
+                known=sorted(GROUPS),
+            )
+
+    def applies(self, business_type: BusinessType, event: str) -> bool:
+        return business_type in self.business_types and (
+            self.events is None or event in self.events
+        )
+
+    def evaluate(self, ctx: RuleContext, severity: Severity | None = None) -> tuple[Finding, ...]:
+        """Run the check; attestation verdicts turn into passes once the portal recorded one."""
+        effective = severity or self.severity
+        findings = []
+        for verdict in self.check(ctx):
+            status = verdict.status
+            facts = verdict.facts
+            if status is Status.NEEDS_ATTESTATION and ctx.application is not None:
+                attestation = ctx.application.attested(self.id)
+                if attestation is not None:
+                    status = Status.PASSED
+                    facts = (
+                        *facts,
+                        ("attested_by", attestation.actor.describe()),
+                        ("attested_at", attestation.at.isoformat()),
+                    )
+            args = dict(verdict.args)
+            findings.append(
+                Finding(
+                    rule_id=self.id,
+                    severity=effective,
+                    status=status,
+                    message_zh=self.title_zh if status is Status.PASSED else _fill(
+                        self.message_zh, args
+                    ),
+                    message_en=self.title_en if status is Status.PASSED else _fill(
+                        self.message_en, args
+                    ),
+                    citation=self.citation,
+                    field=verdict.field,
+                    facts=facts,
+                )
+            )
+        return tuple(findings)
+
+
+class _Defaulting(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _fill(template: str, args: dict[str, str]) -> str:
+    return template.format_map(_Defaulting(args))
