@@ -1,0 +1,214 @@
+"""Machine definitions as data, checked when they are built.
+
+A definition lists states (terminal ones marked), and transitions: for each event its source
+state(s), its destination, the roles allowed to fire it, the review level an authority actor
+must have, the rule groups that guard it and the effect it has on the holder's record. Building
+a definition checks its graph the way python-statemachine does: one initial state, every state
+reachable, every non-terminal state able to reach a terminal one, no reference to an unknown
+state, role or rule group. A bad definition raises :class:`DefinitionError` naming the culprits.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+import attrs
+from attrs import frozen
+
+from permitflow.errors import DefinitionError
+from permitflow.records.actors import Actor, Role
+from permitflow.records.application import Application
+from permitflow.records.holder import HolderRecord
+from permitflow.rules.rule import GROUPS
+
+
+@frozen
+class State:
+    name: str
+    label_zh: str
+    label_en: str
+    terminal: bool = False
+
+
+@frozen
+class Change:
+    """What an effect sees and returns: the records as they stand after the state change."""
+
+    holder: HolderRecord
+    application: Application | None
+    actor: Actor
+    at: datetime
+    payload: Any
+    params: Any
+    """Rule-set parameters in force (a mapping by dotted name), or an empty mapping."""
+
+
+Effect = Callable[[Change], Change]
+
+
+@frozen
+class Transition:
+    event: str
+    sources: tuple[str, ...]
+    dest: str
+    roles: frozenset[Role]
+    label_zh: str
+    label_en: str
+    guards: frozenset[str] = frozenset()
+    """Rule groups evaluated before the event is accepted; error findings block it."""
+    level: int | None = None
+    """The review level an authority actor must hold to fire this transition."""
+    effect: Effect | None = attrs.field(default=None, eq=False, repr=False)
+    payload: type | None = None
+    """The attrs class the event's payload must be an instance of (None: no payload)."""
+    payload_required: bool = False
+    submits: bool = False
+    """Pins the rule-set version and the submission moment when the application has none."""
+    opinion: bool = False
+    """The event carries a binding review opinion and optional tips (a return)."""
+
+
+@frozen
+class MachineDefinition:
+    name: str
+    label_zh: str
+    label_en: str
+    states: tuple[State, ...]
+    initial: str
+    transitions: tuple[Transition, ...]
+    state_path: tuple[str, ...] = ("state",)
+    """Where the state lives on the subject: ``("state",)`` for an application,
+    ``("association", "state")`` for a component of the holder's record."""
+
+    def __attrs_post_init__(self) -> None:
+        check_definition(self)
+
+    def state(self, name: str) -> State:
+        for state in self.states:
+            if state.name == name:
+                return state
+        raise KeyError(name)
+
+    @property
+    def terminal_states(self) -> frozenset[str]:
+        return frozenset(state.name for state in self.states if state.terminal)
+
+    @property
+    def events(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(transition.event for transition in self.transitions))
+
+
+def _fail(definition: str, zh: str, en: str, **context: Any) -> DefinitionError:
+    return DefinitionError(
+        f"业务流程定义 {definition} 有误：{zh}",
+        f"Machine definition {definition} is invalid: {en}",
+        definition=definition,
+        **context,
+    )
+
+
+def _reachable(start: Iterable[str], edges: dict[str, set[str]]) -> set[str]:
+    seen = set(start)
+    queue = deque(seen)
+    while queue:
+        for nxt in edges.get(queue.popleft(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
+
+
+def check_definition(definition: MachineDefinition) -> None:
+    name = definition.name
+    names = [state.name for state in definition.states]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise _fail(name, f"状态重复：{duplicates}", f"duplicate states {duplicates}", states=duplicates)
+    declared = set(names)
+    if definition.initial not in declared:
+        raise _fail(
+            name,
+            f"初始状态 {definition.initial} 未声明",
+            f"initial state {definition.initial!r} is not declared",
+            states=[definition.initial],
+        )
+    if not definition.terminal_states:
+        raise _fail(name, "没有终止状态", "no terminal state is declared", states=[])
+
+    forward: dict[str, set[str]] = {}
+    backward: dict[str, set[str]] = {}
+    seen_pairs: set[tuple[str, str]] = set()
+    for transition in definition.transitions:
+        unknown = sorted({*transition.sources, transition.dest} - declared)
+        if unknown:
+            raise _fail(
+                name,
+                f"事件 {transition.event} 引用了未声明的状态 {unknown}",
+                f"event {transition.event!r} references undeclared states {unknown}",
+                event=transition.event,
+                states=unknown,
+            )
+        unknown_groups = sorted(transition.guards - GROUPS)
+        if unknown_groups:
+            raise _fail(
+                name,
+                f"事件 {transition.event} 引用了不存在的规则组 {unknown_groups}",
+                f"event {transition.event!r} references unknown rule groups {unknown_groups}",
+                event=transition.event,
+                groups=unknown_groups,
+            )
+        if not transition.roles:
+            raise _fail(
+                name,
+                f"事件 {transition.event} 没有可执行的角色",
+                f"event {transition.event!r} names no role allowed to fire it",
+                event=transition.event,
+            )
+        if (transition.level is not None) != (Role.AUTHORITY in transition.roles):
+            raise _fail(
+                name,
+                f"事件 {transition.event} 的审核级别与角色不符",
+                f"event {transition.event!r}: a review level goes with the authority role only",
+                event=transition.event,
+            )
+        for source in transition.sources:
+            if source in definition.terminal_states:
+                raise _fail(
+                    name,
+                    f"终止状态 {source} 不能有出口事件 {transition.event}",
+                    f"terminal state {source!r} has an outgoing event {transition.event!r}",
+                    event=transition.event,
+                    states=[source],
+                )
+            pair = (source, transition.event)
+            if pair in seen_pairs:
+                raise _fail(
+                    name,
+                    f"状态 {source} 的事件 {transition.event} 定义了两次",
+                    f"event {transition.event!r} is defined twice from state {source!r}",
+                    event=transition.event,
+                    states=[source],
+                )
+            seen_pairs.add(pair)
+            forward.setdefault(source, set()).add(transition.dest)
+            backward.setdefault(transition.dest, set()).add(source)
+
+    unreachable = sorted(declared - _reachable([definition.initial], forward))
+    if unreachable:
+        raise _fail(
+            name,
+            f"状态不可到达：{unreachable}",
+            f"states not reachable from {definition.initial!r}: {unreachable}",
+            states=unreachable,
+        )
+    trapped = sorted(declared - _reachable(definition.terminal_states, backward))
+    if trapped:
+        raise _fail(
+            name,
+            f"以下状态无法到达任何终止状态：{trapped}",
+            f"states that cannot reach a terminal state: {trapped}",
+            states=trapped,
+        )

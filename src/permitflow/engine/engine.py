@@ -1,0 +1,858 @@
+"""The engine: fire events on immutable snapshots, list what may happen next, check rules.
+
+One event, in this order (each step can refuse; a refusal raises and changes nothing):
+
+1. the moment is an aware datetime, not earlier than the last accepted event;
+2. an idempotency key already in the history returns the original outcome (or, for another
+   event, raises :class:`IdempotencyConflict`) — before the version check, so that a retry
+   after a lost response is answered, not refused;
+3. ``expected_version`` equals the snapshot's version (:class:`VersionConflict`);
+4. the event exists (:class:`UnknownEvent`) and is allowed from this state
+   (:class:`EventNotAllowed`, listing the allowed ones);
+5. the actor's role, identity and review level (:class:`NotPermitted`);
+6. the payload, opinion and tips have the right shape (:class:`InvalidInput`);
+7. the rules guarding the event in the pinned rule-set version; error findings raise
+   :class:`Blocked` with every finding;
+8. a new snapshot: state, version + 1, one audit entry; then the transition's effect on the
+   holder's record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from typing import Any, Protocol
+
+import attrs
+from attrs import frozen
+
+from permitflow.engine.compiled import CompiledMachine, compile_definition
+from permitflow.engine.definition import Change, MachineDefinition, Transition
+from permitflow.errors import (
+    Blocked,
+    EventNotAllowed,
+    IdempotencyConflict,
+    InvalidInput,
+    NotPermitted,
+    UnknownEvent,
+    VersionConflict,
+)
+from permitflow.records.actors import Actor, Role
+from permitflow.records.application import (
+    FORM_TYPES,
+    Application,
+    BusinessType,
+    Form,
+    RuleSetPin,
+)
+from permitflow.records.audit import AuditEntry
+from permitflow.records.holder import HolderRecord
+from permitflow.rules.finding import Finding, Severity
+from permitflow.rules.rule import Rule, RuleContext, local_date
+
+DefinitionFactory = Callable[[int], MachineDefinition]
+"""Builds a business type's definition for a number of authority review levels."""
+
+Subject = Application | HolderRecord
+
+
+class RuleSetVersion(Protocol):
+    """What the engine needs from one rule-set version (see ``permitflow.rules.RuleSet``)."""
+
+    name: str
+    version: str
+
+    def review_levels(self, day: date) -> int: ...
+
+    def params_on(self, day: date) -> Mapping[str, Any]: ...
+
+    def rules_for(
+        self, business_type: BusinessType, event: str, groups: frozenset[str]
+    ) -> tuple[tuple[Rule, Severity], ...]: ...
+
+
+class RuleSetVersions(Protocol):
+    """What the engine needs from a named family of versions."""
+
+    name: str
+
+    def in_force_on(self, day: date) -> RuleSetVersion: ...
+
+    def version(self, version: str) -> RuleSetVersion: ...
+
+
+@frozen
+class Outcome:
+    """What an accepted event produced. The snapshots handed in are never touched."""
+
+    event: str
+    holder: HolderRecord
+    application: Application | None = None
+    findings: tuple[Finding, ...] = ()
+    """Every finding that applied: warnings, tips and attestations still open."""
+    replayed: bool = False
+    """True when the idempotency key had been seen: nothing new happened."""
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+
+@frozen
+class EventOption:
+    """One event of a machine, and whether this actor may fire it now (and if not, why)."""
+
+    event: str
+    allowed: bool
+    label_zh: str = ""
+    label_en: str = ""
+    dest: str | None = None
+    reason: str | None = None
+    """The error code that would refuse it: event_not_allowed, not_permitted, blocked_by_rules."""
+    reason_zh: str = ""
+    reason_en: str = ""
+    findings: tuple[Finding, ...] = ()
+
+
+_NO_PARAMS: Mapping[str, Any] = {}
+
+
+class Engine:
+    """Fires events for every business type and for the holder's record.
+
+    ``ruleset`` is a rule-set family name (``"haidian"``, the default), a family object, or one
+    fixed rule-set version. ``rules=False`` switches rule evaluation off (the bare machine).
+    """
+
+    def __init__(
+        self,
+        ruleset: Any = None,
+        *,
+        rules: bool = True,
+        definitions: Mapping[BusinessType, DefinitionFactory] | None = None,
+        holder_definitions: Iterable[MachineDefinition] | None = None,
+        review_levels: int | None = None,
+    ) -> None:
+        self._family = _resolve_family(ruleset)
+        self.rules_enabled = rules
+        self._factories: Mapping[BusinessType, DefinitionFactory] = (
+            definitions if definitions is not None else _default_definitions()
+        )
+        self._fixed_levels = review_levels
+        self._compiled: dict[tuple[BusinessType, int], CompiledMachine] = {}
+        holder_machines = tuple(
+            holder_definitions if holder_definitions is not None else _default_holder_definitions()
+        )
+        self._holder_events: dict[str, CompiledMachine] = {}
+        for definition in holder_machines:
+            compiled = compile_definition(definition)
+            for event in compiled.events:
+                if event in self._holder_events:
+                    raise InvalidInput(
+                        f"档案事件 {event} 被两个流程同时定义。",
+                        f"Holder event {event!r} is defined by two machines.",
+                        field="holder_definitions",
+                        event=event,
+                    )
+                self._holder_events[event] = compiled
+        self._holder_machines = holder_machines
+        self._holder_rules: dict[tuple[str, frozenset[str], str, str], tuple[Any, ...]] = {}
+
+    # --- rule sets and definitions ---------------------------------------------------------
+
+    def ruleset_for(self, application: Application | None, at: datetime) -> RuleSetVersion:
+        """The rule-set version judging this application: its pinned one, else the one in force."""
+        if application is not None and application.ruleset is not None:
+            return self._family.version(application.ruleset.version)
+        return self._family.in_force_on(local_date(at))
+
+    def definition(
+        self, business_type: BusinessType | str, review_levels: int | None = None
+    ) -> MachineDefinition:
+        """The definition of a business type (for the levels in force today by default)."""
+        if review_levels is None:
+            review_levels = self._levels(None, _today())
+        return self._machine(BusinessType(business_type), review_levels).definition
+
+    @property
+    def business_types(self) -> tuple[BusinessType, ...]:
+        return tuple(self._factories)
+
+    @property
+    def holder_definitions(self) -> tuple[MachineDefinition, ...]:
+        return self._holder_machines
+
+    def _levels(self, ruleset: RuleSetVersion | None, day: date) -> int:
+        if self._fixed_levels is not None:
+            return self._fixed_levels
+        if ruleset is None:
+            ruleset = self._family.in_force_on(day)
+        return ruleset.review_levels(day)
+
+    def _machine(self, business_type: BusinessType, levels: int) -> CompiledMachine:
+        key = (business_type, levels)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            try:
+                factory = self._factories[business_type]
+            except KeyError:
+                raise InvalidInput(
+                    f"未知的业务类型 {business_type}。",
+                    f"Unknown business type {business_type!r}.",
+                    field="business_type",
+                    known=sorted(self._factories),
+                ) from None
+            compiled = self._compiled[key] = compile_definition(factory(levels))
+        return compiled
+
+    def _machine_for(
+        self, application: Application, at: datetime
+    ) -> tuple[CompiledMachine, RuleSetVersion | None]:
+        if not self.rules_enabled and self._fixed_levels is not None:
+            return self._machine(application.business_type, self._fixed_levels), None
+        ruleset = self.ruleset_for(application, at)
+        day = local_date(application.submitted_at or at)
+        return self._machine(application.business_type, self._levels(ruleset, day)), ruleset
+
+    # --- applications -------------------------------------------------------------------------
+
+    def start(
+        self,
+        business_type: BusinessType | str,
+        *,
+        holder: HolderRecord,
+        application_id: str,
+        at: datetime,
+        form: Form | None = None,
+        employer_id: str | None = None,
+    ) -> Application:
+        """A new application in its initial state (version 0, empty history).
+
+        The employer defaults to the one the holder is associated with.
+        """
+        _check_moment(at, None)
+        kind = BusinessType(business_type)
+        form_type = FORM_TYPES[kind]
+        if form is None:
+            try:
+                form = form_type()  # type: ignore[call-arg]
+            except TypeError:
+                raise InvalidInput(
+                    f"{kind.value} 业务需要填写申请表。",
+                    f"A {kind.value} application needs its form.",
+                    field="form",
+                ) from None
+        if not isinstance(form, form_type):
+            raise InvalidInput(
+                f"申请表类型应为 {form_type.__name__}。",
+                f"The form of a {kind.value} application must be a {form_type.__name__}.",
+                field="form",
+            )
+        if employer_id is None:
+            employer = holder.association.employer
+            employer_id = employer.credit_code if employer is not None else ""
+        compiled = self._machine(kind, self._levels(None, local_date(at)))
+        return Application(
+            id=application_id,
+            business_type=kind,
+            holder_id=holder.holder_id,
+            employer_id=employer_id,
+            state=compiled.definition.initial,
+            form=form,
+            created_at=at,
+        )
+
+    def fire(
+        self,
+        application: Application,
+        event: str,
+        *,
+        actor: Actor,
+        at: datetime,
+        holder: HolderRecord,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+        payload: Any = None,
+        opinion: str | None = None,
+        tips: Iterable[str] = (),
+    ) -> Outcome:
+        """Fire ``event`` on an application; returns the new snapshots and findings."""
+        _check_moment(at, application.last_entry)
+        replay = _replay(application.history, event, actor, idempotency_key)
+        if replay is not None:
+            return Outcome(event, holder, application, replay.findings, replayed=True)
+        _check_version(application, expected_version)
+        if holder.holder_id != application.holder_id:
+            raise InvalidInput(
+                "档案与申请不属于同一持证人。",
+                "The holder record does not belong to this application's holder.",
+                field="holder",
+            )
+        compiled, ruleset = self._machine_for(application, at)
+        transition = _transition(compiled, application.state, event, application.business_type)
+        _check_actor(transition, actor, application.state, event, _application_owner(application))
+        tips = tuple(tips)
+        _check_payload(transition, payload, opinion, tips)
+        findings = self._evaluate(
+            ruleset, transition, holder, application, application.business_type, event, at
+        )
+        entry = AuditEntry(
+            sequence=application.version + 1,
+            event=event,
+            from_state=application.state,
+            to_state=transition.dest,
+            actor=actor,
+            at=at,
+            opinion=opinion,
+            tips=tips,
+            idempotency_key=idempotency_key,
+            findings=findings,
+        )
+        changes: dict[str, Any] = {
+            "state": transition.dest,
+            "version": entry.sequence,
+            "history": (*application.history, entry),
+        }
+        if transition.submits and application.submitted_at is None:
+            changes["submitted_at"] = at
+            if ruleset is not None:
+                changes["ruleset"] = RuleSetPin(ruleset.name, ruleset.version)
+        moved = attrs.evolve(application, **changes)
+        if transition.effect is None:
+            return Outcome(event, holder, moved, findings)
+        change = transition.effect(
+            Change(holder, moved, actor, at, payload, _params(ruleset, at))
+        )
+        new_holder = _record_holder_change(holder, change.holder, entry, f"{moved.id}:{event}")
+        return Outcome(event, new_holder, change.application, findings)
+
+    def allowed_events(
+        self, application: Application, actor: Actor, at: datetime, *, holder: HolderRecord
+    ) -> tuple[EventOption, ...]:
+        """Every event of the application's machine, with whether ``actor`` may fire it now."""
+        compiled, ruleset = self._machine_for(application, at)
+        return tuple(
+            self._option(
+                compiled,
+                application.state,
+                event,
+                actor,
+                _application_owner(application),
+                lambda transition, e=event: self._evaluate(  # type: ignore[misc]
+                    ruleset, transition, holder, application, application.business_type, e, at
+                ),
+            )
+            for event in compiled.definition.events
+        )
+
+    def check(
+        self,
+        application: Application,
+        event: str,
+        *,
+        at: datetime,
+        holder: HolderRecord,
+        include_passed: bool = True,
+    ) -> tuple[Finding, ...]:
+        """Every finding of the rules guarding ``event`` — a checklist, nothing is fired."""
+        compiled, ruleset = self._machine_for(application, at)
+        transition = _transition(compiled, application.state, event, application.business_type)
+        if ruleset is None:
+            ruleset = self.ruleset_for(application, at)
+        return _run_rules(
+            ruleset,
+            ruleset.rules_for(application.business_type, event, transition.guards),
+            holder,
+            application,
+            application.business_type,
+            event,
+            at,
+            include_passed,
+        )
+
+    # --- the holder's record -------------------------------------------------------------------
+
+    @property
+    def holder_events(self) -> tuple[str, ...]:
+        return tuple(sorted(self._holder_events))
+
+    def fire_holder(
+        self,
+        holder: HolderRecord,
+        event: str,
+        *,
+        actor: Actor,
+        at: datetime,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+        payload: Any = None,
+    ) -> Outcome:
+        """Fire an event on the holder's record (profile, attachments, association, permit)."""
+        _check_moment(at, holder.history[-1] if holder.history else None)
+        replay = _replay(holder.history, event, actor, idempotency_key)
+        if replay is not None:
+            return Outcome(event, holder, None, replay.findings, replayed=True)
+        _check_version(holder, expected_version)
+        compiled = self._holder_machine(event)
+        path = compiled.definition.state_path
+        state = _read_path(holder, path)
+        transition = _transition(compiled, state, event, compiled.definition.name)
+        _check_actor(transition, actor, state, event, _holder_owner(holder))
+        _check_payload(transition, payload, None, ())
+        ruleset = self._family.in_force_on(local_date(at)) if self.rules_enabled else None
+        findings = self._evaluate_holder(ruleset, transition, holder, event, at)
+        entry = AuditEntry(
+            sequence=holder.version + 1,
+            event=event,
+            from_state=state,
+            to_state=transition.dest,
+            actor=actor,
+            at=at,
+            idempotency_key=idempotency_key,
+            findings=findings,
+        )
+        moved = _write_path(holder, path, transition.dest)
+        if transition.effect is not None:
+            moved = transition.effect(
+                Change(moved, None, actor, at, payload, _params(ruleset, at))
+            ).holder
+        moved = attrs.evolve(moved, version=entry.sequence, history=(*holder.history, entry))
+        return Outcome(event, moved, None, findings)
+
+    def allowed_holder_events(
+        self, holder: HolderRecord, actor: Actor, at: datetime
+    ) -> tuple[EventOption, ...]:
+        ruleset = self._family.in_force_on(local_date(at)) if self.rules_enabled else None
+        options = []
+        for event in self.holder_events:
+            compiled = self._holder_events[event]
+            state = _read_path(holder, compiled.definition.state_path)
+            options.append(
+                self._option(
+                    compiled,
+                    state,
+                    event,
+                    actor,
+                    _holder_owner(holder),
+                    lambda transition, e=event: self._evaluate_holder(  # type: ignore[misc]
+                        ruleset, transition, holder, e, at
+                    ),
+                )
+            )
+        return tuple(options)
+
+    def _holder_machine(self, event: str) -> CompiledMachine:
+        try:
+            return self._holder_events[event]
+        except KeyError:
+            raise UnknownEvent(
+                f"档案没有事件 {event}。可用事件：{', '.join(self.holder_events)}。",
+                f"The holder's record has no event {event!r}. "
+                f"Known events: {', '.join(self.holder_events)}.",
+                event=event,
+                known=list(self.holder_events),
+            ) from None
+
+    # --- rules -------------------------------------------------------------------------------
+
+    def _evaluate(
+        self,
+        ruleset: Any,
+        transition: Transition,
+        holder: HolderRecord,
+        application: Application | None,
+        business_type: BusinessType,
+        event: str,
+        at: datetime,
+    ) -> tuple[Finding, ...]:
+        if not self.rules_enabled or not transition.guards or ruleset is None:
+            return ()
+        rules = ruleset.rules_for(business_type, event, transition.guards)
+        findings = _run_rules(
+            ruleset, rules, holder, application, business_type, event, at, include_passed=False
+        )
+        _raise_if_blocked(findings, event, application.state if application else None)
+        return findings
+
+    def _evaluate_holder(
+        self,
+        ruleset: Any,
+        transition: Transition,
+        holder: HolderRecord,
+        event: str,
+        at: datetime,
+    ) -> tuple[Finding, ...]:
+        """Holder events belong to no single business type: every rule naming the event applies."""
+        if not self.rules_enabled or not transition.guards or ruleset is None:
+            return ()
+        key = (event, transition.guards, ruleset.name, ruleset.version)
+        selected = self._holder_rules.get(key)
+        if selected is None:
+            by_id: dict[str, tuple[Rule, Severity, BusinessType]] = {}
+            for business_type in BusinessType:
+                for rule, severity in ruleset.rules_for(business_type, event, transition.guards):
+                    by_id.setdefault(rule.id, (rule, severity, business_type))
+            selected = self._holder_rules[key] = tuple(by_id.values())
+        params = ruleset.params_on(local_date(at))
+        findings: list[Finding] = []
+        for rule, severity, business_type in selected:
+            ctx = RuleContext(holder, None, business_type, event, at, params)
+            findings.extend(f for f in rule.evaluate(ctx, severity) if not f.passed)
+        result = tuple(findings)
+        _raise_if_blocked(result, event, _read_path(holder, self._holder_events[event].definition.state_path))
+        return result
+
+    def _option(
+        self,
+        compiled: CompiledMachine,
+        state: str,
+        event: str,
+        actor: Actor,
+        owner: Callable[[Actor], bool],
+        evaluate: Callable[[Transition], tuple[Finding, ...]],
+    ) -> EventOption:
+        transition = compiled.table.get((state, event))
+        if transition is None:
+            sample = next(t for t in compiled.definition.transitions if t.event == event)
+            return EventOption(
+                event,
+                False,
+                sample.label_zh,
+                sample.label_en,
+                reason=EventNotAllowed.code,
+                reason_zh=f"当前状态 {state} 下不能办理此事项。",
+                reason_en=f"Not possible in state {state!r}.",
+            )
+        base = {
+            "label_zh": transition.label_zh,
+            "label_en": transition.label_en,
+            "dest": transition.dest,
+        }
+        try:
+            _check_actor(transition, actor, state, event, owner)
+            findings = evaluate(transition)
+        except NotPermitted as error:
+            return EventOption(
+                event, False, **base, reason=error.code,
+                reason_zh=error.message_zh, reason_en=error.message_en,
+            )  # fmt: skip
+        except Blocked as error:
+            return EventOption(
+                event, False, **base, reason=error.code, reason_zh=error.message_zh,
+                reason_en=error.message_en, findings=error.findings,
+            )  # fmt: skip
+        return EventOption(event, True, **base, findings=findings)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _params(ruleset: Any, at: datetime) -> Mapping[str, Any]:
+    return ruleset.params_on(local_date(at)) if ruleset is not None else _NO_PARAMS
+
+
+def _run_rules(
+    ruleset: Any,
+    rules: tuple[tuple[Rule, Severity], ...],
+    holder: HolderRecord,
+    application: Application | None,
+    business_type: BusinessType,
+    event: str,
+    at: datetime,
+    include_passed: bool,
+) -> tuple[Finding, ...]:
+    if not rules:
+        return ()
+    ctx = RuleContext(holder, application, business_type, event, at, ruleset.params_on(
+        local_date(application.submitted_at if application and application.submitted_at else at)
+    ))
+    findings: list[Finding] = []
+    for rule, severity in rules:
+        for finding in rule.evaluate(ctx, severity):
+            if include_passed or not finding.passed:
+                findings.append(finding)
+    return tuple(findings)
+
+
+def _raise_if_blocked(findings: tuple[Finding, ...], event: str, state: str | None) -> None:
+    blocking = [f for f in findings if f.blocks]
+    if not blocking:
+        return
+    ids = sorted({f.rule_id for f in blocking})
+    details_zh = "；".join(f"{f.rule_id}：{f.message_zh}" for f in blocking)
+    details_en = "; ".join(f"{f.rule_id}: {f.message_en}" for f in blocking)
+    raise Blocked(
+        f"规则未通过，不能办理 {event}：{details_zh}。请按提示修改后再试。",
+        f"The rules block {event!r}: {details_en}. Fix these and try again.",
+        event=event,
+        state=state,
+        rule_ids=ids,
+        findings=findings,
+    )
+
+
+def _check_moment(at: datetime, last: AuditEntry | None) -> None:
+    if not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None:
+        raise InvalidInput(
+            "时间必须是带时区的 datetime。",
+            "The moment must be a timezone-aware datetime.",
+            field="at",
+            value=str(at),
+        )
+    if last is not None and at < last.at:
+        raise InvalidInput(
+            f"时间 {at.isoformat()} 早于上一次办理的时间 {last.at.isoformat()}。",
+            f"The moment {at.isoformat()} is earlier than the last accepted event at "
+            f"{last.at.isoformat()}.",
+            field="at",
+            value=at.isoformat(),
+        )
+
+
+def _replay(
+    history: tuple[AuditEntry, ...], event: str, actor: Actor, key: str | None
+) -> AuditEntry | None:
+    if key is None:
+        return None
+    for entry in reversed(history):
+        if entry.idempotency_key == key:
+            if entry.event != event or entry.actor != actor:
+                raise IdempotencyConflict(
+                    f"幂等键 {key} 已用于事件 {entry.event}（第 {entry.sequence} 步），"
+                    "请为新的操作使用新的键。",
+                    f"Idempotency key {key!r} was already used for event {entry.event!r} "
+                    f"(step {entry.sequence}); use a new key for a new operation.",
+                    key=key,
+                    event=event,
+                    original_event=entry.event,
+                )
+            return entry
+    return None
+
+
+def _check_version(subject: Subject, expected: int | None) -> None:
+    if expected is not None and expected != subject.version:
+        raise VersionConflict(
+            f"数据已被他人更新（期望版本 {expected}，当前版本 {subject.version}），"
+            "请重新读取后再操作。",
+            f"The record changed meanwhile (expected version {expected}, current "
+            f"{subject.version}); reload it and try again.",
+            expected_version=expected,
+            actual_version=subject.version,
+        )
+
+
+def _transition(compiled: CompiledMachine, state: str, event: str, machine: str) -> Transition:
+    transition = compiled.table.get((state, event))
+    if transition is not None:
+        return transition
+    allowed = compiled.allowed_from(state)
+    if event not in compiled.events:
+        raise UnknownEvent(
+            f"{machine} 没有事件 {event}。当前可办理：{', '.join(allowed) or '无'}。",
+            f"{machine} has no event {event!r}. Allowed now: {', '.join(allowed) or 'none'}.",
+            event=event,
+            state=state,
+            allowed=list(allowed),
+        )
+    raise EventNotAllowed(
+        f"当前状态 {state} 下不能办理 {event}。当前可办理：{', '.join(allowed) or '无'}。",
+        f"Event {event!r} is not allowed in state {state!r}. "
+        f"Allowed now: {', '.join(allowed) or 'none'}.",
+        event=event,
+        state=state,
+        allowed=list(allowed),
+    )
+
+
+def _application_owner(application: Application) -> Callable[[Actor], bool]:
+    def owns(actor: Actor) -> bool:
+        if actor.role is Role.APPLICANT:
+            return actor.id == application.holder_id
+        if actor.role is Role.EMPLOYER:
+            return actor.id == application.employer_id
+        return True
+
+    return owns
+
+
+def _holder_owner(holder: HolderRecord) -> Callable[[Actor], bool]:
+    def owns(actor: Actor) -> bool:
+        if actor.role is Role.APPLICANT:
+            return actor.id == holder.holder_id
+        if actor.role is Role.EMPLOYER:
+            employer = holder.association.employer
+            return employer is not None and actor.id == employer.credit_code
+        return True
+
+    return owns
+
+
+def _check_actor(
+    transition: Transition,
+    actor: Actor,
+    state: str,
+    event: str,
+    owns: Callable[[Actor], bool],
+) -> None:
+    roles = ", ".join(sorted(role.value for role in transition.roles))
+    if actor.role not in transition.roles:
+        raise NotPermitted(
+            f"{actor.describe()} 不能办理 {event}，应由 {roles} 办理。",
+            f"{actor.describe()} may not fire {event!r}; it is for: {roles}.",
+            event=event,
+            state=state,
+            actor=actor.describe(),
+            roles=sorted(role.value for role in transition.roles),
+        )
+    if actor.role is Role.AUTHORITY and actor.level != transition.level:
+        raise NotPermitted(
+            f"{event} 应由第 {transition.level} 级审核人员办理，当前为第 {actor.level} 级。",
+            f"{event!r} in state {state!r} is for review level {transition.level}, "
+            f"not level {actor.level}.",
+            event=event,
+            state=state,
+            actor=actor.describe(),
+            level=transition.level,
+        )
+    if not owns(actor):
+        raise NotPermitted(
+            f"{actor.describe()} 只能办理本人或本单位的业务。",
+            f"{actor.describe()} may act only on its own records.",
+            event=event,
+            state=state,
+            actor=actor.describe(),
+        )
+
+
+def _check_payload(
+    transition: Transition, payload: Any, opinion: str | None, tips: tuple[str, ...]
+) -> None:
+    event = transition.event
+    if transition.payload is None and payload is not None:
+        raise InvalidInput(
+            f"事件 {event} 不需要附带数据。",
+            f"Event {event!r} takes no payload.",
+            field="payload",
+            event=event,
+        )
+    if transition.payload is not None:
+        if payload is None and transition.payload_required:
+            raise InvalidInput(
+                f"事件 {event} 需要附带 {transition.payload.__name__}。",
+                f"Event {event!r} needs a {transition.payload.__name__} payload.",
+                field="payload",
+                event=event,
+            )
+        if payload is not None and not isinstance(payload, transition.payload):
+            raise InvalidInput(
+                f"事件 {event} 的数据应为 {transition.payload.__name__}。",
+                f"The payload of {event!r} must be a {transition.payload.__name__}, "
+                f"not {type(payload).__name__}.",
+                field="payload",
+                event=event,
+            )
+    if transition.opinion:
+        if not (opinion and opinion.strip()):
+            raise InvalidInput(
+                "退回时必须填写审核意见。",
+                "A return needs a review opinion saying what to fix.",
+                field="opinion",
+                event=event,
+            )
+    elif opinion is not None or tips:
+        raise InvalidInput(
+            f"事件 {event} 不附带审核意见或温馨提示。",
+            f"Event {event!r} carries no opinion or tips.",
+            field="opinion",
+            event=event,
+        )
+    for index, tip in enumerate(tips):
+        if not isinstance(tip, str) or not tip.strip():
+            raise InvalidInput(
+                "温馨提示不能为空。",
+                "A friendly tip cannot be empty.",
+                field=f"tips[{index}]",
+                event=event,
+            )
+
+
+def _record_holder_change(
+    before: HolderRecord, after: HolderRecord, cause: AuditEntry, event: str
+) -> HolderRecord:
+    if after == before:
+        return before
+    entry = attrs.evolve(
+        cause,
+        sequence=before.version + 1,
+        event=event,
+        from_state=before.permit.state.value,
+        to_state=after.permit.state.value,
+        findings=(),
+        idempotency_key=None,
+    )
+    return attrs.evolve(after, version=entry.sequence, history=(*before.history, entry))
+
+
+def _read_path(subject: Any, path: tuple[str, ...]) -> str:
+    value = subject
+    for name in path:
+        value = getattr(value, name)
+    return str(value)
+
+
+def _write_path(subject: Any, path: tuple[str, ...], value: str) -> Any:
+    if len(path) == 1:
+        return attrs.evolve(subject, **{path[0]: value})
+    inner = getattr(subject, path[0])
+    return attrs.evolve(subject, **{path[0]: _write_path(inner, path[1:], value)})
+
+
+def _resolve_family(ruleset: Any) -> Any:
+    if ruleset is None or isinstance(ruleset, str):
+        from permitflow.rules.registry import default_family, get_family
+
+        return default_family() if ruleset is None else get_family(ruleset)
+    if hasattr(ruleset, "in_force_on"):
+        return ruleset
+    return _SingleVersion(ruleset)
+
+
+class _SingleVersion:
+    """A fixed rule-set version seen as a family with one member."""
+
+    def __init__(self, ruleset: Any) -> None:
+        self._ruleset = ruleset
+        self.name = ruleset.name
+
+    def in_force_on(self, day: Any) -> Any:
+        self._ruleset.params_on(day)  # raises outside the version's period
+        return self._ruleset
+
+    def version(self, version: str) -> Any:
+        if version != self._ruleset.version:
+            from permitflow.errors import UnknownRuleSet
+
+            raise UnknownRuleSet(
+                f"规则集 {self.name} 没有版本 {version}。",
+                f"Rule set {self.name!r} has no version {version!r}.",
+                name=self.name,
+                version=version,
+            )
+        return self._ruleset
+
+
+def _default_definitions() -> Mapping[BusinessType, DefinitionFactory]:
+    from permitflow.machines import BUSINESS_MACHINES
+
+    return BUSINESS_MACHINES
+
+
+def _default_holder_definitions() -> tuple[MachineDefinition, ...]:
+    from permitflow.machines import HOLDER_MACHINES
+
+    return HOLDER_MACHINES

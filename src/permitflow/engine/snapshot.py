@@ -1,0 +1,196 @@
+"""Snapshots as plain JSON-able dicts, strict on the way back in.
+
+``to_dict`` writes dates and datetimes as ISO 8601 strings, bytes as base64, enums as their
+values, tuples as lists, and adds ``kind`` and ``schema_version``. ``from_dict`` refuses unknown
+keys, wrong types, naive datetimes and impossible states (a version that disagrees with the
+history, a state the business type does not have) with :class:`InvalidSnapshot` listing each
+problem as ``message @ $.path``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+import cattrs
+from cattrs.preconf.json import make_converter
+
+from permitflow.errors import InvalidSnapshot
+from permitflow.records.application import FORM_TYPES, Application, BusinessType, Form
+from permitflow.records.holder import HolderRecord
+
+SCHEMA_VERSION = 1
+
+Snapshot = Application | HolderRecord
+
+_KINDS: dict[str, type[Application] | type[HolderRecord]] = {
+    "application": Application,
+    "holder": HolderRecord,
+}
+
+
+def _structure_datetime(value: Any, _: type) -> datetime:
+    if not isinstance(value, str):
+        raise TypeError(f"expected an ISO 8601 string, got {type(value).__name__}")
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError("datetime without a UTC offset")
+    return moment
+
+
+def _structure_date(value: Any, _: type) -> date:
+    if not isinstance(value, str):
+        raise TypeError(f"expected an ISO 8601 date string, got {type(value).__name__}")
+    return date.fromisoformat(value)
+
+
+def _structure_bytes(value: Any, _: type) -> bytes:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a base64 string, got {type(value).__name__}")
+    try:
+        return base64.b64decode(value, validate=True)
+    except binascii.Error as error:
+        raise ValueError(f"invalid base64: {error}") from error
+
+
+def _structure_str(value: Any, _: type) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _structure_int(value: Any, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"expected an integer, got {type(value).__name__}")
+    return value
+
+
+def _structure_bool(value: Any, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"expected true or false, got {type(value).__name__}")
+    return value
+
+
+def _make_converter() -> cattrs.Converter:
+    converter = make_converter(forbid_extra_keys=True, detailed_validation=True)
+    converter.register_unstructure_hook(datetime, datetime.isoformat)
+    converter.register_unstructure_hook(date, date.isoformat)
+    converter.register_unstructure_hook(bytes, lambda value: base64.b64encode(value).decode())
+    converter.register_structure_hook(datetime, _structure_datetime)
+    converter.register_structure_hook(date, _structure_date)
+    converter.register_structure_hook(bytes, _structure_bytes)
+    # The JSON preset coerces (e.g. 1 -> "1"); a stored snapshot of the wrong type is a bug
+    # the portal must hear about, not a value to repair.
+    converter.register_structure_hook(str, _structure_str)
+    converter.register_structure_hook(int, _structure_int)
+    converter.register_structure_hook(bool, _structure_bool)
+    # Which form an application carries follows from its business type; it is structured
+    # by ``_structure_application`` before the attrs class is built.
+    converter.register_structure_hook(Form, lambda value, _: value)
+    converter.register_unstructure_hook(Form, lambda value: converter.unstructure(value))
+    return converter
+
+
+_converter = _make_converter()
+
+
+def to_dict(snapshot: Snapshot) -> dict[str, Any]:
+    """A JSON-safe dict of an application or a holder record."""
+    kind = "application" if isinstance(snapshot, Application) else "holder"
+    data: dict[str, Any] = _converter.unstructure(snapshot)
+    return {"kind": kind, "schema_version": SCHEMA_VERSION, **data}
+
+
+StateCheck = Callable[[Application], tuple[str, ...] | None]
+"""Given an application, the states its business type declares (None: type unknown)."""
+
+
+def from_dict(data: Mapping[str, Any], *, states: StateCheck | None = None) -> Snapshot:
+    """Load a snapshot written by :func:`to_dict`; raises :class:`InvalidSnapshot`."""
+    if not isinstance(data, Mapping):
+        raise _invalid([f"expected an object, got {type(data).__name__} @ $"])
+    body = dict(data)
+    kind = body.pop("kind", None)
+    version = body.pop("schema_version", None)
+    problems = []
+    if kind not in _KINDS:
+        problems.append(f"unknown kind {kind!r}, expected one of {sorted(_KINDS)} @ $.kind")
+    if version != SCHEMA_VERSION:
+        problems.append(
+            f"unsupported schema_version {version!r}, expected {SCHEMA_VERSION} @ $.schema_version"
+        )
+    if problems:
+        raise _invalid(problems)
+    try:
+        if kind == "application":
+            snapshot: Snapshot = _structure_application(body)
+        else:
+            snapshot = _converter.structure(body, HolderRecord)
+    except InvalidSnapshot:
+        raise
+    except Exception as error:  # cattrs raises class-validation groups with every path
+        raise _invalid(cattrs.transform_error(error, path="$")) from None
+    _check_consistency(snapshot, states)
+    return snapshot
+
+
+def _structure_application(body: dict[str, Any]) -> Application:
+    try:
+        business_type = BusinessType(body.get("business_type"))
+    except ValueError:
+        raise _invalid(
+            [f"unknown business_type {body.get('business_type')!r} @ $.business_type"]
+        ) from None
+    form_type = FORM_TYPES[business_type]
+    try:
+        form = _converter.structure(body.get("form"), form_type)
+    except Exception as error:
+        raise _invalid(cattrs.transform_error(error, path="$.form")) from None
+    return _converter.structure({**body, "form": form}, Application)
+
+
+def _check_consistency(snapshot: Snapshot, states: StateCheck | None) -> None:
+    problems = []
+    history = snapshot.history
+    if snapshot.version != len(history):
+        problems.append(
+            f"version {snapshot.version} disagrees with a history of {len(history)} entries"
+            " @ $.version"
+        )
+    for index, entry in enumerate(history):
+        if entry.sequence != index + 1:
+            problems.append(
+                f"sequence {entry.sequence} where {index + 1} was expected"
+                f" @ $.history[{index}].sequence"
+            )
+        if entry.at.tzinfo is None:
+            problems.append(f"naive datetime @ $.history[{index}].at")
+    if isinstance(snapshot, Application):
+        if history and history[-1].to_state != snapshot.state:
+            problems.append(
+                f"state {snapshot.state!r} differs from the last entry's"
+                f" {history[-1].to_state!r} @ $.state"
+            )
+        declared = states(snapshot) if states is not None else None
+        if declared is not None and snapshot.state not in declared:
+            problems.append(
+                f"state {snapshot.state!r} does not exist for business type"
+                f" {snapshot.business_type.value!r} @ $.state"
+            )
+        if not isinstance(snapshot.form, FORM_TYPES[snapshot.business_type]):
+            problems.append("form does not match the business type @ $.form")
+    if problems:
+        raise _invalid(problems)
+
+
+def _invalid(problems: list[str]) -> InvalidSnapshot:
+    listing = "; ".join(problems)
+    return InvalidSnapshot(
+        f"快照无法读取：{listing}。请检查存储的数据是否被改动。",
+        f"The snapshot cannot be loaded: {listing}. Check whether the stored data was altered.",
+        errors=problems,
+        path=problems[0].rpartition(" @ ")[2] if problems else "$",
+    )
