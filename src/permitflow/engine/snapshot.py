@@ -108,8 +108,37 @@ StateCheck = Callable[[Application], tuple[str, ...] | None]
 """Given an application, the states its business type declares (None: type unknown)."""
 
 
-def from_dict(data: Mapping[str, Any], *, states: StateCheck | None = None) -> Snapshot:
-    """Load a snapshot written by :func:`to_dict`; raises :class:`InvalidSnapshot`."""
+def declared_states(application: Application) -> tuple[str, ...] | None:
+    """The states the default machine of the application's business type can be in.
+
+    Review states exist for any number of levels, so ``authority_review_<k>`` is accepted for
+    every k the application's own history could have reached.
+    """
+    from permitflow.machines import BUSINESS_MACHINES
+
+    factory = BUSINESS_MACHINES.get(application.business_type)
+    if factory is None:
+        return None
+    levels = max(
+        [1, *(_review_level(entry.to_state) for entry in application.history),
+         _review_level(application.state)]
+    )  # fmt: skip
+    return tuple(state.name for state in factory(levels).states)
+
+
+def _review_level(state: str) -> int:
+    prefix, _, level = state.rpartition("_")
+    return int(level) if prefix == "authority_review" and level.isdigit() else 0
+
+
+def from_dict(
+    data: Mapping[str, Any], *, states: StateCheck | None = declared_states
+) -> Snapshot:
+    """Load a snapshot written by :func:`to_dict`; raises :class:`InvalidSnapshot`.
+
+    ``states`` says which states an application may be in (default: the states of the
+    built-in machine of its business type); pass None to skip that check for custom machines.
+    """
     if not isinstance(data, Mapping):
         raise _invalid([f"expected an object, got {type(data).__name__} @ $"])
     body = dict(data)

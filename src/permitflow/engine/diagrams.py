@@ -1,0 +1,36 @@
+"""Diagrams of the machines, drawn from their definitions so they cannot drift."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from permitflow.engine.compiled import mermaid
+from permitflow.errors import InvalidInput
+from permitflow.records.application import BusinessType
+
+
+def diagram(
+    business_type: BusinessType | str,
+    format: Literal["mermaid"] = "mermaid",  # noqa: A002 - the public keyword the API documents
+    *,
+    review_levels: int = 2,
+) -> str:
+    """A Mermaid state diagram of a business type's machine."""
+    from permitflow.machines import BUSINESS_MACHINES
+
+    if format != "mermaid":
+        raise InvalidInput(
+            f"不支持的图形格式 {format}，可用：mermaid。",
+            f"Unsupported diagram format {format!r}; available: mermaid.",
+            field="format",
+        )
+    try:
+        kind = BusinessType(business_type)
+    except ValueError:
+        raise InvalidInput(
+            f"未知的业务类型 {business_type}。",
+            f"Unknown business type {business_type!r}; "
+            f"known: {', '.join(t.value for t in BusinessType)}.",
+            field="business_type",
+        ) from None
+    return mermaid(BUSINESS_MACHINES[kind](review_levels))
