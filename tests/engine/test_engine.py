@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 import attrs
 import pytest
 
-from conftest import (
+from engine_sample import (
     APPLICANT,
     EMPLOYER,
     EMPLOYER_ID,

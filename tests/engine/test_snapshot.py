@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+
+from engine_sample import APPLICANT, EMPLOYER, EMPLOYER_ID, T0
+from permitflow.engine.engine import Engine
+from permitflow.engine.snapshot import SCHEMA_VERSION, from_dict, to_dict
+from permitflow.errors import InvalidSnapshot
+from permitflow.records.application import Application
+from permitflow.records.holder import Attachment, FileInfo, HolderRecord, Slot
+
+
+def no_state_check(_: Application) -> None:
+    return None
+
+
+def lived(engine: Engine, holder: HolderRecord) -> tuple[Application, HolderRecord]:
+    app = engine.start("new", holder=holder, application_id="A1", at=T0, employer_id=EMPLOYER_ID)
+    out = engine.fire(app, "submit", actor=APPLICANT, at=T0, holder=holder, idempotency_key="s")
+    assert out.application is not None
+    out = engine.fire(out.application, "employer_return", actor=EMPLOYER, at=T0,
+                      holder=out.holder, opinion="请补充材料")  # fmt: skip
+    assert out.application is not None
+    return out.application, out.holder
+
+
+def roundtrip(snapshot: Any) -> Any:
+    return from_dict(json.loads(json.dumps(to_dict(snapshot))), states=no_state_check)
+
+
+def test_an_application_with_history_round_trips(engine: Engine, holder: HolderRecord) -> None:
+    app, after = lived(engine, holder)
+    assert roundtrip(app) == app
+    assert roundtrip(after) == after
+
+
+def test_the_dict_is_plain_json_with_a_schema_version(engine: Engine, holder: HolderRecord) -> None:
+    app, _ = lived(engine, holder)
+    data = to_dict(app)
+    assert data["kind"] == "application"
+    assert data["schema_version"] == SCHEMA_VERSION
+    assert data["created_at"] == T0.isoformat()
+    assert data["history"][1]["opinion"] == "请补充材料"
+    json.dumps(data)
+
+
+def test_bytes_travel_as_base64(holder: HolderRecord) -> None:
+    file = FileInfo("d.pdf", 10, b"%PDF-1.7\x00\xff")
+    with_file = HolderRecord(holder.holder_id, attachments=(
+        Attachment(Slot.EDU_CERT, file, date(2026, 1, 5)),))  # fmt: skip
+    data = to_dict(with_file)
+    assert data["attachments"][0]["file"]["head"] == "JVBERi0xLjcA/w=="
+    assert roundtrip(with_file) == with_file
+
+
+def load_errors(data: dict[str, Any]) -> list[str]:
+    with pytest.raises(InvalidSnapshot) as caught:
+        from_dict(data, states=no_state_check)
+    errors: list[str] = caught.value.context["errors"]
+    return errors
+
+
+def test_unknown_keys_and_wrong_types_are_named_by_path(
+    engine: Engine, holder: HolderRecord
+) -> None:
+    data = to_dict(lived(engine, holder)[0])
+    data["colour"] = "red"
+    data["history"][0]["sequence"] = "1"
+    errors = load_errors(data)
+    assert any(e.endswith("@ $.history[0].sequence") for e in errors)
+    assert any("colour" in e and e.endswith("@ $") for e in errors)
+
+
+def test_a_naive_datetime_is_refused(engine: Engine, holder: HolderRecord) -> None:
+    data = to_dict(lived(engine, holder)[0])
+    data["created_at"] = "2026-03-02T09:00:00"
+    assert any(e.endswith("@ $.created_at") for e in load_errors(data))
+
+
+def test_a_version_that_disagrees_with_the_history_is_impossible(
+    engine: Engine, holder: HolderRecord
+) -> None:
+    data = to_dict(lived(engine, holder)[0])
+    data["version"] = 7
+    assert any(e.endswith("@ $.version") for e in load_errors(data))
+
+
+def test_a_state_that_disagrees_with_the_history_is_impossible(
+    engine: Engine, holder: HolderRecord
+) -> None:
+    data = to_dict(lived(engine, holder)[0])
+    data["state"] = "approved"
+    assert any(e.endswith("@ $.state") for e in load_errors(data))
+
+
+def test_a_state_the_business_type_lacks_is_impossible(
+    engine: Engine, holder: HolderRecord
+) -> None:
+    data = to_dict(lived(engine, holder)[0])
+    with pytest.raises(InvalidSnapshot) as caught:
+        from_dict(data, states=lambda _: ("draft",))
+    assert caught.value.context["path"] == "$.state"
+
+
+def test_an_unknown_business_type_or_kind_is_refused(engine: Engine, holder: HolderRecord) -> None:
+    data = to_dict(lived(engine, holder)[0])
+    assert load_errors({**data, "business_type": "visa"}) == [
+        "unknown business_type 'visa' @ $.business_type"
+    ]
+    assert any(e.endswith("@ $.kind") for e in load_errors({**data, "kind": "x"}))
+    assert any(e.endswith("@ $.schema_version") for e in load_errors({**data, "schema_version": 0}))
+
+
+def test_a_form_field_error_is_named_inside_the_form(engine: Engine, holder: HolderRecord) -> None:
+    data = to_dict(lived(engine, holder)[0])
+    data["form"]["permit_type"] = 3
+    assert any(e.endswith("@ $.form.permit_type") for e in load_errors(data))
+
+
+def test_something_that_is_not_an_object_is_refused() -> None:
+    with pytest.raises(InvalidSnapshot):
+        from_dict([], states=no_state_check)  # type: ignore[arg-type]
