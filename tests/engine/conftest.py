@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import pytest
-
 from engine_sample import HOLDER_ID, make_engine
+
 from permitflow.engine.engine import Engine
 from permitflow.records.holder import HolderRecord
 

@@ -13,10 +13,10 @@ import attrs
 
 from permitflow.engine.definition import Change, MachineDefinition, State, Transition
 from permitflow.engine.engine import Engine
-from permitflow.engine.review import APPROVED, AWAITING_ACCEPTANCE, RETURNED, review_path
+from permitflow.engine.review import AWAITING_ACCEPTANCE, RETURNED, review_path
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import BusinessType
-from permitflow.records.holder import HolderRecord, OpenApplication
+from permitflow.records.holder import OpenApplication
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
 

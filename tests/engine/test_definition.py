@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import pytest
-
 from engine_sample import sample_definition
+
 from permitflow.engine.compiled import compile_definition, mermaid
 from permitflow.engine.definition import MachineDefinition, State, Transition
 from permitflow.engine.review import review_path

@@ -4,7 +4,6 @@ from datetime import datetime, timedelta
 
 import attrs
 import pytest
-
 from engine_sample import (
     APPLICANT,
     EMPLOYER,
@@ -14,6 +13,7 @@ from engine_sample import (
     T0,
     make_engine,
 )
+
 from permitflow.engine.engine import Engine, Outcome
 from permitflow.errors import (
     Blocked,
@@ -50,13 +50,17 @@ def to_awaiting(engine: Engine, holder: HolderRecord) -> Outcome:
     )
 
 
-def test_start_gives_the_initial_state_at_version_zero(engine: Engine, holder: HolderRecord) -> None:
+def test_start_gives_the_initial_state_at_version_zero(
+    engine: Engine, holder: HolderRecord
+) -> None:
     app = started(engine, holder)
     assert (app.state, app.version, app.history, app.ruleset) == ("draft", 0, (), None)
     assert app.holder_id == HOLDER_ID
 
 
-def test_start_refuses_a_form_of_another_business_type(engine: Engine, holder: HolderRecord) -> None:
+def test_start_refuses_a_form_of_another_business_type(
+    engine: Engine, holder: HolderRecord
+) -> None:
     with pytest.raises(InvalidInput) as caught:
         engine.start("new", holder=holder, application_id="A", at=T0, form=RenewalForm())
     assert caught.value.context["field"] == "form"

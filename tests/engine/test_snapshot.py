@@ -5,8 +5,8 @@ from datetime import date
 from typing import Any
 
 import pytest
-
 from engine_sample import APPLICANT, EMPLOYER, EMPLOYER_ID, T0
+
 from permitflow.engine.engine import Engine
 from permitflow.engine.snapshot import SCHEMA_VERSION, from_dict, to_dict
 from permitflow.errors import InvalidSnapshot

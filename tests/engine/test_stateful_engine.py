@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from engine_sample import EMPLOYER_ID, HOLDER_ID, OTHER_EMPLOYER_ID, T0, make_engine
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from engine_sample import EMPLOYER_ID, HOLDER_ID, OTHER_EMPLOYER_ID, T0, make_engine
 from permitflow.engine.snapshot import from_dict, to_dict
-from permitflow.errors import ProcedureError, InvalidInput
+from permitflow.errors import InvalidInput, ProcedureError
 from permitflow.records.actors import Actor
 from permitflow.records.holder import GeneralInfo, HolderRecord, Hukou, HukouKind, Profile
 
@@ -60,8 +60,12 @@ class EngineAgainstOracle(RuleBasedStateMachine):
         self.clock = T0
         self.keys: dict[str, str] = {}
 
-    @rule(event=st.sampled_from(EVENTS), who=st.sampled_from(sorted(ACTORS)),
-          with_opinion=st.booleans(), key=st.none() | st.sampled_from(["k1", "k2", "k3"]))  # fmt: skip
+    @rule(
+        event=st.sampled_from(EVENTS),
+        who=st.sampled_from(sorted(ACTORS)),
+        with_opinion=st.booleans(),
+        key=st.none() | st.sampled_from(["k1", "k2", "k3"]),
+    )
     def fire(self, event: str, who: str, with_opinion: bool, key: str | None) -> None:
         self.clock += timedelta(hours=1)
         before_app, before_holder = self.app, self.holder
@@ -85,7 +89,9 @@ class EngineAgainstOracle(RuleBasedStateMachine):
             return
         assert out.application is not None
         if out.replayed:
-            assert replay and self.keys[key] == event  # type: ignore[index]
+            assert replay
+            assert key is not None
+            assert self.keys[key] == event
             assert out.application == before_app
             return
         assert accepted, (self.app.state, event, who, with_opinion)

@@ -75,9 +75,7 @@ def mermaid(definition: MachineDefinition) -> str:
     model = _DiagramModel()
     GraphMachine(
         model=model,
-        states=[
-            {"name": state.name, "final": state.terminal} for state in definition.states
-        ],
+        states=[{"name": state.name, "final": state.terminal} for state in definition.states],
         initial=definition.initial,
         transitions=_transition_dicts(definition),
         auto_transitions=False,

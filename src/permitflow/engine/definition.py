@@ -126,7 +126,9 @@ def check_definition(definition: MachineDefinition) -> None:
     names = [state.name for state in definition.states]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        raise _fail(name, f"状态重复：{duplicates}", f"duplicate states {duplicates}", states=duplicates)
+        raise _fail(
+            name, f"状态重复：{duplicates}", f"duplicate states {duplicates}", states=duplicates
+        )
     declared = set(names)
     if definition.initial not in declared:
         raise _fail(

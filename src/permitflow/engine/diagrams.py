@@ -11,7 +11,7 @@ from permitflow.records.application import BusinessType
 
 def diagram(
     business_type: BusinessType | str,
-    format: Literal["mermaid"] = "mermaid",  # noqa: A002 - the public keyword the API documents
+    format: Literal["mermaid"] = "mermaid",
     *,
     review_levels: int = 2,
 ) -> str:

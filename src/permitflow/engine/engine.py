@@ -59,8 +59,11 @@ Subject = Application | HolderRecord
 class RuleSetVersion(Protocol):
     """What the engine needs from one rule-set version (see ``permitflow.rules.RuleSet``)."""
 
-    name: str
-    version: str
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def version(self) -> str: ...
 
     def review_levels(self, day: date) -> int: ...
 
@@ -74,7 +77,8 @@ class RuleSetVersion(Protocol):
 class RuleSetVersions(Protocol):
     """What the engine needs from a named family of versions."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def in_force_on(self, day: date) -> RuleSetVersion: ...
 
@@ -133,7 +137,7 @@ class Engine:
         holder_definitions: Iterable[MachineDefinition] | None = None,
         review_levels: int | None = None,
     ) -> None:
-        self._family = _resolve_family(ruleset)
+        self._family: RuleSetVersions = _resolve_family(ruleset)
         self.rules_enabled = rules
         self._factories: Mapping[BusinessType, DefinitionFactory] = (
             definitions if definitions is not None else _default_definitions()
@@ -320,9 +324,7 @@ class Engine:
         moved = attrs.evolve(application, **changes)
         if transition.effect is None:
             return Outcome(event, holder, moved, findings)
-        change = transition.effect(
-            Change(holder, moved, actor, at, payload, _params(ruleset, at))
-        )
+        change = transition.effect(Change(holder, moved, actor, at, payload, _params(ruleset, at)))
         new_holder = _record_holder_change(holder, change.holder, entry, f"{moved.id}:{event}")
         return Outcome(event, new_holder, change.application, findings)
 
@@ -457,7 +459,7 @@ class Engine:
 
     def _evaluate(
         self,
-        ruleset: Any,
+        ruleset: RuleSetVersion | None,
         transition: Transition,
         holder: HolderRecord,
         application: Application | None,
@@ -476,7 +478,7 @@ class Engine:
 
     def _evaluate_holder(
         self,
-        ruleset: Any,
+        ruleset: RuleSetVersion | None,
         transition: Transition,
         holder: HolderRecord,
         event: str,
@@ -499,7 +501,9 @@ class Engine:
             ctx = RuleContext(holder, None, business_type, event, at, params)
             findings.extend(f for f in rule.evaluate(ctx, severity) if not f.passed)
         result = tuple(findings)
-        _raise_if_blocked(result, event, _read_path(holder, self._holder_events[event].definition.state_path))
+        _raise_if_blocked(
+            result, event, _read_path(holder, self._holder_events[event].definition.state_path)
+        )
         return result
 
     def _option(
@@ -523,25 +527,20 @@ class Engine:
                 reason_zh=f"当前状态 {state} 下不能办理此事项。",
                 reason_en=f"Not possible in state {state!r}.",
             )
-        base = {
-            "label_zh": transition.label_zh,
-            "label_en": transition.label_en,
-            "dest": transition.dest,
-        }
+        option = EventOption(
+            event, True, transition.label_zh, transition.label_en, dest=transition.dest
+        )
         try:
             _check_actor(transition, actor, state, event, owner)
             findings = evaluate(transition)
         except NotPermitted as error:
-            return EventOption(
-                event, False, **base, reason=error.code,
-                reason_zh=error.message_zh, reason_en=error.message_en,
-            )  # fmt: skip
+            return attrs.evolve(option, allowed=False, reason=error.code,
+                                reason_zh=error.message_zh, reason_en=error.message_en)  # fmt: skip
         except Blocked as error:
-            return EventOption(
-                event, False, **base, reason=error.code, reason_zh=error.message_zh,
-                reason_en=error.message_en, findings=error.findings,
-            )  # fmt: skip
-        return EventOption(event, True, **base, findings=findings)
+            return attrs.evolve(option, allowed=False, reason=error.code,
+                                reason_zh=error.message_zh, reason_en=error.message_en,
+                                findings=error.findings)  # fmt: skip
+        return attrs.evolve(option, findings=findings)
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -551,12 +550,12 @@ def _today() -> date:
     return date.today()
 
 
-def _params(ruleset: Any, at: datetime) -> Mapping[str, Any]:
+def _params(ruleset: RuleSetVersion | None, at: datetime) -> Mapping[str, Any]:
     return ruleset.params_on(local_date(at)) if ruleset is not None else _NO_PARAMS
 
 
 def _run_rules(
-    ruleset: Any,
+    ruleset: RuleSetVersion,
     rules: tuple[tuple[Rule, Severity], ...],
     holder: HolderRecord,
     application: Application | None,
@@ -567,9 +566,16 @@ def _run_rules(
 ) -> tuple[Finding, ...]:
     if not rules:
         return ()
-    ctx = RuleContext(holder, application, business_type, event, at, ruleset.params_on(
-        local_date(application.submitted_at if application and application.submitted_at else at)
-    ))
+    ctx = RuleContext(
+        holder,
+        application,
+        business_type,
+        event,
+        at,
+        ruleset.params_on(
+            local_date(application.submitted_at if application and application.submitted_at else at)
+        ),
+    )
     findings: list[Finding] = []
     for rule, severity in rules:
         for finding in rule.evaluate(ctx, severity):
@@ -812,28 +818,29 @@ def _write_path(subject: Any, path: tuple[str, ...], value: str) -> Any:
     return attrs.evolve(subject, **{path[0]: _write_path(inner, path[1:], value)})
 
 
-def _resolve_family(ruleset: Any) -> Any:
+def _resolve_family(ruleset: Any) -> RuleSetVersions:
     if ruleset is None or isinstance(ruleset, str):
         from permitflow.rules.registry import default_family, get_family
 
         return default_family() if ruleset is None else get_family(ruleset)
     if hasattr(ruleset, "in_force_on"):
-        return ruleset
+        family: RuleSetVersions = ruleset
+        return family
     return _SingleVersion(ruleset)
 
 
 class _SingleVersion:
     """A fixed rule-set version seen as a family with one member."""
 
-    def __init__(self, ruleset: Any) -> None:
+    def __init__(self, ruleset: RuleSetVersion) -> None:
         self._ruleset = ruleset
         self.name = ruleset.name
 
-    def in_force_on(self, day: Any) -> Any:
+    def in_force_on(self, day: date) -> RuleSetVersion:
         self._ruleset.params_on(day)  # raises outside the version's period
         return self._ruleset
 
-    def version(self, version: str) -> Any:
+    def version(self, version: str) -> RuleSetVersion:
         if version != self._ruleset.version:
             from permitflow.errors import UnknownRuleSet
 

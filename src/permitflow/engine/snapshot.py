@@ -131,9 +131,7 @@ def _review_level(state: str) -> int:
     return int(level) if prefix == "authority_review" and level.isdigit() else 0
 
 
-def from_dict(
-    data: Mapping[str, Any], *, states: StateCheck | None = declared_states
-) -> Snapshot:
+def from_dict(data: Mapping[str, Any], *, states: StateCheck | None = declared_states) -> Snapshot:
     """Load a snapshot written by :func:`to_dict`; raises :class:`InvalidSnapshot`.
 
     ``states`` says which states an application may be in (default: the states of the
@@ -168,7 +166,7 @@ def from_dict(
 
 def _structure_application(body: dict[str, Any]) -> Application:
     try:
-        business_type = BusinessType(body.get("business_type"))
+        business_type = BusinessType(str(body.get("business_type")))
     except ValueError:
         raise _invalid(
             [f"unknown business_type {body.get('business_type')!r} @ $.business_type"]

@@ -94,8 +94,13 @@ class CancellationForm:
     trigger: CancellationTrigger = field(converter=CancellationTrigger)
 
 
-Form = NewForm | RenewalForm | EmployerChangeForm | BasicChangeForm | BusinessChangeForm | (
-    CancellationForm
+Form = (
+    NewForm
+    | RenewalForm
+    | EmployerChangeForm
+    | BasicChangeForm
+    | BusinessChangeForm
+    | (CancellationForm)
 )
 
 FORM_TYPES: dict[BusinessType, type[Form]] = {

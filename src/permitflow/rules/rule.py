@@ -145,12 +145,12 @@ class Rule:
                     rule_id=self.id,
                     severity=effective,
                     status=status,
-                    message_zh=self.title_zh if status is Status.PASSED else _fill(
-                        self.message_zh, args
-                    ),
-                    message_en=self.title_en if status is Status.PASSED else _fill(
-                        self.message_en, args
-                    ),
+                    message_zh=self.title_zh
+                    if status is Status.PASSED
+                    else _fill(self.message_zh, args),
+                    message_en=self.title_en
+                    if status is Status.PASSED
+                    else _fill(self.message_en, args),
                     citation=self.citation,
                     field=verdict.field,
                     facts=facts,

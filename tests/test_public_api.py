@@ -1,0 +1,56 @@
+"""The public surface is deliberate: adding or removing a name is a visible change."""
+
+from __future__ import annotations
+
+import permitflow
+
+EXPECTED = {
+    "SCHEMA_VERSION", "Actor", "Application", "ApplicationBasis", "Association",
+    "AssociationState", "Attachment", "Attestation", "AuditEntry", "BasicChangeForm",
+    "BasicItem", "Blocked", "BusinessChangeForm", "BusinessType", "CalendarEstimateWarning",
+    "CancellationForm", "CancellationTrigger", "Change", "Child", "Citation", "CoverageError",
+    "DefinitionError", "Education", "Employer", "EmployerChangeForm", "Employment", "Engine",
+    "EventNotAllowed", "EventOption", "FileInfo", "Finding", "GeneralInfo", "HolderRecord",
+    "Hukou", "HukouKind", "IdempotencyConflict", "IncomeMonth", "InputError", "InsuranceMonth",
+    "InvalidIdentifier", "InvalidInput", "InvalidSnapshot", "LabourContract",
+    "MachineDefinition", "MaritalStatus", "NewForm", "NotPermitted", "OpenApplication",
+    "Outcome", "Permit", "PermitState", "PermitType", "PermitflowError", "Photo",
+    "ProcedureError", "Profile", "ProfileState", "PropertyUse", "ProofKind", "RenewalForm",
+    "ResidenceProof", "Role", "Rule", "RuleContext", "RuleDataError", "RuleKind",
+    "RuleSetNotInForce", "RuleSetPin", "Severity", "Slot", "State", "Status", "StudyRecord",
+    "StudyStage", "Transition", "UnknownEvent", "UnknownRuleSet", "VersionConflict", "Verdict",
+    "WorkRecord", "__version__", "diagram", "from_dict", "review_path", "to_dict",
+}  # fmt: skip
+
+
+def test_the_exported_names_are_exactly_the_public_surface() -> None:
+    assert set(permitflow.__all__) == EXPECTED
+
+
+def test_all_is_sorted_and_every_name_exists() -> None:
+    assert permitflow.__all__ == sorted(permitflow.__all__)
+    assert all(hasattr(permitflow, name) for name in permitflow.__all__)
+
+
+def test_every_error_has_a_stable_unique_code() -> None:
+    errors = [
+        getattr(permitflow, name)
+        for name in permitflow.__all__
+        if isinstance(getattr(permitflow, name), type)
+        and issubclass(getattr(permitflow, name), permitflow.PermitflowError)
+    ]
+    codes = [error.code for error in errors]
+    assert len(codes) == len(set(codes))
+    assert all(code.replace("_", "").isalpha() and code.islower() for code in codes)
+
+
+def test_an_error_speaks_both_languages_and_serialises() -> None:
+    error = permitflow.VersionConflict("中文", "English", expected_version=1)
+    assert error.message("zh") == "中文"
+    assert error.message("en") == "English"
+    assert error.to_dict("en") == {
+        "code": "version_conflict",
+        "message": "English",
+        "context": {"expected_version": 1},
+    }
+    assert "version_conflict" in str(error)
