@@ -49,11 +49,6 @@ class MaritalStatus(StrEnum):
     REMARRIED = "remarried"
 
 
-class Sex(StrEnum):
-    MALE = "male"
-    FEMALE = "female"
-
-
 @frozen
 class GeneralInfo:
     """一般信息."""
@@ -365,6 +360,9 @@ class OpenApplication:
 
     id: str
     business_type: str
+    under_review: bool = False
+    """With the employer or the authority: the profile and attachments are locked meanwhile
+    (catalogue §3.7, inferred); False in a draft and after a return, when the holder fixes."""
 
 
 @frozen
