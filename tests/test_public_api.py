@@ -5,7 +5,7 @@ from __future__ import annotations
 import permitflow
 
 EXPECTED = {
-    "SCHEMA_VERSION", "Actor", "Application", "ApplicationBasis", "Association",
+    "FORM_TYPES", "SCHEMA_VERSION", "Actor", "Application", "ApplicationBasis", "Association",
     "AssociationState", "Attachment", "Attestation", "AuditEntry", "BasicChangeForm",
     "BasicItem", "Blocked", "BusinessChangeForm", "BusinessType", "CalendarEstimateWarning",
     "CancellationForm", "CancellationTrigger", "Change", "Child", "Citation", "CoverageError",
@@ -19,7 +19,7 @@ EXPECTED = {
     "ResidenceProof", "Role", "Rule", "RuleContext", "RuleDataError", "RuleKind",
     "RuleSetNotInForce", "RuleSetPin", "Severity", "Slot", "State", "Status", "StudyRecord",
     "StudyStage", "Transition", "UnknownEvent", "UnknownRuleSet", "VersionConflict", "Verdict",
-    "WorkRecord", "__version__", "diagram", "from_dict", "review_path", "to_dict",
+    "WorkRecord", "__version__", "diagram", "from_dict", "review_path", "structure", "to_dict", "unstructure",
 }  # fmt: skip
 
 

@@ -10,7 +10,7 @@ from permitflow.engine.definition import Change, MachineDefinition, State, Trans
 from permitflow.engine.diagrams import diagram
 from permitflow.engine.engine import Engine, EventOption, Outcome
 from permitflow.engine.review import review_path
-from permitflow.engine.snapshot import SCHEMA_VERSION, from_dict, to_dict
+from permitflow.engine.snapshot import SCHEMA_VERSION, from_dict, structure, to_dict, unstructure
 from permitflow.errors import (
     Blocked,
     CalendarEstimateWarning,
@@ -33,6 +33,7 @@ from permitflow.errors import (
 )
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import (
+    FORM_TYPES,
     Application,
     Attestation,
     BasicChangeForm,
@@ -114,6 +115,7 @@ __all__ = [
     "Engine",
     "EventNotAllowed",
     "EventOption",
+    "FORM_TYPES",
     "FileInfo",
     "Finding",
     "GeneralInfo",
@@ -170,5 +172,7 @@ __all__ = [
     "diagram",
     "from_dict",
     "review_path",
+    "structure",
     "to_dict",
+    "unstructure",
 ]

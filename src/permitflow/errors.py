@@ -95,14 +95,20 @@ class ProcedureError(PermitflowError):
 
 
 class UnknownEvent(ProcedureError):
+    """The machine has no event of that name; ``context['allowed']`` lists what is possible now."""
+
     code = "unknown_event"
 
 
 class EventNotAllowed(ProcedureError):
+    """The event exists but not from the current state; ``context['allowed']`` lists what is."""
+
     code = "event_not_allowed"
 
 
 class NotPermitted(ProcedureError):
+    """The actor's role, identity or review level does not allow it to fire the event."""
+
     code = "not_permitted"
 
 
@@ -117,10 +123,14 @@ class Blocked(ProcedureError):
 
 
 class VersionConflict(ProcedureError):
+    """``expected_version`` differs from the snapshot's version: someone else changed it first."""
+
     code = "version_conflict"
 
 
 class IdempotencyConflict(ProcedureError):
+    """The idempotency key was already used for another event or actor."""
+
     code = "idempotency_key_reused"
 
 
@@ -128,6 +138,8 @@ class IdempotencyConflict(ProcedureError):
 
 
 class InputError(PermitflowError):
+    """Data handed in by a portal is not acceptable; nothing was changed."""
+
     code = "input_error"
 
 
@@ -153,14 +165,20 @@ class InvalidIdentifier(InputError):
 
 
 class CoverageError(PermitflowError):
+    """The question lies outside what the installed data covers."""
+
     code = "coverage_error"
 
 
 class UnknownRuleSet(CoverageError):
+    """No rule set (or rule-set version) of that name is registered."""
+
     code = "unknown_ruleset"
 
 
 class RuleSetNotInForce(CoverageError):
+    """The rule set is asked about a date outside its period of force."""
+
     code = "ruleset_not_in_force"
 
 

@@ -124,3 +124,15 @@ def test_a_form_field_error_is_named_inside_the_form(engine: Engine, holder: Hol
 def test_something_that_is_not_an_object_is_refused() -> None:
     with pytest.raises(InvalidSnapshot):
         from_dict([], states=no_state_check)  # type: ignore[arg-type]
+
+
+def test_a_payload_is_built_from_json_with_paths_on_error() -> None:
+    from permitflow.engine.snapshot import structure, unstructure
+    from permitflow.errors import InvalidInput
+    from permitflow.records.application import NewForm
+
+    form = NewForm()
+    assert structure(unstructure(form), NewForm) == form
+    with pytest.raises(InvalidInput) as caught:
+        structure({"permit_type": "alien", "children": []}, NewForm)
+    assert caught.value.context["field"] == "$.permit_type"

@@ -83,4 +83,9 @@ def mermaid(definition: MachineDefinition) -> str:
         title=f"{definition.label_zh} ({definition.label_en})",
     )
     text: str = model.get_graph().draw(None)  # type: ignore[attr-defined]
+    # The backend writes the title as a bare front-matter line; Mermaid wants ``title: ...``.
+    head, separator, body = text.partition("\n---\n")
+    if separator and head.startswith("---\n"):
+        title = head.removeprefix("---\n")
+        return f"---\ntitle: {title}\n---\n{body}"
     return text

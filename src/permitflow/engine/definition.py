@@ -82,6 +82,9 @@ class MachineDefinition:
     state_path: tuple[str, ...] = ("state",)
     """Where the state lives on the subject: ``("state",)`` for an application,
     ``("association", "state")`` for a component of the holder's record."""
+    cyclic: bool = False
+    """A lifecycle that never ends (the profile, the employer association): no terminal state
+    is required, but every state needs a way out."""
 
     def __attrs_post_init__(self) -> None:
         check_definition(self)
@@ -137,7 +140,7 @@ def check_definition(definition: MachineDefinition) -> None:
             f"initial state {definition.initial!r} is not declared",
             states=[definition.initial],
         )
-    if not definition.terminal_states:
+    if not definition.terminal_states and not definition.cyclic:
         raise _fail(name, "没有终止状态", "no terminal state is declared", states=[])
 
     forward: dict[str, set[str]] = {}
@@ -206,6 +209,16 @@ def check_definition(definition: MachineDefinition) -> None:
             f"states not reachable from {definition.initial!r}: {unreachable}",
             states=unreachable,
         )
+    if not definition.terminal_states:
+        dead_ends = sorted(declared - set(forward))
+        if dead_ends:
+            raise _fail(
+                name,
+                f"以下状态没有出口事件：{dead_ends}",
+                f"states with no way out: {dead_ends}",
+                states=dead_ends,
+            )
+        return
     trapped = sorted(declared - _reachable(definition.terminal_states, backward))
     if trapped:
         raise _fail(

@@ -286,20 +286,16 @@ class Engine:
         if replay is not None:
             return Outcome(event, holder, application, replay.findings, replayed=True)
         _check_version(application, expected_version)
-        if holder.holder_id != application.holder_id:
-            raise InvalidInput(
-                "档案与申请不属于同一持证人。",
-                "The holder record does not belong to this application's holder.",
-                field="holder",
-            )
+        _check_holder(holder, application)
         compiled, ruleset = self._machine_for(application, at)
         transition = _transition(compiled, application.state, event, application.business_type)
         _check_actor(transition, actor, application.state, event, _application_owner(application))
         tips = tuple(tips)
         _check_payload(transition, payload, opinion, tips)
         findings = self._evaluate(
-            ruleset, transition, holder, application, application.business_type, event, at
-        )
+            ruleset, transition, holder, _as_judged(application, payload),
+            application.business_type, event, at,
+        )  # fmt: skip
         entry = AuditEntry(
             sequence=application.version + 1,
             event=event,
@@ -357,6 +353,7 @@ class Engine:
         include_passed: bool = True,
     ) -> tuple[Finding, ...]:
         """Every finding of the rules guarding ``event`` — a checklist, nothing is fired."""
+        _check_holder(holder, application)
         compiled, ruleset = self._machine_for(application, at)
         transition = _transition(compiled, application.state, event, application.business_type)
         if ruleset is None:
@@ -589,8 +586,8 @@ def _raise_if_blocked(findings: tuple[Finding, ...], event: str, state: str | No
     if not blocking:
         return
     ids = sorted({f.rule_id for f in blocking})
-    details_zh = "；".join(f"{f.rule_id}：{f.message_zh}" for f in blocking)
-    details_en = "; ".join(f"{f.rule_id}: {f.message_en}" for f in blocking)
+    details_zh = "；".join(f"{f.rule_id}：{f.message_zh.rstrip('。.')}" for f in blocking)
+    details_en = "; ".join(f"{f.rule_id}: {f.message_en.rstrip('。.')}" for f in blocking)
     raise Blocked(
         f"规则未通过，不能办理 {event}：{details_zh}。请按提示修改后再试。",
         f"The rules block {event!r}: {details_en}. Fix these and try again.",
@@ -638,6 +635,22 @@ def _replay(
                 )
             return entry
     return None
+
+
+def _as_judged(application: Application, payload: Any) -> Application:
+    """The application the rules judge: with the corrected form a (re)submission hands in."""
+    if isinstance(payload, FORM_TYPES[application.business_type]):
+        return attrs.evolve(application, form=payload)
+    return application
+
+
+def _check_holder(holder: HolderRecord, application: Application) -> None:
+    if holder.holder_id != application.holder_id:
+        raise InvalidInput(
+            "档案与申请不属于同一持证人。",
+            "The holder record does not belong to this application's holder.",
+            field="holder",
+        )
 
 
 def _check_version(subject: Subject, expected: int | None) -> None:

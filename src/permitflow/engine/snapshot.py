@@ -13,12 +13,13 @@ import base64
 import binascii
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
 import cattrs
 from cattrs.preconf.json import make_converter
 
-from permitflow.errors import InvalidSnapshot
+from permitflow.errors import InvalidInput, InvalidSnapshot
 from permitflow.records.application import FORM_TYPES, Application, BusinessType, Form
 from permitflow.records.holder import HolderRecord
 
@@ -56,7 +57,20 @@ def _structure_bytes(value: Any, _: type) -> bytes:
         raise ValueError(f"invalid base64: {error}") from error
 
 
-def _structure_str(value: Any, _: type) -> str:
+def _structure_enum(value: Any, cls: type[Enum]) -> Any:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(str(member.value) for member in cls)
+        raise ValueError(f"{value!r} is not one of: {allowed}") from None
+
+
+def _structure_str(value: Any, cls: type) -> str:
+    # String enums are str subclasses and reach this hook too.
+    if issubclass(cls, Enum):
+        return _structure_enum(value, cls)
     if not isinstance(value, str):
         raise TypeError(f"expected a string, got {type(value).__name__}")
     return value
@@ -87,6 +101,9 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook(str, _structure_str)
     converter.register_structure_hook(int, _structure_int)
     converter.register_structure_hook(bool, _structure_bool)
+    converter.register_structure_hook_func(
+        lambda cls: isinstance(cls, type) and issubclass(cls, Enum), _structure_enum
+    )
     # Which form an application carries follows from its business type; it is structured
     # by ``_structure_application`` before the attrs class is built.
     converter.register_structure_hook(Form, lambda value, _: value)
@@ -102,6 +119,33 @@ def to_dict(snapshot: Snapshot) -> dict[str, Any]:
     kind = "application" if isinstance(snapshot, Application) else "holder"
     data: dict[str, Any] = _converter.unstructure(snapshot)
     return {"kind": kind, "schema_version": SCHEMA_VERSION, **data}
+
+
+T = TypeVar("T")
+
+
+def structure(data: Any, cls: type[T]) -> T:
+    """Build a record value (a form, an event payload, a child...) from plain JSON data.
+
+    The same conventions as :func:`from_dict` (ISO dates, base64 bytes, strict keys and types);
+    a problem raises :class:`InvalidInput` whose ``errors`` list "message @ $.path" lines.
+    """
+    try:
+        return _converter.structure(data, cls)
+    except Exception as error:
+        problems = cattrs.transform_error(error, path="$")
+        listing = "; ".join(problems)
+        raise InvalidInput(
+            f"数据无法读取：{listing}",
+            f"The data cannot be read: {listing}",
+            field=problems[0].rpartition(" @ ")[2] if problems else "$",
+            errors=problems,
+        ) from None
+
+
+def unstructure(value: Any) -> Any:
+    """Plain JSON data of any record value, the inverse of :func:`structure`."""
+    return _converter.unstructure(value)
 
 
 StateCheck = Callable[[Application], tuple[str, ...] | None]

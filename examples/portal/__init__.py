@@ -1,0 +1,1 @@
+"""An example district portal embedding permitflow (FastAPI + SQLAlchemy): see app.py."""

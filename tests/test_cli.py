@@ -1,0 +1,326 @@
+"""The ``permitflow`` command line, driven through ``main(argv)`` as the console script runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from permitflow.cli import EXIT_BLOCKED, EXIT_INPUT, EXIT_OK, main
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT / "examples" / "cases"
+READY = CASES / "new-application-ready.json"
+COLLECTIVE = CASES / "new-application-collective-hukou.json"
+LATE_RENEWAL = CASES / "renewal-filed-late.json"
+EXPIRED_RENEWAL = CASES / "renewal-after-expiry.json"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main([str(arg) for arg in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def case_file(tmp_path: Path, body: Any) -> Path:
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def ready_case() -> dict[str, Any]:
+    body: dict[str, Any] = json.loads(READY.read_text(encoding="utf-8"))
+    return body
+
+
+# --- check --------------------------------------------------------------------------------------
+
+
+def test_a_complete_new_application_checks_clean_and_exits_0(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "check", READY, "--lang", "en")
+    assert code == EXIT_OK
+    assert "event submit" in out
+    assert "Result: nothing blocks 'submit'" in out
+
+
+def test_a_blocking_finding_exits_1_and_names_rule_field_and_citation(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "check", COLLECTIVE)
+    assert code == EXIT_BLOCKED
+    assert "HUK-001" in out
+    assert "profile.general.hukou" in out
+    assert "M§2 注意事项 2" in out
+    assert "结论：" in out
+
+
+def test_json_output_lists_every_finding_in_the_requested_language(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "check", COLLECTIVE, "--format", "json", "--lang", "en")
+    data = json.loads(out)
+    assert code == EXIT_BLOCKED
+    assert data["blocked"] is True
+    assert "HUK-001" in data["blocking"]
+    assert data["ruleset"]["name"] == "haidian"
+    huk = next(f for f in data["findings"] if f["rule_id"] == "HUK-001")
+    assert huk["status"] == "failed"
+    assert huk["severity"] == "error"
+    assert huk["citation"]["section"].startswith("M§2")
+    assert huk["message"].startswith("The applicant")
+    assert any(f["status"] == "passed" for f in data["findings"])
+
+
+def test_all_lists_the_passed_rules_as_well(capsys: pytest.CaptureFixture[str]) -> None:
+    _, short, _ = run(capsys, "check", READY, "--lang", "en")
+    _, full, _ = run(capsys, "check", READY, "--lang", "en", "--all")
+    assert "BI-001" not in short
+    assert "BI-001" in full
+
+
+def test_a_case_given_as_an_application_snapshot_checks_its_event(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "check", LATE_RENEWAL, "--format", "json")
+    data = json.loads(out)
+    assert code == EXIT_OK
+    assert (data["state"], data["event"]) == ("ready", "initiate")
+    late = next(f for f in data["findings"] if f["rule_id"] == "REN-005")
+    assert (late["severity"], late["status"]) == ("warning", "failed")
+    code, out, _ = run(capsys, "check", LATE_RENEWAL, "--lang", "en")
+    assert "FAILED  warning REN-005" in out
+    assert "(1 warning(s) or tip(s))" in out
+
+
+def test_the_default_event_is_the_next_step_of_the_application(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "check", EXPIRED_RENEWAL, "--format", "json")
+    data = json.loads(out)
+    assert code == EXIT_BLOCKED
+    assert (data["state"], data["event"], data["blocking"]) == ("draft", "prepare", ["REN-006"])
+
+
+def test_at_moves_the_moment_of_judgement(capsys: pytest.CaptureFixture[str]) -> None:
+    # Three months later the dated materials of the same record are no longer recent (DOC-002).
+    code, out, _ = run(capsys, "check", READY, "--at", "2026-06-16T10:00", "--format", "json")
+    data = json.loads(out)
+    assert code == EXIT_BLOCKED
+    assert data["at"] == "2026-06-16T10:00:00+08:00"
+    assert "DOC-002" in data["blocking"]
+
+
+def test_an_unknown_event_is_unusable_input(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "check", READY, "--event", "fly")
+    assert code == EXIT_INPUT
+    assert "unknown_event" in err
+    assert "错误" in err
+    assert "error" in err
+
+
+def test_a_bad_holder_field_is_reported_with_its_path(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    body = ready_case()
+    body["holder"]["profile"]["general"]["phone"] = 13800138000
+    code, out, err = run(capsys, "check", case_file(tmp_path, body), "--format", "json")
+    assert code == EXIT_INPUT
+    assert "@ $.holder.profile.general.phone" in err
+    assert json.loads(out)["error"]["context"]["path"] == "$.holder.profile.general.phone"
+
+
+def test_a_bad_form_field_is_reported_with_its_path(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    body = ready_case()
+    body["form"] = {"permit_type": "domestic", "children": "none"}
+    code, _, err = run(capsys, "check", case_file(tmp_path, body))
+    assert code == EXIT_INPUT
+    assert "@ $.form.children" in err
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        ({"colour": "blue"}, "@ $.colour"),
+        ({"application": {}}, "@ $"),
+        ({"event": 3}, "@ $.event"),
+        ({"expect": {"exit": 5}}, "@ $.expect"),
+        ({"at": "yesterday"}, "@ $.at"),
+        ({"business_type": "visa"}, "@ $.business_type"),
+    ],
+)
+def test_a_malformed_case_is_refused_with_the_path_of_the_problem(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, change: dict[str, Any], path: str
+) -> None:
+    code, _, err = run(capsys, "check", case_file(tmp_path, {**ready_case(), **change}))
+    assert code == EXIT_INPUT
+    assert path in err
+
+
+def test_an_application_of_another_holder_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    body = json.loads(LATE_RENEWAL.read_text(encoding="utf-8"))
+    body["application"]["holder_id"] = "11010519491231002X"
+    code, _, err = run(capsys, "check", case_file(tmp_path, body))
+    assert code == EXIT_INPUT
+    assert "@ $.application.holder_id" in err
+
+
+def test_unreadable_and_non_json_files_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run(capsys, "check", tmp_path / "missing.json")
+    assert code == EXIT_INPUT
+    assert "missing.json" in err
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"holder": ', encoding="utf-8")
+    code, _, err = run(capsys, "check", broken)
+    assert code == EXIT_INPUT
+    assert "line 1" in err
+
+
+# --- deadline, retirement, id -------------------------------------------------------------------
+
+
+def test_deadline_counts_official_make_up_days(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "deadline", "--expiry", "2025-10-31", "--lang", "en")
+    assert code == EXIT_OK
+    assert "Latest submission: 2025-09-28" in out
+    assert "official make-up working day" in out
+    assert "Estimated: no" in out
+
+
+def test_deadline_says_when_it_rests_on_an_estimate(capsys: pytest.CaptureFixture[str]) -> None:
+    # No CalendarEstimateWarning escapes (pytest turns warnings into errors): the answer says it.
+    code, out, _ = run(capsys, "deadline", "--expiry", "2027-10-31", "--format", "json")
+    data = json.loads(out)
+    assert code == EXIT_OK
+    assert data["latest_submission"]["date"] == "2027-09-29"
+    assert data["estimated"] is True
+    assert data["latest_submission"]["estimated_years"] == [2027]
+
+
+def test_deadline_review_due_from_a_given_submission(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "deadline", "--expiry", "2026-12-31", "--submitted", "2026-09-01",
+        "--working-days", "25", "--format", "json",
+    )  # fmt: skip
+    data = json.loads(out)
+    assert code == EXIT_OK
+    assert data["latest_submission"]["working_days"] == 25
+    assert data["review_due"]["reference"] == "2026-09-01"
+
+
+def test_retirement_after_the_reform(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "retirement", "--birth", "1965-05-10", "--category", "male", "--on", "2025-06-30"
+    )
+    assert code == EXIT_OK
+    assert "60岁2个月" in out
+    assert "2025年7月" in out
+    assert "未达到" in out
+    code, out, _ = run(
+        capsys, "retirement", "--birth", "1984-11-02", "--category", "female_worker",
+        "--format", "json", "--lang", "en",
+    )  # fmt: skip
+    data = json.loads(out)
+    assert (data["retirement_month"], data["age"], data["delay_months"]) == (
+        "2039-11", "55 years", 60
+    )  # fmt: skip
+
+
+def test_id_validates_resident_ids_and_credit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "id", "11010519491231002x", "--format", "json")
+    assert code == EXIT_OK
+    assert json.loads(out)["birth_date"] == "1949-12-31"
+    code, out, _ = run(capsys, "id", "91350100M000100Y43", "--lang", "en")
+    assert code == EXIT_OK
+    assert "unified social credit code" in out
+
+
+def test_an_invalid_identifier_exits_1_with_the_reason(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "id", "11010519491231003X", "--lang", "en")
+    assert code == EXIT_BLOCKED
+    assert "check character" in out
+    code, out, _ = run(capsys, "id", "91350100M000100Y44", "--format", "json")
+    assert code == EXIT_BLOCKED
+    assert json.loads(out)["error"]["context"]["part"] == "check_digit"
+
+
+# --- diagram, rules -----------------------------------------------------------------------------
+
+
+def test_diagram_draws_the_machine(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "diagram", "renewal", "--review-levels", "3")
+    assert code == EXIT_OK
+    assert "stateDiagram-v2" in out
+    assert "authority_review_3" in out
+
+
+def test_rules_catalogue_in_markdown_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, md, _ = run(capsys, "rules")
+    assert code == EXIT_OK
+    assert md.startswith("# Rules catalogue: haidian")
+    assert "| HUK-001 |" in md
+    code, out, _ = run(capsys, "rules", "--format", "json")
+    data = json.loads(out)
+    ids = [rule["id"] for rule in data["rules"]]
+    assert len(ids) == len(set(ids)) > 50
+    assert all(rule["citation"]["section"] for rule in data["rules"])
+    assert all(f"| {rule_id} |" in md for rule_id in ids)
+
+
+def test_an_unknown_rule_set_version_is_a_bilingual_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(capsys, "rules", "--version", "1999.1")
+    assert code == EXIT_INPUT
+    assert "unknown_ruleset" in err
+    assert "规则集" in err
+
+
+# --- arguments and help -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command", ["check", "deadline", "retirement", "id", "diagram", "rules"]
+)
+def test_every_command_has_help(capsys: pytest.CaptureFixture[str], command: str) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    assert "usage: permitflow" in capsys.readouterr().out
+
+
+def test_a_bad_date_argument_exits_2_in_both_languages(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["deadline", "--expiry", "31/12/2026"])
+    assert exit_info.value.code == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert "不是日期" in err
+    assert "is not a date" in err
+
+
+def test_the_module_runs_as_a_program() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "permitflow.cli", "check", str(COLLECTIVE), "--lang", "en"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT / "src"), "PATH": ""},
+        check=False,
+    )
+    assert completed.returncode == EXIT_BLOCKED, completed.stderr
+    assert "HUK-001" in completed.stdout
