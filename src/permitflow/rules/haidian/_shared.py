@@ -1,0 +1,83 @@
+"""What the Haidian rule modules share: business-type sets, review events, cached parses.
+
+Attestations are a reviewer's business: an attestation rule guards the authority's ``pass``
+event only (``REVIEW_EVENTS``), and a hybrid rule asks for its attestation half there while its
+machine half runs at every event it guards (``attestation_due``).
+
+Passing is the common case and must stay cheap: a pass is a module-level verdict without facts
+(the rule's title says what held), while a verdict that does not pass carries the facts that
+explain it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+
+from permitflow.errors import InvalidIdentifier
+from permitflow.identifiers import (
+    CreditCode,
+    ResidentId,
+    normalize_credit_code,
+    parse_credit_code,
+    parse_resident_id,
+)
+from permitflow.records.application import BusinessType
+from permitflow.rules.finding import Citation
+from permitflow.rules.rule import RuleContext
+
+APPLICANT_SIDE: frozenset[BusinessType] = frozenset(BusinessType) - {BusinessType.CANCELLATION}
+"""Every business that submits the applicant's basic information and attachments."""
+EMPLOYMENT_BUSINESS: frozenset[BusinessType] = frozenset(
+    {BusinessType.NEW, BusinessType.RENEWAL, BusinessType.EMPLOYER_CHANGE}
+)
+"""The businesses that judge the employment relation (contract, tax, social insurance)."""
+RESIDENCE_BUSINESS: frozenset[BusinessType] = EMPLOYMENT_BUSINESS | {BusinessType.BASIC_CHANGE}
+"""The businesses that submit a residence proof (a basic change may change the address)."""
+ALL_BUSINESS: frozenset[BusinessType] = frozenset(BusinessType)
+
+REVIEW_EVENTS: frozenset[str] = frozenset({"pass"})
+"""The authority's approval at each level: where attestations are demanded."""
+
+
+def cite(section: str, quote: str, source: str = "平台操作手册（个人版）") -> Citation:
+    return Citation(section=section, quote=quote, source=source)
+
+
+def attestation_due(ctx: RuleContext) -> bool:
+    """Whether the event is one where a reviewer must attest the human half of a rule."""
+    return ctx.event in REVIEW_EVENTS
+
+
+# Parsing is pure: each number is parsed once per process, however many cases mention it. The
+# birth date is compared with the day of the case by the caller (no hidden clock here).
+@lru_cache(maxsize=4096)
+def resident_id(number: str, field: str) -> ResidentId | InvalidIdentifier:
+    try:
+        return parse_resident_id(number, today=date.max, field=field)
+    except InvalidIdentifier as error:
+        return error
+
+
+@lru_cache(maxsize=4096)
+def credit_code(code: str, field: str) -> CreditCode | InvalidIdentifier:
+    try:
+        return parse_credit_code(code, field=field)
+    except InvalidIdentifier as error:
+        return error
+
+
+def month_start(day: date, months_back: int = 0) -> date:
+    """The first day of the month ``months_back`` calendar months before the month of ``day``."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months_back, 12)
+    return date(year, month + 1, 1)
+
+
+def same_code(a: str | None, b: str | None) -> bool:
+    """Two credit codes name the same organisation (normalised: no spaces, upper case)."""
+    if a is None or b is None:
+        return False
+    return _normal(a) == _normal(b)
+
+
+_normal = lru_cache(maxsize=4096)(normalize_credit_code)

@@ -1,0 +1,242 @@
+"""证件基础信息变更 (M§5): the holder brings the permit's data in line with an edited record.
+
+Order (BCH-002): edit the basic information first, then delete the old attachment and upload the
+new one, then file. Which slots belong to which changed item is read from the attachment matrix
+(``attachments.required``, business type ``basic_change``: ``if_hukou_changed``,
+``if_address_changed``, ``if_education_changed``), so the two rules cannot disagree. A move of
+the hukou *into* Beijing is no basic change: it ends the permit (BCH-006, CAN-001).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from permitflow.records.application import BasicChangeForm, BasicItem, BusinessType
+from permitflow.records.holder import Hukou, Slot
+from permitflow.rules.finding import Citation, RuleKind, Severity
+from permitflow.rules.haidian.flow import handled_by_associated_employer
+from permitflow.rules.haidian.renewal import permit_reference_day
+from permitflow.rules.haidian.review import FILING_EVENTS, returned_since_filing
+from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
+
+BASIC_CHANGE = frozenset({BusinessType.BASIC_CHANGE})
+
+_ITEM_CONDITIONS = {
+    BasicItem.HUKOU_LOCATION: "if_hukou_changed",
+    BasicItem.RESIDENCE_ADDRESS: "if_address_changed",
+    BasicItem.EDUCATION: "if_education_changed",
+}
+"""The requiredness value of ``attachments.required.basic_change`` that each item triggers."""
+
+
+def _form(ctx: RuleContext) -> BasicChangeForm | None:
+    if ctx.application is not None and isinstance(ctx.application.form, BasicChangeForm):
+        return ctx.application.form
+    return None
+
+
+def _items_in_scope(ctx: RuleContext) -> Iterable[Verdict]:
+    form = _form(ctx)
+    if form is None:
+        return
+    # 业务包含:变更户口所在地、居住地等信息事项: at least one item of the list changes.
+    if form.changed_items:
+        yield passed("form.changed_items", items=", ".join(form.changed_items))
+    else:
+        yield failed("form.changed_items", items="-")
+
+
+def _record_then_attachments(ctx: RuleContext) -> Iterable[Verdict]:
+    form = _form(ctx)
+    if form is None:
+        return
+    general = ctx.holder.profile.general
+    # 登录人才业务办理平台首页—个人信息—点击查看完整信息—点击修改: the record shows the new hukou
+    # before the change is filed.
+    if form.new_hukou is not None and general is not None and general.hukou != form.new_hukou:
+        yield failed(
+            "profile.general.hukou",
+            item=BasicItem.HUKOU_LOCATION.value,
+            problem_zh="个人基础信息中的户籍尚未改为新户籍",
+            problem="the basic information still shows the old hukou",
+        )
+    reference = permit_reference_day(ctx.holder.permit)
+    matrix: dict[str, str] = ctx.params["attachments.required"][ctx.business_type.value]
+    for item in form.changed_items:
+        condition = _ITEM_CONDITIONS.get(item)
+        for name in (slot for slot, value in matrix.items() if value == condition):
+            attachment = ctx.holder.attachment(Slot(name))
+            if attachment is None or reference is None:
+                continue
+            # 删除原有附件——结合《海淀区办理指南》要求上传所需修改附件: the upload is newer than
+            # the permit's data; a missing one is ATT-009's finding.
+            field = f"attachments.{name}"
+            if attachment.uploaded_on >= reference:
+                yield passed(field, item=item.value, slot=name)
+            else:
+                yield failed(
+                    field,
+                    item=item.value,
+                    problem_zh=f"附件“{name}”上传于 {attachment.uploaded_on}，早于证件数据日期 "
+                    f"{reference}，请删除原有附件并上传新附件",
+                    problem=f"attachment {name} dates from {attachment.uploaded_on}, before the "
+                    f"permit's data of {reference}; delete it and upload the new one",
+                )
+
+
+def _reason_and_instructions(ctx: RuleContext) -> Iterable[Verdict]:
+    form = _form(ctx)
+    if form is None:
+        return
+    # 仔细阅读申请说明并确认……填写申请原因: both the confirmation and a non-empty reason.
+    missing = []
+    if not form.instructions_confirmed:
+        missing.append(("instructions_confirmed", "确认申请说明"))
+    if not form.reason.strip():
+        missing.append(("reason", "申请原因"))
+    if missing:
+        yield failed(
+            "form",
+            missing_zh="、".join(label for _, label in missing),
+            missing=", ".join(name for name, _ in missing),
+        )
+    else:
+        yield passed("form", reason=form.reason.strip())
+
+
+def _new_hukou(ctx: RuleContext, form: BasicChangeForm) -> Hukou | None:
+    if form.new_hukou is not None:
+        return form.new_hukou
+    general = ctx.holder.profile.general
+    if BasicItem.HUKOU_LOCATION in form.changed_items and general is not None:
+        return general.hukou
+    return None
+
+
+def _not_into_beijing(ctx: RuleContext) -> Iterable[Verdict]:
+    form = _form(ctx)
+    hukou = None if form is None else _new_hukou(ctx, form)
+    if hukou is None:
+        return
+    # 申请人已取得北京市户口……应即时注销: a Beijing hukou ends the permit instead.
+    if hukou.in_beijing:
+        yield failed("form.new_hukou", province=hukou.province_code, place=hukou.place or "-")
+    else:
+        yield passed("form.new_hukou", province=hukou.province_code, place=hukou.place or "-")
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="BCH-001",
+        kind=RuleKind.PROCESS,
+        severity=Severity.ERROR,
+        group="bch",
+        business_types=BASIC_CHANGE,
+        events=FILING_EVENTS,
+        citation=Citation(
+            "M§5", "持证人可发起的“证件基础信息变更”业务包含:变更户口所在地、居住地等信息事项。"
+        ),
+        title_zh="变更事项属于证件基础信息（户口所在地、居住地等）",
+        title_en="The items changed are basic permit data (hukou location, residence, ...)",
+        message_zh="未选择变更事项；证件基础信息变更包含户口所在地、居住地等事项，"
+        "请选择要变更的事项。",
+        message_en="No item to change is chosen; a basic-information change covers the hukou "
+        "location, the residence and similar items — choose the ones that change.",
+        check=_items_in_scope,
+    ),
+    Rule(
+        id="BCH-002",
+        kind=RuleKind.PROCESS,
+        severity=Severity.ERROR,
+        group="bch",
+        business_types=BASIC_CHANGE,
+        events=FILING_EVENTS,
+        citation=Citation(
+            "M§5.2",
+            "登录人才业务办理平台首页——附件管理——删除原有附件——结合《海淀区办理指南》要求上传所需修"
+            "改附件。",
+        ),
+        title_zh="先修改基础信息并替换附件，再申请变更",
+        title_en="The record is edited and the attachment replaced before the change is filed",
+        message_zh="变更事项“{item}”：{problem_zh}；请先在个人信息中修改、"
+        "在附件管理中删除原有附件并上传新附件，再提交变更。",
+        message_en="Item {item}: {problem}. Edit the basic information, delete the old "
+        "attachment and upload the new one first, then file the change.",
+        check=_record_then_attachments,
+    ),
+    Rule(
+        id="BCH-003",
+        kind=RuleKind.MACHINE,
+        severity=Severity.ERROR,
+        group="bch",
+        business_types=BASIC_CHANGE,
+        events=FILING_EVENTS,
+        citation=Citation(
+            "M§5.3",
+            "仔细阅读申请说明并确认，点击下一步，预览核对信息无误后，填写申请原因，如："
+            "居住地址变更——点击提交。",
+        ),
+        title_zh="已确认申请说明并填写申请原因",
+        title_en="The instructions are confirmed and a reason is given",
+        message_zh="尚未完成：{missing_zh}；请阅读并确认申请说明，填写申请原因（如：居住地址变更）"
+        "后再提交。",
+        message_en="Missing: {missing}. Read and confirm the instructions and give the reason "
+        "(e.g. change of residence address) before submitting.",
+        check=_reason_and_instructions,
+    ),
+    Rule(
+        id="BCH-004",
+        kind=RuleKind.PROCESS,
+        severity=Severity.ERROR,
+        group="bch",
+        business_types=BASIC_CHANGE,
+        events=FILING_EVENTS,
+        citation=Citation(
+            "M§5.5", "申请发起后，由申请单位进行审核，审核通过后等待主管部门进行受理"
+        ),
+        title_zh="由已关联的申请单位审核后报主管部门",
+        title_en="The associated employer reviews the change before the authority",
+        message_zh="审核单位 {employer} 不是持证人已关联并经批复的单位（当前为 {associated}）；"
+        "请向已关联的申请单位提交。",
+        message_en="The reviewing employer {employer} is not the one the holder is associated "
+        "with (now: {associated}); submit to the associated employer.",
+        check=handled_by_associated_employer,
+    ),
+    Rule(
+        id="BCH-005",
+        kind=RuleKind.PROCESS,
+        severity=Severity.ERROR,
+        group="bch",
+        business_types=BASIC_CHANGE,
+        events=frozenset({"resubmit"}),
+        citation=Citation(
+            "M§5.5", "根据主管部门出具的审批意见进行修改，在修改完毕后由个人再次发起申请事项"
+        ),
+        title_zh="退回后由个人修改并再次发起",
+        title_en="After a return the applicant fixes the case and re-initiates it",
+        message_zh="该变更自上次提交后未被退回（最近一步为 {last_event}），无需再次发起。",
+        message_en="The change was not returned since it was last filed (last step: "
+        "{last_event}); there is nothing to re-initiate.",
+        check=returned_since_filing,
+    ),
+    Rule(
+        id="BCH-006",
+        kind=RuleKind.MACHINE,
+        severity=Severity.ERROR,
+        group="bch",
+        business_types=BASIC_CHANGE,
+        events=FILING_EVENTS,
+        citation=Citation(
+            "M§7 (I: a Beijing hukou is no basic change)",
+            "申请人已取得北京市户口、工作单位转至外省市或已到达法定退休年龄的，"
+            "应即时注销北京市工作居住证。",
+        ),
+        title_zh="户口迁入北京不属于基础信息变更",
+        title_en="A hukou moved into Beijing is not a basic-information change",
+        message_zh="新户籍位于北京（{place}）：已取得北京市户口的，应即时注销工作居住证，"
+        "不能办理基础信息变更；请改为办理注销。",
+        message_en="The new hukou is in Beijing ({place}): a holder with a Beijing hukou cancels "
+        "the permit at once instead of changing its data — file a cancellation.",
+        check=_not_into_beijing,
+    ),
+)

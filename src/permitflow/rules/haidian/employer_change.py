@@ -1,0 +1,363 @@
+"""聘用单位变更 (M§4): the new employer takes over a permit suspended when the holder left.
+
+The holder leaves; the former employer dissociates at once and the permit is suspended (挂起);
+the holder associates with the *first* new employer (CHG-004, CHG-007), which accepts the holder
+and initiates the change after at least one month of social insurance there (CHG-001, CHG-002).
+A holder who changed employer several times files the changes one by one (CHG-006). When the
+permit is about to expire, the former employer renews it before dissociating (CHG-005, judged on
+the holder's ``dissociate`` event with the heuristic of catalogue §9.4).
+
+Work history (CHG-006, CHG-007): records are matched to employers by their credit code; the
+permit's employer is its latest record with the permit's code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from permitflow.records.application import BusinessType, EmployerChangeForm
+from permitflow.records.holder import PermitState, Slot, WorkRecord
+from permitflow.rules.finding import Citation, RuleKind, Severity
+from permitflow.rules.haidian._shared import (
+    ALL_BUSINESS,
+    REVIEW_EVENTS,
+    attestation_due,
+    same_code,
+)
+from permitflow.rules.haidian.flow import associated_employer
+from permitflow.rules.haidian.renewal import (
+    filed_before_deadline,
+    month_index,
+    months_later,
+    paid_months,
+    submitted_in_time,
+)
+from permitflow.rules.haidian.review import FILING_EVENTS
+from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, needs_attestation, passed
+from permitflow.rules.ruleset import EnforcedBy
+
+CHANGE = frozenset({BusinessType.EMPLOYER_CHANGE})
+RESIGNATION_CERTIFICATE = "resignation_certificate"
+"""The ``document`` of the resignation certificate (离职证明) in the "other materials" slot."""
+
+
+def _insurance_at_new_employer(ctx: RuleContext) -> Iterable[Verdict]:
+    if ctx.application is None:
+        return
+    employer = ctx.application.employer_id
+    paid = paid_months(ctx.holder.employment)
+    months = paid.count_by(paid.insured, employer, month_index(ctx.submission_date) + 1)
+    required = int(ctx.params["employer_change.min_insurance_months"])
+    # 在新入职单位产生至少产生 1 个月社保记录后: at least one month of record at the new employer.
+    facts = {"employer": employer, "months": months, "required": required}
+    if months >= required:
+        yield passed("employment.insurance", **facts)
+    else:
+        yield failed("employment.insurance", **facts)
+
+
+def _accepted_by_employer(ctx: RuleContext) -> Iterable[Verdict]:
+    if ctx.application is None or not isinstance(ctx.application.form, EmployerChangeForm):
+        return
+    # 经单位认可后由单位申请办理“聘用单位变更”.
+    if ctx.application.form.employer_accepted:
+        yield passed("form.employer_accepted")
+    else:
+        yield failed("form.employer_accepted")
+
+
+def _resignation_certificate(ctx: RuleContext) -> Iterable[Verdict]:
+    uploaded = [
+        attachment
+        for attachment in ctx.holder.attachments
+        if attachment.slot is Slot.OTHER and attachment.document == RESIGNATION_CERTIFICATE
+    ]
+    # “其他材料”上传原单位出具的离职证明: the upload is machine-checked at every event; that the
+    # former employer issued it, a reviewer attests when passing the case.
+    if not uploaded:
+        yield failed("attachments.other", uploaded_on="-")
+    elif attestation_due(ctx):
+        yield needs_attestation("attachments.other", uploaded_on=uploaded[0].uploaded_on)
+    else:
+        yield passed("attachments.other", uploaded_on=uploaded[0].uploaded_on)
+
+
+def _associated_with_new_employer(ctx: RuleContext) -> Iterable[Verdict]:
+    if ctx.application is None:
+        return
+    employer = associated_employer(ctx.holder)
+    permit_employer = ctx.holder.permit.employer_credit_code or "-"
+    facts = {
+        "employer": ctx.application.employer_id,
+        "associated": employer.credit_code if employer is not None else "-",
+        "permit_employer": permit_employer,
+    }
+    # 个人……申请进行单位关联……待单位进行批复后才可进行后续操作: the initiating employer
+    # approved the association, and it is a new employer, not the one on the permit.
+    if (
+        employer is not None
+        and same_code(employer.credit_code, ctx.application.employer_id)
+        and not same_code(employer.credit_code, permit_employer)
+    ):
+        yield passed("association.employer", **facts)
+    else:
+        yield failed("association.employer", **facts)
+
+
+def _renewal_before_dissociation(ctx: RuleContext) -> Iterable[Verdict]:
+    permit = ctx.holder.permit
+    if permit.state is not PermitState.VALID or permit.expires_on is None:
+        return
+    months = int(ctx.params["employer_change.min_insurance_months"])
+    working_days = int(ctx.params["renewal.working_days_before_expiry"])
+    # Catalogue §9.4 (I): leaving today, the change can be filed once the new employer has
+    # ``months`` of insurance; if that is after the latest filing day, the permit would lapse
+    # during the change, so the former employer renews first (证件续签完成后再办理单位与员工解除
+    # 关联手续).
+    earliest = months_later(ctx.on, months)
+    on_time, deadline = filed_before_deadline(earliest, permit.expires_on, working_days)
+    facts: dict[str, object] = {"expires_on": permit.expires_on, "earliest_filing": earliest}
+    if deadline is not None:
+        facts["deadline"] = deadline.date
+    if on_time:
+        yield passed("permit.expires_on", **facts)
+    else:
+        yield failed("permit.expires_on", **facts)
+
+
+def _after_permit_employer(ctx: RuleContext) -> tuple[WorkRecord, ...] | None:
+    """The work records after the permit employer's latest one, oldest first (None: not found)."""
+    records = sorted(ctx.holder.profile.work_history, key=lambda record: record.start)
+    permit_employer = ctx.holder.permit.employer_credit_code
+    for index in range(len(records) - 1, -1, -1):
+        if same_code(records[index].employer_uscc, permit_employer):
+            return tuple(records[index + 1 :])
+    return None
+
+
+def _position_of(employer: str, later: tuple[WorkRecord, ...]) -> int | None:
+    for index, record in enumerate(later):
+        if same_code(record.employer_uscc, employer):
+            return index
+    return None
+
+
+def _first_new_employer(ctx: RuleContext) -> Iterable[Verdict]:
+    if ctx.application is None:
+        return
+    later = _after_permit_employer(ctx)
+    facts = {
+        "employer": ctx.application.employer_id,
+        "permit_employer": ctx.holder.permit.employer_credit_code or "-",
+    }
+    # 新单位（指申请人首次劳动关系变更单位）: the work history shows the initiating employer
+    # after the permit's employer.
+    if later is not None and _position_of(ctx.application.employer_id, later) is not None:
+        yield passed("profile.work_history", **facts)
+    else:
+        yield failed("profile.work_history", **facts)
+
+
+def _one_by_one(ctx: RuleContext) -> Iterable[Verdict]:
+    if ctx.application is None:
+        return
+    later = _after_permit_employer(ctx)
+    position = None if later is None else _position_of(ctx.application.employer_id, later)
+    if later is None or position is None:
+        return
+    skipped = later[:position]
+    # 如申请人发生多次劳动关系变更，应逐一变更: no employer between the permit's and this one.
+    if skipped:
+        names = ", ".join(record.employer_name for record in skipped)
+        yield failed("profile.work_history", skipped=names, count=len(skipped))
+    else:
+        yield passed("profile.work_history", skipped="-", count=0)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="CHG-001",
+        kind=RuleKind.MACHINE,
+        severity=Severity.ERROR,
+        group="chg",
+        business_types=CHANGE,
+        events=FILING_EVENTS,
+        citation=Citation(
+            "M§4",
+            "工作居住证持证人在新入职单位产生至少产生 1 个月社保记录后，"
+            "经单位认可后由单位申请办理“聘用单位变更”。",
+        ),
+        title_zh="在新单位已有至少 1 个月社保记录",
+        title_en="At least one month of social insurance at the new employer",
+        message_zh="新单位 {employer} 的社保记录为 {months} 个月，少于 {required} 个月；"
+        "请在新单位产生至少 {required} 个月社保记录后再办理聘用单位变更。",
+        message_en="The new employer {employer} shows {months} month(s) of social insurance, "
+        "fewer than {required}; file the employer change once there are at least {required}.",
+        check=_insurance_at_new_employer,
+    ),
+    Rule(
+        id="CHG-002",
+        kind=RuleKind.PROCESS,
+        severity=Severity.ERROR,
+        group="chg",
+        business_types=CHANGE,
+        events=FILING_EVENTS,
+        citation=Citation("M§4", "经单位认可后由单位申请办理“聘用单位变更”"),
+        title_zh="新单位认可并发起聘用单位变更",
+        title_en="The new employer accepts the holder and initiates the change",
+        message_zh="新单位尚未认可持证人；请新单位确认认可后，在单位系统发起“聘用单位变更”。",
+        message_en="The new employer has not accepted the holder; it confirms its acceptance, "
+        "then initiates the employer change in its system.",
+        check=_accepted_by_employer,
+    ),
+    Rule(
+        id="CHG-003",
+        kind=RuleKind.HYBRID,
+        severity=Severity.ERROR,
+        group="chg",
+        business_types=CHANGE,
+        events=FILING_EVENTS | REVIEW_EVENTS,
+        citation=Citation("M§4.2", "“其他材料”上传原单位出具的离职证明。"),
+        title_zh="“其他材料”中已上传原单位出具的离职证明",
+        title_en="The former employer's resignation certificate is in 'other materials'",
+        message_zh="“其他材料”中的离职证明（上传于 {uploaded_on}）须由原单位出具：未上传的请上传；"
+        "已上传的由审核人员确认。",
+        message_en="The resignation certificate in 'other materials' (uploaded {uploaded_on}) "
+        "must be issued by the former employer: upload it if missing; a reviewer confirms it "
+        "otherwise.",
+        check=_resignation_certificate,
+    ),
+    Rule(
+        id="CHG-004",
+        kind=RuleKind.PROCESS,
+        severity=Severity.ERROR,
+        group="chg",
+        business_types=CHANGE,
+        events=FILING_EVENTS,
+        citation=Citation(
+            "M§4.1",
+            "个人进入“人才业务办理平台-个人版”首页点击“工作居住证”申请进行单位关联（关联码由聘用单"
+            "位系统获知），待单位进行批复后才可进行后续操作。",
+        ),
+        title_zh="持证人已与新单位关联并经其批复",
+        title_en="The holder is associated with the new employer, which approved it",
+        message_zh="发起单位 {employer} 须是持证人已关联并经批复的新单位（当前关联单位 "
+        "{associated}，证件所属单位 {permit_employer}）；请持证人用新单位的关联码申请关联，"
+        "待新单位批复后再发起。",
+        message_en="The initiating employer {employer} must be a new employer that approved the "
+        "holder's association (associated now: {associated}; permit employer: "
+        "{permit_employer}). The holder requests the association with the new employer's code "
+        "and waits for its approval.",
+        check=_associated_with_new_employer,
+    ),
+    Rule(
+        id="CHG-005",
+        kind=RuleKind.PROCESS,
+        severity=Severity.ERROR,
+        group="chg",
+        business_types=ALL_BUSINESS,
+        events=frozenset({"dissociate"}),
+        citation=Citation(
+            "M§4 注意事项 3 (trigger: catalogue §9.4, I)",
+            "若证件续签与聘用单位变更业务同时发生时，请由原单位先办理证件续签手续，"
+            "证件续签完成后再办理单位与员工解除关联手续。",
+        ),
+        title_zh="解除关联不会使证件在单位变更期间失效",
+        title_en="Dissociating now leaves time for the employer change before expiry",
+        message_zh="证件有效期至 {expires_on}：今日解除关联，新单位最早 {earliest_filing} "
+        "才能申请单位变更，晚于最晚提交日 {deadline}。请原单位先办理证件续签，"
+        "续签完成后再解除关联，避免证件失效。",
+        message_en="The permit is valid until {expires_on}: after dissociating today the new "
+        "employer can file the change on {earliest_filing} at the earliest, after the latest "
+        "filing day {deadline}. The former employer renews the permit first and dissociates "
+        "once the renewal is approved, so the permit does not lapse.",
+        check=_renewal_before_dissociation,
+    ),
+    Rule(
+        id="CHG-006",
+        kind=RuleKind.MACHINE,
+        severity=Severity.ERROR,
+        group="chg",
+        business_types=CHANGE,
+        events=FILING_EVENTS,
+        citation=Citation(
+            "M§4 注意事项 2",
+            "如申请人发生多次劳动关系变更，应逐一变更《北京市工作居住证》关联单位。",
+        ),
+        title_zh="多次劳动关系变更逐一办理",
+        title_en="Several changes of employer are filed one by one",
+        message_zh="工作经历显示证件所属单位之后、本次新单位之前还有 {count} 家单位（{skipped}）；"
+        "多次劳动关系变更应逐一变更关联单位，请先按顺序办理这些单位的变更。",
+        message_en="The work history shows {count} employer(s) between the permit's and this "
+        "one ({skipped}); several changes are filed one by one, in order, so file those first.",
+        check=_one_by_one,
+    ),
+    Rule(
+        id="CHG-007",
+        kind=RuleKind.MACHINE,
+        severity=Severity.ERROR,
+        group="chg",
+        business_types=CHANGE,
+        events=FILING_EVENTS,
+        citation=Citation(
+            "M§4",
+            "新单位（指申请人首次劳动关系变更单位）应立即与持证人进行关联，"
+            "并办理《北京市工作居住证》聘用单位变更业务。",
+        ),
+        title_zh="新单位是劳动关系变更后的单位",
+        title_en="The new employer is one the holder joined after the permit's employer",
+        message_zh="工作经历中未见证件所属单位 {permit_employer} 之后入职发起单位 {employer} "
+        "的记录；请补全工作经历，新单位应为离开证件所属单位后入职的单位。",
+        message_en="The work history does not show the initiating employer {employer} after the "
+        "permit's employer {permit_employer}; complete the work history — the new employer is "
+        "one joined after leaving the permit's employer.",
+        check=_first_new_employer,
+    ),
+    Rule(
+        id="CHG-008",
+        kind=RuleKind.MACHINE,
+        severity=Severity.ERROR,
+        group="chg",
+        business_types=CHANGE,
+        events=FILING_EVENTS,
+        citation=Citation(
+            "M§4 注意事项 1",
+            "申请人《北京市工作居住证》关联申请单位需与其《劳动合同》签订单位、个税扣缴及社保缴纳单位一致；",
+        ),
+        title_zh="新单位即劳动合同、个税扣缴及社保缴纳单位",
+        title_en="The new employer holds the contract and pays the income tax and insurance",
+        message_zh="关联申请单位须与劳动合同签订单位、个税扣缴及社保缴纳单位一致。",
+        message_en="The associated applying employer must be the contract employer, the tax "
+        "withholder and the insurance payer.",
+        check=EnforcedBy(
+            "规则 EMP-005：对聘用单位变更，比较发起变更的新单位与劳动合同、个税扣缴、"
+            "社保缴纳单位。",
+            "Rule EMP-005: for an employer change it compares the initiating new employer with "
+            "the contract employer, the tax withholder and the insurance payer.",
+        ),
+    ),
+    Rule(
+        id="CHG-009",
+        kind=RuleKind.MACHINE,
+        severity=Severity.ERROR,
+        group="chg",
+        business_types=CHANGE,
+        events=FILING_EVENTS,
+        citation=Citation(
+            "M§4 注意事项 4 (severity set by rules.overrides; an expired permit is REN-006)",
+            "申请办理单位变更业务需至少提前 20 个工作日（规定审核周期)提交,未按时间提交申请导致审核"
+            "未完成证件失效的,责任由申请单位及申请人承担。",
+        ),
+        title_zh="单位变更至少提前 20 个工作日提交",
+        title_en="Employer change submitted at least 20 working days before expiry",
+        message_zh="证件有效期至 {expires_on}，须至少提前 {working_days} 个工作日提交，"
+        "最晚提交日为 {deadline}；本次提交日 {submission} 已晚于该日。审核可能无法在到期前完成，"
+        "证件一旦过期无法恢复，责任由申请单位及申请人承担：请立即提交并关注审核进度。",
+        message_en="The permit is valid until {expires_on}; an employer change is due at least "
+        "{working_days} working days earlier, by {deadline}, and this one is submitted on "
+        "{submission}. The review may not finish before expiry, an expired permit cannot be "
+        "restored, and the employer and applicant bear that risk: submit now and follow the "
+        "review closely.",
+        check=submitted_in_time,
+    ),
+)

@@ -1,0 +1,262 @@
+"""The employer, the association and the employment relation (EMP, M§2, M§3, M§4, M§7).
+
+Credit codes are compared after normalisation (full-width to half-width, no spaces, upper
+case). EMP-005 looks at the most recent ``employment.same_employer_months`` months of tax and
+social insurance: the latest payer is the one that must be the applying employer.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from operator import attrgetter
+
+from permitflow.records.application import BusinessType
+from permitflow.records.holder import AssociationState
+from permitflow.rules.finding import RuleKind, Severity
+from permitflow.rules.haidian._shared import (
+    ALL_BUSINESS,
+    APPLICANT_SIDE,
+    EMPLOYMENT_BUSINESS,
+    cite,
+    same_code,
+)
+from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
+from permitflow.rules.ruleset import EnforcedBy
+
+_ASSOCIATION = "association"
+_MONTH = attrgetter("month")
+_PASS_PERMISSION = (passed("association.employer.handling_permission"),)
+_PASS_ASSOCIATION = (passed(_ASSOCIATION),)
+_PASS_CODE = (passed("association.code"),)
+_PASS_EMPLOYMENT = (passed("employment"),)
+
+
+def _applying_employer(ctx: RuleContext) -> str | None:
+    """The credit code of the employer that applies: the application's, else the associated one."""
+    if ctx.application is not None:
+        return ctx.application.employer_id
+    employer = ctx.holder.association.employer
+    return employer.credit_code if employer is not None else None
+
+
+# M§2 intro: 按上述步骤要求做好“附件管理”材料上传后，可正常使用系统（当前聘用单位应具备海淀区开通
+# 办理权限）。
+def _handling_permission(ctx: RuleContext) -> Iterable[Verdict]:
+    employer = ctx.holder.association.employer
+    if employer is not None and employer.handling_permission:
+        return _PASS_PERMISSION
+    name = employer.name if employer is not None else "-"
+    return (failed("association.employer.handling_permission", employer=name),)
+
+
+EMP_001 = Rule(
+    id="EMP-001",
+    kind=RuleKind.MACHINE,
+    severity=Severity.ERROR,
+    group="emp",
+    business_types=frozenset({BusinessType.NEW}),
+    citation=cite("M§2 引言", "当前聘用单位应具备海淀区开通办理权限"),
+    title_zh="聘用单位已开通海淀区办理权限",
+    title_en="The employer has Haidian handling permission",
+    message_zh=(
+        "聘用单位“{employer}”尚未开通海淀区办理权限，暂不能"
+        "发起新办。请联系单位在单位版系统开通权限后再申请。"
+    ),
+    message_en="The employer '{employer}' has no Haidian handling permission yet, so a new "
+    "application cannot be filed. Ask the employer to"
+    " have it opened in the unit edition, then apply.",
+    check=_handling_permission,
+)
+
+
+# M§2.1: 待单位进行批复后才可进行后续操作。
+def _association_approved(ctx: RuleContext) -> Iterable[Verdict]:
+    state = ctx.holder.association.state
+    if state is AssociationState.ASSOCIATED:
+        return _PASS_ASSOCIATION
+    return (failed(_ASSOCIATION, state=state.value),)
+
+
+EMP_002 = Rule(
+    id="EMP-002",
+    kind=RuleKind.PROCESS,
+    severity=Severity.ERROR,
+    group="emp",
+    business_types=APPLICANT_SIDE,
+    citation=cite("M§2.1; M§4.1", "待单位进行批复后才可进行后续操作。"),
+    title_zh="单位关联已获单位批复",
+    title_en="The employer has approved the association",
+    message_zh=(
+        "单位关联尚未获批复（当前状态：{state}）。请使用关联码申请关联，待单位批复后再办理。"
+    ),
+    message_en="The association is not approved (state: {state}). Request it with the "
+    "employer's association code and wait for the employer's approval, then continue.",
+    check=_association_approved,
+)
+
+
+# M§2.1: 关联码由聘用单位系统获知 — an association requested or approved carries the code.
+def _association_code(ctx: RuleContext) -> Iterable[Verdict]:
+    association = ctx.holder.association
+    linked = association.state in (AssociationState.REQUESTED, AssociationState.ASSOCIATED)
+    if linked and not (association.code or "").strip():
+        return (failed("association.code", state=association.state.value),)
+    return _PASS_CODE
+
+
+EMP_003 = Rule(
+    id="EMP-003",
+    kind=RuleKind.PROCESS,
+    severity=Severity.ERROR,
+    group="emp",
+    business_types=APPLICANT_SIDE,
+    citation=cite("M§2.1", "关联码由聘用单位系统获知，详情可查看平台操作手册单位版"),
+    title_zh="单位关联使用了单位系统提供的关联码",
+    title_en="The association uses the code from the employer's system",
+    message_zh=(
+        "单位关联（状态：{state}）没有关联码。请向聘用单位索取其系统中的关联码后重新申请关联。"
+    ),
+    message_en="The association (state: {state}) has no association code. Ask the employer "
+    "for the code shown in its system and request the association again.",
+    check=_association_code,
+)
+
+
+# M§2 注意事项 3: 申请人所得税、社会保险需由与其建立劳动合同关系的申请单位缴纳，不得由第三方
+# 代扣代缴
+def _no_third_party(ctx: RuleContext) -> Iterable[Verdict]:
+    employment = ctx.holder.employment
+    if employment.contract is None:
+        return (failed("employment.contract", reason="no labour contract"),)
+    if employment.third_party_payroll:
+        return (failed("employment.third_party_payroll", reason="third-party payroll"),)
+    return _PASS_EMPLOYMENT
+
+
+EMP_004 = Rule(
+    id="EMP-004",
+    kind=RuleKind.MACHINE,
+    severity=Severity.ERROR,
+    group="emp",
+    business_types=EMPLOYMENT_BUSINESS,
+    citation=cite(
+        "M§2 注意事项 3",
+        "申请人所得税、社会保险需由与其建立劳动合同关系的申请单位缴纳，不得由第三方代扣代缴",
+    ),
+    title_zh="个税和社保由签订劳动合同的申请单位缴纳，无第三方代缴",
+    title_en="Income tax and social insurance are paid by the contracting employer, not a "
+    "third party",
+    message_zh=(
+        "个税、社保须由与申请人签订劳动合同的申请单位缴纳，不得由"
+        "第三方代扣代缴（{reason}）。请由聘用单位直接缴纳后再申请。"
+    ),
+    message_en="Income tax and social insurance must be paid by the employer that holds the "
+    "labour contract, never through a third party ("
+    "{reason}). Have the employer pay them directly, then apply.",
+    check=_no_third_party,
+)
+
+
+# M§3 注意事项 1: 申请单位、《劳动合同》签订单位、个税扣缴和社保缴纳单位须为同一家单位；
+# M§4 注意事项 1: 申请人《北京市工作居住证》关联申请单位需与其《劳动合同》签订单位、个税扣缴及
+# 社保缴纳单位一致
+def _same_employer(ctx: RuleContext) -> Iterable[Verdict]:
+    months = ctx.params["employment.same_employer_months"]
+    employment = ctx.holder.employment
+    applying = _applying_employer(ctx)
+    contract = employment.contract.employer_credit_code if employment.contract else None
+    income = heapq.nlargest(months, employment.income, key=_MONTH)
+    insurance = heapq.nlargest(months, employment.insurance, key=_MONTH)
+    withholders = {m.withholder_credit_code for m in income}
+    payers = {m.payer_credit_code for m in insurance}
+    if (
+        withholders
+        and payers
+        and all(same_code(applying, code) for code in (contract, *withholders, *payers))
+    ):
+        return _PASS_EMPLOYMENT
+    return (
+        failed(
+            "employment",
+            applying=applying or "-",
+            contract=contract or "-",
+            withholder=", ".join(sorted(withholders)) or "-",
+            payer=", ".join(sorted(payers)) or "-",
+            months=months,
+        ),
+    )
+
+
+EMP_005 = Rule(
+    id="EMP-005",
+    kind=RuleKind.MACHINE,
+    severity=Severity.ERROR,
+    group="emp",
+    business_types=EMPLOYMENT_BUSINESS,
+    citation=cite(
+        "M§3 注意事项 1; M§4 注意事项 1",
+        "申请单位、《劳动合同》签订单位、个税扣缴和社保缴纳单位须为同一家单位；",
+    ),
+    title_zh="申请单位、劳动合同单位、个税扣缴单位、社保缴纳单位为同一家",
+    title_en="Applying employer, contract employer, tax withholder and insurance payer are "
+    "the same",
+    message_zh=(
+        "申请单位（{applying}）、劳动合同签订单位（{contract}）、近 "
+        "{months} 个月个税扣缴单位（{withholder}）和社保缴纳单位（{payer}）须为同"
+        "一家单位。请核对并由同一单位签订合同、扣缴个税和缴纳社保后再申请。"
+    ),
+    message_en="The applying employer ({applying}), the labour-contract employer ({contract}), "
+    "the income-tax withholder ({withholder}) and the social-insurance payer ({payer}) of the "
+    "last {months} month(s) must be one and the same employer. Check them; apply once one "
+    "employer holds the contract and pays both.",
+    check=_same_employer,
+)
+
+# 注：员工离职解除关联应由单位系统操作。 (M§7)
+EMP_006 = Rule(
+    id="EMP-006",
+    kind=RuleKind.PROCESS,
+    severity=Severity.ERROR,
+    group="emp",
+    business_types=ALL_BUSINESS,
+    events=frozenset({"dissociate"}),
+    citation=cite("M§7 注", "注：员工离职解除关联应由单位系统操作。"),
+    title_zh="解除关联由单位在单位系统中操作",
+    title_en="Dissociation is done by the employer in its system",
+    message_zh="员工离职解除关联只能由聘用单位在单位系统中操作，请联系单位办理。",
+    message_en="Only the employer can dissociate a departing employee, in its own system; ask "
+    "the employer to do it.",
+    check=EnforcedBy(
+        "单位关联状态机：dissociate 事件只允许聘用单位角色触发。",
+        "The association machine: only the employer role may fire the dissociate event.",
+    ),
+)
+
+# M§4 引言: 持证人离职的，原单位应立即在系统中办理解除员工与单位其关联，新单位（指申请人首次劳动
+# 关系变更单位）应立即与持证人进行关联，并办理《北京市工作居住证》聘用单位变更业务。
+EMP_007 = Rule(
+    id="EMP-007",
+    kind=RuleKind.PROCESS,
+    severity=Severity.WARNING,
+    group="emp",
+    business_types=frozenset({BusinessType.EMPLOYER_CHANGE}),
+    citation=cite(
+        "M§4 引言",
+        "持证人离职的，原单位应立即在系统中办理解除员工与单位其关联，新单位（指申请人首次劳动关系"
+        "变更单位）应立即与持证人进行关联，并办理《北京市工作居住证》聘用单位变更业务。",
+    ),
+    title_zh="离职后原单位立即解除关联，新单位立即关联并办理变更",
+    title_en="After leaving, the former employer dissociates and the new employer associates "
+    "and files the change at once",
+    message_zh="持证人离职后，原单位应立即解除关联，新单位应立即关联并办理聘用单位变更。",
+    message_en="When a holder leaves, the former employer dissociates at once and the new "
+    "employer associates at once and files the employer change.",
+    check=EnforcedBy(
+        "证件与关联状态机：解除关联即将证件挂起，新单位关联获批后方可发起聘用单位变更。",
+        "The permit and association machines: dissociation suspends the permit, and the new "
+        "employer can file the change once its association is approved.",
+    ),
+)
+
+RULES: tuple[Rule, ...] = (EMP_001, EMP_002, EMP_003, EMP_004, EMP_005, EMP_006, EMP_007)

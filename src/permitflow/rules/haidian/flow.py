@@ -1,0 +1,171 @@
+"""Cross-machine constraints (FLOW): how the applications, the association and the permit fit.
+
+The manual describes each business on its own; these rules tie them together. Their ids are
+permitflow's own (the catalogue has none); each names its source, "I" marking an inference:
+
+* FLOW-001 — one open application per holder at a time (catalogue §3.5, I).
+* FLOW-002 — nothing can be applied for on an expired or cancelled permit (M§3 注意事项 3,
+  M§7; catalogue §3.4).
+* FLOW-003 — each business type needs the permit in given states (parameter
+  ``flow.permit_states``, I, from catalogue §3.6): none for a new application, valid for a
+  renewal and the two changes of data, suspended for an employer change, valid or suspended for
+  a cancellation. (That an employer change goes to a *new* employer the holder is associated
+  with is CHG-004.)
+
+The association functions here are shared with the business-type rules that check who reviews
+or initiates a case (NEW-003, BCH-004, CHG-004).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from permitflow.records.application import BusinessType
+from permitflow.records.holder import AssociationState, Employer, HolderRecord, PermitState
+from permitflow.rules.finding import Citation, RuleKind, Severity
+from permitflow.rules.haidian._shared import ALL_BUSINESS, same_code
+from permitflow.rules.haidian.review import FILING_EVENTS
+from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
+
+INFERENCE = "permitflow 规则目录（推定）"
+"""Citation source of a rule the manual implies but does not state."""
+
+OPENING_EVENTS = FILING_EVENTS | {"prepare"}
+"""Events that open or re-open an application for the holder."""
+CASE_EVENTS = OPENING_EVENTS | {"employer_approve", "accept", "pass"}
+"""Every event that moves a case towards approval."""
+
+PERMIT_STATE_ZH = {
+    PermitState.NONE: "未办理",
+    PermitState.VALID: "有效",
+    PermitState.SUSPENDED: "挂起",
+    PermitState.EXPIRED: "过期",
+    PermitState.CANCELLED: "注销",
+}
+
+
+def _states_zh(values: Iterable[str]) -> str:
+    return "或".join(PERMIT_STATE_ZH[PermitState(value)] for value in values)
+
+
+def associated_employer(holder: HolderRecord) -> Employer | None:
+    """The employer the holder is associated with, once it approved the association."""
+    association = holder.association
+    if association.state is AssociationState.ASSOCIATED:
+        return association.employer
+    return None
+
+
+def handled_by_associated_employer(ctx: RuleContext) -> Iterable[Verdict]:
+    """The employer reviewing or initiating the case is the one the holder is associated with.
+
+    The check of NEW-003 and BCH-004: the association the employer approved is what lets
+    the case go to that employer (M§2.1 "待单位进行批复后才可进行后续操作").
+    """
+    if ctx.application is None:
+        return
+    employer = associated_employer(ctx.holder)
+    associated = employer.credit_code if employer is not None else "none"
+    if employer is not None and same_code(employer.credit_code, ctx.application.employer_id):
+        yield passed("association.employer", employer=associated)
+    else:
+        yield failed(
+            "association.employer",
+            employer=ctx.application.employer_id,
+            associated=associated,
+        )
+
+
+def _one_open_application(ctx: RuleContext) -> Iterable[Verdict]:
+    current = ctx.holder.open_application
+    own = ctx.application.id if ctx.application is not None else None
+    # One open application per holder (catalogue §3.5, I): another case in flight blocks this one.
+    if current is None or current.id == own:
+        yield passed("open_application")
+    else:
+        yield failed("open_application", open_id=current.id, open_type=current.business_type)
+
+
+def _permit_not_terminal(ctx: RuleContext) -> Iterable[Verdict]:
+    state = ctx.holder.permit.state
+    # 一旦过期，无法恢复 (M§3 注意事项 3); a cancelled permit is gone as well (M§7).
+    if ctx.holder.permit.is_terminal:
+        yield failed("permit.state", state=state.value, state_zh=PERMIT_STATE_ZH[state])
+    else:
+        yield passed("permit.state", state=state.value)
+
+
+def _permit_state_fits(ctx: RuleContext) -> Iterable[Verdict]:
+    table: dict[str, list[str]] = ctx.params["flow.permit_states"]
+    allowed = table[ctx.business_type.value]
+    state = ctx.holder.permit.state
+    if state.value in allowed:
+        yield passed("permit.state", state=state.value, allowed="/".join(allowed))
+    else:
+        yield failed(
+            "permit.state",
+            state=state.value,
+            allowed="/".join(allowed),
+            state_zh=PERMIT_STATE_ZH[state],
+            allowed_zh=_states_zh(allowed),
+        )
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="FLOW-001",
+        kind=RuleKind.PROCESS,
+        severity=Severity.ERROR,
+        group="flow",
+        business_types=ALL_BUSINESS,
+        events=OPENING_EVENTS,
+        citation=Citation(
+            "catalogue §3.5 (I)",
+            "One open application per permit at a time (I, not stated).",
+            INFERENCE,
+        ),
+        title_zh="同一持证人同一时间只办理一项业务",
+        title_en="One open application per holder at a time",
+        message_zh="已有一项业务正在办理（{open_type}，编号 {open_id}）；"
+        "请待其办结或撤回后再发起新的业务。",
+        message_en="Another application is open ({open_type}, id {open_id}); finish or withdraw "
+        "it before starting a new one.",
+        check=_one_open_application,
+    ),
+    Rule(
+        id="FLOW-002",
+        kind=RuleKind.PROCESS,
+        severity=Severity.ERROR,
+        group="flow",
+        business_types=ALL_BUSINESS - {BusinessType.NEW},
+        events=CASE_EVENTS,
+        citation=Citation(
+            "M§3 注意事项 3; M§7", "申请单位及申请人应及时关注证件到期时间，一旦过期，无法恢复"
+        ),
+        title_zh="证件未过期、未注销",
+        title_en="The permit has neither expired nor been cancelled",
+        message_zh="证件已{state_zh}，无法恢复，不能再办理此项业务；如仍符合条件，"
+        "请重新办理新办业务。",
+        message_en="The permit is {state} and cannot be restored, so this business is no longer "
+        "possible; if the holder still qualifies, file a new application.",
+        check=_permit_not_terminal,
+    ),
+    Rule(
+        id="FLOW-003",
+        kind=RuleKind.PROCESS,
+        severity=Severity.ERROR,
+        group="flow",
+        business_types=ALL_BUSINESS,
+        events=CASE_EVENTS,
+        citation=Citation(
+            "M§4.1; catalogue §3.6 (I)", "自原单位离职后，将工作居住证操作为“挂起”状态"
+        ),
+        title_zh="证件状态符合所办业务",
+        title_en="The permit is in a state this business needs",
+        message_zh="证件当前状态为“{state_zh}”，此项业务需要证件状态为“{allowed_zh}”；"
+        "请先完成前序业务（新办、续签或离职挂起）再发起。",
+        message_en="The permit is {state}; this business needs it {allowed}. Complete the step "
+        "before it first (new application, renewal, or suspension on leaving the employer).",
+        check=_permit_state_fits,
+    ),
+)

@@ -1,0 +1,451 @@
+"""续签 (M§3): the renewal the employer initiates before the permit expires.
+
+Evidence window (REN-002, REN-003, REN-004): "持证期间近三年" is read as the
+``renewal.evidence_months`` calendar months (36, C) that end ``renewal.evidence_lag_months``
+months before the month of submission (1, I: the submission month's income and insurance are not
+declared yet), and never earlier than the month the permit was issued ("持证期间").
+
+Deadline (REN-005, shared with CHG-009): "申请办理续签业务需至少提前 20 个工作日（规定审核周期）
+提交，未按时提交申请导致审核未完成证件失效的，责任由申请单位及申请人承担". The manual names the
+consequence of a late filing — the permit may lapse and the employer and applicant bear it — and
+does not say a late filing is refused. So the rule set ships REN-005 and CHG-009 as warnings
+through ``rules.overrides``; a district that refuses late filings sets them back to errors. An
+expired permit, on the other hand, cannot be restored at all (REN-006, an error, for renewals and
+employer changes alike: M§3 注意事项 3 and M§4 注意事项 4 say the same).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from calendar import monthrange
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+
+from attrs import frozen
+
+from permitflow.deadlines import Deadline, latest_renewal_submission
+from permitflow.machines.permit import expiry_due
+from permitflow.records.application import BusinessType, RenewalForm
+from permitflow.records.holder import Employment, Permit, Slot
+from permitflow.rules.finding import Citation, RuleKind, Severity
+from permitflow.rules.haidian._shared import REVIEW_EVENTS, attestation_due, same_code
+from permitflow.rules.haidian.flow import CASE_EVENTS
+from permitflow.rules.haidian.review import FILING_EVENTS
+from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, needs_attestation, passed
+from permitflow.rules.ruleset import EnforcedBy
+
+RENEWAL = frozenset({BusinessType.RENEWAL})
+BEFORE_EXPIRY = frozenset({BusinessType.RENEWAL, BusinessType.EMPLOYER_CHANGE})
+
+
+# --- months -------------------------------------------------------------------------------------
+
+
+def month_index(day: date) -> int:
+    """Months since year 0: consecutive calendar months are consecutive integers."""
+    return day.year * 12 + day.month - 1
+
+
+def month_text(index: int) -> str:
+    year, month = divmod(index, 12)
+    return f"{year:04d}-{month + 1:02d}"
+
+
+def months_text(indices: Iterable[int]) -> str:
+    return ", ".join(month_text(index) for index in indices) or "-"
+
+
+def evidence_window(ctx: RuleContext) -> range:
+    """The months of "持证期间近三年" as month indices (see the module docstring)."""
+    last = month_index(ctx.submission_date) - int(ctx.params["renewal.evidence_lag_months"])
+    first = last - int(ctx.params["renewal.evidence_months"]) + 1
+    issued = ctx.holder.permit.issued_on
+    if issued is not None:
+        first = max(first, month_index(issued))
+    return range(first, last + 1)
+
+
+def window_text(window: range) -> str:
+    if not window:
+        return "-"
+    return f"{month_text(window.start)}..{month_text(window.stop - 1)}"
+
+
+def months_later(day: date, months: int) -> date:
+    """``day`` plus calendar months, clamped to the month end (as ``relativedelta`` adds them)."""
+    year, month = divmod(month_index(day) + months, 12)
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
+
+
+@frozen
+class PaidMonths:
+    """A holder's tax and insurance records by month index, gathered in one pass."""
+
+    income: Mapping[int, int]
+    """Month -> taxable income of all withholders (cents)."""
+    withheld: Mapping[str, tuple[int, ...]]
+    """Withholder's credit code as recorded -> the months it withheld tax, ascending."""
+    insured: Mapping[str, tuple[int, ...]]
+    """Payer's credit code as recorded -> the months it paid insurance, ascending."""
+    insured_any: frozenset[int]
+    back_paid: frozenset[int]
+
+    def count_by(self, payers: Mapping[str, tuple[int, ...]], employer: str, before: int) -> int:
+        """Distinct months before month ``before`` that ``employer`` paid in ``payers``."""
+        matching = [months for code, months in payers.items() if same_code(code, employer)]
+        if len(matching) == 1:
+            return bisect_left(matching[0], before)
+        return len({month for months in matching for month in months if month < before})
+
+
+_PAID: dict[int, tuple[Employment, PaidMonths]] = {}
+_PAID_SIZE = 256
+
+
+def paid_months(employment: Employment) -> PaidMonths:
+    """The records of ``employment`` by month, computed once per record object.
+
+    Every rule reading the months of one case shares the pass; the entry keeps the record alive,
+    so its identity cannot be reused by another object while cached.
+    """
+    cached = _PAID.get(id(employment))
+    if cached is not None and cached[0] is employment:
+        return cached[1]
+    income: dict[int, int] = {}
+    withheld: dict[str, set[int]] = {}
+    for record in employment.income:
+        index = month_index(record.month)
+        income[index] = income.get(index, 0) + record.taxable_income_cents
+        withheld.setdefault(record.withholder_credit_code, set()).add(index)
+    insured: dict[str, set[int]] = {}
+    back_paid = set()
+    for paid in employment.insurance:
+        index = month_index(paid.month)
+        insured.setdefault(paid.payer_credit_code, set()).add(index)
+        if paid.back_paid:
+            back_paid.add(index)
+    result = PaidMonths(
+        income=income,
+        withheld={code: tuple(sorted(months)) for code, months in withheld.items()},
+        insured={code: tuple(sorted(months)) for code, months in insured.items()},
+        insured_any=frozenset(month for months in insured.values() for month in months),
+        back_paid=frozenset(back_paid),
+    )
+    if len(_PAID) >= _PAID_SIZE:
+        _PAID.clear()
+    _PAID[id(employment)] = (employment, result)
+    return result
+
+
+def permit_reference_day(permit: Permit) -> date | None:
+    """The day the permit's current data were last set: its last change, else its issue."""
+    days = [day for day in (permit.issued_on, permit.changed_on) if day is not None]
+    return max(days) if days else None
+
+
+# --- the 20-working-day deadline ----------------------------------------------------------------
+
+
+def _clearly_in_time(day: date, expiry: date, working_days: int) -> bool:
+    # 2n + 30 calendar days always hold at least n working days (weekends take at most 2/7 of
+    # them plus 2, holidays about 12 more), so far-off expiries need no calendar — and raise no
+    # estimate warning for a year whose holiday notice is not published yet.
+    return day + timedelta(days=2 * working_days + 30) <= expiry
+
+
+def filed_before_deadline(
+    day: date, expiry: date, working_days: int
+) -> tuple[bool, Deadline | None]:
+    """Whether filing on ``day`` is on time for ``expiry``; the deadline when it was computed."""
+    if _clearly_in_time(day, expiry, working_days):
+        return True, None
+    deadline = latest_renewal_submission(expiry, working_days=working_days)
+    return day <= deadline.date, deadline
+
+
+def submitted_in_time(ctx: RuleContext) -> Iterable[Verdict]:
+    """The check of REN-005 and CHG-009."""
+    expiry = ctx.holder.permit.expires_on
+    if expiry is None:
+        return
+    submission = ctx.submission_date
+    working_days = int(ctx.params["renewal.working_days_before_expiry"])
+    # 需至少提前 20 个工作日（规定审核周期）提交: on or before the 20th working day before the
+    # expiry date, the expiry day itself not counted (latest_renewal_submission).
+    on_time, deadline = filed_before_deadline(submission, expiry, working_days)
+    facts: dict[str, object] = {
+        "submission": submission,
+        "expires_on": expiry,
+        "working_days": working_days,
+    }
+    if deadline is not None:
+        facts["deadline"] = deadline.date
+        facts["estimated"] = deadline.estimated
+    if on_time:
+        yield passed("application.submitted_at", **facts)
+    else:
+        yield failed("application.submitted_at", **facts)
+
+
+# --- checks -------------------------------------------------------------------------------------
+
+
+def _income_every_month(ctx: RuleContext) -> Iterable[Verdict]:
+    window = evidence_window(ctx)
+    income = paid_months(ctx.holder.employment).income
+    # 持证期间近三年应税收入应连续正常缴纳不为零: every month of the window, more than zero.
+    zero = [index for index in window if income.get(index, 0) <= 0]
+    facts = {"window": window_text(window), "months": len(window)}
+    if zero:
+        yield failed("employment.income", **facts, count=len(zero), zero_months=months_text(zero))
+    else:
+        yield passed("employment.income", **facts)
+
+
+def _insurance_continuous(ctx: RuleContext) -> Iterable[Verdict]:
+    window = evidence_window(ctx)
+    paid = paid_months(ctx.holder.employment)
+    back_paid = sorted(index for index in paid.back_paid if index in window)
+    # 按时并足额并连续缴纳社会保险费: "连续" is machine-checked (no month missing) at every event;
+    # "按时" is broken by back-paid months (补缴), refused outright or left to the reviewer by
+    # renewal.back_paid_months; "足额" (the amount due) only the reviewer can attest, when
+    # passing the case.
+    gaps = [index for index in window if index not in paid.insured_any]
+    refuse_back_pay = ctx.params["renewal.back_paid_months"] == "refuse"
+    facts = {
+        "window": window_text(window),
+        "gaps": months_text(gaps),
+        "back_paid": months_text(back_paid),
+    }
+    if gaps or (back_paid and refuse_back_pay):
+        yield failed("employment.insurance", **facts)
+    elif attestation_due(ctx):
+        yield needs_attestation("employment.insurance", **facts)
+    else:
+        yield passed("employment.insurance", **facts)
+
+
+def _changes_processed(ctx: RuleContext) -> Iterable[Verdict]:
+    permit = ctx.holder.permit
+    employer = permit.employer_credit_code
+    if employer is None:
+        return
+    window = evidence_window(ctx)
+    reference = permit_reference_day(permit)
+    # Months after the one in which the permit's employer was last set: any other withholder or
+    # payer there is a labour-relation change never filed as an employer change.
+    first = window.start if reference is None else max(window.start, month_index(reference) + 1)
+    paid = paid_months(ctx.holder.employment)
+    others: dict[str, int] = {}
+    for payers in (paid.withheld, paid.insured):
+        for code, months in payers.items():
+            at = bisect_left(months, first)
+            if at < len(months) and months[at] < window.stop and not same_code(code, employer):
+                others[code] = min(months[at], others.get(code, months[at]))
+    # 未按要求做聘用单位变更业务的不在受理范围之内.
+    if others:
+        listed = ", ".join(f"{code} ({month_text(index)})" for code, index in others.items())
+        yield failed("employment", permit_employer=employer, others=listed)
+    else:
+        yield passed("employment", permit_employer=employer)
+
+
+def _not_expired(ctx: RuleContext) -> Iterable[Verdict]:
+    permit = ctx.holder.permit
+    if permit.expires_on is None:
+        return
+    # 一旦过期，无法恢复: judged on the day of the event, whatever the filing date was. A permit
+    # whose expiry date has passed is expired even before the expiry timer marks it so; once
+    # marked, FLOW-002 reports it.
+    if expiry_due(permit, ctx.on):
+        yield failed("permit.expires_on", expires_on=permit.expires_on, on=ctx.on)
+    else:
+        yield passed("permit.expires_on", expires_on=permit.expires_on, on=ctx.on)
+
+
+def _employer_checked(ctx: RuleContext) -> Iterable[Verdict]:
+    if ctx.application is None or not isinstance(ctx.application.form, RenewalForm):
+        return
+    # 由单位确认无误后，在单位系统发起“续签”.
+    if ctx.application.form.employer_checked:
+        yield passed("form.employer_checked")
+    else:
+        yield failed("form.employer_checked")
+
+
+def _attachments_refreshed(ctx: RuleContext) -> Iterable[Verdict]:
+    reference = permit_reference_day(ctx.holder.permit)
+    if reference is None:
+        return
+    slots: list[str] = ctx.params["renewal.refreshed_slots"]
+    # 按续签标准上传各类附件: the per-application materials are uploaded again for the renewal,
+    # after the permit was issued; a missing slot is ATT-009's finding.
+    for name in slots:
+        attachment = ctx.holder.attachment(Slot(name))
+        if attachment is None:
+            continue
+        field = f"attachments.{name}"
+        if attachment.uploaded_on >= reference:
+            yield passed(field, slot=name, uploaded_on=attachment.uploaded_on, since=reference)
+        else:
+            yield failed(field, slot=name, uploaded_on=attachment.uploaded_on, since=reference)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="REN-001",
+        kind=RuleKind.MACHINE,
+        severity=Severity.ERROR,
+        group="ren",
+        business_types=RENEWAL,
+        events=FILING_EVENTS,
+        citation=Citation(
+            "M§3 注意事项 1",
+            "申请单位、《劳动合同》签订单位、个税扣缴和社保缴纳单位须为同一家单位；",
+        ),
+        title_zh="申请单位、劳动合同单位、个税扣缴和社保缴纳单位为同一家",
+        title_en="Applying employer, contract employer, tax withholder and insurance payer match",
+        message_zh="申请单位、《劳动合同》签订单位、个税扣缴和社保缴纳单位须为同一家单位。",
+        message_en="The applying employer, the labour-contract employer, the tax withholder and "
+        "the insurance payer must be one and the same.",
+        check=EnforcedBy(
+            "规则 EMP-005：对续签，比较申请单位与劳动合同、个税扣缴、社保缴纳单位。",
+            "Rule EMP-005: for a renewal it compares the applying employer with the contract "
+            "employer, the tax withholder and the insurance payer.",
+        ),
+    ),
+    Rule(
+        id="REN-002",
+        kind=RuleKind.MACHINE,
+        severity=Severity.ERROR,
+        group="ren",
+        business_types=RENEWAL,
+        events=FILING_EVENTS,
+        citation=Citation("M§3 注意事项 2", "持证期间近三年应税收入应连续正常缴纳不为零"),
+        title_zh="持证期间近三年应税收入连续正常、不为零",
+        title_en="Taxable income declared every month of the last three years, never zero",
+        message_zh="{window} 共 {months} 个月中有 {count} 个月应税收入为零或未申报（{zero_months}）"
+        "；持证期间近三年应税收入应连续正常缴纳不为零，请核对个税申报记录后再发起续签。",
+        message_en="{count} of the {months} months {window} show no or zero taxable income "
+        "({zero_months}); income must be declared every month of the last three years and never "
+        "be zero. Check the tax records before initiating the renewal.",
+        check=_income_every_month,
+    ),
+    Rule(
+        id="REN-003",
+        kind=RuleKind.HYBRID,
+        severity=Severity.ERROR,
+        group="ren",
+        business_types=RENEWAL,
+        events=FILING_EVENTS | REVIEW_EVENTS,
+        citation=Citation(
+            "M§3 注意事项 2",
+            "申请单位应依据《中华人民共和国社会保险法》为申请人按时并足额并连续缴纳社会保险费",
+        ),
+        title_zh="持证期间社会保险按时、足额、连续缴纳",
+        title_en="Social insurance paid on time, in full and without gaps",
+        message_zh="{window} 社会保险：断缴月份 {gaps}，补缴月份 {back_paid}。社会保险须按时、"
+        "足额、连续缴纳：断缴的请补齐并说明；无断缴的，由审核人员确认按时足额缴纳后方可续签。",
+        message_en="Social insurance {window}: missing months {gaps}, back-paid months "
+        "{back_paid}. It must be paid on time, in full and without gaps: explain and settle any "
+        "gap; otherwise a reviewer confirms timely payment in full before the renewal goes on.",
+        check=_insurance_continuous,
+    ),
+    Rule(
+        id="REN-004",
+        kind=RuleKind.MACHINE,
+        severity=Severity.ERROR,
+        group="ren",
+        business_types=RENEWAL,
+        events=FILING_EVENTS,
+        citation=Citation(
+            "M§3 注意事项 2",
+            "且需符合聘用单位变更规定要求，未按要求做聘用单位变更业务的不在受理范围之内（聘用单位变"
+            "更业务具体要求参照《单位变更业务办理规范》）",
+        ),
+        title_zh="持证期间的劳动关系变更均已办理聘用单位变更",
+        title_en="Every change of employer during the validity was filed as an employer change",
+        message_zh="证件所属单位为 {permit_employer}，但个税或社保由其他单位缴纳：{others}。"
+        "未按要求办理聘用单位变更的不在受理范围之内，请先逐一办理聘用单位变更。",
+        message_en="The permit's employer is {permit_employer}, but tax or social insurance was "
+        "paid by {others}. Renewals with an unfiled change of employer are not accepted: file "
+        "each employer change first.",
+        check=_changes_processed,
+    ),
+    Rule(
+        id="REN-005",
+        kind=RuleKind.MACHINE,
+        severity=Severity.ERROR,
+        group="ren",
+        business_types=RENEWAL,
+        events=FILING_EVENTS,
+        citation=Citation(
+            "M§3 注意事项 3 (severity set by rules.overrides: the manual puts the risk of a late "
+            "filing on the employer and the applicant, it does not refuse it)",
+            "申请办理续签业务需至少提前 20 个工作日（规定审核周期）提交，"
+            "未按时提交申请导致审核未完成证件失效的，责任由申请单位及申请人承担",
+        ),
+        title_zh="续签至少提前 20 个工作日提交",
+        title_en="Renewal submitted at least 20 working days before expiry",
+        message_zh="证件有效期至 {expires_on}，须至少提前 {working_days} 个工作日提交，"
+        "最晚提交日为 {deadline}；本次提交日 {submission} 已晚于该日。审核可能无法在到期前完成，"
+        "证件一旦过期无法恢复，责任由申请单位及申请人承担：请立即提交并关注审核进度。",
+        message_en="The permit is valid until {expires_on}; a renewal is due at least "
+        "{working_days} working days earlier, by {deadline}, and this one is submitted on "
+        "{submission}. The review may not finish before expiry, an expired permit cannot be "
+        "restored, and the employer and applicant bear that risk: submit now and follow the "
+        "review closely.",
+        check=submitted_in_time,
+    ),
+    Rule(
+        id="REN-006",
+        kind=RuleKind.MACHINE,
+        severity=Severity.ERROR,
+        group="ren",
+        business_types=BEFORE_EXPIRY,
+        events=CASE_EVENTS,
+        citation=Citation(
+            "M§3 注意事项 3; M§4 注意事项 4",
+            "申请单位及申请人应及时关注证件到期时间，一旦过期，无法恢复",
+        ),
+        title_zh="证件尚未过期",
+        title_en="The permit has not expired",
+        message_zh="证件有效期至 {expires_on}，{on} 已过期，一旦过期无法恢复，"
+        "不能再续签或变更单位；如仍符合条件，请重新办理新办业务。",
+        message_en="The permit was valid until {expires_on} and has expired by {on}; an expired "
+        "permit cannot be restored, renewed or moved to another employer. If the holder still "
+        "qualifies, file a new application.",
+        check=_not_expired,
+    ),
+    Rule(
+        id="REN-007",
+        kind=RuleKind.PROCESS,
+        severity=Severity.ERROR,
+        group="ren",
+        business_types=RENEWAL,
+        events=FILING_EVENTS,
+        citation=Citation("M§3.2", "由单位确认无误后，在单位系统发起“续签”。"),
+        title_zh="单位确认材料无误后发起续签",
+        title_en="The employer initiates the renewal after checking the materials",
+        message_zh="单位尚未确认续签材料无误；请单位核对申请人上传的附件和信息后再发起续签。",
+        message_en="The employer has not confirmed the renewal materials; it checks the "
+        "applicant's attachments and data, then initiates the renewal.",
+        check=_employer_checked,
+    ),
+    Rule(
+        id="REN-008",
+        kind=RuleKind.PROCESS,
+        severity=Severity.ERROR,
+        group="ren",
+        business_types=RENEWAL,
+        events=FILING_EVENTS,
+        citation=Citation("M§3.1", "按续签标准上传各类附件。"),
+        title_zh="按续签标准重新上传附件",
+        title_en="Attachments uploaded anew to the renewal standard",
+        message_zh="附件“{slot}”上传于 {uploaded_on}，早于证件办理日 {since}；"
+        "请按续签标准重新上传。",
+        message_en="Attachment {slot} was uploaded on {uploaded_on}, before the permit was "
+        "issued on {since}; upload it again to the renewal standard.",
+        check=_attachments_refreshed,
+    ),
+)

@@ -1,0 +1,107 @@
+"""Rules of the machines' own timers and locks (FLOW-1xx), not in the catalogue's tables.
+
+* FLOW-101: the permit expires only once its expiry date has passed (it is valid through that
+  day) — "一旦过期，无法恢复" (M§3 注意事项 3).
+* FLOW-102: an open application is closed as moot only when the permit it concerns has expired
+  or been cancelled (catalogue §3.4: "close the pending renewal as moot", inferred).
+* FLOW-103: the profile and the attachments are locked while an application is with the
+  employer or the authority (catalogue §3.7, inferred). Switch it off with
+  ``rules.overrides = {FLOW-103 = {enabled = false}}``.
+* FLOW-104: the permit changes state only as the effect of the business that causes it; its
+  lifecycle events cannot be fired on their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from permitflow.machines.permit import EFFECT_EVENTS, expiry_due, is_moot
+from permitflow.records.application import BusinessType
+from permitflow.rules.finding import Citation, RuleKind, Severity
+from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
+
+ALL_TYPES = frozenset(BusinessType)
+LOCKED_EVENTS = frozenset({"edit_profile", "upload_attachment", "delete_attachment"})
+
+
+def _expiry_passed(ctx: RuleContext) -> Iterable[Verdict]:
+    permit = ctx.holder.permit
+    facts = {"state": permit.state.value, "expires_on": permit.expires_on, "today": ctx.on}
+    if expiry_due(permit, ctx.on):
+        yield passed("permit.expires_on", **facts)
+    else:
+        yield failed("permit.expires_on", **facts)
+
+
+def _permit_ended(ctx: RuleContext) -> Iterable[Verdict]:
+    state = ctx.holder.permit.state.value
+    if is_moot(ctx.holder):
+        yield passed("permit.state", state=state)
+    else:
+        yield failed("permit.state", state=state)
+
+
+def _not_under_review(ctx: RuleContext) -> Iterable[Verdict]:
+    current = ctx.holder.open_application
+    if current is not None and current.under_review:
+        yield failed("open_application", application=current.id, business=current.business_type)
+    else:
+        yield passed("open_application")
+
+
+def _through_business(ctx: RuleContext) -> Iterable[Verdict]:
+    yield failed("permit.state", event=ctx.event, state=ctx.holder.permit.state.value)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="FLOW-101", kind=RuleKind.MACHINE, severity=Severity.ERROR, group="flow",
+        business_types=ALL_TYPES,
+        citation=Citation(
+            "M§3 注意事项 3", "申请单位及申请人应及时关注证件到期时间，一旦过期，无法恢复"
+        ),
+        title_zh="有效期已届满，证件过期", title_en="The expiry date has passed",
+        message_zh="证件有效期至 {expires_on}，今天（{today}）尚未过期，不能置为过期。",
+        message_en="The permit is valid until {expires_on}; today ({today}) it has not expired "
+        "yet, so it cannot be marked expired.",
+        check=_expiry_passed, events=frozenset({"expire"}),
+    ),
+    Rule(
+        id="FLOW-102", kind=RuleKind.MACHINE, severity=Severity.ERROR, group="flow",
+        business_types=ALL_TYPES,
+        citation=Citation(
+            "M§3 注意事项 3", "未按时提交申请导致审核未完成证件失效的，责任由申请单位及申请人承担"
+        ),
+        title_zh="证件已过期或注销，在办申请结束",
+        title_en="The permit has ended; close the application",
+        message_zh="证件状态为 {state}，申请仍可继续办理，不能自动结束。",
+        message_en="The permit is {state}; the application can still proceed and is not closed.",
+        check=_permit_ended, events=frozenset({"close_moot"}),
+    ),
+    Rule(
+        id="FLOW-103", kind=RuleKind.PROCESS, severity=Severity.ERROR, group="flow",
+        business_types=ALL_TYPES,
+        citation=Citation(
+            "M§2.3",
+            "该界面只可查看“个人基础信息”但无法编辑，如需进行修改应退回到人才业务办理平台修改"
+            "基础信息",
+        ),
+        title_zh="审核期间不修改基础信息和附件", title_en="No edits while under review",
+        message_zh="申请 {application}（{business}）正在单位或主管部门审核中，"
+        "基础信息和附件暂不能修改；请待审核结束或退回后再修改。",
+        message_en="Application {application} ({business}) is with the employer or the "
+        "authority; the profile and attachments are locked until it ends or is returned.",
+        check=_not_under_review, events=LOCKED_EVENTS,
+    ),
+    Rule(
+        id="FLOW-104", kind=RuleKind.PROCESS, severity=Severity.ERROR, group="flow",
+        business_types=ALL_TYPES,
+        citation=Citation("M§2.4", "全部审核通过的业务办理完成，此时可在系统打印确认单"),
+        title_zh="证件状态随业务办结而变化", title_en="The permit changes through its business",
+        message_zh="证件的“{event}”只能由相应业务审核通过（或单位解除关联）引起，不能单独办理；"
+        "请办理相应业务。",
+        message_en="The permit's “{event}” follows only from approving the business that causes "
+        "it (or the employer's dissociation); file that business instead.",
+        check=_through_business, events=EFFECT_EVENTS,
+    ),
+)  # fmt: skip

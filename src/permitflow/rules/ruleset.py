@@ -1,0 +1,421 @@
+"""Rule sets: a named, versioned collection of rules with dated parameters.
+
+A :class:`RuleSet` is one version of a named rule set, in force from its first day to its last
+day inclusive (or open-ended);
+a :class:`RuleSetFamily` holds the versions of one name over non-overlapping periods. A rule set
+answers which rules guard an event (``rules_for``, precomputed once per business type, event
+and guard groups) and judges a case (``evaluate``). Per-version switches live in the parameter
+``rules.overrides`` — rule id → ``{severity = "warning", enabled = false}`` — and cannot change
+inside a version: a new switch is a new version.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+import attrs
+from attrs import frozen
+
+from permitflow.errors import (
+    CoverageError,
+    DefinitionError,
+    RuleDataError,
+    RuleSetNotInForce,
+    UnknownRuleSet,
+)
+from permitflow.records.application import Application, BusinessType
+from permitflow.records.holder import HolderRecord
+from permitflow.rules.finding import Citation, Finding, RuleKind, Severity, Status
+from permitflow.rules.parameters import ParameterTable, ResolvedParameters
+from permitflow.rules.rule import GROUPS, Rule, RuleContext, Verdict, _fill, local_date, passed
+
+__all__ = [
+    "OVERRIDES_PARAMETER",
+    "EnforcedBy",
+    "RuleDescription",
+    "RuleSet",
+    "RuleSetFamily",
+]
+
+OVERRIDES_PARAMETER = "rules.overrides"
+LEVELS_PARAMETER = "review.authority_levels"
+
+
+@frozen
+class EnforcedBy:
+    """The check of a rule the procedure's machines enforce (states, roles, event order).
+
+    The rule still stands in the rule set, with its citation, so the catalogue is complete; its
+    check always passes and says who enforces it. ``describe()`` reports the text.
+    """
+
+    zh: str
+    en: str
+    _verdicts: tuple[Verdict, ...] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_verdicts", (passed(enforced_by=self.en),))
+
+    def __call__(self, ctx: RuleContext) -> Iterable[Verdict]:
+        return self._verdicts
+
+
+@frozen
+class RuleDescription:
+    """What a rule is, for documentation and portals: everything but its code."""
+
+    id: str
+    kind: RuleKind
+    severity: Severity
+    """The severity in this rule set, after ``rules.overrides``."""
+    default_severity: Severity
+    enabled: bool
+    group: str
+    business_types: tuple[BusinessType, ...]
+    events: tuple[str, ...] | None
+    citation: Citation
+    title_zh: str
+    title_en: str
+    message_zh: str
+    message_en: str
+    enforced_by: EnforcedBy | None
+    """Set when the machines enforce the rule and its check cannot fail."""
+
+
+@frozen
+class _Override:
+    severity: Severity
+    enabled: bool
+
+
+def _overrides(rules: Mapping[str, Rule], raw: Any, file: str, path: str) -> dict[str, _Override]:
+    """The switches of ``rules.overrides`` (value ``raw`` at ``path`` of ``file``), checked."""
+    errors: list[str] = []
+    result: dict[str, _Override] = {}
+    entries = raw.items() if isinstance(raw, Mapping) else ()
+    if not isinstance(raw, Mapping):
+        errors.append(f"expected a table of rule ids @ {path}")
+    for rule_id, entry in entries:
+        where = f"{path}.{rule_id}"
+        rule = rules.get(rule_id)
+        if rule is None:
+            errors.append(f"unknown rule id @ {where}")
+            continue
+        if not isinstance(entry, Mapping) or not set(entry) <= {"severity", "enabled"}:
+            errors.append(f"expected {{severity = ..., enabled = ...}} @ {where}")
+            continue
+        severity = entry.get("severity", rule.severity.value)
+        enabled = entry.get("enabled", True)
+        if severity not in {s.value for s in Severity}:
+            errors.append(f"unknown severity {severity!r} @ {where}.severity")
+        elif type(enabled) is not bool:
+            errors.append(f"expected true or false @ {where}.enabled")
+        else:
+            result[rule_id] = _Override(Severity(severity), enabled)
+    if errors:
+        listing = "; ".join(errors)
+        raise RuleDataError(
+            f"规则参数文件 {file} 中的规则开关有误，请修正：{listing}",
+            f"The rule switches in parameter file {file} are invalid; fix them: {listing}",
+            file=file,
+            errors=errors,
+        )
+    return result
+
+
+def _definition(where: str, errors: list[str]) -> DefinitionError:
+    listing = "; ".join(errors)
+    return DefinitionError(
+        f"规则集 {where} 定义有误，请修正后再加载：{listing}",
+        f"Rule set {where} is inconsistent; fix it before loading: {listing}",
+        ruleset=where,
+        errors=errors,
+    )
+
+
+def _finding(rule: Rule, ctx: RuleContext, severity: Severity, verdict: Verdict) -> Finding | None:
+    """The finding of a verdict that did not pass, or None once a person attested it."""
+    if (
+        verdict.status is Status.NEEDS_ATTESTATION
+        and ctx.application is not None
+        and ctx.application.attested(rule.id) is not None
+    ):
+        return None
+    args = dict(verdict.args)
+    return Finding(
+        rule_id=rule.id,
+        severity=severity,
+        status=verdict.status,
+        message_zh=_fill(rule.message_zh, args),
+        message_en=_fill(rule.message_en, args),
+        citation=rule.citation,
+        field=verdict.field,
+        facts=verdict.facts,
+    )
+
+
+_RulesKey = tuple[BusinessType, str, frozenset[str]]
+
+
+@frozen(eq=False)
+class RuleSet:
+    """One version of a named rule set, in force from ``effective_from`` to ``effective_until``
+    (inclusive; None = open). Compared and hashed by identity: it is built once and shared."""
+
+    name: str
+    version: str
+    effective_from: date
+    effective_until: date | None
+    rules: tuple[Rule, ...] = attrs.field(repr=False)
+    parameters: ParameterTable = attrs.field(repr=False)
+    _by_id: dict[str, Rule] = attrs.field(init=False, repr=False, eq=False)
+    _switches: dict[str, _Override] = attrs.field(init=False, repr=False, eq=False)
+    _rules_for: dict[_RulesKey, tuple[tuple[Rule, Severity], ...]] = attrs.field(
+        init=False, repr=False, eq=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        where = f"{self.name} {self.version}"
+        errors: list[str] = []
+        if self.effective_until is not None and self.effective_until < self.effective_from:
+            errors.append(f"effective_until {self.effective_until} precedes effective_from")
+        by_id: dict[str, Rule] = {}
+        for rule in self.rules:
+            if rule.id in by_id:
+                errors.append(f"rule id {rule.id} is defined twice")
+            by_id[rule.id] = rule
+        if OVERRIDES_PARAMETER in self.parameters:
+            changes = self.parameters.changes_between(
+                OVERRIDES_PARAMETER, self.effective_from, self.effective_until
+            )
+            if changes:
+                errors.append(
+                    f"{OVERRIDES_PARAMETER} changes on {', '.join(map(str, changes))} inside the "
+                    "version; start a new version on that day instead"
+                )
+        if errors:
+            raise _definition(where, errors)
+        switches = self._switches_in_force(by_id)
+        object.__setattr__(self, "_by_id", by_id)
+        object.__setattr__(self, "_switches", switches)
+        object.__setattr__(self, "_rules_for", {})
+
+    def _switches_in_force(self, rules: Mapping[str, Rule]) -> dict[str, _Override]:
+        if OVERRIDES_PARAMETER not in self.parameters:
+            return {}
+        parameter = self.parameters.get(OVERRIDES_PARAMETER)
+        starts = [value.since for value in parameter.values]
+        index = bisect.bisect_right(starts, self.effective_from) - 1
+        if index < 0:
+            raise parameter.not_in_force()
+        return _overrides(
+            rules,
+            parameter.values[index].value,
+            parameter.file,
+            f"$.{OVERRIDES_PARAMETER}.values[{index}].value",
+        )
+
+    # --- period and parameters ------------------------------------------------------------------
+
+    def in_force(self, day: date) -> bool:
+        return self.effective_from <= day and (
+            self.effective_until is None or day <= self.effective_until
+        )
+
+    def _not_in_force(self, day: date) -> RuleSetNotInForce:
+        until = self.effective_until.isoformat() if self.effective_until else "…"
+        return RuleSetNotInForce(
+            f"规则集 {self.name} {self.version} 适用于 {self.effective_from} 至 {until}，"
+            f"不适用于 {day}；请选用该日期有效的版本。",
+            f"Rule set {self.name} {self.version} is in force from {self.effective_from} to "
+            f"{until}, not on {day}; use the version in force on that day.",
+            ruleset=self.name,
+            version=self.version,
+            day=day.isoformat(),
+        )
+
+    def params_on(self, day: date) -> ResolvedParameters:
+        """The parameter values in force on ``day`` (cached per period between changes)."""
+        if not self.in_force(day):
+            raise self._not_in_force(day)
+        return self.parameters.on(day)
+
+    def review_levels(self, day: date) -> int:
+        """How many authority levels review an application (``review.authority_levels``)."""
+        return int(self.params_on(day)[LEVELS_PARAMETER])
+
+    # --- rules ----------------------------------------------------------------------------------
+
+    def rule(self, rule_id: str) -> Rule:
+        try:
+            return self._by_id[rule_id]
+        except KeyError:
+            raise CoverageError(
+                f"规则集 {self.name} {self.version} 中没有规则 {rule_id}；请核对规则编号。",
+                f"Rule set {self.name} {self.version} has no rule {rule_id}; check the rule id.",
+                ruleset=self.name,
+                version=self.version,
+                rule_id=rule_id,
+            ) from None
+
+    def severity(self, rule: Rule) -> Severity:
+        switch = self._switches.get(rule.id)
+        return rule.severity if switch is None else switch.severity
+
+    def enabled(self, rule: Rule) -> bool:
+        switch = self._switches.get(rule.id)
+        return switch is None or switch.enabled
+
+    def rules_for(
+        self, business_type: BusinessType, event: str, groups: frozenset[str]
+    ) -> tuple[tuple[Rule, Severity], ...]:
+        """The enabled rules guarding ``event`` of ``business_type`` among ``groups``.
+
+        A rule guards it when its group is one of the event's guard groups, its business types
+        include the type, and its events are None or include the event.
+        """
+        key = (business_type, event, groups)
+        found = self._rules_for.get(key)
+        if found is None:
+            unknown = groups - GROUPS
+            if unknown:
+                raise _definition(
+                    f"{self.name} {self.version}",
+                    [f"unknown guard groups {sorted(unknown)} for event {event!r}"],
+                )
+            found = tuple(
+                (rule, self.severity(rule))
+                for rule in self.rules
+                if rule.group in groups
+                and rule.applies(business_type, event)
+                and self.enabled(rule)
+            )
+            self._rules_for[key] = found
+        return found
+
+    def evaluate(
+        self,
+        *,
+        holder: HolderRecord,
+        application: Application | None,
+        business_type: BusinessType,
+        event: str,
+        at: datetime,
+        groups: frozenset[str],
+        include_passed: bool = False,
+    ) -> tuple[Finding, ...]:
+        """Judge a case: the findings of every rule guarding the event.
+
+        Parameters are those in force on the day the application was first submitted (or on
+        the day of ``at`` before that), so one application is judged by one set of values.
+        Without ``include_passed`` only what did not pass is returned, and passes cost no
+        finding at all.
+        """
+        submitted = application.submitted_at if application is not None else None
+        params = self.params_on(local_date(submitted if submitted is not None else at))
+        ctx = RuleContext(holder, application, business_type, event, at, params)
+        findings: list[Finding] = []
+        rules = self.rules_for(business_type, event, groups)
+        if include_passed:
+            for rule, severity in rules:
+                findings.extend(rule.evaluate(ctx, severity))
+            return tuple(findings)
+        # Passes are the common case: they cost a status comparison, never a Finding.
+        for rule, severity in rules:
+            for verdict in rule.check(ctx):
+                if verdict.status is not Status.PASSED:
+                    finding = _finding(rule, ctx, severity, verdict)
+                    if finding is not None:
+                        findings.append(finding)
+        return tuple(findings)
+
+    def describe(self) -> tuple[RuleDescription, ...]:
+        """Every rule, enabled or not, in rule-set order."""
+        return tuple(
+            RuleDescription(
+                id=rule.id,
+                kind=rule.kind,
+                severity=self.severity(rule),
+                default_severity=rule.severity,
+                enabled=self.enabled(rule),
+                group=rule.group,
+                business_types=tuple(t for t in BusinessType if t in rule.business_types),
+                events=tuple(sorted(rule.events)) if rule.events is not None else None,
+                citation=rule.citation,
+                title_zh=rule.title_zh,
+                title_en=rule.title_en,
+                message_zh=rule.message_zh,
+                message_en=rule.message_en,
+                enforced_by=rule.check if isinstance(rule.check, EnforcedBy) else None,
+            )
+            for rule in self.rules
+        )
+
+
+def _by_start(versions: Iterable[RuleSet]) -> tuple[RuleSet, ...]:
+    return tuple(sorted(versions, key=lambda v: v.effective_from))
+
+
+@frozen(eq=False)
+class RuleSetFamily:
+    """The versions of one named rule set, over non-overlapping periods."""
+
+    name: str
+    versions: tuple[RuleSet, ...] = attrs.field(converter=_by_start)
+    _starts: list[date] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        errors: list[str] = []
+        if not self.versions:
+            errors.append("a family needs at least one version")
+        seen: set[str] = set()
+        for version in self.versions:
+            if version.name != self.name:
+                errors.append(f"version {version.version} is named {version.name!r}")
+            if version.version in seen:
+                errors.append(f"version {version.version} appears twice")
+            seen.add(version.version)
+        for earlier, later in zip(self.versions, self.versions[1:], strict=False):
+            if earlier.effective_until is None or earlier.effective_until >= later.effective_from:
+                errors.append(
+                    f"versions {earlier.version} and {later.version} overlap: {earlier.version} "
+                    f"must end before {later.effective_from}"
+                )
+        if errors:
+            raise _definition(self.name, errors)
+        object.__setattr__(self, "_starts", [v.effective_from for v in self.versions])
+
+    def in_force_on(self, day: date) -> RuleSet:
+        """The version in force on ``day``; raises when no version covers it."""
+        index = bisect.bisect_right(self._starts, day) - 1
+        if index >= 0 and self.versions[index].in_force(day):
+            return self.versions[index]
+        periods = ", ".join(
+            f"{v.version}: {v.effective_from}–{v.effective_until or '…'}" for v in self.versions
+        )
+        raise RuleSetNotInForce(
+            f"规则集 {self.name} 没有适用于 {day} 的版本（现有：{periods}）；请核对日期。",
+            f"Rule set {self.name} has no version in force on {day} (versions: {periods}); "
+            "check the date.",
+            ruleset=self.name,
+            day=day.isoformat(),
+        )
+
+    def version(self, version: str) -> RuleSet:
+        for candidate in self.versions:
+            if candidate.version == version:
+                return candidate
+        raise UnknownRuleSet(
+            f"规则集 {self.name} 没有版本 {version}（现有：{', '.join(self.known_versions)}）。",
+            f"Rule set {self.name} has no version {version} "
+            f"(known: {', '.join(self.known_versions)}).",
+            ruleset=self.name,
+            version=version,
+        )
+
+    @property
+    def known_versions(self) -> tuple[str, ...]:
+        return tuple(v.version for v in self.versions)

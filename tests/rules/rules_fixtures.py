@@ -1,0 +1,380 @@
+"""Shared builders for the rule tests, and the record of which rule outcomes the tests assert.
+
+Builders (plain functions; import them with ``from rules_fixtures import ...``):
+
+* ``valid_holder(**overrides)`` — a complete, valid holder record as of ``AT``: profile complete,
+  every attachment a small valid PDF, association approved, permit valid until 2026-12-31,
+  36 months of income and social insurance from the same employer that holds the labour contract,
+  residence proof for a flat in Haidian. ``overrides`` are dotted paths (see ``apply_overrides``).
+* ``new_applicant(**overrides)`` — the same person before a permit was ever issued (permit NONE).
+* ``application(business_type, state="draft", **form_fields)`` — an application of that type
+  by the holder above, with the given form fields.
+* ``context(holder, application, event, at)`` — a ``RuleContext`` with the parameters of the
+  Haidian rule set in force on the day of ``at``.
+* ``AT`` — the moment most cases are judged: Monday 2026-03-16 10:00 Beijing time.
+
+Override paths: ``"profile.general.hukou.kind"`` walks attrs attributes; inside a tuple a
+segment is an index (``"profile.study_history.0.stage"``) or, for attachments, the slot value
+(``"attachments.degree_cert.file.size_bytes"``). A dict or list value is structured into the
+attribute's declared type (so TOML tables work), a str given for a bytes attribute is encoded,
+anything else is set as is. The value ``REMOVED`` drops a tuple element (an attachment slot) or
+sets an attribute to None.
+
+Which outcomes were tested: ``expect(rule_id, ctx, status)`` evaluates one rule, asserts that
+it produced a finding with that status (and, for ``passed``, nothing else) and records the pair.
+``test_coverage.py`` runs last (``conftest.py`` orders it so) and checks that every rule of the
+Haidian rule set was seen both passing and not passing (failed or needs_attestation); a rule
+whose check is ``enforced_by`` the machines can only pass and needs a passing case only. Tests
+that go through ``expect`` — the golden collector does — are counted whoever wrote them.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import attrs
+import cattrs
+from dateutil.relativedelta import relativedelta
+
+from permitflow.records.actors import Actor
+from permitflow.records.application import (
+    FORM_TYPES,
+    Application,
+    Attestation,
+    BusinessType,
+)
+from permitflow.records.holder import (
+    ApplicationBasis,
+    Association,
+    AssociationState,
+    Attachment,
+    Education,
+    Employer,
+    Employment,
+    FileInfo,
+    GeneralInfo,
+    HolderRecord,
+    Hukou,
+    HukouKind,
+    IncomeMonth,
+    InsuranceMonth,
+    LabourContract,
+    MaritalStatus,
+    Permit,
+    PermitState,
+    Photo,
+    Profile,
+    ProfileState,
+    ProofKind,
+    PropertyUse,
+    ResidenceProof,
+    Slot,
+    StudyRecord,
+    StudyStage,
+    WorkRecord,
+)
+from permitflow.rules.finding import Finding, Status
+from permitflow.rules.rule import BEIJING, RuleContext, local_date
+
+AT = datetime(2026, 3, 16, 10, 0, tzinfo=BEIJING)
+"""Monday 2026-03-16, 10:00 in Beijing: a plain working day with official calendar data."""
+
+HOLDER_ID = "42010619900515001X"
+"""A valid resident id: born 1990-05-15 in Wuchang, Wuhan (Hubei), male."""
+EMPLOYER_CODE = "91110108MA01ABCD5T"
+"""A valid unified social credit code of a Haidian enterprise."""
+EMPLOYER_NAME = "北京海淀示例科技有限公司"
+OTHER_EMPLOYER_CODE = "91110105MA02EFGH7Y"
+"""A second valid credit code (a Chaoyang enterprise), for employer mismatches and changes."""
+ADDRESS = "北京市海淀区中关村大街27号院3号楼502室"
+PERMIT_EXPIRES = date(2026, 12, 31)
+PDF_HEAD = b"%PDF-1.7\n"
+
+REMOVED: Any = attrs.NOTHING
+"""Override value that removes a tuple element or sets an attribute to None."""
+
+
+# --- builders ----------------------------------------------------------------------------------
+
+
+def on(day: date) -> datetime:
+    """Ten in the morning, Beijing time, on ``day``."""
+    return datetime(day.year, day.month, day.day, 10, 0, tzinfo=BEIJING)
+
+
+def pdf(name: str = "scan.pdf", size_bytes: int = 400_000, head: bytes = PDF_HEAD) -> FileInfo:
+    """An uploaded file; a real PDF unless ``head`` says otherwise."""
+    return FileInfo(name=name, size_bytes=size_bytes, head=head)
+
+
+def months_before(at: datetime, count: int) -> tuple[date, ...]:
+    """The first days of the ``count`` calendar months before the month of ``at``, oldest first."""
+    first = local_date(at).replace(day=1)
+    return tuple(first - relativedelta(months=n) for n in range(count, 0, -1))
+
+
+def valid_holder(**overrides: Any) -> HolderRecord:
+    """A complete, valid holder record whose dated facts are recent as of ``at``.
+
+    ``at=`` (an aware datetime, default ``AT``) is the moment the facts are relative to; every
+    other keyword is an override path.
+    """
+    at: datetime = overrides.pop("at", AT)
+    day = local_date(at)
+    uploaded = day - timedelta(days=10)
+    issued = day - timedelta(days=5)
+    months = months_before(at, 36)
+    undated = (Slot.EDU_CERT, Slot.DEGREE_CERT, Slot.HUKOU, Slot.INTEGRITY, Slot.MARRIAGE)
+    attachments = (
+        *(
+            Attachment(slot=slot, file=pdf(f"{slot.value}.pdf"), uploaded_on=uploaded)
+            for slot in undated
+        ),
+        Attachment(
+            slot=Slot.TAXABLE_INCOME,
+            file=pdf("taxable_income.pdf"),
+            uploaded_on=uploaded,
+            issued_on=issued,
+        ),
+        Attachment(
+            slot=Slot.RESIDENCE,
+            file=pdf("residence.pdf", 1_200_000),
+            uploaded_on=uploaded,
+            document="lease",
+            valid_until=day + relativedelta(years=1),
+        ),
+        Attachment(
+            slot=Slot.OTHER,
+            file=pdf("resignation.pdf"),
+            uploaded_on=uploaded,
+            document="resignation_certificate",
+            issued_on=issued,
+        ),
+    )
+    holder = HolderRecord(
+        holder_id=HOLDER_ID,
+        profile_state=ProfileState.COMPLETE,
+        profile=Profile(
+            general=GeneralInfo(
+                name="张伟",
+                resident_id=HOLDER_ID,
+                phone="13800138000",
+                hukou=Hukou(HukouKind.FAMILY, "42", "湖北省武汉市武昌区"),
+                address=ADDRESS,
+                marital_status=MaritalStatus.MARRIED,
+                retirement_category="male",
+            ),
+            education=Education(
+                highest_education="硕士研究生",
+                highest_degree="硕士",
+                basis=ApplicationBasis.DEGREE,
+                degree_certificate_number="1000342017000123",
+            ),
+            study_history=(
+                StudyRecord(
+                    StudyStage.SENIOR_HIGH, "武汉市第一中学", date(2005, 9, 1), date(2008, 6, 30)
+                ),
+                StudyRecord(StudyStage.BACHELOR, "武汉大学", date(2008, 9, 1), date(2012, 6, 30)),
+                StudyRecord(StudyStage.MASTER, "北京大学", date(2012, 9, 1), date(2015, 6, 30)),
+            ),
+            work_history=(WorkRecord(EMPLOYER_NAME, date(2015, 7, 1), None, EMPLOYER_CODE),),
+            photo=Photo(pdf("photo.jpg", 40_000, b"\xff\xd8\xff\xe0"), uploaded),
+        ),
+        residence=ResidenceProof(
+            kind=ProofKind.LEASE,
+            address=ADDRESS,
+            property_use=PropertyUse.RESIDENTIAL,
+            district="海淀区",
+            valid_until=day + relativedelta(years=1),
+        ),
+        attachments=attachments,
+        employment=Employment(
+            contract=LabourContract(EMPLOYER_CODE, date(2015, 7, 1), day + relativedelta(years=2)),
+            income=tuple(IncomeMonth(month, EMPLOYER_CODE, 2_500_000) for month in months),
+            insurance=tuple(InsuranceMonth(month, EMPLOYER_CODE) for month in months),
+        ),
+        association=Association(
+            state=AssociationState.ASSOCIATED,
+            employer=Employer(EMPLOYER_CODE, EMPLOYER_NAME),
+            code="GL-2015-0001",
+            since=datetime(2024, 1, 1, 9, 0, tzinfo=BEIJING),
+        ),
+        permit=Permit(
+            state=PermitState.VALID,
+            number="HD2024000123",
+            permit_type="domestic",
+            employer_credit_code=EMPLOYER_CODE,
+            issued_on=date(2024, 1, 1),
+            expires_on=PERMIT_EXPIRES,
+        ),
+    )
+    result: HolderRecord = apply_overrides(holder, overrides)
+    return result
+
+
+def new_applicant(**overrides: Any) -> HolderRecord:
+    """``valid_holder`` before any permit was issued: what a new application starts from."""
+    return valid_holder(**{"permit": Permit(), **overrides})
+
+
+def application(
+    business_type: BusinessType | str,
+    state: str = "draft",
+    *,
+    submitted_at: datetime | None = None,
+    attested: Iterable[str] = (),
+    at: datetime = AT,
+    **form_fields: Any,
+) -> Application:
+    """An application of the holder built by ``valid_holder``.
+
+    ``submitted_at`` defaults to None for a draft and to ``at`` otherwise; ``attested`` lists
+    rule ids an authority reviewer has attested.
+    """
+    kind = BusinessType(business_type)
+    form_type = FORM_TYPES[kind]
+    form = form_type(**_coerce_fields(form_type, form_fields))
+    if submitted_at is None and state != "draft":
+        submitted_at = at
+    reviewer = Actor.authority(1, "reviewer-1")
+    return Application(
+        id=f"app-{kind.value}-1",
+        business_type=kind,
+        holder_id=HOLDER_ID,
+        employer_id=EMPLOYER_CODE,
+        state=state,
+        form=form,
+        created_at=at - timedelta(days=1),
+        submitted_at=submitted_at,
+        attestations=tuple(Attestation(rule_id, reviewer, at) for rule_id in attested),
+    )
+
+
+@cache
+def _family() -> Any:
+    from permitflow.rules.haidian import ruleset
+
+    return ruleset
+
+
+def context(
+    holder: HolderRecord,
+    application: Application | None,
+    event: str,
+    at: datetime = AT,
+    *,
+    business_type: BusinessType | None = None,
+) -> RuleContext:
+    """The context a rule sees; without an application, name the ``business_type``."""
+    kind = business_type or (application.business_type if application else None)
+    if kind is None:
+        raise TypeError("context() without an application needs business_type=")
+    # As RuleSet.evaluate: the parameters of the first submission day, else of the moment.
+    submitted = application.submitted_at if application is not None else None
+    day = local_date(submitted or at)
+    params = _family().in_force_on(day).params_on(day)
+    return RuleContext(holder, application, kind, event, at, params)
+
+
+# --- overrides ---------------------------------------------------------------------------------
+
+_converter = cattrs.Converter()
+_converter.register_structure_hook(
+    date, lambda v, _: v if isinstance(v, date) else date.fromisoformat(v)
+)
+_converter.register_structure_hook(
+    datetime, lambda v, _: v if isinstance(v, datetime) else datetime.fromisoformat(v)
+)
+_converter.register_structure_hook(bytes, lambda v, _: v.encode() if isinstance(v, str) else v)
+
+
+def apply_overrides(obj: Any, overrides: Mapping[str, Any]) -> Any:
+    """``obj`` with each dotted path set to its value (see the module docstring)."""
+    for path, value in overrides.items():
+        obj = _set(obj, path.split("."), value)
+    return obj
+
+
+def _field_types(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _coerce(value: Any, declared: Any) -> Any:
+    if isinstance(value, dict | list):
+        return _converter.structure(value, declared)
+    if isinstance(value, str) and declared in (bytes, bytes | None):
+        return value.encode()
+    return value
+
+
+def _coerce_fields(cls: type, values: Mapping[str, Any]) -> dict[str, Any]:
+    types = _field_types(cls)
+    return {name: _coerce(value, types[name]) for name, value in values.items()}
+
+
+def _set(obj: Any, path: list[str], value: Any) -> Any:
+    head, rest = path[0], path[1:]
+    if isinstance(obj, tuple):
+        index = _tuple_index(obj, head)
+        if not rest and value is REMOVED:
+            return obj[:index] + obj[index + 1 :]
+        item = _set(obj[index], rest, value) if rest else value
+        return (*obj[:index], item, *obj[index + 1 :])
+    types = _field_types(type(obj))
+    if head not in types:
+        raise KeyError(f"{type(obj).__name__} has no attribute {head!r}")
+    if rest:
+        return attrs.evolve(obj, **{head: _set(getattr(obj, head), rest, value)})
+    current = getattr(obj, head)
+    if value is REMOVED:
+        new: Any = None
+    elif isinstance(value, dict) and attrs.has(type(current)):
+        new = apply_overrides(current, value)
+    else:
+        new = _coerce(value, types[head])
+    return attrs.evolve(obj, **{head: new})
+
+
+def _tuple_index(items: tuple[Any, ...], key: str) -> int:
+    if key.isdigit():
+        return int(key)
+    for index, item in enumerate(items):
+        if str(getattr(item, "slot", "")) == key:
+            return index
+    raise KeyError(f"no element {key!r} among {len(items)} items")
+
+
+# --- asserted outcomes -------------------------------------------------------------------------
+
+EXERCISED: dict[str, set[Status]] = {}
+"""rule id -> the statuses some test asserted for it (filled by ``expect``)."""
+
+
+def evaluate(rule_id: str, ctx: RuleContext) -> tuple[Finding, ...]:
+    """The findings of one rule of the rule set in force on the context's day."""
+    rule = _family().in_force_on(ctx.on).rule(rule_id)
+    return rule.evaluate(ctx)  # type: ignore[no-any-return]
+
+
+def expect(rule_id: str, ctx: RuleContext, status: Status | str) -> tuple[Finding, ...]:
+    """Assert the rule produced a finding with ``status`` (and only passes when it passed)."""
+    wanted = Status(status)
+    findings = evaluate(rule_id, ctx)
+    seen = [finding.status for finding in findings]
+    assert wanted in seen, (
+        f"{rule_id}: expected {wanted.value}, got {[s.value for s in seen]}: "
+        + ("; ".join(f.message_en for f in findings))
+    )
+    if wanted is Status.PASSED:
+        assert set(seen) == {Status.PASSED}, f"{rule_id}: not all passed: {findings}"
+    EXERCISED.setdefault(rule_id, set()).add(wanted)
+    return findings
+
+
+COVERAGE_MODULE = "test_coverage.py"
+RULE_TESTS_DIR = Path(__file__).parent

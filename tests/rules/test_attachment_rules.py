@@ -1,0 +1,263 @@
+"""ATT and DOC: attachment format, size, requiredness; document validity and dates (M§1)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import attrs
+import pytest
+from rules_fixtures import AT, REMOVED, application, context, expect, pdf, valid_holder
+
+from permitflow.errors import RuleDataError
+from permitflow.records.application import BasicItem, BusinessType
+from permitflow.records.holder import Attachment, HolderRecord, Slot
+from permitflow.rules.finding import Status
+from permitflow.rules.haidian import attachments, parameters, ruleset
+from permitflow.rules.parameters import ParameterTable
+from permitflow.rules.rule import BEIJING, RuleContext
+
+NEW = BusinessType.NEW
+PASSED, FAILED, ATTEST = Status.PASSED, Status.FAILED, Status.NEEDS_ATTESTATION
+MIB = 1024 * 1024
+
+
+def submit(
+    holder: HolderRecord | None = None, kind: BusinessType = NEW, **form: Any
+) -> RuleContext:
+    return context(holder or valid_holder(), application(kind, **form), "submit")
+
+
+def review(holder: HolderRecord | None = None, attested: tuple[str, ...] = ()) -> RuleContext:
+    app = application(NEW, "authority_review", attested=attested)
+    return context(holder or valid_holder(), app, "pass")
+
+
+# --- ATT-001..003 -------------------------------------------------------------------------------
+
+
+def test_att_001_a_pdf_is_recognised_by_its_content() -> None:
+    expect("ATT-001", submit(), PASSED)
+    renamed_jpeg = valid_holder(**{"attachments.hukou.file.head": b"\xff\xd8\xff\xe0"})
+    (finding,) = expect("ATT-001", submit(renamed_jpeg), FAILED)
+    assert finding.field == "attachments.hukou"
+    assert finding.facts_dict()["name"] == "hukou.pdf"
+
+
+def test_att_001_the_name_must_say_pdf_while_the_parameter_asks_for_it() -> None:
+    misnamed = valid_holder(**{"attachments.hukou.file.name": "hukou.PDF.jpg"})
+    ctx = submit(misnamed)
+    expect("ATT-001", ctx, FAILED)
+    upper = valid_holder(**{"attachments.hukou.file.name": "HUKOU.PDF"})
+    expect("ATT-001", submit(upper), PASSED)
+    lenient = attrs.evolve(ctx, params={**ctx.params, "attachments.require_pdf_extension": False})
+    expect("ATT-001", lenient, PASSED)
+
+
+@pytest.mark.parametrize(
+    "slot", ["edu_cert", "degree_cert", "taxable_income", "hukou", "integrity", "marriage"]
+)
+def test_att_002_two_mebibytes_exactly_pass_one_byte_more_fails(slot: str) -> None:
+    path = f"attachments.{slot}.file.size_bytes"
+    expect("ATT-002", submit(valid_holder(**{path: 2 * MIB})), PASSED)
+    (finding,) = expect("ATT-002", submit(valid_holder(**{path: 2 * MIB + 1})), FAILED)
+    assert finding.facts_dict() == {
+        "slot": slot,
+        "size": "2,097,153",
+        "limit": "2,097,152",
+        "limit_mib": "2",
+    }
+
+
+@pytest.mark.parametrize("slot", ["residence", "other"])
+def test_att_003_five_mebibytes_exactly_pass_one_byte_more_fails(slot: str) -> None:
+    path = f"attachments.{slot}.file.size_bytes"
+    expect("ATT-003", submit(valid_holder(**{path: 5 * MIB})), PASSED)
+    (finding,) = expect("ATT-003", submit(valid_holder(**{path: 5 * MIB + 1})), FAILED)
+    assert "5 MiB" in finding.message_en
+
+
+def test_att_003_covers_the_title_slot_and_att_002_does_not() -> None:
+    title = Attachment(Slot.TITLE_CERT, pdf("title.pdf", 3 * MIB), date(2026, 3, 1))
+    holder = valid_holder()
+    with_title = valid_holder(attachments=(*holder.attachments, title))
+    expect("ATT-002", submit(with_title), PASSED)
+    expect("ATT-003", submit(with_title), PASSED)
+    too_big = valid_holder(
+        attachments=(*holder.attachments, attrs.evolve(title, file=pdf("t.pdf", 5 * MIB + 1)))
+    )
+    expect("ATT-003", submit(too_big), FAILED)
+
+
+# --- ATT-004..006 -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rule_id", ["ATT-004", "ATT-006"])
+def test_scans_and_the_integrity_template_wait_for_a_reviewer(rule_id: str) -> None:
+    expect(rule_id, review(), ATTEST)
+    expect(rule_id, review(attested=(rule_id,)), PASSED)
+
+
+def test_att_005_applies_to_certification_materials_only() -> None:
+    expect("ATT-005", review(), PASSED)
+    patent = valid_holder(**{"attachments.other.document": "patent"})
+    (finding,) = expect("ATT-005", review(patent), ATTEST)
+    assert finding.facts_dict() == {"materials": "other:patent"}
+    expect("ATT-005", review(patent, attested=("ATT-005",)), PASSED)
+    title = Attachment(Slot.TITLE_CERT, pdf("title.pdf"), date(2026, 3, 1))
+    titled = valid_holder(attachments=(*valid_holder().attachments, title))
+    expect("ATT-005", review(titled), ATTEST)
+
+
+def test_attestation_rules_guard_the_authority_pass_only() -> None:
+    attestations = {"ATT-004", "ATT-005", "ATT-006", "BI-002", "BI-003", "RES-001"}
+    rs = ruleset.in_force_on(AT.date())
+    groups = frozenset({"att", "bi", "res"})
+    at_submit = {r.id for r, _ in rs.rules_for(NEW, "submit", groups)}
+    at_pass = {r.id for r, _ in rs.rules_for(NEW, "pass", groups)}
+    assert not at_submit & attestations
+    assert attestations <= at_pass
+
+
+# --- ATT-007..009 -------------------------------------------------------------------------------
+
+
+def test_att_007_other_materials_are_optional_except_for_an_employer_change() -> None:
+    without = valid_holder(**{"attachments.other": REMOVED})
+    expect("ATT-007", submit(without), PASSED)
+    change = BusinessType.EMPLOYER_CHANGE
+    expect("ATT-007", submit(valid_holder(), change), PASSED)
+    (finding,) = expect("ATT-007", submit(without, change), FAILED)
+    assert finding.facts_dict()["requirement"] == "required"
+
+
+def test_att_008_changed_items_need_fresh_attachments() -> None:
+    kind = BusinessType.BASIC_CHANGE
+    moved = [BasicItem.HUKOU_LOCATION]
+    # The valid holder uploaded everything on 2026-03-06, after the permit was issued.
+    expect("ATT-008", submit(valid_holder(), kind, changed_items=moved), PASSED)
+    stale = valid_holder(**{"attachments.hukou.uploaded_on": date(2023, 12, 31)})
+    (finding,) = expect("ATT-008", submit(stale, kind, changed_items=moved), FAILED)
+    assert finding.facts_dict() == {"items": "hukou_location", "reference": "2024-01-01"}
+    same_day = valid_holder(**{"attachments.hukou.uploaded_on": date(2024, 1, 1)})
+    expect("ATT-008", submit(same_day, kind, changed_items=moved), PASSED)
+    expect("ATT-008", submit(stale, kind, changed_items=[BasicItem.RESIDENCE_ADDRESS]), PASSED)
+
+
+def test_att_009_every_required_attachment_is_uploaded() -> None:
+    expect("ATT-009", submit(), PASSED)
+    (finding,) = expect("ATT-009", submit(valid_holder(**{"attachments.hukou": REMOVED})), FAILED)
+    assert finding.field == "attachments.hukou"
+    assert finding.facts_dict()["requirement"] == "required"
+
+
+def test_att_009_degree_title_and_marriage_slots_follow_the_applicant() -> None:
+    no_degree = valid_holder(**{"attachments.degree_cert": REMOVED})
+    expect("ATT-009", submit(no_degree), FAILED)
+    by_title = valid_holder(
+        **{"attachments.degree_cert": REMOVED, "profile.education.basis": "title"}
+    )
+    (finding,) = expect("ATT-009", submit(by_title), FAILED)
+    assert finding.facts_dict()["slot"] == "title_cert"
+    title = Attachment(Slot.TITLE_CERT, pdf("title.pdf"), date(2026, 3, 1))
+    expect(
+        "ATT-009",
+        submit(attrs.evolve(by_title, attachments=(*by_title.attachments, title))),
+        PASSED,
+    )
+    unmarried = valid_holder(
+        **{"attachments.marriage": REMOVED, "profile.general.marital_status": "unmarried"}
+    )
+    expect("ATT-009", submit(unmarried), PASSED)
+    expect("ATT-009", submit(valid_holder(**{"attachments.marriage": REMOVED})), FAILED)
+
+
+def test_att_009_a_basic_change_needs_the_attachments_of_the_changed_items() -> None:
+    kind = BusinessType.BASIC_CHANGE
+    no_proof = valid_holder(**{"attachments.residence": REMOVED})
+    expect("ATT-009", submit(no_proof, kind, changed_items=[BasicItem.HUKOU_LOCATION]), PASSED)
+    expect("ATT-009", submit(no_proof, kind, changed_items=[BasicItem.RESIDENCE_ADDRESS]), FAILED)
+
+
+# --- DOC ----------------------------------------------------------------------------------------
+
+
+def test_doc_001_exactly_three_months_of_validity_left_pass() -> None:
+    # Submitted 2026-03-16: valid until 2026-06-16 is exactly three months.
+    contract = "employment.contract.valid_until"
+    expect("DOC-001", submit(valid_holder(**{contract: date(2026, 6, 16)})), PASSED)
+    (finding,) = expect("DOC-001", submit(valid_holder(**{contract: date(2026, 6, 15)})), FAILED)
+    assert finding.facts_dict() == {
+        "document": contract,
+        "valid_until": "2026-06-15",
+        "needed": "2026-06-16",
+        "months": "3",
+    }
+
+
+def test_doc_001_checks_attachments_and_the_residence_proof_too() -> None:
+    lease = valid_holder(**{"attachments.residence.valid_until": date(2026, 5, 1)})
+    (finding,) = expect("DOC-001", submit(lease), FAILED)
+    assert finding.field == "attachments.residence"
+    proof = valid_holder(**{"residence.valid_until": date(2026, 5, 1)})
+    (finding,) = expect("DOC-001", submit(proof), FAILED)
+    assert finding.field == "residence.valid_until"
+
+
+def test_doc_001_counts_from_the_first_submission_day() -> None:
+    holder = valid_holder(**{"employment.contract.valid_until": date(2026, 6, 15)})
+    earlier = datetime(2026, 3, 15, 9, 0, tzinfo=BEIJING)
+    app = application(NEW, "employer_review", submitted_at=earlier)
+    expect("DOC-001", context(holder, app, "employer_approve"), PASSED)
+
+
+def test_doc_001_end_of_month_clamps() -> None:
+    at = datetime(2025, 11, 30, 10, 0, tzinfo=BEIJING)
+    holder = valid_holder(at=at, **{"employment.contract.valid_until": date(2026, 2, 28)})
+    expect("DOC-001", context(holder, application(NEW, at=at), "submit", at), PASSED)
+    holder = valid_holder(at=at, **{"employment.contract.valid_until": date(2026, 2, 27)})
+    expect("DOC-001", context(holder, application(NEW, at=at), "submit", at), FAILED)
+
+
+def test_doc_002_materials_dated_exactly_one_month_ago_pass() -> None:
+    path = "attachments.taxable_income.issued_on"
+    expect("DOC-002", submit(valid_holder(**{path: date(2026, 2, 16)})), PASSED)
+    (finding,) = expect("DOC-002", submit(valid_holder(**{path: date(2026, 2, 15)})), FAILED)
+    assert finding.facts_dict() == {
+        "slot": "taxable_income",
+        "issued": "2026-02-15",
+        "submission": "2026-03-16",
+        "months": "1",
+    }
+
+
+def test_doc_002_a_material_dated_after_submission_fails() -> None:
+    path = "attachments.taxable_income.issued_on"
+    expect("DOC-002", submit(valid_holder(**{path: date(2026, 3, 16)})), PASSED)
+    expect("DOC-002", submit(valid_holder(**{path: date(2026, 3, 17)})), FAILED)
+
+
+# --- parameter checks ---------------------------------------------------------------------------
+
+
+def _with_value(name: str, value: object) -> ParameterTable:
+    original = parameters.get(name)
+    changed = attrs.evolve(original, values=(attrs.evolve(original.values[0], value=value),))
+    others = tuple(p for p in parameters.parameters if p.name != name)
+    return ParameterTable((*others, changed))
+
+
+def test_an_unknown_requiredness_is_a_data_error_with_its_path() -> None:
+    matrix = parameters.get("attachments.required").values[0].value
+    broken = {**matrix, "new": {**matrix["new"], "hukou": "sometimes"}}
+    with pytest.raises(RuleDataError) as caught:
+        attachments.check_parameters(_with_value("attachments.required", broken))
+    assert "$.attachments.required.values[0].value.new.hukou" in caught.value.message_en
+    assert caught.value.context["file"] == "general.toml"
+
+
+def test_a_size_table_missing_a_slot_is_a_data_error() -> None:
+    limits = dict(parameters.get("attachments.max_bytes").values[0].value)
+    del limits["other"]
+    with pytest.raises(RuleDataError, match="max_bytes"):
+        attachments.check_parameters(_with_value("attachments.max_bytes", limits))

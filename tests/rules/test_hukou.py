@@ -1,0 +1,81 @@
+"""HUK: household registration and the permit type (M§2 注意事项 2, M§2.2, M§7)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import pytest
+from rules_fixtures import application, context, expect, valid_holder
+
+from permitflow.errors import RuleDataError
+from permitflow.records.application import BusinessType, PermitType
+from permitflow.rules.finding import Status
+from permitflow.rules.haidian import hukou, parameters
+from permitflow.rules.parameters import ParameterTable
+from permitflow.rules.rule import RuleContext
+
+NEW = BusinessType.NEW
+PASSED, FAILED = Status.PASSED, Status.FAILED
+
+
+def submit(kind: str, province: str, place: str = "", **form: Any) -> RuleContext:
+    holder = valid_holder(
+        **{
+            "profile.general.hukou.kind": kind,
+            "profile.general.hukou.province_code": province,
+            "profile.general.hukou.place": place,
+        }
+    )
+    return context(holder, application(NEW, **form), "submit")
+
+
+def test_huk_001_a_beijing_collective_hukou_is_out_of_scope() -> None:
+    (finding,) = expect("HUK-001", submit("collective", "11", "北京市海淀区某公司集体户"), FAILED)
+    assert "北京市海淀区某公司集体户" in finding.message_zh
+    expect("HUK-001", submit("collective", "42", "武汉市某公司集体户"), PASSED)
+    expect("HUK-001", submit("family", "42"), PASSED)
+
+
+def test_huk_002_a_school_temporary_hukou_is_out_of_scope_anywhere_by_default() -> None:
+    expect("HUK-002", submit("school_temporary", "11", "北京大学"), FAILED)
+    expect("HUK-002", submit("school_temporary", "42", "武汉大学"), FAILED)
+    expect("HUK-002", submit("family", "42"), PASSED)
+
+
+def test_huk_002_reading_the_scope_as_beijing_only_is_a_parameter() -> None:
+    ctx = submit("school_temporary", "42", "武汉大学")
+    beijing_only = attrs.evolve(
+        ctx, params={**ctx.params, "hukou.school_temporary_scope": "beijing"}
+    )
+    expect("HUK-002", beijing_only, PASSED)
+    in_beijing = submit("school_temporary", "11", "北京大学")
+    expect(
+        "HUK-002",
+        attrs.evolve(
+            in_beijing, params={**in_beijing.params, "hukou.school_temporary_scope": "beijing"}
+        ),
+        FAILED,
+    )
+
+
+def test_an_unknown_scope_value_is_refused_when_loading() -> None:
+    original = parameters.get("hukou.school_temporary_scope")
+    broken = attrs.evolve(original, values=(attrs.evolve(original.values[0], value="Beijing"),))
+    table = ParameterTable((*[p for p in parameters.parameters if p is not original], broken))
+    with pytest.raises(RuleDataError, match=r"hukou\.school_temporary_scope\.values\[0\]"):
+        hukou.check_parameters(table)
+
+
+def test_huk_003_non_beijing_citizens_choose_domestic_personnel() -> None:
+    expect("HUK-003", submit("family", "42"), PASSED)
+    (finding,) = expect("HUK-003", submit("family", "42", permit_type=PermitType.OVERSEAS), FAILED)
+    assert finding.facts_dict() == {"permit_type": "overseas"}
+    no_form = context(valid_holder(), None, "submit", business_type=NEW)
+    expect("HUK-003", no_form, PASSED)
+
+
+def test_huk_004_nobody_with_a_beijing_hukou_holds_the_permit() -> None:
+    expect("HUK-004", submit("family", "42"), PASSED)
+    (finding,) = expect("HUK-004", submit("family", "11", "北京市海淀区"), FAILED)
+    assert finding.facts_dict()["province"] == "11"

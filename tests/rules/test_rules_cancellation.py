@@ -1,0 +1,102 @@
+"""CAN-001..003: the reason for cancelling must be backed by the holder's data."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from rules_fixtures import AT, application, context, evaluate, expect, on, valid_holder
+from test_children import resident_number
+
+from permitflow.records.application import BusinessType, CancellationTrigger
+from permitflow.records.holder import Hukou, HukouKind
+from permitflow.rules.finding import Status
+from permitflow.rules.rule import RuleContext
+
+CANCEL = BusinessType.CANCELLATION
+MALE_1965_12 = resident_number(date(1965, 12, 16))
+"""A man born 1965-12-16: statutory age 60 years 3 months, retiring on 2026-03-16."""
+WORKER_1975_03 = resident_number(date(1975, 3, 10), male=False)
+"""A woman born 1975-03-10: as a worker 50 years 2 months (2025-05-10), as a cadre 55 y 1 m+."""
+
+
+def cancel(trigger: CancellationTrigger, at: datetime = AT, **overrides: Any) -> RuleContext:
+    app = application(CANCEL, trigger=trigger)
+    return context(valid_holder(**overrides), app, "submit", at)
+
+
+def person(number: str, category: str | None) -> dict[str, Any]:
+    return {
+        "profile.general.resident_id": number,
+        "profile.general.retirement_category": category,
+    }
+
+
+def test_can_001_a_beijing_hukou_in_the_record_passes() -> None:
+    hukou = Hukou(HukouKind.FAMILY, "11", "北京市海淀区")
+    ctx = cancel(CancellationTrigger.BEIJING_HUKOU, **{"profile.general.hukou": hukou})
+    expect("CAN-001", ctx, Status.PASSED)
+
+
+def test_can_001_without_a_beijing_hukou_fails() -> None:
+    findings = expect("CAN-001", cancel(CancellationTrigger.BEIJING_HUKOU), Status.FAILED)
+    assert findings[0].facts_dict()["place"] == "湖北省武汉市武昌区"
+
+
+def test_can_002_an_employer_recorded_outside_beijing_passes() -> None:
+    ctx = cancel(
+        CancellationTrigger.EMPLOYER_LEFT_BEIJING, **{"association.employer.in_beijing": False}
+    )
+    expect("CAN-002", ctx, Status.PASSED)
+
+
+def test_can_002_an_employer_still_in_beijing_fails() -> None:
+    expect("CAN-002", cancel(CancellationTrigger.EMPLOYER_LEFT_BEIJING), Status.FAILED)
+
+
+def test_can_003_on_the_statutory_retirement_date_passes() -> None:
+    ctx = cancel(CancellationTrigger.RETIREMENT, **person(MALE_1965_12, None))
+    findings = expect("CAN-003", ctx, Status.PASSED)
+    assert findings[0].facts_dict()["retirement_date"] == "2026-03-16"
+
+
+def test_can_003_the_day_before_the_retirement_date_fails() -> None:
+    ctx = cancel(
+        CancellationTrigger.RETIREMENT, on(date(2026, 3, 15)), **person(MALE_1965_12, "male")
+    )
+    findings = expect("CAN-003", ctx, Status.FAILED)
+    assert findings[0].facts_dict()["age"] == "60岁3个月"
+
+
+def test_can_003_a_young_holder_fails() -> None:
+    expect("CAN-003", cancel(CancellationTrigger.RETIREMENT), Status.FAILED)
+
+
+def test_can_003_a_woman_in_a_worker_post_who_reached_her_age_passes() -> None:
+    ctx = cancel(CancellationTrigger.RETIREMENT, **person(WORKER_1975_03, "female_worker"))
+    expect("CAN-003", ctx, Status.PASSED)
+
+
+def test_can_003_the_same_woman_in_a_cadre_post_fails() -> None:
+    ctx = cancel(CancellationTrigger.RETIREMENT, **person(WORKER_1975_03, "female_cadre"))
+    expect("CAN-003", ctx, Status.FAILED)
+
+
+@pytest.mark.parametrize(
+    ("number", "category"),
+    [(WORKER_1975_03, None), (WORKER_1975_03, "male"), (MALE_1965_12, "female_cadre")],
+    ids=["woman-undeclared", "woman-declared-male", "man-declared-female"],
+)
+def test_can_003_a_missing_or_contradicting_category_fails(
+    number: str, category: str | None
+) -> None:
+    ctx = cancel(CancellationTrigger.RETIREMENT, **person(number, category))
+    findings = expect("CAN-003", ctx, Status.FAILED)
+    assert findings[0].field == "profile.general.retirement_category"
+
+
+def test_each_rule_judges_only_its_own_reason() -> None:
+    ctx = cancel(CancellationTrigger.RETIREMENT, **person(MALE_1965_12, None))
+    assert evaluate("CAN-001", ctx) == ()
+    assert evaluate("CAN-002", ctx) == ()

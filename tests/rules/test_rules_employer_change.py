@@ -1,0 +1,189 @@
+"""CHG-001..009: the new employer takes over a suspended permit."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import attrs
+from rules_fixtures import (
+    AT,
+    EMPLOYER_CODE,
+    EMPLOYER_NAME,
+    OTHER_EMPLOYER_CODE,
+    REMOVED,
+    application,
+    apply_overrides,
+    context,
+    expect,
+    on,
+    valid_holder,
+)
+
+from permitflow.records.application import Application, BusinessType
+from permitflow.records.holder import (
+    AssociationState,
+    Employer,
+    HolderRecord,
+    InsuranceMonth,
+    PermitState,
+    WorkRecord,
+)
+from permitflow.rules.finding import Status
+from permitflow.rules.rule import RuleContext
+
+CHANGE = BusinessType.EMPLOYER_CHANGE
+NEW_NAME = "北京朝阳示例科技有限公司"
+THIRD_CODE = "91110108MA03JKLM9X"
+PERMIT_RECORD = WorkRecord(EMPLOYER_NAME, date(2015, 7, 1), date(2025, 12, 31), EMPLOYER_CODE)
+NEW_RECORD = WorkRecord(NEW_NAME, date(2026, 1, 5), None, OTHER_EMPLOYER_CODE)
+
+
+def changer(*, insured_months: int = 2, **overrides: Any) -> HolderRecord:
+    """A holder who left the permit's employer at the end of 2025 and joined another in 2026."""
+    holder = valid_holder(
+        **{
+            "permit.state": PermitState.SUSPENDED,
+            "permit.changed_on": date(2025, 12, 31),
+            "association.employer": Employer(OTHER_EMPLOYER_CODE, NEW_NAME),
+            "profile.work_history": (PERMIT_RECORD, NEW_RECORD),
+        }
+    )
+    old = tuple(m for m in holder.employment.insurance if m.month < date(2026, 1, 1))
+    new = tuple(
+        InsuranceMonth(date(2026, month, 1), OTHER_EMPLOYER_CODE)
+        for month in range(1, insured_months + 1)
+    )
+    holder = attrs.evolve(holder, employment=attrs.evolve(holder.employment, insurance=old + new))
+    return apply_overrides(holder, overrides)  # type: ignore[no-any-return]
+
+
+def filed(**form: Any) -> Application:
+    app = application(CHANGE, **{"employer_accepted": True, **form})
+    return attrs.evolve(app, employer_id=OTHER_EMPLOYER_CODE)
+
+
+def change_context(
+    holder: HolderRecord | None = None, event: str = "initiate", at: datetime = AT, **form: Any
+) -> RuleContext:
+    return context(holder or changer(), filed(**form), event, at)
+
+
+def test_chg_001_exactly_one_month_at_the_new_employer_passes() -> None:
+    findings = expect("CHG-001", change_context(changer(insured_months=1)), Status.PASSED)
+    assert findings[0].facts_dict()["months"] == "1"
+
+
+def test_chg_001_no_month_at_the_new_employer_fails() -> None:
+    findings = expect("CHG-001", change_context(changer(insured_months=0)), Status.FAILED)
+    assert findings[0].facts_dict() == {
+        "employer": OTHER_EMPLOYER_CODE,
+        "months": "0",
+        "required": "1",
+    }
+
+
+def test_chg_002_the_new_employer_accepted_the_holder() -> None:
+    expect("CHG-002", change_context(), Status.PASSED)
+    expect("CHG-002", change_context(employer_accepted=False), Status.FAILED)
+
+
+def test_chg_003_the_resignation_certificate_passes_at_initiation() -> None:
+    expect("CHG-003", change_context(), Status.PASSED)
+
+
+def test_chg_003_the_reviewer_confirms_who_issued_it() -> None:
+    expect("CHG-003", change_context(event="pass"), Status.NEEDS_ATTESTATION)
+
+
+def test_chg_003_without_the_resignation_certificate_fails() -> None:
+    holder = changer(**{"attachments.other": REMOVED})
+    expect("CHG-003", change_context(holder), Status.FAILED)
+
+
+def test_chg_003_another_document_in_other_materials_fails() -> None:
+    holder = changer(**{"attachments.other.document": "patent"})
+    expect("CHG-003", change_context(holder), Status.FAILED)
+
+
+def test_chg_004_associated_with_the_initiating_new_employer_passes() -> None:
+    expect("CHG-004", change_context(), Status.PASSED)
+
+
+def test_chg_004_association_still_awaiting_approval_fails() -> None:
+    holder = changer(**{"association.state": AssociationState.REQUESTED})
+    expect("CHG-004", change_context(holder), Status.FAILED)
+
+
+def test_chg_004_the_permit_employer_is_no_new_employer() -> None:
+    holder = changer(**{"association.employer": Employer(EMPLOYER_CODE, EMPLOYER_NAME)})
+    app = application(CHANGE, employer_accepted=True)
+    findings = expect("CHG-004", context(holder, app, "initiate"), Status.FAILED)
+    assert findings[0].facts_dict()["permit_employer"] == EMPLOYER_CODE
+
+
+# --- CHG-005: renew before dissociating -------------------------------------------------------
+
+
+def dissociation(day: date) -> RuleContext:
+    holder = valid_holder(**{"permit.expires_on": date(2026, 6, 30)})
+    return context(holder, None, "dissociate", on(day), business_type=CHANGE)
+
+
+def test_chg_005_leaving_a_month_before_the_last_filing_day_passes() -> None:
+    # Latest filing for an expiry on 2026-06-30 is 2026-06-01; one month after 2026-05-01.
+    findings = expect("CHG-005", dissociation(date(2026, 5, 1)), Status.PASSED)
+    assert findings[0].facts_dict()["earliest_filing"] == "2026-06-01"
+
+
+def test_chg_005_leaving_a_day_later_requires_the_renewal_first() -> None:
+    findings = expect("CHG-005", dissociation(date(2026, 5, 2)), Status.FAILED)
+    assert findings[0].facts_dict()["deadline"] == "2026-06-01"
+
+
+def test_chg_005_leaving_long_before_expiry_passes() -> None:
+    expect("CHG-005", context(valid_holder(), None, "dissociate", business_type=CHANGE), "passed")
+
+
+# --- CHG-006, CHG-007: the work history after the permit's employer ---------------------------
+
+
+def test_chg_006_skipping_an_intermediate_employer_fails() -> None:
+    middle = WorkRecord("北京海淀中间公司", date(2026, 1, 2), date(2026, 1, 3), THIRD_CODE)
+    holder = changer(**{"profile.work_history": (PERMIT_RECORD, middle, NEW_RECORD)})
+    findings = expect("CHG-006", change_context(holder), Status.FAILED)
+    assert findings[0].facts_dict() == {"skipped": "北京海淀中间公司", "count": "1"}
+
+
+def test_chg_006_the_next_employer_in_turn_passes() -> None:
+    expect("CHG-006", change_context(), Status.PASSED)
+
+
+def test_chg_007_the_first_employer_after_leaving_passes() -> None:
+    expect("CHG-007", change_context(), Status.PASSED)
+
+
+def test_chg_007_an_employer_missing_from_the_work_history_fails() -> None:
+    holder = changer(**{"profile.work_history": (PERMIT_RECORD,)})
+    expect("CHG-007", change_context(holder), Status.FAILED)
+
+
+def test_chg_007_a_work_history_without_the_permit_employer_fails() -> None:
+    holder = changer(**{"profile.work_history": (NEW_RECORD,)})
+    expect("CHG-007", change_context(holder), Status.FAILED)
+
+
+def test_chg_008_is_checked_by_emp_005() -> None:
+    findings = expect("CHG-008", change_context(), Status.PASSED)
+    assert "EMP-005" in findings[0].facts_dict()["enforced_by"]
+
+
+def test_chg_009_exactly_20_working_days_before_expiry_passes() -> None:
+    holder = changer(**{"permit.expires_on": date(2026, 6, 30)})
+    expect("CHG-009", change_context(holder, at=on(date(2026, 6, 1))), Status.PASSED)
+
+
+def test_chg_009_19_working_days_before_expiry_fails() -> None:
+    holder = changer(**{"permit.expires_on": date(2026, 6, 30)})
+    findings = expect("CHG-009", change_context(holder, at=on(date(2026, 6, 2))), Status.FAILED)
+    assert findings[0].facts_dict()["submission"] == "2026-06-02"

@@ -1,0 +1,216 @@
+"""REN-001..008: the renewal's evidence window, its deadline and its steps."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import attrs
+import pytest
+from dateutil.relativedelta import relativedelta
+from hypothesis import given
+from hypothesis import strategies as st
+from rules_fixtures import (
+    AT,
+    EMPLOYER_CODE,
+    OTHER_EMPLOYER_CODE,
+    application,
+    context,
+    expect,
+    on,
+    valid_holder,
+)
+
+from permitflow.errors import CalendarEstimateWarning
+from permitflow.records.application import BusinessType
+from permitflow.records.holder import IncomeMonth, PermitState
+from permitflow.rules.finding import Status
+from permitflow.rules.haidian.renewal import months_later
+from permitflow.rules.rule import RuleContext
+
+RENEWAL = BusinessType.RENEWAL
+FULL_WINDOW = {"permit.issued_on": date(2023, 3, 16)}
+"""Issued 36 months before AT: the whole evidence window 2023-03..2026-02 lies in the validity."""
+
+
+def renewal_context(at: datetime = AT, event: str = "initiate", **overrides: object) -> RuleContext:
+    app = application(RENEWAL, employer_checked=True, at=at)
+    return context(valid_holder(**overrides), app, event, at)
+
+
+def test_ren_001_is_checked_by_emp_005() -> None:
+    findings = expect("REN-001", renewal_context(), Status.PASSED)
+    assert "EMP-005" in findings[0].facts_dict()["enforced_by"]
+
+
+# --- REN-002: 36 months of non-zero taxable income ------------------------------------------
+
+
+def test_ren_002_thirty_six_months_all_non_zero_pass() -> None:
+    findings = expect("REN-002", renewal_context(**FULL_WINDOW), Status.PASSED)
+    assert findings[0].facts_dict() == {"window": "2023-03..2026-02", "months": "36"}
+
+
+def test_ren_002_one_zero_month_fails() -> None:
+    ctx = renewal_context(**FULL_WINDOW, **{"employment.income.5.taxable_income_cents": 0})
+    findings = expect("REN-002", ctx, Status.FAILED)
+    assert findings[0].facts_dict()["zero_months"] == "2023-08"
+
+
+def test_ren_002_a_missing_month_counts_as_zero() -> None:
+    ctx = renewal_context(**FULL_WINDOW, **{"employment.income.0": attrs.NOTHING})
+    findings = expect("REN-002", ctx, Status.FAILED)
+    assert findings[0].facts_dict()["zero_months"] == "2023-03"
+
+
+def test_ren_002_the_month_of_submission_is_outside_the_window() -> None:
+    holder = valid_holder(**FULL_WINDOW)
+    income = (*holder.employment.income, IncomeMonth(date(2026, 3, 1), EMPLOYER_CODE, 0))
+    holder = attrs.evolve(holder, employment=attrs.evolve(holder.employment, income=income))
+    ctx = context(holder, application(RENEWAL, employer_checked=True), "initiate")
+    expect("REN-002", ctx, Status.PASSED)
+
+
+def test_ren_002_months_before_the_permit_was_issued_do_not_count() -> None:
+    # The default permit was issued 2024-01-01: a zero month in 2023 is outside "持证期间".
+    ctx = renewal_context(**{"employment.income.5.taxable_income_cents": 0})
+    findings = expect("REN-002", ctx, Status.PASSED)
+    assert findings[0].facts_dict()["window"] == "2024-01..2026-02"
+
+
+# --- REN-003: social insurance without gaps, on time, in full ---------------------------------
+
+
+def test_ren_003_continuous_insurance_passes_at_initiation() -> None:
+    expect("REN-003", renewal_context(), Status.PASSED)
+
+
+def test_ren_003_a_gap_fails() -> None:
+    ctx = renewal_context(**{"employment.insurance.20": attrs.NOTHING})
+    findings = expect("REN-003", ctx, Status.FAILED)
+    assert findings[0].facts_dict()["gaps"] == "2024-11"
+
+
+def test_ren_003_payment_in_full_is_attested_by_the_reviewer() -> None:
+    expect("REN-003", renewal_context(event="pass"), Status.NEEDS_ATTESTATION)
+    app = application(RENEWAL, "authority_review_1", attested=["REN-003"])
+    expect("REN-003", context(valid_holder(), app, "pass"), Status.PASSED)
+
+
+def test_ren_003_back_paid_months_are_listed_for_the_reviewer() -> None:
+    ctx = renewal_context(event="pass", **{"employment.insurance.30.back_paid": True})
+    findings = expect("REN-003", ctx, Status.NEEDS_ATTESTATION)
+    assert findings[0].facts_dict()["back_paid"] == "2025-09"
+
+
+def test_ren_003_back_paid_months_fail_when_the_rule_set_refuses_them() -> None:
+    ctx = renewal_context(**{"employment.insurance.30.back_paid": True})
+    refusing = attrs.evolve(ctx, params={**ctx.params, "renewal.back_paid_months": "refuse"})
+    expect("REN-003", refusing, Status.FAILED)
+
+
+# --- REN-004: unfiled employer changes ----------------------------------------------------------
+
+
+def test_ren_004_one_employer_throughout_passes() -> None:
+    expect("REN-004", renewal_context(), Status.PASSED)
+
+
+def test_ren_004_another_payer_during_the_validity_fails() -> None:
+    ctx = renewal_context(**{"employment.insurance.30.payer_credit_code": OTHER_EMPLOYER_CODE})
+    findings = expect("REN-004", ctx, Status.FAILED)
+    assert findings[0].facts_dict()["others"] == f"{OTHER_EMPLOYER_CODE} (2025-09)"
+
+
+def test_ren_004_another_payer_before_the_last_change_was_processed_passes() -> None:
+    ctx = renewal_context(
+        **{
+            "employment.income.30.withholder_credit_code": OTHER_EMPLOYER_CODE,
+            "permit.changed_on": date(2025, 10, 20),
+        }
+    )
+    expect("REN-004", ctx, Status.PASSED)
+
+
+# --- REN-005: 20 working days before expiry ------------------------------------------------------
+
+
+def test_ren_005_exactly_20_working_days_before_expiry_passes() -> None:
+    ctx = renewal_context(on(date(2026, 6, 1)), **{"permit.expires_on": date(2026, 6, 30)})
+    findings = expect("REN-005", ctx, Status.PASSED)
+    assert findings[0].facts_dict()["deadline"] == "2026-06-01"
+
+
+def test_ren_005_19_working_days_before_expiry_fails() -> None:
+    ctx = renewal_context(on(date(2026, 6, 2)), **{"permit.expires_on": date(2026, 6, 30)})
+    findings = expect("REN-005", ctx, Status.FAILED)
+    assert "2026-06-01" in findings[0].message_zh
+
+
+def test_ren_005_counts_an_official_make_up_sunday_as_a_working_day() -> None:
+    expiry = {"permit.expires_on": date(2025, 10, 31)}
+    expect("REN-005", renewal_context(on(date(2025, 9, 28)), **expiry), Status.PASSED)
+    expect("REN-005", renewal_context(on(date(2025, 9, 29)), **expiry), Status.FAILED)
+
+
+def test_ren_005_far_from_expiry_needs_no_calendar() -> None:
+    findings = expect("REN-005", renewal_context(), Status.PASSED)
+    assert "deadline" not in findings[0].facts_dict()
+
+
+def test_ren_005_an_estimated_deadline_warns_and_says_so() -> None:
+    # 25-31 December counts as estimated until the next year's holiday notice is in the data.
+    with pytest.warns(CalendarEstimateWarning):
+        findings = expect("REN-005", renewal_context(on(date(2026, 12, 4))), Status.FAILED)
+    assert findings[0].facts_dict()["estimated"] == "True"
+
+
+def test_ren_005_judges_the_first_submission_day() -> None:
+    app = application(RENEWAL, "returned", employer_checked=True, submitted_at=on(date(2026, 6, 1)))
+    holder = valid_holder(**{"permit.expires_on": date(2026, 6, 30)})
+    expect("REN-005", context(holder, app, "reinitiate", on(date(2026, 6, 10))), Status.PASSED)
+
+
+# --- REN-006: an expired permit cannot be restored ---------------------------------------------
+
+
+def test_ren_006_on_the_expiry_date_the_permit_is_still_valid() -> None:
+    expiry = {"permit.expires_on": date(2026, 6, 30)}
+    expect("REN-006", renewal_context(on(date(2026, 6, 30)), "accept", **expiry), Status.PASSED)
+
+
+def test_ren_006_the_day_after_the_expiry_date_fails() -> None:
+    expiry = {"permit.expires_on": date(2026, 6, 30)}
+    expect("REN-006", renewal_context(on(date(2026, 7, 1)), "pass", **expiry), Status.FAILED)
+
+
+def test_ren_006_applies_to_an_employer_change_too() -> None:
+    holder = valid_holder(
+        **{"permit.expires_on": date(2026, 3, 15), "permit.state": PermitState.SUSPENDED}
+    )
+    app = application(BusinessType.EMPLOYER_CHANGE)
+    expect("REN-006", context(holder, app, "initiate"), Status.FAILED)
+
+
+# --- REN-007, REN-008: the employer's check, the renewal's own uploads ------------------------
+
+
+def test_ren_007_the_employer_checked_the_materials() -> None:
+    expect("REN-007", renewal_context(), Status.PASSED)
+    unchecked = context(valid_holder(), application(RENEWAL), "initiate")
+    expect("REN-007", unchecked, Status.FAILED)
+
+
+def test_ren_008_income_material_uploaded_on_the_issue_day_passes() -> None:
+    ctx = renewal_context(**{"attachments.taxable_income.uploaded_on": date(2024, 1, 1)})
+    expect("REN-008", ctx, Status.PASSED)
+
+
+def test_ren_008_income_material_from_before_the_permit_fails() -> None:
+    ctx = renewal_context(**{"attachments.taxable_income.uploaded_on": date(2023, 12, 31)})
+    findings = expect("REN-008", ctx, Status.FAILED)
+    assert findings[0].facts_dict()["slot"] == "taxable_income"
+
+
+@given(st.dates(date(1950, 1, 1), date(2100, 12, 31)), st.integers(0, 120))
+def test_months_later_adds_calendar_months_like_relativedelta(day: date, months: int) -> None:
+    assert months_later(day, months) == day + relativedelta(months=months)

@@ -1,0 +1,480 @@
+"""Rule sets, families and the registry, on small hand-made rule sets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rules_fixtures import AT, application, new_applicant, valid_holder
+
+from permitflow.errors import (
+    CoverageError,
+    DefinitionError,
+    RuleDataError,
+    RuleSetNotInForce,
+    UnknownRuleSet,
+)
+from permitflow.records.application import BusinessType
+from permitflow.rules import registry
+from permitflow.rules.finding import Citation, RuleKind, Severity, Status
+from permitflow.rules.haidian import ruleset
+from permitflow.rules.parameters import ParameterTable, load_parameters
+from permitflow.rules.rule import (
+    BEIJING,
+    GROUPS,
+    Check,
+    Rule,
+    RuleContext,
+    Verdict,
+    failed,
+    needs_attestation,
+    passed,
+)
+from permitflow.rules.ruleset import EnforcedBy, RuleSet, RuleSetFamily
+
+NEW = BusinessType.NEW
+RENEWAL = BusinessType.RENEWAL
+
+PARAMS = """
+[demo.limit]
+label_zh = "上限"
+label_en = "Limit"
+confidence = "I"
+[[demo.limit.values]]
+since = 2025-01-01
+value = 3
+citation = "test"
+[[demo.limit.values]]
+since = 2026-01-01
+value = 5
+citation = "test"
+
+[review.authority_levels]
+label_zh = "级数"
+label_en = "Levels"
+confidence = "U"
+[[review.authority_levels.values]]
+since = 2025-01-01
+value = 2
+citation = "test"
+"""
+
+OVERRIDES = """
+[rules.overrides]
+label_zh = "开关"
+label_en = "Switches"
+confidence = "I"
+[[rules.overrides.values]]
+since = 2025-01-01
+citation = "test"
+[rules.overrides.values.value]
+{entries}
+"""
+
+
+@pytest.fixture
+def table(tmp_path: Path) -> ParameterTable:
+    return _table(tmp_path, "")
+
+
+def _table(tmp_path: Path, overrides: str) -> ParameterTable:
+    path = tmp_path / "p.toml"
+    extra = OVERRIDES.format(entries=overrides) if overrides else ""
+    path.write_text(PARAMS + extra, encoding="utf-8")
+    return load_parameters([path])
+
+
+def _limit_check(ctx: RuleContext) -> Iterable[Verdict]:
+    limit = ctx.params["demo.limit"]
+    count = len(ctx.holder.attachments)
+    if count <= limit:
+        return (passed("attachments", count=count, limit=limit),)
+    return (failed("attachments", count=count, limit=limit),)
+
+
+def make_rule(
+    rule_id: str = "DEMO-001",
+    group: str = "att",
+    types: frozenset[BusinessType] = frozenset({NEW}),
+    events: frozenset[str] | None = None,
+    check: Check = _limit_check,
+) -> Rule:
+    return Rule(
+        id=rule_id,
+        kind=RuleKind.MACHINE,
+        severity=Severity.ERROR,
+        group=group,
+        business_types=types,
+        citation=Citation("M§0", "示例"),
+        title_zh="附件数量不超过上限",
+        title_en="Attachments within the limit",
+        message_zh="附件 {count} 份，超过上限 {limit} 份。",
+        message_en="{count} attachments exceed the limit of {limit}.",
+        check=check,
+        events=events,
+    )
+
+
+def make_set(
+    table: ParameterTable,
+    rules: tuple[Rule, ...] = (),
+    version: str = "2025.1",
+    start: date = date(2025, 1, 1),
+    until: date | None = None,
+    name: str = "demo",
+) -> RuleSet:
+    return RuleSet(name, version, start, until, rules or (make_rule(),), table)
+
+
+# --- period and parameters -----------------------------------------------------------------------
+
+
+def test_a_rule_set_is_in_force_on_both_ends_of_its_period(table: ParameterTable) -> None:
+    rs = make_set(table, until=date(2025, 12, 31))
+    assert rs.in_force(date(2025, 1, 1))
+    assert rs.in_force(date(2025, 12, 31))
+    assert not rs.in_force(date(2024, 12, 31))
+    assert not rs.in_force(date(2026, 1, 1))
+
+
+def test_parameters_outside_the_period_raise(table: ParameterTable) -> None:
+    rs = make_set(table, until=date(2025, 12, 31))
+    assert rs.params_on(date(2025, 6, 1))["demo.limit"] == 3
+    with pytest.raises(RuleSetNotInForce) as caught:
+        rs.params_on(date(2026, 1, 1))
+    assert caught.value.context["version"] == "2025.1"
+
+
+def test_parameters_change_on_their_since_inside_an_open_period(table: ParameterTable) -> None:
+    rs = make_set(table)
+    assert rs.params_on(date(2025, 12, 31))["demo.limit"] == 3
+    assert rs.params_on(date(2026, 1, 1))["demo.limit"] == 5
+    assert rs.review_levels(date(2026, 1, 1)) == 2
+
+
+def test_an_end_before_the_start_is_a_definition_error(table: ParameterTable) -> None:
+    with pytest.raises(DefinitionError, match="precedes"):
+        make_set(table, until=date(2024, 1, 1))
+
+
+def test_a_rule_id_defined_twice_is_a_definition_error(table: ParameterTable) -> None:
+    with pytest.raises(DefinitionError, match="DEMO-001"):
+        make_set(table, (make_rule(), make_rule()))
+
+
+# --- rules_for and evaluate ---------------------------------------------------------------------
+
+
+def test_rules_for_selects_by_group_business_type_and_event(table: ParameterTable) -> None:
+    a = make_rule("A-1", "att")
+    b = make_rule("B-1", "doc")
+    c = make_rule("C-1", "att", frozenset({RENEWAL}))
+    d = make_rule("D-1", "att", events=frozenset({"pass"}))
+    rs = make_set(table, (a, b, c, d))
+    ids = [r.id for r, _ in rs.rules_for(NEW, "submit", frozenset({"att"}))]
+    assert ids == ["A-1"]
+    ids = [r.id for r, _ in rs.rules_for(NEW, "pass", frozenset({"att", "doc"}))]
+    assert ids == ["A-1", "B-1", "D-1"]
+    assert rs.rules_for(NEW, "pass", frozenset({"att"})) is rs.rules_for(
+        NEW, "pass", frozenset({"att"})
+    )
+
+
+def test_rules_for_refuses_an_unknown_guard_group(table: ParameterTable) -> None:
+    with pytest.raises(DefinitionError, match="nonsense"):
+        make_set(table).rules_for(NEW, "submit", frozenset({"nonsense"}))
+
+
+def test_evaluate_builds_findings_for_failures_only_by_default(table: ParameterTable) -> None:
+    rs = make_set(table)
+    holder = valid_holder()
+    common: dict[str, Any] = {
+        "holder": holder,
+        "application": application(NEW),
+        "business_type": NEW,
+        "event": "submit",
+        "groups": frozenset({"att"}),
+    }
+    # 8 attachments: over the 2025 limit of 3 and the 2026 limit of 5.
+    (finding,) = rs.evaluate(at=AT, **common)
+    assert finding.status is Status.FAILED
+    assert finding.message_en == "8 attachments exceed the limit of 5."
+    assert finding.facts_dict() == {"count": "8", "limit": "5"}
+    assert finding.blocks
+    fewer = valid_holder(attachments=holder.attachments[:5])
+    assert rs.evaluate(at=AT, **{**common, "holder": fewer}) == ()
+    (passed_finding,) = rs.evaluate(at=AT, include_passed=True, **{**common, "holder": fewer})
+    assert passed_finding.passed
+    assert passed_finding.message_en == "Attachments within the limit"
+
+
+def test_parameters_are_those_of_the_first_submission_day(table: ParameterTable) -> None:
+    rs = make_set(table)
+    holder = valid_holder(attachments=valid_holder().attachments[:4])
+    submitted_2025 = application(
+        NEW, "employer_review", submitted_at=datetime(2025, 12, 1, tzinfo=BEIJING)
+    )
+    # Judged in 2026 but submitted in 2025: the 2025 limit of 3 applies.
+    (finding,) = rs.evaluate(
+        holder=holder,
+        application=submitted_2025,
+        business_type=NEW,
+        event="employer_approve",
+        at=AT,
+        groups=frozenset({"att"}),
+    )
+    assert finding.facts_dict()["limit"] == "3"
+
+
+def test_an_attested_verdict_is_no_finding(table: ParameterTable) -> None:
+    rule = make_rule("ATT-DEMO", check=lambda ctx: (needs_attestation("x", n=1),))
+    rs = make_set(table, (rule,))
+    args: dict[str, Any] = {
+        "holder": valid_holder(),
+        "business_type": NEW,
+        "event": "pass",
+        "at": AT,
+        "groups": frozenset({"att"}),
+    }
+    (waiting,) = rs.evaluate(application=application(NEW, "authority_review"), **args)
+    assert waiting.status is Status.NEEDS_ATTESTATION
+    attested = application(NEW, "authority_review", attested=["ATT-DEMO"])
+    assert rs.evaluate(application=attested, **args) == ()
+    (shown,) = rs.evaluate(application=attested, include_passed=True, **args)
+    assert shown.passed
+    assert "attested_by" in shown.facts_dict()
+    (outside,) = rs.evaluate(application=None, **args)
+    assert outside.status is Status.NEEDS_ATTESTATION
+
+
+def test_evaluate_outside_the_period_raises(table: ParameterTable) -> None:
+    rs = make_set(table, until=date(2025, 12, 31))
+    with pytest.raises(RuleSetNotInForce):
+        rs.evaluate(
+            holder=new_applicant(),
+            application=None,
+            business_type=NEW,
+            event="submit",
+            at=AT,
+            groups=frozenset({"att"}),
+        )
+
+
+# --- overrides ----------------------------------------------------------------------------------
+
+
+def test_overrides_change_severity_and_disable_rules(tmp_path: Path) -> None:
+    table = _table(tmp_path, '"A-1" = { severity = "warning" }\n"B-1" = { enabled = false }')
+    a, b = make_rule("A-1"), make_rule("B-1")
+    rs = make_set(table, (a, b))
+    assert rs.rules_for(NEW, "submit", frozenset({"att"})) == ((a, Severity.WARNING),)
+    described = {d.id: d for d in rs.describe()}
+    assert described["A-1"].severity is Severity.WARNING
+    assert described["A-1"].default_severity is Severity.ERROR
+    assert described["B-1"].enabled is False
+    (finding,) = rs.evaluate(
+        holder=valid_holder(),
+        application=None,
+        business_type=NEW,
+        event="submit",
+        at=AT,
+        groups=frozenset({"att"}),
+    )
+    assert finding.severity is Severity.WARNING
+    assert not finding.blocks
+
+
+@pytest.mark.parametrize(
+    ("entries", "complaint"),
+    [
+        ('"NOPE-1" = { severity = "warning" }', "$.rules.overrides.values[0].value.NOPE-1"),
+        ('"A-1" = { severity = "fatal" }', "$.rules.overrides.values[0].value.A-1.severity"),
+        ('"A-1" = { enabled = "no" }', "$.rules.overrides.values[0].value.A-1.enabled"),
+        ('"A-1" = { colour = "red" }', "$.rules.overrides.values[0].value.A-1"),
+    ],
+)
+def test_a_bad_override_is_a_data_error_with_its_file_and_path(
+    tmp_path: Path, entries: str, complaint: str
+) -> None:
+    with pytest.raises(RuleDataError) as caught:
+        make_set(_table(tmp_path, entries), (make_rule("A-1"),))
+    assert complaint in caught.value.message_en
+    assert caught.value.context["file"] == "p.toml"
+
+
+def test_the_haidian_switches() -> None:
+    described = {d.id: d for d in ruleset.in_force_on(AT.date()).describe()}
+    for rule_id in ("REN-005", "CHG-009", "POL-001", "POL-007"):
+        assert described[rule_id].severity is Severity.WARNING, rule_id
+    assert not described["POL-004"].enabled
+    assert not described["POL-008"].enabled
+    assert described["POL-009"].severity is Severity.ERROR
+    assert described["POL-009"].enabled
+
+
+def test_overrides_cannot_change_inside_a_version(tmp_path: Path) -> None:
+    table = _table(tmp_path, '"A-1" = { severity = "warning" }')
+    path = tmp_path / "later.toml"
+    path.write_text(
+        (tmp_path / "p.toml").read_text(encoding="utf-8")
+        + '[[rules.overrides.values]]\nsince = 2026-01-01\ncitation = "x"\n'
+        + '[rules.overrides.values.value]\n"A-1" = { severity = "tip" }\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "p.toml").unlink()
+    table = load_parameters([path])
+    with pytest.raises(DefinitionError, match="2026-01-01"):
+        make_set(table, (make_rule("A-1"),))
+    # A version that ends before the change is fine.
+    assert make_set(table, (make_rule("A-1"),), until=date(2025, 12, 31))
+
+
+# --- describe and rule lookup -------------------------------------------------------------------
+
+
+def test_describe_reports_machine_enforced_rules(table: ParameterTable) -> None:
+    enforced = make_rule("P-1", check=EnforcedBy("由状态机保证", "The machine enforces it"))
+    rs = make_set(table, (make_rule(), enforced))
+    described = {d.id: d for d in rs.describe()}
+    assert described["DEMO-001"].enforced_by is None
+    assert described["P-1"].enforced_by == EnforcedBy("由状态机保证", "The machine enforces it")
+    assert described["P-1"].business_types == (NEW,)
+    assert described["P-1"].events is None
+    assert rs.rule("P-1") is enforced
+    with pytest.raises(CoverageError, match="NOPE"):
+        rs.rule("NOPE")
+
+
+def test_an_enforced_by_check_always_passes_and_says_who(table: ParameterTable) -> None:
+    check = EnforcedBy("状态机", "the machine")
+    (verdict,) = check(None)  # type: ignore[arg-type]
+    assert verdict.status is Status.PASSED
+    assert dict(verdict.facts) == {"enforced_by": "the machine"}
+
+
+# --- families -----------------------------------------------------------------------------------
+
+
+def test_a_family_finds_the_version_in_force(table: ParameterTable) -> None:
+    old = make_set(table, version="2025.1", until=date(2025, 12, 31))
+    new = make_set(table, version="2026.1", start=date(2026, 1, 1))
+    family = RuleSetFamily("demo", (new, old))
+    assert family.versions == (old, new)
+    assert family.in_force_on(date(2025, 12, 31)) is old
+    assert family.in_force_on(date(2026, 1, 1)) is new
+    assert family.version("2025.1") is old
+    with pytest.raises(RuleSetNotInForce, match="2024-12-31"):
+        family.in_force_on(date(2024, 12, 31))
+    with pytest.raises(UnknownRuleSet, match=r"2099\.1"):
+        family.version("2099.1")
+
+
+def test_a_gap_between_versions_is_not_covered(table: ParameterTable) -> None:
+    old = make_set(table, version="2025.1", until=date(2025, 6, 30))
+    new = make_set(table, version="2026.1", start=date(2026, 1, 1))
+    with pytest.raises(RuleSetNotInForce):
+        RuleSetFamily("demo", (old, new)).in_force_on(date(2025, 9, 1))
+
+
+@pytest.mark.parametrize(
+    ("versions", "complaint"),
+    [
+        ((), "at least one version"),
+        ((("2025.1", date(2025, 1, 1), None), ("2026.1", date(2026, 1, 1), None)), "overlap"),
+        (
+            (("2025.1", date(2025, 1, 1), date(2026, 1, 1)), ("2026.1", date(2026, 1, 1), None)),
+            "overlap",
+        ),
+        (
+            (("2025.1", date(2025, 1, 1), date(2025, 6, 1)), ("2025.1", date(2026, 1, 1), None)),
+            "twice",
+        ),
+    ],
+)
+def test_inconsistent_families_are_definition_errors(
+    table: ParameterTable, versions: tuple[tuple[str, date, date | None], ...], complaint: str
+) -> None:
+    sets = tuple(make_set(table, version=v, start=s, until=u) for v, s, u in versions)
+    with pytest.raises(DefinitionError, match=complaint):
+        RuleSetFamily("demo", sets)
+
+
+def test_a_version_of_another_name_does_not_join_a_family(table: ParameterTable) -> None:
+    with pytest.raises(DefinitionError, match="named"):
+        RuleSetFamily("demo", (make_set(table, name="other"),))
+
+
+# --- registry -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clean_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(registry, "_families", {})
+
+
+@pytest.mark.usefixtures("clean_registry")
+def test_the_built_in_haidian_family_is_known_without_installation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(registry, "entry_points", lambda **_: ())
+    family = registry.get_family("haidian")
+    assert family.name == "haidian"
+    assert registry.default_family() is family
+    assert "haidian" in registry.known_families()
+
+
+@pytest.mark.usefixtures("clean_registry")
+def test_an_unknown_name_raises_with_the_known_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(registry, "entry_points", lambda **_: ())
+    with pytest.raises(UnknownRuleSet, match="haidian") as caught:
+        registry.get_family("atlantis")
+    assert caught.value.context["ruleset"] == "atlantis"
+
+
+@pytest.mark.usefixtures("clean_registry")
+def test_a_registered_family_is_found_and_cannot_be_replaced(table: ParameterTable) -> None:
+    family = RuleSetFamily("chaoyang", (make_set(table, name="chaoyang"),))
+    registry.register(family)
+    registry.register(family)
+    assert registry.get_family("chaoyang") is family
+    assert "chaoyang" in registry.known_families()
+    other = RuleSetFamily("chaoyang", (make_set(table, name="chaoyang", version="x"),))
+    with pytest.raises(DefinitionError, match="chaoyang"):
+        registry.register(other)
+
+
+class _EntryPoint:
+    def __init__(self, name: str, value: str, loaded: object) -> None:
+        self.name = name
+        self.value = value
+        self._loaded = loaded
+
+    def load(self) -> object:
+        return self._loaded
+
+
+@pytest.mark.usefixtures("clean_registry")
+def test_a_family_published_as_an_entry_point_is_loaded_on_first_use(
+    table: ParameterTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    family = RuleSetFamily("xicheng", (make_set(table, name="xicheng"),))
+    published = [_EntryPoint("xicheng", "xicheng_rules:ruleset", family)]
+
+    def fake_entry_points(*, group: str, name: str | None = None) -> list[_EntryPoint]:
+        assert group == "permitflow.rulesets"
+        return [e for e in published if name is None or e.name == name]
+
+    monkeypatch.setattr(registry, "entry_points", fake_entry_points)
+    assert "xicheng" in registry.known_families()
+    assert registry.get_family("xicheng") is family
+    published.append(_EntryPoint("broken", "broken:ruleset", object()))
+    with pytest.raises(DefinitionError, match="broken"):
+        registry.get_family("broken")
+
+
+def test_every_guard_group_is_a_catalogue_prefix_or_flow() -> None:
+    assert "flow" in GROUPS
+    assert {"acc", "bi", "edu", "his", "att", "doc", "huk", "emp", "res", "id", "cal"} <= GROUPS
