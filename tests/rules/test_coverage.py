@@ -1,8 +1,9 @@
 """The Haidian rule set as a catalogue: every rule cited, worded, and tested both ways.
 
-This module runs after every other test of this directory (``conftest.py`` orders it last) and
-reads ``rules_fixtures.EXERCISED``, which ``rules_fixtures.expect`` fills. It checks coverage only when the
-whole directory ran; a partial run (a ``-k`` selection, one file) skips it.
+This module runs after every other test of this directory (``conftest.py`` orders it last)
+and reads ``rules_fixtures.EXERCISED``, which ``rules_fixtures.expect`` fills. It checks
+coverage only when the whole directory ran; a partial run (a ``-k`` selection, one file)
+skips it.
 """
 
 from __future__ import annotations
