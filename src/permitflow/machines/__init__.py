@@ -1,0 +1,57 @@
+"""Every business type and the holder's record, as machine definitions the Engine runs.
+
+``BUSINESS_MACHINES`` maps each business type to a factory taking the number of authority
+review levels; ``HOLDER_MACHINES`` are the four parts of the holder's record. Keyword arguments
+of the factories switch the behaviours the manual leaves open (see each module).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from permitflow.engine.definition import MachineDefinition
+from permitflow.machines import (
+    basic_change,
+    business_change,
+    cancellation,
+    employer_change,
+    new,
+    renewal,
+)
+from permitflow.machines.association import ASSOCIATION
+from permitflow.machines.attachments import ATTACHMENTS
+from permitflow.machines.common import Preconditions
+from permitflow.machines.permit import PERMIT, SweepResult, TimerEvent, sweep
+from permitflow.machines.profile import PROFILE
+from permitflow.records.application import BusinessType
+
+__all__ = [
+    "BUSINESS_MACHINES",
+    "HOLDER_MACHINES",
+    "PRECONDITIONS",
+    "Preconditions",
+    "SweepResult",
+    "TimerEvent",
+    "sweep",
+]
+
+BUSINESS_MACHINES: Mapping[BusinessType, Callable[[int], MachineDefinition]] = {
+    BusinessType.NEW: new.new_machine,
+    BusinessType.RENEWAL: renewal.renewal_machine,
+    BusinessType.EMPLOYER_CHANGE: employer_change.employer_change_machine,
+    BusinessType.BASIC_CHANGE: basic_change.basic_change_machine,
+    BusinessType.BUSINESS_CHANGE: business_change.business_change_machine,
+    BusinessType.CANCELLATION: cancellation.cancellation_machine,
+}
+
+PRECONDITIONS: Mapping[BusinessType, Preconditions] = {
+    BusinessType.NEW: new.PRECONDITIONS,
+    BusinessType.RENEWAL: renewal.PRECONDITIONS,
+    BusinessType.EMPLOYER_CHANGE: employer_change.PRECONDITIONS,
+    BusinessType.BASIC_CHANGE: basic_change.PRECONDITIONS,
+    BusinessType.BUSINESS_CHANGE: business_change.PRECONDITIONS,
+    BusinessType.CANCELLATION: cancellation.PRECONDITIONS,
+}
+"""The permit and association states each business type starts from (FLOW-003, EMP-002)."""
+
+HOLDER_MACHINES: tuple[MachineDefinition, ...] = (PROFILE, ATTACHMENTS, ASSOCIATION, PERMIT)

@@ -1,0 +1,84 @@
+"""The attachment slots (附件管理, M§1.5-1.6): not uploaded, or uploaded on a date.
+
+Attachments are managed once the basic information has been previewed and submitted ("预览
+提交后进入首页，点击附件管理上传个人附件", M§1.5), so this machine lives on the profile's state and
+has that one state. Each slot is empty (未上传) or holds one file with its upload date (已上传);
+replacing a file is deleting it and uploading the new one ("删除原有附件……上传所需修改附件",
+M§5.2). While an application is with the employer or the authority, FLOW-103 locks the slots
+(catalogue §3.7, inferred; switch it off in the rule set).
+"""
+
+from __future__ import annotations
+
+import attrs
+from attrs import frozen
+
+from permitflow.engine.definition import Change, MachineDefinition, State, Transition
+from permitflow.errors import EventNotAllowed
+from permitflow.machines.common import APPLICANT
+from permitflow.records.holder import Attachment, ProfileState, Slot
+from permitflow.rules.rule import local_date
+
+MANAGED = ProfileState.COMPLETE.value
+
+
+@frozen
+class DeleteAttachment:
+    """Which slot to empty."""
+
+    slot: Slot = attrs.field(converter=Slot)
+
+
+def _upload(change: Change) -> Change:
+    attachment: Attachment = change.payload
+    current = change.holder.attachment(attachment.slot)
+    if current is not None:
+        raise EventNotAllowed(
+            f"附件“{attachment.slot.value}”已于 {current.uploaded_on} 上传；"
+            "如需更换，请先删除原附件再上传。",
+            f"Slot {attachment.slot.value!r} already holds a file uploaded on "
+            f"{current.uploaded_on}; delete it first, then upload the new one.",
+            event="upload_attachment",
+            slot=attachment.slot.value,
+        )
+    uploaded = attrs.evolve(attachment, uploaded_on=local_date(change.at))
+    holder = attrs.evolve(change.holder, attachments=(*change.holder.attachments, uploaded))
+    return attrs.evolve(change, holder=holder)
+
+
+def _delete(change: Change) -> Change:
+    slot = change.payload.slot
+    if change.holder.attachment(slot) is None:
+        raise EventNotAllowed(
+            f"附件“{slot.value}”尚未上传，无需删除。",
+            f"Slot {slot.value!r} holds no file; there is nothing to delete.",
+            event="delete_attachment",
+            slot=slot.value,
+        )
+    kept = tuple(a for a in change.holder.attachments if a.slot is not slot)
+    return attrs.evolve(change, holder=attrs.evolve(change.holder, attachments=kept))
+
+
+ATTACHMENTS = MachineDefinition(
+    name="attachments",
+    label_zh="附件管理",
+    label_en="Attachments",
+    states=(
+        State(MANAGED, "基础信息已提交，可管理附件", "Profile submitted: attachments managed"),
+    ),
+    initial=MANAGED,
+    transitions=(
+        Transition(
+            "upload_attachment", (MANAGED,), MANAGED, APPLICANT, "上传附件", "Upload a file",
+            guards=frozenset({"flow"}), payload=Attachment, payload_required=True,
+            effect=_upload,
+        ),
+        Transition(
+            "delete_attachment", (MANAGED,), MANAGED, APPLICANT, "删除附件", "Delete a file",
+            guards=frozenset({"flow"}), payload=DeleteAttachment, payload_required=True,
+            effect=_delete,
+        ),
+    ),
+    state_path=("profile_state",),
+    cyclic=True,
+)  # fmt: skip

@@ -1,0 +1,42 @@
+"""Basic-information change (证件基础信息变更, M§5): hukou location, residence address and the like.
+
+"持证人可发起的“证件基础信息变更”业务包含：变更户口所在地、居住地等信息事项" (M§5). The record is
+edited first, the old attachment deleted and the new one uploaded (M§5.1-5.2), then the
+application with its reason (申请原因) is submitted (M§5.3); the employer reviews, then the
+authority; after a return the holder re-initiates (M§5.5). Approval records the change on the
+permit.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from permitflow.engine.definition import Change, MachineDefinition
+from permitflow.machines.common import Guards, Preconditions, applicant_initiated
+from permitflow.machines.permit import permit_step
+from permitflow.records.application import BusinessType
+from permitflow.records.holder import PermitState
+from permitflow.rules.rule import local_date
+
+PRECONDITIONS = Preconditions(frozenset({PermitState.VALID}))
+GUARDS = Guards(
+    start=frozenset({"bi", "edu", "his", "att", "doc", "huk", "emp", "res", "bch", "id", "flow"}),
+    employer=frozenset({"emp", "flow"}),
+    review=frozenset({"rev", "flow"}),
+)
+
+
+def _amend(change: Change) -> Change:
+    holder = permit_step(change.holder, "amend", local_date(change.at))
+    return attrs.evolve(change, holder=holder)
+
+
+def basic_change_machine(
+    levels: int, *, employer_can_return: bool = True, resubmit_via_employer: bool = True
+) -> MachineDefinition:
+    """The basic-information-change machine for ``levels`` authority review levels."""
+    return applicant_initiated(
+        BusinessType.BASIC_CHANGE, "证件基础信息变更", "Basic-information change", levels,
+        guards=GUARDS, on_approve=_amend, employer_can_return=employer_can_return,
+        resubmit_via_employer=resubmit_via_employer,
+    )  # fmt: skip

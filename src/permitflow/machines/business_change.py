@@ -1,0 +1,66 @@
+"""Business-information change (证件业务信息变更, M§6): the accompanying children.
+
+The holder completes the marriage material (M§6.1), declares each accompanying child with the
+birth certificate and hukou page (M§6.3) and submits; the employer reviews — and, for an
+unmarried holder with a child, adds its remark ("未婚已育的婚姻材料无需上传，提交时需申请单位备注
+说明", M§6.1) with its approval — then the authority. Approval replaces the permit's children.
+"""
+
+from __future__ import annotations
+
+import attrs
+from attrs import frozen
+
+from permitflow.engine.definition import Change, MachineDefinition
+from permitflow.machines.common import Guards, Preconditions, applicant_initiated, application_of
+from permitflow.machines.permit import permit_step
+from permitflow.records.application import BusinessChangeForm, BusinessType
+from permitflow.records.holder import PermitState
+from permitflow.rules.rule import local_date
+
+PRECONDITIONS = Preconditions(frozenset({PermitState.VALID}))
+GUARDS = Guards(
+    start=frozenset({"bi", "att", "doc", "emp", "chd", "mar", "id", "flow"}),
+    employer=frozenset({"emp", "mar", "flow"}),
+    review=frozenset({"rev", "mar", "flow"}),
+)
+
+
+@frozen
+class EmployerRemark:
+    """The employer's explanatory remark given with its approval (M§6.1)."""
+
+    text: str
+
+
+def _form(change: Change) -> BusinessChangeForm:
+    form = application_of(change).form
+    assert isinstance(form, BusinessChangeForm)  # the engine keeps the form of the business type
+    return form
+
+
+def _remark(change: Change) -> Change:
+    if change.payload is None:
+        return change
+    form = attrs.evolve(_form(change), employer_remark=change.payload.text)
+    application = attrs.evolve(application_of(change), form=form)
+    return attrs.evolve(change, application=application)
+
+
+def _replace_children(change: Change) -> Change:
+    holder = permit_step(
+        change.holder, "amend", local_date(change.at), children=_form(change).children
+    )
+    return attrs.evolve(change, holder=holder)
+
+
+def business_change_machine(
+    levels: int, *, employer_can_return: bool = True, resubmit_via_employer: bool = True
+) -> MachineDefinition:
+    """The business-information-change machine for ``levels`` authority review levels."""
+    return applicant_initiated(
+        BusinessType.BUSINESS_CHANGE, "证件业务信息变更", "Business-information change", levels,
+        guards=GUARDS, on_approve=_replace_children, employer_payload=EmployerRemark,
+        employer_effect=_remark, employer_can_return=employer_can_return,
+        resubmit_via_employer=resubmit_via_employer,
+    )  # fmt: skip

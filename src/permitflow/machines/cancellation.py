@@ -1,0 +1,73 @@
+"""Cancellation (注销, M§7): for a Beijing hukou, an employer gone to another province, retirement.
+
+"申请人已取得北京市户口、工作单位转至外省市或已到达法定退休年龄的，应即时注销北京市工作居住证"
+(M§7). Who files it online is not stated (catalogue §3.6, §12.6): the filing roles are the
+factory's ``filers`` (default: the holder and the employer alike). The filing goes straight to
+the authority's review; after a return a filer files again. Approval cancels the permit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+from permitflow.engine.definition import Change, MachineDefinition, State, Transition
+from permitflow.engine.review import AWAITING_ACCEPTANCE, RETURNED, review_path
+from permitflow.machines.common import (
+    DRAFT,
+    Preconditions,
+    business_machine,
+    carry_form,
+    chain,
+    keep_open,
+    release,
+)
+from permitflow.machines.permit import permit_step
+from permitflow.records.actors import Role
+from permitflow.records.application import BusinessType, CancellationForm
+from permitflow.records.holder import AssociationState, PermitState
+from permitflow.rules.rule import local_date
+
+PRECONDITIONS = Preconditions(
+    frozenset({PermitState.VALID, PermitState.SUSPENDED}), association=frozenset(AssociationState)
+)
+FILING_GUARDS = frozenset({"can", "id", "flow"})
+REVIEW_GUARDS = frozenset({"rev", "flow"})
+DEFAULT_FILERS = frozenset({Role.APPLICANT, Role.EMPLOYER})
+
+
+def _cancel(change: Change) -> Change:
+    holder = permit_step(change.holder, "cancel", local_date(change.at))
+    return attrs.evolve(change, holder=holder)
+
+
+def cancellation_machine(
+    levels: int, *, filers: Iterable[Role] = DEFAULT_FILERS
+) -> MachineDefinition:
+    """The cancellation machine for ``levels`` authority review levels, filed by ``filers``."""
+    roles = frozenset(Role(role) for role in filers)
+    lock = chain(carry_form, keep_open(under_review=True))
+    path = review_path(
+        levels, guards=REVIEW_GUARDS, on_approve=chain(_cancel, release),
+        on_return=keep_open(under_review=False),
+    )  # fmt: skip
+    return business_machine(
+        BusinessType.CANCELLATION.value,
+        "注销",
+        "Cancellation",
+        (State(DRAFT, "草稿（填写注销原因）", "Draft: the reason is filled in"), *path.states),
+        (
+            Transition(
+                "submit", (DRAFT,), AWAITING_ACCEPTANCE, roles, "提交注销申请",
+                "File the cancellation", guards=FILING_GUARDS, payload=CancellationForm,
+                submits=True, effect=lock,
+            ),
+            Transition(
+                "resubmit", (RETURNED,), AWAITING_ACCEPTANCE, roles, "修改后重新提交",
+                "File again after fixing", guards=FILING_GUARDS, payload=CancellationForm,
+                effect=lock,
+            ),
+            *path.transitions,
+        ),
+    )  # fmt: skip

@@ -1,0 +1,299 @@
+"""What the six business machines share: the manual's two procedures and their effects.
+
+Variant A, applicant-initiated (new, basic-info change, business-info change)::
+
+    draft -submit-> employer_review -employer_approve-> awaiting_acceptance -> review levels
+    employer_review -employer_return-> employer_returned -resubmit-> employer_review
+    returned -resubmit (applicant)-> employer_review
+
+"申请发起后，由聘用单位进行审核，审核通过后等待主管部门进行受理 …… 不通过的：根据主管部门出具的
+审批意见进行修改，在修改完毕后再次重新发起申请事项" (M§2.4; the same in M§5.5 and M§6.4).
+
+Variant E, employer-initiated (renewal, employer change)::
+
+    draft -prepare (applicant)-> ready -initiate (employer)-> awaiting_acceptance -> review levels
+    returned -notify_fixed (applicant)-> fixed -reinitiate (employer)-> awaiting_acceptance
+
+"由单位确认无误后，在单位系统发起 …… 在修改完毕后告知单位再次发起申请事项" (M§3.2, M§4.3).
+
+Every machine also has ``close_moot``: the portal's timer closes an application from any state
+that has not ended once the permit it concerns has expired or been cancelled (catalogue §3.4,
+inferred), guarded by FLOW-102.
+
+While an application is with the employer or the authority, the holder's record carries it as
+``open_application`` with ``under_review`` set; the profile and attachment events are locked
+by FLOW-103 meanwhile (catalogue §3.7, inferred).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+from attrs import frozen
+
+from permitflow.engine.definition import Change, Effect, MachineDefinition, State, Transition
+from permitflow.engine.review import AWAITING_ACCEPTANCE, RETURNED, review_path
+from permitflow.errors import InvalidInput
+from permitflow.records.actors import Role
+from permitflow.records.application import FORM_TYPES, Application, BusinessType
+from permitflow.records.holder import AssociationState, OpenApplication, PermitState
+
+APPLICANT = frozenset({Role.APPLICANT})
+EMPLOYER = frozenset({Role.EMPLOYER})
+SYSTEM = frozenset({Role.SYSTEM})
+
+DRAFT = "draft"
+EMPLOYER_REVIEW = "employer_review"
+EMPLOYER_RETURNED = "employer_returned"
+READY = "ready"
+FIXED = "fixed"
+CLOSED = "closed"
+
+SUBMISSION_EVENTS = frozenset({"submit", "resubmit", "initiate", "reinitiate"})
+"""Events that hand an application (again) to the employer or the authority."""
+RETURN_EVENTS = frozenset({"return", "employer_return"})
+
+
+@frozen
+class Preconditions:
+    """The state of the holder's record a business type starts from (FLOW-003, EMP-002)."""
+
+    permit: frozenset[PermitState]
+    association: frozenset[AssociationState] = frozenset({AssociationState.ASSOCIATED})
+
+
+@frozen
+class Guards:
+    """The rule groups guarding each step of a procedure."""
+
+    start: frozenset[str]
+    """The applicant's steps: submit and resubmit (A), prepare and notify_fixed (E)."""
+    employer: frozenset[str]
+    """The employer's steps: employer_approve (A), initiate and reinitiate (E)."""
+    review: frozenset[str]
+    """The authority's accept and pass. Groups whose pass-time rules only a person can decide
+    (BI-002/003, ATT-004..006, RES-001: attestations) are left out while the engine offers no
+    way to record an attestation; named here they would refuse every approval."""
+
+
+def application_of(change: Change) -> Application:
+    """The application an effect of a business machine works on (always there)."""
+    if change.application is None:
+        raise InvalidInput(
+            "业务流程的效果需要一个申请。",
+            "A business machine's effect needs the application it belongs to.",
+            field="application",
+        )
+    return change.application
+
+
+def chain(*effects: Effect) -> Effect:
+    """One effect applying ``effects`` in order."""
+
+    def run(change: Change) -> Change:
+        for effect in effects:
+            change = effect(change)
+        return change
+
+    return run
+
+
+def param(change: Change, name: str, default: Any) -> Any:
+    """A rule-set parameter in force, or the machine's own default when the set has none."""
+    params: Mapping[str, Any] = change.params
+    return params.get(name, default)
+
+
+def carry_form(change: Change) -> Change:
+    """A corrected form handed in with a (re)submission replaces the application's form."""
+    if change.payload is None:
+        return change
+    application = attrs.evolve(application_of(change), form=change.payload)
+    return attrs.evolve(change, application=application)
+
+
+def keep_open(*, under_review: bool) -> Effect:
+    """Marks the application as the holder's one open application, with the employer or the
+    authority (``under_review``) or back with the holder."""
+
+    def effect(change: Change) -> Change:
+        application = application_of(change)
+        marker = OpenApplication(application.id, application.business_type.value, under_review)
+        return attrs.evolve(change, holder=attrs.evolve(change.holder, open_application=marker))
+
+    return effect
+
+
+def release(change: Change) -> Change:
+    """The application has ended: the holder may start another one."""
+    application = application_of(change)
+    current = change.holder.open_application
+    if current is None or current.id != application.id:
+        return change
+    return attrs.evolve(change, holder=attrs.evolve(change.holder, open_application=None))
+
+
+def close_moot(sources: tuple[str, ...]) -> Transition:
+    return Transition(
+        "close_moot", sources, CLOSED, SYSTEM,
+        "证件已过期或注销，申请自动结束", "Close: the permit expired or was cancelled",
+        guards=frozenset({"flow"}), effect=release,
+    )  # fmt: skip
+
+
+CLOSED_STATE = State(
+    CLOSED, "已结束（证件已过期或注销）", "Closed: the permit has ended", terminal=True
+)
+
+
+def business_machine(
+    name: str,
+    label_zh: str,
+    label_en: str,
+    states: tuple[State, ...],
+    transitions: tuple[Transition, ...],
+) -> MachineDefinition:
+    """A business machine starting in ``draft``, with ``close_moot`` from every open state."""
+    open_states = tuple(state.name for state in states if not state.terminal)
+    return MachineDefinition(
+        name=name,
+        label_zh=label_zh,
+        label_en=label_en,
+        states=(*states, CLOSED_STATE),
+        initial=DRAFT,
+        transitions=(*transitions, close_moot(open_states)),
+    )
+
+
+def applicant_initiated(
+    business_type: BusinessType,
+    label_zh: str,
+    label_en: str,
+    levels: int,
+    *,
+    guards: Guards,
+    on_approve: Effect,
+    employer_payload: type | None = None,
+    employer_effect: Effect | None = None,
+    employer_can_return: bool = True,
+    resubmit_via_employer: bool = True,
+) -> MachineDefinition:
+    """Variant A for ``levels`` authority review levels.
+
+    ``employer_can_return``: whether the employer's review can return a file (catalogue §12.5,
+    assumed yes). ``resubmit_via_employer``: whether a resubmission after the authority's
+    return goes through the employer's review again (catalogue §3.5, inferred) or straight to
+    the authority.
+    """
+    form = FORM_TYPES[business_type]
+    lock, unlock = keep_open(under_review=True), keep_open(under_review=False)
+    path = review_path(
+        levels, guards=guards.review, on_approve=chain(on_approve, release), on_return=unlock
+    )
+    states = [
+        State(DRAFT, "草稿（填写申请）", "Draft"),
+        State(EMPLOYER_REVIEW, "聘用单位审核中", "With the employer for review"),
+    ]
+    transitions = [
+        Transition(
+            "submit", (DRAFT,), EMPLOYER_REVIEW, APPLICANT, "提交申请", "Submit",
+            guards=guards.start, payload=form, submits=True, effect=chain(carry_form, lock),
+        ),
+        Transition(
+            "employer_approve", (EMPLOYER_REVIEW,), AWAITING_ACCEPTANCE, EMPLOYER,
+            "单位审核通过", "Employer approves", guards=guards.employer,
+            payload=employer_payload, effect=employer_effect,
+        ),
+    ]  # fmt: skip
+    resubmit_from = [RETURNED]
+    if employer_can_return:
+        states.append(State(EMPLOYER_RETURNED, "单位退回修改", "Returned by the employer"))
+        transitions.append(
+            Transition(
+                "employer_return", (EMPLOYER_REVIEW,), EMPLOYER_RETURNED, EMPLOYER,
+                "单位退回", "Employer returns with an opinion", opinion=True, effect=unlock,
+            )
+        )  # fmt: skip
+        resubmit_from.insert(0, EMPLOYER_RETURNED)
+    if resubmit_via_employer:
+        transitions.append(
+            Transition(
+                "resubmit", tuple(resubmit_from), EMPLOYER_REVIEW, APPLICANT,
+                "修改后重新提交", "Resubmit after fixing", guards=guards.start, payload=form,
+                effect=chain(carry_form, lock),
+            )
+        )  # fmt: skip
+    else:
+        if employer_can_return:
+            transitions.append(
+                Transition(
+                    "resubmit", (EMPLOYER_RETURNED,), EMPLOYER_REVIEW, APPLICANT,
+                    "修改后重新提交", "Resubmit after fixing", guards=guards.start,
+                    payload=form, effect=chain(carry_form, lock),
+                )
+            )  # fmt: skip
+        transitions.append(
+            Transition(
+                "resubmit", (RETURNED,), AWAITING_ACCEPTANCE, APPLICANT,
+                "修改后重新提交", "Resubmit after fixing", guards=guards.start, payload=form,
+                effect=chain(carry_form, lock),
+            )
+        )  # fmt: skip
+    return business_machine(
+        business_type.value,
+        label_zh,
+        label_en,
+        (*states, *path.states),
+        (*transitions, *path.transitions),
+    )
+
+
+def employer_initiated(
+    business_type: BusinessType,
+    label_zh: str,
+    label_en: str,
+    levels: int,
+    *,
+    guards: Guards,
+    on_approve: Effect,
+) -> MachineDefinition:
+    """Variant E for ``levels`` authority review levels."""
+    form = FORM_TYPES[business_type]
+    lock, unlock = keep_open(under_review=True), keep_open(under_review=False)
+    path = review_path(
+        levels, guards=guards.review, on_approve=chain(on_approve, release), on_return=unlock
+    )
+    states = (
+        State(DRAFT, "草稿（个人准备材料）", "Draft: the holder prepares the materials"),
+        State(READY, "材料已备妥，待单位发起", "Ready: waiting for the employer to initiate"),
+        State(FIXED, "已按意见修改，待单位再次发起", "Fixed: waiting for the employer again"),
+    )  # fmt: skip
+    transitions = (
+        Transition(
+            "prepare", (DRAFT,), READY, APPLICANT, "材料已备妥，告知单位",
+            "Materials ready; tell the employer", guards=guards.start, effect=unlock,
+        ),
+        Transition(
+            "initiate", (READY,), AWAITING_ACCEPTANCE, EMPLOYER, "单位确认无误后发起",
+            "Employer checks and initiates", guards=guards.employer, payload=form, submits=True,
+            effect=chain(carry_form, lock),
+        ),
+        Transition(
+            "notify_fixed", (RETURNED,), FIXED, APPLICANT, "修改完毕，告知单位",
+            "Fixed; tell the employer", guards=guards.start, payload=form, effect=carry_form,
+        ),
+        Transition(
+            "reinitiate", (FIXED,), AWAITING_ACCEPTANCE, EMPLOYER, "单位再次发起",
+            "Employer re-initiates", guards=guards.employer, payload=form,
+            effect=chain(carry_form, lock),
+        ),
+    )  # fmt: skip
+    return business_machine(
+        business_type.value,
+        label_zh,
+        label_en,
+        (*states, *path.states),
+        (*transitions, *path.transitions),
+    )

@@ -1,0 +1,46 @@
+"""Employer change (聘用单位变更, M§4): initiated by the new employer; approval re-links the permit.
+
+"持证人离职的，原单位应立即在系统中办理解除员工与单位其关联，新单位……应立即与持证人进行关联，并
+办理《北京市工作居住证》聘用单位变更业务" (M§4). The permit is suspended after leaving and the new
+association approved before the change is filed (FLOW-003, CHG-004); several changes are made
+one by one (CHG-006). Approval makes the permit valid again under the new employer; the expiry
+date does not change (inferred: nothing says a change renews the permit).
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from permitflow.engine.definition import Change, MachineDefinition
+from permitflow.machines.common import Guards, Preconditions, application_of, employer_initiated
+from permitflow.machines.permit import permit_step
+from permitflow.records.application import BusinessType
+from permitflow.records.holder import PermitState
+from permitflow.rules.rule import local_date
+
+PRECONDITIONS = Preconditions(frozenset({PermitState.SUSPENDED}))
+GUARDS = Guards(
+    start=frozenset({"att", "doc", "emp", "chg", "flow"}),
+    employer=frozenset(
+        {"bi", "edu", "his", "att", "doc", "huk", "emp", "res", "chg", "id", "cal", "flow"}
+    ),
+    review=frozenset({"rev", "flow"}),
+)
+
+
+def _relink(change: Change) -> Change:
+    holder = permit_step(
+        change.holder,
+        "relink",
+        local_date(change.at),
+        employer_credit_code=application_of(change).employer_id,
+    )
+    return attrs.evolve(change, holder=holder)
+
+
+def employer_change_machine(levels: int) -> MachineDefinition:
+    """The employer-change machine for ``levels`` authority review levels."""
+    return employer_initiated(
+        BusinessType.EMPLOYER_CHANGE, "聘用单位变更", "Employer change", levels,
+        guards=GUARDS, on_approve=_relink,
+    )  # fmt: skip

@@ -1,0 +1,57 @@
+"""New application (新办, M§2): applicant-initiated; approval issues the permit.
+
+"与聘用单位进行关联 …… 再次确认附件均按要求上传齐全后，发起申请事项 …… 由聘用单位进行审核，
+审核通过后等待主管部门进行受理 …… 经主管部门多级逐一审核，全部审核通过的业务办理完成，此时可在
+系统打印确认单" (M§2.1-2.4). The permit runs from the approval day for ``permit.validity_years``
+(3 years by secondary sources only; a rule-set parameter).
+"""
+
+from __future__ import annotations
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from permitflow.engine.definition import Change, MachineDefinition
+from permitflow.machines.common import Guards, Preconditions, applicant_initiated, application_of
+from permitflow.machines.permit import permit_step, validity_years
+from permitflow.records.application import BusinessType, NewForm
+from permitflow.records.holder import PermitState
+from permitflow.rules.rule import local_date
+
+PRECONDITIONS = Preconditions(frozenset({PermitState.NONE}))
+GUARDS = Guards(
+    start=frozenset(
+        {"bi", "edu", "his", "att", "doc", "huk", "emp", "res", "new", "id", "cal", "pol", "flow"}
+    ),
+    employer=frozenset({"emp", "flow"}),
+    review=frozenset({"rev", "flow"}),
+)
+
+
+def _issue(change: Change) -> Change:
+    application = application_of(change)
+    form = application.form
+    assert isinstance(form, NewForm)  # the engine keeps the form of the business type
+    day = local_date(change.at)
+    holder = permit_step(
+        change.holder,
+        "issue",
+        day,
+        permit_type=form.permit_type.value,
+        employer_credit_code=application.employer_id,
+        issued_on=day,
+        expires_on=day + relativedelta(years=validity_years(change)),
+        children=form.children,
+    )
+    return attrs.evolve(change, holder=holder)
+
+
+def new_machine(
+    levels: int, *, employer_can_return: bool = True, resubmit_via_employer: bool = True
+) -> MachineDefinition:
+    """The new-application machine for ``levels`` authority review levels."""
+    return applicant_initiated(
+        BusinessType.NEW, "新办", "New application", levels,
+        guards=GUARDS, on_approve=_issue, employer_can_return=employer_can_return,
+        resubmit_via_employer=resubmit_via_employer,
+    )  # fmt: skip

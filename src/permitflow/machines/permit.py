@@ -1,0 +1,180 @@
+"""The permit itself (北京市工作居住证): its lifecycle, the expiry timer and the sweep.
+
+States (catalogue §3.4): none, valid, suspended (挂起), expired (过期) and cancelled (注销). The
+last two end the permit: "一旦过期，无法恢复" (M§3 注意事项 3).
+
+Only ``expire`` is the permit's own event: the portal's timer fires it once the expiry date has
+passed without an approved renewal (FLOW-101). Every other change is the effect of another
+machine — a new application's approval issues the permit, a renewal extends it, the employer's
+dissociation suspends it (M§4.1), an employer change re-links it, a basic- or business-info
+change amends it, a cancellation ends it (M§7). Those effects go through this definition
+(``permit_step``), so the diagram is the whole truth; fired directly, they are refused by
+FLOW-104.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from attrs import frozen
+
+from permitflow.engine.compiled import compile_definition
+from permitflow.engine.definition import Change, MachineDefinition, State, Transition
+from permitflow.errors import EventNotAllowed
+from permitflow.machines.common import CLOSED, SYSTEM, param
+from permitflow.records.actors import Actor
+from permitflow.records.application import Application
+from permitflow.records.holder import HolderRecord, Permit, PermitState
+from permitflow.rules.rule import local_date
+
+if TYPE_CHECKING:
+    from permitflow.engine.engine import Engine
+
+NONE, VALID = PermitState.NONE.value, PermitState.VALID.value
+SUSPENDED, EXPIRED = PermitState.SUSPENDED.value, PermitState.EXPIRED.value
+CANCELLED = PermitState.CANCELLED.value
+
+VALIDITY_YEARS_PARAMETER = "permit.validity_years"
+DEFAULT_VALIDITY_YEARS = 3
+"""How long a permit (or a renewal) runs: 3 years by secondary sources only (S3, S9; POL-007)."""
+
+EFFECT_EVENTS = frozenset({"issue", "extend", "amend", "suspend", "relink", "cancel"})
+"""Permit events that only another machine's effect may cause (FLOW-104)."""
+
+
+def _effect(event: str, sources: tuple[str, ...], dest: str, zh: str, en: str) -> Transition:
+    return Transition(event, sources, dest, SYSTEM, zh, en, guards=frozenset({"flow"}))
+
+
+PERMIT = MachineDefinition(
+    name="permit",
+    label_zh="北京市工作居住证",
+    label_en="The permit",
+    states=(
+        State(NONE, "未持证", "No permit"),
+        State(VALID, "有效", "Valid"),
+        State(SUSPENDED, "挂起", "Suspended"),
+        State(EXPIRED, "已过期（无法恢复）", "Expired (cannot be restored)", terminal=True),
+        State(CANCELLED, "已注销", "Cancelled", terminal=True),
+    ),
+    initial=NONE,
+    transitions=(
+        _effect("issue", (NONE,), VALID, "新办审核通过，证件生效", "New application approved"),
+        _effect("extend", (VALID,), VALID, "续签审核通过，延长有效期", "Renewal approved"),
+        _effect("amend", (VALID,), VALID, "信息变更审核通过", "Information change approved"),
+        _effect("amend", (SUSPENDED,), SUSPENDED, "信息变更审核通过",
+                "Information change approved"),
+        _effect("suspend", (VALID,), SUSPENDED, "原单位解除关联，证件挂起",
+                "Former employer dissociated: suspended"),
+        _effect("relink", (SUSPENDED,), VALID, "聘用单位变更审核通过，关联新单位",
+                "Employer change approved: re-linked"),
+        _effect("cancel", (VALID, SUSPENDED), CANCELLED, "注销审核通过", "Cancellation approved"),
+        Transition(
+            "expire", (VALID, SUSPENDED), EXPIRED, SYSTEM,
+            "有效期届满，证件过期", "Expiry date passed", guards=frozenset({"flow"}),
+        ),
+    ),
+    state_path=("permit", "state"),
+)  # fmt: skip
+
+
+def permit_step(holder: HolderRecord, event: str, day: date, **fields: Any) -> HolderRecord:
+    """The holder with ``event`` applied to its permit (state, ``changed_on`` and ``fields``).
+
+    Refuses, naming the permit's state, when the permit's lifecycle has no such step from there
+    (e.g. a renewal approved on a suspended permit).
+    """
+    state = holder.permit.state.value
+    transition = compile_definition(PERMIT).table.get((state, event))
+    if transition is None:
+        label = next(t for t in PERMIT.transitions if t.event == event)
+        raise EventNotAllowed(
+            f"证件当前状态为“{PERMIT.state(state).label_zh}”，不能办理“{label.label_zh}”；"
+            "请先核对证件状态。",
+            f"The permit is {PERMIT.state(state).label_en.lower()}; "
+            f"“{label.label_en}” is not possible. Check the permit's state first.",
+            event=event,
+            state=state,
+        )
+    permit = attrs.evolve(holder.permit, state=transition.dest, changed_on=day, **fields)
+    return attrs.evolve(holder, permit=permit)
+
+
+def validity_years(change: Change) -> int:
+    """The validity period in force: the rule set's ``permit.validity_years`` or the default."""
+    return int(param(change, VALIDITY_YEARS_PARAMETER, DEFAULT_VALIDITY_YEARS))
+
+
+def expiry_due(permit: Permit, on: date) -> bool:
+    """The permit is still live but its expiry date has passed (it is valid through that day)."""
+    return (
+        permit.state in (PermitState.VALID, PermitState.SUSPENDED)
+        and permit.expires_on is not None
+        and on > permit.expires_on
+    )
+
+
+def is_moot(holder: HolderRecord) -> bool:
+    """An application about this holder's permit can no longer lead anywhere."""
+    return holder.permit.is_terminal
+
+
+# --- timers ------------------------------------------------------------------------------------
+
+
+@frozen
+class TimerEvent:
+    """One event the sweep fired."""
+
+    subject: str
+    """``"holder"`` or the id of the application."""
+    event: str
+    from_state: str
+    to_state: str
+
+
+@frozen
+class SweepResult:
+    holder: HolderRecord
+    applications: tuple[Application, ...]
+    """The applications handed in, in the same order, each as it stands after the sweep."""
+    events: tuple[TimerEvent, ...]
+
+
+TIMER = Actor.system("timer")
+
+
+def sweep(
+    engine: Engine,
+    holder: HolderRecord,
+    applications: Iterable[Application],
+    at: datetime,
+    *,
+    actor: Actor = TIMER,
+) -> SweepResult:
+    """Fire the timers due at ``at``: expire the permit, then close its moot applications.
+
+    A portal runs this daily (and before showing a holder's status). A renewal still under
+    review when the expiry date passes does not keep the permit alive (M§3 注意事项 3): the
+    permit expires and the renewal is closed as moot.
+    """
+    events: list[TimerEvent] = []
+    if expiry_due(holder.permit, local_date(at)):
+        before = holder.permit.state.value
+        holder = engine.fire_holder(holder, "expire", actor=actor, at=at).holder
+        events.append(TimerEvent("holder", "expire", before, holder.permit.state.value))
+    swept: list[Application] = []
+    for application in applications:
+        if is_moot(holder) and any(
+            option.allowed and option.event == "close_moot"
+            for option in engine.allowed_events(application, actor, at, holder=holder)
+        ):
+            outcome = engine.fire(application, "close_moot", actor=actor, at=at, holder=holder)
+            assert outcome.application is not None  # fire always returns the application
+            events.append(TimerEvent(application.id, "close_moot", application.state, CLOSED))
+            holder, application = outcome.holder, outcome.application
+        swept.append(application)
+    return SweepResult(holder, tuple(swept), tuple(events))

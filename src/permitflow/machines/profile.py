@@ -1,0 +1,52 @@
+"""The basic-information record (个人基础信息, M§1.3-1.4): incomplete until previewed and submitted.
+
+"首次登陆或登陆过但未完善个人信息的，页面会弹出浮窗，提示完善个人信息" (M§1.3); the five sections
+are filled in and then previewed and submitted (预览提交, M§1.5), which the BI, EDU, HIS and ID
+rules guard. An edit after that reopens the record: it is checked again when it is previewed
+and submitted again, so a changed profile never skips the rules. Inside an application the
+record is read-only (M§2.3) and, while an application is with the employer or the authority,
+edits are locked by FLOW-103 (catalogue §3.7, inferred; switch it off in the rule set).
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from permitflow.engine.definition import Change, MachineDefinition, State, Transition
+from permitflow.machines.common import APPLICANT
+from permitflow.records.holder import Profile, ProfileState
+
+INCOMPLETE, COMPLETE = ProfileState.INCOMPLETE.value, ProfileState.COMPLETE.value
+
+
+def _set_profile(change: Change) -> Change:
+    return attrs.evolve(change, holder=attrs.evolve(change.holder, profile=change.payload))
+
+
+def _edit(source: str, label_zh: str, label_en: str) -> Transition:
+    return Transition(
+        "edit_profile", (source,), INCOMPLETE, APPLICANT, label_zh, label_en,
+        guards=frozenset({"flow"}), payload=Profile, payload_required=True, effect=_set_profile,
+    )  # fmt: skip
+
+
+PROFILE = MachineDefinition(
+    name="profile",
+    label_zh="个人基础信息",
+    label_en="Basic information",
+    states=(
+        State(INCOMPLETE, "未完善（填写中）", "Incomplete: being filled in"),
+        State(COMPLETE, "已预览提交", "Complete: previewed and submitted"),
+    ),
+    initial=INCOMPLETE,
+    transitions=(
+        _edit(INCOMPLETE, "填写基础信息", "Fill in the basic information"),
+        _edit(COMPLETE, "修改基础信息（须重新预览提交）", "Edit (preview and submit again)"),
+        Transition(
+            "complete_profile", (INCOMPLETE,), COMPLETE, APPLICANT, "预览提交",
+            "Preview and submit", guards=frozenset({"bi", "edu", "his", "id", "flow"}),
+        ),
+    ),
+    state_path=("profile_state",),
+    cyclic=True,
+)  # fmt: skip

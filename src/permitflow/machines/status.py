@@ -1,0 +1,354 @@
+"""Status views: what a holder can start now, and how each application stands.
+
+* ``available_business`` is the platform's 可办业务列表: for every business type, whether the
+  holder can start it now and, if not, why — the state of the holder's record each type starts
+  from (``PRECONDITIONS``: FLOW-001/002/003, EMP-002, ACC-002) and, when the engine judges
+  rules, the error findings of the rules guarding the type's first event — except those about
+  the form (field ``form…``), which is filled in once the business is started.
+* ``progress`` is 查询业务申请记录 / 在办业务进度 for one application: its state, the review
+  level, who acts next, the latest opinion and friendly tips, whether the confirmation slip can
+  be printed, and the review due date (规定审核周期, M§3 注意事项 3).
+* ``holder_status`` adds the permit's expiry and the latest day to submit a renewal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from attrs import frozen
+
+from permitflow.deadlines import Deadline, latest_renewal_submission, review_due
+from permitflow.engine.definition import MachineDefinition
+from permitflow.engine.engine import Engine
+from permitflow.engine.review import APPROVED, AWAITING_ACCEPTANCE, review_state
+from permitflow.errors import EventNotAllowed, NotPermitted
+from permitflow.machines import PRECONDITIONS
+from permitflow.machines.common import SUBMISSION_EVENTS, Preconditions
+from permitflow.records.actors import Actor, Role
+from permitflow.records.application import (
+    FORM_TYPES,
+    Application,
+    BusinessType,
+    CancellationForm,
+    CancellationTrigger,
+    Form,
+)
+from permitflow.records.audit import AuditEntry
+from permitflow.records.holder import HolderRecord, OpenApplication, PermitState, ProfileState
+from permitflow.rules.finding import Finding
+from permitflow.rules.rule import local_date
+
+PROBE_ID = "(可办业务检查)"
+"""The id of the unsaved application a status check judges; it is never fired."""
+
+
+@frozen
+class Reason:
+    """Why a business type cannot be started now."""
+
+    rule_id: str
+    message_zh: str
+    message_en: str
+
+
+@frozen
+class Availability:
+    """One line of the business list (可办业务列表)."""
+
+    business_type: BusinessType
+    label_zh: str
+    label_en: str
+    available: bool
+    first_event: str
+    """The event that starts it (``submit`` or ``prepare``)."""
+    starter: Role
+    reasons: tuple[Reason, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    """Warnings and tips of the first event's rules; error findings are also reasons."""
+
+
+@frozen
+class NextStep:
+    """An event that may happen next and who may take it."""
+
+    event: str
+    label_zh: str
+    label_en: str
+    role: Role
+    level: int | None = None
+    blocked: bool = False
+    """The actor may take it, but the rules refuse it for now."""
+
+
+@frozen
+class Progress:
+    application_id: str
+    business_type: BusinessType
+    state: str
+    state_zh: str
+    state_en: str
+    ended: bool
+    level: int | None
+    """The authority review level now (1 while awaiting acceptance), else None."""
+    levels: int
+    next_steps: tuple[NextStep, ...]
+    opinion: str | None
+    """The latest return's review opinion (审批意见), binding."""
+    tips: tuple[str, ...]
+    """The latest return's friendly tips (温馨提示), for reference only (REV-003)."""
+    returned_by: Actor | None
+    confirmation_slip_available: bool
+    submitted_at: datetime | None
+    """The latest (re)submission to the employer or the authority."""
+    review_due: Deadline | None
+
+    @property
+    def next_roles(self) -> tuple[Role, ...]:
+        return tuple(dict.fromkeys(step.role for step in self.next_steps))
+
+
+@frozen
+class HolderStatus:
+    holder_id: str
+    permit_state: PermitState
+    expires_on: date | None
+    latest_renewal_submission: Deadline | None
+    open_application: OpenApplication | None
+    business: tuple[Availability, ...]
+
+
+def confirmation_slip_available(application: Application) -> bool:
+    """Every approval makes the confirmation slip (确认单) printable (M§2.4-§6.4, REV-002)."""
+    return application.state == APPROVED
+
+
+def review_level(state: str) -> int | None:
+    """The authority level that acts in ``state``: 1 awaiting acceptance, k at level k."""
+    if state == AWAITING_ACCEPTANCE:
+        return 1
+    level = state.removeprefix(_REVIEW_PREFIX)
+    return int(level) if level != state and level.isdigit() else None
+
+
+_REVIEW_PREFIX = review_state(0).removesuffix("0")
+
+
+# --- the business list --------------------------------------------------------------------------
+
+
+def _structural_reasons(
+    business_type: BusinessType, holder: HolderRecord, needs: Preconditions
+) -> list[Reason]:
+    reasons = []
+    if holder.profile_state is not ProfileState.COMPLETE:
+        reasons.append(
+            Reason(
+                "ACC-002",
+                "个人基础信息尚未完善，请先填写并预览提交。",
+                "The basic information is not complete yet; fill it in, preview and submit it.",
+            )
+        )
+    current = holder.open_application
+    if current is not None:
+        reasons.append(
+            Reason(
+                "FLOW-001",
+                f"已有在办业务 {current.id}（{current.business_type}），办结后才能发起新业务。",
+                f"Application {current.id} ({current.business_type}) is still open; start "
+                "another one once it has ended.",
+            )
+        )
+    permit = holder.permit.state
+    if permit not in needs.permit:
+        wanted = "、".join(sorted(state.value for state in needs.permit))
+        if holder.permit.is_terminal:
+            reasons.append(
+                Reason(
+                    "FLOW-002",
+                    f"证件已{permit.value}，无法恢复，不能办理此业务。",
+                    f"The permit is {permit.value} and cannot be restored; this business is "
+                    "not possible.",
+                )
+            )
+        else:
+            reasons.append(
+                Reason(
+                    "FLOW-003",
+                    f"办理{business_type.value}需要证件状态为 {wanted}，当前为 {permit.value}。",
+                    f"A {business_type.value} needs the permit {wanted}; it is {permit.value}.",
+                )
+            )
+    association = holder.association.state
+    if association not in needs.association:
+        reasons.append(
+            Reason(
+                "EMP-002",
+                "尚未与聘用单位完成关联，请凭单位关联码申请关联并等待单位批复。",
+                "The association with the employer is not approved yet; request it with the "
+                "employer's association code and wait for its approval.",
+            )
+        )
+    return reasons
+
+
+def _probe_forms(business_type: BusinessType) -> tuple[Form, ...]:
+    if business_type is BusinessType.CANCELLATION:
+        return tuple(CancellationForm(trigger) for trigger in CancellationTrigger)
+    return (FORM_TYPES[business_type](),)  # type: ignore[call-arg]
+
+
+def _rule_findings(
+    engine: Engine, business_type: BusinessType, event: str, holder: HolderRecord, at: datetime
+) -> tuple[Finding, ...]:
+    """The findings of the first event's rules; for a cancellation, of its likeliest trigger."""
+    judged = []
+    for form in _probe_forms(business_type):
+        probe = engine.start(
+            business_type, holder=holder, application_id=PROBE_ID, at=at, form=form
+        )
+        findings = engine.check(probe, event, at=at, holder=holder, include_passed=False)
+        judged.append(findings)
+    return min(judged, key=lambda findings: sum(f.blocks for f in findings))
+
+
+def _about_the_form(finding: Finding) -> bool:
+    """The finding is about the form, which is filled in when the business is started."""
+    field = finding.field or ""
+    return field == "form" or field.startswith("form.")
+
+
+def available_business(
+    engine: Engine, holder: HolderRecord, at: datetime
+) -> tuple[Availability, ...]:
+    """Every business type of the engine: can the holder start it now, and if not, why."""
+    lines = []
+    for business_type in engine.business_types:
+        definition = engine.definition(business_type, 1)
+        first = next(t for t in definition.transitions if definition.initial in t.sources)
+        starter = Role.APPLICANT if Role.APPLICANT in first.roles else min(first.roles)
+        reasons = _structural_reasons(business_type, holder, PRECONDITIONS[business_type])
+        findings: tuple[Finding, ...] = ()
+        if engine.rules_enabled:
+            findings = tuple(
+                f
+                for f in _rule_findings(engine, business_type, first.event, holder, at)
+                if not _about_the_form(f)
+            )
+            known = {reason.rule_id for reason in reasons}
+            reasons.extend(
+                Reason(f.rule_id, f.message_zh, f.message_en)
+                for f in findings
+                if f.blocks and f.rule_id not in known
+            )
+        lines.append(
+            Availability(
+                business_type,
+                definition.label_zh,
+                definition.label_en,
+                not reasons,
+                first.event,
+                starter,
+                tuple(reasons),
+                tuple(f for f in findings if not f.blocks),
+            )
+        )
+    return tuple(lines)
+
+
+# --- one application ----------------------------------------------------------------------------
+
+
+def _definition(engine: Engine, application: Application, at: datetime) -> MachineDefinition:
+    # The engine picks the review levels from the rule set pinned at submission.
+    compiled, _ruleset = engine._machine_for(application, at)
+    return compiled.definition
+
+
+def _last(history: Iterable[AuditEntry], events: frozenset[str]) -> AuditEntry | None:
+    found = None
+    for entry in history:
+        if entry.event in events:
+            found = entry
+    return found
+
+
+_NOT_THEIRS = (EventNotAllowed.code, NotPermitted.code)
+
+
+def _candidates(application: Application, holder: HolderRecord) -> tuple[Actor, ...]:
+    actors = [Actor.applicant(holder.holder_id), Actor.system()]
+    if application.employer_id:
+        actors.append(Actor.employer(application.employer_id))
+    level = review_level(application.state)
+    if level is not None:
+        actors.append(Actor.authority(level))
+    return tuple(actors)
+
+
+def _next_steps(
+    engine: Engine, application: Application, holder: HolderRecord, at: datetime
+) -> tuple[NextStep, ...]:
+    steps = []
+    for actor in _candidates(application, holder):
+        for option in engine.allowed_events(application, actor, at, holder=holder):
+            if option.event == "close_moot" or option.reason in _NOT_THEIRS:
+                continue
+            steps.append(
+                NextStep(
+                    option.event,
+                    option.label_zh,
+                    option.label_en,
+                    actor.role,
+                    actor.level,
+                    blocked=not option.allowed,
+                )
+            )
+    return tuple(steps)
+
+
+def progress(
+    engine: Engine, application: Application, at: datetime, *, holder: HolderRecord
+) -> Progress:
+    """Where ``application`` stands at ``at`` and what may happen next."""
+    definition = _definition(engine, application, at)
+    state = definition.state(application.state)
+    returned = next((e for e in reversed(application.history) if e.opinion is not None), None)
+    submitted = _last(application.history, SUBMISSION_EVENTS)
+    ended = state.terminal
+    return Progress(
+        application_id=application.id,
+        business_type=application.business_type,
+        state=state.name,
+        state_zh=state.label_zh,
+        state_en=state.label_en,
+        ended=ended,
+        level=review_level(state.name),
+        levels=max(review_level(s.name) or 0 for s in definition.states),
+        next_steps=() if ended else _next_steps(engine, application, holder, at),
+        opinion=returned.opinion if returned else None,
+        tips=returned.tips if returned else (),
+        returned_by=returned.actor if returned else None,
+        confirmation_slip_available=confirmation_slip_available(application),
+        submitted_at=submitted.at if submitted else None,
+        review_due=review_due(local_date(submitted.at)) if submitted and not ended else None,
+    )
+
+
+def holder_status(engine: Engine, holder: HolderRecord, at: datetime) -> HolderStatus:
+    """The holder's permit, its renewal deadline, the open application and the business list."""
+    permit = holder.permit
+    live = permit.state in (PermitState.VALID, PermitState.SUSPENDED)
+    deadline = (
+        latest_renewal_submission(permit.expires_on)
+        if live and permit.expires_on is not None
+        else None
+    )
+    return HolderStatus(
+        holder_id=holder.holder_id,
+        permit_state=permit.state,
+        expires_on=permit.expires_on,
+        latest_renewal_submission=deadline,
+        open_application=holder.open_application,
+        business=available_business(engine, holder, at),
+    )

@@ -1,0 +1,772 @@
+"""Hypothesis strategies and a stateful oracle test for code that embeds permitflow.
+
+Install the ``testing`` extra (it brings hypothesis; nothing else in permitflow imports it)::
+
+    from hypothesis import given
+    from permitflow.testing import actors, applications, holders
+
+    @given(holders())
+    def test_my_portal_shows_every_holder(holder): ...
+
+    @given(applications(BusinessType.RENEWAL))
+    def test_my_portal_stores_every_renewal(case):
+        assert load(store(case.application)) == case.application
+
+* ``holders(permit_states=...)`` — complete, consistent holder records (profile, attachments,
+  36 months of income and social insurance, residence, association, permit) in each permit
+  state, dated relative to ``at``.
+* ``holder_for(business_type)`` — one such record ready for a business type (a suspended
+  permit and a new approved association for an employer change, no permit for a new one...).
+* ``applications(business_type=None, engine=...)`` — a ``Case``: an application in a state
+  reached by firing real events from its draft (only events the engine allows, so with a
+  rule-judging engine the walk stops where the rules do), with its holder and the next moment.
+* ``actors(subject, right=True)`` — actors who own the application or record (the holder, its
+  employer, a reviewer, the system) or, with ``right=False``, strangers to it.
+* ``event_sequences(subject)`` — lists of steps (event, actor, opinion) to fire blindly, for
+  fuzzing: every refusal must leave the snapshot as it was.
+* ``oracle_machine(business_type, table)`` — a ``RuleBasedStateMachine`` class firing random
+  events from random actors and comparing each outcome with a plain table
+  ``{(state, event): (dest, {"applicant", "employer", "system", "authority:1", ...})}``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import attrs
+from attrs import frozen
+from dateutil.relativedelta import relativedelta
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from permitflow.engine.engine import Engine, Outcome
+from permitflow.engine.snapshot import from_dict, to_dict
+from permitflow.errors import (
+    EventNotAllowed,
+    InvalidInput,
+    NotPermitted,
+    PermitflowError,
+    ProcedureError,
+    UnknownEvent,
+)
+from permitflow.machines.common import RETURN_EVENTS
+from permitflow.machines.status import review_level
+from permitflow.records.actors import Actor, Role
+from permitflow.records.application import (
+    Application,
+    BasicChangeForm,
+    BasicItem,
+    BusinessChangeForm,
+    BusinessType,
+    CancellationForm,
+    CancellationTrigger,
+    EmployerChangeForm,
+    Form,
+    NewForm,
+    RenewalForm,
+)
+from permitflow.records.holder import (
+    ApplicationBasis,
+    Association,
+    AssociationState,
+    Attachment,
+    Child,
+    Education,
+    Employer,
+    Employment,
+    FileInfo,
+    GeneralInfo,
+    HolderRecord,
+    Hukou,
+    HukouKind,
+    IncomeMonth,
+    InsuranceMonth,
+    LabourContract,
+    MaritalStatus,
+    Permit,
+    PermitState,
+    Photo,
+    Profile,
+    ProfileState,
+    ProofKind,
+    PropertyUse,
+    ResidenceProof,
+    Slot,
+    StudyRecord,
+    StudyStage,
+    WorkRecord,
+)
+from permitflow.rules.finding import Finding, Severity
+from permitflow.rules.rule import BEIJING, Rule, local_date
+
+__all__ = [
+    "AT",
+    "CHILD",
+    "EMPLOYERS",
+    "FixedRuleSet",
+    "HOLDER_IDS",
+    "STRANGER_EMPLOYER",
+    "STRANGER_ID",
+    "Case",
+    "Step",
+    "actors",
+    "allowed_moves",
+    "applications",
+    "bare_engine",
+    "default_form",
+    "event_sequences",
+    "fire_all",
+    "holder_for",
+    "holders",
+    "oracle_machine",
+    "right_actor",
+    "rule_engine",
+    "valid_holder",
+]
+
+AT = datetime(2026, 3, 16, 10, 0, tzinfo=BEIJING)
+"""Monday 2026-03-16, 10:00 in Beijing: a working day with official calendar data."""
+
+HOLDER_IDS = (
+    "42010619900515001X",
+    "320102198803211231",
+    "510107199208084567",
+    "370202198511307893",
+)
+"""Valid resident identity numbers of non-Beijing people of working age."""
+EMPLOYERS = (
+    Employer("91110108MA01ABCD5T", "北京海淀示例科技有限公司"),
+    Employer("91110105MA02EFGH7Y", "北京朝阳示例信息有限公司"),
+    Employer("91110108MA03JKLM11", "北京中关村示例软件有限公司"),
+    Employer("91110108MA04NPQR07", "北京海淀示例生物有限公司"),
+)
+"""Beijing employers with valid unified social credit codes."""
+STRANGER_ID = "130102199502143211"
+"""A valid resident id that owns nothing in these records."""
+STRANGER_EMPLOYER = "91110102MA06BCDE2D"
+"""A valid credit code of an employer that has nothing to do with these records."""
+
+_PDF = b"%PDF-1.7\n"
+_ADDRESS = "北京市海淀区中关村大街27号院3号楼502室"
+
+
+def _pdf(name: str, size_bytes: int = 400_000) -> FileInfo:
+    return FileInfo(name=name, size_bytes=size_bytes, head=_PDF)
+
+
+def _months_before(day: date, count: int) -> tuple[date, ...]:
+    first = day.replace(day=1)
+    return tuple(first - relativedelta(months=n) for n in range(count, 0, -1))
+
+
+def _attachments(day: date) -> tuple[Attachment, ...]:
+    uploaded = day - timedelta(days=10)
+    issued = day - timedelta(days=5)
+    plain = tuple(
+        Attachment(slot, _pdf(f"{slot.value}.pdf"), uploaded)
+        for slot in (Slot.EDU_CERT, Slot.DEGREE_CERT, Slot.HUKOU, Slot.INTEGRITY, Slot.MARRIAGE)
+    )
+    return (
+        *plain,
+        Attachment(Slot.TAXABLE_INCOME, _pdf("taxable_income.pdf"), uploaded, issued_on=issued),
+        Attachment(
+            Slot.RESIDENCE,
+            _pdf("residence.pdf", 1_200_000),
+            uploaded,
+            document="lease",
+            valid_until=day + relativedelta(years=1),
+        ),
+        Attachment(
+            Slot.OTHER,
+            _pdf("resignation.pdf"),
+            uploaded,
+            document="resignation_certificate",
+            issued_on=issued,
+        ),
+    )
+
+
+def _profile(holder_id: str, employer: Employer, marital: MaritalStatus, day: date) -> Profile:
+    return Profile(
+        general=GeneralInfo(
+            name="张伟",
+            resident_id=holder_id,
+            phone="13800138000",
+            hukou=Hukou(HukouKind.FAMILY, holder_id[:2], "户籍所在地"),
+            address=_ADDRESS,
+            address_district=None,
+            marital_status=marital,
+            retirement_category="male" if int(holder_id[16]) % 2 else "female_cadre",
+        ),
+        education=Education(
+            highest_education="硕士研究生",
+            highest_degree="硕士",
+            basis=ApplicationBasis.DEGREE,
+            degree_certificate_number="1000342017000123",
+        ),
+        study_history=(
+            StudyRecord(StudyStage.SENIOR_HIGH, "第一中学", date(2005, 9, 1), date(2008, 6, 30)),
+            StudyRecord(StudyStage.BACHELOR, "武汉大学", date(2008, 9, 1), date(2012, 6, 30)),
+            StudyRecord(StudyStage.MASTER, "北京大学", date(2012, 9, 1), date(2015, 6, 30)),
+        ),
+        work_history=(WorkRecord(employer.name, date(2015, 7, 1), None, employer.credit_code),),
+        photo=Photo(FileInfo("photo.jpg", 40_000, b"\xff\xd8\xff\xe0"), day - timedelta(days=10)),
+    )
+
+
+def valid_holder(
+    *,
+    at: datetime = AT,
+    holder_id: str = HOLDER_IDS[0],
+    employer: Employer = EMPLOYERS[0],
+    permit_state: PermitState = PermitState.VALID,
+    marital_status: MaritalStatus = MaritalStatus.MARRIED,
+    expires_in_days: int = 270,
+) -> HolderRecord:
+    """A complete, consistent holder record whose dated facts are recent as of ``at``.
+
+    ``permit_state`` NONE gives someone about to apply for a new permit (associated with
+    ``employer``); VALID and SUSPENDED a holder whose permit expires ``expires_in_days`` after
+    ``at`` (suspended: dissociated by ``employer``); EXPIRED and CANCELLED a former holder.
+    """
+    day = local_date(at)
+    months = _months_before(day, 36)
+    expires = day + timedelta(days=expires_in_days)
+    if permit_state in (PermitState.EXPIRED, PermitState.CANCELLED):
+        expires = day - timedelta(days=abs(expires_in_days) % 300 + 1)
+    permit = (
+        Permit()
+        if permit_state is PermitState.NONE
+        else Permit(
+            state=permit_state,
+            number=f"HD{holder_id[-6:]}",
+            permit_type="domestic",
+            employer_credit_code=employer.credit_code,
+            issued_on=expires - relativedelta(years=3),
+            expires_on=expires,
+            changed_on=expires - relativedelta(years=3),
+        )
+    )
+    suspended = permit_state is PermitState.SUSPENDED
+    return HolderRecord(
+        holder_id=holder_id,
+        profile_state=ProfileState.COMPLETE,
+        profile=_profile(holder_id, employer, marital_status, day),
+        residence=ResidenceProof(
+            kind=ProofKind.LEASE,
+            address=_ADDRESS,
+            property_use=PropertyUse.RESIDENTIAL,
+            district="海淀区",
+            valid_until=day + relativedelta(years=1),
+        ),
+        attachments=_attachments(day),
+        employment=Employment(
+            contract=LabourContract(
+                employer.credit_code, date(2015, 7, 1), day + relativedelta(years=2)
+            ),
+            income=tuple(IncomeMonth(m, employer.credit_code, 2_500_000) for m in months),
+            insurance=tuple(InsuranceMonth(m, employer.credit_code) for m in months),
+        ),
+        association=Association(
+            state=AssociationState.DISSOCIATED if suspended else AssociationState.ASSOCIATED,
+            employer=employer,
+            code=f"GL-{employer.credit_code[-4:]}",
+            since=datetime(2024, 1, 1, 9, 0, tzinfo=BEIJING),
+        ),
+        permit=permit,
+    )
+
+
+def _moved_to(holder: HolderRecord, employer: Employer, at: datetime) -> HolderRecord:
+    """The holder after leaving for ``employer``: suspended, newly associated, two months paid."""
+    day = local_date(at)
+    former = holder.association.employer
+    assert former is not None  # valid_holder always has an employer
+    recent = set(_months_before(day, 2))
+
+    def payer(month: date) -> str:
+        return employer.credit_code if month in recent else former.credit_code
+
+    employment = Employment(
+        contract=LabourContract(employer.credit_code, day - relativedelta(months=2, days=5)),
+        income=tuple(
+            IncomeMonth(m.month, payer(m.month), m.taxable_income_cents)
+            for m in holder.employment.income
+        ),
+        insurance=tuple(
+            InsuranceMonth(m.month, payer(m.month)) for m in holder.employment.insurance
+        ),
+    )  # fmt: skip
+    association = Association(
+        AssociationState.ASSOCIATED, employer, f"GL-{employer.credit_code[-4:]}", at
+    )
+    started = employment.contract.start if employment.contract else day
+    history = (
+        *(attrs.evolve(w, end=started - timedelta(days=1)) for w in holder.profile.work_history),
+        WorkRecord(employer.name, started, None, employer.credit_code),
+    )
+    return HolderRecord(
+        holder_id=holder.holder_id,
+        profile_state=holder.profile_state,
+        profile=attrs.evolve(holder.profile, work_history=history),
+        residence=holder.residence,
+        attachments=holder.attachments,
+        employment=employment,
+        association=association,
+        permit=holder.permit,
+    )
+
+
+def holder_for(
+    business_type: BusinessType | str,
+    *,
+    at: datetime = AT,
+    holder_id: str = HOLDER_IDS[0],
+    employer: Employer = EMPLOYERS[0],
+    new_employer: Employer = EMPLOYERS[1],
+) -> HolderRecord:
+    """A holder record from which ``business_type`` can be started at ``at``."""
+    kind = BusinessType(business_type)
+    if kind is BusinessType.NEW:
+        return valid_holder(at=at, holder_id=holder_id, employer=employer,
+                            permit_state=PermitState.NONE)  # fmt: skip
+    if kind is BusinessType.EMPLOYER_CHANGE:
+        suspended = valid_holder(at=at, holder_id=holder_id, employer=employer,
+                                 permit_state=PermitState.SUSPENDED)  # fmt: skip
+        return _moved_to(suspended, new_employer, at)
+    return valid_holder(at=at, holder_id=holder_id, employer=employer)
+
+
+CHILD = Child(
+    name="张小明",
+    resident_id="420106202001150017",
+    relationship="子",
+    birth_certificate_number="O420123456",
+    unit="北京市海淀区中关村第一小学",
+    birth_date=date(2020, 1, 15),
+    hukou_province_code="42",
+    birth_certificate_file=FileInfo("birth.pdf", 300_000, b"%PDF-1.7\n"),
+    hukou_page_file=FileInfo("child_hukou.pdf", 300_000, b"%PDF-1.7\n"),
+)
+"""A minor, domestic, non-Beijing child (born 2020-01-15) with both uploads."""
+
+
+def default_form(business_type: BusinessType | str, *, at: datetime = AT) -> Form:
+    """A complete, plausible form of ``business_type`` (a cancellation for retirement)."""
+    kind = BusinessType(business_type)
+    forms: Mapping[BusinessType, Form] = {
+        BusinessType.NEW: NewForm(),
+        BusinessType.RENEWAL: RenewalForm(employer_checked=True),
+        BusinessType.EMPLOYER_CHANGE: EmployerChangeForm(
+            employer_accepted=True, left_previous_on=local_date(at) - relativedelta(months=2)
+        ),
+        BusinessType.BASIC_CHANGE: BasicChangeForm(
+            reason="居住地址信息变更",
+            instructions_confirmed=True,
+            changed_items=(BasicItem.RESIDENCE_ADDRESS,),
+        ),
+        BusinessType.BUSINESS_CHANGE: BusinessChangeForm(
+            instructions_confirmed=True, children=(CHILD,)
+        ),
+        BusinessType.CANCELLATION: CancellationForm(CancellationTrigger.RETIREMENT),
+    }
+    return forms[kind]
+
+
+def bare_engine(review_levels: int = 2) -> Engine:
+    """The default machines without rules, for ``review_levels`` authority levels."""
+    return Engine(rules=False, review_levels=review_levels)
+
+
+@frozen
+class FixedRuleSet:
+    """A rule set of just ``rules`` and ``params``, in force every day: for testing a few rules
+    (your own, or a handful of Haidian's) in the real machines. Pass it as ``Engine(ruleset)``.
+    """
+
+    rules: tuple[Rule, ...]
+    params: Mapping[str, Any] = attrs.field(factory=dict)
+    levels: int = 2
+    name: str = "fixed"
+    version: str = "1"
+
+    def review_levels(self, day: date) -> int:
+        return self.levels
+
+    def params_on(self, day: date) -> Mapping[str, Any]:
+        return self.params
+
+    def rules_for(
+        self, business_type: BusinessType, event: str, groups: frozenset[str]
+    ) -> tuple[tuple[Rule, Severity], ...]:
+        return tuple(
+            (rule, rule.severity)
+            for rule in self.rules
+            if rule.group in groups and rule.applies(business_type, event)
+        )
+
+
+def rule_engine(
+    rules: Iterable[Rule], params: Mapping[str, Any] | None = None, *, levels: int = 2
+) -> Engine:
+    """The default machines judged by ``rules`` alone (with ``params``)."""
+    return Engine(FixedRuleSet(tuple(rules), dict(params or {}), levels))
+
+
+# --- holders ------------------------------------------------------------------------------------
+
+
+def holders(
+    permit_states: tuple[PermitState, ...] = tuple(PermitState), *, at: datetime = AT
+) -> st.SearchStrategy[HolderRecord]:
+    """Complete, consistent holder records, each with a permit in one of ``permit_states``."""
+    return st.builds(
+        lambda holder_id, employer, state, marital, days: valid_holder(
+            at=at,
+            holder_id=holder_id,
+            employer=employer,
+            permit_state=state,
+            marital_status=marital,
+            expires_in_days=days,
+        ),
+        st.sampled_from(HOLDER_IDS),
+        st.sampled_from(EMPLOYERS),
+        st.sampled_from(permit_states),
+        st.sampled_from(tuple(MaritalStatus)),
+        st.integers(min_value=40, max_value=1000),
+    )
+
+
+# --- actors -------------------------------------------------------------------------------------
+
+
+def right_actor(role: Role, subject: Application | HolderRecord, level: int = 1) -> Actor:
+    """The actor of ``role`` who owns ``subject``: its holder, its employer, a reviewer."""
+    if role is Role.APPLICANT:
+        return Actor.applicant(subject.holder_id)
+    if role is Role.EMPLOYER:
+        if isinstance(subject, Application):
+            return Actor.employer(subject.employer_id)
+        employer = subject.association.employer
+        return Actor.employer(employer.credit_code if employer else STRANGER_EMPLOYER)
+    if role is Role.AUTHORITY:
+        return Actor.authority(level, f"reviewer-{level}")
+    return Actor.system("timer")
+
+
+def actors(
+    subject: Application | HolderRecord, *, right: bool = True, levels: int = 2
+) -> st.SearchStrategy[Actor]:
+    """Actors who own ``subject`` (``right``) or strangers to it: another holder, another
+    employer. Reviewers of every level up to ``levels`` + 1 count as right (a reviewer may act
+    on any file; the level decides the step)."""
+    if not right:
+        return st.sampled_from((Actor.applicant(STRANGER_ID), Actor.employer(STRANGER_EMPLOYER)))
+    return st.one_of(
+        st.sampled_from(
+            tuple(right_actor(role, subject) for role in (Role.APPLICANT, Role.EMPLOYER,
+                                                           Role.SYSTEM))
+        ),
+        st.integers(min_value=1, max_value=levels + 1).map(
+            lambda level: right_actor(Role.AUTHORITY, subject, level)
+        ),
+    )  # fmt: skip
+
+
+@frozen
+class Step:
+    """One event to fire, by whom, with an opinion when the event is a return."""
+
+    event: str
+    actor: Actor
+    opinion: str | None = None
+
+
+def _step(event: str, actor: Actor) -> Step:
+    return Step(event, actor, "请按审核意见修改" if event in RETURN_EVENTS else None)
+
+
+def event_sequences(
+    subject: Application | HolderRecord,
+    *,
+    engine: Engine | None = None,
+    max_size: int = 20,
+) -> st.SearchStrategy[list[Step]]:
+    """Blind sequences of steps for ``subject``'s machine (or the holder's events), fired by
+    right and wrong actors alike."""
+    engine = engine or bare_engine()
+    if isinstance(subject, Application):
+        events = engine.definition(subject.business_type, 2).events
+    else:
+        events = engine.holder_events
+    who = st.one_of(actors(subject), actors(subject, right=False))
+    return st.lists(st.builds(_step, st.sampled_from(events), who), max_size=max_size)
+
+
+# --- applications -------------------------------------------------------------------------------
+
+
+@frozen
+class Case:
+    """An application reached by real events, its holder record, and when to fire next.
+
+    ``fire`` and ``fire_holder`` return the next case, so a procedure reads as a chain::
+
+        case = Case.start(BusinessType.NEW).fire("submit", Role.APPLICANT)
+    """
+
+    engine: Engine
+    holder: HolderRecord
+    application: Application
+    at: datetime
+    findings: tuple[Finding, ...] = ()
+    """The findings of the last accepted event."""
+
+    @classmethod
+    def start(
+        cls,
+        business_type: BusinessType | str,
+        *,
+        engine: Engine | None = None,
+        holder: HolderRecord | None = None,
+        form: Form | None = None,
+        at: datetime = AT,
+        application_id: str | None = None,
+    ) -> Case:
+        """A draft of ``business_type`` for ``holder`` (by default one ready for it)."""
+        kind = BusinessType(business_type)
+        engine = engine or bare_engine()
+        holder = holder or holder_for(kind, at=at)
+        application = engine.start(
+            kind, holder=holder, application_id=application_id or f"{kind.value}-1", at=at,
+            form=form or default_form(kind, at=at),
+        )  # fmt: skip
+        return cls(engine, holder, application, at)
+
+    def actor(self, by: Role | Actor, level: int | None = None) -> Actor:
+        """``by`` itself when it is an actor, else the owner of that role (the reviewer of the
+        level the application is at, for the authority)."""
+        if isinstance(by, Actor):
+            return by
+        role = Role(by)
+        if role is Role.AUTHORITY and level is None:
+            level = review_level(self.application.state) or 1
+        return right_actor(role, self.application, level or 1)
+
+    def fire(
+        self,
+        event: str,
+        by: Role | Actor,
+        *,
+        level: int | None = None,
+        payload: Any = None,
+        opinion: str | None = None,
+        tips: tuple[str, ...] = (),
+        after: timedelta = timedelta(minutes=30),
+    ) -> Case:
+        """Fire ``event`` on the application; a return gets a default opinion."""
+        actor = self.actor(by, level)
+        outcome = self.engine.fire(
+            self.application, event, actor=actor, at=self.at, holder=self.holder,
+            payload=payload, opinion=opinion or _step(event, actor).opinion, tips=tips,
+        )  # fmt: skip
+        assert outcome.application is not None  # fire always returns the application
+        return Case(self.engine, outcome.holder, outcome.application, self.at + after,
+                    outcome.findings)  # fmt: skip
+
+    def fire_holder(
+        self,
+        event: str,
+        by: Role | Actor,
+        *,
+        payload: Any = None,
+        after: timedelta = timedelta(minutes=30),
+    ) -> Case:
+        """Fire ``event`` on the holder's record (an employer acts as the associated one)."""
+        actor = by if isinstance(by, Actor) else right_actor(Role(by), self.holder)
+        outcome = self.engine.fire_holder(
+            self.holder, event, actor=actor, at=self.at, payload=payload
+        )
+        return Case(self.engine, outcome.holder, self.application, self.at + after,
+                    outcome.findings)  # fmt: skip
+
+
+def _owners(application: Application, holder: HolderRecord) -> tuple[Actor, ...]:
+    owners = [right_actor(role, application) for role in (Role.APPLICANT, Role.EMPLOYER)]
+    owners.append(right_actor(Role.SYSTEM, holder))
+    level = review_level(application.state)
+    if level is not None:
+        owners.append(right_actor(Role.AUTHORITY, application, level))
+    return tuple(owners)
+
+
+def allowed_moves(
+    engine: Engine, application: Application, holder: HolderRecord, at: datetime
+) -> list[tuple[str, Actor]]:
+    """Every (event, actor) the engine would accept now, among the application's owners."""
+    return [
+        (option.event, actor)
+        for actor in _owners(application, holder)
+        for option in engine.allowed_events(application, actor, at, holder=holder)
+        if option.allowed
+    ]
+
+
+@st.composite
+def _walk(
+    draw: st.DrawFn,
+    business_type: BusinessType | None,
+    engine: Engine,
+    at: datetime,
+    max_steps: int,
+) -> Case:
+    kind = business_type or draw(st.sampled_from(engine.business_types))
+    case = Case.start(kind, engine=engine, at=at)
+    for _ in range(draw(st.integers(min_value=0, max_value=max_steps))):
+        moves = allowed_moves(engine, case.application, case.holder, case.at)
+        if not moves:
+            break
+        event, actor = draw(st.sampled_from(moves))
+        case = case.fire(event, actor, after=timedelta(hours=1))
+    return case
+
+
+def applications(
+    business_type: BusinessType | str | None = None,
+    *,
+    engine: Engine | None = None,
+    at: datetime = AT,
+    max_steps: int = 14,
+) -> st.SearchStrategy[Case]:
+    """Applications (of ``business_type``, or any) in states reached by firing real events."""
+    kind = BusinessType(business_type) if business_type is not None else None
+    return _walk(kind, engine or bare_engine(), at, max_steps)
+
+
+# --- the stateful oracle test -------------------------------------------------------------------
+
+Oracle = Mapping[tuple[str, str], tuple[str, frozenset[str]]]
+"""(state, event) -> (destination, who may fire it: "applicant", "employer", "system",
+"authority:k")."""
+
+
+def _who(actor: Actor) -> str:
+    if actor.role is Role.AUTHORITY:
+        return f"authority:{actor.level}"
+    return actor.role.value
+
+
+def _round_trip(snapshot: Application | HolderRecord) -> None:
+    data = json.loads(json.dumps(to_dict(snapshot)))
+    assert from_dict(data) == snapshot, "the snapshot does not survive to_dict/from_dict"
+
+
+def _attempt(fire: Callable[[], Outcome]) -> tuple[Outcome | None, ProcedureError | None]:
+    try:
+        return fire(), None
+    except ProcedureError as error:
+        return None, error
+
+
+def oracle_machine(
+    business_type: BusinessType | str,
+    table: Oracle,
+    *,
+    engine: Engine | None = None,
+    levels: int = 2,
+    at: datetime = AT,
+) -> type[RuleBasedStateMachine]:
+    """A stateful test of ``business_type``'s machine against ``table``.
+
+    Each step fires a random event of the machine by a random actor (right or wrong identity,
+    any review level up to ``levels`` + 1). An accepted event must be one the table allows for
+    that actor, and land where the table says; a refused one must be one the table refuses
+    (UnknownEvent / EventNotAllowed when the table has no such step, NotPermitted when the
+    actor is not among those allowed) and leave both snapshots as they were. Invariants: the
+    state is declared, the version counts the history, snapshots survive JSON.
+    """
+    kind = BusinessType(business_type)
+    bare = engine or bare_engine(levels)
+    definition = bare.definition(kind, levels)
+    declared = frozenset(state.name for state in definition.states)
+    events = tuple(sorted({event for _state, event in table} | set(definition.events)))
+
+    class OracleMachine(RuleBasedStateMachine):
+        def __init__(self) -> None:
+            super().__init__()
+            self.holder = holder_for(kind, at=at)
+            self.application = bare.start(
+                kind, holder=self.holder, application_id="oracle-1", at=at,
+                form=default_form(kind, at=at),
+            )  # fmt: skip
+            self.moment = at
+
+        @rule(
+            event=st.sampled_from(events),
+            role=st.sampled_from(tuple(Role)),
+            level=st.integers(min_value=1, max_value=levels + 1),
+            stranger=st.booleans(),
+        )
+        def fire(self, event: str, role: Role, level: int, stranger: bool) -> None:
+            actor = right_actor(role, self.application, level)
+            if stranger and role is Role.APPLICANT:
+                actor = Actor.applicant(STRANGER_ID)
+            elif stranger and role is Role.EMPLOYER:
+                actor = Actor.employer(STRANGER_EMPLOYER)
+            stranger = stranger and role in (Role.APPLICANT, Role.EMPLOYER)
+            expected = table.get((self.application.state, event))
+            allowed = expected is not None and _who(actor) in expected[1] and not stranger
+            before = (to_dict(self.application), to_dict(self.holder))
+            outcome, refusal = _attempt(
+                lambda: bare.fire(
+                    self.application, event, actor=actor, at=self.moment, holder=self.holder,
+                    opinion=_step(event, actor).opinion,
+                )
+            )  # fmt: skip
+            if refusal is not None:
+                assert not allowed, f"{actor.describe()} {event} refused: {refusal}"
+                wanted = (UnknownEvent, EventNotAllowed) if expected is None else (NotPermitted,)
+                assert isinstance(refusal, wanted), f"{event}: {type(refusal).__name__}"
+                assert before == (to_dict(self.application), to_dict(self.holder))
+                return
+            assert allowed, f"{actor.describe()} {event} from {self.application.state} accepted"
+            assert outcome is not None
+            assert outcome.application is not None
+            assert expected is not None
+            assert outcome.application.state == expected[0]
+            self.application, self.holder = outcome.application, outcome.holder
+            self.moment += timedelta(minutes=30)
+
+        @invariant()
+        def state_is_declared(self) -> None:
+            assert self.application.state in declared
+
+        @invariant()
+        def version_counts_history(self) -> None:
+            assert self.application.version == len(self.application.history)
+            assert self.holder.version == len(self.holder.history)
+
+        @invariant()
+        def snapshots_round_trip(self) -> None:
+            _round_trip(self.application)
+            _round_trip(self.holder)
+
+    OracleMachine.__name__ = f"{kind.value.title().replace('_', '')}Oracle"
+    return OracleMachine
+
+
+def fire_all(case: Case, steps: list[Step]) -> tuple[Case, list[PermitflowError]]:
+    """Fire ``steps`` on ``case``'s application in order; refusals are collected, not raised.
+
+    A refused step leaves the case exactly as it was, so the next step starts from there.
+    """
+    refused: list[PermitflowError] = []
+    for step in steps:
+        try:
+            case = case.fire(step.event, step.actor, opinion=step.opinion)
+        except (ProcedureError, InvalidInput) as error:
+            refused.append(error)
+    return case, refused

@@ -1,0 +1,79 @@
+"""The employer association: requested with the code, approved, rejected or dissociated."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from permitflow.engine.engine import Engine
+from permitflow.errors import EventNotAllowed, InvalidInput, NotPermitted
+from permitflow.machines.association import AssociationRequest
+from permitflow.records.actors import Actor, Role
+from permitflow.records.application import BusinessType
+from permitflow.records.holder import Association, AssociationState, HolderRecord, PermitState
+from permitflow.testing import EMPLOYERS, STRANGER_EMPLOYER, Case, valid_holder
+
+APPLICANT, EMPLOYER = Role.APPLICANT, Role.EMPLOYER
+REQUEST = AssociationRequest(EMPLOYERS[2], "GL-2026-0316")
+
+
+def unassociated(engine: Engine) -> Case:
+    holder = valid_holder(permit_state=PermitState.NONE)
+    holder = HolderRecord(
+        holder.holder_id, holder.profile_state, holder.profile, holder.residence,
+        holder.attachments, holder.employment, Association(),
+    )  # fmt: skip
+    return Case.start(BusinessType.NEW, engine=engine, holder=holder)
+
+
+def test_the_employer_approves_a_request_made_with_its_code(bare: Engine) -> None:
+    case = unassociated(bare).fire_holder("request_association", APPLICANT, payload=REQUEST)
+    association = case.holder.association
+    assert association.state is AssociationState.REQUESTED
+    assert association.employer == EMPLOYERS[2]
+    assert association.code == "GL-2026-0316"
+    with pytest.raises(NotPermitted):
+        case.fire_holder("approve_association", Actor.employer(STRANGER_EMPLOYER))
+    with pytest.raises(NotPermitted):
+        case.fire_holder("approve_association", APPLICANT)
+    approved_at = case.at
+    case = case.fire_holder("approve_association", EMPLOYER)
+    assert case.holder.association.state is AssociationState.ASSOCIATED
+    assert case.holder.association.since == approved_at
+
+
+def test_a_rejected_request_goes_back_to_none(bare: Engine) -> None:
+    case = unassociated(bare).fire_holder("request_association", APPLICANT, payload=REQUEST)
+    case = case.fire_holder("reject_association", EMPLOYER)
+    assert case.holder.association == Association()
+
+
+def test_a_request_needs_the_code(bare: Engine) -> None:
+    with pytest.raises(InvalidInput):
+        unassociated(bare).fire_holder("request_association", APPLICANT)
+
+
+def test_only_the_employer_dissociates_and_the_permit_is_suspended(bare: Engine) -> None:
+    case = Case.start(BusinessType.RENEWAL, engine=bare)
+    with pytest.raises(NotPermitted):
+        case.fire_holder("dissociate", APPLICANT)
+    case = case.fire_holder("dissociate", EMPLOYER)
+    assert case.holder.association.state is AssociationState.DISSOCIATED
+    assert case.holder.permit.state is PermitState.SUSPENDED
+    assert case.holder.permit.changed_on == date(2026, 3, 16)
+
+
+def test_dissociating_without_a_permit_leaves_the_permit_alone(bare: Engine) -> None:
+    case = Case.start(BusinessType.NEW, engine=bare).fire_holder("dissociate", EMPLOYER)
+    assert case.holder.permit.state is PermitState.NONE
+
+
+def test_after_a_dissociation_the_holder_associates_with_the_new_employer(bare: Engine) -> None:
+    case = Case.start(BusinessType.RENEWAL, engine=bare).fire_holder("dissociate", EMPLOYER)
+    with pytest.raises(EventNotAllowed):
+        case.fire_holder("dissociate", EMPLOYER)
+    case = case.fire_holder("request_association", APPLICANT, payload=REQUEST)
+    case = case.fire_holder("approve_association", Actor.employer(EMPLOYERS[2].credit_code))
+    assert case.holder.association.employer == EMPLOYERS[2]
+    assert case.holder.permit.state is PermitState.SUSPENDED

@@ -1,0 +1,111 @@
+"""Business-information change (证件业务信息变更, M§6): the accompanying children."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis.stateful import run_state_machine_as_test
+
+from permitflow.engine.engine import Engine
+from permitflow.errors import InvalidInput, NotPermitted
+from permitflow.machines.business_change import EmployerRemark
+from permitflow.machines.status import confirmation_slip_available
+from permitflow.records.actors import Role
+from permitflow.records.application import BusinessChangeForm, BusinessType
+from permitflow.testing import CHILD, Case, oracle_machine
+
+APPLICANT, EMPLOYER, AUTHORITY = Role.APPLICANT, Role.EMPLOYER, Role.AUTHORITY
+REMARK = "申请人未婚已育，子女随申请人共同生活，特此说明。"
+
+
+def submitted(engine: Engine) -> Case:
+    return Case.start(BusinessType.BUSINESS_CHANGE, engine=engine).fire("submit", APPLICANT)
+
+
+def test_a_first_time_approval_replaces_the_permits_children(bare: Engine) -> None:
+    case = submitted(bare).fire("employer_approve", EMPLOYER)
+    assert case.holder.permit.children == ()
+    case = case.fire("accept", AUTHORITY).fire("pass", AUTHORITY).fire("pass", AUTHORITY)
+    assert case.application.state == "approved"
+    assert confirmation_slip_available(case.application)
+    assert case.holder.permit.children == (CHILD,)
+    assert case.holder.open_application is None
+
+
+def test_the_employer_adds_its_remark_with_its_approval(bare: Engine) -> None:
+    case = submitted(bare).fire("employer_approve", EMPLOYER, payload=EmployerRemark(REMARK))
+    assert isinstance(case.application.form, BusinessChangeForm)
+    assert case.application.form.employer_remark == REMARK
+    assert case.application.form.children == (CHILD,)
+
+
+def test_the_remark_is_the_employers_own_payload(bare: Engine) -> None:
+    with pytest.raises(InvalidInput):
+        submitted(bare).fire("employer_approve", EMPLOYER, payload=REMARK)
+
+
+def test_the_employer_returns_and_the_applicant_resubmits(bare: Engine) -> None:
+    case = submitted(bare).fire("employer_return", EMPLOYER, opinion="请补充离婚协议")
+    with pytest.raises(NotPermitted):
+        case.fire("resubmit", EMPLOYER)
+    case = case.fire("resubmit", APPLICANT)
+    assert case.application.state == "employer_review"
+
+
+@pytest.mark.parametrize(
+    ("steps", "level"),
+    [((), 1), (("accept",), 1), (("accept", "pass"), 2)],
+    ids=["at acceptance", "at level 1", "at level 2"],
+)
+def test_the_authority_returns_at_each_level_and_the_applicant_resubmits(
+    bare: Engine, steps: tuple[str, ...], level: int
+) -> None:
+    case = submitted(bare).fire("employer_approve", EMPLOYER)
+    for event in steps:
+        case = case.fire(event, AUTHORITY)
+    case = case.fire(
+        "return", AUTHORITY, opinion="子女户口本页不清晰", tips=("出生证明请上传原件扫描",)
+    )
+    assert case.application.history[-1].actor.level == level
+    assert case.application.history[-1].tips == ("出生证明请上传原件扫描",)
+    with pytest.raises(NotPermitted):
+        case.fire("resubmit", EMPLOYER)
+    corrected = BusinessChangeForm(instructions_confirmed=True, children=())
+    case = case.fire("resubmit", APPLICANT, payload=corrected)
+    assert case.application.form == corrected
+
+
+A, E, S = frozenset({"applicant"}), frozenset({"employer"}), frozenset({"system"})
+L1, L2 = frozenset({"authority:1"}), frozenset({"authority:2"})
+OPEN = ("draft", "employer_review", "employer_returned", "awaiting_acceptance",
+        "authority_review_1", "authority_review_2", "returned")  # fmt: skip
+TABLE = {
+    ("draft", "submit"): ("employer_review", A),
+    ("employer_review", "employer_approve"): ("awaiting_acceptance", E),
+    ("employer_review", "employer_return"): ("employer_returned", E),
+    ("employer_returned", "resubmit"): ("employer_review", A),
+    ("awaiting_acceptance", "accept"): ("authority_review_1", L1),
+    ("awaiting_acceptance", "return"): ("returned", L1),
+    ("authority_review_1", "pass"): ("authority_review_2", L1),
+    ("authority_review_1", "return"): ("returned", L1),
+    ("authority_review_2", "pass"): ("approved", L2),
+    ("authority_review_2", "return"): ("returned", L2),
+    ("returned", "resubmit"): ("employer_review", A),
+    **{(state, "close_moot"): ("closed", S) for state in OPEN},
+}
+
+
+def test_the_machine_agrees_with_the_table() -> None:
+    run_state_machine_as_test(
+        oracle_machine(BusinessType.BUSINESS_CHANGE, TABLE),
+        settings=settings(
+            max_examples=60, stateful_step_count=30, deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )  # fmt: skip
+
+
+def test_the_table_covers_the_definition(bare: Engine) -> None:
+    definition = bare.definition(BusinessType.BUSINESS_CHANGE, 2)
+    declared = {(source, t.event): t.dest for t in definition.transitions for source in t.sources}
+    assert declared == {key: dest for key, (dest, _who) in TABLE.items()}

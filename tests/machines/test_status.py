@@ -1,0 +1,156 @@
+"""Status views: the business list (可办业务列表) and each application's progress."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from hypothesis import given, settings
+
+from permitflow.engine.engine import Engine
+from permitflow.machines.status import (
+    available_business,
+    holder_status,
+    progress,
+    review_level,
+)
+from permitflow.records.actors import Role
+from permitflow.records.application import BusinessType
+from permitflow.records.holder import PermitState
+from permitflow.testing import AT, Case, applications, holder_for, valid_holder
+
+APPLICANT, EMPLOYER, AUTHORITY = Role.APPLICANT, Role.EMPLOYER, Role.AUTHORITY
+
+
+def listing(engine: Engine, holder: object) -> dict[BusinessType, tuple[bool, set[str]]]:
+    lines = available_business(engine, holder, AT)  # type: ignore[arg-type]
+    return {
+        line.business_type: (line.available, {reason.rule_id for reason in line.reasons})
+        for line in lines
+    }
+
+
+def test_a_valid_holder_can_renew_change_data_or_cancel(bare: Engine) -> None:
+    lines = listing(bare, valid_holder())
+    assert {kind for kind, (available, _) in lines.items() if available} == {
+        BusinessType.RENEWAL,
+        BusinessType.BASIC_CHANGE,
+        BusinessType.BUSINESS_CHANGE,
+        BusinessType.CANCELLATION,
+    }
+    assert lines[BusinessType.NEW] == (False, {"FLOW-003"})
+    assert lines[BusinessType.EMPLOYER_CHANGE] == (False, {"FLOW-003"})
+
+
+def test_a_new_applicant_can_only_apply_for_a_new_permit(bare: Engine) -> None:
+    lines = listing(bare, holder_for(BusinessType.NEW))
+    assert lines[BusinessType.NEW] == (True, set())
+    assert lines[BusinessType.RENEWAL] == (False, {"FLOW-003"})
+
+
+def test_a_suspended_holder_with_a_new_employer_can_change_employer(bare: Engine) -> None:
+    lines = listing(bare, holder_for(BusinessType.EMPLOYER_CHANGE))
+    assert lines[BusinessType.EMPLOYER_CHANGE] == (True, set())
+    assert lines[BusinessType.CANCELLATION] == (True, set())
+    assert lines[BusinessType.RENEWAL] == (False, {"FLOW-003"})
+
+
+def test_a_suspended_holder_waiting_for_an_association_is_told_so(bare: Engine) -> None:
+    lines = listing(bare, valid_holder(permit_state=PermitState.SUSPENDED))
+    assert lines[BusinessType.EMPLOYER_CHANGE] == (False, {"EMP-002"})
+
+
+def test_an_expired_permit_allows_nothing_and_says_why(bare: Engine) -> None:
+    lines = listing(bare, valid_holder(permit_state=PermitState.EXPIRED))
+    assert not any(available for available, _ in lines.values())
+    assert lines[BusinessType.RENEWAL] == (False, {"FLOW-002"})
+
+
+def test_an_open_application_blocks_every_other_one(bare: Engine) -> None:
+    case = Case.start(BusinessType.RENEWAL, engine=bare).fire("prepare", APPLICANT)
+    lines = listing(bare, case.holder)
+    assert all("FLOW-001" in reasons for _, reasons in lines.values())
+
+
+def test_rule_findings_of_the_first_event_are_reasons_too(
+    rule_engine: Callable[..., Engine],
+) -> None:
+    from permitflow.rules.haidian.timers import RULES
+
+    lines = available_business(rule_engine(rules=RULES), valid_holder(), AT)
+    assert all(line.starter is Role.APPLICANT for line in lines)
+    assert {line.first_event for line in lines} == {"submit", "prepare"}
+
+
+def test_progress_names_the_level_and_who_acts_next(bare: Engine) -> None:
+    case = Case.start(BusinessType.NEW, engine=bare)
+    seen = progress(bare, case.application, case.at, holder=case.holder)
+    assert seen.state == "draft"
+    assert seen.next_roles == (Role.APPLICANT,)
+    assert seen.review_due is None
+
+    case = case.fire("submit", APPLICANT)
+    seen = progress(bare, case.application, case.at, holder=case.holder)
+    assert seen.next_roles == (Role.EMPLOYER,)
+    assert {step.event for step in seen.next_steps} == {"employer_approve", "employer_return"}
+    assert seen.review_due is not None
+    assert seen.review_due.date == date(2026, 4, 14)
+
+    case = case.fire("employer_approve", EMPLOYER).fire("accept", AUTHORITY)
+    seen = progress(bare, case.application, case.at, holder=case.holder)
+    assert (seen.level, seen.levels) == (1, 2)
+    assert seen.state_zh == "主管部门第1级审核"
+    assert {(step.role, step.level) for step in seen.next_steps} == {(Role.AUTHORITY, 1)}
+
+
+def test_progress_shows_the_latest_opinion_and_tips(bare: Engine) -> None:
+    case = Case.start(BusinessType.NEW, engine=bare).fire("submit", APPLICANT)
+    case = case.fire("employer_approve", EMPLOYER)
+    case = case.fire("return", AUTHORITY, opinion="请补充学位证书", tips=("照片请用白底",))
+    seen = progress(bare, case.application, case.at, holder=case.holder)
+    assert seen.opinion == "请补充学位证书"
+    assert seen.tips == ("照片请用白底",)
+    assert seen.returned_by is not None
+    assert seen.returned_by.level == 1
+    assert seen.next_roles == (Role.APPLICANT,)
+    assert not seen.confirmation_slip_available
+
+
+def test_an_approved_application_offers_the_confirmation_slip(bare: Engine) -> None:
+    case = Case.start(BusinessType.CANCELLATION, engine=bare).fire("submit", APPLICANT)
+    case = case.fire("accept", AUTHORITY).fire("pass", AUTHORITY).fire("pass", AUTHORITY)
+    seen = progress(bare, case.application, case.at, holder=case.holder)
+    assert seen.ended
+    assert seen.confirmation_slip_available
+    assert seen.next_steps == ()
+    assert seen.review_due is None
+
+
+def test_holder_status_gives_the_latest_renewal_submission(bare: Engine) -> None:
+    status = holder_status(bare, valid_holder(), AT)
+    assert status.expires_on == date(2026, 12, 11)
+    assert status.latest_renewal_submission is not None
+    assert status.latest_renewal_submission.date == date(2026, 11, 13)
+    assert status.permit_state is PermitState.VALID
+    assert len(status.business) == len(BusinessType)
+
+
+def test_review_levels_are_read_from_state_names() -> None:
+    assert review_level("awaiting_acceptance") == 1
+    assert review_level("authority_review_3") == 3
+    assert review_level("returned") is None
+    assert review_level("authority_review_x") is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(case=applications())
+def test_progress_agrees_with_the_engine_in_every_reachable_state(case: Case) -> None:
+    seen = progress(case.engine, case.application, case.at, holder=case.holder)
+    definition = case.engine.definition(case.application.business_type, 2)
+    assert seen.state_zh == definition.state(case.application.state).label_zh
+    assert seen.confirmation_slip_available == (case.application.state == "approved")
+    assert seen.ended == (case.application.state in definition.terminal_states)
+    for step in seen.next_steps:
+        actor = case.actor(step.role, step.level)
+        options = case.engine.allowed_events(case.application, actor, case.at, holder=case.holder)
+        assert any(o.event == step.event and o.allowed != step.blocked for o in options)

@@ -1,0 +1,72 @@
+"""The walkthrough (the README's first command) runs and tells the story it promises."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "examples" / "walkthrough.py"
+
+
+@pytest.fixture(scope="module")
+def output() -> str:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "PYTHONWARNINGS": "error"}
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT)], capture_output=True, text=True, env=env, timeout=60,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    return done.stdout
+
+
+def approved(output: str, label: str) -> bool:
+    return re.search(rf"{label} \S+  pass: authority_review_2 -> approved", output) is not None
+
+
+@pytest.mark.parametrize("label", ["新办", "续签", "聘用单位变更", "证件基础信息变更",
+                                   "证件业务信息变更", "注销"])  # fmt: skip
+def test_every_business_type_is_approved(output: str, label: str) -> None:
+    assert approved(output, label)
+
+
+def test_a_refusal_by_the_rules_is_explained_and_then_fixed(output: str) -> None:
+    refusal = output.index("submit by 本人 applicant 张伟: REFUSED [blocked_by_rules]")
+    assert "[BI-005 error/failed]" in output[refusal:]
+    fixed = output.index("complete_profile: incomplete -> complete", refusal)
+    assert output.index("新办 N-2025-001  submit: draft -> employer_review") > fixed
+
+
+def test_a_return_carries_opinion_and_tips_and_the_right_party_resubmits(output: str) -> None:
+    returned = output.index("return: authority_review_1 -> returned")
+    assert "审核意见 opinion: 学位证书扫描件不清晰" in output[returned:]
+    assert "温馨提示 tip (for reference only):" in output[returned:]
+    wrong = output.index("resubmit by 单位", returned)
+    assert "REFUSED [not_permitted]" in output[wrong : wrong + 200]
+    assert output.index("resubmit: returned -> employer_review  by 本人 applicant 张伟") > wrong
+
+
+def test_the_timeline_shows_deadlines(output: str) -> None:
+    assert "latest renewal submission 最晚提交日 2026-04-29" in output
+    assert "review due 审核期限: 2025-04-01 (20 working days)" in output
+
+
+def test_the_timeline_shows_findings_with_ids_and_severities(output: str) -> None:
+    assert "[REN-005 warning/failed]" in output
+
+
+def test_a_late_renewal_ends_with_the_permit(output: str) -> None:
+    assert "赵明 record  expire: valid -> expired" in output
+    assert "close_moot: authority_review_1 -> closed" in output
+
+
+def test_every_line_starts_with_a_moment_or_is_indented(output: str) -> None:
+    for line in output.splitlines():
+        if line and not line.startswith(("permitflow", "== ", " ", "walkthrough complete")):
+            assert re.match(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}  ", line), line
