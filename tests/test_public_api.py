@@ -19,7 +19,8 @@ EXPECTED = {
     "ResidenceProof", "Role", "Rule", "RuleContext", "RuleDataError", "RuleKind",
     "RuleSetNotInForce", "RuleSetPin", "Severity", "Slot", "State", "Status", "StudyRecord",
     "StudyStage", "Transition", "UnknownEvent", "UnknownRuleSet", "VersionConflict", "Verdict",
-    "WorkRecord", "__version__", "diagram", "from_dict", "review_path", "structure", "to_dict", "unstructure",
+    "WorkRecord", "__version__", "diagram", "from_dict", "review_path", "structure", "to_dict",
+    "unstructure",
 }  # fmt: skip
 
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 from permitflow.engine.engine import Engine
-from permitflow.errors import InvalidInput, NotPermitted
+from permitflow.errors import Blocked, InvalidInput, NotPermitted
 from permitflow.machines.business_change import EmployerRemark
 from permitflow.machines.status import confirmation_slip_available
 from permitflow.records.actors import Role
 from permitflow.records.application import BusinessChangeForm, BusinessType
-from permitflow.testing import CHILD, Case, oracle_machine
+from permitflow.records.holder import MaritalStatus
+from permitflow.rules.haidian.children import RULES as CHILD_RULES
+from permitflow.testing import CHILD, Case, oracle_machine, valid_holder
 
 APPLICANT, EMPLOYER, AUTHORITY = Role.APPLICANT, Role.EMPLOYER, Role.AUTHORITY
 REMARK = "申请人未婚已育，子女随申请人共同生活，特此说明。"
@@ -109,3 +113,18 @@ def test_the_table_covers_the_definition(bare: Engine) -> None:
     definition = bare.definition(BusinessType.BUSINESS_CHANGE, 2)
     declared = {(source, t.event): t.dest for t in definition.transitions for source in t.sources}
     assert declared == {key: dest for key, (dest, _who) in TABLE.items()}
+
+
+def test_mar_002_judges_the_remark_the_employer_hands_in_with_its_approval(
+    rule_engine: Callable[..., Engine],
+) -> None:
+    mar_002 = next(rule for rule in CHILD_RULES if rule.id == "MAR-002")
+    engine = rule_engine(rules=[mar_002])
+    holder = valid_holder(marital_status=MaritalStatus.UNMARRIED)
+    case = Case.start(BusinessType.BUSINESS_CHANGE, engine=engine, holder=holder)
+    case = case.fire("submit", APPLICANT)
+    with pytest.raises(Blocked) as caught:
+        case.fire("employer_approve", EMPLOYER)
+    assert caught.value.context["rule_ids"] == ["MAR-002"]
+    approved = case.fire("employer_approve", EMPLOYER, payload=EmployerRemark(REMARK))
+    assert approved.application.state == "awaiting_acceptance"

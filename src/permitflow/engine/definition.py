@@ -47,6 +47,8 @@ class Change:
 
 
 Effect = Callable[[Change], Change]
+Amend = Callable[[Application, Any], Application]
+"""How an event's payload changes the application before the rules judge it."""
 
 
 @frozen
@@ -62,6 +64,9 @@ class Transition:
     level: int | None = None
     """The review level an authority actor must hold to fire this transition."""
     effect: Effect | None = attrs.field(default=None, eq=False, repr=False)
+    amend: Amend | None = attrs.field(default=None, eq=False, repr=False)
+    """Applies the payload to the application before the rules judge it. Without one, a
+    payload of the business type's form replaces the form (a corrected resubmission)."""
     payload: type | None = None
     """The attrs class the event's payload must be an instance of (None: no payload)."""
     payload_required: bool = False

@@ -292,10 +292,10 @@ class Engine:
         _check_actor(transition, actor, application.state, event, _application_owner(application))
         tips = tuple(tips)
         _check_payload(transition, payload, opinion, tips)
+        judged = _amended(transition, application, payload)
         findings = self._evaluate(
-            ruleset, transition, holder, _as_judged(application, payload),
-            application.business_type, event, at,
-        )  # fmt: skip
+            ruleset, transition, holder, judged, application.business_type, event, at
+        )
         entry = AuditEntry(
             sequence=application.version + 1,
             event=event,
@@ -317,7 +317,7 @@ class Engine:
             changes["submitted_at"] = at
             if ruleset is not None:
                 changes["ruleset"] = RuleSetPin(ruleset.name, ruleset.version)
-        moved = attrs.evolve(application, **changes)
+        moved = attrs.evolve(judged, **changes)
         if transition.effect is None:
             return Outcome(event, holder, moved, findings)
         change = transition.effect(Change(holder, moved, actor, at, payload, _params(ruleset, at)))
@@ -637,8 +637,13 @@ def _replay(
     return None
 
 
-def _as_judged(application: Application, payload: Any) -> Application:
-    """The application the rules judge: with the corrected form a (re)submission hands in."""
+def _amended(transition: Transition, application: Application, payload: Any) -> Application:
+    """The application as the event hands it in: what the rules judge and the new snapshot
+    starts from."""
+    if payload is None:
+        return application
+    if transition.amend is not None:
+        return transition.amend(application, payload)
     if isinstance(payload, FORM_TYPES[application.business_type]):
         return attrs.evolve(application, form=payload)
     return application

@@ -67,7 +67,7 @@ def _structure_enum(value: Any, cls: type[Enum]) -> Any:
         raise ValueError(f"{value!r} is not one of: {allowed}") from None
 
 
-def _structure_str(value: Any, cls: type) -> str:
+def _structure_str(value: Any, cls: type) -> Any:
     # String enums are str subclasses and reach this hook too.
     if issubclass(cls, Enum):
         return _structure_enum(value, cls)

@@ -14,7 +14,7 @@ from attrs import frozen
 from permitflow.engine.definition import Change, MachineDefinition
 from permitflow.machines.common import Guards, Preconditions, applicant_initiated, application_of
 from permitflow.machines.permit import permit_step
-from permitflow.records.application import BusinessChangeForm, BusinessType
+from permitflow.records.application import Application, BusinessChangeForm, BusinessType
 from permitflow.records.holder import PermitState
 from permitflow.rules.rule import local_date
 
@@ -39,12 +39,11 @@ def _form(change: Change) -> BusinessChangeForm:
     return form
 
 
-def _remark(change: Change) -> Change:
-    if change.payload is None:
-        return change
-    form = attrs.evolve(_form(change), employer_remark=change.payload.text)
-    application = attrs.evolve(application_of(change), form=form)
-    return attrs.evolve(change, application=application)
+def _remark(application: Application, remark: EmployerRemark) -> Application:
+    """The remark becomes part of the form before MAR-002 judges it."""
+    form = application.form
+    assert isinstance(form, BusinessChangeForm)  # the engine keeps the form of the business type
+    return attrs.evolve(application, form=attrs.evolve(form, employer_remark=remark.text))
 
 
 def _replace_children(change: Change) -> Change:
@@ -61,6 +60,6 @@ def business_change_machine(
     return applicant_initiated(
         BusinessType.BUSINESS_CHANGE, "证件业务信息变更", "Business-information change", levels,
         guards=GUARDS, on_approve=_replace_children, employer_payload=EmployerRemark,
-        employer_effect=_remark, employer_can_return=employer_can_return,
+        employer_amend=_remark, employer_can_return=employer_can_return,
         resubmit_via_employer=resubmit_via_employer,
     )  # fmt: skip

@@ -18,7 +18,6 @@ from permitflow.machines.common import (
     DRAFT,
     Preconditions,
     business_machine,
-    carry_form,
     chain,
     keep_open,
     release,
@@ -47,7 +46,7 @@ def cancellation_machine(
 ) -> MachineDefinition:
     """The cancellation machine for ``levels`` authority review levels, filed by ``filers``."""
     roles = frozenset(Role(role) for role in filers)
-    lock = chain(carry_form, keep_open(under_review=True))
+    lock = keep_open(under_review=True)
     path = review_path(
         levels, guards=REVIEW_GUARDS, on_approve=chain(_cancel, release),
         on_return=keep_open(under_review=False),

@@ -33,7 +33,14 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from permitflow.engine.definition import Change, Effect, MachineDefinition, State, Transition
+from permitflow.engine.definition import (
+    Amend,
+    Change,
+    Effect,
+    MachineDefinition,
+    State,
+    Transition,
+)
 from permitflow.engine.review import AWAITING_ACCEPTANCE, RETURNED, review_path
 from permitflow.errors import InvalidInput
 from permitflow.records.actors import Role
@@ -106,14 +113,6 @@ def param(change: Change, name: str, default: Any) -> Any:
     return params.get(name, default)
 
 
-def carry_form(change: Change) -> Change:
-    """A corrected form handed in with a (re)submission replaces the application's form."""
-    if change.payload is None:
-        return change
-    application = attrs.evolve(application_of(change), form=change.payload)
-    return attrs.evolve(change, application=application)
-
-
 def keep_open(*, under_review: bool) -> Effect:
     """Marks the application as the holder's one open application, with the employer or the
     authority (``under_review``) or back with the holder."""
@@ -176,7 +175,7 @@ def applicant_initiated(
     guards: Guards,
     on_approve: Effect,
     employer_payload: type | None = None,
-    employer_effect: Effect | None = None,
+    employer_amend: Amend | None = None,
     employer_can_return: bool = True,
     resubmit_via_employer: bool = True,
 ) -> MachineDefinition:
@@ -199,12 +198,12 @@ def applicant_initiated(
     transitions = [
         Transition(
             "submit", (DRAFT,), EMPLOYER_REVIEW, APPLICANT, "提交申请", "Submit",
-            guards=guards.start, payload=form, submits=True, effect=chain(carry_form, lock),
+            guards=guards.start, payload=form, submits=True, effect=lock,
         ),
         Transition(
             "employer_approve", (EMPLOYER_REVIEW,), AWAITING_ACCEPTANCE, EMPLOYER,
             "单位审核通过", "Employer approves", guards=guards.employer,
-            payload=employer_payload, effect=employer_effect,
+            payload=employer_payload, amend=employer_amend,
         ),
     ]  # fmt: skip
     resubmit_from = [RETURNED]
@@ -222,7 +221,7 @@ def applicant_initiated(
             Transition(
                 "resubmit", tuple(resubmit_from), EMPLOYER_REVIEW, APPLICANT,
                 "修改后重新提交", "Resubmit after fixing", guards=guards.start, payload=form,
-                effect=chain(carry_form, lock),
+                effect=lock,
             )
         )  # fmt: skip
     else:
@@ -231,14 +230,14 @@ def applicant_initiated(
                 Transition(
                     "resubmit", (EMPLOYER_RETURNED,), EMPLOYER_REVIEW, APPLICANT,
                     "修改后重新提交", "Resubmit after fixing", guards=guards.start,
-                    payload=form, effect=chain(carry_form, lock),
+                    payload=form, effect=lock,
                 )
             )  # fmt: skip
         transitions.append(
             Transition(
                 "resubmit", (RETURNED,), AWAITING_ACCEPTANCE, APPLICANT,
                 "修改后重新提交", "Resubmit after fixing", guards=guards.start, payload=form,
-                effect=chain(carry_form, lock),
+                effect=lock,
             )
         )  # fmt: skip
     return business_machine(
@@ -278,16 +277,16 @@ def employer_initiated(
         Transition(
             "initiate", (READY,), AWAITING_ACCEPTANCE, EMPLOYER, "单位确认无误后发起",
             "Employer checks and initiates", guards=guards.employer, payload=form, submits=True,
-            effect=chain(carry_form, lock),
+            effect=lock,
         ),
         Transition(
             "notify_fixed", (RETURNED,), FIXED, APPLICANT, "修改完毕，告知单位",
-            "Fixed; tell the employer", guards=guards.start, payload=form, effect=carry_form,
+            "Fixed; tell the employer", guards=guards.start, payload=form,
         ),
         Transition(
             "reinitiate", (FIXED,), AWAITING_ACCEPTANCE, EMPLOYER, "单位再次发起",
             "Employer re-initiates", guards=guards.employer, payload=form,
-            effect=chain(carry_form, lock),
+            effect=lock,
         ),
     )  # fmt: skip
     return business_machine(
