@@ -249,8 +249,10 @@ class Story:
     def fire(
         self, app_id: str, event: str, by: Role, at: datetime, *, level: int = 1, **extra: Any
     ) -> None:
-        application = self.applications[app_id]
         actor = self.actor(by, app_id, level)
+        if event == "pass":
+            self.attest(app_id, actor, at - timedelta(minutes=30))
+        application = self.applications[app_id]
         outcome = ENGINE.fire(application, event, actor=actor, at=at, holder=self.holder, **extra)
         assert outcome.application is not None
         self.applications[app_id], self.holder = outcome.application, outcome.holder
@@ -272,6 +274,23 @@ class Story:
             print(f"      approved: confirmation slip printable 可打印确认单; permit "
                   f"{permit.state.value}, employer {NAMES.get(permit.employer_credit_code or '')}"
                   f", expires {permit.expires_on}")  # fmt: skip
+
+    def attest(self, app_id: str, reviewer: Actor, at: datetime) -> None:
+        """What only a person can judge (a colour scan, lawful housing...) the reviewer
+        attests before passing the file; the attestations hold until a return."""
+        pending = ENGINE.pending_attestations(
+            self.applications[app_id], "pass", at=at, holder=self.holder
+        )
+        for finding in pending:
+            outcome = ENGINE.attest(
+                self.applications[app_id], finding.rule_id, actor=reviewer, at=at,
+                holder=self.holder, note="已核验原件 checked against the originals",
+            )  # fmt: skip
+            assert outcome.application is not None
+            self.applications[app_id] = outcome.application
+        if pending:
+            print(f"{at:%Y-%m-%d %H:%M}  {self.name} {app_id}  {who(reviewer)} attests: "
+                  f"{', '.join(f.rule_id for f in pending)}")  # fmt: skip
 
     def refused(
         self, app_id: str, event: str, by: Role | Actor, at: datetime, payload: Any = None

@@ -95,7 +95,8 @@ def test_a_case_given_as_an_application_snapshot_checks_its_event(
     assert (late["severity"], late["status"]) == ("warning", "failed")
     code, out, _ = run(capsys, "check", LATE_RENEWAL, "--lang", "en")
     assert "FAILED  warning REN-005" in out
-    assert "(1 warning(s) or tip(s))" in out
+    assert "FAILED  warning POL-007" in out, "the case's dates do not span 3 years"
+    assert "(2 warning(s) or tip(s))" in out
 
 
 def test_the_default_event_is_the_next_step_of_the_application(

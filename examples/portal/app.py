@@ -22,16 +22,13 @@ Run it (from the ``examples`` folder, with the ``portal`` extra installed)::
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-import cattrs
-from cattrs.preconf.json import make_converter
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
@@ -39,6 +36,7 @@ from sqlalchemy import Connection
 
 import permitflow
 from permitflow import (
+    FORM_TYPES,
     Actor,
     Blocked,
     BusinessType,
@@ -49,13 +47,13 @@ from permitflow import (
     HolderRecord,
     IdempotencyConflict,
     InputError,
+    InvalidInput,
     NotPermitted,
     PermitflowError,
     Role,
     UnknownEvent,
     VersionConflict,
 )
-from permitflow.records.application import FORM_TYPES
 
 from .store import (
     DEFAULT_DATABASE_URL,
@@ -97,6 +95,12 @@ class NewApplication(_Body):
     business_type: str
     application_id: str | None = None
     form: dict[str, Any] | None = None
+
+
+class AttestationBody(_Body):
+    rule_id: str
+    note: str = ""
+    expected_version: int | None = None
 
 
 class ApplicationEvent(_Body):
@@ -156,19 +160,6 @@ def option_json(option: EventOption, lang: Language) -> dict[str, Any]:
 # --- JSON payloads into the engine's payload classes ----------------------------------------------
 
 
-def _payload_converter() -> cattrs.Converter:
-    # The wire format of this portal's API: the same conventions as permitflow.to_dict (ISO
-    # dates, base64 bytes), strict about unknown keys.
-    converter = make_converter(forbid_extra_keys=True, detailed_validation=True)
-    converter.register_structure_hook(date, lambda value, _: date.fromisoformat(value))
-    converter.register_structure_hook(datetime, lambda value, _: datetime.fromisoformat(value))
-    converter.register_structure_hook(bytes, lambda value, _: base64.b64decode(value))
-    return converter
-
-
-_converter = _payload_converter()
-
-
 def _payload(kind: type | None, data: Mapping[str, Any] | None, where: str) -> Any:
     if data is None:
         return None
@@ -176,10 +167,14 @@ def _payload(kind: type | None, data: Mapping[str, Any] | None, where: str) -> A
         raise PortalError(
             422, "invalid_input", "此事件不需要附带数据。", f"This event takes no {where}."
         )
+    # permitflow.structure reads the wire format of permitflow.to_dict (ISO dates, base64
+    # bytes, strict keys) and names each problem by its path.
     try:
-        return _converter.structure(data, kind)
-    except Exception as error:  # cattrs groups every problem with its path
-        problems = "; ".join(cattrs.transform_error(error, path=f"$.{where}"))
+        return permitflow.structure(data, kind)
+    except InvalidInput as error:
+        problems = "; ".join(
+            line.replace(" @ $", f" @ $.{where}", 1) for line in error.context["errors"]
+        )
         raise PortalError(
             422, "invalid_input",
             f"{where} 的内容不符合要求：{problems}。请修正后重试。",
@@ -482,6 +477,30 @@ def create_app(
             }
 
         return respond(actor, key, f"/applications/{application_id}/events", body, work)
+
+    @app.post("/applications/{application_id}/attestations")
+    def attest(
+        application_id: str,
+        body: AttestationBody,
+        actor: ActorDep,
+        lang: LangDep,
+        key: KeyDep = None,
+    ) -> JSONResponse:
+        """A reviewer records what only a person can judge (a colour scan, lawful housing)."""
+
+        def work(connection: Connection) -> Response:
+            application = store.application(connection, application_id)
+            holder = store.holder(connection, application.holder_id)
+            outcome = flow.attest(
+                application, body.rule_id, actor=actor, at=now(), holder=holder,
+                note=body.note, expected_version=body.expected_version, idempotency_key=key,
+            )  # fmt: skip
+            attested = outcome.application
+            assert attested is not None  # an attestation always returns the application
+            store.save_application(connection, application, attested)
+            return 200, {"application": permitflow.to_dict(attested)}
+
+        return respond(actor, key, f"/applications/{application_id}/attestations", body, work)
 
     @app.get("/applications/{application_id}/check")
     def check_application(

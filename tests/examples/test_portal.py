@@ -103,13 +103,46 @@ def test_a_new_application_goes_from_draft_to_approval(client: TestClient) -> No
         ("pass", authority(1), "authority_review_2"),
         ("pass", authority(2), "approved"),
     ]
-    for version, (event, actor, state) in enumerate(steps):
+    version = 0
+    attested: list[str] = []
+    for event, actor, state in steps:
+        if event == "pass" and not attested:
+            attested = attest_pending(client, version, actor)
+            version += len(attested)
         response = fire(client, event, version, actor)
         assert response.status_code == 200, response.text
         assert response.json()["application"]["state"] == state
+        version += 1
+    assert "RES-001" in attested
     holder = client.get(f"/holders/{HOLDER_ID}", headers=APPLICANT).json()["holder"]
     assert holder["permit"]["state"] == "valid"
-    assert [entry["event"] for entry in history(client)] == [e for e, _, _ in steps]
+    assert [entry["event"] for entry in history(client)] == [
+        "submit", "employer_approve", "accept",
+        *(f"attest:{rule_id}" for rule_id in attested), "pass", "pass",
+    ]  # fmt: skip
+
+
+def attest_pending(client: TestClient, version: int, reviewer: dict[str, str]) -> list[str]:
+    """The reviewer attests every rule that waits for a person before passing the file."""
+    check = client.get("/applications/A-1/check?event=pass", headers=reviewer).json()
+    pending = [f["rule_id"] for f in check["findings"] if f["status"] == "needs_attestation"]
+    for offset, rule_id in enumerate(pending):
+        response = client.post(
+            "/applications/A-1/attestations",
+            json={"rule_id": rule_id, "note": "checked", "expected_version": version + offset},
+            headers=reviewer,
+        )
+        assert response.status_code == 200, response.text
+    return pending
+
+
+def test_only_a_reviewer_attests_what_a_reviewer_judges(client: TestClient) -> None:
+    start_new(client, READY["holder"])
+    response = client.post(
+        "/applications/A-1/attestations", json={"rule_id": "RES-001"}, headers=APPLICANT
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "not_permitted"
 
 
 def test_an_employer_sees_what_it_may_do_next(client: TestClient) -> None:

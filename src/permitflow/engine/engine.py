@@ -41,14 +41,15 @@ from permitflow.records.actors import Actor, Role
 from permitflow.records.application import (
     FORM_TYPES,
     Application,
+    Attestation,
     BusinessType,
     Form,
     RuleSetPin,
 )
 from permitflow.records.audit import AuditEntry
 from permitflow.records.holder import HolderRecord
-from permitflow.rules.finding import Finding, Severity
-from permitflow.rules.rule import Rule, RuleContext, local_date
+from permitflow.rules.finding import Finding, Severity, Status
+from permitflow.rules.rule import Rule, RuleContext, judging_day, local_date
 
 DefinitionFactory = Callable[[int], MachineDefinition]
 """Builds a business type's definition for a number of authority review levels."""
@@ -72,6 +73,8 @@ class RuleSetVersion(Protocol):
     def rules_for(
         self, business_type: BusinessType, event: str, groups: frozenset[str]
     ) -> tuple[tuple[Rule, Severity], ...]: ...
+
+    def rule(self, rule_id: str) -> Rule: ...
 
 
 class RuleSetVersions(Protocol):
@@ -313,6 +316,9 @@ class Engine:
             "version": entry.sequence,
             "history": (*application.history, entry),
         }
+        if transition.opinion:
+            # A returned file comes back corrected: what was attested of it is attested again.
+            changes["attestations"] = ()
         if transition.submits and application.submitted_at is None:
             changes["submitted_at"] = at
             if ruleset is not None:
@@ -323,6 +329,78 @@ class Engine:
         change = transition.effect(Change(holder, moved, actor, at, payload, _params(ruleset, at)))
         new_holder = _record_holder_change(holder, change.holder, entry, f"{moved.id}:{event}")
         return Outcome(event, new_holder, change.application, findings)
+
+    def attest(
+        self,
+        application: Application,
+        rule_id: str,
+        *,
+        actor: Actor,
+        at: datetime,
+        holder: HolderRecord,
+        note: str = "",
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> Outcome:
+        """Record that a person decided an attestation rule (who, when, why) for this file.
+
+        Attestation rules (a colour scan, lawful housing...) wait for this instead of passing
+        silently. The attestation holds until the file is returned; it is one more audit entry
+        (event ``attest:<rule id>``) and does not change the state.
+        """
+        event = f"attest:{rule_id}"
+        _check_moment(at, application.last_entry)
+        replay = _replay(application.history, event, actor, idempotency_key)
+        if replay is not None:
+            return Outcome(event, holder, application, replay.findings, replayed=True)
+        _check_version(application, expected_version)
+        _check_holder(holder, application)
+        compiled, ruleset = self._machine_for(application, at)
+        if application.state in compiled.definition.terminal_states:
+            raise EventNotAllowed(
+                f"业务已结束（{application.state}），不能再确认规则 {rule_id}。",
+                f"The application has ended ({application.state!r}); nothing can be attested.",
+                event=event,
+                state=application.state,
+                allowed=[],
+            )
+        rule = (ruleset or self.ruleset_for(application, at)).rule(rule_id)
+        attesters = rule.attested_by
+        if actor.role not in attesters or not _application_owner(application)(actor):
+            who = ", ".join(sorted(role.value for role in attesters)) or "nobody"
+            raise NotPermitted(
+                f"{actor.describe()} 不能确认规则 {rule_id}，应由 {who} 确认。",
+                f"{actor.describe()} may not attest {rule_id}; it is attested by: {who}.",
+                event=event,
+                state=application.state,
+                actor=actor.describe(),
+                roles=sorted(role.value for role in attesters),
+            )
+        existing = application.attested(rule_id)
+        if existing is not None:
+            raise InvalidInput(
+                f"规则 {rule_id} 已由 {existing.actor.describe()} 确认。",
+                f"{rule_id} was already attested by {existing.actor.describe()}.",
+                field="rule_id",
+                value=rule_id,
+            )
+        entry = AuditEntry(
+            sequence=application.version + 1,
+            event=event,
+            from_state=application.state,
+            to_state=application.state,
+            actor=actor,
+            at=at,
+            opinion=note or None,
+            idempotency_key=idempotency_key,
+        )
+        attested = attrs.evolve(
+            application,
+            version=entry.sequence,
+            history=(*application.history, entry),
+            attestations=(*application.attestations, Attestation(rule_id, actor, at, note)),
+        )
+        return Outcome(event, holder, attested)
 
     def allowed_events(
         self, application: Application, actor: Actor, at: datetime, *, holder: HolderRecord
@@ -367,6 +445,16 @@ class Engine:
             event,
             at,
             include_passed,
+        )
+
+    def pending_attestations(
+        self, application: Application, event: str, *, at: datetime, holder: HolderRecord
+    ) -> tuple[Finding, ...]:
+        """The findings of ``event`` that wait for a person's attestation (see :meth:`attest`)."""
+        return tuple(
+            finding
+            for finding in self.check(application, event, at=at, holder=holder)
+            if finding.status is Status.NEEDS_ATTESTATION
         )
 
     # --- the holder's record -------------------------------------------------------------------
@@ -496,7 +584,7 @@ class Engine:
         findings: list[Finding] = []
         for rule, severity, business_type in selected:
             ctx = RuleContext(holder, None, business_type, event, at, params)
-            findings.extend(f for f in rule.evaluate(ctx, severity) if not f.passed)
+            findings.extend(rule.evaluate(ctx, severity, include_passed=False))
         result = tuple(findings)
         _raise_if_blocked(
             result, event, _read_path(holder, self._holder_events[event].definition.state_path)
@@ -563,21 +651,11 @@ def _run_rules(
 ) -> tuple[Finding, ...]:
     if not rules:
         return ()
-    ctx = RuleContext(
-        holder,
-        application,
-        business_type,
-        event,
-        at,
-        ruleset.params_on(
-            local_date(application.submitted_at if application and application.submitted_at else at)
-        ),
-    )
+    params = ruleset.params_on(judging_day(application, at))
+    ctx = RuleContext(holder, application, business_type, event, at, params)
     findings: list[Finding] = []
     for rule, severity in rules:
-        for finding in rule.evaluate(ctx, severity):
-            if include_passed or not finding.passed:
-                findings.append(finding)
+        findings.extend(rule.evaluate(ctx, severity, include_passed=include_passed))
     return tuple(findings)
 
 

@@ -12,7 +12,13 @@ from __future__ import annotations
 import attrs
 
 from permitflow.engine.definition import Change, MachineDefinition
-from permitflow.machines.common import Guards, Preconditions, applicant_initiated
+from permitflow.machines.common import (
+    RECORD_GROUPS,
+    REVIEWED_GROUPS,
+    Guards,
+    Preconditions,
+    applicant_initiated,
+)
 from permitflow.machines.permit import permit_step
 from permitflow.records.application import BusinessType
 from permitflow.records.holder import PermitState
@@ -20,9 +26,9 @@ from permitflow.rules.rule import local_date
 
 PRECONDITIONS = Preconditions(frozenset({PermitState.VALID}))
 GUARDS = Guards(
-    start=frozenset({"bi", "edu", "his", "att", "doc", "huk", "emp", "res", "bch", "id", "flow"}),
+    start=RECORD_GROUPS | {"bch", "rev", "flow"},
     employer=frozenset({"emp", "flow"}),
-    review=frozenset({"rev", "flow"}),
+    review=REVIEWED_GROUPS | {"rev", "flow"},
 )
 
 

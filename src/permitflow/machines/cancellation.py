@@ -31,7 +31,7 @@ from permitflow.rules.rule import local_date
 PRECONDITIONS = Preconditions(
     frozenset({PermitState.VALID, PermitState.SUSPENDED}), association=frozenset(AssociationState)
 )
-FILING_GUARDS = frozenset({"can", "id", "flow"})
+FILING_GUARDS = frozenset({"can", "id", "rev", "flow"})
 REVIEW_GUARDS = frozenset({"rev", "flow"})
 DEFAULT_FILERS = frozenset({Role.APPLICANT, Role.EMPLOYER})
 

@@ -71,6 +71,12 @@ class Preconditions:
     association: frozenset[AssociationState] = frozenset({AssociationState.ASSOCIATED})
 
 
+RECORD_GROUPS = frozenset({"bi", "edu", "his", "att", "doc", "huk", "emp", "res", "id"})
+"""The groups judging the holder's record itself: what every full filing is checked against."""
+REVIEWED_GROUPS = frozenset({"bi", "edu", "his", "att", "res"})
+"""The groups with rules a reviewer attests at the authority's pass (catalogue §4.1-4.3)."""
+
+
 @frozen
 class Guards:
     """The rule groups guarding each step of a procedure."""
@@ -80,9 +86,9 @@ class Guards:
     employer: frozenset[str]
     """The employer's steps: employer_approve (A), initiate and reinitiate (E)."""
     review: frozenset[str]
-    """The authority's accept and pass. Groups whose pass-time rules only a person can decide
-    (BI-002/003, ATT-004..006, RES-001: attestations) are left out while the engine offers no
-    way to record an attestation; named here they would refuse every approval."""
+    """The authority's accept and pass: where the reviewer's attestations are asked for
+    (BI-002/003, ATT-004..006, RES-001 and the human halves of the hybrid rules), recorded
+    with ``Engine.attest``."""
 
 
 def application_of(change: Change) -> Application:

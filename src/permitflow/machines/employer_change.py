@@ -12,7 +12,14 @@ from __future__ import annotations
 import attrs
 
 from permitflow.engine.definition import Change, MachineDefinition
-from permitflow.machines.common import Guards, Preconditions, application_of, employer_initiated
+from permitflow.machines.common import (
+    RECORD_GROUPS,
+    REVIEWED_GROUPS,
+    Guards,
+    Preconditions,
+    application_of,
+    employer_initiated,
+)
 from permitflow.machines.permit import permit_step
 from permitflow.records.application import BusinessType
 from permitflow.records.holder import PermitState
@@ -21,10 +28,8 @@ from permitflow.rules.rule import local_date
 PRECONDITIONS = Preconditions(frozenset({PermitState.SUSPENDED}))
 GUARDS = Guards(
     start=frozenset({"att", "doc", "emp", "chg", "flow"}),
-    employer=frozenset(
-        {"bi", "edu", "his", "att", "doc", "huk", "emp", "res", "chg", "id", "cal", "flow"}
-    ),
-    review=frozenset({"rev", "flow"}),
+    employer=RECORD_GROUPS | {"chg", "cal", "pol", "rev", "flow"},
+    review=REVIEWED_GROUPS | {"chg", "pol", "rev", "flow"},
 )
 
 

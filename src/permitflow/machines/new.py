@@ -12,7 +12,14 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from permitflow.engine.definition import Change, MachineDefinition
-from permitflow.machines.common import Guards, Preconditions, applicant_initiated, application_of
+from permitflow.machines.common import (
+    RECORD_GROUPS,
+    REVIEWED_GROUPS,
+    Guards,
+    Preconditions,
+    applicant_initiated,
+    application_of,
+)
 from permitflow.machines.permit import permit_step, validity_years
 from permitflow.records.application import BusinessType, NewForm
 from permitflow.records.holder import PermitState
@@ -20,11 +27,9 @@ from permitflow.rules.rule import local_date
 
 PRECONDITIONS = Preconditions(frozenset({PermitState.NONE}))
 GUARDS = Guards(
-    start=frozenset(
-        {"bi", "edu", "his", "att", "doc", "huk", "emp", "res", "new", "id", "cal", "pol", "flow"}
-    ),
+    start=RECORD_GROUPS | {"new", "chd", "cal", "pol", "rev", "flow"},
     employer=frozenset({"emp", "flow"}),
-    review=frozenset({"rev", "flow"}),
+    review=REVIEWED_GROUPS | {"pol", "rev", "flow"},
 )
 
 

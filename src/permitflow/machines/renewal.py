@@ -18,7 +18,14 @@ from dateutil.relativedelta import relativedelta
 
 from permitflow.engine.definition import Change, MachineDefinition
 from permitflow.errors import RuleDataError
-from permitflow.machines.common import Guards, Preconditions, employer_initiated, param
+from permitflow.machines.common import (
+    RECORD_GROUPS,
+    REVIEWED_GROUPS,
+    Guards,
+    Preconditions,
+    employer_initiated,
+    param,
+)
 from permitflow.machines.permit import permit_step, validity_years
 from permitflow.records.application import BusinessType
 from permitflow.records.holder import PermitState
@@ -27,10 +34,8 @@ from permitflow.rules.rule import local_date
 PRECONDITIONS = Preconditions(frozenset({PermitState.VALID}))
 GUARDS = Guards(
     start=frozenset({"att", "doc", "emp", "ren", "flow"}),
-    employer=frozenset(
-        {"bi", "edu", "his", "att", "doc", "huk", "emp", "res", "ren", "id", "cal", "flow"}
-    ),
-    review=frozenset({"rev", "flow"}),
+    employer=RECORD_GROUPS | {"ren", "cal", "pol", "rev", "flow"},
+    review=REVIEWED_GROUPS | {"ren", "pol", "rev", "flow"},
 )
 
 NEW_EXPIRY_PARAMETER = "renewal.new_expiry_from"

@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 from attrs import frozen
 
+from permitflow.records.actors import Role
 from permitflow.records.application import Application, BusinessType
 from permitflow.records.holder import HolderRecord
 from permitflow.rules.finding import Citation, Finding, RuleKind, Severity, Status
@@ -33,6 +34,13 @@ case, plus ``flow`` for the cross-machine constraints of the procedure itself.""
 def local_date(moment: datetime) -> date:
     """The Beijing calendar day of an aware moment; deadlines are counted in Beijing days."""
     return moment.astimezone(BEIJING).date()
+
+
+def judging_day(application: Application | None, at: datetime) -> date:
+    """The day whose rule parameters judge a case: the application's first submission day, so
+    that one application is judged by one set of values; before that, the day of ``at``."""
+    submitted = application.submitted_at if application is not None else None
+    return local_date(submitted if submitted is not None else at)
 
 
 @frozen
@@ -105,6 +113,9 @@ class Rule:
     check: Check = attrs.field(eq=False, repr=False)
     events: frozenset[str] | None = None
     """The events this rule guards; None means every event its group guards."""
+    attesters: frozenset[Role] | None = None
+    """Who may record an attestation for this rule. None: the authority's reviewers for
+    attestation and hybrid rules, nobody for the others."""
 
     def __attrs_post_init__(self) -> None:
         if self.group not in GROUPS:
@@ -118,18 +129,31 @@ class Rule:
                 known=sorted(GROUPS),
             )
 
+    @property
+    def attested_by(self) -> frozenset[Role]:
+        if self.attesters is not None:
+            return self.attesters
+        if self.kind in (RuleKind.ATTESTATION, RuleKind.HYBRID):
+            return frozenset({Role.AUTHORITY})
+        return frozenset()
+
     def applies(self, business_type: BusinessType, event: str) -> bool:
         return business_type in self.business_types and (
             self.events is None or event in self.events
         )
 
-    def evaluate(self, ctx: RuleContext, severity: Severity | None = None) -> tuple[Finding, ...]:
-        """Run the check; attestation verdicts turn into passes once the portal recorded one."""
-        effective = severity or self.severity
+    def evaluate(
+        self,
+        ctx: RuleContext,
+        severity: Severity | None = None,
+        *,
+        include_passed: bool = True,
+    ) -> tuple[Finding, ...]:
+        """Run the check. A verdict waiting for a person passes once the application carries an
+        attestation of this rule. Without ``include_passed``, passes cost no finding at all."""
         findings = []
         for verdict in self.check(ctx):
-            status = verdict.status
-            facts = verdict.facts
+            status, facts = verdict.status, verdict.facts
             if status is Status.NEEDS_ATTESTATION and ctx.application is not None:
                 attestation = ctx.application.attested(self.id)
                 if attestation is not None:
@@ -139,24 +163,34 @@ class Rule:
                         ("attested_by", attestation.actor.describe()),
                         ("attested_at", attestation.at.isoformat()),
                     )
-            args = dict(verdict.args)
+            if status is Status.PASSED and not include_passed:
+                continue
+            message_zh, message_en = self._messages(status, dict(verdict.args))
             findings.append(
                 Finding(
                     rule_id=self.id,
-                    severity=effective,
+                    severity=severity or self.severity,
                     status=status,
-                    message_zh=self.title_zh
-                    if status is Status.PASSED
-                    else _fill(self.message_zh, args),
-                    message_en=self.title_en
-                    if status is Status.PASSED
-                    else _fill(self.message_en, args),
+                    message_zh=message_zh,
+                    message_en=message_en,
                     citation=self.citation,
                     field=verdict.field,
                     facts=facts,
                 )
             )
         return tuple(findings)
+
+    def _messages(self, status: Status, args: dict[str, str]) -> tuple[str, str]:
+        if status is Status.PASSED:
+            return self.title_zh, self.title_en
+        if status is Status.NEEDS_ATTESTATION and self.kind is not RuleKind.ATTESTATION:
+            # A hybrid's message describes its machine-checked failure; what waits for a
+            # person is the statement in its title.
+            return (
+                f"待审核人员确认：{self.title_zh}",
+                f"Awaiting a reviewer's confirmation: {self.title_en}",
+            )
+        return _fill(self.message_zh, args), _fill(self.message_en, args)
 
 
 class _Defaulting(dict[str, str]):

@@ -28,9 +28,16 @@ from permitflow.errors import (
 )
 from permitflow.records.application import Application, BusinessType
 from permitflow.records.holder import HolderRecord
-from permitflow.rules.finding import Citation, Finding, RuleKind, Severity, Status
+from permitflow.rules.finding import Citation, Finding, RuleKind, Severity
 from permitflow.rules.parameters import ParameterTable, ResolvedParameters
-from permitflow.rules.rule import GROUPS, Rule, RuleContext, Verdict, _fill, local_date, passed
+from permitflow.rules.rule import (
+    GROUPS,
+    Rule,
+    RuleContext,
+    Verdict,
+    judging_day,
+    passed,
+)
 
 __all__ = [
     "OVERRIDES_PARAMETER",
@@ -133,27 +140,6 @@ def _definition(where: str, errors: list[str]) -> DefinitionError:
         f"Rule set {where} is inconsistent; fix it before loading: {listing}",
         ruleset=where,
         errors=errors,
-    )
-
-
-def _finding(rule: Rule, ctx: RuleContext, severity: Severity, verdict: Verdict) -> Finding | None:
-    """The finding of a verdict that did not pass, or None once a person attested it."""
-    if (
-        verdict.status is Status.NEEDS_ATTESTATION
-        and ctx.application is not None
-        and ctx.application.attested(rule.id) is not None
-    ):
-        return None
-    args = dict(verdict.args)
-    return Finding(
-        rule_id=rule.id,
-        severity=severity,
-        status=verdict.status,
-        message_zh=_fill(rule.message_zh, args),
-        message_en=_fill(rule.message_en, args),
-        citation=rule.citation,
-        field=verdict.field,
-        facts=verdict.facts,
     )
 
 
@@ -314,22 +300,11 @@ class RuleSet:
         Without ``include_passed`` only what did not pass is returned, and passes cost no
         finding at all.
         """
-        submitted = application.submitted_at if application is not None else None
-        params = self.params_on(local_date(submitted if submitted is not None else at))
+        params = self.params_on(judging_day(application, at))
         ctx = RuleContext(holder, application, business_type, event, at, params)
         findings: list[Finding] = []
-        rules = self.rules_for(business_type, event, groups)
-        if include_passed:
-            for rule, severity in rules:
-                findings.extend(rule.evaluate(ctx, severity))
-            return tuple(findings)
-        # Passes are the common case: they cost a status comparison, never a Finding.
-        for rule, severity in rules:
-            for verdict in rule.check(ctx):
-                if verdict.status is not Status.PASSED:
-                    finding = _finding(rule, ctx, severity, verdict)
-                    if finding is not None:
-                        findings.append(finding)
+        for rule, severity in self.rules_for(business_type, event, groups):
+            findings.extend(rule.evaluate(ctx, severity, include_passed=include_passed))
         return tuple(findings)
 
     def describe(self) -> tuple[RuleDescription, ...]:

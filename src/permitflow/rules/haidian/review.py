@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from permitflow.records.actors import Role
 from permitflow.records.application import Application, BusinessType
 from permitflow.records.audit import AuditEntry
 from permitflow.rules.finding import Citation, RuleKind, Severity
@@ -170,6 +171,7 @@ RULES: tuple[Rule, ...] = (
         group="rev",
         business_types=ALL_BUSINESS,
         events=REFILING_EVENTS,
+        attesters=frozenset({Role.EMPLOYER}),
         citation=Citation("M§2.4", "涉及单位问题的，应确认单位修改无误，避免无效操作"),
         title_zh="退回意见涉及单位问题的，单位已确认修改无误",
         title_en="Where the return concerned the employer, the employer confirmed its fixes",
