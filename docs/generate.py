@@ -20,7 +20,6 @@ from pathlib import Path
 from permitflow.engine.compiled import mermaid
 from permitflow.engine.definition import MachineDefinition, Transition
 from permitflow.machines import BUSINESS_MACHINES, HOLDER_MACHINES
-from permitflow.machines.permit import EFFECT_EVENTS
 from permitflow.records.actors import Role
 
 OUT = Path(__file__).resolve().parent / "machines"
@@ -28,9 +27,9 @@ LEVELS = 2
 """Authority review levels drawn: the Haidian rule set's ``review.authority_levels``."""
 
 
-def _who(transition: Transition, effect_only: bool) -> str:
-    if effect_only:
-        return "effect of another machine (fired alone: refused by FLOW-104)"
+def _who(transition: Transition) -> str:
+    if transition.internal:
+        return "effect of another machine only"
     roles = sorted(role.value for role in transition.roles)
     if Role.AUTHORITY in transition.roles:
         roles = [f"authority L{transition.level}" if r == "authority" else r for r in roles]
@@ -43,11 +42,10 @@ def _events_table(definition: MachineDefinition) -> list[str]:
         "|---|---|---|---|---|---|",
     ]
     for t in definition.transitions:
-        effect_only = definition.name == "permit" and t.event in EFFECT_EVENTS
         sources = ", ".join(f"`{source}`" for source in t.sources)
         guards = ", ".join(f"`{group}`" for group in sorted(t.guards)) or "—"
         lines.append(
-            f"| `{t.event}` | {sources} | `{t.dest}` | {_who(t, effect_only)} | {guards} | "
+            f"| `{t.event}` | {sources} | `{t.dest}` | {_who(t)} | {guards} | "
             f"{t.label_zh} / {t.label_en} |"
         )
     return lines

@@ -74,6 +74,9 @@ class Transition:
     """Pins the rule-set version and the submission moment when the application has none."""
     opinion: bool = False
     """The event carries a binding review opinion and optional tips (a return)."""
+    internal: bool = False
+    """A step that happens only as the effect of another machine's event (a new application's
+    approval issues the permit); no actor fires it, so it names no role."""
 
 
 @frozen
@@ -170,11 +173,18 @@ def check_definition(definition: MachineDefinition) -> None:
                 event=transition.event,
                 groups=unknown_groups,
             )
-        if not transition.roles:
+        if not transition.roles and not transition.internal:
             raise _fail(
                 name,
                 f"事件 {transition.event} 没有可执行的角色",
                 f"event {transition.event!r} names no role allowed to fire it",
+                event=transition.event,
+            )
+        if transition.roles and transition.internal:
+            raise _fail(
+                name,
+                f"内部事件 {transition.event} 只能由其他流程引起，不能指定执行角色",
+                f"internal event {transition.event!r} happens only as an effect; it names no role",
                 event=transition.event,
             )
         if (transition.level is not None) != (Role.AUTHORITY in transition.roles):

@@ -801,6 +801,16 @@ def _check_actor(
     event: str,
     owns: Callable[[Actor], bool],
 ) -> None:
+    if transition.internal:
+        raise NotPermitted(
+            f"“{transition.label_zh}”只能由相应业务审核通过引起，不能单独办理；请办理相应业务。",
+            f"“{transition.label_en}” happens only as the effect of the business that causes it; "
+            "file that business instead.",
+            event=event,
+            state=state,
+            actor=actor.describe(),
+            roles=[],
+        )
     roles = ", ".join(sorted(role.value for role in transition.roles))
     if actor.role not in transition.roles:
         raise NotPermitted(

@@ -8,8 +8,8 @@ passed without an approved renewal (FLOW-101). Every other change is the effect 
 machine — a new application's approval issues the permit, a renewal extends it, the employer's
 dissociation suspends it (M§4.1), an employer change re-links it, a basic- or business-info
 change amends it, a cancellation ends it (M§7). Those effects go through this definition
-(``permit_step``), so the diagram is the whole truth; fired directly, they are refused by
-FLOW-104.
+(``permit_step``), so the diagram is the whole truth; they are internal transitions, which no
+actor can fire on their own.
 """
 
 from __future__ import annotations
@@ -41,12 +41,9 @@ VALIDITY_YEARS_PARAMETER = "permit.validity_years"
 DEFAULT_VALIDITY_YEARS = 3
 """How long a permit (or a renewal) runs: 3 years by secondary sources only (S3, S9; POL-007)."""
 
-EFFECT_EVENTS = frozenset({"issue", "extend", "amend", "suspend", "relink", "cancel"})
-"""Permit events that only another machine's effect may cause (FLOW-104)."""
-
 
 def _effect(event: str, sources: tuple[str, ...], dest: str, zh: str, en: str) -> Transition:
-    return Transition(event, sources, dest, SYSTEM, zh, en, guards=frozenset({"flow"}))
+    return Transition(event, sources, dest, frozenset(), zh, en, internal=True)
 
 
 PERMIT = MachineDefinition(

@@ -33,6 +33,7 @@ from permitflow.rules.haidian import (
     renewal,
     residence,
     review,
+    timers,
 )
 from permitflow.rules.parameters import load_parameters
 from permitflow.rules.rule import Rule
@@ -58,6 +59,7 @@ _MODULES = (
     review,
     policy,
     flow,
+    timers,
 )
 
 PARAMETERS_DIR = Path(__file__).parent / "parameters"

@@ -7,15 +7,13 @@
 * FLOW-103: the profile and the attachments are locked while an application is with the
   employer or the authority (catalogue §3.7, inferred). Switch it off with
   ``rules.overrides = {FLOW-103 = {enabled = false}}``.
-* FLOW-104: the permit changes state only as the effect of the business that causes it; its
-  lifecycle events cannot be fired on their own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from permitflow.machines.permit import EFFECT_EVENTS, expiry_due, is_moot
+from permitflow.machines.permit import expiry_due, is_moot
 from permitflow.records.application import BusinessType
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
@@ -47,10 +45,6 @@ def _not_under_review(ctx: RuleContext) -> Iterable[Verdict]:
         yield failed("open_application", application=current.id, business=current.business_type)
     else:
         yield passed("open_application")
-
-
-def _through_business(ctx: RuleContext) -> Iterable[Verdict]:
-    yield failed("permit.state", event=ctx.event, state=ctx.holder.permit.state.value)
 
 
 RULES: tuple[Rule, ...] = (
@@ -92,16 +86,5 @@ RULES: tuple[Rule, ...] = (
         message_en="Application {application} ({business}) is with the employer or the "
         "authority; the profile and attachments are locked until it ends or is returned.",
         check=_not_under_review, events=LOCKED_EVENTS,
-    ),
-    Rule(
-        id="FLOW-104", kind=RuleKind.PROCESS, severity=Severity.ERROR, group="flow",
-        business_types=ALL_TYPES,
-        citation=Citation("M§2.4", "全部审核通过的业务办理完成，此时可在系统打印确认单"),
-        title_zh="证件状态随业务办结而变化", title_en="The permit changes through its business",
-        message_zh="证件的“{event}”只能由相应业务审核通过（或单位解除关联）引起，不能单独办理；"
-        "请办理相应业务。",
-        message_en="The permit's “{event}” follows only from approving the business that causes "
-        "it (or the employer's dissociation); file that business instead.",
-        check=_through_business, events=EFFECT_EVENTS,
     ),
 )  # fmt: skip
