@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 
+from permitflow import testing
 from permitflow.engine.engine import Engine
 from permitflow.machines.status import (
     available_business,
@@ -17,9 +19,21 @@ from permitflow.machines.status import (
 from permitflow.records.actors import Role
 from permitflow.records.application import BusinessType
 from permitflow.records.holder import PermitState
+from permitflow.rules import haidian
+from permitflow.rules.rule import local_date
 from permitflow.testing import AT, Case, applications, holder_for, valid_holder
 
 APPLICANT, EMPLOYER, AUTHORITY = Role.APPLICANT, Role.EMPLOYER, Role.AUTHORITY
+STARTING_POINT_RULES = ("ACC-002", "EMP-002", "FLOW-001", "FLOW-002", "FLOW-003")
+"""The Haidian rules that say which state of the holder's record a business starts from."""
+
+
+@pytest.fixture
+def starting_points() -> Engine:
+    """The default machines judged by the starting-point rules with Haidian's parameters."""
+    version = haidian.ruleset.in_force_on(local_date(AT))
+    rules = [version.rule(rule_id) for rule_id in STARTING_POINT_RULES]
+    return testing.rule_engine(rules, version.params_on(local_date(AT)))
 
 
 def listing(engine: Engine, holder: object) -> dict[BusinessType, tuple[bool, set[str]]]:
@@ -30,8 +44,8 @@ def listing(engine: Engine, holder: object) -> dict[BusinessType, tuple[bool, se
     }
 
 
-def test_a_valid_holder_can_renew_change_data_or_cancel(bare: Engine) -> None:
-    lines = listing(bare, valid_holder())
+def test_a_valid_holder_can_renew_change_data_or_cancel(starting_points: Engine) -> None:
+    lines = listing(starting_points, valid_holder())
     assert {kind for kind, (available, _) in lines.items() if available} == {
         BusinessType.RENEWAL,
         BusinessType.BASIC_CHANGE,
@@ -42,33 +56,35 @@ def test_a_valid_holder_can_renew_change_data_or_cancel(bare: Engine) -> None:
     assert lines[BusinessType.EMPLOYER_CHANGE] == (False, {"FLOW-003"})
 
 
-def test_a_new_applicant_can_only_apply_for_a_new_permit(bare: Engine) -> None:
-    lines = listing(bare, holder_for(BusinessType.NEW))
+def test_a_new_applicant_can_only_apply_for_a_new_permit(starting_points: Engine) -> None:
+    lines = listing(starting_points, holder_for(BusinessType.NEW))
     assert lines[BusinessType.NEW] == (True, set())
     assert lines[BusinessType.RENEWAL] == (False, {"FLOW-003"})
 
 
-def test_a_suspended_holder_with_a_new_employer_can_change_employer(bare: Engine) -> None:
-    lines = listing(bare, holder_for(BusinessType.EMPLOYER_CHANGE))
+def test_a_suspended_holder_with_a_new_employer_can_change_employer(
+    starting_points: Engine,
+) -> None:
+    lines = listing(starting_points, holder_for(BusinessType.EMPLOYER_CHANGE))
     assert lines[BusinessType.EMPLOYER_CHANGE] == (True, set())
     assert lines[BusinessType.CANCELLATION] == (True, set())
     assert lines[BusinessType.RENEWAL] == (False, {"FLOW-003"})
 
 
-def test_a_suspended_holder_waiting_for_an_association_is_told_so(bare: Engine) -> None:
-    lines = listing(bare, valid_holder(permit_state=PermitState.SUSPENDED))
+def test_a_suspended_holder_waiting_for_an_association_is_told_so(starting_points: Engine) -> None:
+    lines = listing(starting_points, valid_holder(permit_state=PermitState.SUSPENDED))
     assert lines[BusinessType.EMPLOYER_CHANGE] == (False, {"EMP-002"})
 
 
-def test_an_expired_permit_allows_nothing_and_says_why(bare: Engine) -> None:
-    lines = listing(bare, valid_holder(permit_state=PermitState.EXPIRED))
+def test_an_expired_permit_allows_nothing_and_says_why(starting_points: Engine) -> None:
+    lines = listing(starting_points, valid_holder(permit_state=PermitState.EXPIRED))
     assert not any(available for available, _ in lines.values())
-    assert lines[BusinessType.RENEWAL] == (False, {"FLOW-002"})
+    assert lines[BusinessType.RENEWAL] == (False, {"FLOW-002", "FLOW-003"})
 
 
-def test_an_open_application_blocks_every_other_one(bare: Engine) -> None:
-    case = Case.start(BusinessType.RENEWAL, engine=bare).fire("prepare", APPLICANT)
-    lines = listing(bare, case.holder)
+def test_an_open_application_blocks_every_other_one(starting_points: Engine) -> None:
+    case = Case.start(BusinessType.RENEWAL, engine=starting_points).fire("prepare", APPLICANT)
+    lines = listing(starting_points, case.holder)
     assert all("FLOW-001" in reasons for _, reasons in lines.values())
 
 
@@ -154,3 +170,8 @@ def test_progress_agrees_with_the_engine_in_every_reachable_state(case: Case) ->
         actor = case.actor(step.role, step.level)
         options = case.engine.allowed_events(case.application, actor, case.at, holder=case.holder)
         assert any(o.event == step.event and o.allowed != step.blocked for o in options)
+
+
+def test_an_engine_without_rules_judges_nothing_so_lists_everything(bare: Engine) -> None:
+    lines = listing(bare, valid_holder(permit_state=PermitState.EXPIRED))
+    assert all(available for available, _ in lines.values())

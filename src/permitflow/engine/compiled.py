@@ -8,8 +8,6 @@ the number of applications a portal holds.
 
 from __future__ import annotations
 
-from functools import cache
-
 from transitions import Machine
 from transitions.extensions.diagrams import GraphMachine
 
@@ -61,8 +59,11 @@ def _transition_dicts(definition: MachineDefinition) -> list[dict[str, object]]:
     ]
 
 
-@cache
 def compile_definition(definition: MachineDefinition) -> CompiledMachine:
+    """Compile once and keep the result: the engine holds one per business type and levels.
+
+    Deliberately not cached by value: two definitions that differ only in their effects are
+    equal as data, and must not share a compiled machine."""
     return CompiledMachine(definition)
 
 

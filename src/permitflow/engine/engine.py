@@ -181,6 +181,11 @@ class Engine:
             review_levels = self._levels(None, _today())
         return self._machine(BusinessType(business_type), review_levels).definition
 
+    def definition_for(self, application: Application, at: datetime) -> MachineDefinition:
+        """The definition an application moves through: its business type with the review
+        levels of its pinned rule-set version (of the version in force at ``at`` before that)."""
+        return self._machine_for(application, at)[0].definition
+
     @property
     def business_types(self) -> tuple[BusinessType, ...]:
         return tuple(self._factories)

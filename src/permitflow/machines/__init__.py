@@ -20,7 +20,6 @@ from permitflow.machines import (
 )
 from permitflow.machines.association import ASSOCIATION
 from permitflow.machines.attachments import ATTACHMENTS
-from permitflow.machines.common import Preconditions
 from permitflow.machines.permit import PERMIT, SweepResult, TimerEvent, sweep
 from permitflow.machines.profile import PROFILE
 from permitflow.records.application import BusinessType
@@ -28,8 +27,6 @@ from permitflow.records.application import BusinessType
 __all__ = [
     "BUSINESS_MACHINES",
     "HOLDER_MACHINES",
-    "PRECONDITIONS",
-    "Preconditions",
     "SweepResult",
     "TimerEvent",
     "sweep",
@@ -43,15 +40,5 @@ BUSINESS_MACHINES: Mapping[BusinessType, Callable[[int], MachineDefinition]] = {
     BusinessType.BUSINESS_CHANGE: business_change.business_change_machine,
     BusinessType.CANCELLATION: cancellation.cancellation_machine,
 }
-
-PRECONDITIONS: Mapping[BusinessType, Preconditions] = {
-    BusinessType.NEW: new.PRECONDITIONS,
-    BusinessType.RENEWAL: renewal.PRECONDITIONS,
-    BusinessType.EMPLOYER_CHANGE: employer_change.PRECONDITIONS,
-    BusinessType.BASIC_CHANGE: basic_change.PRECONDITIONS,
-    BusinessType.BUSINESS_CHANGE: business_change.PRECONDITIONS,
-    BusinessType.CANCELLATION: cancellation.PRECONDITIONS,
-}
-"""The permit and association states each business type starts from (FLOW-003, EMP-002)."""
 
 HOLDER_MACHINES: tuple[MachineDefinition, ...] = (PROFILE, ATTACHMENTS, ASSOCIATION, PERMIT)

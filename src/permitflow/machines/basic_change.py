@@ -16,15 +16,12 @@ from permitflow.machines.common import (
     RECORD_GROUPS,
     REVIEWED_GROUPS,
     Guards,
-    Preconditions,
     applicant_initiated,
 )
 from permitflow.machines.permit import permit_step
 from permitflow.records.application import BusinessType
-from permitflow.records.holder import PermitState
 from permitflow.rules.rule import local_date
 
-PRECONDITIONS = Preconditions(frozenset({PermitState.VALID}))
 GUARDS = Guards(
     start=RECORD_GROUPS | {"bch", "rev", "flow"},
     employer=frozenset({"emp", "flow"}),

@@ -15,16 +15,13 @@ from permitflow.engine.definition import Change, MachineDefinition
 from permitflow.machines.common import (
     REVIEWED_GROUPS,
     Guards,
-    Preconditions,
     applicant_initiated,
     application_of,
 )
 from permitflow.machines.permit import permit_step
 from permitflow.records.application import Application, BusinessChangeForm, BusinessType
-from permitflow.records.holder import PermitState
 from permitflow.rules.rule import local_date
 
-PRECONDITIONS = Preconditions(frozenset({PermitState.VALID}))
 GUARDS = Guards(
     start=frozenset({"bi", "att", "doc", "emp", "chd", "mar", "id", "rev", "flow"}),
     employer=frozenset({"emp", "mar", "flow"}),

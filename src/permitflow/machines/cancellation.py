@@ -16,7 +16,6 @@ from permitflow.engine.definition import Change, MachineDefinition, State, Trans
 from permitflow.engine.review import AWAITING_ACCEPTANCE, RETURNED, review_path
 from permitflow.machines.common import (
     DRAFT,
-    Preconditions,
     business_machine,
     chain,
     keep_open,
@@ -25,12 +24,8 @@ from permitflow.machines.common import (
 from permitflow.machines.permit import permit_step
 from permitflow.records.actors import Role
 from permitflow.records.application import BusinessType, CancellationForm
-from permitflow.records.holder import AssociationState, PermitState
 from permitflow.rules.rule import local_date
 
-PRECONDITIONS = Preconditions(
-    frozenset({PermitState.VALID, PermitState.SUSPENDED}), association=frozenset(AssociationState)
-)
 FILING_GUARDS = frozenset({"can", "id", "rev", "flow"})
 REVIEW_GUARDS = frozenset({"rev", "flow"})
 DEFAULT_FILERS = frozenset({Role.APPLICANT, Role.EMPLOYER})

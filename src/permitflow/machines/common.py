@@ -45,7 +45,7 @@ from permitflow.engine.review import AWAITING_ACCEPTANCE, RETURNED, review_path
 from permitflow.errors import InvalidInput
 from permitflow.records.actors import Role
 from permitflow.records.application import FORM_TYPES, Application, BusinessType
-from permitflow.records.holder import AssociationState, OpenApplication, PermitState
+from permitflow.records.holder import OpenApplication
 
 APPLICANT = frozenset({Role.APPLICANT})
 EMPLOYER = frozenset({Role.EMPLOYER})
@@ -63,15 +63,7 @@ SUBMISSION_EVENTS = frozenset({"submit", "resubmit", "initiate", "reinitiate"})
 RETURN_EVENTS = frozenset({"return", "employer_return"})
 
 
-@frozen
-class Preconditions:
-    """The state of the holder's record a business type starts from (FLOW-003, EMP-002)."""
-
-    permit: frozenset[PermitState]
-    association: frozenset[AssociationState] = frozenset({AssociationState.ASSOCIATED})
-
-
-RECORD_GROUPS = frozenset({"bi", "edu", "his", "att", "doc", "huk", "emp", "res", "id"})
+RECORD_GROUPS = frozenset({"acc", "bi", "edu", "his", "att", "doc", "huk", "emp", "res", "id"})
 """The groups judging the holder's record itself: what every full filing is checked against."""
 REVIEWED_GROUPS = frozenset({"bi", "edu", "his", "att", "res"})
 """The groups with rules a reviewer attests at the authority's pass (catalogue §4.1-4.3)."""

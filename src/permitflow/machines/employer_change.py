@@ -16,16 +16,13 @@ from permitflow.machines.common import (
     RECORD_GROUPS,
     REVIEWED_GROUPS,
     Guards,
-    Preconditions,
     application_of,
     employer_initiated,
 )
 from permitflow.machines.permit import permit_step
 from permitflow.records.application import BusinessType
-from permitflow.records.holder import PermitState
 from permitflow.rules.rule import local_date
 
-PRECONDITIONS = Preconditions(frozenset({PermitState.SUSPENDED}))
 GUARDS = Guards(
     start=frozenset({"att", "doc", "emp", "chg", "flow"}),
     employer=RECORD_GROUPS | {"chg", "cal", "pol", "rev", "flow"},

@@ -16,16 +16,13 @@ from permitflow.machines.common import (
     RECORD_GROUPS,
     REVIEWED_GROUPS,
     Guards,
-    Preconditions,
     applicant_initiated,
     application_of,
 )
 from permitflow.machines.permit import permit_step, validity_years
 from permitflow.records.application import BusinessType, NewForm
-from permitflow.records.holder import PermitState
 from permitflow.rules.rule import local_date
 
-PRECONDITIONS = Preconditions(frozenset({PermitState.NONE}))
 GUARDS = Guards(
     start=RECORD_GROUPS | {"new", "chd", "cal", "pol", "rev", "flow"},
     employer=frozenset({"emp", "flow"}),

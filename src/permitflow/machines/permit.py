@@ -78,6 +78,9 @@ PERMIT = MachineDefinition(
 )  # fmt: skip
 
 
+_PERMIT_STEPS = compile_definition(PERMIT).table
+
+
 def permit_step(holder: HolderRecord, event: str, day: date, **fields: Any) -> HolderRecord:
     """The holder with ``event`` applied to its permit (state, ``changed_on`` and ``fields``).
 
@@ -85,7 +88,7 @@ def permit_step(holder: HolderRecord, event: str, day: date, **fields: Any) -> H
     (e.g. a renewal approved on a suspended permit).
     """
     state = holder.permit.state.value
-    transition = compile_definition(PERMIT).table.get((state, event))
+    transition = _PERMIT_STEPS.get((state, event))
     if transition is None:
         label = next(t for t in PERMIT.transitions if t.event == event)
         raise EventNotAllowed(

@@ -22,16 +22,13 @@ from permitflow.machines.common import (
     RECORD_GROUPS,
     REVIEWED_GROUPS,
     Guards,
-    Preconditions,
     employer_initiated,
     param,
 )
 from permitflow.machines.permit import permit_step, validity_years
 from permitflow.records.application import BusinessType
-from permitflow.records.holder import PermitState
 from permitflow.rules.rule import local_date
 
-PRECONDITIONS = Preconditions(frozenset({PermitState.VALID}))
 GUARDS = Guards(
     start=frozenset({"att", "doc", "emp", "ren", "flow"}),
     employer=RECORD_GROUPS | {"ren", "cal", "pol", "rev", "flow"},

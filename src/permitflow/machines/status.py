@@ -1,10 +1,11 @@
 """Status views: what a holder can start now, and how each application stands.
 
 * ``available_business`` is the platform's 可办业务列表: for every business type, whether the
-  holder can start it now and, if not, why — the state of the holder's record each type starts
-  from (``PRECONDITIONS``: FLOW-001/002/003, EMP-002, ACC-002) and, when the engine judges
-  rules, the error findings of the rules guarding the type's first event — except those about
-  the form (field ``form…``), which is filled in once the business is started.
+  holder can start it now and, if not, why — the error findings of the rules guarding the
+  type's first event (the permit and association a type starts from are rules too: FLOW-001/
+  002/003, EMP-002, ACC-002), except those about the form (field ``form…``), which is filled
+  in once the business is started. An engine with its rules switched off judges nothing and
+  so lists every type as available.
 * ``progress`` is 查询业务申请记录 / 在办业务进度 for one application: its state, the review
   level, who acts next, the latest opinion and friendly tips, whether the confirmation slip can
   be printed, and the review due date (规定审核周期, M§3 注意事项 3).
@@ -19,12 +20,10 @@ from datetime import date, datetime
 from attrs import frozen
 
 from permitflow.deadlines import Deadline, latest_renewal_submission, review_due
-from permitflow.engine.definition import MachineDefinition
 from permitflow.engine.engine import Engine
 from permitflow.engine.review import APPROVED, AWAITING_ACCEPTANCE, review_state
 from permitflow.errors import EventNotAllowed, NotPermitted
-from permitflow.machines import PRECONDITIONS
-from permitflow.machines.common import SUBMISSION_EVENTS, Preconditions
+from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import (
     FORM_TYPES,
@@ -35,7 +34,7 @@ from permitflow.records.application import (
     Form,
 )
 from permitflow.records.audit import AuditEntry
-from permitflow.records.holder import HolderRecord, OpenApplication, PermitState, ProfileState
+from permitflow.records.holder import HolderRecord, OpenApplication, PermitState
 from permitflow.rules.finding import Finding
 from permitflow.rules.rule import local_date
 
@@ -137,61 +136,6 @@ _REVIEW_PREFIX = review_state(0).removesuffix("0")
 # --- the business list --------------------------------------------------------------------------
 
 
-def _structural_reasons(
-    business_type: BusinessType, holder: HolderRecord, needs: Preconditions
-) -> list[Reason]:
-    reasons = []
-    if holder.profile_state is not ProfileState.COMPLETE:
-        reasons.append(
-            Reason(
-                "ACC-002",
-                "个人基础信息尚未完善，请先填写并预览提交。",
-                "The basic information is not complete yet; fill it in, preview and submit it.",
-            )
-        )
-    current = holder.open_application
-    if current is not None:
-        reasons.append(
-            Reason(
-                "FLOW-001",
-                f"已有在办业务 {current.id}（{current.business_type}），办结后才能发起新业务。",
-                f"Application {current.id} ({current.business_type}) is still open; start "
-                "another one once it has ended.",
-            )
-        )
-    permit = holder.permit.state
-    if permit not in needs.permit:
-        wanted = "、".join(sorted(state.value for state in needs.permit))
-        if holder.permit.is_terminal:
-            reasons.append(
-                Reason(
-                    "FLOW-002",
-                    f"证件已{permit.value}，无法恢复，不能办理此业务。",
-                    f"The permit is {permit.value} and cannot be restored; this business is "
-                    "not possible.",
-                )
-            )
-        else:
-            reasons.append(
-                Reason(
-                    "FLOW-003",
-                    f"办理{business_type.value}需要证件状态为 {wanted}，当前为 {permit.value}。",
-                    f"A {business_type.value} needs the permit {wanted}; it is {permit.value}.",
-                )
-            )
-    association = holder.association.state
-    if association not in needs.association:
-        reasons.append(
-            Reason(
-                "EMP-002",
-                "尚未与聘用单位完成关联，请凭单位关联码申请关联并等待单位批复。",
-                "The association with the employer is not approved yet; request it with the "
-                "employer's association code and wait for its approval.",
-            )
-        )
-    return reasons
-
-
 def _probe_forms(business_type: BusinessType) -> tuple[Form, ...]:
     if business_type is BusinessType.CANCELLATION:
         return tuple(CancellationForm(trigger) for trigger in CancellationTrigger)
@@ -227,7 +171,6 @@ def available_business(
         definition = engine.definition(business_type, 1)
         first = next(t for t in definition.transitions if definition.initial in t.sources)
         starter = Role.APPLICANT if Role.APPLICANT in first.roles else min(first.roles)
-        reasons = _structural_reasons(business_type, holder, PRECONDITIONS[business_type])
         findings: tuple[Finding, ...] = ()
         if engine.rules_enabled:
             findings = tuple(
@@ -235,12 +178,7 @@ def available_business(
                 for f in _rule_findings(engine, business_type, first.event, holder, at)
                 if not _about_the_form(f)
             )
-            known = {reason.rule_id for reason in reasons}
-            reasons.extend(
-                Reason(f.rule_id, f.message_zh, f.message_en)
-                for f in findings
-                if f.blocks and f.rule_id not in known
-            )
+        reasons = [Reason(f.rule_id, f.message_zh, f.message_en) for f in findings if f.blocks]
         lines.append(
             Availability(
                 business_type,
@@ -257,12 +195,6 @@ def available_business(
 
 
 # --- one application ----------------------------------------------------------------------------
-
-
-def _definition(engine: Engine, application: Application, at: datetime) -> MachineDefinition:
-    # The engine picks the review levels from the rule set pinned at submission.
-    compiled, _ruleset = engine._machine_for(application, at)
-    return compiled.definition
 
 
 def _last(history: Iterable[AuditEntry], events: frozenset[str]) -> AuditEntry | None:
@@ -311,7 +243,7 @@ def progress(
     engine: Engine, application: Application, at: datetime, *, holder: HolderRecord
 ) -> Progress:
     """Where ``application`` stands at ``at`` and what may happen next."""
-    definition = _definition(engine, application, at)
+    definition = engine.definition_for(application, at)
     state = definition.state(application.state)
     returned = next((e for e in reversed(application.history) if e.opinion is not None), None)
     submitted = _last(application.history, SUBMISSION_EVENTS)
