@@ -84,9 +84,15 @@ def mermaid(definition: MachineDefinition) -> str:
         title=f"{definition.label_zh} ({definition.label_en})",
     )
     text: str = model.get_graph().draw(None)  # type: ignore[attr-defined]
+    lines = []
+    for line in text.splitlines():
+        # The backend styles the model's current state; a definition has none, and its
+        # capitalised "Class" statements are not Mermaid syntax.
+        if line.lstrip().startswith(("classDef ", "Class ")):
+            continue
+        lines.append(line)
+    lines.extend(f"  {state.name} --> [*]" for state in definition.states if state.terminal)
     # The backend writes the title as a bare front-matter line; Mermaid wants ``title: ...``.
-    head, separator, body = text.partition("\n---\n")
-    if separator and head.startswith("---\n"):
-        title = head.removeprefix("---\n")
-        return f"---\ntitle: {title}\n---\n{body}"
-    return text
+    if len(lines) > 2 and lines[0] == "---" and lines[2] == "---":
+        lines[1] = f"title: {lines[1]}"
+    return "\n".join(lines) + "\n"
