@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, settings
-from hypothesis.stateful import run_state_machine_as_test
+from oracle_tables import APPLICANT_OR_EMPLOYER, CANCELLATION, agrees_with, covers
 
 from permitflow.engine.engine import Engine
 from permitflow.errors import InvalidInput, NotPermitted
@@ -13,7 +12,7 @@ from permitflow.machines.status import confirmation_slip_available
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import BusinessType, CancellationForm, CancellationTrigger
 from permitflow.records.holder import PermitState
-from permitflow.testing import AT, STRANGER_ID, Case, oracle_machine, valid_holder
+from permitflow.testing import AT, STRANGER_ID, Case, valid_holder
 
 APPLICANT, EMPLOYER, AUTHORITY = Role.APPLICANT, Role.EMPLOYER, Role.AUTHORITY
 
@@ -83,47 +82,19 @@ def test_a_return_is_filed_again_by_a_filer(
     assert case.application.form == corrected
 
 
-AE, S = frozenset({"applicant", "employer"}), frozenset({"system"})
-L1, L2 = frozenset({"authority:1"}), frozenset({"authority:2"})
-OPEN = ("draft", "awaiting_acceptance", "authority_review_1", "authority_review_2", "returned")
-TABLE = {
-    ("draft", "submit"): ("awaiting_acceptance", AE),
-    ("awaiting_acceptance", "accept"): ("authority_review_1", L1),
-    ("awaiting_acceptance", "return"): ("returned", L1),
-    ("authority_review_1", "pass"): ("authority_review_2", L1),
-    ("authority_review_1", "return"): ("returned", L1),
-    ("authority_review_2", "pass"): ("approved", L2),
-    ("authority_review_2", "return"): ("returned", L2),
-    ("returned", "resubmit"): ("awaiting_acceptance", AE),
-    **{(state, "close_moot"): ("closed", S) for state in OPEN},
-}
-
-
 def test_the_machine_agrees_with_the_table() -> None:
-    run_state_machine_as_test(
-        oracle_machine(BusinessType.CANCELLATION, TABLE),
-        settings=settings(
-            max_examples=60, stateful_step_count=30, deadline=None,
-            suppress_health_check=[HealthCheck.too_slow],
-        ),
-    )  # fmt: skip
+    agrees_with(BusinessType.CANCELLATION, CANCELLATION)
 
 
 def test_the_machine_with_employer_filers_agrees_with_its_table() -> None:
     employer_only = {
-        key: (dest, frozenset({"employer"}) if who == AE else who)
-        for key, (dest, who) in TABLE.items()
+        key: (dest, frozenset({"employer"}) if who == APPLICANT_OR_EMPLOYER else who)
+        for key, (dest, who) in CANCELLATION.items()
     }
-    run_state_machine_as_test(
-        oracle_machine(BusinessType.CANCELLATION, employer_only, engine=employer_files_only(2)),
-        settings=settings(
-            max_examples=30, stateful_step_count=20, deadline=None,
-            suppress_health_check=[HealthCheck.too_slow],
-        ),
-    )  # fmt: skip
+    agrees_with(
+        BusinessType.CANCELLATION, employer_only, engine=employer_files_only(2), examples=30
+    )
 
 
 def test_the_table_covers_the_definition(bare: Engine) -> None:
-    definition = bare.definition(BusinessType.CANCELLATION, 2)
-    declared = {(source, t.event): t.dest for t in definition.transitions for source in t.sources}
-    assert declared == {key: dest for key, (dest, _who) in TABLE.items()}
+    covers(bare, BusinessType.CANCELLATION, CANCELLATION)

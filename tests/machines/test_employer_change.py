@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, settings
-from hypothesis.stateful import run_state_machine_as_test
+from oracle_tables import EMPLOYER_INITIATED, agrees_with, covers
 
 from permitflow.engine.engine import Engine
 from permitflow.errors import EventNotAllowed, NotPermitted
@@ -12,7 +11,7 @@ from permitflow.machines.status import confirmation_slip_available
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import BusinessType
 from permitflow.records.holder import PermitState
-from permitflow.testing import EMPLOYERS, Case, oracle_machine
+from permitflow.testing import EMPLOYERS, Case
 
 APPLICANT, EMPLOYER, AUTHORITY = Role.APPLICANT, Role.EMPLOYER, Role.AUTHORITY
 FORMER, NEW = EMPLOYERS[0], EMPLOYERS[1]
@@ -84,36 +83,9 @@ def test_a_change_approved_on_a_valid_permit_is_refused(bare: Engine) -> None:
         change.fire("pass", AUTHORITY)
 
 
-A, E, S = frozenset({"applicant"}), frozenset({"employer"}), frozenset({"system"})
-L1, L2 = frozenset({"authority:1"}), frozenset({"authority:2"})
-OPEN = ("draft", "ready", "fixed", "awaiting_acceptance", "authority_review_1",
-        "authority_review_2", "returned")  # fmt: skip
-TABLE = {
-    ("draft", "prepare"): ("ready", A),
-    ("ready", "initiate"): ("awaiting_acceptance", E),
-    ("awaiting_acceptance", "accept"): ("authority_review_1", L1),
-    ("awaiting_acceptance", "return"): ("returned", L1),
-    ("authority_review_1", "pass"): ("authority_review_2", L1),
-    ("authority_review_1", "return"): ("returned", L1),
-    ("authority_review_2", "pass"): ("approved", L2),
-    ("authority_review_2", "return"): ("returned", L2),
-    ("returned", "notify_fixed"): ("fixed", A),
-    ("fixed", "reinitiate"): ("awaiting_acceptance", E),
-    **{(state, "close_moot"): ("closed", S) for state in OPEN},
-}
-
-
 def test_the_machine_agrees_with_the_table() -> None:
-    run_state_machine_as_test(
-        oracle_machine(BusinessType.EMPLOYER_CHANGE, TABLE),
-        settings=settings(
-            max_examples=60, stateful_step_count=30, deadline=None,
-            suppress_health_check=[HealthCheck.too_slow],
-        ),
-    )  # fmt: skip
+    agrees_with(BusinessType.EMPLOYER_CHANGE, EMPLOYER_INITIATED)
 
 
 def test_the_table_covers_the_definition(bare: Engine) -> None:
-    definition = bare.definition(BusinessType.EMPLOYER_CHANGE, 2)
-    declared = {(source, t.event): t.dest for t in definition.transitions for source in t.sources}
-    assert declared == {key: dest for key, (dest, _who) in TABLE.items()}
+    covers(bare, BusinessType.EMPLOYER_CHANGE, EMPLOYER_INITIATED)

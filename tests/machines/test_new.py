@@ -6,9 +6,9 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import run_state_machine_as_test
+from oracle_tables import APPLICANT_INITIATED, agrees_with, covers
 
 from permitflow.engine.engine import Engine
 from permitflow.errors import NotPermitted
@@ -23,7 +23,6 @@ from permitflow.testing import (
     applications,
     event_sequences,
     fire_all,
-    oracle_machine,
 )
 
 APPLICANT, EMPLOYER, AUTHORITY = Role.APPLICANT, Role.EMPLOYER, Role.AUTHORITY
@@ -149,40 +148,12 @@ def test_an_employer_that_cannot_return_is_a_switch() -> None:
     assert "employer_return" not in definition.events
 
 
-A, E, S = frozenset({"applicant"}), frozenset({"employer"}), frozenset({"system"})
-L1, L2 = frozenset({"authority:1"}), frozenset({"authority:2"})
-OPEN = ("draft", "employer_review", "employer_returned", "awaiting_acceptance",
-        "authority_review_1", "authority_review_2", "returned")  # fmt: skip
-TABLE = {
-    ("draft", "submit"): ("employer_review", A),
-    ("employer_review", "employer_approve"): ("awaiting_acceptance", E),
-    ("employer_review", "employer_return"): ("employer_returned", E),
-    ("employer_returned", "resubmit"): ("employer_review", A),
-    ("awaiting_acceptance", "accept"): ("authority_review_1", L1),
-    ("awaiting_acceptance", "return"): ("returned", L1),
-    ("authority_review_1", "pass"): ("authority_review_2", L1),
-    ("authority_review_1", "return"): ("returned", L1),
-    ("authority_review_2", "pass"): ("approved", L2),
-    ("authority_review_2", "return"): ("returned", L2),
-    ("returned", "resubmit"): ("employer_review", A),
-    **{(state, "close_moot"): ("closed", S) for state in OPEN},
-}
-
-
 def test_the_machine_agrees_with_the_table() -> None:
-    run_state_machine_as_test(
-        oracle_machine(BusinessType.NEW, TABLE),
-        settings=settings(
-            max_examples=60, stateful_step_count=30, deadline=None,
-            suppress_health_check=[HealthCheck.too_slow],
-        ),
-    )  # fmt: skip
+    agrees_with(BusinessType.NEW, APPLICANT_INITIATED)
 
 
 def test_the_table_covers_the_definition(bare: Engine) -> None:
-    definition = bare.definition(BusinessType.NEW, 2)
-    declared = {(source, t.event): t.dest for t in definition.transitions for source in t.sources}
-    assert declared == {key: dest for key, (dest, _who) in TABLE.items()}
+    covers(bare, BusinessType.NEW, APPLICANT_INITIATED)
 
 
 @settings(max_examples=40, deadline=None)

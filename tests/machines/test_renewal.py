@@ -6,8 +6,7 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from hypothesis import HealthCheck, settings
-from hypothesis.stateful import run_state_machine_as_test
+from oracle_tables import EMPLOYER_INITIATED, agrees_with, covers
 
 from permitflow.engine.engine import Engine
 from permitflow.errors import EventNotAllowed, NotPermitted, RuleDataError
@@ -15,7 +14,7 @@ from permitflow.machines.status import confirmation_slip_available
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import BusinessType, RenewalForm
 from permitflow.records.holder import PermitState
-from permitflow.testing import STRANGER_EMPLOYER, Case, oracle_machine, valid_holder
+from permitflow.testing import STRANGER_EMPLOYER, Case, valid_holder
 
 APPLICANT, EMPLOYER, AUTHORITY = Role.APPLICANT, Role.EMPLOYER, Role.AUTHORITY
 OLD_EXPIRY = date(2026, 12, 11)  # valid_holder: 270 days after 2026-03-16
@@ -120,36 +119,9 @@ def test_a_renewal_approved_on_a_suspended_permit_is_refused(bare: Engine) -> No
         case.fire("pass", AUTHORITY)
 
 
-A, E, S = frozenset({"applicant"}), frozenset({"employer"}), frozenset({"system"})
-L1, L2 = frozenset({"authority:1"}), frozenset({"authority:2"})
-OPEN = ("draft", "ready", "fixed", "awaiting_acceptance", "authority_review_1",
-        "authority_review_2", "returned")  # fmt: skip
-TABLE = {
-    ("draft", "prepare"): ("ready", A),
-    ("ready", "initiate"): ("awaiting_acceptance", E),
-    ("awaiting_acceptance", "accept"): ("authority_review_1", L1),
-    ("awaiting_acceptance", "return"): ("returned", L1),
-    ("authority_review_1", "pass"): ("authority_review_2", L1),
-    ("authority_review_1", "return"): ("returned", L1),
-    ("authority_review_2", "pass"): ("approved", L2),
-    ("authority_review_2", "return"): ("returned", L2),
-    ("returned", "notify_fixed"): ("fixed", A),
-    ("fixed", "reinitiate"): ("awaiting_acceptance", E),
-    **{(state, "close_moot"): ("closed", S) for state in OPEN},
-}
-
-
 def test_the_machine_agrees_with_the_table() -> None:
-    run_state_machine_as_test(
-        oracle_machine(BusinessType.RENEWAL, TABLE),
-        settings=settings(
-            max_examples=60, stateful_step_count=30, deadline=None,
-            suppress_health_check=[HealthCheck.too_slow],
-        ),
-    )  # fmt: skip
+    agrees_with(BusinessType.RENEWAL, EMPLOYER_INITIATED)
 
 
 def test_the_table_covers_the_definition(bare: Engine) -> None:
-    definition = bare.definition(BusinessType.RENEWAL, 2)
-    declared = {(source, t.event): t.dest for t in definition.transitions for source in t.sources}
-    assert declared == {key: dest for key, (dest, _who) in TABLE.items()}
+    covers(bare, BusinessType.RENEWAL, EMPLOYER_INITIATED)
