@@ -51,6 +51,7 @@ from permitflow.errors import (
     PermitflowError,
     ProcedureError,
     UnknownEvent,
+    UnknownRuleSet,
 )
 from permitflow.machines.common import RETURN_EVENTS
 from permitflow.machines.status import review_level
@@ -406,6 +407,17 @@ class FixedRuleSet:
             (rule, rule.severity)
             for rule in self.rules
             if rule.group in groups and rule.applies(business_type, event)
+        )
+
+    def rule(self, rule_id: str) -> Rule:
+        for candidate in self.rules:
+            if candidate.id == rule_id:
+                return candidate
+        raise UnknownRuleSet(
+            f"规则集 {self.name} 中没有规则 {rule_id}。",
+            f"Rule set {self.name!r} has no rule {rule_id}.",
+            ruleset=self.name,
+            rule_id=rule_id,
         )
 
 

@@ -5,9 +5,8 @@ Imported by the engine tests (``from engine_sample import ...``) and its fixture
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
 
 import attrs
 
@@ -18,7 +17,8 @@ from permitflow.records.actors import Actor, Role
 from permitflow.records.application import BusinessType
 from permitflow.records.holder import OpenApplication
 from permitflow.rules.finding import Citation, RuleKind, Severity
-from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
+from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, needs_attestation, passed
+from permitflow.testing import FixedRuleSet
 
 HOLDER_ID = "11010519491231002X"
 EMPLOYER_ID = "91110000802100433B"
@@ -46,7 +46,7 @@ def _close(change: Change) -> Change:
 
 def sample_definition(levels: int) -> MachineDefinition:
     """Variant A: the applicant submits, the employer reviews, the authority reviews."""
-    path = review_path(levels, on_approve=_close)
+    path = review_path(levels, guards=frozenset({"res"}), on_approve=_close)
     applicant = frozenset({Role.APPLICANT})
     employer = frozenset({Role.EMPLOYER})
     return MachineDefinition(
@@ -100,51 +100,26 @@ WARNING_RULE = Rule(
 )  # fmt: skip
 
 
-@attrs.frozen
-class TinyRuleSet:
-    name: str = "tiny"
-    version: str = "1"
-    levels: int = 2
-    rules: tuple[Rule, ...] = (BLOCKING_RULE, WARNING_RULE)
-    effective_from: date = date(2020, 1, 1)
-
-    def review_levels(self, day: date) -> int:
-        return self.levels
-
-    def params_on(self, day: date) -> Mapping[str, Any]:
-        return {}
-
-    def rules_for(
-        self, business_type: BusinessType, event: str, groups: frozenset[str]
-    ) -> tuple[tuple[Rule, Severity], ...]:
-        return tuple(
-            (rule, rule.severity)
-            for rule in self.rules
-            if rule.group in groups and rule.applies(business_type, event)
-        )
-
-    def in_force_on(self, day: date) -> TinyRuleSet:
-        return self
-
-    def version_(self, version: str) -> TinyRuleSet:
-        return self
+def _housing_check(ctx: RuleContext) -> Iterable[Verdict]:
+    yield needs_attestation("residence")
 
 
-@attrs.frozen
-class TinyFamily:
-    member: TinyRuleSet = TinyRuleSet()
-    name: str = "tiny"
-
-    def in_force_on(self, day: date) -> TinyRuleSet:
-        return self.member
-
-    def version(self, version: str) -> TinyRuleSet:
-        return self.member
+ATTESTATION_RULE = Rule(
+    id="RES-001", kind=RuleKind.ATTESTATION, severity=Severity.ERROR, group="res",
+    business_types=frozenset(BusinessType), events=frozenset({"pass"}),
+    citation=Citation("M§2 注意事项 4", "住房材料必须合理合法"),
+    title_zh="住房材料合理合法", title_en="The housing material is lawful",
+    message_zh="请审核人员确认住房材料合理合法", message_en="A reviewer must confirm the housing",
+    check=_housing_check,
+)  # fmt: skip
 
 
-def make_engine(levels: int = 2, *, rules: bool = True) -> Engine:
+def make_engine(levels: int = 2, *, rules: bool = True, attestation: bool = False) -> Engine:
+    """The sample machine judged by BI-001 and a warning; with ``attestation``, every review
+    step also waits for a reviewer's attestation of RES-001."""
+    extra = (ATTESTATION_RULE,) if attestation else ()
     return Engine(
-        TinyFamily(TinyRuleSet(levels=levels)),
+        FixedRuleSet((BLOCKING_RULE, WARNING_RULE, *extra), levels=levels, name="tiny"),
         rules=rules,
         definitions={BusinessType.NEW: sample_definition},
         holder_definitions=(),

@@ -327,3 +327,83 @@ def test_an_authority_actor_must_carry_a_level() -> None:
 def test_a_form_of_the_right_type_is_kept(engine: Engine, holder: HolderRecord) -> None:
     app = engine.start("new", holder=holder, application_id="A", at=T0, form=NewForm())
     assert app.form == NewForm()
+
+
+def under_review(engine: Engine, holder: HolderRecord) -> Application:
+    out = to_awaiting(engine, holder)
+    assert out.application is not None
+    out = engine.fire(out.application, "accept", actor=Actor.authority(1), at=T0, holder=holder)
+    assert out.application is not None
+    return out.application
+
+
+def test_a_pass_waits_for_the_reviewers_attestation(holder: HolderRecord) -> None:
+    engine = make_engine(attestation=True)
+    app = under_review(engine, holder)
+    with pytest.raises(Blocked) as caught:
+        engine.fire(app, "pass", actor=Actor.authority(1), at=T0, holder=holder)
+    assert caught.value.context["rule_ids"] == ["RES-001"]
+    pending = engine.pending_attestations(app, "pass", at=T0, holder=holder)
+    assert [(f.rule_id, f.status) for f in pending] == [("RES-001", Status.NEEDS_ATTESTATION)]
+    attested = engine.attest(
+        app, "RES-001", actor=Actor.authority(1, "r-7"), at=T0, holder=holder,
+        note="已核验租赁合同", expected_version=app.version,
+    )  # fmt: skip
+    assert attested.application is not None
+    after = attested.application
+    assert (after.state, after.version) == (app.state, app.version + 1)
+    assert after.history[-1].event == "attest:RES-001"
+    assert after.history[-1].opinion == "已核验租赁合同"
+    assert after.attested("RES-001") is not None
+    passed = engine.fire(after, "pass", actor=Actor.authority(1), at=T0, holder=holder)
+    assert passed.application is not None
+    assert passed.application.state == "authority_review_2"
+    assert engine.pending_attestations(passed.application, "pass", at=T0, holder=holder) == ()
+
+
+def test_only_the_named_attesters_attest(holder: HolderRecord) -> None:
+    engine = make_engine(attestation=True)
+    app = under_review(engine, holder)
+    for actor in (APPLICANT, EMPLOYER):
+        with pytest.raises(NotPermitted) as caught:
+            engine.attest(app, "RES-001", actor=actor, at=T0, holder=holder)
+        assert caught.value.context["roles"] == ["authority"]
+    with pytest.raises(NotPermitted):
+        engine.attest(app, "BI-001", actor=Actor.authority(1), at=T0, holder=holder)
+
+
+def test_an_attestation_is_given_once_and_replays_by_key(holder: HolderRecord) -> None:
+    engine = make_engine(attestation=True)
+    app = under_review(engine, holder)
+    first = engine.attest(app, "RES-001", actor=Actor.authority(1), at=T0, holder=holder,
+                          idempotency_key="a1")  # fmt: skip
+    assert first.application is not None
+    again = engine.attest(first.application, "RES-001", actor=Actor.authority(1), at=T0,
+                          holder=holder, idempotency_key="a1")  # fmt: skip
+    assert again.replayed
+    assert again.application == first.application
+    with pytest.raises(InvalidInput) as caught:
+        engine.attest(first.application, "RES-001", actor=Actor.authority(2), at=T0,
+                      holder=holder)  # fmt: skip
+    assert caught.value.context["field"] == "rule_id"
+
+
+def test_a_return_clears_the_attestations(holder: HolderRecord) -> None:
+    engine = make_engine(attestation=True)
+    app = under_review(engine, holder)
+    attested = engine.attest(app, "RES-001", actor=Actor.authority(1), at=T0, holder=holder)
+    assert attested.application is not None
+    returned = engine.fire(attested.application, "return", actor=Actor.authority(1), at=T0,
+                           holder=holder, opinion="租赁合同已过期")  # fmt: skip
+    assert returned.application is not None
+    assert returned.application.attestations == ()
+    assert "attest:RES-001" in [e.event for e in returned.application.history]
+
+
+def test_nothing_is_attested_once_the_application_ended(holder: HolderRecord) -> None:
+    engine = make_engine(levels=1)
+    app = under_review(engine, holder)
+    done = engine.fire(app, "pass", actor=Actor.authority(1), at=T0, holder=holder)
+    assert done.application is not None
+    with pytest.raises(EventNotAllowed):
+        engine.attest(done.application, "BI-001", actor=Actor.authority(1), at=T0, holder=holder)
