@@ -21,23 +21,40 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 import attrs
 from attrs import frozen
 
+from permitflow.engine.checks import (
+    application_owner,
+    check_actor,
+    check_holder,
+    check_moment,
+    check_payload,
+    check_version,
+    holder_owner,
+    raise_if_blocked,
+    seen_before,
+    transition_for,
+)
 from permitflow.engine.compiled import CompiledMachine, compile_definition
 from permitflow.engine.definition import Change, MachineDefinition, Transition
+from permitflow.engine.rulesource import (
+    RuleSetVersion,
+    RuleSetVersions,
+    params_in_force,
+    resolve_family,
+    run_rules,
+)
 from permitflow.errors import (
     Blocked,
     EventNotAllowed,
-    IdempotencyConflict,
     InvalidInput,
     NotPermitted,
     UnknownEvent,
-    VersionConflict,
 )
-from permitflow.records.actors import Actor, Role
+from permitflow.records.actors import Actor
 from permitflow.records.application import (
     FORM_TYPES,
     Application,
@@ -49,43 +66,10 @@ from permitflow.records.application import (
 from permitflow.records.audit import AuditEntry
 from permitflow.records.holder import HolderRecord
 from permitflow.rules.finding import Finding, Severity, Status
-from permitflow.rules.rule import Rule, RuleContext, judging_day, local_date
+from permitflow.rules.rule import Rule, RuleContext, local_date
 
 DefinitionFactory = Callable[[int], MachineDefinition]
 """Builds a business type's definition for a number of authority review levels."""
-
-Subject = Application | HolderRecord
-
-
-class RuleSetVersion(Protocol):
-    """What the engine needs from one rule-set version (see ``permitflow.rules.RuleSet``)."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def version(self) -> str: ...
-
-    def review_levels(self, day: date) -> int: ...
-
-    def params_on(self, day: date) -> Mapping[str, Any]: ...
-
-    def rules_for(
-        self, business_type: BusinessType, event: str, groups: frozenset[str]
-    ) -> tuple[tuple[Rule, Severity], ...]: ...
-
-    def rule(self, rule_id: str) -> Rule: ...
-
-
-class RuleSetVersions(Protocol):
-    """What the engine needs from a named family of versions."""
-
-    @property
-    def name(self) -> str: ...
-
-    def in_force_on(self, day: date) -> RuleSetVersion: ...
-
-    def version(self, version: str) -> RuleSetVersion: ...
 
 
 @frozen
@@ -121,9 +105,6 @@ class EventOption:
     findings: tuple[Finding, ...] = ()
 
 
-_NO_PARAMS: Mapping[str, Any] = {}
-
-
 class Engine:
     """Fires events for every business type and for the holder's record.
 
@@ -140,7 +121,7 @@ class Engine:
         holder_definitions: Iterable[MachineDefinition] | None = None,
         review_levels: int | None = None,
     ) -> None:
-        self._family: RuleSetVersions = _resolve_family(ruleset)
+        self._family: RuleSetVersions = resolve_family(ruleset)
         self.rules_enabled = rules
         self._factories: Mapping[BusinessType, DefinitionFactory] = (
             definitions if definitions is not None else _default_definitions()
@@ -242,7 +223,7 @@ class Engine:
 
         The employer defaults to the one the holder is associated with.
         """
-        _check_moment(at, None)
+        check_moment(at, None)
         kind = BusinessType(business_type)
         form_type = FORM_TYPES[kind]
         if form is None:
@@ -289,17 +270,17 @@ class Engine:
         tips: Iterable[str] = (),
     ) -> Outcome:
         """Fire ``event`` on an application; returns the new snapshots and findings."""
-        _check_moment(at, application.last_entry)
-        replay = _replay(application.history, event, actor, idempotency_key)
+        check_moment(at, application.last_entry)
+        replay = seen_before(application.history, event, actor, idempotency_key)
         if replay is not None:
             return Outcome(event, holder, application, replay.findings, replayed=True)
-        _check_version(application, expected_version)
-        _check_holder(holder, application)
+        check_version(application, expected_version)
+        check_holder(holder, application)
         compiled, ruleset = self._machine_for(application, at)
-        transition = _transition(compiled, application.state, event, application.business_type)
-        _check_actor(transition, actor, application.state, event, _application_owner(application))
+        transition = transition_for(compiled, application.state, event, application.business_type)
+        check_actor(transition, actor, application.state, event, application_owner(application))
         tips = tuple(tips)
-        _check_payload(transition, payload, opinion, tips)
+        check_payload(transition, payload, opinion, tips)
         judged = _amended(transition, application, payload)
         findings = self._evaluate(
             ruleset, transition, holder, judged, application.business_type, event, at
@@ -331,7 +312,9 @@ class Engine:
         moved = attrs.evolve(judged, **changes)
         if transition.effect is None:
             return Outcome(event, holder, moved, findings)
-        change = transition.effect(Change(holder, moved, actor, at, payload, _params(ruleset, at)))
+        change = transition.effect(
+            Change(holder, moved, actor, at, payload, params_in_force(ruleset, at))
+        )
         new_holder = _record_holder_change(holder, change.holder, entry, f"{moved.id}:{event}")
         return Outcome(event, new_holder, change.application, findings)
 
@@ -354,12 +337,12 @@ class Engine:
         (event ``attest:<rule id>``) and does not change the state.
         """
         event = f"attest:{rule_id}"
-        _check_moment(at, application.last_entry)
-        replay = _replay(application.history, event, actor, idempotency_key)
+        check_moment(at, application.last_entry)
+        replay = seen_before(application.history, event, actor, idempotency_key)
         if replay is not None:
             return Outcome(event, holder, application, replay.findings, replayed=True)
-        _check_version(application, expected_version)
-        _check_holder(holder, application)
+        check_version(application, expected_version)
+        check_holder(holder, application)
         compiled, ruleset = self._machine_for(application, at)
         if application.state in compiled.definition.terminal_states:
             raise EventNotAllowed(
@@ -371,7 +354,7 @@ class Engine:
             )
         rule = (ruleset or self.ruleset_for(application, at)).rule(rule_id)
         attesters = rule.attested_by
-        if actor.role not in attesters or not _application_owner(application)(actor):
+        if actor.role not in attesters or not application_owner(application)(actor):
             who = ", ".join(sorted(role.value for role in attesters)) or "nobody"
             raise NotPermitted(
                 f"{actor.describe()} 不能确认规则 {rule_id}，应由 {who} 确认。",
@@ -418,7 +401,7 @@ class Engine:
                 application.state,
                 event,
                 actor,
-                _application_owner(application),
+                application_owner(application),
                 lambda transition, e=event: self._evaluate(  # type: ignore[misc]
                     ruleset, transition, holder, application, application.business_type, e, at
                 ),
@@ -436,12 +419,12 @@ class Engine:
         include_passed: bool = True,
     ) -> tuple[Finding, ...]:
         """Every finding of the rules guarding ``event`` — a checklist, nothing is fired."""
-        _check_holder(holder, application)
+        check_holder(holder, application)
         compiled, ruleset = self._machine_for(application, at)
-        transition = _transition(compiled, application.state, event, application.business_type)
+        transition = transition_for(compiled, application.state, event, application.business_type)
         if ruleset is None:
             ruleset = self.ruleset_for(application, at)
-        return _run_rules(
+        return run_rules(
             ruleset,
             ruleset.rules_for(application.business_type, event, transition.guards),
             holder,
@@ -480,17 +463,17 @@ class Engine:
         payload: Any = None,
     ) -> Outcome:
         """Fire an event on the holder's record (profile, attachments, association, permit)."""
-        _check_moment(at, holder.history[-1] if holder.history else None)
-        replay = _replay(holder.history, event, actor, idempotency_key)
+        check_moment(at, holder.history[-1] if holder.history else None)
+        replay = seen_before(holder.history, event, actor, idempotency_key)
         if replay is not None:
             return Outcome(event, holder, None, replay.findings, replayed=True)
-        _check_version(holder, expected_version)
+        check_version(holder, expected_version)
         compiled = self._holder_machine(event)
         path = compiled.definition.state_path
         state = _read_path(holder, path)
-        transition = _transition(compiled, state, event, compiled.definition.name)
-        _check_actor(transition, actor, state, event, _holder_owner(holder))
-        _check_payload(transition, payload, None, ())
+        transition = transition_for(compiled, state, event, compiled.definition.name)
+        check_actor(transition, actor, state, event, holder_owner(holder))
+        check_payload(transition, payload, None, ())
         ruleset = self._family.in_force_on(local_date(at)) if self.rules_enabled else None
         findings = self._evaluate_holder(ruleset, transition, holder, event, at)
         entry = AuditEntry(
@@ -506,7 +489,7 @@ class Engine:
         moved = _write_path(holder, path, transition.dest)
         if transition.effect is not None:
             moved = transition.effect(
-                Change(moved, None, actor, at, payload, _params(ruleset, at))
+                Change(moved, None, actor, at, payload, params_in_force(ruleset, at))
             ).holder
         moved = attrs.evolve(moved, version=entry.sequence, history=(*holder.history, entry))
         return Outcome(event, moved, None, findings)
@@ -525,7 +508,7 @@ class Engine:
                     state,
                     event,
                     actor,
-                    _holder_owner(holder),
+                    holder_owner(holder),
                     lambda transition, e=event: self._evaluate_holder(  # type: ignore[misc]
                         ruleset, transition, holder, e, at
                     ),
@@ -560,10 +543,10 @@ class Engine:
         if not self.rules_enabled or not transition.guards or ruleset is None:
             return ()
         rules = ruleset.rules_for(business_type, event, transition.guards)
-        findings = _run_rules(
+        findings = run_rules(
             ruleset, rules, holder, application, business_type, event, at, include_passed=False
         )
-        _raise_if_blocked(findings, event, application.state if application else None)
+        raise_if_blocked(findings, event, application.state if application else None)
         return findings
 
     def _evaluate_holder(
@@ -591,7 +574,7 @@ class Engine:
             ctx = RuleContext(holder, None, business_type, event, at, params)
             findings.extend(rule.evaluate(ctx, severity, include_passed=False))
         result = tuple(findings)
-        _raise_if_blocked(
+        raise_if_blocked(
             result, event, _read_path(holder, self._holder_events[event].definition.state_path)
         )
         return result
@@ -621,7 +604,7 @@ class Engine:
             event, True, transition.label_zh, transition.label_en, dest=transition.dest
         )
         try:
-            _check_actor(transition, actor, state, event, owner)
+            check_actor(transition, actor, state, event, owner)
             findings = evaluate(transition)
         except NotPermitted as error:
             return attrs.evolve(option, allowed=False, reason=error.code,
@@ -640,86 +623,6 @@ def _today() -> date:
     return date.today()
 
 
-def _params(ruleset: RuleSetVersion | None, at: datetime) -> Mapping[str, Any]:
-    return ruleset.params_on(local_date(at)) if ruleset is not None else _NO_PARAMS
-
-
-def _run_rules(
-    ruleset: RuleSetVersion,
-    rules: tuple[tuple[Rule, Severity], ...],
-    holder: HolderRecord,
-    application: Application | None,
-    business_type: BusinessType,
-    event: str,
-    at: datetime,
-    include_passed: bool,
-) -> tuple[Finding, ...]:
-    if not rules:
-        return ()
-    params = ruleset.params_on(judging_day(application, at))
-    ctx = RuleContext(holder, application, business_type, event, at, params)
-    findings: list[Finding] = []
-    for rule, severity in rules:
-        findings.extend(rule.evaluate(ctx, severity, include_passed=include_passed))
-    return tuple(findings)
-
-
-def _raise_if_blocked(findings: tuple[Finding, ...], event: str, state: str | None) -> None:
-    blocking = [f for f in findings if f.blocks]
-    if not blocking:
-        return
-    ids = sorted({f.rule_id for f in blocking})
-    details_zh = "；".join(f"{f.rule_id}：{f.message_zh.rstrip('。.')}" for f in blocking)
-    details_en = "; ".join(f"{f.rule_id}: {f.message_en.rstrip('。.')}" for f in blocking)
-    raise Blocked(
-        f"规则未通过，不能办理 {event}：{details_zh}。请按提示修改后再试。",
-        f"The rules block {event!r}: {details_en}. Fix these and try again.",
-        event=event,
-        state=state,
-        rule_ids=ids,
-        findings=findings,
-    )
-
-
-def _check_moment(at: datetime, last: AuditEntry | None) -> None:
-    if not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None:
-        raise InvalidInput(
-            "时间必须是带时区的 datetime。",
-            "The moment must be a timezone-aware datetime.",
-            field="at",
-            value=str(at),
-        )
-    if last is not None and at < last.at:
-        raise InvalidInput(
-            f"时间 {at.isoformat()} 早于上一次办理的时间 {last.at.isoformat()}。",
-            f"The moment {at.isoformat()} is earlier than the last accepted event at "
-            f"{last.at.isoformat()}.",
-            field="at",
-            value=at.isoformat(),
-        )
-
-
-def _replay(
-    history: tuple[AuditEntry, ...], event: str, actor: Actor, key: str | None
-) -> AuditEntry | None:
-    if key is None:
-        return None
-    for entry in reversed(history):
-        if entry.idempotency_key == key:
-            if entry.event != event or entry.actor != actor:
-                raise IdempotencyConflict(
-                    f"幂等键 {key} 已用于事件 {entry.event}（第 {entry.sequence} 步），"
-                    "请为新的操作使用新的键。",
-                    f"Idempotency key {key!r} was already used for event {entry.event!r} "
-                    f"(step {entry.sequence}); use a new key for a new operation.",
-                    key=key,
-                    event=event,
-                    original_event=entry.event,
-                )
-            return entry
-    return None
-
-
 def _amended(transition: Transition, application: Application, payload: Any) -> Application:
     """The application as the event hands it in: what the rules judge and the new snapshot
     starts from."""
@@ -730,172 +633,6 @@ def _amended(transition: Transition, application: Application, payload: Any) -> 
     if isinstance(payload, FORM_TYPES[application.business_type]):
         return attrs.evolve(application, form=payload)
     return application
-
-
-def _check_holder(holder: HolderRecord, application: Application) -> None:
-    if holder.holder_id != application.holder_id:
-        raise InvalidInput(
-            "档案与申请不属于同一持证人。",
-            "The holder record does not belong to this application's holder.",
-            field="holder",
-        )
-
-
-def _check_version(subject: Subject, expected: int | None) -> None:
-    if expected is not None and expected != subject.version:
-        raise VersionConflict(
-            f"数据已被他人更新（期望版本 {expected}，当前版本 {subject.version}），"
-            "请重新读取后再操作。",
-            f"The record changed meanwhile (expected version {expected}, current "
-            f"{subject.version}); reload it and try again.",
-            expected_version=expected,
-            actual_version=subject.version,
-        )
-
-
-def _transition(compiled: CompiledMachine, state: str, event: str, machine: str) -> Transition:
-    transition = compiled.table.get((state, event))
-    if transition is not None:
-        return transition
-    allowed = compiled.allowed_from(state)
-    if event not in compiled.events:
-        raise UnknownEvent(
-            f"{machine} 没有事件 {event}。当前可办理：{', '.join(allowed) or '无'}。",
-            f"{machine} has no event {event!r}. Allowed now: {', '.join(allowed) or 'none'}.",
-            event=event,
-            state=state,
-            allowed=list(allowed),
-        )
-    raise EventNotAllowed(
-        f"当前状态 {state} 下不能办理 {event}。当前可办理：{', '.join(allowed) or '无'}。",
-        f"Event {event!r} is not allowed in state {state!r}. "
-        f"Allowed now: {', '.join(allowed) or 'none'}.",
-        event=event,
-        state=state,
-        allowed=list(allowed),
-    )
-
-
-def _application_owner(application: Application) -> Callable[[Actor], bool]:
-    def owns(actor: Actor) -> bool:
-        if actor.role is Role.APPLICANT:
-            return actor.id == application.holder_id
-        if actor.role is Role.EMPLOYER:
-            return actor.id == application.employer_id
-        return True
-
-    return owns
-
-
-def _holder_owner(holder: HolderRecord) -> Callable[[Actor], bool]:
-    def owns(actor: Actor) -> bool:
-        if actor.role is Role.APPLICANT:
-            return actor.id == holder.holder_id
-        if actor.role is Role.EMPLOYER:
-            employer = holder.association.employer
-            return employer is not None and actor.id == employer.credit_code
-        return True
-
-    return owns
-
-
-def _check_actor(
-    transition: Transition,
-    actor: Actor,
-    state: str,
-    event: str,
-    owns: Callable[[Actor], bool],
-) -> None:
-    if transition.internal:
-        raise NotPermitted(
-            f"“{transition.label_zh}”只能由相应业务审核通过引起，不能单独办理；请办理相应业务。",
-            f"“{transition.label_en}” happens only as the effect of the business that causes it; "
-            "file that business instead.",
-            event=event,
-            state=state,
-            actor=actor.describe(),
-            roles=[],
-        )
-    roles = ", ".join(sorted(role.value for role in transition.roles))
-    if actor.role not in transition.roles:
-        raise NotPermitted(
-            f"{actor.describe()} 不能办理 {event}，应由 {roles} 办理。",
-            f"{actor.describe()} may not fire {event!r}; it is for: {roles}.",
-            event=event,
-            state=state,
-            actor=actor.describe(),
-            roles=sorted(role.value for role in transition.roles),
-        )
-    if actor.role is Role.AUTHORITY and actor.level != transition.level:
-        raise NotPermitted(
-            f"{event} 应由第 {transition.level} 级审核人员办理，当前为第 {actor.level} 级。",
-            f"{event!r} in state {state!r} is for review level {transition.level}, "
-            f"not level {actor.level}.",
-            event=event,
-            state=state,
-            actor=actor.describe(),
-            level=transition.level,
-        )
-    if not owns(actor):
-        raise NotPermitted(
-            f"{actor.describe()} 只能办理本人或本单位的业务。",
-            f"{actor.describe()} may act only on its own records.",
-            event=event,
-            state=state,
-            actor=actor.describe(),
-        )
-
-
-def _check_payload(
-    transition: Transition, payload: Any, opinion: str | None, tips: tuple[str, ...]
-) -> None:
-    event = transition.event
-    if transition.payload is None and payload is not None:
-        raise InvalidInput(
-            f"事件 {event} 不需要附带数据。",
-            f"Event {event!r} takes no payload.",
-            field="payload",
-            event=event,
-        )
-    if transition.payload is not None:
-        if payload is None and transition.payload_required:
-            raise InvalidInput(
-                f"事件 {event} 需要附带 {transition.payload.__name__}。",
-                f"Event {event!r} needs a {transition.payload.__name__} payload.",
-                field="payload",
-                event=event,
-            )
-        if payload is not None and not isinstance(payload, transition.payload):
-            raise InvalidInput(
-                f"事件 {event} 的数据应为 {transition.payload.__name__}。",
-                f"The payload of {event!r} must be a {transition.payload.__name__}, "
-                f"not {type(payload).__name__}.",
-                field="payload",
-                event=event,
-            )
-    if transition.opinion:
-        if not (opinion and opinion.strip()):
-            raise InvalidInput(
-                "退回时必须填写审核意见。",
-                "A return needs a review opinion saying what to fix.",
-                field="opinion",
-                event=event,
-            )
-    elif opinion is not None or tips:
-        raise InvalidInput(
-            f"事件 {event} 不附带审核意见或温馨提示。",
-            f"Event {event!r} carries no opinion or tips.",
-            field="opinion",
-            event=event,
-        )
-    for index, tip in enumerate(tips):
-        if not isinstance(tip, str) or not tip.strip():
-            raise InvalidInput(
-                "温馨提示不能为空。",
-                "A friendly tip cannot be empty.",
-                field=f"tips[{index}]",
-                event=event,
-            )
 
 
 def _record_holder_change(
@@ -927,41 +664,6 @@ def _write_path(subject: Any, path: tuple[str, ...], value: str) -> Any:
         return attrs.evolve(subject, **{path[0]: value})
     inner = getattr(subject, path[0])
     return attrs.evolve(subject, **{path[0]: _write_path(inner, path[1:], value)})
-
-
-def _resolve_family(ruleset: Any) -> RuleSetVersions:
-    if ruleset is None or isinstance(ruleset, str):
-        from permitflow.rules.registry import default_family, get_family
-
-        return default_family() if ruleset is None else get_family(ruleset)
-    if hasattr(ruleset, "in_force_on"):
-        family: RuleSetVersions = ruleset
-        return family
-    return _SingleVersion(ruleset)
-
-
-class _SingleVersion:
-    """A fixed rule-set version seen as a family with one member."""
-
-    def __init__(self, ruleset: RuleSetVersion) -> None:
-        self._ruleset = ruleset
-        self.name = ruleset.name
-
-    def in_force_on(self, day: date) -> RuleSetVersion:
-        self._ruleset.params_on(day)  # raises outside the version's period
-        return self._ruleset
-
-    def version(self, version: str) -> RuleSetVersion:
-        if version != self._ruleset.version:
-            from permitflow.errors import UnknownRuleSet
-
-            raise UnknownRuleSet(
-                f"规则集 {self.name} 没有版本 {version}。",
-                f"Rule set {self.name!r} has no version {version!r}.",
-                name=self.name,
-                version=version,
-            )
-        return self._ruleset
 
 
 def _default_definitions() -> Mapping[BusinessType, DefinitionFactory]:

@@ -1,0 +1,252 @@
+"""The checks that refuse an event, each raising the error a portal shows to a person.
+
+The engine runs them in the order its module docstring gives; none of them changes anything,
+so a refused event leaves every snapshot exactly as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from permitflow.engine.compiled import CompiledMachine
+from permitflow.engine.definition import Transition
+from permitflow.errors import (
+    Blocked,
+    EventNotAllowed,
+    IdempotencyConflict,
+    InvalidInput,
+    NotPermitted,
+    UnknownEvent,
+    VersionConflict,
+)
+from permitflow.records.actors import Actor, Role
+from permitflow.records.application import Application
+from permitflow.records.audit import AuditEntry
+from permitflow.records.holder import HolderRecord
+from permitflow.rules.finding import Finding
+
+Subject = Application | HolderRecord
+
+
+def raise_if_blocked(findings: tuple[Finding, ...], event: str, state: str | None) -> None:
+    blocking = [f for f in findings if f.blocks]
+    if not blocking:
+        return
+    ids = sorted({f.rule_id for f in blocking})
+    details_zh = "；".join(f"{f.rule_id}：{f.message_zh.rstrip('。.')}" for f in blocking)
+    details_en = "; ".join(f"{f.rule_id}: {f.message_en.rstrip('。.')}" for f in blocking)
+    raise Blocked(
+        f"规则未通过，不能办理 {event}：{details_zh}。请按提示修改后再试。",
+        f"The rules block {event!r}: {details_en}. Fix these and try again.",
+        event=event,
+        state=state,
+        rule_ids=ids,
+        findings=findings,
+    )
+
+
+def check_moment(at: datetime, last: AuditEntry | None) -> None:
+    if not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None:
+        raise InvalidInput(
+            "时间必须是带时区的 datetime。",
+            "The moment must be a timezone-aware datetime.",
+            field="at",
+            value=str(at),
+        )
+    if last is not None and at < last.at:
+        raise InvalidInput(
+            f"时间 {at.isoformat()} 早于上一次办理的时间 {last.at.isoformat()}。",
+            f"The moment {at.isoformat()} is earlier than the last accepted event at "
+            f"{last.at.isoformat()}.",
+            field="at",
+            value=at.isoformat(),
+        )
+
+
+def seen_before(
+    history: tuple[AuditEntry, ...], event: str, actor: Actor, key: str | None
+) -> AuditEntry | None:
+    if key is None:
+        return None
+    for entry in reversed(history):
+        if entry.idempotency_key == key:
+            if entry.event != event or entry.actor != actor:
+                raise IdempotencyConflict(
+                    f"幂等键 {key} 已用于事件 {entry.event}（第 {entry.sequence} 步），"
+                    "请为新的操作使用新的键。",
+                    f"Idempotency key {key!r} was already used for event {entry.event!r} "
+                    f"(step {entry.sequence}); use a new key for a new operation.",
+                    key=key,
+                    event=event,
+                    original_event=entry.event,
+                )
+            return entry
+    return None
+
+
+def check_holder(holder: HolderRecord, application: Application) -> None:
+    if holder.holder_id != application.holder_id:
+        raise InvalidInput(
+            "档案与申请不属于同一持证人。",
+            "The holder record does not belong to this application's holder.",
+            field="holder",
+        )
+
+
+def check_version(subject: Subject, expected: int | None) -> None:
+    if expected is not None and expected != subject.version:
+        raise VersionConflict(
+            f"数据已被他人更新（期望版本 {expected}，当前版本 {subject.version}），"
+            "请重新读取后再操作。",
+            f"The record changed meanwhile (expected version {expected}, current "
+            f"{subject.version}); reload it and try again.",
+            expected_version=expected,
+            actual_version=subject.version,
+        )
+
+
+def transition_for(compiled: CompiledMachine, state: str, event: str, machine: str) -> Transition:
+    transition = compiled.table.get((state, event))
+    if transition is not None:
+        return transition
+    allowed = compiled.allowed_from(state)
+    if event not in compiled.events:
+        raise UnknownEvent(
+            f"{machine} 没有事件 {event}。当前可办理：{', '.join(allowed) or '无'}。",
+            f"{machine} has no event {event!r}. Allowed now: {', '.join(allowed) or 'none'}.",
+            event=event,
+            state=state,
+            allowed=list(allowed),
+        )
+    raise EventNotAllowed(
+        f"当前状态 {state} 下不能办理 {event}。当前可办理：{', '.join(allowed) or '无'}。",
+        f"Event {event!r} is not allowed in state {state!r}. "
+        f"Allowed now: {', '.join(allowed) or 'none'}.",
+        event=event,
+        state=state,
+        allowed=list(allowed),
+    )
+
+
+def application_owner(application: Application) -> Callable[[Actor], bool]:
+    def owns(actor: Actor) -> bool:
+        if actor.role is Role.APPLICANT:
+            return actor.id == application.holder_id
+        if actor.role is Role.EMPLOYER:
+            return actor.id == application.employer_id
+        return True
+
+    return owns
+
+
+def holder_owner(holder: HolderRecord) -> Callable[[Actor], bool]:
+    def owns(actor: Actor) -> bool:
+        if actor.role is Role.APPLICANT:
+            return actor.id == holder.holder_id
+        if actor.role is Role.EMPLOYER:
+            employer = holder.association.employer
+            return employer is not None and actor.id == employer.credit_code
+        return True
+
+    return owns
+
+
+def check_actor(
+    transition: Transition,
+    actor: Actor,
+    state: str,
+    event: str,
+    owns: Callable[[Actor], bool],
+) -> None:
+    if transition.internal:
+        raise NotPermitted(
+            f"“{transition.label_zh}”只能由相应业务审核通过引起，不能单独办理；请办理相应业务。",
+            f"“{transition.label_en}” happens only as the effect of the business that causes it; "
+            "file that business instead.",
+            event=event,
+            state=state,
+            actor=actor.describe(),
+            roles=[],
+        )
+    roles = ", ".join(sorted(role.value for role in transition.roles))
+    if actor.role not in transition.roles:
+        raise NotPermitted(
+            f"{actor.describe()} 不能办理 {event}，应由 {roles} 办理。",
+            f"{actor.describe()} may not fire {event!r}; it is for: {roles}.",
+            event=event,
+            state=state,
+            actor=actor.describe(),
+            roles=sorted(role.value for role in transition.roles),
+        )
+    if actor.role is Role.AUTHORITY and actor.level != transition.level:
+        raise NotPermitted(
+            f"{event} 应由第 {transition.level} 级审核人员办理，当前为第 {actor.level} 级。",
+            f"{event!r} in state {state!r} is for review level {transition.level}, "
+            f"not level {actor.level}.",
+            event=event,
+            state=state,
+            actor=actor.describe(),
+            level=transition.level,
+        )
+    if not owns(actor):
+        raise NotPermitted(
+            f"{actor.describe()} 只能办理本人或本单位的业务。",
+            f"{actor.describe()} may act only on its own records.",
+            event=event,
+            state=state,
+            actor=actor.describe(),
+        )
+
+
+def check_payload(
+    transition: Transition, payload: Any, opinion: str | None, tips: tuple[str, ...]
+) -> None:
+    event = transition.event
+    if transition.payload is None and payload is not None:
+        raise InvalidInput(
+            f"事件 {event} 不需要附带数据。",
+            f"Event {event!r} takes no payload.",
+            field="payload",
+            event=event,
+        )
+    if transition.payload is not None:
+        if payload is None and transition.payload_required:
+            raise InvalidInput(
+                f"事件 {event} 需要附带 {transition.payload.__name__}。",
+                f"Event {event!r} needs a {transition.payload.__name__} payload.",
+                field="payload",
+                event=event,
+            )
+        if payload is not None and not isinstance(payload, transition.payload):
+            raise InvalidInput(
+                f"事件 {event} 的数据应为 {transition.payload.__name__}。",
+                f"The payload of {event!r} must be a {transition.payload.__name__}, "
+                f"not {type(payload).__name__}.",
+                field="payload",
+                event=event,
+            )
+    if transition.opinion:
+        if not (opinion and opinion.strip()):
+            raise InvalidInput(
+                "退回时必须填写审核意见。",
+                "A return needs a review opinion saying what to fix.",
+                field="opinion",
+                event=event,
+            )
+    elif opinion is not None or tips:
+        raise InvalidInput(
+            f"事件 {event} 不附带审核意见或温馨提示。",
+            f"Event {event!r} carries no opinion or tips.",
+            field="opinion",
+            event=event,
+        )
+    for index, tip in enumerate(tips):
+        if not isinstance(tip, str) or not tip.strip():
+            raise InvalidInput(
+                "温馨提示不能为空。",
+                "A friendly tip cannot be empty.",
+                field=f"tips[{index}]",
+                event=event,
+            )

@@ -1,0 +1,107 @@
+"""What the engine needs from a rule set, and running the rules that guard an event.
+
+Any object with these methods plugs in: the Haidian rule set (``permitflow.rules.RuleSet``
+and its ``RuleSetFamily``), ``permitflow.testing.FixedRuleSet``, or a district's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from permitflow.errors import UnknownRuleSet
+from permitflow.records.application import Application, BusinessType
+from permitflow.records.holder import HolderRecord
+from permitflow.rules.finding import Finding, Severity
+from permitflow.rules.rule import Rule, RuleContext, judging_day, local_date
+
+_NO_PARAMS: Mapping[str, Any] = {}
+
+
+class RuleSetVersion(Protocol):
+    """What the engine needs from one rule-set version (see ``permitflow.rules.RuleSet``)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def version(self) -> str: ...
+
+    def review_levels(self, day: date) -> int: ...
+
+    def params_on(self, day: date) -> Mapping[str, Any]: ...
+
+    def rules_for(
+        self, business_type: BusinessType, event: str, groups: frozenset[str]
+    ) -> tuple[tuple[Rule, Severity], ...]: ...
+
+    def rule(self, rule_id: str) -> Rule: ...
+
+
+class RuleSetVersions(Protocol):
+    """What the engine needs from a named family of versions."""
+
+    @property
+    def name(self) -> str: ...
+
+    def in_force_on(self, day: date) -> RuleSetVersion: ...
+
+    def version(self, version: str) -> RuleSetVersion: ...
+
+
+def params_in_force(ruleset: RuleSetVersion | None, at: datetime) -> Mapping[str, Any]:
+    return ruleset.params_on(local_date(at)) if ruleset is not None else _NO_PARAMS
+
+
+def run_rules(
+    ruleset: RuleSetVersion,
+    rules: tuple[tuple[Rule, Severity], ...],
+    holder: HolderRecord,
+    application: Application | None,
+    business_type: BusinessType,
+    event: str,
+    at: datetime,
+    include_passed: bool,
+) -> tuple[Finding, ...]:
+    if not rules:
+        return ()
+    params = ruleset.params_on(judging_day(application, at))
+    ctx = RuleContext(holder, application, business_type, event, at, params)
+    findings: list[Finding] = []
+    for rule, severity in rules:
+        findings.extend(rule.evaluate(ctx, severity, include_passed=include_passed))
+    return tuple(findings)
+
+
+def resolve_family(ruleset: Any) -> RuleSetVersions:
+    if ruleset is None or isinstance(ruleset, str):
+        from permitflow.rules.registry import default_family, get_family
+
+        return default_family() if ruleset is None else get_family(ruleset)
+    if hasattr(ruleset, "in_force_on"):
+        family: RuleSetVersions = ruleset
+        return family
+    return _SingleVersion(ruleset)
+
+
+class _SingleVersion:
+    """A fixed rule-set version seen as a family with one member."""
+
+    def __init__(self, ruleset: RuleSetVersion) -> None:
+        self._ruleset = ruleset
+        self.name = ruleset.name
+
+    def in_force_on(self, day: date) -> RuleSetVersion:
+        self._ruleset.params_on(day)  # raises outside the version's period
+        return self._ruleset
+
+    def version(self, version: str) -> RuleSetVersion:
+        if version != self._ruleset.version:
+            raise UnknownRuleSet(
+                f"规则集 {self.name} 没有版本 {version}。",
+                f"Rule set {self.name!r} has no version {version!r}.",
+                name=self.name,
+                version=version,
+            )
+        return self._ruleset
