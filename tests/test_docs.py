@@ -1,7 +1,7 @@
 """The Python snippets of the documentation run, page by page, as a reader would run them.
 
-Every ```python block of a page under docs/ runs in order in one namespace per page, from the
-repository root. A block preceded by ``<!-- no-run -->`` is skipped; that marker is kept for
+Every ```python block of a page under docs/ (and of the README) runs in order in one namespace
+per page, from the repository root. A block preceded by ``<!-- no-run -->`` is skipped; that marker is kept for
 code that cannot run by nature (it needs a server, a database of one's own, ...).
 """
 
@@ -17,7 +17,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 FENCE = re.compile(r"(?P<marker><!-- no-run -->\s*\n)?^```python\n(?P<code>.*?)^```", re.M | re.S)
-PAGES = sorted(path for path in DOCS.rglob("*.md") if FENCE.search(path.read_text("utf-8")))
+PAGES = sorted(
+    path
+    for path in (*DOCS.rglob("*.md"), ROOT / "README.md")
+    if FENCE.search(path.read_text("utf-8"))
+)
 
 
 def snippets(page: Path) -> list[str]:
@@ -31,7 +35,7 @@ def test_the_documentation_has_runnable_snippets() -> None:
     assert all(snippets(page) for page in PAGES)
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(DOCS)) for p in PAGES])
+@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
 def test_the_snippets_of_the_page_run(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     namespace: dict[str, object] = {"__name__": f"docs.{page.stem}"}
