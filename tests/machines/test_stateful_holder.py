@@ -8,7 +8,6 @@ back, a refused event changes nothing, and every snapshot survives JSON.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -27,9 +26,9 @@ from permitflow.machines.common import CLOSED, DRAFT
 from permitflow.records.actors import Actor
 from permitflow.records.application import Application, BusinessType
 from permitflow.records.holder import Attachment, FileInfo, HolderRecord, PermitState, Slot
-from permitflow.rules.finding import Citation, RuleKind, Severity
+from permitflow.rules import haidian
 from permitflow.rules.haidian.timers import RULES as TIMER_RULES
-from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, local_date, passed
+from permitflow.rules.rule import local_date
 from permitflow.testing import (
     AT,
     EMPLOYERS,
@@ -40,25 +39,11 @@ from permitflow.testing import (
     rule_engine,
 )
 
-
-def _one_open(ctx: RuleContext) -> Iterable[Verdict]:
-    current = ctx.holder.open_application
-    if current is None or (ctx.application is not None and current.id == ctx.application.id):
-        yield passed("open_application")
-    else:
-        yield failed("open_application", open_id=current.id)
-
-
-ONE_OPEN = Rule(
-    id="FLOW-001", kind=RuleKind.PROCESS, severity=Severity.ERROR, group="flow",
-    business_types=frozenset(BusinessType), citation=Citation("catalogue §3.5", "一次一项"),
-    title_zh="一次一项业务", title_en="One application at a time",
-    message_zh="已有在办业务 {open_id}", message_en="Application {open_id} is open",
-    check=_one_open, events=frozenset({"submit", "prepare"}),
-)  # fmt: skip
-"""A stand-in for the rule set's one-open-application rule, so this test needs no rule set."""
-
-ENGINE = rule_engine((*TIMER_RULES, ONE_OPEN))
+_HAIDIAN = haidian.ruleset.in_force_on(local_date(AT))
+ENGINE = rule_engine(
+    (*TIMER_RULES, _HAIDIAN.rule("FLOW-001")), _HAIDIAN.params_on(local_date(AT))
+)
+"""The machines judged by their timers and the Haidian rule of one open application at a time."""
 NOT_OPEN = frozenset({DRAFT, APPROVED, CLOSED})
 LIVE = (PermitState.VALID, PermitState.SUSPENDED)
 PAYLOADS: dict[str, st.SearchStrategy[Any]] = {
