@@ -170,8 +170,8 @@ def check_actor(
             actor=actor.describe(),
             roles=[],
         )
-    roles = ", ".join(sorted(role.value for role in transition.roles))
     if actor.role not in transition.roles:
+        roles = ", ".join(sorted(role.value for role in transition.roles))
         raise NotPermitted(
             f"{actor.describe()} 不能办理 {event}，应由 {roles} 办理。",
             f"{actor.describe()} may not fire {event!r}; it is for: {roles}.",

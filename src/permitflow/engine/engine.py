@@ -64,6 +64,7 @@ from permitflow.records.application import (
     RuleSetPin,
 )
 from permitflow.records.audit import AuditEntry
+from permitflow.records.copying import replace
 from permitflow.records.holder import HolderRecord
 from permitflow.rules.finding import Finding, Severity, Status
 from permitflow.rules.rule import Rule, RuleContext, local_date
@@ -309,7 +310,7 @@ class Engine:
             changes["submitted_at"] = at
             if ruleset is not None:
                 changes["ruleset"] = RuleSetPin(ruleset.name, ruleset.version)
-        moved = attrs.evolve(judged, **changes)
+        moved = replace(judged, **changes)
         if transition.effect is None:
             return Outcome(event, holder, moved, findings)
         change = transition.effect(
@@ -382,7 +383,7 @@ class Engine:
             opinion=note or None,
             idempotency_key=idempotency_key,
         )
-        attested = attrs.evolve(
+        attested = replace(
             application,
             version=entry.sequence,
             history=(*application.history, entry),
@@ -491,7 +492,7 @@ class Engine:
             moved = transition.effect(
                 Change(moved, None, actor, at, payload, params_in_force(ruleset, at))
             ).holder
-        moved = attrs.evolve(moved, version=entry.sequence, history=(*holder.history, entry))
+        moved = replace(moved, version=entry.sequence, history=(*holder.history, entry))
         return Outcome(event, moved, None, findings)
 
     def allowed_holder_events(
@@ -607,13 +608,13 @@ class Engine:
             check_actor(transition, actor, state, event, owner)
             findings = evaluate(transition)
         except NotPermitted as error:
-            return attrs.evolve(option, allowed=False, reason=error.code,
+            return replace(option, allowed=False, reason=error.code,
                                 reason_zh=error.message_zh, reason_en=error.message_en)  # fmt: skip
         except Blocked as error:
-            return attrs.evolve(option, allowed=False, reason=error.code,
+            return replace(option, allowed=False, reason=error.code,
                                 reason_zh=error.message_zh, reason_en=error.message_en,
                                 findings=error.findings)  # fmt: skip
-        return attrs.evolve(option, findings=findings)
+        return replace(option, findings=findings)
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -631,16 +632,17 @@ def _amended(transition: Transition, application: Application, payload: Any) -> 
     if transition.amend is not None:
         return transition.amend(application, payload)
     if isinstance(payload, FORM_TYPES[application.business_type]):
-        return attrs.evolve(application, form=payload)
+        return replace(application, form=payload)
     return application
 
 
 def _record_holder_change(
     before: HolderRecord, after: HolderRecord, cause: AuditEntry, event: str
 ) -> HolderRecord:
-    if after == before:
+    # Effects hand back the very record they were given when they change nothing.
+    if after is before:
         return before
-    entry = attrs.evolve(
+    entry = replace(
         cause,
         sequence=before.version + 1,
         event=event,
@@ -649,7 +651,7 @@ def _record_holder_change(
         findings=(),
         idempotency_key=None,
     )
-    return attrs.evolve(after, version=entry.sequence, history=(*before.history, entry))
+    return replace(after, version=entry.sequence, history=(*before.history, entry))
 
 
 def _read_path(subject: Any, path: tuple[str, ...]) -> str:
@@ -661,9 +663,10 @@ def _read_path(subject: Any, path: tuple[str, ...]) -> str:
 
 def _write_path(subject: Any, path: tuple[str, ...], value: str) -> Any:
     if len(path) == 1:
+        # The state field's converter turns the state name into its enum.
         return attrs.evolve(subject, **{path[0]: value})
     inner = getattr(subject, path[0])
-    return attrs.evolve(subject, **{path[0]: _write_path(inner, path[1:], value)})
+    return replace(subject, **{path[0]: _write_path(inner, path[1:], value)})
 
 
 def _default_definitions() -> Mapping[BusinessType, DefinitionFactory]:

@@ -30,7 +30,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import attrs
 from attrs import frozen
 
 from permitflow.engine.definition import (
@@ -45,6 +44,7 @@ from permitflow.engine.review import AWAITING_ACCEPTANCE, RETURNED, review_path
 from permitflow.errors import InvalidInput
 from permitflow.records.actors import Role
 from permitflow.records.application import FORM_TYPES, Application, BusinessType
+from permitflow.records.copying import replace
 from permitflow.records.holder import OpenApplication
 
 APPLICANT = frozenset({Role.APPLICANT})
@@ -118,7 +118,9 @@ def keep_open(*, under_review: bool) -> Effect:
     def effect(change: Change) -> Change:
         application = application_of(change)
         marker = OpenApplication(application.id, application.business_type.value, under_review)
-        return attrs.evolve(change, holder=attrs.evolve(change.holder, open_application=marker))
+        if change.holder.open_application == marker:
+            return change
+        return replace(change, holder=replace(change.holder, open_application=marker))
 
     return effect
 
@@ -129,7 +131,7 @@ def release(change: Change) -> Change:
     current = change.holder.open_application
     if current is None or current.id != application.id:
         return change
-    return attrs.evolve(change, holder=attrs.evolve(change.holder, open_application=None))
+    return replace(change, holder=replace(change.holder, open_application=None))
 
 
 def close_moot(sources: tuple[str, ...]) -> Transition:
