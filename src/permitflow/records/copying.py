@@ -1,4 +1,8 @@
-"""Copies of immutable values with some fields changed, at the cost of the copy alone."""
+"""Immutable values built or copied at the cost of the slot writes alone.
+
+attrs runs every converter and validator in ``__init__``; the engine's hot path hands over
+values it built and checked itself, so it skips them with these two functions.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ T = TypeVar("T")
 
 _Copier = Callable[[Any, Mapping[str, Any]], Any]
 _COPIERS: dict[type, _Copier] = {}
+_MAKERS: dict[type, Callable[[Mapping[str, Any]], Any]] = {}
 _FIELDS: dict[type, frozenset[str]] = {}
 
 
@@ -46,4 +51,29 @@ def replace(instance: T, **changes: Any) -> T:
         unknown = sorted(changes.keys() - _FIELDS[cls])
         raise TypeError(f"{cls.__name__} has no fields {unknown}")
     result: T = copier(instance, changes)
+    return result
+
+
+def _maker(cls: type) -> Callable[[Mapping[str, Any]], Any]:
+    names = [field.name for field in attrs.fields(cls)]
+    lines = ["def make(values):", "    new = _new(_cls)"]
+    lines += [f"    _set(new, {n!r}, values[{n!r}])" for n in names]
+    lines.append("    return new")
+    namespace: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "_cls": cls}
+    exec("\n".join(lines), namespace)
+    maker: Callable[[Mapping[str, Any]], Any] = namespace["make"]
+    return maker
+
+
+def make(cls: type[T], /, **values: Any) -> T:
+    """``cls(**values)`` without converters and validators; every field must be given, each
+    already of its declared type."""
+    klass: type = cls
+    maker = _MAKERS.get(klass)
+    if maker is None:
+        maker = _MAKERS[klass] = _maker(klass)
+        _FIELDS[klass] = frozenset(field.name for field in attrs.fields(klass))
+    if values.keys() != _FIELDS[klass]:
+        raise TypeError(f"{klass.__name__} needs exactly the fields {sorted(_FIELDS[klass])}")
+    result: T = maker(values)
     return result

@@ -15,6 +15,7 @@ from attrs import frozen
 
 from permitflow.records.actors import Role
 from permitflow.records.application import Application, BusinessType
+from permitflow.records.copying import make
 from permitflow.records.holder import HolderRecord
 from permitflow.rules.finding import Citation, Finding, RuleKind, Severity, Status
 
@@ -73,25 +74,21 @@ class Verdict:
 
     status: Status
     field: str | None = None
-    facts: tuple[tuple[str, str], ...] = ()
-    args: tuple[tuple[str, str], ...] = ()
-    """Values substituted into the rule's message templates (``{name}``)."""
-
-
-def _pairs(values: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
-    return tuple((key, str(value)) for key, value in values.items())
+    facts: Mapping[str, object] = attrs.field(factory=dict)
+    """The facts the judgement used; they also fill the message templates (``{name}``).
+    Turned into text only when a finding is made of them, so a pass costs nothing more."""
 
 
 def passed(field: str | None = None, **facts: object) -> Verdict:
-    return Verdict(Status.PASSED, field, _pairs(facts), _pairs(facts))
+    return Verdict(Status.PASSED, field, facts)
 
 
 def failed(field: str | None = None, **facts: object) -> Verdict:
-    return Verdict(Status.FAILED, field, _pairs(facts), _pairs(facts))
+    return Verdict(Status.FAILED, field, facts)
 
 
 def needs_attestation(field: str | None = None, **facts: object) -> Verdict:
-    return Verdict(Status.NEEDS_ATTESTATION, field, _pairs(facts), _pairs(facts))
+    return Verdict(Status.NEEDS_ATTESTATION, field, facts)
 
 
 Check = Callable[[RuleContext], Iterable[Verdict]]
@@ -153,21 +150,21 @@ class Rule:
         attestation of this rule. Without ``include_passed``, passes cost no finding at all."""
         findings = []
         for verdict in self.check(ctx):
-            status, facts = verdict.status, verdict.facts
+            status, attestation = verdict.status, None
             if status is Status.NEEDS_ATTESTATION and ctx.application is not None:
                 attestation = ctx.application.attested(self.id)
                 if attestation is not None:
                     status = Status.PASSED
-                    facts = (
-                        *facts,
-                        ("attested_by", attestation.actor.describe()),
-                        ("attested_at", attestation.at.isoformat()),
-                    )
             if status is Status.PASSED and not include_passed:
                 continue
-            message_zh, message_en = self._messages(status, dict(verdict.args))
+            facts = {key: str(value) for key, value in verdict.facts.items()}
+            message_zh, message_en = self._messages(status, facts)
+            if attestation is not None:
+                facts["attested_by"] = attestation.actor.describe()
+                facts["attested_at"] = attestation.at.isoformat()
             findings.append(
-                Finding(
+                make(
+                    Finding,
                     rule_id=self.id,
                     severity=severity or self.severity,
                     status=status,
@@ -175,7 +172,7 @@ class Rule:
                     message_en=message_en,
                     citation=self.citation,
                     field=verdict.field,
-                    facts=facts,
+                    facts=tuple(facts.items()),
                 )
             )
         return tuple(findings)

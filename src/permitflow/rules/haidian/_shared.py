@@ -38,6 +38,11 @@ ALL_BUSINESS: frozenset[BusinessType] = frozenset(BusinessType)
 
 REVIEW_EVENTS: frozenset[str] = frozenset({"pass"})
 """The authority's approval at each level: where attestations are demanded."""
+FILING_EVENTS: frozenset[str] = frozenset(
+    {"submit", "resubmit", "prepare", "notify_fixed", "initiate", "reinitiate"}
+)
+"""The events that hand the holder's data in (again). The record is locked while a case is
+under review (FLOW-103), so a check of the data alone needs no repeating at the review."""
 
 
 def cite(section: str, quote: str, source: str = "平台操作手册（个人版）") -> Citation:

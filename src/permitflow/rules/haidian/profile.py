@@ -15,6 +15,7 @@ from permitflow.records.holder import ApplicationBasis, StudyStage
 from permitflow.rules.finding import RuleKind, Severity
 from permitflow.rules.haidian._shared import (
     APPLICANT_SIDE,
+    FILING_EVENTS,
     REVIEW_EVENTS,
     attestation_due,
     cite,
@@ -56,6 +57,7 @@ BI_001 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="bi",
+    events=FILING_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite(
         "M§1.4",
@@ -161,6 +163,7 @@ BI_004 = Rule(
     kind=RuleKind.HYBRID,
     severity=Severity.ERROR,
     group="bi",
+    events=FILING_EVENTS | REVIEW_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite(
         _STANDARD,
@@ -199,6 +202,7 @@ BI_005 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="bi",
+    events=FILING_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite(_STANDARD, "注意北京市所在区不要重复"),
     title_zh="现居住地址未重复填写市、区",
@@ -245,6 +249,7 @@ EDU_001 = Rule(
     kind=RuleKind.HYBRID,
     severity=Severity.ERROR,
     group="edu",
+    events=FILING_EVENTS | REVIEW_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite(
         _STANDARD,
@@ -291,6 +296,7 @@ EDU_002 = Rule(
     kind=RuleKind.HYBRID,
     severity=Severity.ERROR,
     group="edu",
+    events=FILING_EVENTS | REVIEW_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite(
         _STANDARD,
@@ -331,6 +337,7 @@ EDU_003 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="edu",
+    events=FILING_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite(_STANDARD, "以学位进行申报的不要填写“职称信息”"),
     title_zh="以学位申报，未填写职称信息",
@@ -357,6 +364,7 @@ EDU_004 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="edu",
+    events=FILING_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite(
         _STANDARD,
@@ -408,6 +416,7 @@ HIS_001 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="his",
+    events=FILING_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite(_STANDARD, "学习经历：填写自高中时期（或中专）开始至取得最高学历学位时期的信息"),
     title_zh="学习经历自高中（或中专）起填写至最高学历学位",
@@ -451,6 +460,7 @@ HIS_002 = Rule(
     kind=RuleKind.HYBRID,
     severity=Severity.ERROR,
     group="his",
+    events=FILING_EVENTS | REVIEW_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite(_STANDARD, "工作经历：填写自参加工作至申报时期的全部经历"),
     title_zh="工作经历自参加工作填写至申报时",
@@ -511,6 +521,7 @@ HIS_003 = Rule(
     kind=RuleKind.HYBRID,
     severity=Severity.WARNING,
     group="his",
+    events=FILING_EVENTS | REVIEW_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite(_STANDARD, "填写时建议比对实际社保缴纳情况"),
     title_zh="工作经历与社保缴纳记录相符",
