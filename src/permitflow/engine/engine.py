@@ -573,7 +573,7 @@ class Engine:
         findings: list[Finding] = []
         for rule, severity, business_type in selected:
             ctx = RuleContext(holder, None, business_type, event, at, params)
-            findings.extend(rule.evaluate(ctx, severity, include_passed=False))
+            rule.judge(ctx, severity, False, findings)
         result = tuple(findings)
         raise_if_blocked(
             result, event, _read_path(holder, self._holder_events[event].definition.state_path)

@@ -70,7 +70,7 @@ def run_rules(
     ctx = RuleContext(holder, application, business_type, event, at, params)
     findings: list[Finding] = []
     for rule, severity in rules:
-        findings.extend(rule.evaluate(ctx, severity, include_passed=include_passed))
+        rule.judge(ctx, severity, include_passed, findings)
     return tuple(findings)
 
 

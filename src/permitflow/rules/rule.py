@@ -55,17 +55,16 @@ class RuleContext:
     at: datetime
     params: Mapping[str, Any]
     """Rule-set parameters in force on the day the case is judged, by dotted name."""
+    on: date = attrs.field(init=False)
+    """The Beijing day of ``at``."""
+    submission_date: date = attrs.field(init=False)
+    """The day the application was (first) submitted, or ``on`` for a first submission."""
 
-    @property
-    def on(self) -> date:
-        return local_date(self.at)
-
-    @property
-    def submission_date(self) -> date:
-        """The day the application was (first) submitted, or today for a first submission."""
-        if self.application is not None and self.application.submitted_at is not None:
-            return local_date(self.application.submitted_at)
-        return self.on
+    def __attrs_post_init__(self) -> None:
+        # Dozens of rules ask for these days; they are worked out once per context.
+        on = local_date(self.at)
+        object.__setattr__(self, "on", on)
+        object.__setattr__(self, "submission_date", judging_day(self.application, self.at))
 
 
 @frozen
@@ -148,7 +147,19 @@ class Rule:
     ) -> tuple[Finding, ...]:
         """Run the check. A verdict waiting for a person passes once the application carries an
         attestation of this rule. Without ``include_passed``, passes cost no finding at all."""
-        findings = []
+        findings: list[Finding] = []
+        self.judge(ctx, severity, include_passed, findings)
+        return tuple(findings)
+
+    def judge(
+        self,
+        ctx: RuleContext,
+        severity: Severity | None,
+        include_passed: bool,
+        findings: list[Finding],
+    ) -> None:
+        """:meth:`evaluate`, appending to ``findings``: a rule set judging many rules collects
+        them in one list."""
         for verdict in self.check(ctx):
             status, attestation = verdict.status, None
             if status is Status.NEEDS_ATTESTATION and ctx.application is not None:
@@ -156,6 +167,9 @@ class Rule:
                 if attestation is not None:
                     status = Status.PASSED
             if status is Status.PASSED and not include_passed:
+                continue
+            if status is Status.PASSED and attestation is None and not verdict.facts:
+                findings.append(self._plain_pass(severity or self.severity, verdict.field))
                 continue
             facts = {key: str(value) for key, value in verdict.facts.items()}
             message_zh, message_en = self._messages(status, facts)
@@ -175,7 +189,19 @@ class Rule:
                     facts=tuple(facts.items()),
                 )
             )
-        return tuple(findings)
+
+    def _plain_pass(self, severity: Severity, field: str | None) -> Finding:
+        """A pass with no facts is the same finding every time: built once, then shared."""
+        key = (id(self), severity, field)
+        cached = _PLAIN_PASSES.get(key)
+        if cached is None or cached[0] is not self:
+            finding = make(
+                Finding, rule_id=self.id, severity=severity, status=Status.PASSED,
+                message_zh=self.title_zh, message_en=self.title_en, citation=self.citation,
+                field=field, facts=(),
+            )  # fmt: skip
+            cached = _PLAIN_PASSES[key] = (self, finding)
+        return cached[1]
 
     def _messages(self, status: Status, args: dict[str, str]) -> tuple[str, str]:
         if status is Status.PASSED:
@@ -188,6 +214,9 @@ class Rule:
                 f"Awaiting a reviewer's confirmation: {self.title_en}",
             )
         return _fill(self.message_zh, args), _fill(self.message_en, args)
+
+
+_PLAIN_PASSES: dict[tuple[int, Severity, str | None], tuple[Rule, Finding]] = {}
 
 
 class _Defaulting(dict[str, str]):

@@ -304,7 +304,7 @@ class RuleSet:
         ctx = RuleContext(holder, application, business_type, event, at, params)
         findings: list[Finding] = []
         for rule, severity in self.rules_for(business_type, event, groups):
-            findings.extend(rule.evaluate(ctx, severity, include_passed=include_passed))
+            rule.judge(ctx, severity, include_passed, findings)
         return tuple(findings)
 
     def describe(self) -> tuple[RuleDescription, ...]:
