@@ -11,17 +11,25 @@ from __future__ import annotations
 
 import base64
 import binascii
+import sys
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from enum import Enum
+from functools import cache, lru_cache
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
+from cattrs.gen import make_dict_unstructure_fn, override
 from cattrs.preconf.json import make_converter
 
 from permitflow.errors import InvalidInput, InvalidSnapshot
+from permitflow.records.actors import Actor, Role
 from permitflow.records.application import FORM_TYPES, Application, BusinessType, Form
+from permitflow.records.audit import AuditEntry
+from permitflow.records.copying import make
 from permitflow.records.holder import HolderRecord
+from permitflow.rules.finding import Finding
 
 SCHEMA_VERSION = 1
 
@@ -33,13 +41,119 @@ _KINDS: dict[str, type[Application] | type[HolderRecord]] = {
 }
 
 
+_ZONES: dict[timedelta, timezone] = {}
+
+
 def _structure_datetime(value: Any, _: type) -> datetime:
     if not isinstance(value, str):
         raise TypeError(f"expected an ISO 8601 string, got {type(value).__name__}")
     moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
+    offset = moment.utcoffset()
+    if offset is None:
         raise ValueError("datetime without a UTC offset")
-    return moment
+    # Every moment of a stored history carries one of a few offsets: share one zone object
+    # per offset instead of one per moment.
+    zone = _ZONES.get(offset)
+    if zone is None:
+        zone = _ZONES[offset] = timezone(offset)
+    return moment.replace(tzinfo=zone)
+
+
+# --- audit entries, the bulk of a snapshot, read and written by hand ------------------------
+
+_ENTRY_FIELDS = frozenset(field.name for field in attrs.fields(AuditEntry))
+_ACTOR_FIELDS = frozenset(field.name for field in attrs.fields(Actor))
+
+
+class _Unread(ValueError):
+    """The fast reader met something unexpected; the detailed reader will say what."""
+
+
+def _name(value: Any) -> str:
+    # States and events come from a small vocabulary: one string object each, shared.
+    if type(value) is not str:
+        raise _Unread
+    return sys.intern(value)
+
+
+def _optional_text(value: Any) -> str | None:
+    if value is not None and type(value) is not str:
+        raise _Unread
+    return value
+
+
+@lru_cache(maxsize=4096)
+def _shared_actor(role: str, identity: str, level: int | None) -> Actor:
+    return Actor(Role(role), identity, level)
+
+
+def _read_actor(data: Any) -> Actor:
+    if type(data) is not dict or not data.keys() <= _ACTOR_FIELDS:
+        raise _Unread
+    role, identity, level = data.get("role"), data.get("id"), data.get("level")
+    if type(role) is not str or type(identity) is not str:
+        raise _Unread
+    if level is not None and type(level) is not int:
+        raise _Unread
+    return _shared_actor(role, identity, level)
+
+
+def _read_entry(converter: cattrs.Converter) -> Callable[[Any, type], AuditEntry]:
+    def read(data: Any, _: type) -> AuditEntry:
+        if type(data) is not dict or not data.keys() <= _ENTRY_FIELDS:
+            raise _Unread
+        sequence = data.get("sequence")
+        tips = data.get("tips", [])
+        if type(sequence) is not int or type(tips) is not list:
+            raise _Unread
+        if any(type(tip) is not str for tip in tips):
+            raise _Unread
+        findings = data.get("findings")
+        return make(
+            AuditEntry,
+            sequence=sequence,
+            event=_name(data.get("event")),
+            from_state=_name(data.get("from_state")),
+            to_state=_name(data.get("to_state")),
+            actor=_read_actor(data.get("actor")),
+            at=_structure_datetime(data.get("at"), datetime),
+            opinion=_optional_text(data.get("opinion")),
+            tips=tuple(tips),
+            idempotency_key=_optional_text(data.get("idempotency_key")),
+            findings=converter.structure(findings, tuple[Finding, ...]) if findings else (),
+        )
+
+    return read
+
+
+def _write_actor(actor: Actor) -> dict[str, Any]:
+    data: dict[str, Any] = {"role": actor.role.value, "id": actor.id}
+    if actor.level is not None:
+        data["level"] = actor.level
+    return data
+
+
+def _write_entry(converter: cattrs.Converter) -> Callable[[AuditEntry], dict[str, Any]]:
+    def write(entry: AuditEntry) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "sequence": entry.sequence,
+            "event": entry.event,
+            "from_state": entry.from_state,
+            "to_state": entry.to_state,
+            "actor": _write_actor(entry.actor),
+            "at": entry.at.isoformat(),
+        }
+        if entry.opinion is not None:
+            data["opinion"] = entry.opinion
+        if entry.tips:
+            data["tips"] = list(entry.tips)
+        if entry.idempotency_key is not None:
+            data["idempotency_key"] = entry.idempotency_key
+        if entry.findings:
+            data["findings"] = converter.unstructure(entry.findings)
+        return data
+
+    return write
 
 
 def _structure_date(value: Any, _: type) -> date:
@@ -88,8 +202,12 @@ def _structure_bool(value: Any, _: type) -> bool:
     return value
 
 
-def _make_converter() -> cattrs.Converter:
-    converter = make_converter(forbid_extra_keys=True, detailed_validation=True)
+def _make_converter(*, detailed: bool) -> cattrs.Converter:
+    # Fields at their default value are left out: a smaller document, and the same snapshot
+    # when it is read back.
+    converter = make_converter(
+        forbid_extra_keys=True, detailed_validation=detailed, omit_if_default=True
+    )
     converter.register_unstructure_hook(datetime, datetime.isoformat)
     converter.register_unstructure_hook(date, date.isoformat)
     converter.register_unstructure_hook(bytes, lambda value: base64.b64encode(value).decode())
@@ -108,10 +226,30 @@ def _make_converter() -> cattrs.Converter:
     # by ``_structure_application`` before the attrs class is built.
     converter.register_structure_hook(Form, lambda value, _: value)
     converter.register_unstructure_hook(Form, lambda value: converter.unstructure(value))
+    converter.register_unstructure_hook(AuditEntry, _write_entry(converter))
+    converter.register_unstructure_hook(Actor, _write_actor)
+    if not detailed:
+        converter.register_structure_hook(AuditEntry, _read_entry(converter))
+    # A snapshot always states its version and history, even at version 0: the portal's
+    # optimistic writes read them.
+    for cls in (Application, HolderRecord):
+        converter.register_unstructure_hook(
+            cls,
+            make_dict_unstructure_fn(
+                cls,
+                converter,
+                _cattrs_omit_if_default=True,
+                version=override(omit_if_default=False),
+                history=override(omit_if_default=False),
+            ),
+        )
     return converter
 
 
-_converter = _make_converter()
+_converter = _make_converter(detailed=True)
+"""Names every problem of a bad document by its path."""
+_fast = _make_converter(detailed=False)
+"""Reads a sound document quickly; a document it refuses is read again by ``_converter``."""
 
 
 def to_dict(snapshot: Snapshot) -> dict[str, Any]:
@@ -160,14 +298,20 @@ def declared_states(application: Application) -> tuple[str, ...] | None:
     """
     from permitflow.machines import BUSINESS_MACHINES
 
-    factory = BUSINESS_MACHINES.get(application.business_type)
-    if factory is None:
+    if application.business_type not in BUSINESS_MACHINES:
         return None
     levels = max(
         [1, *(_review_level(entry.to_state) for entry in application.history),
          _review_level(application.state)]
     )  # fmt: skip
-    return tuple(state.name for state in factory(levels).states)
+    return _states(application.business_type, levels)
+
+
+@cache
+def _states(business_type: BusinessType, levels: int) -> tuple[str, ...]:
+    from permitflow.machines import BUSINESS_MACHINES
+
+    return tuple(state.name for state in BUSINESS_MACHINES[business_type](levels).states)
 
 
 def _review_level(state: str) -> int:
@@ -196,19 +340,26 @@ def from_dict(data: Mapping[str, Any], *, states: StateCheck | None = declared_s
     if problems:
         raise _invalid(problems)
     try:
-        if kind == "application":
-            snapshot: Snapshot = _structure_application(body)
-        else:
-            snapshot = _converter.structure(body, HolderRecord)
-    except InvalidSnapshot:
-        raise
-    except Exception as error:  # cattrs raises class-validation groups with every path
-        raise _invalid(cattrs.transform_error(error, path="$")) from None
+        snapshot = _structure_snapshot(_fast, kind, body)
+    except Exception:  # the fast reader only says that something is wrong; find out what
+        try:
+            snapshot = _structure_snapshot(_converter, kind, body)
+        except InvalidSnapshot:
+            raise
+        except Exception as error:  # cattrs raises class-validation groups with every path
+            raise _invalid(cattrs.transform_error(error, path="$")) from None
     _check_consistency(snapshot, states)
     return snapshot
 
 
-def _structure_application(body: dict[str, Any]) -> Application:
+def _structure_snapshot(converter: cattrs.Converter, kind: str, body: dict[str, Any]) -> Snapshot:
+    if kind == "application":
+        return _structure_application(converter, body)
+    holder: HolderRecord = converter.structure(body, HolderRecord)
+    return holder
+
+
+def _structure_application(converter: cattrs.Converter, body: dict[str, Any]) -> Application:
     try:
         business_type = BusinessType(str(body.get("business_type")))
     except ValueError:
@@ -217,10 +368,10 @@ def _structure_application(body: dict[str, Any]) -> Application:
         ) from None
     form_type = FORM_TYPES[business_type]
     try:
-        form = _converter.structure(body.get("form"), form_type)
+        form = converter.structure(body.get("form"), form_type)
     except Exception as error:
         raise _invalid(cattrs.transform_error(error, path="$.form")) from None
-    return _converter.structure({**body, "form": form}, Application)
+    return converter.structure({**body, "form": form}, Application)
 
 
 def _check_consistency(snapshot: Snapshot, states: StateCheck | None) -> None:
