@@ -1,0 +1,658 @@
+"""The eight benchmarks. Each checks once that it does what it claims, then measures.
+
+Every function takes the :class:`Sizes` of the run and returns rows for the table. What is
+shared between the snapshots a benchmark builds, and why, is said where they are built.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import _baselines as baselines
+from _fixtures import (
+    AT,
+    adult_child,
+    fire_step,
+    fire_steps,
+    flawed_applicant,
+    new_applicant,
+    new_lifecycle,
+    pinned,
+    resident_id,
+    review_attestations,
+    start_new,
+)
+from _scan import Columns, Tally, columns, scan
+from _timing import Row, Stats, interleaved, micros, paired_ratio, per_second, timed
+from attrs import frozen
+
+from permitflow import (
+    Application,
+    BusinessType,
+    Engine,
+    HolderRecord,
+    NewForm,
+    PermitState,
+    from_dict,
+    to_dict,
+)
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+X = TypeVar("X")
+_SECOND = timedelta(seconds=1)
+
+
+@frozen
+class Sizes:
+    quick: bool
+    repeats: int
+    apps: int
+    """Applications per sample in the lifecycle benchmarks."""
+    checks: int
+    round_trips: int
+    live: int
+    """Live snapshots held in the memory benchmark."""
+    scale: tuple[int, int]
+    scale_events: int
+    holders: int
+    cold_starts: int
+
+    @classmethod
+    def full(cls) -> Sizes:
+        return cls(False, 9, 100, 2_000, 2_000, 100_000, (1_000, 100_000), 1_000, 1_000_000, 9)
+
+    @classmethod
+    def smoke(cls) -> Sizes:
+        return cls(True, 3, 10, 200, 200, 5_000, (1_000, 10_000), 500, 100_000, 3)
+
+
+def _check(condition: bool, what: str) -> None:
+    if not condition:
+        raise AssertionError(f"benchmark set-up is wrong: {what}")
+
+
+# --- 1. lifecycle with the Haidian rules ----------------------------------------------------------
+
+
+def lifecycle(sizes: Sizes) -> list[Row]:
+    """A new application from submission to approval, every step through the Haidian rules."""
+    engine = Engine()
+    attestations = review_attestations(engine)
+    holders = [new_applicant(resident_id(index)) for index in range(sizes.apps)]
+    scripts = [new_lifecycle(holder.holder_id, attestations=attestations) for holder in holders]
+    steps = len(scripts[0])
+    events = sum(1 for step in scripts[0] if step.attests is None)
+
+    final, holder = fire_steps(
+        engine, start_new(engine, holders[0], "check"), holders[0], scripts[0]
+    )
+    _check(final.state == "approved" and final.version == steps, f"ended in {final.state}")
+    _check(holder.permit.state is PermitState.VALID, "the permit was not issued")
+    _check(final.ruleset is not None, "no rule set was pinned")
+
+    attests = steps - events
+    clock = time.perf_counter
+
+    def sample() -> tuple[float, float]:
+        drafts = [start_new(engine, holder, f"app-{i}") for i, holder in enumerate(holders)]
+        event_time = attest_time = 0.0
+        gc.collect()
+        for application, holder, script in zip(drafts, holders, scripts, strict=True):
+            for step in script:
+                start = clock()
+                application, holder = fire_step(engine, application, holder, step)
+                elapsed = clock() - start
+                if step.attests is None:
+                    event_time += elapsed
+                else:
+                    attest_time += elapsed
+        apps = len(holders)
+        return event_time / (apps * events), attest_time / (apps * max(attests, 1))
+
+    samples = [sample() for _ in range(sizes.repeats)]
+    per_event = Stats.of([event for event, _ in samples])
+    per_attest = Stats.of([attest for _, attest in samples])
+    per_app = Stats.of([events * event + attests * attest for event, attest in samples])
+    rate = per_second(per_event)
+    name = "1 lifecycle, Haidian rules"
+    return [
+        Row(name, f"events/s (the {events} events; attestations timed apart)", rate, "events/s",
+            ">= 20,000", rate.median >= 20_000),
+        Row(name, "cost per event", micros(per_event), "µs"),
+        Row(name, f"cost per attestation ({attests} per application)", micros(per_attest), "µs"),
+        Row(name, f"cost per application ({events} events + {attests} attestations)",
+            per_app.map(lambda seconds: seconds * 1e3), "ms"),
+    ]  # fmt: skip
+
+
+# --- 2. the bare lifecycle against other state machines -------------------------------------------
+
+
+@frozen
+class Contender(Generic[X]):
+    """How one state machine creates an application and runs the scripted events on it."""
+
+    create: Callable[[int], X]
+    run: Callable[[X, int], str]
+    """Fires every scripted event on the instance; returns the state it ends in."""
+    release: Callable[[list[X]], None]
+
+
+def _no_release(_: list[Any]) -> None:
+    return None
+
+
+def _lifecycle_sample(contender: Contender[X], apps: int, events: int) -> Callable[[], Any]:
+    def sample() -> tuple[float, float]:
+        gc.collect()
+        start = time.perf_counter()
+        made = [contender.create(index) for index in range(apps)]
+        created = time.perf_counter()
+        for index, instance in enumerate(made):
+            contender.run(instance, index)
+        done = time.perf_counter()
+        contender.release(made)
+        return (created - start) / apps, (done - created) / (apps * events)
+
+    return sample
+
+
+def _baseline(machine: Any, steps: Sequence[baselines.Step]) -> Contender[Any]:
+    def run(instance: Any, _: int) -> str:
+        for step in steps:
+            machine.fire(instance, step)
+        return str(machine.state(instance))
+
+    return Contender(lambda _: machine.create(), run, machine.release)
+
+
+def bare(sizes: Sizes) -> list[Row]:
+    """Rules off: the engine's own cost, against transitions, python-statemachine and a dict."""
+    engine = Engine(rules=False, review_levels=2)
+    definition = engine.definition(BusinessType.NEW, 2)
+    holders = [new_applicant(resident_id(index)) for index in range(sizes.apps)]
+    scripts = [new_lifecycle(holder.holder_id) for holder in holders]
+    events = len(scripts[0])
+    # The baselines check the actor's role only, so one script serves every application.
+    steps = [(step.event, step.actor, step.at) for step in scripts[0]]
+    ids = [f"app-{index}" for index in range(sizes.apps)]
+
+    def engine_create(index: int) -> Application:
+        return engine.start(
+            BusinessType.NEW, holder=holders[index], application_id=ids[index], at=AT
+        )
+
+    def engine_run(application: Application, index: int) -> str:
+        holder = holders[index]
+        for step in scripts[index]:
+            outcome = engine.fire(
+                application, step.event, actor=step.actor, at=step.at, holder=holder,
+                opinion=step.opinion,
+            )  # fmt: skip
+            application, holder = outcome.application, outcome.holder  # type: ignore[assignment]
+        return application.state
+
+    contenders: dict[str, Contender[Any]] = {
+        "permitflow engine": Contender(engine_create, engine_run, _no_release),
+        "transitions, shared machine": _baseline(baselines.SharedTransitions(definition), steps),
+        "transitions, machine per app": _baseline(baselines.PerAppTransitions(definition), steps),
+        "python-statemachine": _baseline(baselines.StatechartMachines(definition), steps),
+        "dict floor": _baseline(baselines.Floor(definition), steps),
+    }
+    for variant, contender in contenders.items():
+        instance = contender.create(0)
+        ended = contender.run(instance, 0)
+        contender.release([instance])
+        _check(ended == "approved", f"{variant} ended in {ended}")
+    samples = interleaved(
+        {variant: _lifecycle_sample(c, sizes.apps, events) for variant, c in contenders.items()},
+        sizes.repeats,
+    )
+    name = "2 bare lifecycle"
+    rows = []
+    per_app: dict[str, list[float]] = {}
+    creates: dict[str, list[float]] = {}
+    for variant, pairs in samples.items():
+        creates[variant] = [create for create, _ in pairs]
+        per_event = [event for _, event in pairs]
+        per_app[variant] = [create + events * event for create, event in pairs]
+        rows.append(Row(name, f"{variant}: per event", micros(Stats.of(per_event)), "µs"))
+        rows.append(Row(name, f"{variant}: create", micros(Stats.of(creates[variant])), "µs"))
+        rows.append(Row(
+            name, f"{variant}: per application (create + {events} events)",
+            micros(Stats.of(per_app[variant])), "µs",
+        ))  # fmt: skip
+    engine_app = per_app["permitflow engine"]
+    vs_shared = paired_ratio(engine_app, per_app["transitions, shared machine"])
+    per_app_machine = paired_ratio(per_app["transitions, machine per app"], engine_app)
+    rows += [
+        Row(name, "engine ÷ transitions shared machine (per application)", vs_shared, "x",
+            "<= 1.5", vs_shared.median <= 1.5),
+        Row(name, "transitions machine per app ÷ engine (per application)", per_app_machine,
+            "x", ">= 5", per_app_machine.median >= 5),
+        Row(name, "transitions machine per app ÷ engine (create only)",
+            paired_ratio(creates["transitions, machine per app"], creates["permitflow engine"]),
+            "x"),
+        Row(name, "python-statemachine ÷ engine (per application)",
+            paired_ratio(per_app["python-statemachine"], engine_app), "x"),
+        Row(name, "engine ÷ dict floor (per application)",
+            paired_ratio(engine_app, per_app["dict floor"]), "x"),
+    ]  # fmt: skip
+    return rows
+
+
+# --- 3. rule checks -------------------------------------------------------------------------------
+
+
+def rules(sizes: Sizes) -> list[Row]:
+    """``Engine.check`` of a submission: every Haidian rule guarding it, two ways.
+
+    The checklist a portal shows (``include_passed=True``, a finding for every verdict) and the
+    gate ``fire`` runs (``include_passed=False``, findings only for what did not pass).
+    """
+    engine = Engine()
+    valid = new_applicant(resident_id(0))
+    flawed = flawed_applicant(resident_id(1))
+    cases = {
+        "valid": (valid, start_new(engine, valid, "valid")),
+        "flawed": (flawed, start_new(engine, flawed, "flawed", NewForm(children=(adult_child(),)))),
+    }
+    found = {
+        name: engine.check(draft, "submit", at=AT, holder=holder)
+        for name, (holder, draft) in cases.items()
+    }
+    _check(all(f.passed for f in found["valid"]), "the valid application has failing findings")
+    failing = sum(1 for f in found["flawed"] if not f.passed)
+    _check(failing >= 10, f"only {failing} findings for the flawed application")
+    titles = {
+        "valid": f"complete valid new application ({len(found['valid'])} rule verdicts)",
+        "flawed": f"application with many findings ({failing} of {len(found['flawed'])} "
+        "verdicts not passed)",
+    }
+
+    def sampler(case: str, include_passed: bool) -> Callable[[], float]:
+        holder, draft = cases[case]
+
+        def sample() -> float:
+            def checks() -> None:
+                for _ in range(sizes.checks):
+                    engine.check(draft, "submit", at=AT, holder=holder,
+                                 include_passed=include_passed)  # fmt: skip
+
+            return timed(checks) / sizes.checks
+
+        return sample
+
+    variants = {
+        (case, kind): sampler(case, kind == "checklist")
+        for case in cases
+        for kind in ("checklist", "gate")
+    }
+    samples = interleaved(variants, sizes.repeats)
+    name = "3 rule check"
+    rows = []
+    for (case, kind), values in samples.items():
+        rate = per_second(Stats.of(values))
+        rows.append(Row(
+            name, f"{titles[case]}, {kind}: checks/s", rate, "checks/s", ">= 10,000",
+            rate.median >= 10_000,
+        ))  # fmt: skip
+        rows.append(Row(name, f"{case}, {kind}: cost per check", micros(Stats.of(values)), "µs"))
+    return rows
+
+
+# --- 4. snapshots ---------------------------------------------------------------------------------
+
+
+def _twelve_events(bare_engine: Engine, index: int, start: datetime = AT) -> Application:
+    """The twelve scripted events, with the rule-set pin the rules engine would have set."""
+    holder = new_applicant(resident_id(index))
+    application, _ = fire_steps(
+        bare_engine, start_new(bare_engine, holder, f"app-{index:07d}", at=start), holder,
+        new_lifecycle(holder.holder_id, start=start),
+    )  # fmt: skip
+    return pinned(bare_engine, application)
+
+
+def _approved(engine: Engine) -> Application:
+    """An application approved through the Haidian rules, attestations and all."""
+    holder = new_applicant(resident_id(0))
+    script = new_lifecycle(holder.holder_id, attestations=review_attestations(engine))
+    application, _ = fire_steps(engine, start_new(engine, holder, "app-0000000"), holder, script)
+    return application
+
+
+def _dumps(data: dict[str, Any]) -> str:
+    # What a portal stores: compact, UTF-8 (the Chinese opinions stay three bytes a character).
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _round_trip(application: Application) -> Any:
+    return from_dict(json.loads(_dumps(to_dict(application))))
+
+
+def snapshot(sizes: Sizes) -> list[Row]:
+    """to_dict + json.dumps + json.loads + from_dict of an application with 12 history entries.
+
+    Also, without a target, the application the Haidian rules approve: its history holds the
+    reviewers' attestations besides the twelve events.
+    """
+    application = _twelve_events(Engine(rules=False, review_levels=2), 0)
+    approved = _approved(Engine())
+    _check(len(application.history) == 12, "the application has not 12 history entries")
+    data = to_dict(application)
+    text = _dumps(data)
+    loaded = json.loads(text)
+    for case in (application, approved):
+        _check(_round_trip(case) == case, "the snapshot does not round-trip")
+    count = sizes.round_trips
+
+    def per(action: Callable[[], object]) -> Callable[[], float]:
+        def sample() -> float:
+            def run() -> None:
+                for _ in range(count):
+                    action()
+
+            return timed(run) / count
+
+        return sample
+
+    steps = {
+        "round trip": per(lambda: _round_trip(application)),
+        "to_dict": per(lambda: to_dict(application)),
+        "json.dumps": per(lambda: _dumps(data)),
+        "json.loads": per(lambda: json.loads(text)),
+        "from_dict": per(lambda: from_dict(loaded)),
+        "approved": per(lambda: _round_trip(approved)),
+    }
+    samples = interleaved(steps, sizes.repeats)
+    name = "4 snapshot"
+    trip = per_second(Stats.of(samples["round trip"]))
+    entries = len(approved.history)
+    rows = [
+        Row(name, "round trips/s (12-entry history)", trip, "trips/s", ">= 20,000",
+            trip.median >= 20_000),
+        Row(name, "JSON size (compact, UTF-8)", Stats.of([len(text.encode())]), "bytes"),
+        Row(name, "JSON size (json.dumps defaults)", Stats.of([len(json.dumps(data))]), "bytes"),
+    ]  # fmt: skip
+    rows += [
+        Row(name, f"{step}: cost", micros(Stats.of(samples[step])), "µs")
+        for step in ("round trip", "to_dict", "json.dumps", "json.loads", "from_dict")
+    ]
+    rows += [
+        Row(name, f"approved with attestations ({entries} entries): round trips/s",
+            per_second(Stats.of(samples["approved"])), "trips/s"),
+        Row(name, f"approved with attestations ({entries} entries): JSON size",
+            Stats.of([len(_dumps(to_dict(approved)).encode())]), "bytes"),
+    ]  # fmt: skip
+    return rows
+
+
+# --- 5. memory ------------------------------------------------------------------------------------
+
+
+def _bytes_each(build: Callable[[int], Any], count: int, traced: int) -> tuple[float, list[Any]]:
+    """Bytes per object that ``build`` returns, with ``count`` of them alive at the end.
+
+    The first ``count - traced`` are built untraced (tracing every allocation makes a build
+    several times slower); the last ``traced`` are built while tracemalloc runs, and the memory
+    still held once they are all built, divided by ``traced``, is the answer: what is shared
+    with the snapshots built before is not counted again, as in a process that holds them all.
+    """
+    held: list[Any] = [None] * count
+    for index in range(count - traced):
+        held[index] = build(index)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for index in range(count - traced, count):
+            held[index] = build(index)
+        gc.collect()
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    return (after - before) / traced, held
+
+
+def _loader(template: Application) -> Callable[[int], Any]:
+    """Reads the ``index``-th snapshot from JSON: the template with its own ids."""
+    text = _dumps(to_dict(template))
+
+    def load(index: int) -> Any:
+        return from_dict(json.loads(
+            text.replace(template.holder_id, resident_id(index))
+            .replace(template.id, f"app-{index:07d}")
+        ))  # fmt: skip
+
+    return load
+
+
+def memory(sizes: Sizes) -> list[Row]:
+    """Bytes per live application snapshot with a 12-entry history, two ways of getting there.
+
+    * Loaded from storage (``from_dict(json.loads(text))``), as a portal holds what it read:
+      every string, datetime, actor and entry is the snapshot's own; only what Python itself
+      shares is shared (enum members, None, small integers, the empty tuple).
+    * Fired in this process through the engine, one holder per application: the application id,
+      holder id, applicant actor and every moment are the application's own (each lifecycle
+      starts at a different second); shared with other snapshots are the state and event names
+      (the machine definition's strings), the employer and reviewer actors and the opinion text
+      of the script, and the rule-set pin's name and version. The twelve events go through the
+      bare engine: with the rules, the level-1 pass waits for attestations, and the entries of
+      the twelve events are the same either way (this holder's events have no findings).
+
+    Without a target, the application the Haidian rules approve, attestations included, loaded
+    from JSON (a twentieth as many live: the bytes per snapshot do not depend on the count).
+    """
+    bare_engine = Engine(rules=False, review_levels=2)
+    count = sizes.live
+    traced = max(count // 10, 1)
+    for index in range(count):
+        resident_id(index)  # remembered now, so that the traced builds do not grow the cache
+
+    def fired(index: int) -> Application:
+        return _twelve_events(bare_engine, index, AT + index * _SECOND)
+
+    builds = {
+        "loaded from JSON": _loader(_twelve_events(bare_engine, 0)),
+        "fired in process": fired,
+    }
+    name = "5 memory"
+    rows = []
+    for label, build in builds.items():
+        per_snapshot, held = _bytes_each(build, count, traced)
+        _check(all(len(a.history) == 12 for a in held), "a snapshot has not 12 entries")
+        rows.append(Row(
+            name, f"{label}: bytes per snapshot ({count:,} live, the last {traced:,} traced)",
+            Stats.of([per_snapshot]), "bytes", "<= 4,096", per_snapshot <= 4096,
+        ))  # fmt: skip
+        del held
+    approved = _approved(Engine())
+    few = max(count // 20, 1)
+    per_snapshot, _ = _bytes_each(_loader(approved), few, few)
+    rows.append(Row(
+        name, f"approved with attestations ({len(approved.history)} entries), loaded from JSON: "
+        f"bytes per snapshot ({few:,} live)", Stats.of([per_snapshot]), "bytes",
+    ))  # fmt: skip
+    return rows
+
+
+# --- 6. scale -------------------------------------------------------------------------------------
+
+
+@frozen
+class _Live:
+    application: Application
+    holder: HolderRecord
+    position: int
+
+
+def scale(sizes: Sizes) -> list[Row]:
+    """Per-event cost with few and with many live applications in the process.
+
+    The live applications are at every stage of their lifecycle (attestations included). A sample
+    fires the next event of randomly chosen applications; the new snapshots replace the old
+    ones in the store, and are put back after the sample so that every sample starts alike.
+    Order: few live, many live, few live again (the extra ones dropped), so that a drift of
+    the machine shows as a difference between the two small-set phases.
+    """
+    engine = Engine()
+    attestations = review_attestations(engine)
+    small, large = sizes.scale
+    scripts: dict[str, Any] = {}
+    store: dict[str, _Live] = {}
+
+    def grow(to: int) -> None:
+        for index in range(len(store), to):
+            holder = new_applicant(resident_id(index))
+            script = new_lifecycle(holder.holder_id, attestations=attestations)
+            position = index % len(script)
+            application, holder = fire_steps(
+                engine, start_new(engine, holder, f"app-{index:07d}"), holder, script[:position]
+            )
+            scripts[application.id] = script
+            store[application.id] = _Live(application, holder, position)
+
+    rng = random.Random(7)
+
+    def sample() -> float:
+        chosen = rng.sample(list(store), sizes.scale_events)
+        before = {key: store[key] for key in chosen}
+        gc.collect()
+        start = time.perf_counter()
+        for key in chosen:
+            live = store[key]
+            application, holder = fire_step(
+                engine, live.application, live.holder, scripts[key][live.position]
+            )
+            store[key] = _Live(application, holder, live.position + 1)
+        elapsed = time.perf_counter() - start
+        store.update(before)
+        return elapsed / len(chosen)
+
+    grow(small)
+    few = [sample() for _ in range(sizes.repeats)]
+    grow(large)
+    many = [sample() for _ in range(sizes.repeats)]
+    for key in list(store)[small:]:
+        del store[key], scripts[key]
+    few += [sample() for _ in range(sizes.repeats)]
+
+    few_stats, many_stats = Stats.of(few), Stats.of(many)
+    ratio = Stats.of([value / few_stats.median for value in many])
+    same = few_stats.low <= many_stats.median <= few_stats.high or abs(ratio.median - 1) <= 0.1
+    name = "6 scale"
+    return [
+        Row(name, f"{small:,} live: cost per event", micros(few_stats), "µs"),
+        Row(name, f"{large:,} live: cost per event", micros(many_stats), "µs"),
+        Row(name, f"{large:,} live ÷ {small:,} live", ratio, "x", "same within noise", same),
+    ]
+
+
+# --- 7. batch scan --------------------------------------------------------------------------------
+
+
+def _chunks(rows: Columns, parts: int) -> list[Columns]:
+    size = math.ceil(len(rows) / parts)
+    return [
+        Columns(rows.expiry[i : i + size], rows.birth[i : i + size], rows.category[i : i + size])
+        for i in range(0, len(rows), size)
+    ]
+
+
+def batch_scan(sizes: Sizes) -> list[Row]:
+    """Renewal deadline and retirement date of every holder: one core, then every core."""
+    rows = columns(sizes.holders, seed=2026)
+    workers = os.cpu_count() or 1
+    parts = _chunks(rows, workers * 4)
+    single: list[float] = []
+    pooled: list[float] = []
+    tallies: list[Tally] = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        # One untimed pass: every worker imports, builds its calendar tables and touches the
+        # pages it shares with the parent before anything is measured.
+        list(pool.map(scan, parts))
+        for _ in range(max(3, sizes.repeats // 3)):
+            tally = scan(rows)
+            tallies.append(tally)
+            single.append(tally.holders / tally.seconds)
+            gc.collect()
+            start = time.perf_counter()
+            pooled_tally = sum(pool.map(scan, parts), Tally(0, 0, 0, 0.0))
+            wall = time.perf_counter() - start
+            _check(
+                (pooled_tally.renewals_due, pooled_tally.retiring_before_expiry)
+                == (tally.renewals_due, tally.retiring_before_expiry),
+                "the pooled scan disagrees with the single-core scan",
+            )
+            pooled.append(pooled_tally.holders / wall)
+    one = Stats.of(single)
+    per_core = Stats.of([rate / workers for rate in pooled])
+    name = "7 batch scan"
+    last = tallies[-1]
+    return [
+        Row(name, f"one core ({sizes.holders:,} holders; {last.renewals_due:,} renewals due, "
+            f"{last.retiring_before_expiry:,} retiring before expiry)", one, "holders/s",
+            ">= 200,000", one.median >= 200_000),
+        Row(name, f"process pool, {workers} workers: total", Stats.of(pooled), "holders/s"),
+        Row(name, f"process pool, {workers} workers: per core", per_core, "holders/s",
+            ">= 200,000", per_core.median >= 200_000),
+    ]  # fmt: skip
+
+
+# --- 8. cold start --------------------------------------------------------------------------------
+
+
+def cold_start(sizes: Sizes) -> list[Row]:
+    """Wall time of a fresh interpreter importing permitflow and building the default Engine."""
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+
+    def run(code: str) -> Callable[[], float]:
+        def sample() -> float:
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], env=env, check=True)
+            return time.perf_counter() - start
+
+        return sample
+
+    programs = {
+        "python -c pass": "pass",
+        "import permitflow": "import permitflow",
+        "import permitflow; permitflow.Engine()": "import permitflow; permitflow.Engine()",
+    }
+    samples = interleaved({label: run(code) for label, code in programs.items()}, sizes.cold_starts)
+    name = "8 cold start"
+    engine = Stats.of(samples["import permitflow; permitflow.Engine()"])
+    return [
+        Row(name, "python -c 'import permitflow; permitflow.Engine()'", engine, "s",
+            "< 0.5", engine.median < 0.5),
+        Row(name, "python -c 'import permitflow'", Stats.of(samples["import permitflow"]), "s"),
+        Row(name, "python -c pass (the interpreter alone)", Stats.of(samples["python -c pass"]),
+            "s"),
+    ]  # fmt: skip
+
+
+BENCHMARKS: dict[str, Callable[[Sizes], list[Row]]] = {
+    "lifecycle": lifecycle,
+    "bare": bare,
+    "rules": rules,
+    "snapshot": snapshot,
+    "memory": memory,
+    "scale": scale,
+    "scan": batch_scan,
+    "coldstart": cold_start,
+}
