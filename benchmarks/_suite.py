@@ -57,7 +57,6 @@ _SECOND = timedelta(seconds=1)
 
 @frozen
 class Sizes:
-    quick: bool
     repeats: int
     apps: int
     """Applications per sample in the lifecycle benchmarks."""
@@ -72,11 +71,11 @@ class Sizes:
 
     @classmethod
     def full(cls) -> Sizes:
-        return cls(False, 9, 100, 2_000, 2_000, 100_000, (1_000, 100_000), 1_000, 1_000_000, 9)
+        return cls(9, 100, 2_000, 2_000, 100_000, (1_000, 100_000), 1_000, 1_000_000, 9)
 
     @classmethod
     def smoke(cls) -> Sizes:
-        return cls(True, 3, 10, 200, 200, 5_000, (1_000, 10_000), 500, 100_000, 3)
+        return cls(3, 10, 200, 200, 5_000, (1_000, 10_000), 500, 100_000, 3)
 
 
 def _check(condition: bool, what: str) -> None:
@@ -202,7 +201,8 @@ def bare(sizes: Sizes) -> list[Row]:
                 application, step.event, actor=step.actor, at=step.at, holder=holder,
                 opinion=step.opinion,
             )  # fmt: skip
-            application, holder = outcome.application, outcome.holder  # type: ignore[assignment]
+            assert outcome.application is not None
+            application, holder = outcome.application, outcome.holder
         return application.state
 
     contenders: dict[str, Contender[Any]] = {
