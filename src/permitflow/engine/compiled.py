@@ -9,7 +9,6 @@ the number of applications a portal holds.
 from __future__ import annotations
 
 from transitions import Machine
-from transitions.extensions.diagrams import GraphMachine
 
 from permitflow.engine.definition import MachineDefinition, Transition
 
@@ -73,6 +72,9 @@ class _DiagramModel:
 
 def mermaid(definition: MachineDefinition) -> str:
     """A Mermaid ``stateDiagram-v2`` of the definition, drawn by transitions' Mermaid backend."""
+    # The diagram backend pulls in asyncio: loaded when a diagram is asked for, not at import.
+    from transitions.extensions.diagrams import GraphMachine
+
     model = _DiagramModel()
     GraphMachine(
         model=model,
