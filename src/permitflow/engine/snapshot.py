@@ -27,7 +27,7 @@ from permitflow.errors import InvalidInput, InvalidSnapshot
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import FORM_TYPES, Application, BusinessType, Form
 from permitflow.records.audit import AuditEntry
-from permitflow.records.copying import make
+from permitflow.records.copying import builder
 from permitflow.records.holder import HolderRecord
 from permitflow.rules.finding import Finding
 
@@ -98,6 +98,9 @@ def _read_actor(data: Any) -> Actor:
     return _shared_actor(role, identity, level)
 
 
+_new_entry = builder(AuditEntry)
+
+
 def _read_entry(converter: cattrs.Converter) -> Callable[[Any, type], AuditEntry]:
     def read(data: Any, _: type) -> AuditEntry:
         if type(data) is not dict or not data.keys() <= _ENTRY_FIELDS:
@@ -106,21 +109,24 @@ def _read_entry(converter: cattrs.Converter) -> Callable[[Any, type], AuditEntry
         tips = data.get("tips", [])
         if type(sequence) is not int or type(tips) is not list:
             raise _Unread
-        if any(type(tip) is not str for tip in tips):
+        if tips and any(type(tip) is not str for tip in tips):
             raise _Unread
         findings = data.get("findings")
-        return make(
-            AuditEntry,
-            sequence=sequence,
-            event=_name(data.get("event")),
-            from_state=_name(data.get("from_state")),
-            to_state=_name(data.get("to_state")),
-            actor=_read_actor(data.get("actor")),
-            at=_structure_datetime(data.get("at"), datetime),
-            opinion=_optional_text(data.get("opinion")),
-            tips=tuple(tips),
-            idempotency_key=_optional_text(data.get("idempotency_key")),
-            findings=converter.structure(findings, tuple[Finding, ...]) if findings else (),
+        return _new_entry(
+            {
+                "sequence": sequence,
+                "event": _name(data.get("event")),
+                "from_state": _name(data.get("from_state")),
+                "to_state": _name(data.get("to_state")),
+                "actor": _read_actor(data.get("actor")),
+                "at": _structure_datetime(data.get("at"), datetime),
+                "opinion": _optional_text(data.get("opinion")),
+                "tips": tuple(tips),
+                "idempotency_key": _optional_text(data.get("idempotency_key")),
+                "findings": (
+                    converter.structure(findings, tuple[Finding, ...]) if findings else ()
+                ),
+            }
         )
 
     return read

@@ -65,15 +65,22 @@ def _maker(cls: type) -> Callable[[Mapping[str, Any]], Any]:
     return maker
 
 
-def make(cls: type[T], /, **values: Any) -> T:
-    """``cls(**values)`` without converters and validators; every field must be given, each
-    already of its declared type."""
+def builder(cls: type[T]) -> Callable[[Mapping[str, Any]], T]:
+    """The function :func:`make` calls for ``cls``, for a hot loop that always hands over the
+    same, complete set of fields and so needs no check of them per call."""
     klass: type = cls
     maker = _MAKERS.get(klass)
     if maker is None:
         maker = _MAKERS[klass] = _maker(klass)
         _FIELDS[klass] = frozenset(field.name for field in attrs.fields(klass))
-    if values.keys() != _FIELDS[klass]:
-        raise TypeError(f"{klass.__name__} needs exactly the fields {sorted(_FIELDS[klass])}")
-    result: T = maker(values)
-    return result
+    return maker
+
+
+def make(cls: type[T], /, **values: Any) -> T:
+    """``cls(**values)`` without converters and validators; every field must be given, each
+    already of its declared type."""
+    maker = builder(cls)
+    expected = _FIELDS[cls]
+    if values.keys() != expected:
+        raise TypeError(f"{cls.__name__} needs exactly the fields {sorted(expected)}")
+    return maker(values)

@@ -15,7 +15,7 @@ from attrs import frozen
 
 from permitflow.records.actors import Role
 from permitflow.records.application import Application, BusinessType
-from permitflow.records.copying import make
+from permitflow.records.copying import builder, make
 from permitflow.records.holder import HolderRecord
 from permitflow.rules.finding import Citation, Finding, RuleKind, Severity, Status
 
@@ -112,6 +112,11 @@ class Rule:
     attesters: frozenset[Role] | None = None
     """Who may record an attestation for this rule. None: the authority's reviewers for
     attestation and hybrid rules, nobody for the others."""
+    _plain_passes: dict[tuple[Severity, str | None], Finding] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
+    """The pass without facts is the same finding every time: built once per severity and
+    field, then shared."""
 
     def __attrs_post_init__(self) -> None:
         if self.group not in GROUPS:
@@ -177,31 +182,29 @@ class Rule:
                 facts["attested_by"] = attestation.actor.describe()
                 facts["attested_at"] = attestation.at.isoformat()
             findings.append(
-                make(
-                    Finding,
-                    rule_id=self.id,
-                    severity=severity or self.severity,
-                    status=status,
-                    message_zh=message_zh,
-                    message_en=message_en,
-                    citation=self.citation,
-                    field=verdict.field,
-                    facts=tuple(facts.items()),
+                _new_finding(
+                    {
+                        "rule_id": self.id,
+                        "severity": severity or self.severity,
+                        "status": status,
+                        "message_zh": message_zh,
+                        "message_en": message_en,
+                        "citation": self.citation,
+                        "field": verdict.field,
+                        "facts": tuple(facts.items()),
+                    }
                 )
             )
 
     def _plain_pass(self, severity: Severity, field: str | None) -> Finding:
-        """A pass with no facts is the same finding every time: built once, then shared."""
-        key = (id(self), severity, field)
-        cached = _PLAIN_PASSES.get(key)
-        if cached is None or cached[0] is not self:
-            finding = make(
+        finding = self._plain_passes.get((severity, field))
+        if finding is None:
+            finding = self._plain_passes[(severity, field)] = make(
                 Finding, rule_id=self.id, severity=severity, status=Status.PASSED,
                 message_zh=self.title_zh, message_en=self.title_en, citation=self.citation,
                 field=field, facts=(),
             )  # fmt: skip
-            cached = _PLAIN_PASSES[key] = (self, finding)
-        return cached[1]
+        return finding
 
     def _messages(self, status: Status, args: dict[str, str]) -> tuple[str, str]:
         if status is Status.PASSED:
@@ -216,7 +219,7 @@ class Rule:
         return _fill(self.message_zh, args), _fill(self.message_en, args)
 
 
-_PLAIN_PASSES: dict[tuple[int, Severity, str | None], tuple[Rule, Finding]] = {}
+_new_finding = builder(Finding)
 
 
 class _Defaulting(dict[str, str]):
