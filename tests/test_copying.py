@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import attrs
 import pytest
@@ -11,7 +11,7 @@ from permitflow.records.actors import Actor
 from permitflow.records.audit import AuditEntry
 from permitflow.records.copying import builder, make, replace
 
-AT = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+AT = datetime(2026, 3, 2, 9, tzinfo=UTC)
 ENTRY = AuditEntry(1, "submit", "draft", "employer_review", Actor.applicant("x"), AT)
 
 
