@@ -1,8 +1,9 @@
 """The Python snippets of the documentation run, page by page, as a reader would run them.
 
-Every ```python block of a page under docs/ (and of the README) runs in order in one namespace
-per page, from the repository root. A block preceded by ``<!-- no-run -->`` is skipped; that marker is kept for
-code that cannot run by nature (it needs a server, a database of one's own, ...).
+Every ```python block of a page under docs/ (and of the README) runs in order in one
+namespace per page, from the repository root. A block preceded by ``<!-- no-run -->`` is
+skipped; that marker is kept for code that cannot run by nature (it needs a server, a database
+of one's own, ...).
 """
 
 from __future__ import annotations
