@@ -2,11 +2,8 @@
 
 A holder here is a new applicant that passes every Haidian rule of a new application on
 Monday 2026-03-16 (a working day of a year with an official holiday arrangement, so no
-calendar estimate is involved). Holders differ by identity (resident id, name, phone) and
-share the large immutable parts that do not depend on who they are — education, history,
-attachments, residence proof, 36 months of income and social insurance — as a portal that
-caches them would not, but as nothing in an event's cost depends on: the engine reads them,
-never copies them.
+calendar estimate is involved). Holders are built by ``permitflow.testing.valid_holder`` and
+differ by identity (resident id).
 
 The lifecycle of a new application with two authority review levels, twelve events:
 
@@ -29,50 +26,38 @@ from functools import cache
 
 import attrs
 from attrs import frozen
-from dateutil.relativedelta import relativedelta
 
 from permitflow.engine.engine import Engine
 from permitflow.identifiers import is_valid_resident_id
 from permitflow.records.actors import Actor
 from permitflow.records.application import Application, BusinessType, NewForm, RuleSetPin
 from permitflow.records.holder import (
-    ApplicationBasis,
     Association,
     AssociationState,
     Attachment,
     Child,
-    Education,
-    Employer,
     Employment,
     FileInfo,
-    GeneralInfo,
     HolderRecord,
     Hukou,
     HukouKind,
     IncomeMonth,
-    InsuranceMonth,
-    LabourContract,
-    MaritalStatus,
-    Photo,
-    Profile,
+    PermitState,
     ProfileState,
     ProofKind,
     PropertyUse,
     ResidenceProof,
     Slot,
-    StudyRecord,
-    StudyStage,
-    WorkRecord,
 )
 from permitflow.rules.rule import BEIJING, local_date
+from permitflow.testing import EMPLOYERS, valid_holder
 
 AT = datetime(2026, 3, 16, 10, 0, tzinfo=BEIJING)
 """When the scripted lifecycle starts."""
 STEP = timedelta(minutes=10)
 """Time between two scripted steps: the whole lifecycle stays within one day."""
-EMPLOYER_CODE = "91110108MA01ABCD5T"
-EMPLOYER_NAME = "北京海淀示例科技有限公司"
-ADDRESS = "北京市海淀区中关村大街27号院3号楼502室"
+EMPLOYER = EMPLOYERS[0]
+EMPLOYER_CODE = EMPLOYER.credit_code
 PDF_HEAD = b"%PDF-1.7\n"
 LEVELS = 2
 OPINION = "收入证明材料日期超过一个月，请重新上传后再次提交。"
@@ -97,100 +82,10 @@ def resident_id(index: int) -> str:
     raise AssertionError(f"no check character makes {body} valid")
 
 
-@frozen
-class _Shared:
-    education: Education
-    study_history: tuple[StudyRecord, ...]
-    work_history: tuple[WorkRecord, ...]
-    photo: Photo
-    residence: ResidenceProof
-    attachments: tuple[Attachment, ...]
-    employment: Employment
-    association: Association
-
-
-@cache
-def _shared() -> _Shared:
-    day = local_date(AT)
-    uploaded = day - timedelta(days=10)
-    issued = day - timedelta(days=5)
-    first = day.replace(day=1)
-    months = tuple(first - relativedelta(months=n) for n in range(36, 0, -1))
-    attachments = (
-        *(
-            Attachment(slot=slot, file=_pdf(f"{slot.value}.pdf"), uploaded_on=uploaded)
-            for slot in (Slot.EDU_CERT, Slot.DEGREE_CERT, Slot.HUKOU, Slot.INTEGRITY, Slot.MARRIAGE)
-        ),
-        Attachment(Slot.TAXABLE_INCOME, _pdf("taxable_income.pdf"), uploaded, issued_on=issued),
-        Attachment(
-            Slot.RESIDENCE, _pdf("residence.pdf", 1_200_000), uploaded, document="lease",
-            valid_until=day + relativedelta(years=1),
-        ),
-    )  # fmt: skip
-    return _Shared(
-        education=Education(
-            highest_education="硕士研究生",
-            highest_degree="硕士",
-            basis=ApplicationBasis.DEGREE,
-            degree_certificate_number="1000342017000123",
-        ),
-        study_history=(
-            StudyRecord(
-                StudyStage.SENIOR_HIGH, "武汉市第一中学", date(2005, 9, 1), date(2008, 6, 30)
-            ),
-            StudyRecord(StudyStage.BACHELOR, "武汉大学", date(2008, 9, 1), date(2012, 6, 30)),
-            StudyRecord(StudyStage.MASTER, "北京大学", date(2012, 9, 1), date(2015, 6, 30)),
-        ),
-        work_history=(WorkRecord(EMPLOYER_NAME, date(2015, 7, 1), None, EMPLOYER_CODE),),
-        photo=Photo(_pdf("photo.jpg", 40_000, b"\xff\xd8\xff\xe0"), uploaded),
-        residence=ResidenceProof(
-            kind=ProofKind.LEASE,
-            address=ADDRESS,
-            property_use=PropertyUse.RESIDENTIAL,
-            district="海淀区",
-            valid_until=day + relativedelta(years=1),
-        ),
-        attachments=attachments,
-        employment=Employment(
-            contract=LabourContract(EMPLOYER_CODE, date(2015, 7, 1), day + relativedelta(years=2)),
-            income=tuple(IncomeMonth(month, EMPLOYER_CODE, 2_500_000) for month in months),
-            insurance=tuple(InsuranceMonth(month, EMPLOYER_CODE) for month in months),
-        ),
-        association=Association(
-            state=AssociationState.ASSOCIATED,
-            employer=Employer(EMPLOYER_CODE, EMPLOYER_NAME),
-            code="GL-2015-0001",
-            since=datetime(2024, 1, 1, 9, 0, tzinfo=BEIJING),
-        ),
-    )
-
-
 def new_applicant(number: str) -> HolderRecord:
-    """A complete, valid holder with no permit yet, identified by the resident id ``number``."""
-    shared = _shared()
-    return HolderRecord(
-        holder_id=number,
-        profile_state=ProfileState.COMPLETE,
-        profile=Profile(
-            general=GeneralInfo(
-                name=f"申请人{number[-5:]}",
-                resident_id=number,
-                phone=f"138{number[-8:-1]}0",
-                hukou=Hukou(HukouKind.FAMILY, "42", "湖北省武汉市武昌区"),
-                address=ADDRESS,
-                marital_status=MaritalStatus.MARRIED,
-                retirement_category="male",
-            ),
-            education=shared.education,
-            study_history=shared.study_history,
-            work_history=shared.work_history,
-            photo=shared.photo,
-        ),
-        residence=shared.residence,
-        attachments=shared.attachments,
-        employment=shared.employment,
-        association=shared.association,
-    )
+    """A complete, valid holder with no permit yet, identified by the resident id ``number``:
+    the record ``permitflow.testing`` builds for a new application, as of ``AT``."""
+    return valid_holder(at=AT, holder_id=number, permit_state=PermitState.NONE)
 
 
 def flawed_applicant(number: str) -> HolderRecord:
@@ -236,7 +131,7 @@ def flawed_applicant(number: str) -> HolderRecord:
         ),
         association=Association(
             state=AssociationState.REQUESTED,
-            employer=Employer(EMPLOYER_CODE, EMPLOYER_NAME, handling_permission=False),
+            employer=attrs.evolve(EMPLOYER, handling_permission=False),
             code="GL-2015-0001",
         ),
     )  # fmt: skip
