@@ -41,6 +41,7 @@ from permitflow.engine.checks import (
 from permitflow.engine.compiled import CompiledMachine, compile_definition
 from permitflow.engine.definition import Change, MachineDefinition, Transition
 from permitflow.engine.rulesource import (
+    RuleSetChoice,
     RuleSetVersion,
     RuleSetVersions,
     params_in_force,
@@ -115,7 +116,7 @@ class Engine:
 
     def __init__(
         self,
-        ruleset: Any = None,
+        ruleset: RuleSetChoice = None,
         *,
         rules: bool = True,
         definitions: Mapping[BusinessType, DefinitionFactory] | None = None,

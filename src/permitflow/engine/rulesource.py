@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from permitflow.errors import UnknownRuleSet
 from permitflow.records.application import Application, BusinessType
@@ -19,6 +19,7 @@ from permitflow.rules.rule import Rule, RuleContext, judging_day, local_date
 _NO_PARAMS: Mapping[str, Any] = {}
 
 
+@runtime_checkable
 class RuleSetVersion(Protocol):
     """What the engine needs from one rule-set version (see ``permitflow.rules.RuleSet``)."""
 
@@ -39,6 +40,7 @@ class RuleSetVersion(Protocol):
     def rule(self, rule_id: str) -> Rule: ...
 
 
+@runtime_checkable
 class RuleSetVersions(Protocol):
     """What the engine needs from a named family of versions."""
 
@@ -74,14 +76,18 @@ def run_rules(
     return tuple(findings)
 
 
-def resolve_family(ruleset: Any) -> RuleSetVersions:
+RuleSetChoice = str | RuleSetVersions | RuleSetVersion | None
+"""What an engine is given: a registered name, a family of versions, one fixed version, or
+None for the default (Haidian)."""
+
+
+def resolve_family(ruleset: RuleSetChoice) -> RuleSetVersions:
     if ruleset is None or isinstance(ruleset, str):
         from permitflow.rules.registry import default_family, get_family
 
         return default_family() if ruleset is None else get_family(ruleset)
-    if hasattr(ruleset, "in_force_on"):
-        family: RuleSetVersions = ruleset
-        return family
+    if isinstance(ruleset, RuleSetVersions):
+        return ruleset
     return _SingleVersion(ruleset)
 
 
