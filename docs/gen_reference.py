@@ -21,8 +21,8 @@ DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS.parent / "src"))
 
 from permitflow import BusinessType, Engine, Transition, diagram, errors  # noqa: E402
-from permitflow.cli import md_cell, rules_markdown  # noqa: E402
 from permitflow.machines import BUSINESS_MACHINES  # noqa: E402
+from permitflow.rules.catalogue import md_cell, rules_markdown  # noqa: E402
 from permitflow.rules.registry import default_family  # noqa: E402
 from permitflow.rules.ruleset import RuleSet  # noqa: E402
 

@@ -16,7 +16,8 @@ unreadable or invalid case file (with the ``$.path`` of the bad field), an unkno
 that is not a date. Errors print the message of the :class:`~permitflow.errors.PermitflowError`
 in Chinese and English.
 
-The case-file format is documented in ``docs/cases.md``; :func:`load_case` reads it.
+The case-file format is documented in ``docs/cases.md``; ``permitflow.cases`` reads and checks
+it, and ``permitflow.rules.catalogue`` draws the catalogue.
 """
 
 from __future__ import annotations
@@ -25,24 +26,26 @@ import argparse
 import json
 import re
 import sys
-import unicodedata
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from attrs import frozen
-
+from permitflow.cases import (
+    EXIT_BLOCKED,
+    EXIT_INPUT,
+    EXIT_OK,
+    check_case,
+    load_case,
+    now,
+    render_check,
+)
 from permitflow.deadlines import Deadline, latest_renewal_submission, review_due
 from permitflow.engine.diagrams import diagram
-from permitflow.engine.engine import Engine
-from permitflow.engine.snapshot import SCHEMA_VERSION, from_dict
 from permitflow.errors import (
     CalendarEstimateWarning,
     InvalidIdentifier,
-    InvalidInput,
-    InvalidSnapshot,
     Language,
     PermitflowError,
 )
@@ -51,378 +54,14 @@ from permitflow.identifiers import (
     parse_credit_code,
     parse_resident_id,
 )
-from permitflow.records.application import Application, BusinessType
-from permitflow.records.holder import HolderRecord
+from permitflow.records.application import BusinessType
 from permitflow.retirement import RetirementCategory, statutory_retirement
-from permitflow.rules.finding import Finding, Severity, Status
+from permitflow.rules.catalogue import rules_json, rules_markdown
 from permitflow.rules.registry import DEFAULT, get_family
 from permitflow.rules.rule import BEIJING, local_date
-from permitflow.rules.ruleset import RuleDescription, RuleSet
+from permitflow.rules.ruleset import RuleSet
 
-__all__ = [
-    "EXIT_BLOCKED",
-    "EXIT_INPUT",
-    "EXIT_OK",
-    "Case",
-    "CheckResult",
-    "check_case",
-    "load_case",
-    "main",
-    "md_cell",
-    "rules_json",
-    "rules_markdown",
-]
-
-EXIT_OK = 0
-EXIT_BLOCKED = 1
-"""An error finding blocks the event, or an identifier is invalid."""
-EXIT_INPUT = 2
-"""The input cannot be used: unreadable or invalid file, unknown event, bad argument."""
-
-CASE_KEYS = frozenset(
-    {"name", "at", "ruleset", "holder", "application", "business_type", "form", "event",
-     "expect"}
-)  # fmt: skip
-EXPECT_KEYS = frozenset({"exit", "blocking"})
-CASE_APPLICATION_ID = "case"
-"""The id of an application a case file describes by business type and form only."""
-
-
-# --- case files ---------------------------------------------------------------------------------
-
-
-@frozen
-class Case:
-    """A case file, loaded: whose record, which application, which event, at what moment."""
-
-    name: str
-    holder: HolderRecord
-    application: Application
-    event: str | None
-    at: datetime | None
-    ruleset: str
-    expect: Mapping[str, Any] | None = None
-    """What the case is meant to show (``exit`` and ``blocking`` rule ids); ignored by check."""
-
-
-def _invalid_case(source: str, problems: Sequence[str]) -> InvalidSnapshot:
-    listing = "; ".join(problems)
-    return InvalidSnapshot(
-        f"案例文件 {source} 无法使用：{listing}。请按 docs/cases.md 的格式修正该字段。",
-        f"The case file {source} cannot be used: {listing}. Fix the field as docs/cases.md "
-        "describes.",
-        file=source,
-        errors=list(problems),
-        path=problems[0].rpartition(" @ ")[2] if problems else "$",
-    )
-
-
-def _rebased(error: InvalidSnapshot, prefix: str, source: str) -> InvalidSnapshot:
-    """The snapshot loader's ``@ $.x`` lines as paths inside the case file (``@ $.holder.x``)."""
-    problems = [
-        re.sub(r" @ \$(?=[.\[]|$)", f" @ {prefix}", line, count=1)
-        for line in error.context.get("errors", ())
-    ]
-    return _invalid_case(source, problems or [f"{error.message_en} @ {prefix}"])
-
-
-def _moment(text: object, where: str, source: str) -> datetime:
-    """An ISO 8601 moment; one without a UTC offset is Beijing time."""
-    if not isinstance(text, str):
-        raise _invalid_case(source, [f"expected an ISO 8601 date-time string @ {where}"])
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise _invalid_case(source, [f"{text!r} is not an ISO 8601 date-time @ {where}"]) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=BEIJING)
-
-
-def _snapshot(data: object, where: str, source: str) -> HolderRecord | Application:
-    if not isinstance(data, Mapping):
-        raise _invalid_case(source, [f"expected an object written by permitflow.to_dict @ {where}"])
-    try:
-        return from_dict(data)
-    except InvalidSnapshot as error:
-        raise _rebased(error, where, source) from None
-
-
-def _holder(data: object, source: str) -> HolderRecord:
-    holder = _snapshot(data, "$.holder", source)
-    if not isinstance(holder, HolderRecord):
-        raise _invalid_case(source, ['expected kind "holder" @ $.holder.kind'])
-    return holder
-
-
-def _application(data: object, source: str) -> Application:
-    application = _snapshot(data, "$.application", source)
-    if not isinstance(application, Application):
-        raise _invalid_case(source, ['expected kind "application" @ $.application.kind'])
-    return application
-
-
-def _new_application(
-    body: Mapping[str, Any], holder: HolderRecord, engine: Engine, at: datetime, source: str
-) -> Application:
-    """The draft application a case describes by ``business_type`` and ``form``."""
-    try:
-        business_type = BusinessType(body["business_type"])
-    except ValueError:
-        known = ", ".join(t.value for t in BusinessType)
-        raise _invalid_case(
-            source, [f"unknown business type {body['business_type']!r} (known: {known}) @ "
-                     "$.business_type"]
-        ) from None  # fmt: skip
-    form = None
-    if "form" in body:
-        # The form is read by the snapshot loader, inside a draft that only carries it, so that
-        # a bad form field is reported with its path like any stored snapshot.
-        vehicle = {
-            "kind": "application",
-            "schema_version": SCHEMA_VERSION,
-            "id": CASE_APPLICATION_ID,
-            "business_type": business_type.value,
-            "holder_id": holder.holder_id,
-            "employer_id": "",
-            "state": engine.definition(business_type).initial,
-            "form": body["form"],
-            "created_at": at.isoformat(),
-        }
-        try:
-            loaded = from_dict(vehicle)
-        except InvalidSnapshot as error:
-            raise _rebased(error, "$", source) from None
-        assert isinstance(loaded, Application)  # the vehicle's kind is "application"
-        form = loaded.form
-    return engine.start(
-        business_type, holder=holder, application_id=CASE_APPLICATION_ID, at=at, form=form
-    )
-
-
-def load_case(
-    path: str | Path, *, engine: Engine | None = None, at: datetime | None = None
-) -> Case:
-    """Read and check a case file; raises :class:`InvalidSnapshot` naming the bad field's path.
-
-    ``at`` overrides the moment written in the file. ``engine`` builds the draft application of a
-    case given by business type and form (default: an engine on the case's rule set).
-    """
-    source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidInput(
-            f"无法读取案例文件 {source}：{error}。请检查路径和编码（UTF-8）。",
-            f"Cannot read the case file {source}: {error}. Check the path and that it is UTF-8.",
-            field="path",
-            file=source,
-        ) from None
-    try:
-        body = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise _invalid_case(
-            source, [f"not JSON: {error.msg} at line {error.lineno} column {error.colno} @ $"]
-        ) from None
-    if not isinstance(body, dict):
-        raise _invalid_case(source, ["expected a JSON object @ $"])
-    problems = [f"unknown key {key!r} @ $.{key}" for key in sorted(set(body) - CASE_KEYS)]
-    if "holder" not in body:
-        problems.append("missing the holder record @ $.holder")
-    if ("application" in body) == ("business_type" in body):
-        problems.append("give either an application or a business_type (and form) @ $")
-    if "form" in body and "application" in body:
-        problems.append("a form goes with business_type, not with an application @ $.form")
-    for key in ("name", "event", "ruleset"):
-        if key in body and not isinstance(body[key], str):
-            problems.append(f"expected a string @ $.{key}")
-    expect = body.get("expect")
-    if expect is not None and (
-        not isinstance(expect, dict)
-        or not set(expect) <= EXPECT_KEYS
-        or expect.get("exit", EXIT_OK) not in (EXIT_OK, EXIT_BLOCKED)
-        or not isinstance(expect.get("blocking", []), list)
-    ):
-        problems.append('expected {"exit": 0 or 1, "blocking": [rule ids]} @ $.expect')
-    if problems:
-        raise _invalid_case(source, problems)
-    moment = at if at is not None else (
-        _moment(body["at"], "$.at", source) if "at" in body else None
-    )  # fmt: skip
-    ruleset = body.get("ruleset", DEFAULT)
-    holder = _holder(body["holder"], source)
-    if "application" in body:
-        application = _application(body["application"], source)
-        if application.holder_id != holder.holder_id:
-            raise _invalid_case(
-                source, ["the application belongs to another holder @ $.application.holder_id"]
-            )
-    else:
-        engine = engine if engine is not None else Engine(ruleset)
-        application = _new_application(body, holder, engine, moment or _now(), source)
-    return Case(
-        name=body.get("name", Path(source).stem),
-        holder=holder,
-        application=application,
-        event=body.get("event"),
-        at=moment,
-        ruleset=ruleset,
-        expect=expect,
-    )
-
-
-def _now() -> datetime:
-    return datetime.now(BEIJING)
-
-
-# --- check --------------------------------------------------------------------------------------
-
-
-@frozen
-class CheckResult:
-    """The findings of the rules guarding one event of a case."""
-
-    case: Case
-    event: str
-    at: datetime
-    ruleset_name: str
-    ruleset_version: str
-    findings: tuple[Finding, ...]
-
-    @property
-    def blocking(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.blocks)
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_BLOCKED if self.blocking else EXIT_OK
-
-    def to_dict(self, lang: Language) -> dict[str, Any]:
-        application = self.case.application
-        return {
-            "case": self.case.name,
-            "business_type": application.business_type.value,
-            "state": application.state,
-            "event": self.event,
-            "at": self.at.isoformat(),
-            "ruleset": {"name": self.ruleset_name, "version": self.ruleset_version},
-            "blocked": bool(self.blocking),
-            "blocking": sorted({f.rule_id for f in self.blocking}),
-            "findings": [finding_dict(f, lang) for f in self.findings],
-        }
-
-
-def finding_dict(finding: Finding, lang: Language) -> dict[str, Any]:
-    """A finding as JSON with its message in one language."""
-    return {**finding.to_dict(), "message": finding.message(lang)}
-
-
-def first_event(engine: Engine, application: Application) -> str:
-    """The event that takes the application's next step from its state.
-
-    The filing event (the one that submits) when the state has one, else the first event the
-    machine defines from that state: ``submit`` for a new draft, ``initiate`` for a renewal.
-    """
-    candidates = [
-        t for t in engine.definition(application.business_type).transitions
-        if application.state in t.sources
-    ]  # fmt: skip
-    for transition in candidates:
-        if transition.submits:
-            return transition.event
-    if candidates:
-        return candidates[0].event
-    raise InvalidInput(
-        f"状态 {application.state} 下没有可办理的事件，请在案例文件中写明 event。",
-        f"No event leaves state {application.state!r}; name the event in the case file.",
-        field="event",
-        state=application.state,
-    )
-
-
-def check_case(case: Case, *, engine: Engine | None = None, at: datetime | None = None,
-               event: str | None = None) -> CheckResult:  # fmt: skip
-    """Evaluate the rules guarding the case's event; nothing is fired."""
-    engine = engine if engine is not None else Engine(case.ruleset)
-    moment = at or case.at or _now()
-    name = event or case.event or first_event(engine, case.application)
-    findings = engine.check(case.application, name, at=moment, holder=case.holder)
-    ruleset = engine.ruleset_for(case.application, moment)
-    return CheckResult(case, name, moment, ruleset.name, ruleset.version, findings)
-
-
-_STATUS_LABEL = {
-    Status.PASSED: ("通过", "passed"),
-    Status.FAILED: ("未通过", "FAILED"),
-    Status.NEEDS_ATTESTATION: ("待声明", "ATTEST"),
-}
-_SEVERITY_LABEL = {
-    Severity.ERROR: ("错误", "error"),
-    Severity.WARNING: ("警告", "warning"),
-    Severity.TIP: ("提示", "tip"),
-}
-
-
-def _pick(pair: tuple[str, str], lang: Language) -> str:
-    return pair[0] if lang == "zh" else pair[1]
-
-
-def _pad(text: str, width: int) -> str:
-    """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
-    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return text + " " * max(1, width - columns)
-
-
-def render_check(result: CheckResult, lang: Language, *, show_passed: bool = False) -> str:
-    app = result.case.application
-    zh = lang == "zh"
-    lines = [
-        ("案例：" if zh else "Case: ") + result.case.name,
-        (
-            f"业务 {app.business_type.value} · 状态 {app.state} · 事件 {result.event} · "
-            f"时间 {result.at.isoformat()} · 规则集 {result.ruleset_name} {result.ruleset_version}"
-            if zh else
-            f"business type {app.business_type.value} · state {app.state} · event "
-            f"{result.event} · at {result.at.isoformat()} · rule set {result.ruleset_name} "
-            f"{result.ruleset_version}"
-        ),
-        "",
-    ]  # fmt: skip
-    # What needs doing comes first; passes follow as the rest of the checklist.
-    ordered = sorted(result.findings, key=lambda f: (f.passed, not f.blocks))
-    shown = [f for f in ordered if show_passed or not f.passed]
-    for finding in shown:
-        status = _pick(_STATUS_LABEL[finding.status], lang)
-        severity = _pick(_SEVERITY_LABEL[finding.severity], lang)
-        head = _pad(status, 8) + _pad(severity, 8) + _pad(finding.rule_id, 10)
-        lines.append(head + (finding.field or "-"))
-        lines.append(f"        {finding.message(lang)}")
-        quote = f" {finding.citation.quote}" if finding.citation.quote else ""
-        lines.append(f"        [{finding.citation.section}]{quote}")
-    passed = len(result.findings) - sum(1 for f in result.findings if not f.passed)
-    if shown:
-        lines.append("")
-    lines.append(
-        f"{passed} 项规则已通过" + ("。" if show_passed else "（加 --all 列出）。")
-        if zh else
-        f"{passed} rule finding(s) passed" + ("." if show_passed else " (--all lists them).")
-    )  # fmt: skip
-    others = sum(1 for f in result.findings if not f.passed and not f.blocks)
-    blocking = result.blocking
-    if blocking:
-        ids = ", ".join(sorted({f.rule_id for f in blocking}))
-        lines.append(
-            f"结论：{len(blocking)} 项错误阻止 {result.event}（{ids}）。请按上述提示修改材料"
-            "或记录所需声明后再检查。"
-            if zh else
-            f"Result: {len(blocking)} error finding(s) block {result.event!r} ({ids}). Fix "
-            "them, or record the attestations they ask for, and check again."
-        )  # fmt: skip
-    else:
-        lines.append(
-            f"结论：没有阻止 {result.event} 的错误（警告或提示 {others} 项）。"
-            if zh else
-            f"Result: nothing blocks {result.event!r} ({others} warning(s) or tip(s))."
-        )  # fmt: skip
-    return "\n".join(lines)
+__all__ = ["EXIT_BLOCKED", "EXIT_INPUT", "EXIT_OK", "build_parser", "main"]
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -454,7 +93,7 @@ def _deadline_dict(deadline: Deadline, lang: Language) -> dict[str, Any]:
 
 
 def _cmd_deadline(args: argparse.Namespace) -> int:
-    today = local_date(_now())
+    today = local_date(now())
     before = args.working_days or _rule_parameter("renewal.working_days_before_expiry", today)
     cycle = _rule_parameter("review.cycle_working_days", today)
     # The estimate is part of the answer (``Deadline.estimated`` and its basis text say so),
@@ -622,7 +261,7 @@ def _credit_code_or_none(text: str) -> dict[str, Any] | None:
 def _cmd_diagram(args: argparse.Namespace) -> int:
     levels = args.review_levels
     if levels is None:
-        today = local_date(_now())
+        today = local_date(now())
         levels = get_family(DEFAULT).in_force_on(today).review_levels(today)
     print(diagram(args.type, args.format, review_levels=levels))
     return EXIT_OK
@@ -630,129 +269,13 @@ def _cmd_diagram(args: argparse.Namespace) -> int:
 
 # --- rules --------------------------------------------------------------------------------------
 
-GROUP_TITLES: Mapping[str, tuple[str, str]] = {
-    "acc": ("账户", "Account"),
-    "bi": ("个人基础信息", "Basic information"),
-    "edu": ("教育信息", "Education"),
-    "his": ("学习与工作经历", "Study and work history"),
-    "att": ("附件", "Attachments"),
-    "doc": ("材料日期", "Document dates"),
-    "huk": ("户口", "Hukou"),
-    "emp": ("聘用单位", "Employment"),
-    "res": ("在京住所", "Residence"),
-    "new": ("新办", "New application"),
-    "ren": ("续签", "Renewal"),
-    "chg": ("聘用单位变更", "Employer change"),
-    "bch": ("证件基础信息变更", "Basic-information change"),
-    "chd": ("随往子女", "Accompanying children"),
-    "mar": ("婚姻证明材料", "Marriage materials"),
-    "can": ("注销", "Cancellation"),
-    "rev": ("审核与退回", "Review and returns"),
-    "cal": ("工作日", "Working days"),
-    "id": ("证件号码", "Identifiers"),
-    "pol": ("政策条件（未经手册确认）", "Policy conditions (not confirmed by the manual)"),
-    "flow": ("业务之间的约束", "Constraints across the procedure"),
-}
-"""Headings of the rule groups (the catalogue's id prefixes)."""
-
 
 def _ruleset(name: str, version: str | None) -> RuleSet:
     family = get_family(name)
     if version is not None:
         return family.version(version)
-    today = local_date(_now())
+    today = local_date(now())
     return family.in_force_on(today)
-
-
-def rule_dict(rule: RuleDescription) -> dict[str, Any]:
-    return {
-        "id": rule.id,
-        "group": rule.group,
-        "kind": rule.kind.value,
-        "severity": rule.severity.value,
-        "default_severity": rule.default_severity.value,
-        "enabled": rule.enabled,
-        "business_types": [t.value for t in rule.business_types],
-        "events": list(rule.events) if rule.events is not None else None,
-        "title": {"zh": rule.title_zh, "en": rule.title_en},
-        "message": {"zh": rule.message_zh, "en": rule.message_en},
-        "citation": {
-            "source": rule.citation.source,
-            "section": rule.citation.section,
-            "quote": rule.citation.quote,
-        },
-        "enforced_by": (
-            None if rule.enforced_by is None
-            else {"zh": rule.enforced_by.zh, "en": rule.enforced_by.en}
-        ),
-    }  # fmt: skip
-
-
-def rules_json(ruleset: RuleSet) -> dict[str, Any]:
-    return {
-        "ruleset": ruleset.name,
-        "version": ruleset.version,
-        "effective_from": ruleset.effective_from.isoformat(),
-        "effective_until": (
-            ruleset.effective_until.isoformat() if ruleset.effective_until else None
-        ),
-        "rules": [rule_dict(rule) for rule in ruleset.describe()],
-    }
-
-
-def md_cell(text: str) -> str:
-    """Text made safe for one Markdown table cell."""
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def rules_markdown(ruleset: RuleSet) -> str:
-    """The rules catalogue of one rule-set version as Markdown, grouped by catalogue prefix."""
-    rules = ruleset.describe()
-    until = ruleset.effective_until.isoformat() if ruleset.effective_until else "…"
-    lines = [
-        f"# Rules catalogue: {ruleset.name} {ruleset.version}",
-        "",
-        f"In force from {ruleset.effective_from.isoformat()} to {until}; {len(rules)} rules. "
-        "Each rule has a stable id, a kind (machine, hybrid, attestation, process), a severity "
-        "(`error` blocks the event it guards; `warning` and `tip` never block) and the sentence "
-        "of the source it implements. Drawn from the code by `permitflow rules --format md`.",
-        "",
-    ]
-    by_group: dict[str, list[RuleDescription]] = {}
-    for rule in rules:
-        by_group.setdefault(rule.group, []).append(rule)
-    for group in sorted(by_group, key=lambda g: list(GROUP_TITLES).index(g)
-                        if g in GROUP_TITLES else len(GROUP_TITLES)):  # fmt: skip
-        zh, en = GROUP_TITLES.get(group, (group, group))
-        lines += [
-            f"## {group.upper()}: {en} ({zh}) {{#{group}}}",
-            "",
-            "| id | rule | kind | severity | business types | source |",
-            "|---|---|---|---|---|---|",
-        ]
-        for rule in by_group[group]:
-            severity = rule.severity.value
-            if not rule.enabled:
-                severity = f"{severity} (disabled)"
-            elif rule.severity is not rule.default_severity:
-                severity = f"{severity} (default {rule.default_severity.value})"
-            events = f"<br>events: {', '.join(rule.events)}" if rule.events else ""
-            enforced = (
-                f"<br>enforced by the machines: {rule.enforced_by.en}" if rule.enforced_by else ""
-            )
-            quote = f"<br>「{rule.citation.quote}」" if rule.citation.quote else ""
-            lines.append(
-                "| " + " | ".join(md_cell(cell) for cell in (
-                    rule.id,
-                    f"{rule.title_zh}<br>{rule.title_en}{enforced}",
-                    rule.kind.value,
-                    severity,
-                    ", ".join(t.value for t in rule.business_types) + events,
-                    f"{rule.citation.section}{quote}",
-                )) + " |"
-            )  # fmt: skip
-        lines.append("")
-    return "\n".join(lines)
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from permitflow.cli import check_case, load_case
+from permitflow.cases import check_case, load_case
 
 CASES = sorted((Path(__file__).resolve().parents[2] / "examples" / "cases").glob("*.json"))
 

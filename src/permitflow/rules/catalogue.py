@@ -1,0 +1,128 @@
+"""The rules catalogue of a rule-set version, drawn from the code: as JSON and as Markdown.
+
+``permitflow rules`` prints it and the documentation's generated pages embed it, so the
+catalogue a reviewer reads cannot drift from the rules that run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from permitflow.rules.ruleset import RuleDescription, RuleSet
+
+GROUP_TITLES: Mapping[str, tuple[str, str]] = {
+    "acc": ("账户", "Account"),
+    "bi": ("个人基础信息", "Basic information"),
+    "edu": ("教育信息", "Education"),
+    "his": ("学习与工作经历", "Study and work history"),
+    "att": ("附件", "Attachments"),
+    "doc": ("材料日期", "Document dates"),
+    "huk": ("户口", "Hukou"),
+    "emp": ("聘用单位", "Employment"),
+    "res": ("在京住所", "Residence"),
+    "new": ("新办", "New application"),
+    "ren": ("续签", "Renewal"),
+    "chg": ("聘用单位变更", "Employer change"),
+    "bch": ("证件基础信息变更", "Basic-information change"),
+    "chd": ("随往子女", "Accompanying children"),
+    "mar": ("婚姻证明材料", "Marriage materials"),
+    "can": ("注销", "Cancellation"),
+    "rev": ("审核与退回", "Review and returns"),
+    "cal": ("工作日", "Working days"),
+    "id": ("证件号码", "Identifiers"),
+    "pol": ("政策条件（未经手册确认）", "Policy conditions (not confirmed by the manual)"),
+    "flow": ("业务之间的约束", "Constraints across the procedure"),
+}
+"""Headings of the rule groups (the catalogue's id prefixes)."""
+
+
+def rule_dict(rule: RuleDescription) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "group": rule.group,
+        "kind": rule.kind.value,
+        "severity": rule.severity.value,
+        "default_severity": rule.default_severity.value,
+        "enabled": rule.enabled,
+        "business_types": [t.value for t in rule.business_types],
+        "events": list(rule.events) if rule.events is not None else None,
+        "title": {"zh": rule.title_zh, "en": rule.title_en},
+        "message": {"zh": rule.message_zh, "en": rule.message_en},
+        "citation": {
+            "source": rule.citation.source,
+            "section": rule.citation.section,
+            "quote": rule.citation.quote,
+        },
+        "enforced_by": (
+            None if rule.enforced_by is None
+            else {"zh": rule.enforced_by.zh, "en": rule.enforced_by.en}
+        ),
+    }  # fmt: skip
+
+
+def rules_json(ruleset: RuleSet) -> dict[str, Any]:
+    return {
+        "ruleset": ruleset.name,
+        "version": ruleset.version,
+        "effective_from": ruleset.effective_from.isoformat(),
+        "effective_until": (
+            ruleset.effective_until.isoformat() if ruleset.effective_until else None
+        ),
+        "rules": [rule_dict(rule) for rule in ruleset.describe()],
+    }
+
+
+def md_cell(text: str) -> str:
+    """Text made safe for one Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def rules_markdown(ruleset: RuleSet) -> str:
+    """The rules catalogue of one rule-set version as Markdown, grouped by catalogue prefix."""
+    rules = ruleset.describe()
+    until = ruleset.effective_until.isoformat() if ruleset.effective_until else "…"
+    lines = [
+        f"# Rules catalogue: {ruleset.name} {ruleset.version}",
+        "",
+        f"In force from {ruleset.effective_from.isoformat()} to {until}; {len(rules)} rules. "
+        "Each rule has a stable id, a kind (machine, hybrid, attestation, process), a severity "
+        "(`error` blocks the event it guards; `warning` and `tip` never block) and the sentence "
+        "of the source it implements. Drawn from the code by `permitflow rules --format md`.",
+        "",
+    ]
+    by_group: dict[str, list[RuleDescription]] = {}
+    for rule in rules:
+        by_group.setdefault(rule.group, []).append(rule)
+    for group in sorted(by_group, key=lambda g: list(GROUP_TITLES).index(g)
+                        if g in GROUP_TITLES else len(GROUP_TITLES)):  # fmt: skip
+        zh, en = GROUP_TITLES.get(group, (group, group))
+        lines += [
+            f"## {group.upper()}: {en} ({zh}) {{#{group}}}",
+            "",
+            "| id | rule | kind | severity | business types | source |",
+            "|---|---|---|---|---|---|",
+        ]
+        for rule in by_group[group]:
+            severity = rule.severity.value
+            if not rule.enabled:
+                severity = f"{severity} (disabled)"
+            elif rule.severity is not rule.default_severity:
+                severity = f"{severity} (default {rule.default_severity.value})"
+            events = f"<br>events: {', '.join(rule.events)}" if rule.events else ""
+            enforced = (
+                f"<br>enforced by the machines: {rule.enforced_by.en}" if rule.enforced_by else ""
+            )
+            quote = f"<br>「{rule.citation.quote}」" if rule.citation.quote else ""
+            lines.append(
+                "| " + " | ".join(md_cell(cell) for cell in (
+                    rule.id,
+                    f"{rule.title_zh}<br>{rule.title_en}{enforced}",
+                    rule.kind.value,
+                    severity,
+                    ", ".join(t.value for t in rule.business_types) + events,
+                    f"{rule.citation.section}{quote}",
+                )) + " |"
+            )  # fmt: skip
+        lines.append("")
+    return "\n".join(lines)
