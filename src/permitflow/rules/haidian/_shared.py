@@ -38,7 +38,7 @@ ALL_BUSINESS: frozenset[BusinessType] = frozenset(BusinessType)
 
 REVIEW_EVENTS: frozenset[str] = frozenset({"pass"})
 """The authority's approval at each level: where attestations are demanded."""
-FILING_EVENTS: frozenset[str] = frozenset(
+DATA_EVENTS: frozenset[str] = frozenset(
     {"submit", "resubmit", "prepare", "notify_fixed", "initiate", "reinitiate"}
 )
 """The events that hand the holder's data in (again). The record is locked while a case is

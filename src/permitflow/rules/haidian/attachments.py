@@ -25,7 +25,7 @@ from permitflow.records.holder import (
     Slot,
 )
 from permitflow.rules.finding import RuleKind, Severity
-from permitflow.rules.haidian._shared import APPLICANT_SIDE, FILING_EVENTS, REVIEW_EVENTS, cite
+from permitflow.rules.haidian._shared import APPLICANT_SIDE, DATA_EVENTS, REVIEW_EVENTS, cite
 from permitflow.rules.parameters import ParameterTable
 from permitflow.rules.rule import (
     Check,
@@ -70,7 +70,7 @@ ATT_001 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="att",
-    events=FILING_EVENTS,
+    events=DATA_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite("M§1.6 附件格式; M§1 注意事项 1", _NOTE_1),
     title_zh="所有附件均为 PDF 文件",
@@ -136,7 +136,7 @@ ATT_002 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="att",
-    events=FILING_EVENTS,
+    events=DATA_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite("M§1.6 附件管理表", "格式：PDF 大小：2M以内"),
     title_zh="学历、学位、应税收入、户口本、诚信声明、结婚证附件在 2M 以内",
@@ -153,7 +153,7 @@ ATT_003 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="att",
-    events=FILING_EVENTS,
+    events=DATA_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite("M§1.6 附件管理表", "格式：PDF 大小：5M以内"),
     title_zh="职称材料、住所证明、其他材料附件在 5M 以内",
@@ -335,7 +335,7 @@ ATT_007 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="att",
-    events=FILING_EVENTS,
+    events=DATA_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite("M§1.6; M§4.2", "其他材料（非必传项）"),
     title_zh="“其他材料”按业务类型上传（聘用单位变更须上传）",
@@ -384,7 +384,7 @@ ATT_008 = Rule(
     kind=RuleKind.PROCESS,
     severity=Severity.WARNING,
     group="att",
-    events=FILING_EVENTS,
+    events=DATA_EVENTS,
     business_types=frozenset({BusinessType.BASIC_CHANGE}),
     citation=cite("M§1.6; M§5.2", "申请人应在此处及时更新附件（信息发生变化之时）。"),
     title_zh="变更事项的附件已更新",
@@ -413,7 +413,7 @@ ATT_009 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="att",
-    events=FILING_EVENTS,
+    events=DATA_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite("M§2.2", "再次确认附件均按要求上传齐全后，发起申请事项。"),
     title_zh="所需附件均已上传",

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.records.application import BasicChangeForm, BasicItem, BusinessType
 from permitflow.records.holder import Hukou, Slot
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian.flow import handled_by_associated_employer
 from permitflow.rules.haidian.renewal import permit_reference_day
-from permitflow.rules.haidian.review import FILING_EVENTS, returned_since_filing
+from permitflow.rules.haidian.review import returned_since_filing
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
 
 BASIC_CHANGE = frozenset({BusinessType.BASIC_CHANGE})
@@ -132,7 +133,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="bch",
         business_types=BASIC_CHANGE,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation(
             "M§5", "持证人可发起的“证件基础信息变更”业务包含:变更户口所在地、居住地等信息事项。"
         ),
@@ -150,7 +151,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="bch",
         business_types=BASIC_CHANGE,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation(
             "M§5.2",
             "登录人才业务办理平台首页——附件管理——删除原有附件——结合《海淀区办理指南》要求上传所需修"
@@ -170,7 +171,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="bch",
         business_types=BASIC_CHANGE,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation(
             "M§5.3",
             "仔细阅读申请说明并确认，点击下一步，预览核对信息无误后，填写申请原因，如："
@@ -190,7 +191,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="bch",
         business_types=BASIC_CHANGE,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation(
             "M§5.5", "申请发起后，由申请单位进行审核，审核通过后等待主管部门进行受理"
         ),
@@ -225,7 +226,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="bch",
         business_types=BASIC_CHANGE,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation(
             "M§7 (I: a Beijing hukou is no basic change)",
             "申请人已取得北京市户口、工作单位转至外省市或已到达法定退休年龄的，"

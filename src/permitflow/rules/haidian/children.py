@@ -16,11 +16,12 @@ from collections.abc import Iterable
 
 from permitflow.addresses import repeated_district
 from permitflow.deadlines import eighteenth_birthday, is_minor
+from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.records.application import BusinessChangeForm, BusinessType, NewForm
 from permitflow.records.holder import BEIJING_PROVINCE_CODE, Child, MaritalStatus, Slot
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import REVIEW_EVENTS, attestation_due
-from permitflow.rules.haidian.review import FILING_EVENTS, returned_since_filing
+from permitflow.rules.haidian.review import returned_since_filing
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, needs_attestation, passed
 
 BUSINESS_CHANGE = frozenset({BusinessType.BUSINESS_CHANGE})
@@ -225,7 +226,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chd",
         business_types=BUSINESS_CHANGE,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation("M§6 注意事项 3", "办理随往国内非京籍子女的，子女应未成年。"),
         title_zh="随往子女未成年",
         title_en="Each accompanying child is a minor",
@@ -242,7 +243,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chd",
         business_types=WITH_CHILDREN,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation("M§6", "注意：办理随往国内非京籍子女的，子女应未成年。"),
         title_zh="随往子女为国内非京籍子女",
         title_en="Each accompanying child is a domestic, non-Beijing child",
@@ -259,7 +260,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chd",
         business_types=WITH_CHILDREN,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation("M§6.3", "点击添加——完善随往人员信息"),
         title_zh="随往人员信息填写完整",
         title_en="Every accompanying person's required fields are filled",
@@ -273,7 +274,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chd",
         business_types=WITH_CHILDREN,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation("M§6.3", "上传随往人员“子女医学出生证明”和“子女户口本页”附件材料。"),
         title_zh="已上传子女医学出生证明和子女户口本页",
         title_en="The child's medical birth certificate and hukou page are uploaded",
@@ -288,7 +289,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chd",
         business_types=BUSINESS_CHANGE,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation("M§6.3", "阅读申请说明并确认勾选，点击下一步"),
         title_zh="已阅读并确认申请说明，并填写随往人员变更",
         title_en="The instructions are confirmed and the accompanying persons changed",
@@ -320,7 +321,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chd",
         business_types=BUSINESS_CHANGE,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation("M§6 注意事项 2", "填写“现居住地址”时，注意区县不要重复。"),
         title_zh="现居住地址区县不重复",
         title_en="The current address does not repeat the district",
@@ -336,7 +337,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="mar",
         business_types=BUSINESS_CHANGE,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation("M§6.1", "已婚已育上传合法有效的婚姻材料"),
         title_zh="已婚已育：已上传婚姻材料",
         title_en="Married with children: a marriage material is uploaded",
@@ -367,7 +368,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="mar",
         business_types=BUSINESS_CHANGE,
-        events=FILING_EVENTS | REVIEW_EVENTS,
+        events=SUBMISSION_EVENTS | REVIEW_EVENTS,
         citation=Citation("M§6.1", "离婚已育的需上传离婚协议，且协议内容中明确子女抚养权为申请人"),
         title_zh="离婚已育：已上传离婚协议，协议明确子女抚养权归申请人",
         title_en="Divorced with children: the divorce agreement gives custody to the applicant",

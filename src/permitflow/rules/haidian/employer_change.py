@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.records.application import BusinessType, EmployerChangeForm
 from permitflow.records.holder import PermitState, Slot, WorkRecord
 from permitflow.rules.finding import Citation, RuleKind, Severity
@@ -32,7 +33,6 @@ from permitflow.rules.haidian.renewal import (
     paid_months,
     submitted_in_time,
 )
-from permitflow.rules.haidian.review import FILING_EVENTS
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, needs_attestation, passed
 from permitflow.rules.ruleset import EnforcedBy
 
@@ -181,7 +181,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chg",
         business_types=CHANGE,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation(
             "M§4",
             "工作居住证持证人在新入职单位产生至少产生 1 个月社保记录后，"
@@ -201,7 +201,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chg",
         business_types=CHANGE,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation("M§4", "经单位认可后由单位申请办理“聘用单位变更”"),
         title_zh="新单位认可并发起聘用单位变更",
         title_en="The new employer accepts the holder and initiates the change",
@@ -216,7 +216,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chg",
         business_types=CHANGE,
-        events=FILING_EVENTS | REVIEW_EVENTS,
+        events=SUBMISSION_EVENTS | REVIEW_EVENTS,
         citation=Citation("M§4.2", "“其他材料”上传原单位出具的离职证明。"),
         title_zh="“其他材料”中已上传原单位出具的离职证明",
         title_en="The former employer's resignation certificate is in 'other materials'",
@@ -233,7 +233,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chg",
         business_types=CHANGE,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation(
             "M§4.1",
             "个人进入“人才业务办理平台-个人版”首页点击“工作居住证”申请进行单位关联（关联码由聘用单"
@@ -279,7 +279,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chg",
         business_types=CHANGE,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation(
             "M§4 注意事项 2",
             "如申请人发生多次劳动关系变更，应逐一变更《北京市工作居住证》关联单位。",
@@ -298,7 +298,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chg",
         business_types=CHANGE,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation(
             "M§4",
             "新单位（指申请人首次劳动关系变更单位）应立即与持证人进行关联，"
@@ -319,7 +319,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chg",
         business_types=CHANGE,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation(
             "M§4 注意事项 1",
             "申请人《北京市工作居住证》关联申请单位需与其《劳动合同》签订单位、个税扣缴及社保缴纳单位一致；",
@@ -342,7 +342,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chg",
         business_types=CHANGE,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation(
             "M§4 注意事项 4 (severity set by rules.overrides; an expired permit is REN-006)",
             "申请办理单位变更业务需至少提前 20 个工作日（规定审核周期)提交,未按时间提交申请导致审核"

@@ -20,17 +20,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.records.application import BusinessType
 from permitflow.records.holder import AssociationState, Employer, HolderRecord, PermitState
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import ALL_BUSINESS, same_code
-from permitflow.rules.haidian.review import FILING_EVENTS
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
 
 INFERENCE = "permitflow 规则目录（推定）"
 """Citation source of a rule the manual implies but does not state."""
 
-OPENING_EVENTS = FILING_EVENTS | {"prepare"}
+OPENING_EVENTS = SUBMISSION_EVENTS | {"prepare"}
 """Events that open or re-open an application for the holder."""
 CASE_EVENTS = OPENING_EVENTS | {"employer_approve", "accept", "pass"}
 """Every event that moves a case towards approval."""

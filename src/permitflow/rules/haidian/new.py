@@ -8,11 +8,12 @@ new application too). After a return the applicant fixes the case and re-initiat
 
 from __future__ import annotations
 
+from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.records.application import BusinessType
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian.children import minors_only
 from permitflow.rules.haidian.flow import handled_by_associated_employer
-from permitflow.rules.haidian.review import FILING_EVENTS, returned_since_filing
+from permitflow.rules.haidian.review import returned_since_filing
 from permitflow.rules.rule import Rule
 from permitflow.rules.ruleset import EnforcedBy
 
@@ -25,7 +26,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="new",
         business_types=NEW,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation("M§2 注意事项 5", "办理随往国内非京籍子女的，子女应未成年。"),
         title_zh="新办随往子女未成年",
         title_en="Children accompanying a new application are minors",
@@ -42,7 +43,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="new",
         business_types=NEW,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation(
             "M§2.3",
             "核对基础信息，该界面只可查看“个人基础信息”但无法编辑，"
@@ -65,7 +66,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="new",
         business_types=NEW,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation(
             "M§2.1, M§2.4",
             "申请发起后，由聘用单位进行审核，审核通过后等待主管部门进行受理",

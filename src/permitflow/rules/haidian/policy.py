@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from permitflow.deadlines import age_in_years
 from permitflow.identifiers import CreditCode
+from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.records.application import BusinessType, EmployerChangeForm
 from permitflow.records.holder import Slot
 from permitflow.rules.finding import Citation, RuleKind, Severity
@@ -27,7 +28,6 @@ from permitflow.rules.haidian._shared import (
 )
 from permitflow.rules.haidian.cancellation import resident
 from permitflow.rules.haidian.renewal import month_index, months_later, paid_months, window_text
-from permitflow.rules.haidian.review import FILING_EVENTS
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, needs_attestation, passed
 
 NEW = frozenset({BusinessType.NEW})
@@ -210,7 +210,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         group="pol",
         business_types=NEW,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation(
             "catalogue §4.12, §7; S1, S2, S4, S5, H1",
             "Men aged 60 or younger, women 55 or younger.",
@@ -231,7 +231,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         group="pol",
         business_types=NEW,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation(
             "catalogue §4.12, §7; S1-S5",
             "Bachelor's degree or higher, or an intermediate or higher professional title.",
@@ -252,7 +252,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         group="pol",
         business_types=NEW,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation(
             "catalogue §4.12, §7; S1, S2, S4, S5",
             "Employed by the applying employer for 6 months or more; social insurance and income "
@@ -275,7 +275,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         group="pol",
         business_types=NEW,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation(
             "catalogue §4.12, §7; S1, S2, S8",
             "Taxable income at least k times the previous year's Beijing average wage, "
@@ -297,7 +297,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         group="pol",
         business_types=NEW,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation(
             "catalogue §4.12, §7; S2-S5", "At least 2 years of work experience.", SECONDARY
         ),
@@ -315,7 +315,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         group="pol",
         business_types=NEW,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation(
             "catalogue §4.12, §7; H1 (2014), S3, S10",
             "Employer registered and paying tax in Haidian with independent legal personality "
@@ -338,7 +338,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         group="pol",
         business_types=frozenset({BusinessType.RENEWAL}),
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation(
             "catalogue §4.12, §7; S3, S9",
             "Validity 3 years; renewal at the end; renewal evidence covers 3 years.",
@@ -358,7 +358,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         group="pol",
         business_types=frozenset({BusinessType.EMPLOYER_CHANGE}),
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation(
             "catalogue §4.12, §7; S6, S7, S8",
             "The change to a new employer must be filed within 60 days of leaving, else the "
@@ -381,7 +381,7 @@ RULES: tuple[Rule, ...] = (
         business_types=frozenset(
             {BusinessType.NEW, BusinessType.RENEWAL, BusinessType.EMPLOYER_CHANGE}
         ),
-        events=FILING_EVENTS | REVIEW_EVENTS,
+        events=SUBMISSION_EVENTS | REVIEW_EVENTS,
         citation=Citation(
             "M§2 注意事项 4; S1-S5",
             "住房材料必须合理合法，位于北京市行政区域内，且房屋用途需为住宅（办公、"

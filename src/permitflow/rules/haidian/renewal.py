@@ -24,13 +24,13 @@ from datetime import date, timedelta
 from attrs import frozen
 
 from permitflow.deadlines import Deadline, latest_renewal_submission
+from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.machines.permit import expiry_due
 from permitflow.records.application import BusinessType, RenewalForm
 from permitflow.records.holder import Employment, Permit, Slot
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import REVIEW_EVENTS, attestation_due, same_code
 from permitflow.rules.haidian.flow import CASE_EVENTS
-from permitflow.rules.haidian.review import FILING_EVENTS
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, needs_attestation, passed
 from permitflow.rules.ruleset import EnforcedBy
 
@@ -298,7 +298,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="ren",
         business_types=RENEWAL,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation(
             "M§3 注意事项 1",
             "申请单位、《劳动合同》签订单位、个税扣缴和社保缴纳单位须为同一家单位；",
@@ -320,7 +320,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="ren",
         business_types=RENEWAL,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation("M§3 注意事项 2", "持证期间近三年应税收入应连续正常缴纳不为零"),
         title_zh="持证期间近三年应税收入连续正常、不为零",
         title_en="Taxable income declared every month of the last three years, never zero",
@@ -337,7 +337,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="ren",
         business_types=RENEWAL,
-        events=FILING_EVENTS | REVIEW_EVENTS,
+        events=SUBMISSION_EVENTS | REVIEW_EVENTS,
         citation=Citation(
             "M§3 注意事项 2",
             "申请单位应依据《中华人民共和国社会保险法》为申请人按时并足额并连续缴纳社会保险费",
@@ -357,7 +357,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="ren",
         business_types=RENEWAL,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation(
             "M§3 注意事项 2",
             "且需符合聘用单位变更规定要求，未按要求做聘用单位变更业务的不在受理范围之内（聘用单位变"
@@ -378,7 +378,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="ren",
         business_types=RENEWAL,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation(
             "M§3 注意事项 3 (severity set by rules.overrides: the manual puts the risk of a late "
             "filing on the employer and the applicant, it does not refuse it)",
@@ -423,7 +423,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="ren",
         business_types=RENEWAL,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation("M§3.2", "由单位确认无误后，在单位系统发起“续签”。"),
         title_zh="单位确认材料无误后发起续签",
         title_en="The employer initiates the renewal after checking the materials",
@@ -438,7 +438,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="ren",
         business_types=RENEWAL,
-        events=FILING_EVENTS,
+        events=SUBMISSION_EVENTS,
         citation=Citation("M§3.1", "按续签标准上传各类附件。"),
         title_zh="按续签标准重新上传附件",
         title_en="Attachments uploaded anew to the renewal standard",

@@ -13,7 +13,7 @@ from permitflow.addresses import is_in_beijing
 from permitflow.records.holder import ProofKind, PropertyUse
 from permitflow.rules.finding import RuleKind, Severity
 from permitflow.rules.haidian._shared import (
-    FILING_EVENTS,
+    DATA_EVENTS,
     RESIDENCE_BUSINESS,
     REVIEW_EVENTS,
     attestation_due,
@@ -81,7 +81,7 @@ RES_002 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="res",
-    events=FILING_EVENTS,
+    events=DATA_EVENTS,
     business_types=RESIDENCE_BUSINESS,
     citation=cite("M§2 注意事项 4", _NOTE_4),
     title_zh="住所位于北京市行政区域内",
@@ -114,7 +114,7 @@ RES_003 = Rule(
     kind=RuleKind.HYBRID,
     severity=Severity.ERROR,
     group="res",
-    events=FILING_EVENTS | REVIEW_EVENTS,
+    events=DATA_EVENTS | REVIEW_EVENTS,
     business_types=RESIDENCE_BUSINESS,
     citation=cite("M§2 注意事项 4", _NOTE_4),
     title_zh="房屋用途为住宅",
@@ -154,7 +154,7 @@ RES_004 = Rule(
     kind=RuleKind.HYBRID,
     severity=Severity.ERROR,
     group="res",
-    events=FILING_EVENTS | REVIEW_EVENTS,
+    events=DATA_EVENTS | REVIEW_EVENTS,
     business_types=RESIDENCE_BUSINESS,
     citation=cite(
         "M§2 注意事项 7",
@@ -192,7 +192,7 @@ RES_005 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="res",
-    events=FILING_EVENTS,
+    events=DATA_EVENTS,
     business_types=RESIDENCE_BUSINESS,
     citation=cite(
         "M§1.4 “个人基础信息”填写标准",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from permitflow.machines.common import RETURN_EVENTS, SUBMISSION_EVENTS
 from permitflow.records.actors import Role
 from permitflow.records.application import Application, BusinessType
 from permitflow.records.audit import AuditEntry
@@ -22,17 +23,10 @@ from permitflow.rules.haidian._shared import ALL_BUSINESS
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, needs_attestation, passed
 from permitflow.rules.ruleset import EnforcedBy
 
-APPLICANT_TYPES = frozenset(
-    {BusinessType.NEW, BusinessType.BASIC_CHANGE, BusinessType.BUSINESS_CHANGE}
-)
-"""Business types the applicant initiates and re-initiates (variant A of the machines)."""
 EMPLOYER_TYPES = frozenset({BusinessType.RENEWAL, BusinessType.EMPLOYER_CHANGE})
 """Business types the employer initiates and re-initiates (variant E of the machines)."""
 
-FILING_EVENTS = frozenset({"submit", "initiate", "resubmit", "reinitiate"})
-"""The events that hand a case to a reviewer: first filings and filings after a return."""
 REFILING_EVENTS = frozenset({"resubmit", "reinitiate"})
-RETURN_EVENTS = frozenset({"return", "employer_return"})
 AUTHORITY_RETURN = "return"
 NOTIFY_FIXED = "notify_fixed"
 
@@ -53,7 +47,7 @@ def returned_since_filing(ctx: RuleContext) -> Iterable[Verdict]:
     "根据主管部门出具的审批意见进行修改，在修改完毕后由个人再次发起申请事项": a re-initiation
     answers a return, so the latest filing-or-return entry of the trail must be a return.
     """
-    entry = latest_of(ctx.application, RETURN_EVENTS | FILING_EVENTS)
+    entry = latest_of(ctx.application, RETURN_EVENTS | SUBMISSION_EVENTS)
     if entry is not None and entry.event in RETURN_EVENTS:
         yield passed("state", returned_by=entry.event, returned_at=entry.at.isoformat())
     else:
