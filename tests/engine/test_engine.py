@@ -407,3 +407,19 @@ def test_nothing_is_attested_once_the_application_ended(holder: HolderRecord) ->
     assert done.application is not None
     with pytest.raises(EventNotAllowed):
         engine.attest(done.application, "BI-001", actor=Actor.authority(1), at=T0, holder=holder)
+
+
+def test_an_unknown_business_type_is_named_with_the_known_ones(
+    engine: Engine, holder: HolderRecord
+) -> None:
+    import permitflow
+
+    for call in (
+        lambda: engine.start("visa", holder=holder, application_id="A", at=T0),
+        lambda: engine.definition("visa"),
+        lambda: permitflow.diagram("visa"),
+    ):
+        with pytest.raises(InvalidInput) as caught:
+            call()
+        assert caught.value.context["field"] == "business_type"
+        assert "renewal" in caught.value.message("en")

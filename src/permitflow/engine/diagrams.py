@@ -6,7 +6,7 @@ from typing import Literal
 
 from permitflow.engine.compiled import mermaid
 from permitflow.errors import InvalidInput
-from permitflow.records.application import BusinessType
+from permitflow.records.application import BusinessType, business_type_of
 
 
 def diagram(
@@ -24,13 +24,4 @@ def diagram(
             f"Unsupported diagram format {format!r}; available: mermaid.",
             field="format",
         )
-    try:
-        kind = BusinessType(business_type)
-    except ValueError:
-        raise InvalidInput(
-            f"未知的业务类型 {business_type}。",
-            f"Unknown business type {business_type!r}; "
-            f"known: {', '.join(t.value for t in BusinessType)}.",
-            field="business_type",
-        ) from None
-    return mermaid(BUSINESS_MACHINES[kind](review_levels))
+    return mermaid(BUSINESS_MACHINES[business_type_of(business_type)](review_levels))

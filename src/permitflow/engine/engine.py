@@ -63,6 +63,7 @@ from permitflow.records.application import (
     BusinessType,
     Form,
     RuleSetPin,
+    business_type_of,
 )
 from permitflow.records.audit import AuditEntry
 from permitflow.records.copying import replace
@@ -162,7 +163,7 @@ class Engine:
         """The definition of a business type (for the levels in force today by default)."""
         if review_levels is None:
             review_levels = self._levels(None, _today())
-        return self._machine(BusinessType(business_type), review_levels).definition
+        return self._machine(business_type_of(business_type), review_levels).definition
 
     def definition_for(self, application: Application, at: datetime) -> MachineDefinition:
         """The definition an application moves through: its business type with the review
@@ -226,7 +227,7 @@ class Engine:
         The employer defaults to the one the holder is associated with.
         """
         check_moment(at, None)
-        kind = BusinessType(business_type)
+        kind = business_type_of(business_type)
         form_type = FORM_TYPES[kind]
         if form is None:
             try:

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from attrs import field, frozen
 
+from permitflow.errors import InvalidInput
 from permitflow.records.actors import Actor
 from permitflow.records.audit import AuditEntry
 from permitflow.records.holder import Child, Hukou
@@ -25,6 +26,21 @@ class BusinessType(StrEnum):
     """证件业务信息变更: accompanying children (M§6)."""
     CANCELLATION = "cancellation"
     """注销 (M§7)."""
+
+
+def business_type_of(value: BusinessType | str) -> BusinessType:
+    """``value`` as a business type; anything else is an :class:`InvalidInput` naming the field
+    and the known types."""
+    try:
+        return BusinessType(value)
+    except ValueError:
+        known = ", ".join(kind.value for kind in BusinessType)
+        raise InvalidInput(
+            f"未知的业务类型 {value!r}，可用：{known}。",
+            f"Unknown business type {value!r}; known: {known}.",
+            field="business_type",
+            value=str(value),
+        ) from None
 
 
 class PermitType(StrEnum):
