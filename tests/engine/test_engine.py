@@ -423,3 +423,10 @@ def test_an_unknown_business_type_is_named_with_the_known_ones(
             call()
         assert caught.value.context["field"] == "business_type"
         assert "renewal" in caught.value.message("en")
+
+
+def test_an_actor_that_is_not_an_actor_is_named(engine: Engine, holder: HolderRecord) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        engine.fire(started(engine, holder), "submit", actor="applicant", at=T0,  # type: ignore[arg-type]
+                    holder=holder)  # fmt: skip
+    assert caught.value.context["field"] == "actor"

@@ -160,6 +160,13 @@ def check_actor(
     event: str,
     owns: Callable[[Actor], bool],
 ) -> None:
+    if not isinstance(actor, Actor):
+        raise InvalidInput(
+            "执行人必须是 Actor（角色与身份）。",
+            f"The actor must be an Actor (role and identity), not {type(actor).__name__}.",
+            field="actor",
+            event=event,
+        )
     if transition.internal:
         raise NotPermitted(
             f"“{transition.label_zh}”只能由相应业务审核通过引起，不能单独办理；请办理相应业务。",
