@@ -34,6 +34,7 @@ from types import MappingProxyType
 from attrs import frozen
 
 from permitflow.errors import InvalidInput
+from permitflow.months import add_months, month_index
 
 __all__ = [
     "SCHEDULE",
@@ -80,8 +81,6 @@ _SCHEDULE: dict[str, RetirementSchedule] = {
 SCHEDULE: Mapping[str, RetirementSchedule] = MappingProxyType(_SCHEDULE)
 """The reform table (catalogue §8.1), keyed by category. The first delayed cohort is the one that
 would have retired in January 2025 at the old age; one month of delay moves it to February 2025."""
-
-_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 @frozen
@@ -153,24 +152,18 @@ def statutory_retirement(birth_date: date, category: RetirementCategory | str) -
     otherwise ``min(max_delay, m // step + 1)`` months.
     """
     row = _schedule(category)
-    birth_month_index = birth_date.year * 12 + birth_date.month - 1
     first_year, first_month = row.first_cohort
-    since_first = birth_month_index - (first_year * 12 + first_month - 1)
+    since_first = month_index(birth_date) - (first_year * 12 + first_month - 1)
     delay = 0 if since_first < 0 else min(row.max_delay_months, since_first // row.step_months + 1)
     age_months = row.base_age_years * 12 + delay
-    year, month0 = divmod(birth_month_index + age_months, 12)
-    month = month0 + 1
-    last_day = _MONTH_DAYS[month0]
-    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
-        last_day = 29
-    day = birth_date.day if birth_date.day <= last_day else last_day
+    retires = add_months(birth_date, age_months)
     return Retirement(
         birth_date,
         row.category,
         age_months,
         delay,
-        (year, month),
-        date(year, month, day),
+        (retires.year, retires.month),
+        retires,
     )
 
 

@@ -6,9 +6,6 @@ from datetime import date, datetime
 
 import attrs
 import pytest
-from dateutil.relativedelta import relativedelta
-from hypothesis import given
-from hypothesis import strategies as st
 from rules_fixtures import (
     AT,
     EMPLOYER_CODE,
@@ -24,7 +21,6 @@ from permitflow.errors import CalendarEstimateWarning
 from permitflow.records.application import BusinessType
 from permitflow.records.holder import IncomeMonth, PermitState
 from permitflow.rules.finding import Status
-from permitflow.rules.haidian.renewal import months_later
 from permitflow.rules.rule import RuleContext
 
 RENEWAL = BusinessType.RENEWAL
@@ -209,8 +205,3 @@ def test_ren_008_income_material_from_before_the_permit_fails() -> None:
     ctx = renewal_context(**{"attachments.taxable_income.uploaded_on": date(2023, 12, 31)})
     findings = expect("REN-008", ctx, Status.FAILED)
     assert findings[0].facts_dict()["slot"] == "taxable_income"
-
-
-@given(st.dates(date(1950, 1, 1), date(2100, 12, 31)), st.integers(0, 120))
-def test_months_later_adds_calendar_months_like_relativedelta(day: date, months: int) -> None:
-    assert months_later(day, months) == day + relativedelta(months=months)

@@ -72,12 +72,6 @@ def credit_code(code: str, field: str) -> CreditCode | InvalidIdentifier:
         return error
 
 
-def month_start(day: date, months_back: int = 0) -> date:
-    """The first day of the month ``months_back`` calendar months before the month of ``day``."""
-    year, month = divmod(day.year * 12 + day.month - 1 - months_back, 12)
-    return date(year, month + 1, 1)
-
-
 def same_code(a: str | None, b: str | None) -> bool:
     """Two credit codes name the same organisation (normalised: no spaces, upper case)."""
     if a is None or b is None:

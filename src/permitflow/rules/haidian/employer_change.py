@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from permitflow.machines.common import SUBMISSION_EVENTS
+from permitflow.months import add_months, month_index
 from permitflow.records.application import BusinessType, EmployerChangeForm
 from permitflow.records.holder import PermitState, Slot, WorkRecord
 from permitflow.rules.finding import Citation, RuleKind, Severity
@@ -28,8 +29,6 @@ from permitflow.rules.haidian._shared import (
 from permitflow.rules.haidian.flow import associated_employer
 from permitflow.rules.haidian.renewal import (
     filed_before_deadline,
-    month_index,
-    months_later,
     paid_months,
     submitted_in_time,
 )
@@ -114,7 +113,7 @@ def _renewal_before_dissociation(ctx: RuleContext) -> Iterable[Verdict]:
     # ``months`` of insurance; if that is after the latest filing day, the permit would lapse
     # during the change, so the former employer renews first (证件续签完成后再办理单位与员工解除
     # 关联手续).
-    earliest = months_later(ctx.on, months)
+    earliest = add_months(ctx.on, months)
     on_time, deadline = filed_before_deadline(earliest, permit.expires_on, working_days)
     facts: dict[str, object] = {"expires_on": permit.expires_on, "earliest_filing": earliest}
     if deadline is not None:

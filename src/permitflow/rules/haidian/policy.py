@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from permitflow.deadlines import age_in_years
 from permitflow.identifiers import CreditCode
 from permitflow.machines.common import SUBMISSION_EVENTS
+from permitflow.months import add_months, month_index
 from permitflow.records.application import BusinessType, EmployerChangeForm
 from permitflow.records.holder import Slot
 from permitflow.rules.finding import Citation, RuleKind, Severity
@@ -27,7 +28,7 @@ from permitflow.rules.haidian._shared import (
     same_code,
 )
 from permitflow.rules.haidian.cancellation import resident
-from permitflow.rules.haidian.renewal import month_index, months_later, paid_months, window_text
+from permitflow.rules.haidian.renewal import paid_months, window_text
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, needs_attestation, passed
 
 NEW = frozenset({BusinessType.NEW})
@@ -92,7 +93,7 @@ def _tenure(ctx: RuleContext) -> Iterable[Verdict]:
         "taxed": taxed,
         "required": paid_required,
     }
-    long_enough = start is not None and months_later(start, months) <= submission
+    long_enough = start is not None and add_months(start, months) <= submission
     if long_enough and insured >= paid_required and taxed >= paid_required:
         yield passed("employment", **facts)
     else:
@@ -159,7 +160,7 @@ def _three_year_validity(ctx: RuleContext) -> Iterable[Verdict]:
     if permit.issued_on is None or permit.expires_on is None:
         return
     years = int(ctx.params["permit.validity_years"])
-    end = months_later(permit.issued_on, 12 * years)
+    end = add_months(permit.issued_on, 12 * years)
     # Valid for 3 years: the expiry is the anniversary or the day before it.
     facts = {"issued_on": permit.issued_on, "expires_on": permit.expires_on, "years": years}
     if end - timedelta(days=1) <= permit.expires_on <= end:

@@ -11,6 +11,7 @@ from datetime import date
 from functools import lru_cache
 
 from permitflow.addresses import DISTRICTS, normalize_address, repeated_district
+from permitflow.months import month_start
 from permitflow.records.holder import ApplicationBasis, StudyStage
 from permitflow.rules.finding import RuleKind, Severity
 from permitflow.rules.haidian._shared import (
@@ -19,7 +20,6 @@ from permitflow.rules.haidian._shared import (
     REVIEW_EVENTS,
     attestation_due,
     cite,
-    month_start,
     same_code,
 )
 from permitflow.rules.rule import (

@@ -17,7 +17,6 @@ employer changes alike: M§3 注意事项 3 and M§4 注意事项 4 say the same
 from __future__ import annotations
 
 from bisect import bisect_left
-from calendar import monthrange
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
@@ -26,6 +25,7 @@ from attrs import frozen
 from permitflow.deadlines import Deadline, latest_renewal_submission
 from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.machines.permit import expiry_due
+from permitflow.months import month_index, month_text
 from permitflow.records.application import BusinessType, RenewalForm
 from permitflow.records.holder import Employment, Permit, Slot
 from permitflow.rules.finding import Citation, RuleKind, Severity
@@ -39,16 +39,6 @@ BEFORE_EXPIRY = frozenset({BusinessType.RENEWAL, BusinessType.EMPLOYER_CHANGE})
 
 
 # --- months -------------------------------------------------------------------------------------
-
-
-def month_index(day: date) -> int:
-    """Months since year 0: consecutive calendar months are consecutive integers."""
-    return day.year * 12 + day.month - 1
-
-
-def month_text(index: int) -> str:
-    year, month = divmod(index, 12)
-    return f"{year:04d}-{month + 1:02d}"
 
 
 def months_text(indices: Iterable[int]) -> str:
@@ -69,12 +59,6 @@ def window_text(window: range) -> str:
     if not window:
         return "-"
     return f"{month_text(window.start)}..{month_text(window.stop - 1)}"
-
-
-def months_later(day: date, months: int) -> date:
-    """``day`` plus calendar months, clamped to the month end (as ``relativedelta`` adds them)."""
-    year, month = divmod(month_index(day) + months, 12)
-    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
 
 
 @frozen
