@@ -86,6 +86,23 @@ def seen_before(
     return None
 
 
+def admit(
+    subject: Subject,
+    event: str,
+    actor: Actor,
+    at: datetime,
+    expected_version: int | None,
+    idempotency_key: str | None,
+) -> AuditEntry | None:
+    """The checks every event passes first: the moment, then a replay (the entry of the event
+    the key already fired, returned as is), then the expected version."""
+    check_moment(at, subject.history[-1] if subject.history else None)
+    replay = seen_before(subject.history, event, actor, idempotency_key)
+    if replay is None:
+        check_version(subject, expected_version)
+    return replay
+
+
 def check_holder(holder: HolderRecord, application: Application) -> None:
     if holder.holder_id != application.holder_id:
         raise InvalidInput(

@@ -27,15 +27,14 @@ import attrs
 from attrs import frozen
 
 from permitflow.engine.checks import (
+    admit,
     application_owner,
     check_actor,
     check_holder,
     check_moment,
     check_payload,
-    check_version,
     holder_owner,
     raise_if_blocked,
-    seen_before,
     transition_for,
 )
 from permitflow.engine.compiled import CompiledMachine, compile_definition
@@ -273,11 +272,9 @@ class Engine:
         tips: Iterable[str] = (),
     ) -> Outcome:
         """Fire ``event`` on an application; returns the new snapshots and findings."""
-        check_moment(at, application.last_entry)
-        replay = seen_before(application.history, event, actor, idempotency_key)
+        replay = admit(application, event, actor, at, expected_version, idempotency_key)
         if replay is not None:
             return Outcome(event, holder, application, replay.findings, replayed=True)
-        check_version(application, expected_version)
         check_holder(holder, application)
         compiled, ruleset = self._machine_for(application, at)
         transition = transition_for(compiled, application.state, event, application.business_type)
@@ -340,11 +337,9 @@ class Engine:
         (event ``attest:<rule id>``) and does not change the state.
         """
         event = f"attest:{rule_id}"
-        check_moment(at, application.last_entry)
-        replay = seen_before(application.history, event, actor, idempotency_key)
+        replay = admit(application, event, actor, at, expected_version, idempotency_key)
         if replay is not None:
             return Outcome(event, holder, application, replay.findings, replayed=True)
-        check_version(application, expected_version)
         check_holder(holder, application)
         compiled, ruleset = self._machine_for(application, at)
         if application.state in compiled.definition.terminal_states:
@@ -466,11 +461,9 @@ class Engine:
         payload: Any = None,
     ) -> Outcome:
         """Fire an event on the holder's record (profile, attachments, association, permit)."""
-        check_moment(at, holder.history[-1] if holder.history else None)
-        replay = seen_before(holder.history, event, actor, idempotency_key)
+        replay = admit(holder, event, actor, at, expected_version, idempotency_key)
         if replay is not None:
             return Outcome(event, holder, None, replay.findings, replayed=True)
-        check_version(holder, expected_version)
         compiled = self._holder_machine(event)
         path = compiled.definition.state_path
         state = _read_path(holder, path)
