@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 
 from attrs import frozen
@@ -33,7 +32,6 @@ from permitflow.records.application import (
     CancellationTrigger,
     Form,
 )
-from permitflow.records.audit import AuditEntry
 from permitflow.records.holder import HolderRecord, OpenApplication, PermitState
 from permitflow.rules.finding import Finding
 from permitflow.rules.rule import local_date
@@ -197,14 +195,6 @@ def available_business(
 # --- one application ----------------------------------------------------------------------------
 
 
-def _last(history: Iterable[AuditEntry], events: frozenset[str]) -> AuditEntry | None:
-    found = None
-    for entry in history:
-        if entry.event in events:
-            found = entry
-    return found
-
-
 _NOT_THEIRS = (EventNotAllowed.code, NotPermitted.code)
 
 
@@ -246,7 +236,7 @@ def progress(
     definition = engine.definition_for(application, at)
     state = definition.state(application.state)
     returned = next((e for e in reversed(application.history) if e.opinion is not None), None)
-    submitted = _last(application.history, SUBMISSION_EVENTS)
+    submitted = application.latest(SUBMISSION_EVENTS)
     ended = state.terminal
     return Progress(
         application_id=application.id,

@@ -167,6 +167,13 @@ class Application:
     def last_entry(self) -> AuditEntry | None:
         return self.history[-1] if self.history else None
 
+    def latest(self, events: frozenset[str]) -> AuditEntry | None:
+        """The most recent audit entry whose event is one of ``events``."""
+        for entry in reversed(self.history):
+            if entry.event in events:
+                return entry
+        return None
+
     def attested(self, rule_id: str) -> Attestation | None:
         for attestation in self.attestations:
             if attestation.rule_id == rule_id:

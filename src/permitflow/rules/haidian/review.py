@@ -33,12 +33,7 @@ NOTIFY_FIXED = "notify_fixed"
 
 def latest_of(application: Application | None, events: frozenset[str]) -> AuditEntry | None:
     """The most recent audit entry whose event is one of ``events``."""
-    if application is None:
-        return None
-    for entry in reversed(application.history):
-        if entry.event in events:
-            return entry
-    return None
+    return application.latest(events) if application is not None else None
 
 
 def returned_since_filing(ctx: RuleContext) -> Iterable[Verdict]:
