@@ -55,7 +55,7 @@ from permitflow.deadlines import latest_renewal_submission
 from permitflow.errors import CalendarEstimateWarning
 from permitflow.identifiers import Sex, is_valid_resident_id, parse_resident_id
 from permitflow.machines.permit import expiry_due
-from permitflow.retirement import RetirementCategory, statutory_retirement
+from permitflow.retirement import RetirementCategory, category_for, statutory_retirement
 from permitflow.rules.registry import default_family
 
 BEIJING = timezone(timedelta(hours=8))
@@ -113,11 +113,11 @@ def scan_holder(holder: Mapping[str, Any], moment: datetime, *, within: int = 20
 def _retirement(record: HolderRecord, horizon: date) -> Iterator[Notice]:
     person = parse_resident_id(record.holder_id)
     general = record.profile.general
-    declared = general.retirement_category if general is not None else None
-    if declared is None and person.sex is Sex.MALE:
-        declared = RetirementCategory.MALE.value
-    if declared is not None:
-        retires = statutory_retirement(person.birth_date, declared).retirement_date
+    # A man retires as a man whatever was declared; a woman's post decides, if she declared it.
+    declared = general.retirement_category if general and person.sex is Sex.FEMALE else None
+    category = category_for(person.sex, declared)
+    if category is not None:
+        retires = statutory_retirement(person.birth_date, category).retirement_date
         if retires <= horizon:
             yield Notice("retirement", retires)
         return

@@ -202,3 +202,15 @@ def test_has_reached_retirement_flips_exactly_on_the_date(
     day = result.retirement_date
     assert has_reached_retirement(birth, category, day)
     assert not has_reached_retirement(birth, category, day - relativedelta(days=1))
+
+
+def test_the_category_follows_the_sex_and_a_womans_declaration() -> None:
+    from permitflow.identifiers import Sex
+    from permitflow.retirement import category_for
+
+    assert category_for(Sex.MALE, None) is RetirementCategory.MALE
+    assert category_for(Sex.MALE, "male") is RetirementCategory.MALE
+    assert category_for(Sex.MALE, "female_cadre") is None
+    assert category_for(Sex.FEMALE, "female_worker") is RetirementCategory.FEMALE_WORKER
+    assert category_for(Sex.FEMALE, None) is None
+    assert category_for(Sex.FEMALE, "male") is None

@@ -34,6 +34,7 @@ from types import MappingProxyType
 from attrs import frozen
 
 from permitflow.errors import InvalidInput
+from permitflow.identifiers import Sex
 from permitflow.months import add_months, month_index
 
 __all__ = [
@@ -172,3 +173,14 @@ def has_reached_retirement(birth_date: date, category: RetirementCategory | str,
     if isinstance(on, datetime):
         on = on.date()
     return on >= statutory_retirement(birth_date, category).retirement_date
+
+
+def category_for(sex: Sex, declared: str | None) -> RetirementCategory | None:
+    """The category a person retires under: a man's follows from his identity number (and a
+    contrary declaration is not believed); a woman's is what she declared, cadre or worker,
+    since the post decides it. None when it cannot be told."""
+    if sex is Sex.MALE:
+        return RetirementCategory.MALE if declared in (None, RetirementCategory.MALE) else None
+    if declared in (RetirementCategory.FEMALE_CADRE, RetirementCategory.FEMALE_WORKER):
+        return RetirementCategory(declared)
+    return None

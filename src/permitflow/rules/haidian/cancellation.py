@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from permitflow.identifiers import ResidentId, Sex
+from permitflow.identifiers import ResidentId
 from permitflow.records.application import BusinessType, CancellationForm, CancellationTrigger
 from permitflow.retirement import (
-    RetirementCategory,
-    has_reached_retirement,
+    category_for,
     statutory_retirement,
 )
 from permitflow.rules.finding import Citation, RuleKind, Severity
@@ -77,15 +76,6 @@ def _employer_left_beijing(ctx: RuleContext) -> Iterable[Verdict]:
         )
 
 
-def _category(declared: str | None, person: ResidentId) -> RetirementCategory | None:
-    """The retirement category: a man's from his id; a woman's as declared, if it fits."""
-    if person.sex is Sex.MALE:
-        return RetirementCategory.MALE if declared in (None, RetirementCategory.MALE) else None
-    if declared in (RetirementCategory.FEMALE_CADRE, RetirementCategory.FEMALE_WORKER):
-        return RetirementCategory(declared)
-    return None
-
-
 def _retired(ctx: RuleContext) -> Iterable[Verdict]:
     if not _trigger(ctx, CancellationTrigger.RETIREMENT):
         return
@@ -93,7 +83,7 @@ def _retired(ctx: RuleContext) -> Iterable[Verdict]:
     person = resident(general.resident_id) if general is not None else None
     category = None
     if general is not None and person is not None:
-        category = _category(general.retirement_category, person)
+        category = category_for(person.sex, general.retirement_category)
     if person is None or category is None:
         yield failed(
             "profile.general.retirement_category",
@@ -110,7 +100,7 @@ def _retired(ctx: RuleContext) -> Iterable[Verdict]:
         "on": ctx.on,
     }
     # 已到达法定退休年龄: on or after the statutory retirement date.
-    if has_reached_retirement(person.birth_date, category, ctx.on):
+    if ctx.on >= retirement.retirement_date:
         yield passed("profile.general.resident_id", **facts)
     else:
         yield failed("profile.general.resident_id", **facts)
