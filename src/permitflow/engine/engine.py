@@ -439,7 +439,9 @@ class Engine:
         """The findings of ``event`` that wait for a person's attestation (see :meth:`attest`)."""
         return tuple(
             finding
-            for finding in self.check(application, event, at=at, holder=holder)
+            for finding in self.check(
+                application, event, at=at, holder=holder, include_passed=False
+            )
             if finding.status is Status.NEEDS_ATTESTATION
         )
 
