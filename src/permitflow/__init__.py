@@ -6,6 +6,8 @@ identity helpers are public modules of their own: ``permitflow.calendar``,
 ``permitflow.addresses``; hypothesis strategies live in ``permitflow.testing``.
 """
 
+from importlib import metadata as _metadata
+
 from permitflow.engine.definition import Change, MachineDefinition, State, Transition
 from permitflow.engine.diagrams import diagram
 from permitflow.engine.engine import Engine, EventOption, Outcome
@@ -99,7 +101,8 @@ from permitflow.records.holder import (
 from permitflow.rules.finding import Citation, Finding, RuleKind, Severity, Status
 from permitflow.rules.rule import Rule, RuleContext, Verdict
 
-__version__ = "0.1.0"
+__version__: str = _metadata.version("permitflow")
+"""The installed distribution's version; ``pyproject.toml`` is its only source."""
 
 __all__ = [
     "Actor",
