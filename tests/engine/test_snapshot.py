@@ -11,7 +11,8 @@ from permitflow.engine.engine import Engine
 from permitflow.engine.snapshot import SCHEMA_VERSION, from_dict, to_dict
 from permitflow.errors import InvalidSnapshot
 from permitflow.records.application import Application
-from permitflow.records.holder import Attachment, FileInfo, HolderRecord, Slot
+from permitflow.records.holder import Attachment, FileInfo, HolderRecord, PermitState, Slot
+from permitflow.testing import valid_holder
 
 
 def no_state_check(_: Application) -> None:
@@ -136,3 +137,15 @@ def test_a_payload_is_built_from_json_with_paths_on_error() -> None:
     with pytest.raises(InvalidInput) as caught:
         structure({"permit_type": "alien", "children": []}, NewForm)
     assert caught.value.context["field"] == "$.permit_type"
+
+
+def test_former_permits_round_trip_and_are_read_strictly() -> None:
+    expired = valid_holder(permit_state=PermitState.EXPIRED).permit
+    cancelled = valid_holder(permit_state=PermitState.CANCELLED).permit
+    holder = HolderRecord("11010519491231002X", former_permits=(expired, cancelled))
+    data = to_dict(holder)
+    assert [p["state"] for p in data["former_permits"]] == ["expired", "cancelled"]
+    assert roundtrip(holder) == holder
+    assert roundtrip(HolderRecord("11010519491231002X")).former_permits == ()
+    data["former_permits"][0]["expires_on"] = "soon"
+    assert any(e.endswith("@ $.former_permits[0].expires_on") for e in load_errors(data))

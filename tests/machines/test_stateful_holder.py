@@ -2,7 +2,8 @@
 
 Invariants: a permit is never valid after its expiry date once swept (time moves only through
 the sweep), never two applications open at once, an expired or cancelled permit never comes
-back, a refused event changes nothing, and every snapshot survives JSON.
+back (a new application issues a fresh permit and keeps the ended one among the former permits,
+which only grow), a refused event changes nothing, and every snapshot survives JSON.
 """
 
 from __future__ import annotations
@@ -25,7 +26,14 @@ from permitflow.machines.attachments import DeleteAttachment
 from permitflow.machines.common import CLOSED, DRAFT
 from permitflow.records.actors import Actor
 from permitflow.records.application import Application, BusinessType
-from permitflow.records.holder import Attachment, FileInfo, HolderRecord, PermitState, Slot
+from permitflow.records.holder import (
+    Attachment,
+    FileInfo,
+    HolderRecord,
+    Permit,
+    PermitState,
+    Slot,
+)
 from permitflow.rules import haidian
 from permitflow.rules.haidian.timers import RULES as TIMER_RULES
 from permitflow.rules.rule import local_date
@@ -62,12 +70,17 @@ def round_trips(snapshot: Application | HolderRecord) -> bool:
 
 
 class HolderLife(RuleBasedStateMachine):
-    @initialize(holder=holders((PermitState.NONE, PermitState.VALID, PermitState.SUSPENDED)))
+    @initialize(
+        holder=holders(
+            (PermitState.NONE, PermitState.VALID, PermitState.SUSPENDED, PermitState.EXPIRED)
+        )
+    )
     def begin(self, holder: HolderRecord) -> None:
         self.holder = holder
         self.applications: list[Application] = []
         self.moment = AT
-        self.ended_as: PermitState | None = None
+        self.ended: Permit | None = holder.permit if holder.permit.is_terminal else None
+        self.former: tuple[Permit, ...] = holder.former_permits
 
     def _tick(self) -> None:
         self.moment += timedelta(minutes=20)
@@ -171,10 +184,14 @@ class HolderLife(RuleBasedStateMachine):
 
     @invariant()
     def an_ended_permit_never_comes_back(self) -> None:
-        if self.ended_as is not None:
-            assert self.holder.permit.state is self.ended_as
-        elif self.holder.permit.is_terminal:
-            self.ended_as = self.holder.permit.state
+        former = self.holder.former_permits
+        assert former[: len(self.former)] == self.former
+        assert all(permit.is_terminal for permit in former)
+        if self.ended is not None:
+            # Still the current permit, as it ended, or moved to the former ones as it ended.
+            assert self.ended in (self.holder.permit, *former[len(self.former) :])
+        self.ended = self.holder.permit if self.holder.permit.is_terminal else None
+        self.former = former
 
     @invariant()
     def snapshots_round_trip(self) -> None:

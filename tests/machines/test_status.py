@@ -76,9 +76,12 @@ def test_a_suspended_holder_waiting_for_an_association_is_told_so(starting_point
     assert lines[BusinessType.EMPLOYER_CHANGE] == (False, {"EMP-002"})
 
 
-def test_an_expired_permit_allows_nothing_and_says_why(starting_points: Engine) -> None:
-    lines = listing(starting_points, valid_holder(permit_state=PermitState.EXPIRED))
-    assert not any(available for available, _ in lines.values())
+@pytest.mark.parametrize("ended", [PermitState.EXPIRED, PermitState.CANCELLED])
+def test_an_ended_permit_allows_only_a_new_application_and_says_why(
+    starting_points: Engine, ended: PermitState
+) -> None:
+    lines = listing(starting_points, valid_holder(permit_state=ended))
+    assert {kind for kind, (available, _) in lines.items() if available} == {BusinessType.NEW}
     assert lines[BusinessType.RENEWAL] == (False, {"FLOW-002", "FLOW-003"})
 
 

@@ -47,8 +47,14 @@ def test_flow_003_new_application_without_permit_passes() -> None:
 
 def test_flow_003_new_application_with_a_permit_fails() -> None:
     findings = expect("FLOW-003", context(valid_holder(), application(NEW), "submit"), "failed")
-    assert "未办理" in findings[0].message_zh
-    assert findings[0].facts_dict()["allowed"] == "none"
+    assert "未办理或过期或注销" in findings[0].message_zh
+    assert findings[0].facts_dict()["allowed"] == "none/expired/cancelled"
+
+
+@pytest.mark.parametrize("state", [PermitState.EXPIRED, PermitState.CANCELLED])
+def test_flow_003_a_former_holder_files_a_new_application(state: PermitState) -> None:
+    holder = valid_holder(**{"permit.state": state})
+    expect("FLOW-003", context(holder, application(NEW), "submit"), Status.PASSED)
 
 
 def test_flow_003_employer_change_needs_a_suspended_permit() -> None:

@@ -3,7 +3,9 @@
 "与聘用单位进行关联 …… 再次确认附件均按要求上传齐全后，发起申请事项 …… 由聘用单位进行审核，
 审核通过后等待主管部门进行受理 …… 经主管部门多级逐一审核，全部审核通过的业务办理完成，此时可在
 系统打印确认单" (M§2.1-2.4). The permit runs from the approval day for ``permit.validity_years``
-(3 years by secondary sources only; a rule-set parameter).
+(3 years by secondary sources only; a rule-set parameter). A holder whose permit expired or was
+cancelled applies again the same way; the approval issues a fresh permit and keeps the ended one
+in the record's former permits (``fresh_start``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from permitflow.machines.common import (
     applicant_initiated,
     application_of,
 )
-from permitflow.machines.permit import permit_step, validity_years
+from permitflow.machines.permit import fresh_start, permit_step, validity_years
 from permitflow.records.application import BusinessType, NewForm
 from permitflow.rules.rule import local_date
 
@@ -36,7 +38,7 @@ def _issue(change: Change) -> Change:
     assert isinstance(form, NewForm)  # the engine keeps the form of the business type
     day = local_date(change.at)
     holder = permit_step(
-        change.holder,
+        fresh_start(change.holder),
         "issue",
         day,
         permit_type=form.permit_type.value,

@@ -3,6 +3,11 @@
 States (catalogue §3.4): none, valid, suspended (挂起), expired (过期) and cancelled (注销). The
 last two end the permit: "一旦过期，无法恢复" (M§3 注意事项 3).
 
+One permit ends for good; its holder need not. A holder whose permit ended files a new
+application (新办) again, and its approval issues a *fresh* permit: the ended one moves, as it
+ended, to the record's ``former_permits`` (``fresh_start``), so that no expired or cancelled
+permit ever becomes valid again and the old one stays readable.
+
 Only ``expire`` is the permit's own event: the portal's timer fires it once the expiry date has
 passed without an approved renewal (FLOW-101). Every other change is the effect of another
 machine — a new application's approval issues the permit, a renewal extends it, the employer's
@@ -26,7 +31,7 @@ from permitflow.engine.definition import Change, MachineDefinition, State, Trans
 from permitflow.errors import EventNotAllowed
 from permitflow.machines.common import CLOSED, SYSTEM, param
 from permitflow.records.actors import Actor
-from permitflow.records.application import Application
+from permitflow.records.application import Application, BusinessType
 from permitflow.records.holder import HolderRecord, Permit, PermitState
 from permitflow.rules.rule import local_date
 
@@ -103,6 +108,16 @@ def permit_step(holder: HolderRecord, event: str, day: date, **fields: Any) -> H
     return attrs.evolve(holder, permit=permit)
 
 
+def fresh_start(holder: HolderRecord) -> HolderRecord:
+    """The holder ready for a permit to be issued: an ended permit moves, as it ended, to
+    ``former_permits`` and the current one starts again from ``none``; otherwise unchanged."""
+    if not holder.permit.is_terminal:
+        return holder
+    return attrs.evolve(
+        holder, permit=Permit(), former_permits=(*holder.former_permits, holder.permit)
+    )
+
+
 def validity_years(change: Change) -> int:
     """The validity period in force: the rule set's ``permit.validity_years`` or the default."""
     return int(param(change, VALIDITY_YEARS_PARAMETER, DEFAULT_VALIDITY_YEARS))
@@ -117,9 +132,11 @@ def expiry_due(permit: Permit, on: date) -> bool:
     )
 
 
-def is_moot(holder: HolderRecord) -> bool:
-    """An application about this holder's permit can no longer lead anywhere."""
-    return holder.permit.is_terminal
+def is_moot(holder: HolderRecord, business_type: BusinessType) -> bool:
+    """An application of ``business_type`` can no longer lead anywhere: the permit it concerns
+    has ended. A new application concerns the permit it would issue, so an ended one does not
+    make it moot (it is how a former holder applies again)."""
+    return business_type is not BusinessType.NEW and holder.permit.is_terminal
 
 
 # --- timers ------------------------------------------------------------------------------------
@@ -168,7 +185,7 @@ def sweep(
         events.append(TimerEvent("holder", "expire", before, holder.permit.state.value))
     swept: list[Application] = []
     for application in applications:
-        if is_moot(holder) and any(
+        if is_moot(holder, application.business_type) and any(
             option.allowed and option.event == "close_moot"
             for option in engine.allowed_events(application, actor, at, holder=holder)
         ):

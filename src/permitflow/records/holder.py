@@ -376,6 +376,9 @@ class HolderRecord:
     employment: Employment = Employment()
     association: Association = Association()
     permit: Permit = Permit()
+    former_permits: tuple[Permit, ...] = ()
+    """The holder's ended permits (expired or cancelled), oldest first, each as it ended: a new
+    application approved after an ended permit issues a fresh one and keeps the old one here."""
     open_application: OpenApplication | None = None
     version: int = 0
     history: tuple[AuditEntry, ...] = ()

@@ -7,7 +7,8 @@ permitflow's own (the catalogue has none); each names its source, "I" marking an
 * FLOW-002 — nothing can be applied for on an expired or cancelled permit (M§3 注意事项 3,
   M§7; catalogue §3.4).
 * FLOW-003 — each business type needs the permit in given states (parameter
-  ``flow.permit_states``, I, from catalogue §3.6): none for a new application, valid for a
+  ``flow.permit_states``, I, from catalogue §3.6): none, expired or cancelled for a new
+  application (a former holder applies again, as FLOW-002 and REN-006 tell them), valid for a
   renewal and the two changes of data, suspended for an employer change, valid or suspended for
   a cancellation. (That an employer change goes to a *new* employer the holder is associated
   with is CHG-004.)

@@ -3,7 +3,8 @@
 * FLOW-101: the permit expires only once its expiry date has passed (it is valid through that
   day) — "一旦过期，无法恢复" (M§3 注意事项 3).
 * FLOW-102: an open application is closed as moot only when the permit it concerns has expired
-  or been cancelled (catalogue §3.4: "close the pending renewal as moot", inferred).
+  or been cancelled (catalogue §3.4: "close the pending renewal as moot", inferred); a new
+  application concerns the permit it would issue and is never moot.
 * FLOW-103: the profile and the attachments are locked while an application is with the
   employer or the authority (catalogue §3.7, inferred). Switch it off with
   ``rules.overrides = {FLOW-103 = {enabled = false}}``.
@@ -33,7 +34,7 @@ def _expiry_passed(ctx: RuleContext) -> Iterable[Verdict]:
 
 def _permit_ended(ctx: RuleContext) -> Iterable[Verdict]:
     state = ctx.holder.permit.state.value
-    if is_moot(ctx.holder):
+    if is_moot(ctx.holder, ctx.business_type):
         yield passed("permit.state", state=state)
     else:
         yield failed("permit.state", state=state)
