@@ -204,7 +204,7 @@ def test_deadline_says_when_it_rests_on_an_estimate(capsys: pytest.CaptureFixtur
     code, out, _ = run(capsys, "deadline", "--expiry", "2027-10-31", "--format", "json")
     data = json.loads(out)
     assert code == EXIT_OK
-    assert data["latest_submission"]["date"] == "2027-09-29"
+    assert data["latest_submission"]["date"] == "2027-09-28"
     assert data["estimated"] is True
     assert data["latest_submission"]["estimated_years"] == [2027]
 

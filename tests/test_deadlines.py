@@ -9,7 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from permitflow.calendar import WorkingDayCalendar, add_working_days_flagged, is_working_day
+from permitflow.calendar import (
+    WorkingDayCalendar,
+    add_working_days,
+    add_working_days_flagged,
+    is_working_day,
+)
 from permitflow.deadlines import (
     Deadline,
     DeadlineKind,
@@ -34,7 +39,9 @@ from permitflow.errors import CalendarEstimateWarning
     [
         ("2025-10-31", "2025-09-28", "2025-09-26"),  # latest is a make-up Sunday
         ("2026-02-28", "2026-01-26", "2026-01-23"),  # expiry is a make-up Saturday
-        ("2026-03-01", "2026-01-27", "2026-01-26"),
+        # A Sunday, off: the review must end on Saturday 2026-02-28 (a make-up day), one
+        # working day earlier than the plain count of §9.3 (2026-01-27, review due 2026-03-02).
+        ("2026-03-01", "2026-01-26", "2026-01-23"),
         ("2026-01-20", "2025-12-22", "2025-12-19"),
         ("2025-06-30", "2025-05-30", "2025-05-29"),
         ("2026-10-08", "2026-09-03", "2026-09-02"),
@@ -55,7 +62,9 @@ def test_latest_submission_matches_catalogue_table(expiry: str, latest: str, saf
 
 @pytest.mark.parametrize(
     ("expiry", "latest", "safe"),
-    [("2027-02-28", "2027-01-26", "2027-01-25"), ("2027-10-31", "2027-09-29", "2027-09-28")],
+    # Both Sundays: one working day earlier than the plain count of §9.3, so that the review
+    # ends on the Friday before expiry.
+    [("2027-02-28", "2027-01-25", "2027-01-22"), ("2027-10-31", "2027-09-28", "2027-09-27")],
 )
 def test_latest_submission_in_an_unpublished_year_is_estimated_and_warns(
     expiry: str, latest: str, safe: str
@@ -80,12 +89,12 @@ def test_deadline_basis_says_what_a_portal_shows() -> None:
     assert deadline.on_weekend is True
     assert deadline.basis_zh == (
         "证件有效期至2025-10-31（周五），须至少提前20个工作日（规定审核周期）提交，"
-        "截止日当天不计，最晚提交日为2025-09-28（周日，调休上班日）。"
+        "审核期（提交当天不计）须在到期日或之前结束，最晚提交日为2025-09-28（周日，调休上班日）。"
     )
     assert deadline.basis_en == (
-        "Latest submission 2025-09-28 (Sunday, official make-up working day): 20 working days "
-        "(the prescribed review period) before expiry 2025-10-31 (Friday), the expiry day not "
-        "counted."
+        "Latest submission 2025-09-28 (Sunday, official make-up working day): the 20 working "
+        "days of the prescribed review period after it (the submission day not counted) end on "
+        "or before expiry 2025-10-31 (Friday)."
     )
     assert deadline.basis("en") == deadline.basis_en
     assert deadline.basis() == deadline.basis_zh
@@ -138,7 +147,27 @@ def test_on_time_accepts_datetimes() -> None:
 
 def test_on_time_in_an_unpublished_year_warns() -> None:
     with pytest.warns(CalendarEstimateWarning, match="2027"):
-        assert is_submission_on_time(date(2027, 1, 26), date(2027, 2, 28))
+        assert is_submission_on_time(date(2027, 1, 25), date(2027, 2, 28))
+
+
+def test_an_expiry_on_a_non_working_day_still_leaves_the_whole_review() -> None:
+    # Sunday 2025-10-05, in the National Day holiday (1-8 October): counting 20 working days
+    # back gives 2025-09-04, whose review would be due on 2025-10-09, after expiry.
+    expiry = date(2025, 10, 5)
+    deadline = latest_renewal_submission(expiry)
+    assert deadline.date == date(2025, 9, 3)
+    assert review_due(deadline.date).date == date(2025, 9, 30)
+    assert is_submission_on_time(date(2025, 9, 3), expiry)
+    assert not is_submission_on_time(date(2025, 9, 4), expiry)
+    assert review_due(date(2025, 9, 4)).date > expiry
+
+
+@given(st.dates(date(2002, 1, 1), date(2026, 10, 31)), st.integers(1, 40))
+def test_the_review_of_the_latest_submission_ends_by_expiry(expiry: date, n: int) -> None:
+    latest = latest_renewal_submission(expiry, working_days=n).date
+    assert review_due(latest, working_days=n).date <= expiry
+    next_working_day = add_working_days(latest, 1)
+    assert review_due(next_working_day, working_days=n).date > expiry
 
 
 @given(st.dates(date(2002, 1, 1), date(2026, 10, 31)), st.integers(1, 40))

@@ -284,8 +284,10 @@ class WorkingDayCalendar:
 
         For ``end < start`` the answer is the negated count over ``end <= d < start``, so that
         ``between(a, b) + between(b, c) == between(a, c)`` for any dates; equal dates give 0.
-        A submission on ``s`` is on time for expiry ``e`` exactly when
-        ``working_days_between(s, e) >= 20``. Warns when a counted day is estimated.
+        For an expiry ``e`` on a working day, a submission on ``s`` is on time exactly when
+        ``working_days_between(s, e) >= 20`` (``permitflow.deadlines.is_submission_on_time``
+        also asks the review to end by ``e`` when ``e`` is not one). Warns when a counted day
+        is estimated.
         """
         count, estimated = self._between(start, end)
         if estimated:

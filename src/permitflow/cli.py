@@ -376,8 +376,9 @@ def build_parser() -> argparse.ArgumentParser:
         "deadline", help="latest renewal submission date and review due date",
         description=(
             "The latest day to submit a renewal or employer change for a permit expiring on "
-            "EXPIRY (the Nth working day before it, the expiry day not counted, official "
-            "make-up working days included), the day its review is due, and whether the answer "
+            "EXPIRY (the Nth working day before it, the expiry day not counted, and early "
+            "enough that the N working days of review end by the expiry; official make-up "
+            "working days included), the day its review is due, and whether the answer "
             "rests on an estimated holiday calendar."
         ),
     )  # fmt: skip

@@ -89,7 +89,7 @@ class Deadline:
         if self.kind is DeadlineKind.LATEST_SUBMISSION:
             text = (
                 f"证件有效期至{ref}，须至少提前{self.working_days}个工作日（规定审核周期）提交，"
-                f"截止日当天不计，最晚提交日为{day}。"
+                f"审核期（提交当天不计）须在到期日或之前结束，最晚提交日为{day}。"
             )
         else:
             text = (
@@ -107,8 +107,9 @@ class Deadline:
         ref = _day_en(self.reference)
         if self.kind is DeadlineKind.LATEST_SUBMISSION:
             text = (
-                f"Latest submission {day}: {self.working_days} working days (the prescribed "
-                f"review period) before expiry {ref}, the expiry day not counted."
+                f"Latest submission {day}: the {self.working_days} working days of the "
+                f"prescribed review period after it (the submission day not counted) end on or "
+                f"before expiry {ref}."
             )
         else:
             text = (
@@ -164,18 +165,31 @@ def latest_renewal_submission(
 
     "申请办理续签业务需至少提前 20 个工作日（规定审核周期）提交" (M§3 注意事项 3). Read as: the
     ``working_days``-th working day strictly before the expiry date, the expiry day itself not
-    counted (catalogue §9.2, open question 11). Official make-up days count:
-    expiry 2025-10-31 gives Sunday 2025-09-28. Warns with
+    counted (catalogue §9.2, open question 11), and never so late that the ``working_days`` of
+    the review after it (:func:`review_due`) end after the expiry. Official make-up days count:
+    expiry 2025-10-31 gives Sunday 2025-09-28, whose review is due on 2025-10-31. For an expiry
+    on a non-working day the review must end on the last working day before it, so the answer is
+    one working day earlier than the plain count: expiry Sunday 2025-10-05 gives 2025-09-03
+    (review due 2025-09-30), not 2025-09-04 (review due 2025-10-09, after expiry). Warns with
     :class:`~permitflow.errors.CalendarEstimateWarning` when the answer is an estimate.
     """
+    deadline = _latest_submission(expiry, working_days, calendar)
+    if deadline.estimated:
+        warn_estimated(deadline.estimated_years, stacklevel=2)
+    return deadline
+
+
+def _latest_submission(
+    expiry: dt.date, working_days: int, calendar: WorkingDayCalendar | None
+) -> Deadline:
     _check_count(working_days)
     cal = DEFAULT_CALENDAR if calendar is None else calendar
     expiry = _as_date(expiry)
-    day, estimated = cal.add_working_days_flagged(expiry, -working_days)
-    years: tuple[int, ...] = ()
-    if estimated:
-        years = cal.estimated_years(day, dt.date.fromordinal(expiry.toordinal() - 1))
-        warn_estimated(years, stacklevel=2)
+    # The (working_days + 1)-th working day strictly before the day after the expiry: the first
+    # of those is the last working day on or before the expiry, the day the review may end on.
+    after = dt.date.fromordinal(expiry.toordinal() + 1)
+    day, estimated = cal.add_working_days_flagged(after, -(working_days + 1))
+    years = cal.estimated_years(day, expiry) if estimated else ()
     return Deadline(day, DeadlineKind.LATEST_SUBMISSION, expiry, working_days, estimated, years)
 
 
@@ -186,21 +200,12 @@ def is_submission_on_time(
     working_days: int = RENEWAL_WORKING_DAYS,
     calendar: WorkingDayCalendar | None = None,
 ) -> bool:
-    """Whether a submission on ``submission`` is at least ``working_days`` before ``expiry``.
-
-    True exactly when ``working_days_between(submission, expiry) >= working_days``, i.e. when
-    ``submission <= latest_renewal_submission(expiry).date``. Warns when estimated.
-    """
-    _check_count(working_days)
-    cal = DEFAULT_CALENDAR if calendar is None else calendar
-    submission = _as_date(submission)
-    expiry = _as_date(expiry)
-    count, estimated = cal.working_days_between_flagged(submission, expiry)
-    if estimated:
-        lo, hi = (submission, expiry) if submission <= expiry else (expiry, submission)
-        last = dt.date.fromordinal(hi.toordinal() - 1)
-        warn_estimated(cal.estimated_years(lo, last), stacklevel=2)
-    return count >= working_days
+    """Whether a submission on ``submission`` is at least ``working_days`` before ``expiry``:
+    ``submission <= latest_renewal_submission(expiry).date``. Warns when estimated."""
+    deadline = _latest_submission(expiry, working_days, calendar)
+    if deadline.estimated:
+        warn_estimated(deadline.estimated_years, stacklevel=2)
+    return _as_date(submission) <= deadline.date
 
 
 def review_due(

@@ -35,7 +35,7 @@ def test_cal_001_the_latest_day_counts_official_make_up_working_days() -> None:
 def test_cal_001_more_deadlines_of_the_catalogue() -> None:
     for expiry, latest in (
         (date(2026, 2, 28), "2026-01-26"),
-        (date(2026, 3, 1), "2026-01-27"),
+        (date(2026, 3, 1), "2026-01-26"),  # a Sunday: the review ends on 2026-02-28
         (date(2026, 10, 8), "2026-09-03"),
     ):
         (finding,) = expect("CAL-001", initiate(expiring(expiry)), PASSED)
@@ -58,6 +58,6 @@ def test_cal_002_a_deadline_in_a_year_without_official_data_is_flagged() -> None
     # 2027 has no State Council arrangement in holidays 0.109; the finding says so and no
     # CalendarEstimateWarning escapes (pytest turns warnings into errors).
     (finding,) = expect("CAL-002", initiate(expiring(date(2027, 10, 31))), FAILED)
-    assert finding.facts_dict() == {"latest_submission": "2027-09-29", "years": "2027"}
+    assert finding.facts_dict() == {"latest_submission": "2027-09-28", "years": "2027"}
     assert finding.severity.value == "warning"
     expect("CAL-002", initiate(expiring(date(2027, 10, 31), "cancelled")), PASSED)

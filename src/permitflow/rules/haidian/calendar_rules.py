@@ -49,7 +49,8 @@ def _has_deadline(ctx: RuleContext) -> bool:
 
 
 # M§3 注意事项 3: 申请办理续签业务需至少提前 20 个工作日（规定审核周期）提交 — the latest
-# submission day is the 20th working day before the expiry date, the expiry day not counted.
+# submission day is the 20th working day before the expiry date, the expiry day not counted,
+# and early enough that the 20 working days of review after it end by the expiry.
 def _latest_submission(ctx: RuleContext) -> Iterable[Verdict]:
     if not _has_deadline(ctx):
         return (passed(_FIELD, permit=ctx.holder.permit.state.value),)
@@ -74,8 +75,8 @@ CAL_001 = Rule(
     group="cal",
     business_types=_DEADLINE_BUSINESS,
     citation=cite("M§3 注意事项 3; M§4 注意事项 4", _QUOTE),
-    title_zh="已按到期日前第 20 个工作日确定最晚提交日",
-    title_en="The latest submission day is the 20th working day before expiry",
+    title_zh="已确定最晚提交日：其后 20 个工作日的审核期在到期日前结束",
+    title_en="The latest submission day leaves the 20-working-day review before expiry",
     message_zh=(
         "证件（状态：{permit}）没有到期日，无法计算最晚提交日。请先在证件信息中补录有效期至日期。"
     ),

@@ -155,7 +155,8 @@ def submitted_in_time(ctx: RuleContext) -> Iterable[Verdict]:
     submission = ctx.submission_date
     working_days = int(ctx.params["renewal.working_days_before_expiry"])
     # 需至少提前 20 个工作日（规定审核周期）提交: on or before the 20th working day before the
-    # expiry date, the expiry day itself not counted (latest_renewal_submission).
+    # expiry date, the expiry day itself not counted, and early enough that the review ends by
+    # the expiry (latest_renewal_submission).
     on_time, deadline = filed_before_deadline(submission, expiry, working_days)
     facts: dict[str, object] = {
         "submission": submission,
