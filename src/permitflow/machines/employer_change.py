@@ -4,7 +4,9 @@
 办理《北京市工作居住证》聘用单位变更业务" (M§4). The permit is suspended after leaving and the new
 association approved before the change is filed (FLOW-003, CHG-004); several changes are made
 one by one (CHG-006). Approval makes the permit valid again under the new employer; the expiry
-date does not change (inferred: nothing says a change renews the permit).
+date does not change (inferred: nothing says a change renews the permit), and a permit past its
+expiry is never revived: REN-006 refuses every step from the filing to the last pass once the
+expiry date has passed ("一旦过期，无法恢复", M§4 注意事项 4).
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ from permitflow.records.application import BusinessType
 from permitflow.rules.rule import local_date
 
 GUARDS = Guards(
-    start=frozenset({"att", "doc", "emp", "chg", "flow"}),
-    employer=RECORD_GROUPS | {"chg", "cal", "pol", "rev", "flow"},
-    review=REVIEWED_GROUPS | {"chg", "pol", "rev", "flow"},
+    start=frozenset({"att", "doc", "emp", "chg", "ren", "flow"}),
+    employer=RECORD_GROUPS | {"chg", "ren", "cal", "pol", "rev", "flow"},
+    review=REVIEWED_GROUPS | {"chg", "ren", "pol", "rev", "flow"},
 )
+"""``ren`` brings REN-006 (an expired permit cannot be restored, M§4 注意事项 4) to every step
+of the change, the authority's acceptance and each pass included."""
 
 
 def _relink(change: Change) -> Change:
