@@ -13,6 +13,7 @@ from attrs import frozen
 
 from permitflow.engine.definition import Change, MachineDefinition
 from permitflow.machines.common import (
+    APPLICANT_DATA_GROUPS,
     REVIEWED_GROUPS,
     Guards,
     applicant_initiated,
@@ -23,7 +24,7 @@ from permitflow.records.application import Application, BusinessChangeForm, Busi
 from permitflow.rules.rule import local_date
 
 GUARDS = Guards(
-    start=frozenset({"bi", "att", "doc", "emp", "chd", "mar", "id", "rev", "flow"}),
+    start=APPLICANT_DATA_GROUPS | {"att", "doc", "emp", "chd", "mar", "rev", "flow"},
     employer=frozenset({"emp", "mar", "flow"}),
     review=REVIEWED_GROUPS | {"mar", "rev", "flow"},
 )

@@ -65,6 +65,9 @@ RETURN_EVENTS = frozenset({"return", "employer_return"})
 
 RECORD_GROUPS = frozenset({"acc", "bi", "edu", "his", "att", "doc", "huk", "emp", "res", "id"})
 """The groups judging the holder's record itself: what every full filing is checked against."""
+APPLICANT_DATA_GROUPS = frozenset({"id", "bi", "edu", "his"})
+"""The groups judging the applicant's own data (ID-001 and the basic-information rules): they
+guard every step the applicant takes, in every procedure, not only the employer's."""
 REVIEWED_GROUPS = frozenset({"bi", "edu", "his", "att", "res"})
 """The groups with rules a reviewer attests at the authority's pass (catalogue §4.1-4.3)."""
 

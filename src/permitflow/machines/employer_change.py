@@ -15,6 +15,7 @@ import attrs
 
 from permitflow.engine.definition import Change, MachineDefinition
 from permitflow.machines.common import (
+    APPLICANT_DATA_GROUPS,
     RECORD_GROUPS,
     REVIEWED_GROUPS,
     Guards,
@@ -26,7 +27,7 @@ from permitflow.records.application import BusinessType
 from permitflow.rules.rule import local_date
 
 GUARDS = Guards(
-    start=frozenset({"att", "doc", "emp", "chg", "ren", "flow"}),
+    start=APPLICANT_DATA_GROUPS | {"att", "doc", "emp", "chg", "ren", "flow"},
     employer=RECORD_GROUPS | {"chg", "ren", "cal", "pol", "rev", "flow"},
     review=REVIEWED_GROUPS | {"chg", "ren", "pol", "rev", "flow"},
 )

@@ -19,6 +19,7 @@ from dateutil.relativedelta import relativedelta
 from permitflow.engine.definition import Change, MachineDefinition
 from permitflow.errors import RuleDataError
 from permitflow.machines.common import (
+    APPLICANT_DATA_GROUPS,
     RECORD_GROUPS,
     REVIEWED_GROUPS,
     Guards,
@@ -30,7 +31,7 @@ from permitflow.records.application import BusinessType
 from permitflow.rules.rule import local_date
 
 GUARDS = Guards(
-    start=frozenset({"att", "doc", "emp", "ren", "flow"}),
+    start=APPLICANT_DATA_GROUPS | {"att", "doc", "emp", "ren", "flow"},
     employer=RECORD_GROUPS | {"ren", "cal", "pol", "rev", "flow"},
     review=REVIEWED_GROUPS | {"ren", "pol", "rev", "flow"},
 )
