@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+import permitflow
 from permitflow.cli import EXIT_BLOCKED, EXIT_INPUT, EXIT_OK, main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,7 +123,52 @@ def test_an_unknown_event_is_unusable_input(capsys: pytest.CaptureFixture[str]) 
     assert code == EXIT_INPUT
     assert "unknown_event" in err
     assert "错误" in err
-    assert "error" in err
+    assert "error [" not in err
+
+
+@pytest.mark.parametrize(
+    ("lang", "chinese", "english"), [("zh", True, False), ("en", False, True), ("both", True, True)]
+)
+def test_errors_are_written_in_the_language_asked_for(
+    capsys: pytest.CaptureFixture[str], lang: str, chinese: bool, english: bool
+) -> None:
+    code, _, err = run(capsys, "check", READY, "--event", "fly", "--lang", lang)
+    assert code == EXIT_INPUT
+    assert ("错误 [unknown_event]" in err) is chinese
+    assert ("error [unknown_event]" in err) is english
+
+
+def test_both_languages_write_the_answer_in_chinese_then_english(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "check", COLLECTIVE, "--lang", "both")
+    assert code == EXIT_BLOCKED
+    assert 0 <= out.index("结论：") < out.index("Result:")
+
+
+def test_both_languages_are_refused_for_json_output(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", str(READY), "--lang", "both", "--format", "json"])
+    assert exit_info.value.code == EXIT_INPUT
+    assert "choose zh or en" in capsys.readouterr().err
+
+
+def test_a_wrong_check_digit_fails_the_applicants_step_of_a_renewal(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # ID-001 judges every step the applicant takes, not only the employer's initiate.
+    body = json.loads(LATE_RENEWAL.read_text("utf-8"))
+    holder_id = body["holder"]["holder_id"]
+    draft = {"holder": body["holder"], "business_type": "renewal", "at": body["at"]}
+    good = case_file(tmp_path, draft)
+    code, out, _ = run(capsys, "check", good, "--format", "json")
+    assert json.loads(out)["event"] == "prepare"
+    assert "ID-001" not in json.loads(out)["blocking"]
+    wrong = json.dumps(draft, ensure_ascii=False).replace(holder_id, holder_id[:-1] + "0")
+    (tmp_path / "case.json").write_text(wrong, encoding="utf-8")
+    code, out, _ = run(capsys, "check", good, "--format", "json")
+    assert code == EXIT_BLOCKED
+    assert "ID-001" in json.loads(out)["blocking"]
 
 
 def test_a_bad_holder_field_is_reported_with_its_path(
@@ -296,27 +342,62 @@ def test_an_unknown_rule_set_version_is_a_bilingual_error(
 @pytest.mark.parametrize(
     "command", ["check", "deadline", "retirement", "id", "diagram", "rules"]
 )
-def test_every_command_has_help(capsys: pytest.CaptureFixture[str], command: str) -> None:
+def test_every_command_has_help_with_examples_that_run(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main([command, "--help"])
     assert exit_info.value.code == 0
-    assert "usage: permitflow" in capsys.readouterr().out
+    help_text = capsys.readouterr().out
+    assert "usage: permitflow" in help_text
+    examples = help_text.partition("\nexamples:\n")[2].splitlines()
+    assert examples
+    assert all(line.startswith(f"  permitflow {command} ") for line in examples)
+    monkeypatch.chdir(ROOT)
+    for line in examples:
+        argv = line.split()[1:]
+        if ">" in argv:
+            argv = argv[: argv.index(">")]
+        assert main(argv) in (EXIT_OK, EXIT_BLOCKED), line
+        capsys.readouterr()
 
 
-def test_a_bad_date_argument_exits_2_in_both_languages(
+def test_version_prints_the_version_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == EXIT_OK
+    assert capsys.readouterr().out == f"permitflow {permitflow.__version__}\n"
+
+
+@pytest.mark.parametrize(
+    ("lang", "chinese", "english"), [("zh", True, False), ("en", False, True), ("both", True, True)]
+)
+def test_a_bad_date_argument_exits_2_in_the_language_asked_for(
+    capsys: pytest.CaptureFixture[str], lang: str, chinese: bool, english: bool
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["deadline", "--expiry", "31/12/2026", "--lang", lang])
+    assert exit_info.value.code == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert ("不是日期" in err) is chinese
+    assert ("is not a date" in err) is english
+
+
+def test_a_missing_argument_is_named_in_chinese_by_default(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        main(["deadline", "--expiry", "31/12/2026"])
+        main(["deadline"])
     assert exit_info.value.code == EXIT_INPUT
     err = capsys.readouterr().err
-    assert "不是日期" in err
-    assert "is not a date" in err
+    assert "缺少必需的参数：--expiry" in err
+    assert "required" not in err
 
 
-def test_the_module_runs_as_a_program() -> None:
+@pytest.mark.parametrize("module", ["permitflow", "permitflow.cli"])
+def test_the_package_runs_as_a_program(module: str) -> None:
     completed = subprocess.run(
-        [sys.executable, "-m", "permitflow.cli", "check", str(COLLECTIVE), "--lang", "en"],
+        [sys.executable, "-m", module, "check", str(COLLECTIVE), "--lang", "en"],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -1,20 +1,25 @@
-"""The ``permitflow`` command.
+"""The ``permitflow`` command (also ``python -m permitflow``).
 
 Sub-commands::
 
-    permitflow check CASE.json [--at ISO-DATETIME] [--event EVENT] [--lang zh|en]
-                               [--format text|json]
+    permitflow check CASE.json [--at ISO-DATETIME] [--event EVENT] [--format text|json]
     permitflow deadline --expiry DATE [--working-days N] [--submitted DATE]
     permitflow retirement --birth DATE --category male|female_cadre|female_worker [--on DATE]
     permitflow id NUMBER
     permitflow diagram TYPE [--format mermaid] [--review-levels N]
     permitflow rules [--format md|json] [--ruleset NAME] [--version VERSION]
+    permitflow --version
 
-Exit status: 0 when the answer is "yes" (nothing blocks, the identifier is valid), 1 when it is
-"no" (an error finding blocks, the identifier is invalid), 2 when the input cannot be used — an
-unreadable or invalid case file (with the ``$.path`` of the bad field), an unknown event, a date
-that is not a date. Errors print the message of the :class:`~permitflow.errors.PermitflowError`
-in Chinese and English.
+Every sub-command takes ``--lang zh|en|both`` (default ``zh``): its answer and its errors are
+written in that language only; ``both`` writes the Chinese text, then the English.
+
+Exit status:
+
+- 0: the answer is "yes" (nothing blocks, the identifier is valid), or the command printed what
+  was asked (a deadline, a diagram, the catalogue, ``--help``, ``--version``);
+- 1: the answer is "no" (an error finding blocks, the identifier is invalid);
+- 2: the input cannot be used — an unreadable or invalid case file (with the ``$.path`` of the
+  bad field), an unknown event, a date that is not a date, a missing or unknown argument.
 
 The case-file format is documented in ``docs/cases.md``; ``permitflow.cases`` reads and checks
 it, and ``permitflow.rules.catalogue`` draws the catalogue.
@@ -30,8 +35,9 @@ import warnings
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, NoReturn
 
+from permitflow import __version__
 from permitflow.cases import (
     EXIT_BLOCKED,
     EXIT_INPUT,
@@ -62,6 +68,10 @@ from permitflow.rules.rule import BEIJING, local_date
 from permitflow.rules.ruleset import RuleSet
 
 __all__ = ["EXIT_BLOCKED", "EXIT_INPUT", "EXIT_OK", "build_parser", "main"]
+
+CliLanguage = Literal["zh", "en", "both"]
+"""The language of a command's answer and errors; ``both`` is Chinese, then English."""
+LANGUAGES: tuple[CliLanguage, ...] = ("zh", "en", "both")
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -294,12 +304,25 @@ def _print_json(data: object) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def _say(lang: CliLanguage, zh: str, en: str) -> str:
+    """A message in the language asked for; ``both`` is the Chinese line, then the English."""
+    return {"zh": zh, "en": en}.get(lang, f"{zh}\n{en}")
+
+
+_SEPARATOR = "\x1f"
+"""Between the Chinese and the English reason of an argument error; the parser picks one."""
+
+
+def _reason(zh: str, en: str) -> argparse.ArgumentTypeError:
+    return argparse.ArgumentTypeError(f"{zh}{_SEPARATOR}{en}")
+
+
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"“{text}”不是日期，请写成 YYYY-MM-DD / {text!r} is not a date; write YYYY-MM-DD"
+        raise _reason(
+            f"“{text}”不是日期，请写成 YYYY-MM-DD", f"{text!r} is not a date; write YYYY-MM-DD"
         ) from None
 
 
@@ -307,9 +330,9 @@ def _datetime(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"“{text}”不是 ISO 8601 时间，请写成 2026-03-16T10:00+08:00 / {text!r} is not an "
-            "ISO 8601 date-time; write e.g. 2026-03-16T10:00+08:00"
+        raise _reason(
+            f"“{text}”不是 ISO 8601 时间，请写成 2026-03-16T10:00+08:00",
+            f"{text!r} is not an ISO 8601 date-time; write e.g. 2026-03-16T10:00+08:00",
         ) from None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=BEIJING)
 
@@ -320,16 +343,84 @@ def _positive(text: str) -> int:
     except ValueError:
         value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(
-            f"“{text}”不是正整数 / {text!r} is not a positive whole number"
-        )
+        raise _reason(f"“{text}”不是正整数", f"{text!r} is not a positive whole number")
     return value
+
+
+# argparse's own messages in Chinese (its English is the original).
+_ARGPARSE_ZH = (
+    (re.compile(r"the following arguments are required: (.*)"), r"缺少必需的参数：\1"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"无法识别的参数：\1"),
+    (re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"),
+     r"参数 \1 的取值 \2 无效，可选：\3"),
+    (re.compile(r"argument (\S+): expected one argument"), r"参数 \1 需要一个值"),
+    (re.compile(r"argument (\S+): invalid (\S+) value: (.*)"), r"参数 \1 的取值 \3 无效"),
+)  # fmt: skip
+
+
+def _argparse_zh(message: str) -> str:
+    for pattern, replacement in _ARGPARSE_ZH:
+        if pattern.fullmatch(message):
+            return pattern.sub(replacement, message, count=1)
+    return message
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Wraps descriptions to the terminal; keeps the lines of an example block as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith(_EXAMPLES):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
+_EXAMPLES = "examples:\n"
+
+
+def _examples(*lines: str) -> str:
+    return _EXAMPLES + "\n".join(f"  {line}" for line in lines)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors speak the ``--lang`` asked for and exit 2."""
+
+    def __init__(self, *args: Any, lang: CliLanguage = "zh", **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+        self.lang: CliLanguage = lang
+
+    def error(self, message: str) -> NoReturn:
+        zh_text, bilingual, en_text = message.partition(_SEPARATOR)
+        if not bilingual:
+            zh, en = _argparse_zh(message), message
+        elif zh_text.startswith("argument "):  # a converter's reason inside argparse's frame
+            name, _, zh_reason = zh_text.removeprefix("argument ").partition(": ")
+            zh, en = f"参数 {name}：{zh_reason}", f"argument {name}: {en_text}"
+        else:
+            zh, en = zh_text, en_text
+        self.print_usage(sys.stderr)
+        text = _say(self.lang, f"错误：{zh}", f"error: {en}")
+        self.exit(EXIT_INPUT, f"{self.prog}: {text}\n")
+
+
+def _requested_lang(argv: Sequence[str]) -> CliLanguage:
+    """The ``--lang`` of a command line, read before parsing so that parse errors use it."""
+    for index, arg in enumerate(argv):
+        value = None
+        if arg == "--lang" and index + 1 < len(argv):
+            value = argv[index + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        if value in LANGUAGES:
+            return value
+    return "zh"
 
 
 def _add_lang(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--lang", choices=("zh", "en"), default="zh",
-        help="language of the messages (default: zh)",
+        "--lang", choices=LANGUAGES, default="zh",
+        help="language of the answer and of the errors: zh, en, or both (Chinese, then "
+             "English); default: zh",
     )  # fmt: skip
 
 
@@ -340,16 +431,26 @@ def _add_format(parser: argparse.ArgumentParser, choices: Iterable[str], default
     )  # fmt: skip
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def build_parser(lang: CliLanguage = "zh") -> argparse.ArgumentParser:
+    """The argument parser of the command line; its usage errors are written in ``lang``."""
+    parser = _Parser(
         prog="permitflow",
+        lang=lang,
         description=(
             "The procedures of the Beijing Work Residence Permit (北京市工作居住证): check a case "
             "against the rule set in force, compute deadlines and retirement dates, validate "
             "identifiers, draw the machines, list the rules."
         ),
-        epilog="Exit status: 0 yes / nothing blocks, 1 no / blocked or invalid, 2 unusable input.",
+        epilog=(
+            "Exit status: 0 yes / nothing blocks (and --help, --version), 1 no / blocked or "
+            "invalid, 2 unusable input (a bad file, argument or event). "
+            "Run 'permitflow COMMAND --help' for a command's options and an example."
+        ),
     )
+    parser.add_argument(
+        "--version", action="version", version=f"permitflow {__version__}",
+        help="print the version of permitflow and exit",
+    )  # fmt: skip
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser(
@@ -359,6 +460,11 @@ def build_parser() -> argparse.ArgumentParser:
             "application, see docs/cases.md). Exit 0 when nothing blocks, 1 when an error "
             "finding blocks, 2 when the file is unreadable or invalid."
         ),
+        epilog=_examples(
+            "permitflow check examples/cases/renewal-filed-late.json --lang en",
+            "permitflow check examples/cases/renewal-after-expiry.json --format json",
+        ),
+        lang=lang,
     )  # fmt: skip
     check.add_argument("case", type=Path, help="the case file (JSON)")
     check.add_argument(
@@ -370,7 +476,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--all", action="store_true", help="list the rules that passed too")
     _add_lang(check)
     _add_format(check, ("text", "json"), "text")
-    check.set_defaults(run=_cmd_check)
+    check.set_defaults(run=_cmd_check, answers_in_lang=True)
 
     deadline = commands.add_parser(
         "deadline", help="latest renewal submission date and review due date",
@@ -381,6 +487,11 @@ def build_parser() -> argparse.ArgumentParser:
             "working days included), the day its review is due, and whether the answer "
             "rests on an estimated holiday calendar."
         ),
+        epilog=_examples(
+            "permitflow deadline --expiry 2026-10-09 --lang en",
+            "permitflow deadline --expiry 2026-10-09 --submitted 2026-09-01 --format json",
+        ),
+        lang=lang,
     )  # fmt: skip
     deadline.add_argument("--expiry", type=_date, required=True, help="expiry date, YYYY-MM-DD")
     deadline.add_argument(
@@ -393,11 +504,15 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     _add_lang(deadline)
     _add_format(deadline, ("text", "json"), "text")
-    deadline.set_defaults(run=_cmd_deadline)
+    deadline.set_defaults(run=_cmd_deadline, answers_in_lang=True)
 
     retirement = commands.add_parser(
         "retirement", help="statutory retirement age and date (2025 reform)",
         description="The statutory retirement age, month and day after the 2025 reform.",
+        epilog=_examples(
+            "permitflow retirement --birth 1966-05-15 --category male --on 2026-06-01 --lang en",
+        ),
+        lang=lang,
     )  # fmt: skip
     retirement.add_argument("--birth", type=_date, required=True, help="birth date, YYYY-MM-DD")
     retirement.add_argument(
@@ -407,7 +522,7 @@ def build_parser() -> argparse.ArgumentParser:
     retirement.add_argument("--on", type=_date, help="also say whether it is reached on this day")
     _add_lang(retirement)
     _add_format(retirement, ("text", "json"), "text")
-    retirement.set_defaults(run=_cmd_retirement)
+    retirement.set_defaults(run=_cmd_retirement, answers_in_lang=True)
 
     ident = commands.add_parser(
         "id", help="validate a resident id or a unified social credit code",
@@ -415,15 +530,25 @@ def build_parser() -> argparse.ArgumentParser:
             "Validate an 18-character resident identity number (GB 11643) or unified social "
             "credit code (GB 32100). Exit 1 with the reason when it is invalid."
         ),
+        epilog=_examples(
+            "permitflow id 42010619900515001X --lang en",
+            "permitflow id 91110105MA02EFGH7Y --format json",
+        ),
+        lang=lang,
     )  # fmt: skip
     ident.add_argument("number", help="the number or code")
     _add_lang(ident)
     _add_format(ident, ("text", "json"), "text")
-    ident.set_defaults(run=_cmd_id)
+    ident.set_defaults(run=_cmd_id, answers_in_lang=True)
 
     draw = commands.add_parser(
         "diagram", help="the state diagram of a business type",
         description="The state diagram of a business type's machine, drawn from its definition.",
+        epilog=_examples(
+            "permitflow diagram renewal > renewal.mmd",
+            "permitflow diagram new --review-levels 1",
+        ),
+        lang=lang,
     )  # fmt: skip
     draw.add_argument("type", choices=[t.value for t in BusinessType], help="business type")
     _add_format(draw, ("mermaid",), "mermaid")
@@ -431,36 +556,62 @@ def build_parser() -> argparse.ArgumentParser:
         "--review-levels", type=_positive,
         help="authority review levels (default: the rule set in force)",
     )  # fmt: skip
-    draw.set_defaults(run=_cmd_diagram)
+    _add_lang(draw)
+    draw.set_defaults(run=_cmd_diagram, answers_in_lang=False)
 
     rules = commands.add_parser(
         "rules", help="the rules catalogue, with citations",
         description="Every rule of a rule-set version: id, kind, severity, business types, "
                     "title and the sentence of the source it implements.",
+        epilog=_examples(
+            "permitflow rules --format json > rules.json",
+            "permitflow rules --ruleset haidian --version 2021.11",
+        ),
+        lang=lang,
     )  # fmt: skip
     _add_format(rules, ("md", "json"), "md")
     rules.add_argument("--ruleset", default=DEFAULT, help=f"rule-set name (default: {DEFAULT})")
     rules.add_argument("--version", help="rule-set version (default: the one in force today)")
-    rules.set_defaults(run=_cmd_rules)
+    _add_lang(rules)
+    rules.set_defaults(run=_cmd_rules, answers_in_lang=False)
     return parser
 
 
-def _print_error(error: PermitflowError, args: argparse.Namespace | None) -> None:
-    print(f"错误 [{error.code}]：{error.message_zh}", file=sys.stderr)
-    print(f"error [{error.code}]: {error.message_en}", file=sys.stderr)
-    if args is not None and getattr(args, "format", None) == "json":
-        _print_json({"error": error.to_dict()})
+def _print_error(error: PermitflowError, lang: CliLanguage, json_output: bool) -> None:
+    print(
+        _say(lang, f"错误 [{error.code}]：{error.message_zh}",
+             f"error [{error.code}]: {error.message_en}"),
+        file=sys.stderr,
+    )  # fmt: skip
+    if json_output:
+        _print_json({"error": error.to_dict(None if lang == "both" else lang)})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run the command line with ``argv`` (default: the process's arguments).
+
+    Returns the exit status: 0 yes, 1 no, 2 unusable input (see the module's documentation).
+    """
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_requested_lang(arguments))
+    args = parser.parse_args(arguments)
     run: Callable[[argparse.Namespace], int] = args.run
+    lang: CliLanguage = args.lang
+    json_output = getattr(args, "format", None) == "json"
+    if lang == "both" and json_output:
+        parser.error(
+            "--lang both 只用于文本输出，JSON 输出请选择 zh 或 en"
+            f"{_SEPARATOR}--lang both goes with text output; choose zh or en for JSON"
+        )
     try:
-        return run(args)
+        if lang != "both" or not args.answers_in_lang:
+            return run(args)
+        # Both languages: the whole answer in Chinese, then in English.
+        code = run(argparse.Namespace(**{**vars(args), "lang": "zh"}))
+        print()
+        return run(argparse.Namespace(**{**vars(args), "lang": "en"})) or code
     except PermitflowError as error:
-        _print_error(error, args)
+        _print_error(error, lang, json_output)
         return EXIT_INPUT
 
 
