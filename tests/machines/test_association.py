@@ -1,17 +1,25 @@
-"""The employer association: requested with the code, approved, rejected or dissociated."""
+"""The employer association: requested with the code, approved, rejected, then ended by the
+employer's dissociation or the holder's declaration of having left."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
+from haidian_paths import review_to_approval
 
 from permitflow.engine.engine import Engine
-from permitflow.errors import EventNotAllowed, InvalidInput, NotPermitted
+from permitflow.errors import Blocked, EventNotAllowed, InvalidInput, NotPermitted
 from permitflow.machines.association import AssociationRequest
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import BusinessType
-from permitflow.records.holder import Association, AssociationState, HolderRecord, PermitState
+from permitflow.records.holder import (
+    Association,
+    AssociationState,
+    HolderRecord,
+    LeavingDeclaration,
+    PermitState,
+)
 from permitflow.testing import EMPLOYERS, STRANGER_EMPLOYER, Case, valid_holder
 
 APPLICANT, EMPLOYER = Role.APPLICANT, Role.EMPLOYER
@@ -77,3 +85,61 @@ def test_after_a_dissociation_the_holder_associates_with_the_new_employer(bare: 
     case = case.fire_holder("approve_association", Actor.employer(EMPLOYERS[2].credit_code))
     assert case.holder.association.employer == EMPLOYERS[2]
     assert case.holder.permit.state is PermitState.SUSPENDED
+
+
+def test_the_holder_declares_having_left_and_the_permit_is_suspended(bare: Engine) -> None:
+    case = Case.start(BusinessType.RENEWAL, engine=bare)
+    with pytest.raises(NotPermitted):
+        case.fire_holder("declare_leaving", EMPLOYER, payload=LeavingDeclaration(date(2026, 3, 1)))
+    with pytest.raises(InvalidInput):
+        case.fire_holder("declare_leaving", APPLICANT)
+    case = case.fire_holder(
+        "declare_leaving", APPLICANT, payload=LeavingDeclaration(date(2026, 3, 1))
+    )
+    assert case.holder.association.state is AssociationState.DISSOCIATED
+    assert case.holder.association.left_on == date(2026, 3, 1)
+    assert case.holder.permit.state is PermitState.SUSPENDED
+    assert case.holder.permit.changed_on == date(2026, 3, 16)
+    assert case.holder.history[-1].event == "declare_leaving"
+
+
+def test_either_way_of_leaving_ends_the_association_alike(bare: Engine) -> None:
+    case = Case.start(BusinessType.RENEWAL, engine=bare)
+    by_employer = case.fire_holder("dissociate", EMPLOYER).holder
+    by_holder = case.fire_holder(
+        "declare_leaving", APPLICANT, payload=LeavingDeclaration(date(2026, 3, 16))
+    ).holder
+    assert by_employer.association == by_holder.association
+    assert by_employer.permit == by_holder.permit
+    assert by_employer.association.left_on == date(2026, 3, 16)
+
+
+def test_a_new_request_forgets_the_former_leaving_day(bare: Engine) -> None:
+    case = Case.start(BusinessType.RENEWAL, engine=bare).fire_holder("dissociate", EMPLOYER)
+    case = case.fire_holder("request_association", APPLICANT, payload=REQUEST)
+    assert case.holder.association.left_on is None
+
+
+@pytest.mark.parametrize("event", ["dissociate", "declare_leaving"])
+def test_no_one_ends_the_association_while_a_renewal_is_open(event: str) -> None:
+    engine = Engine()
+    renewal = Case.start(BusinessType.RENEWAL, engine=engine).fire("prepare", APPLICANT)
+    renewal = renewal.fire("initiate", EMPLOYER)
+    by = APPLICANT if event == "declare_leaving" else EMPLOYER
+    payload = LeavingDeclaration(date(2026, 3, 16)) if event == "declare_leaving" else None
+    with pytest.raises(Blocked) as refused:
+        renewal.fire_holder(event, by, payload=payload)
+    assert refused.value.context["rule_ids"] == ["CHG-010"]
+    assert "撤回" in refused.value.message_zh
+    approved = review_to_approval(renewal)
+    left = approved.fire_holder(event, by, payload=payload)
+    assert left.holder.permit.state is PermitState.SUSPENDED
+
+
+def test_leaving_close_to_expiry_is_a_warning_not_a_refusal() -> None:
+    engine = Engine()
+    holder = valid_holder(expires_in_days=40)
+    case = Case.start(BusinessType.RENEWAL, engine=engine, holder=holder)
+    left = case.fire_holder("dissociate", EMPLOYER)
+    assert [f.rule_id for f in left.findings] == ["CHG-005"]
+    assert left.holder.permit.state is PermitState.SUSPENDED

@@ -30,6 +30,7 @@ from permitflow.records.holder import (
     Attachment,
     FileInfo,
     HolderRecord,
+    LeavingDeclaration,
     Permit,
     PermitState,
     Slot,
@@ -61,6 +62,9 @@ PAYLOADS: dict[str, st.SearchStrategy[Any]] = {
     "delete_attachment": st.sampled_from(tuple(Slot)).map(DeleteAttachment),
     "request_association": st.sampled_from(EMPLOYERS).map(
         lambda employer: AssociationRequest(employer, "GL-0001")
+    ),
+    "declare_leaving": st.integers(-400, 2).map(
+        lambda days: LeavingDeclaration(AT.date() + timedelta(days=days))
     ),
 }
 

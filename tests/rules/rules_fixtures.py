@@ -269,8 +269,10 @@ def context(
     at: datetime = AT,
     *,
     business_type: BusinessType | None = None,
+    payload: Any = None,
 ) -> RuleContext:
-    """The context a rule sees; without an application, name the ``business_type``."""
+    """The context a rule sees; without an application, name the ``business_type``; a holder
+    event's ``payload`` as it hands it in."""
     kind = business_type or (application.business_type if application else None)
     if kind is None:
         raise TypeError("context() without an application needs business_type=")
@@ -278,7 +280,7 @@ def context(
     submitted = application.submitted_at if application is not None else None
     day = local_date(submitted or at)
     params = _family().in_force_on(day).params_on(day)
-    return RuleContext(holder, application, kind, event, at, params)
+    return RuleContext(holder, application, kind, event, at, params, payload)
 
 
 # --- overrides ---------------------------------------------------------------------------------

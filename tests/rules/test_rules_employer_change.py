@@ -1,4 +1,4 @@
-"""CHG-001..009: the new employer takes over a suspended permit."""
+"""CHG-001..011: the new employer takes over a suspended permit; leaving the former one."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 import attrs
+import pytest
 from rules_fixtures import (
     AT,
     EMPLOYER_CODE,
@@ -23,14 +24,16 @@ from rules_fixtures import (
 from permitflow.records.application import Application, BusinessType
 from permitflow.records.holder import (
     AssociationState,
+    LeavingDeclaration,
+    OpenApplication,
     Employer,
     HolderRecord,
     InsuranceMonth,
     PermitState,
     WorkRecord,
 )
-from permitflow.rules.finding import Status
-from permitflow.rules.rule import RuleContext
+from permitflow.rules.finding import Severity, Status
+from permitflow.rules.rule import BEIJING, RuleContext
 
 CHANGE = BusinessType.EMPLOYER_CHANGE
 NEW_NAME = "北京朝阳示例科技有限公司"
@@ -136,9 +139,63 @@ def test_chg_005_leaving_a_month_before_the_last_filing_day_passes() -> None:
     assert findings[0].facts_dict()["earliest_filing"] == "2026-06-01"
 
 
-def test_chg_005_leaving_a_day_later_requires_the_renewal_first() -> None:
+def test_chg_005_leaving_a_day_later_warns_to_renew_first() -> None:
     findings = expect("CHG-005", dissociation(date(2026, 5, 2)), Status.FAILED)
     assert findings[0].facts_dict()["deadline"] == "2026-06-01"
+    assert findings[0].severity is Severity.WARNING
+
+
+def declared(left_on: date, today: date, **overrides: Any) -> RuleContext:
+    holder = valid_holder(**{"permit.expires_on": date(2026, 6, 30), **overrides})
+    return context(holder, None, "declare_leaving", on(today), business_type=CHANGE,
+                   payload=LeavingDeclaration(left_on))  # fmt: skip
+
+
+def test_chg_005_judges_the_declared_leaving_day_not_the_day_of_declaring() -> None:
+    expect("CHG-005", declared(date(2026, 5, 1), date(2026, 5, 20)), Status.PASSED)
+    findings = expect("CHG-005", declared(date(2026, 5, 2), date(2026, 5, 3)), Status.FAILED)
+    assert findings[0].facts_dict()["earliest_filing"] == "2026-06-02"
+
+
+# --- CHG-010: no end of the association while a renewal is open -------------------------------
+
+
+@pytest.mark.parametrize("event", ["dissociate", "declare_leaving"])
+def test_chg_010_an_open_renewal_refuses_both_ways_of_leaving(event: str) -> None:
+    holder = valid_holder(open_application=OpenApplication("ren-7", "renewal", under_review=True))
+    ctx = context(holder, None, event, business_type=CHANGE,
+                  payload=LeavingDeclaration(date(2026, 3, 1)))  # fmt: skip
+    findings = expect("CHG-010", ctx, Status.FAILED)
+    assert "ren-7" in findings[0].message_zh
+    assert "撤回" in findings[0].message_zh
+
+
+@pytest.mark.parametrize("open_type", [None, "basic_change"])
+def test_chg_010_no_open_renewal_passes(open_type: str | None) -> None:
+    opened = OpenApplication("app-3", open_type) if open_type else None
+    holder = valid_holder(open_application=opened)
+    expect("CHG-010", context(holder, None, "dissociate", business_type=CHANGE), Status.PASSED)
+
+
+# --- CHG-011: a plausible leaving day ----------------------------------------------------------
+
+JOINED = datetime(2024, 1, 1, 9, 0, tzinfo=BEIJING)
+
+
+@pytest.mark.parametrize(
+    ("left_on", "status"),
+    [
+        (date(2026, 3, 16), Status.PASSED),  # today
+        (date(2026, 3, 17), Status.FAILED),  # tomorrow
+        (date(2024, 1, 1), Status.PASSED),  # the day the association was approved
+        (date(2023, 12, 31), Status.FAILED),  # the day before
+    ],
+)
+def test_chg_011_the_leaving_day_lies_between_the_association_and_today(
+    left_on: date, status: Status
+) -> None:
+    ctx = declared(left_on, date(2026, 3, 16), **{"association.since": JOINED})
+    expect("CHG-011", ctx, status)
 
 
 def test_chg_005_leaving_long_before_expiry_passes() -> None:

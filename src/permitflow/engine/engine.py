@@ -473,7 +473,7 @@ class Engine:
         check_actor(transition, actor, state, event, holder_owner(holder))
         check_payload(transition, payload, None, ())
         ruleset = self._family.in_force_on(local_date(at)) if self.rules_enabled else None
-        findings = self._evaluate_holder(ruleset, transition, holder, event, at)
+        findings = self._evaluate_holder(ruleset, transition, holder, event, at, payload)
         entry = AuditEntry(
             sequence=holder.version + 1,
             event=event,
@@ -554,8 +554,10 @@ class Engine:
         holder: HolderRecord,
         event: str,
         at: datetime,
+        payload: Any = None,
     ) -> tuple[Finding, ...]:
-        """Holder events belong to no single business type: every rule naming the event applies."""
+        """Holder events belong to no single business type: every rule naming the event applies.
+        The rules judge the record before the event, with what it hands in (``payload``)."""
         if not self.rules_enabled or not transition.guards or ruleset is None:
             return ()
         key = (event, transition.guards, ruleset.name, ruleset.version)
@@ -569,7 +571,7 @@ class Engine:
         params = ruleset.params_on(local_date(at))
         findings: list[Finding] = []
         for rule, severity, business_type in selected:
-            ctx = RuleContext(holder, None, business_type, event, at, params)
+            ctx = RuleContext(holder, None, business_type, event, at, params, payload)
             rule.judge(ctx, severity, False, findings)
         result = tuple(findings)
         raise_if_blocked(

@@ -2,12 +2,23 @@
 
 The holder asks with the association code the employer's system issued ("关联码由聘用单位系统
 获知"), the employer approves ("待单位进行批复后才可进行后续操作", M§2.1) or rejects (back to
-none: not described, inferred). Only the employer dissociates ("员工离职解除关联应由单位系统
-操作", M§7 note), which suspends a valid permit (M§4.1); CHG-005 guards it when a renewal is
-due first (M§4 注意事项 3). After a dissociation the holder associates with the new employer.
+none: not described, inferred). The association ends in one of two ways, with one effect — a
+valid permit is suspended (挂起) and the leaving day is recorded:
+
+* the employer dissociates ("员工离职解除关联应由单位系统操作", M§7 note), on that day;
+* the holder declares having left, with the leaving day ("自原单位离职后，将工作居住证操作为
+  “挂起”状态", a step of the personal procedure, M§4.1); the resignation certificate goes to
+  其他材料 as for the employer change (CHG-003).
+
+The declared day is neither after today nor before the association began (CHG-011). Neither
+way is possible while a renewal is open (CHG-010: "证件续签手续完成后再办理解除员工与单位
+关联", M§4); CHG-005 warns when leaving now leaves too little time for the employer change before
+expiry. After either, the holder associates with the new employer.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 import attrs
 from attrs import frozen
@@ -15,7 +26,12 @@ from attrs import frozen
 from permitflow.engine.definition import Change, MachineDefinition, State, Transition
 from permitflow.machines.common import APPLICANT, EMPLOYER
 from permitflow.machines.permit import permit_step
-from permitflow.records.holder import AssociationState, Employer, PermitState
+from permitflow.records.holder import (
+    AssociationState,
+    Employer,
+    LeavingDeclaration,
+    PermitState,
+)
 from permitflow.rules.rule import local_date
 
 NONE, REQUESTED = AssociationState.NONE.value, AssociationState.REQUESTED.value
@@ -33,7 +49,11 @@ class AssociationRequest:
 def _request(change: Change) -> Change:
     request: AssociationRequest = change.payload
     association = attrs.evolve(
-        change.holder.association, employer=request.employer, code=request.code, since=None
+        change.holder.association,
+        employer=request.employer,
+        code=request.code,
+        since=None,
+        left_on=None,
     )
     return attrs.evolve(change, holder=attrs.evolve(change.holder, association=association))
 
@@ -48,11 +68,22 @@ def _reject(change: Change) -> Change:
     return attrs.evolve(change, holder=attrs.evolve(change.holder, association=association))
 
 
-def _dissociate(change: Change) -> Change:
-    if change.holder.permit.state is not PermitState.VALID:
-        return change
-    holder = permit_step(change.holder, "suspend", local_date(change.at))
+def _end(change: Change, left_on: date) -> Change:
+    """The association ends on ``left_on``; a valid permit is suspended today."""
+    association = attrs.evolve(change.holder.association, left_on=left_on)
+    holder = attrs.evolve(change.holder, association=association)
+    if holder.permit.state is PermitState.VALID:
+        holder = permit_step(holder, "suspend", local_date(change.at))
     return attrs.evolve(change, holder=holder)
+
+
+def _dissociate(change: Change) -> Change:
+    return _end(change, local_date(change.at))
+
+
+def _declare_leaving(change: Change) -> Change:
+    declared: LeavingDeclaration = change.payload
+    return _end(change, declared.left_on)
 
 
 ASSOCIATION = MachineDefinition(
@@ -85,6 +116,12 @@ ASSOCIATION = MachineDefinition(
             "dissociate", (ASSOCIATED,), DISSOCIATED, EMPLOYER, "单位解除关联（证件挂起）",
             "Employer dissociates (the permit is suspended)",
             guards=frozenset({"chg", "flow"}), effect=_dissociate,
+        ),
+        Transition(
+            "declare_leaving", (ASSOCIATED,), DISSOCIATED, APPLICANT,
+            "声明已从原单位离职（证件挂起）", "Declare having left the employer (the permit is "
+            "suspended)", guards=frozenset({"chg", "flow"}), payload=LeavingDeclaration,
+            payload_required=True, effect=_declare_leaving,
         ),
     ),
     state_path=("association", "state"),

@@ -302,6 +302,16 @@ class Association:
     code: str | None = None
     """The association code (关联码) the employer's system issued."""
     since: datetime | None = None
+    left_on: date | None = None
+    """The day the holder left this employer, once the association ended: the day the holder
+    declared, or the day the employer dissociated."""
+
+
+@frozen
+class LeavingDeclaration:
+    """The holder's declaration of having left the employer (自原单位离职, M§4.1)."""
+
+    left_on: date
 
 
 # --- the permit (北京市工作居住证) --------------------------------------------------------------

@@ -55,6 +55,9 @@ class RuleContext:
     at: datetime
     params: Mapping[str, Any]
     """Rule-set parameters in force on the day the case is judged, by dotted name."""
+    payload: Any = None
+    """What a holder event hands in (the file to upload, the declared leaving day), judged
+    before the event changes the record; None for an application's event."""
     on: date = attrs.field(init=False)
     """The Beijing day of ``at``."""
     submission_date: date = attrs.field(init=False)

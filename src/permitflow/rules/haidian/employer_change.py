@@ -3,9 +3,15 @@
 The holder leaves; the former employer dissociates at once and the permit is suspended (挂起);
 the holder associates with the *first* new employer (CHG-004, CHG-007), which accepts the holder
 and initiates the change after at least one month of social insurance there (CHG-001, CHG-002).
-A holder who changed employer several times files the changes one by one (CHG-006). When the
-permit is about to expire, the former employer renews it before dissociating (CHG-005, judged on
-the holder's ``dissociate`` event with the heuristic of catalogue §9.4).
+A holder who changed employer several times files the changes one by one (CHG-006).
+
+Leaving ends the association either way — the former employer dissociates, or the holder
+declares having left (``dissociate`` / ``declare_leaving``). Both are refused while a renewal
+is open, to be finished or withdrawn first (CHG-010: 证件续签手续完成后再办理解除员工与单位
+关联); a declared leaving day is neither in the future nor before the association began
+(CHG-011); and when leaving now would leave too little time for the employer change before
+expiry, CHG-005 warns that the former employer should renew first (the heuristic of catalogue
+§9.4 is a warning: it guesses when the new employer will file).
 
 Work history (CHG-006, CHG-007): records are matched to employers by their credit code; the
 permit's employer is its latest record with the permit's code.
@@ -14,11 +20,12 @@ permit's employer is its latest record with the permit's code.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.months import add_months, month_index
 from permitflow.records.application import BusinessType, EmployerChangeForm
-from permitflow.records.holder import PermitState, Slot, WorkRecord
+from permitflow.records.holder import LeavingDeclaration, PermitState, Slot, WorkRecord
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import (
     ALL_BUSINESS,
@@ -32,10 +39,20 @@ from permitflow.rules.haidian.renewal import (
     paid_months,
     submitted_in_time,
 )
-from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, needs_attestation, passed
+from permitflow.rules.rule import (
+    Rule,
+    RuleContext,
+    Verdict,
+    failed,
+    local_date,
+    needs_attestation,
+    passed,
+)
 from permitflow.rules.ruleset import EnforcedBy
 
 CHANGE = frozenset({BusinessType.EMPLOYER_CHANGE})
+LEAVING_EVENTS = frozenset({"dissociate", "declare_leaving"})
+"""The two ways the association with the former employer ends."""
 RESIGNATION_CERTIFICATE = "resignation_certificate"
 """The ``document`` of the resignation certificate (离职证明) in the "other materials" slot."""
 
@@ -103,17 +120,24 @@ def _associated_with_new_employer(ctx: RuleContext) -> Iterable[Verdict]:
         yield failed("association.employer", **facts)
 
 
+def _leaving_day(ctx: RuleContext) -> date:
+    """The day the holder leaves: the one declared, or today when the employer dissociates."""
+    if isinstance(ctx.payload, LeavingDeclaration):
+        return ctx.payload.left_on
+    return ctx.on
+
+
 def _renewal_before_dissociation(ctx: RuleContext) -> Iterable[Verdict]:
     permit = ctx.holder.permit
     if permit.state is not PermitState.VALID or permit.expires_on is None:
         return
     months = int(ctx.params["employer_change.min_insurance_months"])
     working_days = int(ctx.params["renewal.working_days_before_expiry"])
-    # Catalogue §9.4 (I): leaving today, the change can be filed once the new employer has
-    # ``months`` of insurance; if that is after the latest filing day, the permit would lapse
-    # during the change, so the former employer renews first (证件续签完成后再办理单位与员工解除
-    # 关联手续).
-    earliest = add_months(ctx.on, months)
+    # Catalogue §9.4 (I): leaving on that day, the change can be filed once the new employer
+    # has ``months`` of insurance; if that is after the latest filing day, the permit would
+    # lapse during the change, so the former employer had better renew first (证件续签完成后再
+    # 办理单位与员工解除关联手续).
+    earliest = add_months(_leaving_day(ctx), months)
     on_time, deadline = filed_before_deadline(earliest, permit.expires_on, working_days)
     facts: dict[str, object] = {"expires_on": permit.expires_on, "earliest_filing": earliest}
     if deadline is not None:
@@ -122,6 +146,31 @@ def _renewal_before_dissociation(ctx: RuleContext) -> Iterable[Verdict]:
         yield passed("permit.expires_on", **facts)
     else:
         yield failed("permit.expires_on", **facts)
+
+
+def _no_open_renewal(ctx: RuleContext) -> Iterable[Verdict]:
+    current = ctx.holder.open_application
+    # 证件续签手续完成后再办理解除员工与单位关联: a renewal the employer filed (or the holder
+    # prepared for it) is finished, or withdrawn, before the association ends.
+    if current is not None and current.business_type == BusinessType.RENEWAL.value:
+        yield failed("open_application", open_id=current.id)
+    else:
+        yield passed("open_application")
+
+
+def _plausible_leaving_day(ctx: RuleContext) -> Iterable[Verdict]:
+    if not isinstance(ctx.payload, LeavingDeclaration):
+        return
+    left_on = ctx.payload.left_on
+    since = ctx.holder.association.since
+    joined = local_date(since) if since is not None else None
+    facts = {"left_on": left_on, "today": ctx.on, "joined": joined or "-"}
+    # 自原单位离职后: the holder has left, so the day is not in the future, and it falls after
+    # the association with that employer began.
+    if left_on > ctx.on or (joined is not None and left_on < joined):
+        yield failed("left_on", **facts)
+    else:
+        yield passed("left_on", **facts)
 
 
 def _after_permit_employer(ctx: RuleContext) -> tuple[WorkRecord, ...] | None:
@@ -252,24 +301,26 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="CHG-005",
         kind=RuleKind.PROCESS,
-        severity=Severity.ERROR,
+        severity=Severity.WARNING,
         group="chg",
         business_types=ALL_BUSINESS,
-        events=frozenset({"dissociate"}),
+        events=LEAVING_EVENTS,
         citation=Citation(
-            "M§4 注意事项 3 (trigger: catalogue §9.4, I)",
+            "M§4 注意事项 3 (trigger: catalogue §9.4, I; a warning, since the trigger guesses "
+            "when the new employer files)",
             "若证件续签与聘用单位变更业务同时发生时，请由原单位先办理证件续签手续，"
             "证件续签完成后再办理单位与员工解除关联手续。",
         ),
-        title_zh="解除关联不会使证件在单位变更期间失效",
-        title_en="Dissociating now leaves time for the employer change before expiry",
-        message_zh="证件有效期至 {expires_on}：今日解除关联，新单位最早 {earliest_filing} "
-        "才能申请单位变更，晚于最晚提交日 {deadline}。请原单位先办理证件续签，"
-        "续签完成后再解除关联，避免证件失效。",
-        message_en="The permit is valid until {expires_on}: after dissociating today the new "
-        "employer can file the change on {earliest_filing} at the earliest, after the latest "
-        "filing day {deadline}. The former employer renews the permit first and dissociates "
-        "once the renewal is approved, so the permit does not lapse.",
+        title_zh="离职后证件在单位变更期间不会失效",
+        title_en="Leaving now leaves time for the employer change before expiry",
+        message_zh="证件有效期至 {expires_on}：按此离职，新单位最早 {earliest_filing} "
+        "才能申请单位变更，晚于最晚提交日 {deadline}，证件可能在变更完成前失效。"
+        "建议原单位先办理证件续签，续签完成后再解除关联。",
+        message_en="The permit is valid until {expires_on}: leaving now, the new employer can "
+        "file the change on {earliest_filing} at the earliest, after the latest filing day "
+        "{deadline}, so the permit may lapse before the change is approved. The former "
+        "employer had better renew the permit first and end the association once the renewal "
+        "is approved.",
         check=_renewal_before_dissociation,
     ),
     Rule(
@@ -358,5 +409,42 @@ RULES: tuple[Rule, ...] = (
         "restored, and the employer and applicant bear that risk: submit now and follow the "
         "review closely.",
         check=submitted_in_time,
+    ),
+    Rule(
+        id="CHG-010",
+        kind=RuleKind.PROCESS,
+        severity=Severity.ERROR,
+        group="chg",
+        business_types=ALL_BUSINESS,
+        events=LEAVING_EVENTS,
+        citation=Citation(
+            "M§4",
+            "若证件续签与聘用单位变更业务同时发生时，请先由原单位办理证件续签手续，"
+            "证件续签手续完成后再办理解除员工与单位关联，避免证件失效。",
+        ),
+        title_zh="没有在办的续签时才解除关联",
+        title_en="The association ends only when no renewal is open",
+        message_zh="续签申请（编号 {open_id}）仍在办理中：请先办完续签，或撤回该续签申请，"
+        "再解除与原单位的关联或声明离职。",
+        message_en="A renewal (id {open_id}) is still open: finish it, or withdraw it, before "
+        "the association with the former employer ends or the holder declares having left.",
+        check=_no_open_renewal,
+    ),
+    Rule(
+        id="CHG-011",
+        kind=RuleKind.MACHINE,
+        severity=Severity.ERROR,
+        group="chg",
+        business_types=ALL_BUSINESS,
+        events=frozenset({"declare_leaving"}),
+        citation=Citation("M§4.1", "自原单位离职后，将工作居住证操作为“挂起”状态"),
+        title_zh="离职日期不晚于今天，且不早于与该单位关联之日",
+        title_en="The leaving day is not in the future nor before the association began",
+        message_zh="离职日期 {left_on} 有误：应不晚于今天（{today}），且不早于与原单位关联获批之日"
+        "（{joined}）。请按离职证明上的日期填写。",
+        message_en="The leaving day {left_on} cannot be right: it must be no later than today "
+        "({today}) and not before the association with the former employer was approved "
+        "({joined}). Enter the date on the resignation certificate.",
+        check=_plausible_leaving_day,
     ),
 )
