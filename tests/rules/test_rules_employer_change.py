@@ -24,11 +24,11 @@ from rules_fixtures import (
 from permitflow.records.application import Application, BusinessType
 from permitflow.records.holder import (
     AssociationState,
-    LeavingDeclaration,
-    OpenApplication,
     Employer,
     HolderRecord,
     InsuranceMonth,
+    LeavingDeclaration,
+    OpenApplication,
     PermitState,
     WorkRecord,
 )
