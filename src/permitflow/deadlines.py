@@ -16,6 +16,7 @@ new code.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from enum import StrEnum
 
 from attrs import frozen
@@ -35,6 +36,7 @@ __all__ = [
     "is_submission_on_time",
     "latest_renewal_submission",
     "review_due",
+    "suspended_working_days",
     "validity_sufficient",
     "validity_threshold",
 ]
@@ -76,6 +78,9 @@ class Deadline:
     working_days: int
     estimated: bool
     estimated_years: tuple[int, ...] = ()
+    suspended_working_days: int = 0
+    """Working days the review was suspended (中止审核), by which a review due date is put back
+    (stop-the-clock)."""
 
     @property
     def on_weekend(self) -> bool:
@@ -90,6 +95,11 @@ class Deadline:
             text = (
                 f"证件有效期至{ref}，须至少提前{self.working_days}个工作日（规定审核周期）提交，"
                 f"审核期（提交当天不计）须在到期日或之前结束，最晚提交日为{day}。"
+            )
+        elif self.suspended_working_days:
+            text = (
+                f"{ref}提交，规定审核周期为{self.working_days}个工作日（提交当天不计），"
+                f"中止审核{self.suspended_working_days}个工作日不计入，顺延至{day}前审核完毕。"
             )
         else:
             text = (
@@ -114,8 +124,14 @@ class Deadline:
         else:
             text = (
                 f"Review due by {day}: {self.working_days} working days after submission on "
-                f"{ref}, the submission day not counted."
+                f"{ref}, the submission day not counted"
             )
+            if self.suspended_working_days:
+                text += (
+                    f", put back by the {self.suspended_working_days} working days the review "
+                    "was suspended"
+                )
+            text += "."
         if self.estimated:
             years = ", ".join(str(y) for y in self.estimated_years)
             text += (
@@ -213,22 +229,51 @@ def review_due(
     *,
     working_days: int = REVIEW_WORKING_DAYS,
     calendar: WorkingDayCalendar | None = None,
+    suspended: int = 0,
 ) -> Deadline:
     """The day by which the review of an application submitted at ``submitted_at`` is due.
 
     The prescribed review period (规定审核周期) is 20 working days (M§3 注意事项 3). Convention:
     the submission day is not counted, whatever the hour — the answer is the ``working_days``-th
     working day after the submission date (``add_working_days(submission_date, 20)``).
+
+    ``suspended`` working days (see :func:`suspended_working_days`) do not count: the clock
+    stops while the review is suspended, so the due date is put back by exactly that many
+    working days (``add_working_days(submission_date, 20 + suspended)``).
     """
     _check_count(working_days)
+    if suspended < 0:
+        raise ValueError(
+            f"suspended must not be negative, got {suspended} / 中止审核的工作日数不能为负数"
+            f"（当前为{suspended}）"
+        )
     cal = DEFAULT_CALENDAR if calendar is None else calendar
     submitted = _as_date(submitted_at)
-    day, estimated = cal.add_working_days_flagged(submitted, working_days)
+    day, estimated = cal.add_working_days_flagged(submitted, working_days + suspended)
     years: tuple[int, ...] = ()
     if estimated:
         years = cal.estimated_years(dt.date.fromordinal(submitted.toordinal() + 1), day)
         warn_estimated(years, stacklevel=2)
-    return Deadline(day, DeadlineKind.REVIEW_DUE, submitted, working_days, estimated, years)
+    return Deadline(
+        day, DeadlineKind.REVIEW_DUE, submitted, working_days, estimated, years, suspended
+    )
+
+
+def suspended_working_days(
+    periods: Iterable[tuple[dt.date, dt.date]], *, calendar: WorkingDayCalendar | None = None
+) -> int:
+    """The working days a review spent suspended over ``periods`` of (suspended, resumed) days.
+
+    Convention: the day of the suspension counts as suspended, the day of the resumption does
+    not (``working_days_between(suspended, resumed)``): suspended and resumed on the same day
+    is 0, from a Friday to the next Monday is 1, from a Saturday to the next Monday is 0.
+    """
+    cal = DEFAULT_CALENDAR if calendar is None else calendar
+    total = 0
+    for start, end in periods:
+        count, _estimated = cal.working_days_between_flagged(_as_date(start), _as_date(end))
+        total += count
+    return total
 
 
 # --- calendar-month windows ---------------------------------------------------------------------

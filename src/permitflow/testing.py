@@ -53,7 +53,7 @@ from permitflow.errors import (
     UnknownEvent,
     UnknownRuleSet,
 )
-from permitflow.machines.common import RETURN_EVENTS
+from permitflow.machines.common import REASON_EVENTS, RETURN_EVENTS, SUBMISSION_EVENTS
 from permitflow.machines.status import review_level
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import (
@@ -490,15 +490,20 @@ def actors(
 
 @frozen
 class Step:
-    """One event to fire, by whom, with an opinion when the event is a return."""
+    """One event to fire, by whom, with an opinion when the event is a return and a reason when
+    it is a withdrawal, a suspension or a resumption."""
 
     event: str
     actor: Actor
     opinion: str | None = None
+    reason: str | None = None
 
 
 def _step(event: str, actor: Actor) -> Step:
-    return Step(event, actor, "请按审核意见修改" if event in RETURN_EVENTS else None)
+    return Step(
+        event, actor, "请按审核意见修改" if event in RETURN_EVENTS else None,
+        "申请人另有安排" if event in REASON_EVENTS else None,
+    )  # fmt: skip
 
 
 def event_sequences(
@@ -565,7 +570,8 @@ class Case:
             return by
         role = Role(by)
         if role is Role.AUTHORITY and level is None:
-            level = review_level(self.application.state) or 1
+            definition = self.engine.definition_for(self.application, self.at)
+            level = review_level(definition, self.application.state) or 1
         return right_actor(role, self.application, level or 1)
 
     def fire(
@@ -577,13 +583,17 @@ class Case:
         payload: Any = None,
         opinion: str | None = None,
         tips: tuple[str, ...] = (),
+        reason: str | None = None,
         after: timedelta = timedelta(minutes=30),
     ) -> Case:
-        """Fire ``event`` on the application; a return gets a default opinion."""
+        """Fire ``event`` on the application; a return gets a default opinion, a withdrawal,
+        a suspension and a resumption a default reason."""
         actor = self.actor(by, level)
+        step = _step(event, actor)
         outcome = self.engine.fire(
             self.application, event, actor=actor, at=self.at, holder=self.holder,
-            payload=payload, opinion=opinion or _step(event, actor).opinion, tips=tips,
+            payload=payload, opinion=opinion or step.opinion, tips=tips,
+            reason=reason or step.reason,
         )  # fmt: skip
         assert outcome.application is not None  # fire always returns the application
         return Case(self.engine, outcome.holder, outcome.application, self.at + after,
@@ -606,10 +616,12 @@ class Case:
                     outcome.findings)  # fmt: skip
 
 
-def _owners(application: Application, holder: HolderRecord) -> tuple[Actor, ...]:
+def _owners(
+    engine: Engine, application: Application, holder: HolderRecord, at: datetime
+) -> tuple[Actor, ...]:
     owners = [right_actor(role, application) for role in (Role.APPLICANT, Role.EMPLOYER)]
     owners.append(right_actor(Role.SYSTEM, holder))
-    level = review_level(application.state)
+    level = review_level(engine.definition_for(application, at), application.state)
     if level is not None:
         owners.append(right_actor(Role.AUTHORITY, application, level))
     return tuple(owners)
@@ -621,7 +633,7 @@ def allowed_moves(
     """Every (event, actor) the engine would accept now, among the application's owners."""
     return [
         (option.event, actor)
-        for actor in _owners(application, holder)
+        for actor in _owners(engine, application, holder, at)
         for option in engine.allowed_events(application, actor, at, holder=holder)
         if option.allowed
     ]
@@ -662,13 +674,20 @@ def applications(
 
 Oracle = Mapping[tuple[str, str], tuple[str, frozenset[str]]]
 """(state, event) -> (destination, who may fire it: "applicant", "employer", "system",
-"authority:k")."""
+"authority:k"; and "filer": of those, only the actor of the latest filing, once filed)."""
 
 
 def _who(actor: Actor) -> str:
     if actor.role is Role.AUTHORITY:
         return f"authority:{actor.level}"
     return actor.role.value
+
+
+def _permitted(who: frozenset[str], actor: Actor, application: Application) -> bool:
+    if _who(actor) not in who:
+        return False
+    filing = application.latest(SUBMISSION_EVENTS) if "filer" in who else None
+    return filing is None or filing.actor == actor
 
 
 def _round_trip(snapshot: Application | HolderRecord) -> None:
@@ -730,12 +749,16 @@ def oracle_machine(
                 actor = Actor.employer(STRANGER_EMPLOYER)
             stranger = stranger and role in (Role.APPLICANT, Role.EMPLOYER)
             expected = table.get((self.application.state, event))
-            allowed = expected is not None and _who(actor) in expected[1] and not stranger
+            allowed = (
+                expected is not None
+                and _permitted(expected[1], actor, self.application)
+                and not stranger
+            )
             before = (to_dict(self.application), to_dict(self.holder))
             outcome, refusal = _attempt(
                 lambda: bare.fire(
                     self.application, event, actor=actor, at=self.moment, holder=self.holder,
-                    opinion=_step(event, actor).opinion,
+                    opinion=_step(event, actor).opinion, reason=_step(event, actor).reason,
                 )
             )  # fmt: skip
             if refusal is not None:
@@ -778,7 +801,7 @@ def fire_all(case: Case, steps: list[Step]) -> tuple[Case, list[PermitflowError]
     refused: list[PermitflowError] = []
     for step in steps:
         try:
-            case = case.fire(step.event, step.actor, opinion=step.opinion)
+            case = case.fire(step.event, step.actor, opinion=step.opinion, reason=step.reason)
         except (ProcedureError, InvalidInput) as error:
             refused.append(error)
     return case, refused

@@ -26,12 +26,25 @@ REVIEW: Table = {
     ("authority_review_1", "return"): ("returned", L1),
     ("authority_review_2", "pass"): ("approved", L2),
     ("authority_review_2", "return"): ("returned", L2),
+    ("authority_review_1", "suspend"): ("authority_suspended_1", L1),
+    ("authority_suspended_1", "resume"): ("authority_review_1", L1),
+    ("authority_review_2", "suspend"): ("authority_suspended_2", L2),
+    ("authority_suspended_2", "resume"): ("authority_review_2", L2),
 }
-REVIEW_OPEN = ("awaiting_acceptance", "authority_review_1", "authority_review_2", "returned")
+REVIEW_OPEN = (
+    "awaiting_acceptance", "authority_review_1", "authority_review_2", "authority_suspended_1",
+    "authority_suspended_2", "returned",
+)  # fmt: skip
 
 
 def _closing(*open_states: str) -> Table:
     return {(state, "close_moot"): ("closed", S) for state in (*open_states, *REVIEW_OPEN)}
+
+
+
+
+def _withdrawing(who: Who, *states: str) -> Table:
+    return {(state, "withdraw"): ("withdrawn", who) for state in states}
 
 
 APPLICANT_INITIATED: Table = {
@@ -42,6 +55,9 @@ APPLICANT_INITIATED: Table = {
     ("returned", "resubmit"): ("employer_review", A),
     **REVIEW,
     **_closing("draft", "employer_review", "employer_returned"),
+    **_withdrawing(
+        A, "draft", "employer_review", "employer_returned", "awaiting_acceptance", "returned"
+    ),
 }
 EMPLOYER_INITIATED: Table = {
     ("draft", "prepare"): ("ready", A),
@@ -50,13 +66,18 @@ EMPLOYER_INITIATED: Table = {
     ("fixed", "reinitiate"): ("awaiting_acceptance", E),
     **REVIEW,
     **_closing("draft", "ready", "fixed"),
+    **_withdrawing(A | E, "draft", "ready"),
+    **_withdrawing(E, "awaiting_acceptance", "returned", "fixed"),
 }
 APPLICANT_OR_EMPLOYER = A | E
+FILER = frozenset({"filer"})
+"""Of the roles listed with it, only the party of the latest filing, once filed."""
 CANCELLATION: Table = {
     ("draft", "submit"): ("awaiting_acceptance", APPLICANT_OR_EMPLOYER),
     ("returned", "resubmit"): ("awaiting_acceptance", APPLICANT_OR_EMPLOYER),
     **REVIEW,
     **_closing("draft"),
+    **_withdrawing(APPLICANT_OR_EMPLOYER | FILER, "draft", "awaiting_acceptance", "returned"),
 }
 
 

@@ -1,9 +1,10 @@
 """The whole holder record under random events from random actors, with the timers' sweep.
 
 Invariants: a permit is never valid after its expiry date once swept (time moves only through
-the sweep), never two applications open at once, an expired or cancelled permit never comes
-back (a new application issues a fresh permit and keeps the ended one among the former permits,
-which only grow), a refused event changes nothing, and every snapshot survives JSON.
+the sweep), never two applications open at once (but for a cancellation), an expired or
+cancelled permit never comes back (a new application issues a fresh permit and keeps the ended
+one among the former permits, which only grow), a refused event changes nothing, and every
+snapshot survives JSON.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from permitflow.errors import EventNotAllowed, InvalidInput, ProcedureError
 from permitflow.machines import sweep
 from permitflow.machines.association import AssociationRequest
 from permitflow.machines.attachments import DeleteAttachment
-from permitflow.machines.common import CLOSED, DRAFT
+from permitflow.machines.common import CLOSED, DRAFT, REASON_EVENTS, WITHDRAWN
 from permitflow.records.actors import Actor
 from permitflow.records.application import Application, BusinessType
 from permitflow.records.holder import (
@@ -53,7 +54,7 @@ ENGINE = rule_engine(
     (*TIMER_RULES, _HAIDIAN.rule("FLOW-001")), _HAIDIAN.params_on(local_date(AT))
 )
 """The machines judged by their timers and the Haidian rule of one open application at a time."""
-NOT_OPEN = frozenset({DRAFT, APPROVED, CLOSED})
+NOT_OPEN = frozenset({DRAFT, APPROVED, CLOSED, WITHDRAWN})
 LIVE = (PermitState.VALID, PermitState.SUSPENDED)
 PAYLOADS: dict[str, st.SearchStrategy[Any]] = {
     "upload_attachment": st.sampled_from(tuple(Slot)).map(
@@ -115,6 +116,7 @@ class HolderLife(RuleBasedStateMachine):
             outcome = ENGINE.fire(
                 application, event, actor=actor, at=self.moment, holder=self.holder,
                 opinion="请按意见修改" if "return" in event else None,
+                reason="另有安排" if event in REASON_EVENTS else None,
             )  # fmt: skip
         except (ProcedureError, InvalidInput):
             assert self._snapshot() == before
@@ -142,6 +144,7 @@ class HolderLife(RuleBasedStateMachine):
                 outcome = ENGINE.fire(
                     application, event, actor=actor, at=self.moment, holder=self.holder,
                     opinion="请按意见修改" if "return" in event else None,
+                    reason="另有安排" if event in REASON_EVENTS else None,
                 )  # fmt: skip
             except EventNotAllowed:
                 # the permit's own lifecycle refuses it (a renewal of a suspended permit)
@@ -181,10 +184,19 @@ class HolderLife(RuleBasedStateMachine):
 
     @invariant()
     def never_two_open_applications(self) -> None:
+        """One open application at a time, except that a cancellation is filed whatever else
+        is open (and then does not take the marker)."""
         open_ids = [a.id for a in self.applications if a.state not in NOT_OPEN]
-        assert len(open_ids) <= 1, open_ids
+        cancelling = [
+            a.id for a in self.applications
+            if a.id in open_ids and a.business_type is BusinessType.CANCELLATION
+        ]  # fmt: skip
+        others = [i for i in open_ids if i not in cancelling]
+        assert len(others) <= 1 and len(cancelling) <= 1, open_ids
         marker = self.holder.open_application
-        assert ([marker.id] if marker else []) == open_ids
+        if others:
+            assert marker is not None and marker.id == others[0]
+        assert marker is None or marker.id in open_ids
 
     @invariant()
     def an_ended_permit_never_comes_back(self) -> None:

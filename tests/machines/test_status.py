@@ -85,10 +85,14 @@ def test_an_ended_permit_allows_only_a_new_application_and_says_why(
     assert lines[BusinessType.RENEWAL] == (False, {"FLOW-002", "FLOW-003"})
 
 
-def test_an_open_application_blocks_every_other_one(starting_points: Engine) -> None:
+def test_an_open_application_blocks_every_other_one_but_a_cancellation(
+    starting_points: Engine,
+) -> None:
     case = Case.start(BusinessType.RENEWAL, engine=starting_points).fire("prepare", APPLICANT)
     lines = listing(starting_points, case.holder)
+    cancellation = lines.pop(BusinessType.CANCELLATION)
     assert all("FLOW-001" in reasons for _, reasons in lines.values())
+    assert "FLOW-001" not in cancellation[1]
 
 
 def test_rule_findings_of_the_first_event_are_reasons_too(
@@ -154,11 +158,12 @@ def test_holder_status_gives_the_latest_renewal_submission(bare: Engine) -> None
     assert len(status.business) == len(BusinessType)
 
 
-def test_review_levels_are_read_from_state_names() -> None:
-    assert review_level("awaiting_acceptance") == 1
-    assert review_level("authority_review_3") == 3
-    assert review_level("returned") is None
-    assert review_level("authority_review_x") is None
+def test_review_levels_are_data_on_the_states(bare: Engine) -> None:
+    definition = bare.definition(BusinessType.NEW, 3)
+    assert review_level(definition, "awaiting_acceptance") == 1
+    assert review_level(definition, "authority_review_3") == 3
+    assert review_level(definition, "authority_suspended_2") == 2
+    assert review_level(definition, "returned") is None
 
 
 @settings(max_examples=40, deadline=None)

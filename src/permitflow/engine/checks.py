@@ -224,10 +224,47 @@ def check_actor(
         )
 
 
+def check_filer(transition: Transition, actor: Actor, application: Application) -> None:
+    """Only the party that filed the application may fire a ``by_filer`` transition."""
+    if not transition.by_filer:
+        return
+    filing = application.latest(transition.by_filer)
+    if filing is None or filing.actor == actor:
+        return
+    raise NotPermitted(
+        f"此申请由{filing.actor.role.label_zh}提交，只能由提交方{transition.label_zh}。",
+        f"This application was filed by {filing.actor.role.label_en}; only the party that filed "
+        f"it may {transition.label_en.lower()} it.",
+        event=transition.event,
+        state=application.state,
+        actor=actor.describe(),
+        roles=[filing.actor.role.value],
+    )
+
+
 def check_payload(
-    transition: Transition, payload: Any, opinion: str | None, tips: tuple[str, ...]
+    transition: Transition,
+    payload: Any,
+    opinion: str | None,
+    tips: tuple[str, ...],
+    reason: str | None = None,
 ) -> None:
     event = transition.event
+    if transition.reason:
+        if not (isinstance(reason, str) and reason.strip()):
+            raise InvalidInput(
+                f"办理“{transition.label_zh}”时必须说明原因。",
+                f"“{transition.label_en}” needs a stated reason.",
+                field="reason",
+                event=event,
+            )
+    elif reason is not None:
+        raise InvalidInput(
+            f"“{transition.label_zh}”不附带原因。",
+            f"“{transition.label_en}” takes no reason.",
+            field="reason",
+            event=event,
+        )
     if transition.payload is None and payload is not None:
         raise InvalidInput(
             f"事件 {event} 不需要附带数据。",

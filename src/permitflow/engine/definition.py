@@ -31,6 +31,9 @@ class State:
     label_zh: str
     label_en: str
     terminal: bool = False
+    level: int | None = None
+    """The authority review level that acts in this state (1 while awaiting acceptance, k at
+    level k and while the review of level k is suspended), or None."""
 
 
 @frozen
@@ -74,6 +77,15 @@ class Transition:
     """Pins the rule-set version and the submission moment when the application has none."""
     opinion: bool = False
     """The event carries a binding review opinion and optional tips (a return)."""
+    reason: bool = False
+    """The event needs a stated reason (a withdrawal, a suspension, a resumption), kept in its
+    audit entry."""
+    withdraws: bool = False
+    """The event withdraws the application (撤回): who may fire it from a state is what the
+    holder's open-application marker tells a person who wants to start another business."""
+    by_filer: frozenset[str] = frozenset()
+    """When set, only the actor who fired the latest of these events (the party that filed the
+    application) may fire this one; before any of them, every role of ``roles`` may."""
     internal: bool = False
     """A step that happens only as the effect of another machine's event (a new application's
     approval issues the permit); no actor fires it, so it names no role."""

@@ -30,6 +30,7 @@ from permitflow.engine.checks import (
     admit,
     application_owner,
     check_actor,
+    check_filer,
     check_holder,
     check_moment,
     check_payload,
@@ -54,7 +55,7 @@ from permitflow.errors import (
     NotPermitted,
     UnknownEvent,
 )
-from permitflow.records.actors import Actor
+from permitflow.records.actors import Actor, Role
 from permitflow.records.application import (
     FORM_TYPES,
     Application,
@@ -85,6 +86,11 @@ class Outcome:
     """Every finding that applied: warnings, tips and attestations still open."""
     replayed: bool = False
     """True when the idempotency key had been seen: nothing new happened."""
+    moot: tuple[str, ...] = ()
+    """Ids of the holder's other open applications this event made moot: the permit ended
+    (a cancellation was approved, the permit expired) while they were open. The engine holds
+    only the snapshots it is given; close each with ``close_moot`` (FLOW-102 now allows it),
+    for example by handing them to :func:`permitflow.sweep`, together with any drafts."""
 
     @property
     def warnings(self) -> tuple[Finding, ...]:
@@ -270,8 +276,13 @@ class Engine:
         payload: Any = None,
         opinion: str | None = None,
         tips: Iterable[str] = (),
+        reason: str | None = None,
     ) -> Outcome:
-        """Fire ``event`` on an application; returns the new snapshots and findings."""
+        """Fire ``event`` on an application; returns the new snapshots and findings.
+
+        ``opinion`` and ``tips`` go with a return; ``reason`` with a withdrawal, a suspension
+        and a resumption. The holder's open-application marker follows the application's state.
+        """
         replay = admit(application, event, actor, at, expected_version, idempotency_key)
         if replay is not None:
             return Outcome(event, holder, application, replay.findings, replayed=True)
@@ -279,8 +290,9 @@ class Engine:
         compiled, ruleset = self._machine_for(application, at)
         transition = transition_for(compiled, application.state, event, application.business_type)
         check_actor(transition, actor, application.state, event, application_owner(application))
+        check_filer(transition, actor, application)
         tips = tuple(tips)
-        check_payload(transition, payload, opinion, tips)
+        check_payload(transition, payload, opinion, tips, reason)
         judged = _amended(transition, application, payload)
         findings = self._evaluate(
             ruleset, transition, holder, judged, application.business_type, event, at
@@ -293,6 +305,7 @@ class Engine:
             actor=actor,
             at=at,
             opinion=opinion,
+            reason=reason,
             tips=tips,
             idempotency_key=idempotency_key,
             findings=findings,
@@ -310,13 +323,20 @@ class Engine:
             if ruleset is not None:
                 changes["ruleset"] = RuleSetPin(ruleset.name, ruleset.version)
         moved = replace(judged, **changes)
-        if transition.effect is None:
-            return Outcome(event, holder, moved, findings)
-        change = transition.effect(
-            Change(holder, moved, actor, at, payload, params_in_force(ruleset, at))
-        )
-        new_holder = _record_holder_change(holder, change.holder, entry, f"{moved.id}:{event}")
-        return Outcome(event, new_holder, change.application, findings)
+        after, moved_application = holder, moved
+        if transition.effect is not None:
+            change = transition.effect(
+                Change(holder, moved, actor, at, payload, params_in_force(ruleset, at))
+            )
+            after = change.holder
+            if change.application is not None:
+                moved_application = change.application
+        after = _follow(compiled, after, moved_application)
+        new_holder = _record_holder_change(holder, after, entry, f"{moved.id}:{event}")
+        return Outcome(
+            event, new_holder, moved_application, findings,
+            moot=_made_moot(holder, new_holder, moved_application.id),
+        )  # fmt: skip
 
     def attest(
         self,
@@ -393,6 +413,14 @@ class Engine:
     ) -> tuple[EventOption, ...]:
         """Every event of the application's machine, with whether ``actor`` may fire it now."""
         compiled, ruleset = self._machine_for(application, at)
+
+        def judge(transition: Transition) -> tuple[Finding, ...]:
+            check_filer(transition, actor, application)
+            return self._evaluate(
+                ruleset, transition, holder, application, application.business_type,
+                transition.event, at,
+            )  # fmt: skip
+
         return tuple(
             self._option(
                 compiled,
@@ -400,9 +428,7 @@ class Engine:
                 event,
                 actor,
                 application_owner(application),
-                lambda transition, e=event: self._evaluate(  # type: ignore[misc]
-                    ruleset, transition, holder, application, application.business_type, e, at
-                ),
+                judge,
             )
             for event in compiled.definition.events
         )
@@ -490,7 +516,7 @@ class Engine:
                 Change(moved, None, actor, at, payload, params_in_force(ruleset, at))
             ).holder
         moved = replace(moved, version=entry.sequence, history=(*holder.history, entry))
-        return Outcome(event, moved, None, findings)
+        return Outcome(event, moved, None, findings, moot=_made_moot(holder, moved, None))
 
     def allowed_holder_events(
         self, holder: HolderRecord, actor: Actor, at: datetime
@@ -633,6 +659,39 @@ def _amended(transition: Transition, application: Application, payload: Any) -> 
     if isinstance(payload, FORM_TYPES[application.business_type]):
         return replace(application, form=payload)
     return application
+
+
+def _follow(
+    compiled: CompiledMachine, holder: HolderRecord, application: Application
+) -> HolderRecord:
+    """The holder's open-application marker, in step with its application: the state now, how
+    the platform names it and who may withdraw it."""
+    marker = holder.open_application
+    if marker is None or marker.id != application.id:
+        return holder
+    definition = compiled.definition
+    state = definition.state(application.state)
+    withdrawal = next((t for t in compiled.by_state.get(state.name, ()) if t.withdraws), None)
+    roles: tuple[Role, ...] = ()
+    if withdrawal is not None:
+        filing = application.latest(withdrawal.by_filer) if withdrawal.by_filer else None
+        roles = (filing.actor.role,) if filing is not None else tuple(sorted(withdrawal.roles))
+    followed = replace(
+        marker, state=state.name, business_zh=definition.label_zh,
+        business_en=definition.label_en, state_zh=state.label_zh, state_en=state.label_en,
+        withdrawable_by=roles,
+    )  # fmt: skip
+    if followed == marker:
+        return holder
+    return replace(holder, open_application=followed)
+
+
+def _made_moot(before: HolderRecord, after: HolderRecord, own: str | None) -> tuple[str, ...]:
+    """The other open application, when this event ended the permit it depends on."""
+    marker = after.open_application
+    if before.permit.is_terminal or not after.permit.is_terminal or marker is None:
+        return ()
+    return () if marker.id == own else (marker.id,)
 
 
 def _record_holder_change(

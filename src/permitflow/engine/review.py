@@ -4,6 +4,12 @@ The number of levels is rule-set data (``review.authority_levels``): a district 
 and one with four share the same code. Level 1 accepts (受理) and then reviews; each level passes
 to the next, the last passes to approval; any level returns with a binding opinion and optional
 non-binding tips (温馨提示).
+
+Any level may also suspend its review (中止审核) with a stated reason and resume it (恢复审核)
+with another; each level has its own suspended state, which carries the level as data, so
+``resume`` returns to the level the review was suspended at. The prescribed review period stops
+while a review is suspended (stop-the-clock: ``permitflow.deadlines.review_due``). Neither is
+in the manual; they follow the catalogue's review procedure (§3.5, inferred).
 """
 
 from __future__ import annotations
@@ -17,11 +23,17 @@ from permitflow.records.actors import Role
 AWAITING_ACCEPTANCE = "awaiting_acceptance"
 APPROVED = "approved"
 RETURNED = "returned"
+SUSPEND = "suspend"
+RESUME = "resume"
 AUTHORITY = frozenset({Role.AUTHORITY})
 
 
 def review_state(level: int) -> str:
     return f"authority_review_{level}"
+
+
+def suspended_state(level: int) -> str:
+    return f"authority_suspended_{level}"
 
 
 @frozen
@@ -40,7 +52,7 @@ def review_path(
     """States and transitions from ``awaiting_acceptance`` to ``approved`` or ``returned``.
 
     ``approved`` is terminal; ``returned`` is not (the machine using the path says who
-    resubmits from there).
+    resubmits from there). Every review level has its suspended state.
     """
     if levels < 1:
         raise DefinitionError(
@@ -49,9 +61,16 @@ def review_path(
             levels=levels,
         )
     states = [
-        State(AWAITING_ACCEPTANCE, "等待主管部门受理", "Awaiting acceptance by the authority"),
+        State(AWAITING_ACCEPTANCE, "等待主管部门受理", "Awaiting acceptance by the authority",
+              level=1),
         *(
-            State(review_state(k), f"主管部门第{k}级审核", f"Authority review, level {k}")
+            State(review_state(k), f"主管部门第{k}级审核", f"Authority review, level {k}",
+                  level=k)
+            for k in range(1, levels + 1)
+        ),
+        *(
+            State(suspended_state(k), f"主管部门第{k}级中止审核",
+                  f"Authority review suspended, level {k}", level=k)
             for k in range(1, levels + 1)
         ),
         State(APPROVED, "审核通过（办结），可打印确认单", "Approved; confirmation slip printable",
@@ -82,6 +101,18 @@ def review_path(
                 "return", (review_state(k),), RETURNED, AUTHORITY,
                 f"第{k}级审核退回", f"Return at review level {k}", level=k, opinion=True,
                 effect=on_return,
+            )
+        )  # fmt: skip
+        transitions.append(
+            Transition(
+                SUSPEND, (review_state(k),), suspended_state(k), AUTHORITY,
+                f"第{k}级中止审核", f"Suspend the review at level {k}", level=k, reason=True,
+            )
+        )  # fmt: skip
+        transitions.append(
+            Transition(
+                RESUME, (suspended_state(k),), review_state(k), AUTHORITY,
+                f"第{k}级恢复审核", f"Resume the review at level {k}", level=k, reason=True,
             )
         )  # fmt: skip
     return ReviewPath(tuple(states), tuple(transitions))

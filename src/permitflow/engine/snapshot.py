@@ -121,6 +121,7 @@ def _read_entry(converter: cattrs.Converter) -> Callable[[Any, type], AuditEntry
                 "actor": _read_actor(data.get("actor")),
                 "at": _structure_datetime(data.get("at"), datetime),
                 "opinion": _optional_text(data.get("opinion")),
+                "reason": _optional_text(data.get("reason")),
                 "tips": tuple(tips),
                 "idempotency_key": _optional_text(data.get("idempotency_key")),
                 "findings": (
@@ -151,6 +152,8 @@ def _write_entry(converter: cattrs.Converter) -> Callable[[AuditEntry], dict[str
         }
         if entry.opinion is not None:
             data["opinion"] = entry.opinion
+        if entry.reason is not None:
+            data["reason"] = entry.reason
         if entry.tips:
             data["tips"] = list(entry.tips)
         if entry.idempotency_key is not None:

@@ -4,6 +4,9 @@
 (M§7). Who files it online is not stated (catalogue §3.6, §12.6): the filing roles are the
 factory's ``filers`` (default: the holder and the employer alike). The filing goes straight to
 the authority's review; after a return a filer files again. Approval cancels the permit.
+
+Only the party that filed it (the latest filing) may withdraw it; before it is filed, any filer
+may discard the draft.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from permitflow.machines.common import (
     chain,
     keep_open,
     release,
+    withdraw,
 )
 from permitflow.machines.permit import permit_step
 from permitflow.records.actors import Role
@@ -29,6 +33,8 @@ from permitflow.rules.rule import local_date
 FILING_GUARDS = frozenset({"can", "id", "rev", "flow"})
 REVIEW_GUARDS = frozenset({"rev", "flow"})
 DEFAULT_FILERS = frozenset({Role.APPLICANT, Role.EMPLOYER})
+FILINGS = frozenset({"submit", "resubmit"})
+"""The events whose actor is the filer, who alone may withdraw the cancellation."""
 
 
 def _cancel(change: Change) -> Change:
@@ -62,6 +68,7 @@ def cancellation_machine(
                 "File again after fixing", guards=FILING_GUARDS, payload=CancellationForm,
                 effect=lock,
             ),
+            withdraw((DRAFT, AWAITING_ACCEPTANCE, RETURNED), roles, by_filer=FILINGS),
             *path.transitions,
         ),
     )  # fmt: skip

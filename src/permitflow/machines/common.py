@@ -16,6 +16,14 @@ Variant E, employer-initiated (renewal, employer change)::
 
 "由单位确认无误后，在单位系统发起 …… 在修改完毕后告知单位再次发起申请事项" (M§3.2, M§4.3).
 
+Every machine can be withdrawn (撤回, ``withdraw``) with a stated reason by the party that filed
+it, from every state before the authority's acceptance and after a return: the applicant for
+variant A; for variant E the employer, and the applicant too before the employer initiated;
+for a cancellation, whoever filed it. A withdrawal ends the application (``withdrawn``) and
+frees the holder's open-application marker (catalogue §3.5, inferred: the manual has no
+withdrawal, but FLOW-001 would otherwise leave an abandoned case blocking every other one).
+Once the authority accepted a file it can only be passed, returned or suspended (中止审核).
+
 Every machine also has ``close_moot``: the portal's timer closes an application from any state
 that has not ended once the permit it concerns has expired or been cancelled (catalogue §3.4,
 inferred), guarded by FLOW-102.
@@ -40,7 +48,7 @@ from permitflow.engine.definition import (
     State,
     Transition,
 )
-from permitflow.engine.review import AWAITING_ACCEPTANCE, RETURNED, review_path
+from permitflow.engine.review import AWAITING_ACCEPTANCE, RESUME, RETURNED, SUSPEND, review_path
 from permitflow.errors import InvalidInput
 from permitflow.records.actors import Role
 from permitflow.records.application import FORM_TYPES, Application, BusinessType
@@ -57,10 +65,13 @@ EMPLOYER_RETURNED = "employer_returned"
 READY = "ready"
 FIXED = "fixed"
 CLOSED = "closed"
+WITHDRAWN = "withdrawn"
 
 SUBMISSION_EVENTS = frozenset({"submit", "resubmit", "initiate", "reinitiate"})
 """Events that hand an application (again) to the employer or the authority."""
 RETURN_EVENTS = frozenset({"return", "employer_return"})
+REASON_EVENTS = frozenset({"withdraw", SUSPEND, RESUME})
+"""Events that need a stated reason (撤回, 中止审核, 恢复审核)."""
 
 
 RECORD_GROUPS = frozenset({"acc", "bi", "edu", "his", "att", "doc", "huk", "emp", "res", "id"})
@@ -120,9 +131,17 @@ def keep_open(*, under_review: bool) -> Effect:
 
     def effect(change: Change) -> Change:
         application = application_of(change)
-        marker = OpenApplication(application.id, application.business_type.value, under_review)
-        if change.holder.open_application == marker:
+        current = change.holder.open_application
+        if current is None:
+            marker = OpenApplication(application.id, application.business_type.value, under_review)
+        elif current.id != application.id:
+            # Another application holds the marker: only a cancellation is filed meanwhile
+            # (FLOW-001 lets nothing else start), and it never displaces the other one.
             return change
+        elif current.under_review == under_review:
+            return change
+        else:
+            marker = replace(current, under_review=under_review)
         return replace(change, holder=replace(change.holder, open_application=marker))
 
     return effect
@@ -137,6 +156,17 @@ def release(change: Change) -> Change:
     return replace(change, holder=replace(change.holder, open_application=None))
 
 
+def withdraw(
+    sources: tuple[str, ...], roles: frozenset[Role], *, by_filer: frozenset[str] = frozenset()
+) -> Transition:
+    """``withdraw`` (撤回) from ``sources`` by ``roles``: the application ends, the holder may
+    start another one."""
+    return Transition(
+        "withdraw", sources, WITHDRAWN, roles, "撤回", "Withdraw",
+        reason=True, withdraws=True, by_filer=by_filer, effect=release,
+    )  # fmt: skip
+
+
 def close_moot(sources: tuple[str, ...]) -> Transition:
     return Transition(
         "close_moot", sources, CLOSED, SYSTEM,
@@ -148,6 +178,7 @@ def close_moot(sources: tuple[str, ...]) -> Transition:
 CLOSED_STATE = State(
     CLOSED, "已结束（证件已过期或注销）", "Closed: the permit has ended", terminal=True
 )
+WITHDRAWN_STATE = State(WITHDRAWN, "已撤回", "Withdrawn", terminal=True)
 
 
 def business_machine(
@@ -157,13 +188,15 @@ def business_machine(
     states: tuple[State, ...],
     transitions: tuple[Transition, ...],
 ) -> MachineDefinition:
-    """A business machine starting in ``draft``, with ``close_moot`` from every open state."""
+    """A business machine starting in ``draft``, with ``close_moot`` from every open state.
+
+    ``transitions`` include the machine's ``withdraw`` steps (see :func:`withdraw`)."""
     open_states = tuple(state.name for state in states if not state.terminal)
     return MachineDefinition(
         name=name,
         label_zh=label_zh,
         label_en=label_en,
-        states=(*states, CLOSED_STATE),
+        states=(*states, WITHDRAWN_STATE, CLOSED_STATE),
         initial=DRAFT,
         transitions=(*transitions, close_moot(open_states)),
     )
@@ -210,6 +243,7 @@ def applicant_initiated(
         ),
     ]  # fmt: skip
     resubmit_from = [RETURNED]
+    before_acceptance = [DRAFT, EMPLOYER_REVIEW, AWAITING_ACCEPTANCE, RETURNED]
     if employer_can_return:
         states.append(State(EMPLOYER_RETURNED, "单位退回修改", "Returned by the employer"))
         transitions.append(
@@ -219,6 +253,8 @@ def applicant_initiated(
             )
         )  # fmt: skip
         resubmit_from.insert(0, EMPLOYER_RETURNED)
+        before_acceptance.insert(2, EMPLOYER_RETURNED)
+    transitions.append(withdraw(tuple(before_acceptance), APPLICANT))
     if resubmit_via_employer:
         transitions.append(
             Transition(
@@ -291,6 +327,8 @@ def employer_initiated(
             "Employer re-initiates", guards=guards.employer, payload=form,
             effect=lock,
         ),
+        withdraw((DRAFT, READY), APPLICANT | EMPLOYER),
+        withdraw((AWAITING_ACCEPTANCE, RETURNED, FIXED), EMPLOYER),
     )  # fmt: skip
     return business_machine(
         business_type.value,

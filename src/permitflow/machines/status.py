@@ -8,21 +8,31 @@
   so lists every type as available.
 * ``progress`` is 查询业务申请记录 / 在办业务进度 for one application: its state, the review
   level, who acts next, the latest opinion and friendly tips, whether the confirmation slip can
-  be printed, and the review due date (规定审核周期, M§3 注意事项 3).
+  be printed, and the review due date (规定审核周期, M§3 注意事项 3). The review clock stops
+  while the review is suspended (中止审核): the due date is put back by the working days spent
+  suspended, and ``progress`` shows the paused clock, the working days left and whether the
+  period is exceeded.
 * ``holder_status`` adds the permit's expiry and the latest day to submit a renewal.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from attrs import frozen
 
-from permitflow.deadlines import Deadline, latest_renewal_submission, review_due
+from permitflow.calendar import DEFAULT_CALENDAR
+from permitflow.deadlines import (
+    Deadline,
+    latest_renewal_submission,
+    review_due,
+    suspended_working_days,
+)
+from permitflow.engine.definition import MachineDefinition
 from permitflow.engine.engine import Engine
-from permitflow.engine.review import APPROVED, AWAITING_ACCEPTANCE, review_state
+from permitflow.engine.review import APPROVED, RESUME, SUSPEND
 from permitflow.errors import EventNotAllowed, NotPermitted
-from permitflow.machines.common import SUBMISSION_EVENTS
+from permitflow.machines.common import CLOSED, SUBMISSION_EVENTS, WITHDRAWN
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import (
     FORM_TYPES,
@@ -99,6 +109,15 @@ class Progress:
     submitted_at: datetime | None
     """The latest (re)submission to the employer or the authority."""
     review_due: Deadline | None
+    """The end of the prescribed review period, put back by the working days the review has
+    been suspended so far (stop-the-clock)."""
+    review_paused: bool = False
+    """The review is suspended (中止审核): its clock stands still until it is resumed."""
+    review_days_left: int | None = None
+    """Working days left after today up to the due date (0 on the due date itself, negative once
+    it is exceeded); while paused, the days that were left when the review was suspended."""
+    review_breached: bool = False
+    """The prescribed review period was exceeded (on the day the clock last ran)."""
 
     @property
     def next_roles(self) -> tuple[Role, ...]:
@@ -120,15 +139,10 @@ def confirmation_slip_available(application: Application) -> bool:
     return application.state == APPROVED
 
 
-def review_level(state: str) -> int | None:
-    """The authority level that acts in ``state``: 1 awaiting acceptance, k at level k."""
-    if state == AWAITING_ACCEPTANCE:
-        return 1
-    level = state.removeprefix(_REVIEW_PREFIX)
-    return int(level) if level != state and level.isdigit() else None
-
-
-_REVIEW_PREFIX = review_state(0).removesuffix("0")
+def review_level(definition: MachineDefinition, state: str) -> int | None:
+    """The authority level that acts in ``state``: 1 awaiting acceptance, k at level k and
+    while level k is suspended (the level is data on the state)."""
+    return definition.state(state).level
 
 
 # --- the business list --------------------------------------------------------------------------
@@ -196,13 +210,18 @@ def available_business(
 
 
 _NOT_THEIRS = (EventNotAllowed.code, NotPermitted.code)
+_WAYS_OUT = frozenset({CLOSED, WITHDRAWN})
+"""Where a withdrawal and a moot closing lead: ways out of the procedure, not steps of it
+(``Engine.allowed_events`` lists them)."""
 
 
-def _candidates(application: Application, holder: HolderRecord) -> tuple[Actor, ...]:
+def _candidates(
+    definition: MachineDefinition, application: Application, holder: HolderRecord
+) -> tuple[Actor, ...]:
     actors = [Actor.applicant(holder.holder_id), Actor.system()]
     if application.employer_id:
         actors.append(Actor.employer(application.employer_id))
-    level = review_level(application.state)
+    level = review_level(definition, application.state)
     if level is not None:
         actors.append(Actor.authority(level))
     return tuple(actors)
@@ -212,9 +231,9 @@ def _next_steps(
     engine: Engine, application: Application, holder: HolderRecord, at: datetime
 ) -> tuple[NextStep, ...]:
     steps = []
-    for actor in _candidates(application, holder):
+    for actor in _candidates(engine.definition_for(application, at), application, holder):
         for option in engine.allowed_events(application, actor, at, holder=holder):
-            if option.event == "close_moot" or option.reason in _NOT_THEIRS:
+            if option.dest in _WAYS_OUT or option.reason in _NOT_THEIRS:
                 continue
             steps.append(
                 NextStep(
@@ -229,6 +248,44 @@ def _next_steps(
     return tuple(steps)
 
 
+@frozen
+class _Clock:
+    due: Deadline
+    paused: bool
+    days_left: int
+    breached: bool
+
+
+def _review_clock(application: Application, submitted: datetime, at: datetime) -> _Clock:
+    """The review period since ``submitted``, stopped while the review was suspended."""
+    periods: list[tuple[date, date]] = []
+    suspended_on: date | None = None
+    for entry in application.history:
+        if entry.at < submitted:
+            continue
+        if entry.event == SUSPEND:
+            suspended_on = local_date(entry.at)
+        elif entry.event == RESUME and suspended_on is not None:
+            periods.append((suspended_on, local_date(entry.at)))
+            suspended_on = None
+    today = local_date(at)
+    paused = suspended_on is not None
+    if suspended_on is not None:
+        periods.append((suspended_on, today))
+    due = review_due(local_date(submitted), suspended=suspended_working_days(periods))
+    # While paused the clock reads as it did on the day the review was suspended.
+    clock_day = suspended_on if suspended_on is not None else today
+    due_then = (
+        review_due(local_date(submitted), suspended=suspended_working_days(periods[:-1]))
+        if paused
+        else due
+    )
+    left = DEFAULT_CALENDAR.working_days_between_flagged(
+        clock_day + timedelta(days=1), due_then.date + timedelta(days=1)
+    )[0]
+    return _Clock(due, paused, left, clock_day > due_then.date)
+
+
 def progress(
     engine: Engine, application: Application, at: datetime, *, holder: HolderRecord
 ) -> Progress:
@@ -238,6 +295,7 @@ def progress(
     returned = next((e for e in reversed(application.history) if e.opinion is not None), None)
     submitted = application.latest(SUBMISSION_EVENTS)
     ended = state.terminal
+    clock = _review_clock(application, submitted.at, at) if submitted and not ended else None
     return Progress(
         application_id=application.id,
         business_type=application.business_type,
@@ -245,15 +303,18 @@ def progress(
         state_zh=state.label_zh,
         state_en=state.label_en,
         ended=ended,
-        level=review_level(state.name),
-        levels=max(review_level(s.name) or 0 for s in definition.states),
+        level=state.level,
+        levels=max(s.level or 0 for s in definition.states),
         next_steps=() if ended else _next_steps(engine, application, holder, at),
         opinion=returned.opinion if returned else None,
         tips=returned.tips if returned else (),
         returned_by=returned.actor if returned else None,
         confirmation_slip_available=confirmation_slip_available(application),
         submitted_at=submitted.at if submitted else None,
-        review_due=review_due(local_date(submitted.at)) if submitted and not ended else None,
+        review_due=clock.due if clock else None,
+        review_paused=clock.paused if clock else False,
+        review_days_left=clock.days_left if clock else None,
+        review_breached=clock.breached if clock else False,
     )
 
 

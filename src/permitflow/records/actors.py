@@ -19,6 +19,22 @@ class Role(StrEnum):
     SYSTEM = "system"
     """The portal's own timers: expiry, moot applications."""
 
+    @property
+    def label_zh(self) -> str:
+        return _ROLE_LABELS[self][0]
+
+    @property
+    def label_en(self) -> str:
+        return _ROLE_LABELS[self][1]
+
+
+_ROLE_LABELS = {
+    Role.APPLICANT: ("申请人", "the applicant"),
+    Role.EMPLOYER: ("聘用单位", "the employer"),
+    Role.AUTHORITY: ("主管部门", "the authority"),
+    Role.SYSTEM: ("平台", "the platform"),
+}
+
 
 @frozen
 class Actor:

@@ -21,6 +21,8 @@ class AuditEntry:
     at: datetime
     opinion: str | None = None
     """The binding review opinion (审批意见) given with a return."""
+    reason: str | None = None
+    """The stated reason of a withdrawal (撤回), a suspension (中止审核) or a resumption."""
     tips: tuple[str, ...] = ()
     """Non-binding friendly tips (温馨提示): for reference only, never a finding (M§2.4)."""
     idempotency_key: str | None = None

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from attrs import field, frozen
 
+from permitflow.records.actors import Role
 from permitflow.records.audit import AuditEntry
 
 BEIJING_PROVINCE_CODE = "11"
@@ -373,6 +374,18 @@ class OpenApplication:
     under_review: bool = False
     """With the employer or the authority: the profile and attachments are locked meanwhile
     (catalogue §3.7, inferred); False in a draft and after a return, when the holder fixes."""
+    state: str = ""
+    """The application's state now: the engine keeps it in step with every event of the
+    application ("" in a record written before the marker followed the state)."""
+    business_zh: str = ""
+    business_en: str = ""
+    """How the platform names the business (新办, 续签 …)."""
+    state_zh: str = ""
+    state_en: str = ""
+    """How the platform names the state (聘用单位审核中 …)."""
+    withdrawable_by: tuple[Role, ...] = ()
+    """Who may withdraw (撤回) the application in its state now; empty once the authority has
+    accepted it (it is then passed, returned or suspended, never withdrawn)."""
 
 
 @frozen

@@ -3,7 +3,13 @@
 The manual describes each business on its own; these rules tie them together. Their ids are
 permitflow's own (the catalogue has none); each names its source, "I" marking an inference:
 
-* FLOW-001 — one open application per holder at a time (catalogue §3.5, I).
+* FLOW-001 — one open application per holder at a time (catalogue §3.5, I). The refusal names
+  the open application, its business, its state and who may withdraw it (撤回). A cancellation
+  is refused only for another cancellation (M§7: 应即时注销): its approval ends the permit,
+  which makes the other application moot (the approval's ``Outcome.moot`` names it; FLOW-102
+  then lets ``close_moot`` end it).
+* FLOW-004 — the same, once the authority has accepted the open application: it can no longer
+  be withdrawn, so the refusal says to wait for the end of its review.
 * FLOW-002 — nothing can be applied for on an expired or cancelled permit (M§3 注意事项 3,
   M§7; catalogue §3.4).
 * FLOW-003 — each business type needs the permit in given states (parameter
@@ -23,7 +29,13 @@ from collections.abc import Iterable
 
 from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.records.application import BusinessType
-from permitflow.records.holder import AssociationState, Employer, HolderRecord, PermitState
+from permitflow.records.holder import (
+    AssociationState,
+    Employer,
+    HolderRecord,
+    OpenApplication,
+    PermitState,
+)
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import ALL_BUSINESS, same_code
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
@@ -77,14 +89,53 @@ def handled_by_associated_employer(ctx: RuleContext) -> Iterable[Verdict]:
         )
 
 
-def _one_open_application(ctx: RuleContext) -> Iterable[Verdict]:
+def _other_open(ctx: RuleContext) -> OpenApplication | None:
+    """Another open application that holds this one back: any, except that a cancellation
+    waits only for another cancellation."""
     current = ctx.holder.open_application
     own = ctx.application.id if ctx.application is not None else None
-    # One open application per holder (catalogue §3.5, I): another case in flight blocks this one.
     if current is None or current.id == own:
+        return None
+    cancelling = BusinessType.CANCELLATION.value
+    if ctx.business_type is BusinessType.CANCELLATION and current.business_type != cancelling:
+        return None
+    return current
+
+
+def _open_facts(current: OpenApplication) -> dict[str, object]:
+    return {
+        "open_id": current.id,
+        "open_type": current.business_type,
+        "open_business_zh": current.business_zh or current.business_type,
+        "open_business_en": current.business_en or current.business_type,
+        "open_state_zh": current.state_zh or "办理中",
+        "open_state_en": current.state_en or "open",
+    }
+
+
+def _one_open_application(ctx: RuleContext) -> Iterable[Verdict]:
+    current = _other_open(ctx)
+    # One open application per holder (catalogue §3.5, I): another case in flight blocks this
+    # one; its filer can still withdraw it. A marker written before it followed the state says
+    # no more than that the application is open.
+    if current is None or (current.state and not current.withdrawable_by):
         yield passed("open_application")
+        return
+    roles = current.withdrawable_by
+    yield failed(
+        "open_application",
+        **_open_facts(current),
+        withdraw_by_zh="或".join(role.label_zh for role in roles) or "提交方",
+        withdraw_by_en=" or ".join(role.label_en for role in roles) or "the party that filed it",
+    )
+
+
+def _open_application_accepted(ctx: RuleContext) -> Iterable[Verdict]:
+    current = _other_open(ctx)
+    if current is not None and current.state and not current.withdrawable_by:
+        yield failed("open_application", **_open_facts(current))
     else:
-        yield failed("open_application", open_id=current.id, open_type=current.business_type)
+        yield passed("open_application")
 
 
 def _permit_not_terminal(ctx: RuleContext) -> Iterable[Verdict]:
@@ -127,11 +178,32 @@ RULES: tuple[Rule, ...] = (
         ),
         title_zh="同一持证人同一时间只办理一项业务",
         title_en="One open application per holder at a time",
-        message_zh="已有一项业务正在办理（{open_type}，编号 {open_id}）；"
-        "请待其办结或撤回后再发起新的业务。",
-        message_en="Another application is open ({open_type}, id {open_id}); finish or withdraw "
-        "it before starting a new one.",
+        message_zh="已有一项{open_business_zh}业务正在办理（编号 {open_id}，{open_state_zh}）；"
+        "请待其办结，或由{withdraw_by_zh}将其撤回后再发起新的业务。",
+        message_en="A {open_business_en} is open (id {open_id}, {open_state_en}); let it finish, "
+        "or have {withdraw_by_en} withdraw it, before starting a new one.",
         check=_one_open_application,
+    ),
+    Rule(
+        id="FLOW-004",
+        kind=RuleKind.PROCESS,
+        severity=Severity.ERROR,
+        group="flow",
+        business_types=ALL_BUSINESS,
+        events=OPENING_EVENTS,
+        citation=Citation(
+            "catalogue §3.5 (I)",
+            "One open application per permit at a time (I, not stated).",
+            INFERENCE,
+        ),
+        title_zh="已受理的业务审核结束前不发起新的业务",
+        title_en="No new business while an accepted one is under review",
+        message_zh="已有一项{open_business_zh}业务已由主管部门受理（编号 {open_id}，"
+        "{open_state_zh}），受理后不能撤回；请待其审核通过或退回后再发起新的业务。",
+        message_en="A {open_business_en} has been accepted by the authority (id {open_id}, "
+        "{open_state_en}) and can no longer be withdrawn; wait until its review is passed or "
+        "returned before starting a new one.",
+        check=_open_application_accepted,
     ),
     Rule(
         id="FLOW-002",
