@@ -178,10 +178,10 @@ RULES: tuple[Rule, ...] = (
         ),
         title_zh="同一持证人同一时间只办理一项业务",
         title_en="One open application per holder at a time",
-        message_zh="已有一项{open_business_zh}业务正在办理（编号 {open_id}，{open_state_zh}）；"
-        "请待其办结，或由{withdraw_by_zh}将其撤回后再发起新的业务。",
-        message_en="A {open_business_en} is open (id {open_id}, {open_state_en}); let it finish, "
-        "or have {withdraw_by_en} withdraw it, before starting a new one.",
+        message_zh="已有一项{open_business_zh}业务（编号 {open_id}）正在办理，当前状态为"
+        "“{open_state_zh}”；请待其办结，或由{withdraw_by_zh}将其撤回后再发起新的业务。",
+        message_en="A {open_business_en} (id {open_id}) is open, now: {open_state_en}. Let it "
+        "finish, or have {withdraw_by_en} withdraw it, before starting a new one.",
         check=_one_open_application,
     ),
     Rule(
@@ -198,10 +198,10 @@ RULES: tuple[Rule, ...] = (
         ),
         title_zh="已受理的业务审核结束前不发起新的业务",
         title_en="No new business while an accepted one is under review",
-        message_zh="已有一项{open_business_zh}业务已由主管部门受理（编号 {open_id}，"
-        "{open_state_zh}），受理后不能撤回；请待其审核通过或退回后再发起新的业务。",
-        message_en="A {open_business_en} has been accepted by the authority (id {open_id}, "
-        "{open_state_en}) and can no longer be withdrawn; wait until its review is passed or "
+        message_zh="已有一项{open_business_zh}业务（编号 {open_id}）已由主管部门受理，当前状态为"
+        "“{open_state_zh}”，受理后不能撤回；请待其审核通过或退回后再发起新的业务。",
+        message_en="A {open_business_en} (id {open_id}) has been accepted by the authority, now: "
+        "{open_state_en}. It can no longer be withdrawn; wait until its review is passed or "
         "returned before starting a new one.",
         check=_open_application_accepted,
     ),
