@@ -289,7 +289,7 @@ def test_allowed_events_explains_every_refusal(engine: Engine) -> None:
     app = started(engine, bare)
     options = {o.event: o for o in engine.allowed_events(app, APPLICANT, T0, holder=bare)}
     assert set(options) == {"submit", "employer_approve", "employer_return", "resubmit",
-                            "accept", "return", "pass"}  # fmt: skip
+                            "accept", "return", "pass", "suspend", "resume"}  # fmt: skip
     assert options["submit"].reason == "blocked_by_rules"
     assert [f.rule_id for f in options["submit"].findings if f.blocks] == ["BI-001"]
     assert options["accept"].reason == "event_not_allowed"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from rules_fixtures import application, context, expect, new_applicant, valid_holder
 
+from permitflow.records.actors import Role
 from permitflow.records.application import BusinessType, CancellationTrigger
 from permitflow.records.holder import OpenApplication, PermitState
 from permitflow.rules.finding import Status
@@ -28,6 +29,62 @@ def test_flow_001_another_open_application_fails() -> None:
     holder = valid_holder(open_application=OpenApplication("app-9", "basic_change"))
     findings = expect("FLOW-001", context(holder, application(RENEWAL), "initiate"), "failed")
     assert "app-9" in findings[0].message_zh
+
+
+RETURNED_BASIC_CHANGE = OpenApplication(
+    "app-9", "basic_change", state="returned", business_zh="证件基础信息变更",
+    business_en="Basic-information change", state_zh="不通过（退回修改）",
+    state_en="Returned with an opinion", withdrawable_by=(Role.APPLICANT,),
+)  # fmt: skip
+ACCEPTED_RENEWAL = OpenApplication(
+    "app-8", "renewal", under_review=True, state="authority_review_1", business_zh="续签",
+    business_en="Renewal", state_zh="主管部门第1级审核", state_en="Authority review, level 1",
+)  # fmt: skip
+
+
+def test_flow_001_names_the_open_business_its_state_and_who_withdraws_it() -> None:
+    holder = valid_holder(open_application=RETURNED_BASIC_CHANGE)
+    findings = expect("FLOW-001", context(holder, application(RENEWAL), "prepare"), "failed")
+    assert findings[0].message_zh == (
+        "已有一项证件基础信息变更业务（编号 app-9）正在办理，当前状态为“不通过（退回修改）”；"
+        "请待其办结，或由申请人将其撤回后再发起新的业务。"
+    )
+    assert "withdraw" in findings[0].message_en
+
+
+def test_flow_001_leaves_an_accepted_application_to_flow_004() -> None:
+    holder = valid_holder(open_application=ACCEPTED_RENEWAL)
+    ctx = context(holder, application(BusinessType.BASIC_CHANGE), "submit")
+    expect("FLOW-001", ctx, Status.PASSED)
+    findings = expect("FLOW-004", ctx, "failed")
+    assert "续签" in findings[0].message_zh
+    assert "主管部门第1级审核" in findings[0].message_zh
+    assert "撤回" in findings[0].message_zh  # 受理后不能撤回
+
+
+@pytest.mark.parametrize("marker", [None, RETURNED_BASIC_CHANGE])
+def test_flow_004_passes_without_an_accepted_application(marker: OpenApplication | None) -> None:
+    holder = valid_holder(open_application=marker)
+    expect("FLOW-004", context(holder, application(RENEWAL), "prepare"), Status.PASSED)
+
+
+@pytest.mark.parametrize("rule_id", ["FLOW-001", "FLOW-004"])
+@pytest.mark.parametrize("marker", [RETURNED_BASIC_CHANGE, ACCEPTED_RENEWAL])
+def test_a_cancellation_is_not_held_back_by_another_business(
+    rule_id: str, marker: OpenApplication
+) -> None:
+    holder = valid_holder(open_application=marker)
+    app = application(BusinessType.CANCELLATION, trigger=CancellationTrigger.BEIJING_HUKOU)
+    expect(rule_id, context(holder, app, "submit"), Status.PASSED)
+
+
+def test_a_cancellation_waits_for_another_cancellation() -> None:
+    marker = OpenApplication("app-7", "cancellation", state="returned", business_zh="注销",
+                             state_zh="不通过（退回修改）", withdrawable_by=(Role.EMPLOYER,))
+    app = application(BusinessType.CANCELLATION, trigger=CancellationTrigger.BEIJING_HUKOU)
+    findings = expect("FLOW-001", context(valid_holder(open_application=marker), app, "submit"),
+                      "failed")  # fmt: skip
+    assert "由聘用单位将其撤回" in findings[0].message_zh
 
 
 @pytest.mark.parametrize("state", [PermitState.EXPIRED, PermitState.CANCELLED])
