@@ -192,10 +192,12 @@ class HolderLife(RuleBasedStateMachine):
             if a.id in open_ids and a.business_type is BusinessType.CANCELLATION
         ]  # fmt: skip
         others = [i for i in open_ids if i not in cancelling]
-        assert len(others) <= 1 and len(cancelling) <= 1, open_ids
+        assert len(others) <= 1, open_ids
+        assert len(cancelling) <= 1, open_ids
         marker = self.holder.open_application
         if others:
-            assert marker is not None and marker.id == others[0]
+            assert marker is not None
+            assert marker.id == others[0]
         assert marker is None or marker.id in open_ids
 
     @invariant()
