@@ -3,7 +3,8 @@
 The public surface is re-exported here; everything else is implementation. The time and
 identity helpers are public modules of their own: ``permitflow.calendar``,
 ``permitflow.deadlines``, ``permitflow.retirement``, ``permitflow.identifiers``,
-``permitflow.addresses``; hypothesis strategies live in ``permitflow.testing``.
+``permitflow.addresses``; valid sample records (no hypothesis needed) in ``permitflow.samples``;
+hypothesis strategies in ``permitflow.testing``.
 """
 
 from importlib import metadata as _metadata
