@@ -30,6 +30,7 @@ from permitflow.records.holder import HolderRecord
 from permitflow.rules.finding import Finding, Severity, Status
 from permitflow.rules.registry import DEFAULT
 from permitflow.rules.rule import BEIJING
+from permitflow.templates import default_holder, merged, reach
 
 EXIT_OK = 0
 EXIT_BLOCKED = 1
@@ -38,8 +39,8 @@ EXIT_INPUT = 2
 """The input cannot be used: unreadable or invalid file, unknown event, bad argument."""
 
 CASE_KEYS = frozenset(
-    {"name", "at", "ruleset", "holder", "application", "business_type", "form", "event",
-     "expect"}
+    {"name", "at", "ruleset", "holder", "application", "business_type", "state", "form",
+     "event", "expect"}
 )  # fmt: skip
 EXPECT_KEYS = frozenset({"exit", "blocking"})
 CASE_APPLICATION_ID = "case"
@@ -104,7 +105,15 @@ def _snapshot(data: object, where: str, source: str) -> HolderRecord | Applicati
         raise _rebased(error, where, source) from None
 
 
-def _holder(data: object, source: str) -> HolderRecord:
+def _holder(data: object, source: str, business_type: object, at: datetime) -> HolderRecord:
+    """The case's holder: a whole snapshot (it has a ``kind``), or the facts a case states laid
+    over the default record of its business type at its moment (see permitflow.templates)."""
+    if isinstance(data, Mapping) and "kind" not in data:
+        try:
+            kind = BusinessType(str(business_type))
+        except ValueError:
+            kind = BusinessType.NEW  # the business type's own problem is reported with its path
+        data = merged(default_holder(kind, at), data)
     holder = _snapshot(data, "$.holder", source)
     if not isinstance(holder, HolderRecord):
         raise _invalid_case(source, ['expected kind "holder" @ $.holder.kind'])
@@ -183,13 +192,13 @@ def load_case(
     if not isinstance(body, dict):
         raise _invalid_case(source, ["expected a JSON object @ $"])
     problems = [f"unknown key {key!r} @ $.{key}" for key in sorted(set(body) - CASE_KEYS)]
-    if "holder" not in body:
-        problems.append("missing the holder record @ $.holder")
     if ("application" in body) == ("business_type" in body):
         problems.append("give either an application or a business_type (and form) @ $")
     if "form" in body and "application" in body:
         problems.append("a form goes with business_type, not with an application @ $.form")
-    for key in ("name", "event", "ruleset"):
+    if "state" in body and "application" in body:
+        problems.append("a state goes with business_type, not with an application @ $.state")
+    for key in ("name", "event", "ruleset", "state"):
         if key in body and not isinstance(body[key], str):
             problems.append(f"expected a string @ $.{key}")
     expect = body.get("expect")
@@ -206,7 +215,13 @@ def load_case(
         _moment(body["at"], "$.at", source) if "at" in body else None
     )  # fmt: skip
     ruleset = body.get("ruleset", DEFAULT)
-    holder = _holder(body["holder"], source)
+    stated = body.get("application", body)
+    holder = _holder(
+        body.get("holder", {}),
+        source,
+        stated.get("business_type") if isinstance(stated, Mapping) else None,
+        moment or now(),
+    )
     if "application" in body:
         application = _application(body["application"], source)
         if application.holder_id != holder.holder_id:
@@ -216,6 +231,12 @@ def load_case(
     else:
         engine = engine if engine is not None else Engine(ruleset)
         application = _new_application(body, holder, engine, moment or now(), source)
+        if "state" in body:
+            try:
+                application, holder = reach(engine, application, holder, body["state"],
+                                            moment or now())  # fmt: skip
+            except InvalidInput as error:
+                raise _invalid_case(source, [f"{error.message_en} @ $.state"]) from None
     return Case(
         name=body.get("name", Path(source).stem),
         holder=holder,

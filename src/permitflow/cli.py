@@ -3,6 +3,7 @@
 Sub-commands::
 
     permitflow check CASE.json [--at ISO-DATETIME] [--event EVENT] [--format text|json]
+    permitflow case new TYPE [--state STATE] [--at ISO-DATETIME]
     permitflow deadline --expiry DATE [--working-days N] [--submitted DATE]
     permitflow retirement --birth DATE --category male|female_cadre|female_worker [--on DATE]
     permitflow id NUMBER
@@ -66,6 +67,8 @@ from permitflow.rules.catalogue import rules_json, rules_markdown
 from permitflow.rules.registry import DEFAULT, get_family
 from permitflow.rules.rule import BEIJING, local_date
 from permitflow.rules.ruleset import RuleSet
+from permitflow.samples import AT
+from permitflow.templates import new_case
 
 __all__ = ["EXIT_BLOCKED", "EXIT_INPUT", "EXIT_OK", "build_parser", "main"]
 
@@ -82,6 +85,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     else:
         print(render_check(result, args.lang, show_passed=args.all))
     return result.exit_code
+
+
+def _cmd_case_new(args: argparse.Namespace) -> int:
+    at = args.at if args.at is not None else AT
+    _print_json(new_case(args.type, state=args.state, at=at))
+    return EXIT_OK
 
 
 # --- deadline -----------------------------------------------------------------------------------
@@ -477,6 +486,36 @@ def build_parser(lang: CliLanguage = "zh") -> argparse.ArgumentParser:
     _add_lang(check)
     _add_format(check, ("text", "json"), "text")
     check.set_defaults(run=_cmd_check, answers_in_lang=True)
+
+    case = commands.add_parser(
+        "case", help="write case files",
+        description="Write case files: 'case new' prints a minimal valid case to edit.",
+        epilog=_examples("permitflow case new renewal > mine.json"),
+        lang=lang,
+    )  # fmt: skip
+    case_commands = case.add_subparsers(dest="case_command", required=True, metavar="ACTION")
+    new = case_commands.add_parser(
+        "new", help="print a minimal valid case of a business type",
+        description=(
+            "Print a minimal valid case file of a business type in a state (default: its "
+            "draft). It states the moment, the form and the holder facts most often changed; "
+            "everything else comes from the documented default record (docs/cases.md)."
+        ),
+        epilog=_examples(
+            "permitflow case new renewal > mine.json",
+            "permitflow case new new --state employer_review --at 2026-05-06T09:30",
+        ),
+        lang=lang,
+    )  # fmt: skip
+    new.add_argument("type", choices=[t.value for t in BusinessType], help="business type")
+    new.add_argument("--state", help="the state the application is in (default: the draft)")
+    new.add_argument(
+        "--at", type=_datetime,
+        help=f"the case's moment, ISO 8601 (default: {AT.isoformat()}; without an offset: "
+             "Beijing time)",
+    )  # fmt: skip
+    _add_lang(new)
+    new.set_defaults(run=_cmd_case_new, answers_in_lang=False)
 
     deadline = commands.add_parser(
         "deadline", help="latest renewal submission date and review due date",
