@@ -204,7 +204,7 @@ def test_doc_001_checks_attachments_and_the_residence_proof_too() -> None:
     assert finding.field == "residence.valid_until"
 
 
-def test_doc_001_counts_from_the_first_submission_day() -> None:
+def test_doc_001_counts_from_the_day_the_file_was_handed_in() -> None:
     holder = valid_holder(**{"employment.contract.valid_until": date(2026, 6, 15)})
     earlier = datetime(2026, 3, 15, 9, 0, tzinfo=BEIJING)
     app = application(NEW, "employer_review", submitted_at=earlier)

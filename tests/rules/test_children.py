@@ -65,9 +65,14 @@ def test_chd_001_on_the_18th_birthday_the_child_is_an_adult() -> None:
     assert findings[0].field == "form.children[0]"
 
 
-def test_chd_001_judges_on_the_first_submission_day() -> None:
+def test_chd_001_judges_on_the_day_of_the_resubmission() -> None:
+    # First submitted in February; resubmitted on 2026-03-16, after the child turned 18 on
+    # 2026-03-10: the child cannot get onto the permit with the corrected file.
     submitted = AT.replace(month=2)
     app = change(child(date(2008, 3, 10)), submitted_at=submitted)
+    expect("CHD-001", context(valid_holder(), app, "resubmit"), Status.FAILED)
+    # Turning 18 on the day after the resubmission: still a minor on it.
+    app = change(child(date(2008, 3, 17)), submitted_at=submitted)
     expect("CHD-001", context(valid_holder(), app, "resubmit"), Status.PASSED)
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from permitflow import Engine
 from permitflow.errors import Blocked
+from permitflow.machines.attachments import DeleteAttachment
 from permitflow.records.actors import Role
 from permitflow.records.application import BusinessType
 from permitflow.records.holder import HolderRecord
@@ -94,3 +95,130 @@ def test_an_employer_change_passing_after_expiry_is_refused_and_revives_nothing(
         assert done.application.state == "approved"
         assert done.holder.permit.state.value == "valid"
         assert done.holder.permit.expires_on == expiry
+
+
+# --- DOC-002 after a return (documents, judged on the day of the resubmission) ------------------
+
+FIRST = AT  # 2026-03-16
+RESUBMITTED = AT.replace(day=31)
+REPRINTED = "请重新打印近一个月的应税收入材料后上传"
+
+
+def returned(business_type: BusinessType, form: object = None) -> Case:
+    """A file returned by the authority on the day of its first submission, 2026-03-16."""
+    case = Case.start(business_type, engine=HAIDIAN, **({"form": form} if form else {}))
+    if business_type is BusinessType.RENEWAL:
+        case = case.fire("prepare", APPLICANT).fire("initiate", EMPLOYER)
+    else:
+        case = case.fire("submit", APPLICANT).fire("employer_approve", EMPLOYER)
+    return case.fire("accept", AUTHORITY).fire("return", AUTHORITY, opinion=REPRINTED)
+
+
+def reprinted(case: Case, issued_on: date) -> Case:
+    """On 2026-03-31 the applicant uploads a taxable-income printout dated ``issued_on``."""
+    old = next(a for a in case.holder.attachments if a.slot.value == "taxable_income")
+    new = attrs.evolve(old, uploaded_on=RESUBMITTED.date(), issued_on=issued_on)
+    case = attrs.evolve(case, at=RESUBMITTED)
+    case = case.fire_holder("delete_attachment", APPLICANT, payload=DeleteAttachment(old.slot))
+    return case.fire_holder("upload_attachment", APPLICANT, payload=new)
+
+
+def handed_in_again(case: Case) -> Case:
+    if case.application.business_type is BusinessType.RENEWAL:
+        return case.fire("notify_fixed", APPLICANT).fire("reinitiate", EMPLOYER)
+    return case.fire("resubmit", APPLICANT)
+
+
+@pytest.mark.parametrize("business_type", [BusinessType.NEW, BusinessType.RENEWAL])
+def test_a_material_reprinted_after_a_return_is_accepted_on_resubmission(
+    business_type: BusinessType,
+) -> None:
+    # Printed after the first submission (2026-03-16): within one month of the resubmission.
+    case = handed_in_again(reprinted(returned(business_type), date(2026, 3, 30)))
+    assert case.application.state in {"employer_review", "awaiting_acceptance"}
+    first = case.application.submitted_at
+    assert first is not None
+    assert first.date() == FIRST.date(), "the first submission stays pinned"
+
+
+@pytest.mark.parametrize("business_type", [BusinessType.NEW, BusinessType.RENEWAL])
+def test_dated_within_one_month_counts_back_from_the_resubmission_day(
+    business_type: BusinessType,
+) -> None:
+    # One month before 2026-03-31 is 2026-02-28 (end of month clamped): that day passes, the
+    # day before does not — though both were within a month of the first submission.
+    case = handed_in_again(reprinted(returned(business_type), date(2026, 2, 28)))
+    assert case.application.state in {"employer_review", "awaiting_acceptance"}
+    stale = reprinted(returned(business_type), date(2026, 2, 27))
+    with pytest.raises(Blocked) as refused:
+        handed_in_again(stale)
+    assert "DOC-002" in refused_by(refused)
+
+
+# --- CHD-001 after a return (ages, judged on the day of the resubmission) -----------------------
+
+
+def with_child(born: date) -> object:
+    from test_children import child
+
+    from permitflow.testing import default_form
+
+    form = default_form(BusinessType.BUSINESS_CHANGE)
+    return attrs.evolve(form, children=(child(born),))
+
+
+def test_a_child_who_turned_18_before_the_resubmission_does_not_get_onto_the_permit() -> None:
+    # A minor on the first submission (2026-03-16), 18 on 2026-03-20, resubmitted 2026-03-31.
+    case = attrs.evolve(returned(BusinessType.BUSINESS_CHANGE, with_child(date(2008, 3, 20))),
+                        at=RESUBMITTED)  # fmt: skip
+    with pytest.raises(Blocked) as refused:
+        case.fire("resubmit", APPLICANT)
+    assert "CHD-001" in refused_by(refused)
+
+
+def test_a_child_still_a_minor_on_the_resubmission_day_stays_on_the_file() -> None:
+    # 18 on 2026-04-01, the day after the resubmission.
+    case = attrs.evolve(returned(BusinessType.BUSINESS_CHANGE, with_child(date(2008, 4, 1))),
+                        at=RESUBMITTED)  # fmt: skip
+    assert case.fire("resubmit", APPLICANT).application.state == "employer_review"
+
+
+# --- the declaration itself ---------------------------------------------------------------------
+
+
+def test_each_rule_reads_the_day_it_declares() -> None:
+    from permitflow.rules import JudgedOn, Rule, RuleContext, RuleKind, Severity, passed
+    from permitflow.rules.finding import Citation
+
+    def rule(judged_on: JudgedOn) -> Rule:
+        return Rule(
+            id="X-1", kind=RuleKind.MACHINE, severity=Severity.ERROR, group="doc",
+            business_types=frozenset(BusinessType), citation=Citation("M§1", "…"),
+            title_zh="…", title_en="…", message_zh="…", message_en="…",
+            check=lambda ctx: (passed(day=ctx.day),), judged_on=judged_on,
+        )  # fmt: skip
+
+    case = handed_in_again(reprinted(returned(BusinessType.RENEWAL), date(2026, 3, 30)))
+    assert case.application.latest(frozenset({"reinitiate"})) is not None
+    later = AT.replace(month=4, day=8)
+    ctx = RuleContext(case.holder, case.application, BusinessType.RENEWAL, "accept", later, {})
+    days = {
+        judged_on: rule(judged_on).evaluate(ctx)[0].facts_dict()["day"] for judged_on in JudgedOn
+    }
+    assert days == {
+        JudgedOn.FIRST_SUBMISSION: "2026-03-16",
+        JudgedOn.SUBMISSION: "2026-03-31",
+        JudgedOn.STEP: "2026-04-08",
+    }
+    # A filing step is itself the (re)submission: its own day.
+    ctx = RuleContext(case.holder, case.application, BusinessType.RENEWAL, "reinitiate", later, {})
+    assert rule(JudgedOn.SUBMISSION).evaluate(ctx)[0].facts_dict()["day"] == "2026-04-08"
+
+
+def test_the_catalogue_says_which_day_each_rule_judges_on() -> None:
+    from permitflow.rules.haidian import ruleset
+
+    described = {rule.id: rule.judged_on.value for rule in ruleset.versions[0].describe()}
+    assert described["REN-005"] == described["CHG-009"] == "first_submission"
+    assert described["REN-006"] == described["FLOW-101"] == "step"
+    assert described["DOC-001"] == described["DOC-002"] == described["CHD-001"] == "submission"

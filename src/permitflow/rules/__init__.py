@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from permitflow.rules.registry import default_family, get_family, known_families, register
     from permitflow.rules.rule import (
         GROUPS,
+        JudgedOn,
         Rule,
         RuleContext,
         Verdict,
@@ -38,6 +39,7 @@ __all__ = [
     "DatedValue",
     "EnforcedBy",
     "Finding",
+    "JudgedOn",
     "ParameterDescription",
     "ParameterTable",
     "Rule",
@@ -69,7 +71,16 @@ _LAZY = {
         "permitflow.rules.registry",
     ),
     **dict.fromkeys(
-        ("GROUPS", "Rule", "RuleContext", "Verdict", "failed", "needs_attestation", "passed"),
+        (
+            "GROUPS",
+            "JudgedOn",
+            "Rule",
+            "RuleContext",
+            "Verdict",
+            "failed",
+            "needs_attestation",
+            "passed",
+        ),
         "permitflow.rules.rule",
     ),
     **dict.fromkeys(

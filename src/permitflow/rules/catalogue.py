@@ -47,6 +47,7 @@ def rule_dict(rule: RuleDescription) -> dict[str, Any]:
         "enabled": rule.enabled,
         "business_types": [t.value for t in rule.business_types],
         "events": list(rule.events) if rule.events is not None else None,
+        "judged_on": rule.judged_on.value,
         "title": {"zh": rule.title_zh, "en": rule.title_en},
         "message": {"zh": rule.message_zh, "en": rule.message_en},
         "citation": {
@@ -88,7 +89,9 @@ def rules_markdown(ruleset: RuleSet) -> str:
         f"In force from {ruleset.effective_from.isoformat()} to {until}; {len(rules)} rules. "
         "Each rule has a stable id, a kind (machine, hybrid, attestation, process), a severity "
         "(`error` blocks the event it guards; `warning` and `tip` never block) and the sentence "
-        "of the source it implements. Drawn from the code by `permitflow rules --format md`.",
+        "of the source it implements, and the day it judges on: the `submission` being handed "
+        "in (again), the `first_submission` of the application, or each `step`. Drawn from "
+        "the code by `permitflow rules --format md`.",
         "",
     ]
     by_group: dict[str, list[RuleDescription]] = {}
@@ -110,6 +113,7 @@ def rules_markdown(ruleset: RuleSet) -> str:
             elif rule.severity is not rule.default_severity:
                 severity = f"{severity} (default {rule.default_severity.value})"
             events = f"<br>events: {', '.join(rule.events)}" if rule.events else ""
+            events += f"<br>judged on: {rule.judged_on.value}"
             enforced = (
                 f"<br>enforced by the machines: {rule.enforced_by.en}" if rule.enforced_by else ""
             )

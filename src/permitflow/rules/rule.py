@@ -6,8 +6,10 @@ Rule logic is code; the numbers it uses come from the rule set's dated parameter
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta, timezone
+from enum import StrEnum
 from typing import Any
 
 import attrs
@@ -39,14 +41,53 @@ def local_date(moment: datetime) -> date:
 
 def judging_day(application: Application | None, at: datetime) -> date:
     """The day whose rule parameters judge a case: the application's first submission day, so
-    that one application is judged by one set of values; before that, the day of ``at``."""
+    that one application is judged by one set of values (the pinned rule-set version); before
+    that, the day of ``at``."""
     submitted = application.submitted_at if application is not None else None
     return local_date(submitted if submitted is not None else at)
 
 
+FILING_EVENTS: frozenset[str] = frozenset(
+    {"submit", "resubmit", "prepare", "notify_fixed", "initiate", "reinitiate"}
+)
+"""The events that hand the holder's data in (again): the applicant's filing and fixing steps
+and the employer's (re-)initiation. Their day is the day of the current (re)submission."""
+
+
+def current_submission_day(application: Application | None, event: str, at: datetime) -> date:
+    """The day of the current (re)submission: the day of ``at`` when ``event`` hands the data in,
+    else the day of the latest filing step of the application's history (the authority's
+    acceptance and review judge what was handed in then), else its first submission."""
+    if application is None or event in FILING_EVENTS:
+        return local_date(at)
+    entry = application.latest(FILING_EVENTS)
+    if entry is not None:
+        return local_date(entry.at)
+    return judging_day(application, at)
+
+
+class JudgedOn(StrEnum):
+    """The day a rule judges on, declared on the rule (``Rule.judged_on``); its check reads it
+    as ``ctx.day``."""
+
+    FIRST_SUBMISSION = "first_submission"
+    """The day the application was first submitted, kept through returns and resubmissions:
+    timeliness (REN-005, CHG-009), like the pinned rule-set version."""
+    SUBMISSION = "submission"
+    """The day of the current (re)submission: facts handed in with the file — documents, ages,
+    hukou, retirement, employment — are judged again on the day they are handed in again."""
+    STEP = "step"
+    """The day of the event itself: the permit's state and expiry, judged at every step up to
+    the authority's last pass (REN-006), and the timers."""
+
+
 @frozen
 class RuleContext:
-    """What a rule may read: the holder, the application, the event, the moment, the parameters."""
+    """What a rule may read: the holder, the application, the event, the moment, the parameters.
+
+    ``day`` is the day the rule being judged declares (``judged_on``); a rule set judging many
+    rules hands each the context of its day (:meth:`judging`).
+    """
 
     holder: HolderRecord
     application: Application | None
@@ -58,16 +99,44 @@ class RuleContext:
     payload: Any = None
     """What a holder event hands in (the file to upload, the declared leaving day), judged
     before the event changes the record; None for an application's event."""
+    judged_on: JudgedOn = JudgedOn.SUBMISSION
     on: date = attrs.field(init=False)
-    """The Beijing day of ``at``."""
+    """The Beijing day of ``at``: the day of the step."""
     submission_date: date = attrs.field(init=False)
-    """The day the application was (first) submitted, or ``on`` for a first submission."""
+    """The day the application was first submitted, or ``on`` for a first submission."""
+    resubmission_date: date = attrs.field(init=False)
+    """The day of the current (re)submission (:func:`current_submission_day`)."""
+    day: date = attrs.field(init=False)
+    """The day of ``judged_on``: what the rule's check compares dates with."""
+    _days: dict[JudgedOn, RuleContext] = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         # Dozens of rules ask for these days; they are worked out once per context.
         on = local_date(self.at)
         object.__setattr__(self, "on", on)
         object.__setattr__(self, "submission_date", judging_day(self.application, self.at))
+        object.__setattr__(
+            self, "resubmission_date", current_submission_day(self.application, self.event, self.at)
+        )
+        object.__setattr__(self, "day", self._day_of(self.judged_on))
+        self._days[self.judged_on] = self
+
+    def _day_of(self, judged_on: JudgedOn) -> date:
+        if judged_on is JudgedOn.FIRST_SUBMISSION:
+            return self.submission_date
+        if judged_on is JudgedOn.SUBMISSION:
+            return self.resubmission_date
+        return self.on
+
+    def judging(self, judged_on: JudgedOn) -> RuleContext:
+        """This context for a rule judging on ``judged_on`` (built once per day, then shared)."""
+        ctx = self._days.get(judged_on)
+        if ctx is None:
+            ctx = copy.copy(self)
+            object.__setattr__(ctx, "judged_on", judged_on)
+            object.__setattr__(ctx, "day", self._day_of(judged_on))
+            self._days[judged_on] = ctx
+        return ctx
 
 
 @frozen
@@ -115,6 +184,9 @@ class Rule:
     attesters: frozenset[Role] | None = None
     """Who may record an attestation for this rule. None: the authority's reviewers for
     attestation and hybrid rules, nobody for the others."""
+    judged_on: JudgedOn = attrs.field(default=JudgedOn.SUBMISSION, converter=JudgedOn)
+    """The day the check judges on (``ctx.day``): facts handed in on the day of the current
+    (re)submission unless the rule declares otherwise."""
     _plain_passes: dict[tuple[Severity, str | None], Finding] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
     )
@@ -168,6 +240,7 @@ class Rule:
     ) -> None:
         """:meth:`evaluate`, appending to ``findings``: a rule set judging many rules collects
         them in one list."""
+        ctx = ctx.judging(self.judged_on)
         for verdict in self.check(ctx):
             status, attestation = verdict.status, None
             if status is Status.NEEDS_ATTESTATION and ctx.application is not None:

@@ -32,6 +32,7 @@ from permitflow.rules.finding import Citation, Finding, RuleKind, Severity
 from permitflow.rules.parameters import ParameterTable, ResolvedParameters
 from permitflow.rules.rule import (
     GROUPS,
+    JudgedOn,
     Rule,
     RuleContext,
     Verdict,
@@ -90,6 +91,8 @@ class RuleDescription:
     message_en: str
     enforced_by: EnforcedBy | None
     """Set when the machines enforce the rule and its check cannot fail."""
+    judged_on: JudgedOn = JudgedOn.SUBMISSION
+    """The day the rule judges on (``Rule.judged_on``)."""
 
 
 @frozen
@@ -325,6 +328,7 @@ class RuleSet:
                 message_zh=rule.message_zh,
                 message_en=rule.message_en,
                 enforced_by=rule.check if isinstance(rule.check, EnforcedBy) else None,
+                judged_on=rule.judged_on,
             )
             for rule in self.rules
         )

@@ -24,7 +24,7 @@ from permitflow.identifiers import (
 )
 from permitflow.records.application import BusinessType
 from permitflow.rules.finding import Citation
-from permitflow.rules.rule import RuleContext
+from permitflow.rules.rule import FILING_EVENTS, RuleContext
 
 APPLICANT_SIDE: frozenset[BusinessType] = frozenset(BusinessType) - {BusinessType.CANCELLATION}
 """Every business that submits the applicant's basic information and attachments."""
@@ -38,9 +38,7 @@ ALL_BUSINESS: frozenset[BusinessType] = frozenset(BusinessType)
 
 REVIEW_EVENTS: frozenset[str] = frozenset({"pass"})
 """The authority's approval at each level: where attestations are demanded."""
-DATA_EVENTS: frozenset[str] = frozenset(
-    {"submit", "resubmit", "prepare", "notify_fixed", "initiate", "reinitiate"}
-)
+DATA_EVENTS: frozenset[str] = FILING_EVENTS
 """The events that hand the holder's data in (again). The record is locked while a case is
 under review (FLOW-103), so a check of the data alone needs no repeating at the review."""
 

@@ -450,7 +450,7 @@ _earliest_issue_date = lru_cache(maxsize=1024)(earliest_issue_date)
 # 3 个月以上 — submission + 3 months <= valid_until (exactly three months left passes).
 def _validity_left(ctx: RuleContext) -> Iterable[Verdict]:
     months = ctx.params["documents.validity_months"]
-    needed = _validity_threshold(ctx.submission_date, months=months)
+    needed = _validity_threshold(ctx.day, months=months)
     wrong = [
         failed(
             field,
@@ -492,7 +492,7 @@ DOC_001 = Rule(
 # (dated exactly one month earlier passes; a date after submission fails).
 def _dated_recently(ctx: RuleContext) -> Iterable[Verdict]:
     months = ctx.params["documents.dated_within_months"]
-    submission = ctx.submission_date
+    submission = ctx.day
     earliest = _earliest_issue_date(submission, months=months)
     wrong = [
         failed(

@@ -89,7 +89,7 @@ def _retired(ctx: RuleContext) -> Iterable[Verdict]:
             "profile.general.retirement_category",
             category=general.retirement_category if general is not None else "-",
             retirement_date="-",
-            on=ctx.on,
+            on=ctx.day,
         )
         return
     retirement = statutory_retirement(person.birth_date, category)
@@ -97,10 +97,10 @@ def _retired(ctx: RuleContext) -> Iterable[Verdict]:
         "category": category.value,
         "retirement_date": retirement.retirement_date,
         "age": retirement.age_zh,
-        "on": ctx.on,
+        "on": ctx.day,
     }
     # 已到达法定退休年龄: on or after the statutory retirement date.
-    if ctx.on >= retirement.retirement_date:
+    if ctx.day >= retirement.retirement_date:
         yield passed("profile.general.resident_id", **facts)
     else:
         yield failed("profile.general.resident_id", **facts)

@@ -46,7 +46,7 @@ def _field(index: int) -> str:
 
 def minors_only(ctx: RuleContext) -> Iterable[Verdict]:
     """Each declared child is under 18 on the submission day: the check of NEW-001 and CHD-001."""
-    on = ctx.submission_date
+    on = ctx.day
     for index, child in enumerate(declared_children(ctx)):
         # 子女应未成年: younger than 18 on the day of submission.
         if is_minor(child.birth_date, on):

@@ -40,6 +40,7 @@ from permitflow.rules.haidian.renewal import (
     submitted_in_time,
 )
 from permitflow.rules.rule import (
+    JudgedOn,
     Rule,
     RuleContext,
     Verdict,
@@ -62,7 +63,7 @@ def _insurance_at_new_employer(ctx: RuleContext) -> Iterable[Verdict]:
         return
     employer = ctx.application.employer_id
     paid = paid_months(ctx.holder.employment)
-    months = paid.count_by(paid.insured, employer, month_index(ctx.submission_date) + 1)
+    months = paid.count_by(paid.insured, employer, month_index(ctx.day) + 1)
     required = int(ctx.params["employer_change.min_insurance_months"])
     # 在新入职单位产生至少产生 1 个月社保记录后: at least one month of record at the new employer.
     facts = {"employer": employer, "months": months, "required": required}
@@ -321,6 +322,7 @@ RULES: tuple[Rule, ...] = (
         "{deadline}, so the permit may lapse before the change is approved. The former "
         "employer had better renew the permit first and end the association once the renewal "
         "is approved.",
+        judged_on=JudgedOn.STEP,
         check=_renewal_before_dissociation,
     ),
     Rule(
@@ -408,6 +410,7 @@ RULES: tuple[Rule, ...] = (
         "{submission}. The review may not finish before expiry, an expired permit cannot be "
         "restored, and the employer and applicant bear that risk: submit now and follow the "
         "review closely.",
+        judged_on=JudgedOn.FIRST_SUBMISSION,
         check=submitted_in_time,
     ),
     Rule(

@@ -69,7 +69,7 @@ def _valid_resident_ids(ctx: RuleContext) -> Iterable[Verdict]:
         parsed = resident_id(number, field)
         if isinstance(parsed, InvalidIdentifier):
             verdicts.append(_invalid(field, parsed))
-        elif parsed.birth_date > ctx.on:
+        elif parsed.birth_date > ctx.day:
             verdicts.append(
                 failed(
                     field,
@@ -104,7 +104,7 @@ ID_001 = Rule(
 # identity number is the declared birth date, and the child is under 18 on the submission day.
 def _child_age(ctx: RuleContext) -> Iterable[Verdict]:
     verdicts = []
-    submission = ctx.submission_date
+    submission = ctx.day
     for index, child in enumerate(_children(ctx)):
         field = f"form.children[{index}]"
         parsed = resident_id(child.resident_id, f"{field}.resident_id")

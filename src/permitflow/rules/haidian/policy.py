@@ -43,7 +43,7 @@ def _age_cap(ctx: RuleContext) -> Iterable[Verdict]:
         return
     caps: dict[str, int] = ctx.params["policy.max_age_years"]
     cap = caps[person.sex.value]
-    age = age_in_years(person.birth_date, ctx.submission_date)
+    age = age_in_years(person.birth_date, ctx.day)
     # Men aged 60 or younger, women 55 or younger: completed years at submission <= the cap.
     facts = {"age": age, "cap": cap, "sex": person.sex.value}
     if age <= cap:
@@ -72,7 +72,7 @@ def _tenure(ctx: RuleContext) -> Iterable[Verdict]:
     if ctx.application is None:
         return
     employer = ctx.application.employer_id
-    submission = ctx.submission_date
+    submission = ctx.day
     months = int(ctx.params["policy.min_tenure_months"])
     paid_required = int(ctx.params["policy.min_paid_months"])
     employment = ctx.holder.employment
@@ -104,7 +104,7 @@ def _income_level(ctx: RuleContext) -> Iterable[Verdict]:
     count = int(ctx.params["policy.income_months"])
     multiple = float(ctx.params["policy.income_multiple"])
     wage = int(ctx.params["policy.average_monthly_wage_cents"])
-    last = month_index(ctx.submission_date) - 1
+    last = month_index(ctx.day) - 1
     window = range(last - count + 1, last + 1)
     income = paid_months(ctx.holder.employment).income
     total = sum(income.get(index, 0) for index in window)
@@ -132,7 +132,7 @@ def _work_experience(ctx: RuleContext) -> Iterable[Verdict]:
     # At least 2 years of work experience, counted from the first job (工作经历 runs "自参加工作
     # 至申报时期", M§1.4).
     facts = {"first": first, "years": years}
-    if age_in_years(first, ctx.submission_date) >= years:
+    if age_in_years(first, ctx.day) >= years:
         yield passed("profile.work_history", **facts)
     else:
         yield failed("profile.work_history", **facts)
@@ -181,7 +181,7 @@ def _within_days_of_leaving(ctx: RuleContext) -> Iterable[Verdict]:
     if left is None:
         return
     days = int(ctx.params["policy.change_within_days"])
-    elapsed = (ctx.submission_date - left).days
+    elapsed = (ctx.day - left).days
     # The change to a new employer is filed within 60 days of leaving, else the permit lapses.
     facts = {"left_on": left, "elapsed": elapsed, "days": days}
     if elapsed <= days:

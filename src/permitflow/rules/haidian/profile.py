@@ -438,7 +438,7 @@ HIS_001 = Rule(
 # it; human half at review: nothing is left out since the first job.
 def _work_reaches_submission(ctx: RuleContext) -> Iterable[Verdict]:
     records = ctx.holder.profile.work_history
-    submission = ctx.submission_date
+    submission = ctx.day
     current = any(r.end is None or r.end >= submission for r in records)
     future = [r.employer_name for r in records if r.start > submission]
     if not records or not current or future:
@@ -480,7 +480,7 @@ HIS_002 = Rule(
 # a credit code cannot be compared and are left to the reviewer); human half at review.
 def _work_matches_insurance(ctx: RuleContext) -> Iterable[Verdict]:
     window = ctx.params["history.insurance_check_months"]
-    since = month_start(ctx.submission_date, window)
+    since = month_start(ctx.day, window)
     records = ctx.holder.profile.work_history
     spans: dict[str, list[tuple[date, date]]] = {}
     unmatched = []

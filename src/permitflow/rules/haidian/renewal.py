@@ -31,7 +31,15 @@ from permitflow.records.holder import Employment, Permit, Slot
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import REVIEW_EVENTS, attestation_due, same_code
 from permitflow.rules.haidian.flow import CASE_EVENTS
-from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, needs_attestation, passed
+from permitflow.rules.rule import (
+    JudgedOn,
+    Rule,
+    RuleContext,
+    Verdict,
+    failed,
+    needs_attestation,
+    passed,
+)
 from permitflow.rules.ruleset import EnforcedBy
 
 RENEWAL = frozenset({BusinessType.RENEWAL})
@@ -47,7 +55,7 @@ def months_text(indices: Iterable[int]) -> str:
 
 def evidence_window(ctx: RuleContext) -> range:
     """The months of "持证期间近三年" as month indices (see the module docstring)."""
-    last = month_index(ctx.submission_date) - int(ctx.params["renewal.evidence_lag_months"])
+    last = month_index(ctx.day) - int(ctx.params["renewal.evidence_lag_months"])
     first = last - int(ctx.params["renewal.evidence_months"]) + 1
     issued = ctx.holder.permit.issued_on
     if issued is not None:
@@ -152,7 +160,7 @@ def submitted_in_time(ctx: RuleContext) -> Iterable[Verdict]:
     expiry = ctx.holder.permit.expires_on
     if expiry is None:
         return
-    submission = ctx.submission_date
+    submission = ctx.day
     working_days = int(ctx.params["renewal.working_days_before_expiry"])
     # 需至少提前 20 个工作日（规定审核周期）提交: on or before the 20th working day before the
     # expiry date, the expiry day itself not counted, and early enough that the review ends by
@@ -242,10 +250,10 @@ def _not_expired(ctx: RuleContext) -> Iterable[Verdict]:
     # 一旦过期，无法恢复: judged on the day of the event, whatever the filing date was. A permit
     # whose expiry date has passed is expired even before the expiry timer marks it so; once
     # marked, FLOW-002 reports it.
-    if expiry_due(permit, ctx.on):
-        yield failed("permit.expires_on", expires_on=permit.expires_on, on=ctx.on)
+    if expiry_due(permit, ctx.day):
+        yield failed("permit.expires_on", expires_on=permit.expires_on, on=ctx.day)
     else:
-        yield passed("permit.expires_on", expires_on=permit.expires_on, on=ctx.on)
+        yield passed("permit.expires_on", expires_on=permit.expires_on, on=ctx.day)
 
 
 def _employer_checked(ctx: RuleContext) -> Iterable[Verdict]:
@@ -380,6 +388,7 @@ RULES: tuple[Rule, ...] = (
         "{submission}. The review may not finish before expiry, an expired permit cannot be "
         "restored, and the employer and applicant bear that risk: submit now and follow the "
         "review closely.",
+        judged_on=JudgedOn.FIRST_SUBMISSION,
         check=submitted_in_time,
     ),
     Rule(
@@ -400,6 +409,7 @@ RULES: tuple[Rule, ...] = (
         message_en="The permit was valid until {expires_on} and has expired by {on}; an expired "
         "permit cannot be restored, renewed or moved to another employer. If the holder still "
         "qualifies, file a new application.",
+        judged_on=JudgedOn.STEP,
         check=_not_expired,
     ),
     Rule(

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from permitflow.machines.permit import expiry_due, is_moot
 from permitflow.records.application import BusinessType
 from permitflow.rules.finding import Citation, RuleKind, Severity
-from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
+from permitflow.rules.rule import JudgedOn, Rule, RuleContext, Verdict, failed, passed
 
 ALL_TYPES = frozenset(BusinessType)
 LOCKED_EVENTS = frozenset({"edit_profile", "upload_attachment", "delete_attachment"})
@@ -25,8 +25,8 @@ LOCKED_EVENTS = frozenset({"edit_profile", "upload_attachment", "delete_attachme
 
 def _expiry_passed(ctx: RuleContext) -> Iterable[Verdict]:
     permit = ctx.holder.permit
-    facts = {"state": permit.state.value, "expires_on": permit.expires_on, "today": ctx.on}
-    if expiry_due(permit, ctx.on):
+    facts = {"state": permit.state.value, "expires_on": permit.expires_on, "today": ctx.day}
+    if expiry_due(permit, ctx.day):
         yield passed("permit.expires_on", **facts)
     else:
         yield failed("permit.expires_on", **facts)
@@ -59,7 +59,7 @@ RULES: tuple[Rule, ...] = (
         message_zh="证件有效期至 {expires_on}，今天（{today}）尚未过期，不能置为过期。",
         message_en="The permit is valid until {expires_on}; today ({today}) it has not expired "
         "yet, so it cannot be marked expired.",
-        check=_expiry_passed, events=frozenset({"expire"}),
+        check=_expiry_passed, judged_on=JudgedOn.STEP, events=frozenset({"expire"}),
     ),
     Rule(
         id="FLOW-102", kind=RuleKind.MACHINE, severity=Severity.ERROR, group="flow",
