@@ -6,11 +6,14 @@ Four people, real procedures on the default Haidian rule set, fixed dates in 202
   first submission (his address repeats the district); he corrects his basic information and
   submits again. The authority returns the file at level 1 with an opinion and a friendly tip;
   the employer may not resubmit for him, he does. Approved: the permit runs three years. Later
-  he adds his child (证件业务信息变更) and records his new hukou location (证件基础信息变更).
+  he adds his child (证件业务信息变更) and records his new hukou location (证件基础信息变更):
+  his first filing is returned by the employer and, left open, would hold back every other
+  business; he withdraws it (撤回) and files again once ready.
 * 李娜's employer renews her permit (续签) well before the latest submission day. She then
   leaves: the former employer dissociates her (the permit is suspended), she associates with
   her new employer, and after two months of social insurance there it files the employer
-  change (聘用单位变更).
+  change (聘用单位变更). The second review level suspends its review (中止审核) for a check and
+  resumes it (恢复审核): the review due date moves back by the working days it was suspended.
 * 王强 has reached the statutory retirement age (60 years and 3 months for a man born in
   December 1965); his employer files the cancellation (注销).
 * 赵明's employer files a renewal after the latest submission day: the rule set warns (the
@@ -262,6 +265,8 @@ class Story:
               f"{entry.from_state} -> {entry.to_state}  by {who(actor)}")  # fmt: skip
         if entry.opinion:
             print(f"      审核意见 opinion: {entry.opinion}")
+        if entry.reason:
+            print(f"      {self.step_label(app_id, event)}原因 reason: {entry.reason}")
         for tip in entry.tips:
             print(f"      温馨提示 tip (for reference only): {tip}")
         show_findings(outcome.findings)
@@ -274,6 +279,29 @@ class Story:
             print(f"      approved: confirmation slip printable 可打印确认单; permit "
                   f"{permit.state.value}, employer {NAMES.get(permit.employer_credit_code or '')}"
                   f", expires {permit.expires_on}")  # fmt: skip
+
+    def step_label(self, app_id: str, event: str) -> str:
+        """How the platform names an event of this application (撤回, 第2级中止审核 …)."""
+        application = self.applications[app_id]
+        definition = ENGINE.definition_for(application, application.created_at)
+        before = application.history[-1].from_state
+        return next(t.label_zh for t in definition.transitions
+                    if t.event == event and before in t.sources)  # fmt: skip
+
+    def clock(self, app_id: str, at: datetime) -> None:
+        """The review clock as the platform shows it (在办业务进度)."""
+        seen = progress(ENGINE, self.applications[app_id], at, holder=self.holder)
+        assert seen.review_due is not None
+        assert seen.review_days_left is not None
+        state = f"“{seen.state_zh}”"
+        if seen.review_paused:
+            left = seen.review_days_left
+            print(f"      办理进度 {state}：审核计时暂停，暂停时剩余 {left} 个工作日")
+            return
+        breached = "，已超过规定审核周期" if seen.review_breached else ""
+        print(f"      办理进度 {state}：应于 {seen.review_due.date} 前审核完毕，"
+              f"剩余 {seen.review_days_left} 个工作日{breached}")  # fmt: skip
+        print(f"      {seen.review_due.basis_zh}")
 
     def attest(self, app_id: str, reviewer: Actor, at: datetime) -> None:
         """What only a person can judge (a colour scan, lawful housing...) the reviewer
@@ -350,7 +378,8 @@ def describe(payload: Any) -> str:
     return type(payload).__name__
 
 
-def business_list(story: Story, at: datetime) -> None:
+def business_list(story: Story, at: datetime, *, explain: str | None = None) -> None:
+    """The business list; ``explain`` prints the reasons of that rule as the holder reads them."""
     lines = available_business(ENGINE, story.holder, at)
     can = ", ".join(line.business_type.value for line in lines if line.available) or "none"
     print(f"{at:%Y-%m-%d %H:%M}  {story.name} 可办业务 can start now: {can}")
@@ -358,6 +387,9 @@ def business_list(story: Story, at: datetime) -> None:
         if not line.available:
             why = ", ".join(dict.fromkeys(reason.rule_id for reason in line.reasons))
             print(f"      not {line.business_type.value}: {why}")
+    shown = {r.message_zh for line in lines for r in line.reasons if r.rule_id == explain}
+    for message in sorted(shown):
+        print(f"      {explain}：{message}")
 
 
 # --- the procedures -------------------------------------------------------------------------------
@@ -440,13 +472,24 @@ def zhang_wei() -> None:
                        DeleteAttachment(Slot.HUKOU))  # fmt: skip
     story.holder_event("upload_attachment", Role.APPLICANT, moment("2026-01-12", 9, 15),
                        scans(date(2026, 1, 12), Slot.HUKOU)[0])  # fmt: skip
-    basic = story.start(
-        BusinessType.BASIC_CHANGE, "C-2026-003", moment("2026-01-12", 9, 20),
-        reason="户口所在地变更", instructions_confirmed=True,
-        changed_items=(BasicItem.HUKOU_LOCATION,), new_hukou=moved,
-    )  # fmt: skip
-    story.fire(basic, "submit", Role.APPLICANT, moment("2026-01-12", 9, 30))
-    story.fire(basic, "employer_approve", Role.EMPLOYER, moment("2026-01-13", 9))
+    form: dict[str, Any] = {
+        "reason": "户口所在地变更", "instructions_confirmed": True,
+        "changed_items": (BasicItem.HUKOU_LOCATION,), "new_hukou": moved,
+    }  # fmt: skip
+    first = story.start(BusinessType.BASIC_CHANGE, "C-2026-002", moment("2026-01-12", 9, 20),
+                        **form)  # fmt: skip
+    story.fire(first, "submit", Role.APPLICANT, moment("2026-01-12", 9, 30))
+    story.fire(first, "employer_return", Role.EMPLOYER, moment("2026-01-12", 11),
+               opinion="户口迁入手续尚未办结，请办结后再申请。")  # fmt: skip
+    # While the returned change stays open, nothing else can start (FLOW-001 says which and how).
+    business_list(story, moment("2026-01-12", 11, 30), explain="FLOW-001")
+    story.fire(first, "withdraw", Role.APPLICANT, moment("2026-01-12", 12),
+               reason="户口迁入手续办结前不再办理，办结后重新申请")  # fmt: skip
+    business_list(story, moment("2026-01-12", 12, 5))
+    basic = story.start(BusinessType.BASIC_CHANGE, "C-2026-003", moment("2026-01-13", 9, 20),
+                        **form)  # fmt: skip
+    story.fire(basic, "submit", Role.APPLICANT, moment("2026-01-13", 9, 30))
+    story.fire(basic, "employer_approve", Role.EMPLOYER, moment("2026-01-13", 14))
     story.fire(basic, "accept", Role.AUTHORITY, moment("2026-01-14", 9))
     story.fire(basic, "pass", Role.AUTHORITY, moment("2026-01-15", 9))
     story.fire(basic, "pass", Role.AUTHORITY, moment("2026-01-16", 9), level=2)
@@ -522,7 +565,16 @@ def li_na() -> None:
     story.fire(change, "initiate", Role.EMPLOYER, moment("2026-06-02", 10))
     story.fire(change, "accept", Role.AUTHORITY, moment("2026-06-03", 9))
     story.fire(change, "pass", Role.AUTHORITY, moment("2026-06-04", 9))
-    story.fire(change, "pass", Role.AUTHORITY, moment("2026-06-05", 9), level=2)
+    story.clock(change, moment("2026-06-04", 9, 5))
+    # Level 2 suspends its review to check the new employer's insurance records: the review
+    # clock stops and the due date moves back by the working days spent suspended.
+    story.fire(change, "suspend", Role.AUTHORITY, moment("2026-06-05", 9), level=2,
+               reason="核实新单位社会保险缴纳记录")  # fmt: skip
+    story.clock(change, moment("2026-06-08", 9))
+    story.fire(change, "resume", Role.AUTHORITY, moment("2026-06-10", 9), level=2,
+               reason="社会保险缴纳记录已核实")  # fmt: skip
+    story.clock(change, moment("2026-06-10", 9, 5))
+    story.fire(change, "pass", Role.AUTHORITY, moment("2026-06-11", 9), level=2)
 
 
 def wang_qiang() -> None:
@@ -584,7 +636,8 @@ def main() -> None:
     print()
     print(
         "walkthrough complete: six business types, one refusal by the rules fixed, one "
-        "return resubmitted by the applicant, one renewal closed as moot"
+        "return resubmitted by the applicant, one withdrawal, one suspended and resumed review, "
+        "one renewal closed as moot"
     )
 
 

@@ -70,3 +70,20 @@ def test_every_line_starts_with_a_moment_or_is_indented(output: str) -> None:
     for line in output.splitlines():
         if line and not line.startswith(("permitflow", "== ", " ", "walkthrough complete")):
             assert re.match(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}  ", line), line
+
+
+def test_a_returned_change_is_withdrawn_and_frees_the_holder(output: str) -> None:
+    blocked = output.index("FLOW-001：已有一项证件基础信息变更业务（编号 C-2026-002）正在办理")
+    assert "当前状态为“单位退回修改”；请待其办结，或由申请人将其撤回" in output[blocked:]
+    withdrawn = output.index("C-2026-002  withdraw: employer_returned -> withdrawn", blocked)
+    assert "撤回原因 reason: " in output[withdrawn : withdrawn + 200]
+    assert output.index("C-2026-003  submit: draft -> employer_review") > withdrawn
+
+
+def test_a_suspended_review_resumes_with_its_due_date_put_back(output: str) -> None:
+    before = output.index("办理进度 “主管部门第2级审核”：应于 2026-07-01 前审核完毕")
+    suspended = output.index("suspend: authority_review_2 -> authority_suspended_2", before)
+    paused = output.index("审核计时暂停，暂停时剩余 17 个工作日", suspended)
+    resumed = output.index("resume: authority_suspended_2 -> authority_review_2", paused)
+    extended = output.index("应于 2026-07-06 前审核完毕，剩余 17 个工作日", resumed)
+    assert "中止审核3个工作日不计入，顺延至2026-07-06" in output[extended:]
