@@ -34,6 +34,8 @@ __all__ = ["default_holder", "merged", "new_case", "path_to", "reach", "template
 
 _OPINION = "请按审核意见修改后重新提交。"
 """The opinion a template gives where the machine asks the reviewer or employer for one."""
+_REASON = "按案例模板办理。"
+"""The reason a template states where the event needs one (withdraw, suspend, resume)."""
 
 
 def default_holder(business_type: BusinessType | str, at: datetime) -> dict[str, Any]:
@@ -125,6 +127,7 @@ def reach(
             holder=holder,
             payload=_payload(transition, application),
             opinion=_OPINION if transition.opinion else None,
+            reason=_REASON if transition.reason else None,
         )
         assert outcome.application is not None  # a business event always returns it
         application, holder = outcome.application, outcome.holder
