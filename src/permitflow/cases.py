@@ -19,13 +19,14 @@ from typing import Any
 from attrs import frozen
 
 from permitflow.engine.engine import Engine
-from permitflow.engine.snapshot import SCHEMA_VERSION, from_dict
+from permitflow.engine.snapshot import from_dict, structure
 from permitflow.errors import (
+    InputError,
     InvalidInput,
     InvalidSnapshot,
     Language,
 )
-from permitflow.records.application import Application, BusinessType
+from permitflow.records.application import FORM_TYPES, Application, BusinessType
 from permitflow.records.holder import HolderRecord
 from permitflow.rules.finding import Finding, Severity, Status
 from permitflow.rules.registry import DEFAULT
@@ -76,7 +77,7 @@ def _invalid_case(source: str, problems: Sequence[str]) -> InvalidSnapshot:
     )
 
 
-def _rebased(error: InvalidSnapshot, prefix: str, source: str) -> InvalidSnapshot:
+def _rebased(error: InputError, prefix: str, source: str) -> InvalidSnapshot:
     """The snapshot loader's ``@ $.x`` lines as paths inside the case file (``@ $.holder.x``)."""
     problems = [
         re.sub(r" @ \$(?=[.\[]|$)", f" @ {prefix}", line, count=1)
@@ -141,25 +142,12 @@ def _new_application(
         ) from None  # fmt: skip
     form = None
     if "form" in body:
-        # The form is read by the snapshot loader, inside a draft that only carries it, so that
-        # a bad form field is reported with its path like any stored snapshot.
-        vehicle = {
-            "kind": "application",
-            "schema_version": SCHEMA_VERSION,
-            "id": CASE_APPLICATION_ID,
-            "business_type": business_type.value,
-            "holder_id": holder.holder_id,
-            "employer_id": "",
-            "state": engine.definition(business_type).initial,
-            "form": body["form"],
-            "created_at": at.isoformat(),
-        }
+        # The form is read as a stored snapshot's form is, so that a bad form field is
+        # reported with its path inside the case file.
         try:
-            loaded = from_dict(vehicle)
-        except InvalidSnapshot as error:
-            raise _rebased(error, "$", source) from None
-        assert isinstance(loaded, Application)  # the vehicle's kind is "application"
-        form = loaded.form
+            form = structure(body["form"], FORM_TYPES[business_type])
+        except InvalidInput as error:
+            raise _rebased(error, "$.form", source) from None
     return engine.start(
         business_type, holder=holder, application_id=CASE_APPLICATION_ID, at=at, form=form
     )

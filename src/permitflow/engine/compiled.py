@@ -14,7 +14,7 @@ from permitflow.engine.definition import MachineDefinition, Transition
 
 
 class CompiledMachine:
-    __slots__ = ("by_state", "definition", "events", "table")
+    __slots__ = ("by_state", "definition", "events", "states", "table")
 
     def __init__(self, definition: MachineDefinition) -> None:
         self.definition = definition
@@ -41,6 +41,7 @@ class CompiledMachine:
                     table[(source, event_name)] = transition
         self.table = table
         self.events = frozenset(definition.events)
+        self.states = frozenset(state.name for state in definition.states)
         by_state: dict[str, list[Transition]] = {}
         for (source, _event), transition in table.items():
             by_state.setdefault(source, []).append(transition)

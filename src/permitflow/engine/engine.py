@@ -48,6 +48,7 @@ from permitflow.engine.rulesource import (
     resolve_family,
     run_rules,
 )
+from permitflow.engine.snapshot import Snapshot, from_dict
 from permitflow.errors import (
     Blocked,
     EventNotAllowed,
@@ -214,6 +215,18 @@ class Engine:
         ruleset = self.ruleset_for(application, at)
         day = local_date(application.submitted_at or at)
         return self._machine(application.business_type, self._levels(ruleset, day)), ruleset
+
+    def load(self, data: Mapping[str, Any], *, review_levels: int | None = None) -> Snapshot:
+        """:func:`~permitflow.from_dict` against this engine's own machines: a stored snapshot's
+        history is replayed through the definitions this engine fires (at most
+        ``review_levels`` authority levels; by default the engine's fixed number, else the
+        most the default rule set has used)."""
+        return from_dict(
+            data,
+            definitions=self._factories,
+            holder_definitions=self._holder_machines,
+            review_levels=review_levels if review_levels is not None else self._fixed_levels,
+        )
 
     # --- applications -------------------------------------------------------------------------
 

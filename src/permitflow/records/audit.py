@@ -28,3 +28,6 @@ class AuditEntry:
     idempotency_key: str | None = None
     findings: tuple[Finding, ...] = ()
     """Every rule finding that applied when the event was accepted (warnings and tips too)."""
+    fingerprint: str | None = None
+    """With an idempotency key: the digest of the request (event, actor, payload, opinion, tips)
+    the key was first given with, so that a retry is told apart from another request."""

@@ -236,6 +236,11 @@ class RuleSet:
         """How many authority levels review an application (``review.authority_levels``)."""
         return int(self.params_on(day)[LEVELS_PARAMETER])
 
+    @property
+    def max_review_levels(self) -> int:
+        """The most authority levels any day of this version's data has."""
+        return max(int(value.value) for value in self.parameters.get(LEVELS_PARAMETER).values)
+
     # --- rules ----------------------------------------------------------------------------------
 
     def rule(self, rule_id: str) -> Rule:
@@ -398,3 +403,8 @@ class RuleSetFamily:
     @property
     def known_versions(self) -> tuple[str, ...]:
         return tuple(v.version for v in self.versions)
+
+    @property
+    def max_review_levels(self) -> int:
+        """The most authority levels any version has: a stored application has no more."""
+        return max(version.max_review_levels for version in self.versions)

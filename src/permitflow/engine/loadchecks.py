@@ -1,0 +1,333 @@
+"""What a stored snapshot must satisfy before it is trusted, cheapest check first.
+
+1. :func:`measure` walks the raw document once, without recursion, and stops at the first
+   hard cap it exceeds (nodes, depth, list length, string length, integer size) or the first
+   value that JSON cannot hold: nothing after it runs on a document too large to judge.
+2. The converters of :mod:`permitflow.engine.snapshot` build the values with exact types.
+3. :func:`replay_application` and :func:`replay_holder` read the history as the machine's own
+   steps: every entry is a transition of the definition from the previous entry's state, by a
+   role (and review level) the transition allows, in time order, numbered 1..n, each
+   idempotency key once; the record's fields agree with what those steps can produce.
+
+Every check reports into one :class:`Problems`, which keeps the first few problems and counts
+the rest, so that a document with a million faults costs one pass and one short message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from attrs import define, field, frozen
+
+from permitflow.engine.compiled import CompiledMachine, compile_definition
+from permitflow.engine.definition import MachineDefinition, Transition
+from permitflow.records.actors import Actor, Role
+from permitflow.records.application import Application, BusinessType
+from permitflow.records.audit import AuditEntry
+from permitflow.records.holder import AssociationState, HolderRecord
+
+ATTEST_PREFIX = "attest:"
+"""The event of an attestation entry is this prefix and the rule id (see ``Engine.attest``)."""
+
+DefinitionFactory = Callable[[int], MachineDefinition]
+
+
+@frozen
+class Limits:
+    """Hard caps of a stored document, checked before anything else reads it."""
+
+    max_nodes: int = 2_000_000
+    """Values in the whole document (every dict, list, string, number)."""
+    max_depth: int = 24
+    """Nesting of dicts and lists; the deepest snapshot permitflow writes is 8."""
+    max_history: int = 200_000
+    """Entries of one history."""
+    max_items: int = 2_000
+    """Items of any other list (attachments, income months, children...)."""
+    max_string: int = 20_000
+    """Characters of one string (a review opinion is the longest a person writes)."""
+    max_integer: int = 2**53
+    """Magnitude of an integer (what every JSON reader holds exactly)."""
+    max_errors: int = 50
+    """Problems listed in the error; the rest are counted."""
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@define
+class Problems:
+    """The problems of one document: the first ``keep`` listed, every one counted."""
+
+    keep: int
+    listed: list[str] = field(factory=list)
+    count: int = 0
+
+    def add(self, problem: str) -> None:
+        self.count += 1
+        if len(self.listed) < self.keep:
+            self.listed.append(problem)
+
+    def extend(self, problems: Iterable[str]) -> None:
+        for problem in problems:
+            self.add(problem)
+
+    @property
+    def full(self) -> bool:
+        return len(self.listed) >= self.keep
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def measure(data: Any, limits: Limits) -> str | None:
+    """The first cap ``data`` exceeds, or the first value JSON cannot hold, as a problem line;
+    None when the document may be read. One pass, no recursion, stops at the first problem.
+    A tuple counts as a list: :func:`~permitflow.to_dict` writes some, JSON reads them back
+    as lists."""
+    nodes = 0
+    stack: list[tuple[Any, str, int]] = [(data, "$", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        nodes += 1
+        if nodes > limits.max_nodes:
+            return f"the document holds more than {limits.max_nodes} values @ $"
+        kind = type(value)
+        if kind is dict:
+            if depth >= limits.max_depth:
+                return f"nested deeper than {limits.max_depth} levels @ {path}"
+            for key, item in value.items():
+                if type(key) is not str:
+                    return f"a key that is not a string @ {path}"
+                if len(key) > limits.max_string:
+                    return f"a key longer than {limits.max_string} characters @ {path}"
+                stack.append((item, f"{path}.{key}", depth + 1))
+        elif kind is list or kind is tuple:
+            if depth >= limits.max_depth:
+                return f"nested deeper than {limits.max_depth} levels @ {path}"
+            cap = limits.max_history if path.endswith(".history") else limits.max_items
+            if len(value) > cap:
+                return f"more than {cap} items @ {path}"
+            stack.extend((item, f"{path}[{index}]", depth + 1) for index, item in enumerate(value))
+        elif isinstance(value, str):  # a string enum that to_dict left as it is, too
+            if len(value) > limits.max_string:
+                return f"a string longer than {limits.max_string} characters @ {path}"
+        elif kind is int:
+            if abs(value) > limits.max_integer:
+                return f"an integer beyond ±{limits.max_integer} @ {path}"
+        elif kind not in _SCALARS:
+            return f"a {kind.__name__}, which a JSON document cannot hold @ {path}"
+    return None
+
+
+# --- the history replayed as structure ----------------------------------------------------------
+
+
+def _allowed(transition: Transition, actor: Actor) -> bool:
+    if transition.internal or actor.role not in transition.roles:
+        return False
+    return actor.role is not Role.AUTHORITY or actor.level == transition.level
+
+
+def may_attest(compiled: CompiledMachine, state: str, actor: Actor) -> bool:
+    """Whether ``actor`` may record an attestation in ``state``: only someone whose step it now
+    is — the employer in its review, the authority level now reviewing."""
+    return any(_allowed(t, actor) for t in compiled.by_state.get(state, ()))
+
+
+def clears_attestations(transition: Transition) -> bool:
+    """A new submission and a return both start the file's attestations afresh."""
+    return transition.submits or transition.opinion
+
+
+def _common(history: tuple[AuditEntry, ...], problems: Problems) -> None:
+    """Numbering, time order and idempotency keys: the same for every history."""
+    keys: dict[str, int] = {}
+    previous: datetime | None = None
+    for index, entry in enumerate(history):
+        if problems.full:
+            return
+        where = f"$.history[{index}]"
+        if entry.sequence != index + 1:
+            problems.add(f"sequence {entry.sequence} where {index + 1} was expected @ {where}")
+        if previous is not None and entry.at < previous:
+            problems.add(f"a moment earlier than the entry before @ {where}.at")
+        previous = entry.at
+        key = entry.idempotency_key
+        if key is not None:
+            if key in keys:
+                problems.add(
+                    f"idempotency key already used by entry {keys[key]} @ {where}.idempotency_key"
+                )
+            keys.setdefault(key, index)
+
+
+def levels_needed(
+    application: Application, factory: DefinitionFactory, max_levels: int
+) -> CompiledMachine | None:
+    """The smallest definition (by review levels, up to ``max_levels``) declaring every state
+    the application names; None when none does."""
+    named = {application.state}
+    for entry in application.history:
+        named.add(entry.from_state)
+        named.add(entry.to_state)
+    for levels in range(1, max_levels + 1):
+        compiled = compiled_machine(factory, levels)
+        if named <= compiled.states:
+            return compiled
+    return None
+
+
+_COMPILED: dict[tuple[DefinitionFactory, int], CompiledMachine] = {}
+_COMPILED_CAP = 256
+
+
+def compiled_machine(factory: DefinitionFactory, levels: int) -> CompiledMachine:
+    """A compiled definition, kept for the next snapshot; the cache is bounded."""
+    key = (factory, levels)
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        if len(_COMPILED) >= _COMPILED_CAP:
+            _COMPILED.clear()
+        compiled = _COMPILED[key] = compile_definition(factory(levels))
+    return compiled
+
+
+def replay_application(
+    application: Application,
+    definitions: Mapping[BusinessType, DefinitionFactory],
+    max_levels: int,
+    problems: Problems,
+) -> None:
+    """Every check of an application's history against its business type's machine."""
+    history = application.history
+    if application.version != len(history):
+        problems.add(
+            f"version {application.version} disagrees with a history of {len(history)} entries"
+            " @ $.version"
+        )
+    _common(history, problems)
+    if history and history[0].at < application.created_at:
+        problems.add("the first entry is earlier than the application's creation @ $.history[0]")
+    factory = definitions.get(application.business_type)
+    if factory is None:
+        return
+    compiled = levels_needed(application, factory, max_levels)
+    if compiled is None:
+        problems.add(
+            f"a state that business type {application.business_type.value!r} does not have"
+            f" (with at most {max_levels} review levels) @ $.state"
+        )
+        return
+    state = compiled.definition.initial
+    submitted_at: datetime | None = None
+    attested: list[tuple[str, Actor, datetime, str]] = []
+    for index, entry in enumerate(history):
+        if problems.full:
+            return
+        where = f"$.history[{index}]"
+        if entry.from_state != state:
+            problems.add(f"starts from {entry.from_state!r}, not {state!r} @ {where}.from_state")
+        if entry.event.startswith(ATTEST_PREFIX):
+            if entry.to_state != entry.from_state:
+                problems.add(f"an attestation that changes the state @ {where}.to_state")
+            elif not may_attest(compiled, entry.from_state, entry.actor):
+                problems.add(f"an attestation by someone whose step it is not @ {where}.actor")
+            attested.append(
+                (entry.event[len(ATTEST_PREFIX) :], entry.actor, entry.at, entry.opinion or "")
+            )
+            state = entry.to_state
+            continue
+        transition = compiled.table.get((entry.from_state, entry.event))
+        if transition is None:
+            problems.add(f"{entry.event!r} is no step from {entry.from_state!r} @ {where}.event")
+        elif transition.dest != entry.to_state:
+            problems.add(f"{entry.event!r} leads to {transition.dest!r} @ {where}.to_state")
+        elif not _allowed(transition, entry.actor):
+            problems.add(f"{entry.event!r} fired by someone it is not for @ {where}.actor")
+        else:
+            if transition.submits and submitted_at is None:
+                submitted_at = entry.at
+            if clears_attestations(transition):
+                attested.clear()
+        state = entry.to_state
+    if state != application.state:
+        problems.add(f"state {application.state!r} differs from the history's {state!r} @ $.state")
+    if application.submitted_at != submitted_at:
+        problems.add("submitted_at disagrees with the history's first submission @ $.submitted_at")
+    if application.ruleset is not None and submitted_at is None:
+        problems.add("a rule-set pin without a submission @ $.ruleset")
+    recorded = [(a.rule_id, a.actor, a.at, a.note) for a in application.attestations]
+    if recorded != attested:
+        problems.add(
+            "attestations disagree with the history's attestation entries @ $.attestations"
+        )
+
+
+def replay_holder(
+    holder: HolderRecord, definitions: Iterable[MachineDefinition], problems: Problems
+) -> None:
+    """Every check of a holder record's history and of its own invariants."""
+    history = holder.history
+    if holder.version != len(history):
+        problems.add(
+            f"version {holder.version} disagrees with a history of {len(history)} entries"
+            " @ $.version"
+        )
+    _common(history, problems)
+    slots: set[str] = set()
+    for index, attachment in enumerate(holder.attachments):
+        if attachment.slot in slots:
+            problems.add(
+                f"a second file in slot {attachment.slot.value!r} @ $.attachments[{index}]"
+            )
+        slots.add(attachment.slot)
+    association = holder.association
+    if association.state is AssociationState.ASSOCIATED and association.employer is None:
+        problems.add("associated with no employer @ $.association.employer")
+    machines = {d.name: compiled_holder(d) for d in definitions}
+    by_event = {event: compiled for compiled in machines.values() for event in compiled.events}
+    permit = machines.get("permit")
+    for index, entry in enumerate(history):
+        if problems.full:
+            return
+        where = f"$.history[{index}]"
+        compiled = by_event.get(entry.event)
+        if compiled is None:
+            # The effect of an application's event on the permit: its states, one step.
+            if permit is not None and not _permit_step(permit, entry):
+                problems.add(f"no step of the permit leads from {entry.from_state!r} to"
+                             f" {entry.to_state!r} @ {where}")  # fmt: skip
+            continue
+        transition = compiled.table.get((entry.from_state, entry.event))
+        if transition is None:
+            problems.add(f"{entry.event!r} is no step from {entry.from_state!r} @ {where}.event")
+        elif transition.dest != entry.to_state:
+            problems.add(f"{entry.event!r} leads to {transition.dest!r} @ {where}.to_state")
+        elif not _allowed(transition, entry.actor):
+            problems.add(f"{entry.event!r} fired by someone it is not for @ {where}.actor")
+
+
+def _permit_step(permit: CompiledMachine, entry: AuditEntry) -> bool:
+    if entry.from_state not in permit.states or entry.to_state not in permit.states:
+        return False
+    if entry.from_state == entry.to_state:  # the effect left the permit as it was
+        return True
+    return any(t.dest == entry.to_state for t in permit.by_state.get(entry.from_state, ()))
+
+
+_HOLDER_COMPILED: dict[int, tuple[MachineDefinition, CompiledMachine]] = {}
+
+
+def compiled_holder(definition: MachineDefinition) -> CompiledMachine:
+    kept = _HOLDER_COMPILED.get(id(definition))
+    if kept is None or kept[0] is not definition:
+        if len(_HOLDER_COMPILED) >= _COMPILED_CAP:
+            _HOLDER_COMPILED.clear()
+        kept = _HOLDER_COMPILED[id(definition)] = (definition, compile_definition(definition))
+    return kept[1]
