@@ -38,6 +38,8 @@ def test_a_first_time_approval_records_the_change_on_the_permit(bare: Engine) ->
     assert case.holder.permit.state is PermitState.VALID
     assert case.holder.permit.changed_on == date(2026, 3, 16)
     assert case.holder.permit.expires_on == before.expires_on
+    # An information change does not set the permit's employer (REN-004's window).
+    assert case.holder.permit.employer_set_on == before.employer_set_on
     assert case.holder.open_application is None
 
 

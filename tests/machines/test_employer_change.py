@@ -38,6 +38,7 @@ def test_a_first_time_approval_relinks_and_reactivates_the_permit(bare: Engine) 
     assert permit.state is PermitState.VALID
     assert permit.employer_credit_code == NEW.credit_code
     assert permit.expires_on == expiry
+    assert permit.employer_set_on == permit.changed_on == case.at.date()
     assert case.holder.open_application is None
 
 

@@ -46,6 +46,7 @@ def test_a_first_time_approval_issues_the_permit_for_three_years(bare: Engine) -
     permit = case.holder.permit
     assert permit.state is PermitState.VALID
     assert permit.issued_on == date(2026, 3, 16)
+    assert permit.employer_set_on == date(2026, 3, 16)
     assert permit.expires_on == date(2029, 3, 16)
     assert permit.employer_credit_code == case.application.employer_id
     assert permit.permit_type == "domestic"

@@ -37,6 +37,7 @@ def test_a_first_time_approval_extends_the_old_expiry_by_three_years(bare: Engin
     assert confirmation_slip_available(case.application)
     assert case.holder.permit.expires_on == OLD_EXPIRY.replace(year=2029)
     assert case.holder.permit.state is PermitState.VALID
+    assert case.holder.permit.employer_set_on == case.at.date()
     assert case.holder.open_application is None
 
 

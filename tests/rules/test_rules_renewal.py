@@ -117,14 +117,39 @@ def test_ren_004_another_payer_during_the_validity_fails() -> None:
     assert findings[0].facts_dict()["others"] == f"{OTHER_EMPLOYER_CODE} (2025-09)"
 
 
-def test_ren_004_another_payer_before_the_last_change_was_processed_passes() -> None:
+def test_ren_004_another_payer_before_the_last_employer_change_was_approved_passes() -> None:
+    ctx = renewal_context(
+        **{
+            "employment.income.30.withholder_credit_code": OTHER_EMPLOYER_CODE,
+            "permit.employer_set_on": date(2025, 10, 20),
+            "permit.changed_on": date(2025, 10, 20),
+        }
+    )
+    expect("REN-004", ctx, Status.PASSED)
+
+
+def test_ren_004_another_payer_after_the_last_employer_change_was_approved_fails() -> None:
+    # 2025-09 is month 30 of the window; the employer was last set in August.
+    ctx = renewal_context(
+        **{
+            "employment.income.30.withholder_credit_code": OTHER_EMPLOYER_CODE,
+            "permit.employer_set_on": date(2025, 8, 20),
+        }
+    )
+    expect("REN-004", ctx, Status.FAILED)
+
+
+def test_ren_004_an_approved_address_change_does_not_hide_an_unfiled_employer_change() -> None:
+    # The permit's data last changed on 2025-10-20 (an address), its employer was set at issue:
+    # another withholder in 2025-09 is still an employer change never filed.
     ctx = renewal_context(
         **{
             "employment.income.30.withholder_credit_code": OTHER_EMPLOYER_CODE,
             "permit.changed_on": date(2025, 10, 20),
         }
     )
-    expect("REN-004", ctx, Status.PASSED)
+    findings = expect("REN-004", ctx, Status.FAILED)
+    assert findings[0].facts_dict()["others"] == f"{OTHER_EMPLOYER_CODE} (2025-09)"
 
 
 # --- REN-005: 20 working days before expiry ------------------------------------------------------

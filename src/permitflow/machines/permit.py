@@ -86,8 +86,14 @@ PERMIT = MachineDefinition(
 _PERMIT_STEPS = compile_definition(PERMIT).table
 
 
+EMPLOYER_STEPS = frozenset({"issue", "extend", "relink"})
+"""The steps that set the permit's employer (``employer_set_on``): the approval of a new
+application, a renewal or an employer change."""
+
+
 def permit_step(holder: HolderRecord, event: str, day: date, **fields: Any) -> HolderRecord:
-    """The holder with ``event`` applied to its permit (state, ``changed_on`` and ``fields``).
+    """The holder with ``event`` applied to its permit (state, ``changed_on`` and ``fields``;
+    ``employer_set_on`` too for the :data:`EMPLOYER_STEPS`).
 
     Refuses, naming the permit's state, when the permit's lifecycle has no such step from there
     (e.g. a renewal approved on a suspended permit).
@@ -104,6 +110,8 @@ def permit_step(holder: HolderRecord, event: str, day: date, **fields: Any) -> H
             event=event,
             state=state,
         )
+    if event in EMPLOYER_STEPS:
+        fields["employer_set_on"] = day
     permit = attrs.evolve(holder.permit, state=transition.dest, changed_on=day, **fields)
     return attrs.evolve(holder, permit=permit)
 

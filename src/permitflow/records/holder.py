@@ -359,6 +359,10 @@ class Permit:
     children: tuple[Child, ...] = ()
     changed_on: date | None = None
     """The day of the last change of state."""
+    employer_set_on: date | None = None
+    """The day the permit's employer was last set: its issue, or its last approved renewal or
+    employer change (an information change does not set it). None in a record that does not
+    say: then the issue day."""
 
     @property
     def is_terminal(self) -> bool:

@@ -135,6 +135,13 @@ def permit_reference_day(permit: Permit) -> date | None:
     return max(days) if days else None
 
 
+def employer_reference_day(permit: Permit) -> date | None:
+    """The day the permit's employer was last set: its issue or its last approved renewal or
+    employer change. Not its last change of any kind: an approved address change says nothing
+    about who employed the holder since."""
+    return permit.employer_set_on or permit.issued_on
+
+
 # --- the 20-working-day deadline ----------------------------------------------------------------
 
 
@@ -224,7 +231,7 @@ def _changes_processed(ctx: RuleContext) -> Iterable[Verdict]:
     if employer is None:
         return
     window = evidence_window(ctx)
-    reference = permit_reference_day(permit)
+    reference = employer_reference_day(permit)
     # Months after the one in which the permit's employer was last set: any other withholder or
     # payer there is a labour-relation change never filed as an employer change.
     first = window.start if reference is None else max(window.start, month_index(reference) + 1)
