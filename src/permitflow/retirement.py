@@ -29,12 +29,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
+from functools import lru_cache
 from types import MappingProxyType
 
 from attrs import frozen
 
-from permitflow.errors import InvalidInput
-from permitflow.identifiers import Sex
+from permitflow.errors import InvalidIdentifier, InvalidInput
+from permitflow.identifiers import Sex, parse_resident_id
 from permitflow.months import add_months, month_index
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "RetirementCategory",
     "RetirementSchedule",
     "has_reached_retirement",
+    "retirement_of",
     "statutory_retirement",
 ]
 
@@ -184,3 +186,16 @@ def category_for(sex: Sex, declared: str | None) -> RetirementCategory | None:
     if declared in (RetirementCategory.FEMALE_CADRE, RetirementCategory.FEMALE_WORKER):
         return RetirementCategory(declared)
     return None
+
+
+@lru_cache(maxsize=4096)
+def retirement_of(resident_id: str, declared: str | None) -> Retirement | None:
+    """The statutory retirement of the person with ``resident_id`` (birth date and sex) and the
+    declared category (see :func:`category_for`). None when the number is not a valid resident
+    id (ID-001 says why) or the category cannot be told (a woman who declared none)."""
+    try:
+        person = parse_resident_id(resident_id, today=date.max)
+    except InvalidIdentifier:
+        return None
+    category = category_for(person.sex, declared)
+    return None if category is None else statutory_retirement(person.birth_date, category)

@@ -4,6 +4,7 @@ import json
 from datetime import date
 from typing import Any
 
+import attrs
 import pytest
 from engine_sample import APPLICANT, EMPLOYER, EMPLOYER_ID, T0, make_engine
 
@@ -11,7 +12,15 @@ from permitflow.engine.engine import Engine
 from permitflow.engine.snapshot import SCHEMA_VERSION, from_dict, to_dict
 from permitflow.errors import InvalidSnapshot
 from permitflow.records.application import Application
-from permitflow.records.holder import Attachment, FileInfo, HolderRecord, PermitState, Slot
+from permitflow.records.holder import (
+    Attachment,
+    FileInfo,
+    HolderRecord,
+    Hukou,
+    HukouKind,
+    PermitState,
+    Slot,
+)
 from permitflow.testing import valid_holder
 
 
@@ -147,3 +156,23 @@ def test_former_permits_round_trip_and_are_read_strictly() -> None:
     assert roundtrip(HolderRecord("11010519491231002X")).former_permits == ()
     data["former_permits"][0]["expires_on"] = "soon"
     assert any(e.endswith("@ $.former_permits[0].expires_on") for e in load_errors(data))
+
+
+def test_leaving_day_registration_day_and_moving_day_round_trip() -> None:
+    holder = valid_holder()
+    assert holder.association.employer is not None
+    assert holder.profile.general is not None
+    moved = attrs.evolve(holder.association.employer, in_beijing=False,
+                         moved_out_on=date(2026, 3, 1))  # fmt: skip
+    hukou = Hukou(HukouKind.FAMILY, "11", "北京市海淀区", registered_on=date(2026, 2, 1))
+    general = attrs.evolve(holder.profile.general, hukou=hukou)
+    holder = attrs.evolve(
+        holder,
+        association=attrs.evolve(holder.association, employer=moved, left_on=date(2026, 3, 2)),
+        profile=attrs.evolve(holder.profile, general=general),
+    )
+    data = to_dict(holder)
+    assert data["association"]["left_on"] == "2026-03-02"
+    assert data["association"]["employer"]["moved_out_on"] == "2026-03-01"
+    assert data["profile"]["general"]["hukou"]["registered_on"] == "2026-02-01"
+    assert roundtrip(holder) == holder

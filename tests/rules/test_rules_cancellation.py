@@ -1,4 +1,5 @@
-"""CAN-001..003: the reason for cancelling must be backed by the holder's data."""
+"""CAN-001..003: the reason for cancelling must be backed by the holder's data; CAN-004..005:
+nothing keeps a permit going once its cancellation is due."""
 
 from __future__ import annotations
 
@@ -100,3 +101,55 @@ def test_each_rule_judges_only_its_own_reason() -> None:
     ctx = cancel(CancellationTrigger.RETIREMENT, **person(MALE_1965_12, None))
     assert evaluate("CAN-001", ctx) == ()
     assert evaluate("CAN-002", ctx) == ()
+
+
+# --- CAN-004, CAN-005: no renewal or employer change once the cancellation is due ------------
+
+CONTINUING = [(BusinessType.RENEWAL, "prepare"), (BusinessType.RENEWAL, "pass"),
+              (BusinessType.EMPLOYER_CHANGE, "initiate")]  # fmt: skip
+
+
+def keeping(kind: BusinessType, event: str, at: datetime = AT, **overrides: Any) -> RuleContext:
+    return context(valid_holder(**overrides), application(kind), event, at)
+
+
+@pytest.mark.parametrize(("kind", "event"), CONTINUING)
+def test_can_004_the_day_before_the_retirement_date_passes(kind: BusinessType, event: str) -> None:
+    ctx = keeping(kind, event, on(date(2026, 3, 15)), **person(MALE_1965_12, None))
+    expect("CAN-004", ctx, Status.PASSED)
+
+
+@pytest.mark.parametrize(("kind", "event"), CONTINUING)
+def test_can_004_on_the_retirement_date_fails_and_points_to_the_cancellation(
+    kind: BusinessType, event: str
+) -> None:
+    ctx = keeping(kind, event, on(date(2026, 3, 16)), **person(MALE_1965_12, None))
+    findings = expect("CAN-004", ctx, Status.FAILED)
+    assert findings[0].facts_dict()["retirement_date"] == "2026-03-16"
+    assert "注销" in findings[0].message_zh
+    assert "60岁3个月" in findings[0].message_zh
+
+
+def test_can_004_a_woman_without_a_declared_category_is_not_judged() -> None:
+    ctx = keeping(BusinessType.RENEWAL, "prepare", **person(WORKER_1975_03, None))
+    expect("CAN-004", ctx, Status.PASSED)
+    ctx = keeping(BusinessType.RENEWAL, "prepare", **person(WORKER_1975_03, "female_worker"))
+    expect("CAN-004", ctx, Status.FAILED)
+
+
+def test_can_005_an_employer_recorded_outside_beijing_fails() -> None:
+    moved = {"association.employer.in_beijing": False,
+             "association.employer.moved_out_on": date(2026, 3, 16)}  # fmt: skip
+    findings = expect("CAN-005", keeping(BusinessType.RENEWAL, "initiate", **moved), "failed")
+    assert findings[0].facts_dict()["since"] == "2026-03-16"
+    assert "注销" in findings[0].message_zh
+
+
+def test_can_005_the_day_before_the_recorded_move_passes() -> None:
+    moved = {"association.employer.in_beijing": False,
+             "association.employer.moved_out_on": date(2026, 3, 17)}  # fmt: skip
+    expect("CAN-005", keeping(BusinessType.RENEWAL, "initiate", **moved), Status.PASSED)
+
+
+def test_can_005_an_employer_in_beijing_passes() -> None:
+    expect("CAN-005", keeping(BusinessType.EMPLOYER_CHANGE, "initiate"), Status.PASSED)

@@ -27,9 +27,9 @@ from permitflow.records.application import BusinessType
 from permitflow.rules.rule import local_date
 
 GUARDS = Guards(
-    start=APPLICANT_DATA_GROUPS | {"att", "doc", "emp", "chg", "ren", "flow"},
-    employer=RECORD_GROUPS | {"chg", "ren", "cal", "pol", "rev", "flow"},
-    review=REVIEWED_GROUPS | {"chg", "ren", "pol", "rev", "flow"},
+    start=APPLICANT_DATA_GROUPS | {"att", "doc", "emp", "chg", "ren", "can", "flow"},
+    employer=RECORD_GROUPS | {"chg", "ren", "cal", "pol", "rev", "can", "flow"},
+    review=REVIEWED_GROUPS | {"chg", "ren", "pol", "rev", "can", "flow"},
 )
 """``ren`` brings REN-006 (an expired permit cannot be restored, M§4 注意事项 4) to every step
 of the change, the authority's acceptance and each pass included."""

@@ -31,9 +31,9 @@ from permitflow.records.application import BusinessType
 from permitflow.rules.rule import local_date
 
 GUARDS = Guards(
-    start=APPLICANT_DATA_GROUPS | {"att", "doc", "emp", "ren", "flow"},
-    employer=RECORD_GROUPS | {"ren", "cal", "pol", "rev", "flow"},
-    review=REVIEWED_GROUPS | {"ren", "pol", "rev", "flow"},
+    start=APPLICANT_DATA_GROUPS | {"att", "doc", "emp", "ren", "can", "flow"},
+    employer=RECORD_GROUPS | {"ren", "cal", "pol", "rev", "can", "flow"},
+    review=REVIEWED_GROUPS | {"ren", "pol", "rev", "can", "flow"},
 )
 
 NEW_EXPIRY_PARAMETER = "renewal.new_expiry_from"

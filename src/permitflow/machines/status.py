@@ -12,7 +12,10 @@
   while the review is suspended (中止审核): the due date is put back by the working days spent
   suspended, and ``progress`` shows the paused clock, the working days left and whether the
   period is exceeded.
-* ``holder_status`` adds the permit's expiry and the latest day to submit a renewal.
+* ``holder_status`` adds the permit's expiry, the latest day to submit a renewal and, when the
+  permit must be cancelled at once (应即时注销, M§7: a Beijing hukou, the employer moved out of
+  Beijing, the statutory retirement age reached), each reason with the day it became due; the
+  cancellation line of the business list carries the same reasons.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from datetime import date, datetime, timedelta
 from attrs import frozen
 
 from permitflow.calendar import DEFAULT_CALENDAR
+from permitflow.cancellation_due import CancellationDue, cancellation_due
 from permitflow.deadlines import (
     Deadline,
     latest_renewal_submission,
@@ -73,6 +77,8 @@ class Availability:
     reasons: tuple[Reason, ...] = ()
     findings: tuple[Finding, ...] = ()
     """Warnings and tips of the first event's rules; error findings are also reasons."""
+    due: tuple[CancellationDue, ...] = ()
+    """For 注销: why the cancellation is due now (应即时注销) and since when; empty otherwise."""
 
 
 @frozen
@@ -132,6 +138,13 @@ class HolderStatus:
     latest_renewal_submission: Deadline | None
     open_application: OpenApplication | None
     business: tuple[Availability, ...]
+    cancellation_due: tuple[CancellationDue, ...] = ()
+    """Each reason the permit must be cancelled at once (应即时注销), with the day it arose."""
+
+    @property
+    def cancellation_due_since(self) -> date | None:
+        """The earliest known day the cancellation became due, if it is due."""
+        return min((due.since for due in self.cancellation_due if due.since), default=None)
 
 
 def confirmation_slip_available(application: Application) -> bool:
@@ -178,6 +191,7 @@ def available_business(
     engine: Engine, holder: HolderRecord, at: datetime
 ) -> tuple[Availability, ...]:
     """Every business type of the engine: can the holder start it now, and if not, why."""
+    due = cancellation_due(holder, local_date(at))
     lines = []
     for business_type in engine.business_types:
         definition = engine.definition(business_type, 1)
@@ -201,6 +215,7 @@ def available_business(
                 starter,
                 tuple(reasons),
                 tuple(f for f in findings if not f.blocks),
+                due if business_type is BusinessType.CANCELLATION else (),
             )
         )
     return tuple(lines)
@@ -334,4 +349,5 @@ def holder_status(engine: Engine, holder: HolderRecord, at: datetime) -> HolderS
         latest_renewal_submission=deadline,
         open_application=holder.open_application,
         business=available_business(engine, holder, at),
+        cancellation_due=cancellation_due(holder, local_date(at)),
     )

@@ -37,6 +37,8 @@ class Hukou:
     province_code: str
     """The first two digits of the division code of the registration place (11 = Beijing)."""
     place: str = ""
+    registered_on: date | None = None
+    """The day of the registration at this place (迁入日期 on the hukou page), when known."""
 
     @property
     def in_beijing(self) -> bool:
@@ -248,6 +250,8 @@ class Employer:
     """海淀区开通办理权限 (M§2 intro)."""
     in_beijing: bool = True
     """False once the employer has moved to another province or municipality (M§7)."""
+    moved_out_on: date | None = None
+    """The day the employer moved out of Beijing, when known (with ``in_beijing`` False)."""
 
 
 @frozen

@@ -8,24 +8,30 @@ The cancellation form names its reason; the rule of that reason checks the data 
 * CAN-003 — the statutory retirement date (2024 reform, :mod:`permitflow.retirement`) has come.
   The category is the one declared in the basic information; a man needs none (the resident id
   says male), a woman declares cadre or worker post, since the post decides it.
+
+"应即时注销" also means the permit is not kept going once a reason holds: a renewal or an
+employer change is refused, at every step, pointing to the cancellation — CAN-004 from the
+statutory retirement date on, CAN-005 once the employer is recorded as moved out of Beijing
+(HUK-004 does it for a Beijing hukou). :mod:`permitflow.cancellation_due` decides the three
+reasons for the rules and the status views alike.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from permitflow.cancellation_due import moved_out_employer, retirement_reached
 from permitflow.identifiers import ResidentId
 from permitflow.records.application import BusinessType, CancellationForm, CancellationTrigger
-from permitflow.retirement import (
-    category_for,
-    statutory_retirement,
-)
+from permitflow.retirement import retirement_of
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import resident_id, same_code
-from permitflow.rules.haidian.flow import associated_employer
+from permitflow.rules.haidian.flow import CASE_EVENTS, associated_employer
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
 
 CANCELLATION = frozenset({BusinessType.CANCELLATION})
+CONTINUING = frozenset({BusinessType.RENEWAL, BusinessType.EMPLOYER_CHANGE})
+"""The businesses that keep a permit going, refused once its cancellation is due."""
 FILED = frozenset({"submit"})
 RESIDENT_ID_FIELD = "profile.general.resident_id"
 _QUOTE = (
@@ -80,11 +86,12 @@ def _retired(ctx: RuleContext) -> Iterable[Verdict]:
     if not _trigger(ctx, CancellationTrigger.RETIREMENT):
         return
     general = ctx.holder.profile.general
-    person = resident(general.resident_id) if general is not None else None
-    category = None
-    if general is not None and person is not None:
-        category = category_for(person.sex, general.retirement_category)
-    if person is None or category is None:
+    retirement = (
+        retirement_of(general.resident_id, general.retirement_category)
+        if general is not None
+        else None
+    )
+    if retirement is None:
         yield failed(
             "profile.general.retirement_category",
             category=general.retirement_category if general is not None else "-",
@@ -92,9 +99,8 @@ def _retired(ctx: RuleContext) -> Iterable[Verdict]:
             on=ctx.day,
         )
         return
-    retirement = statutory_retirement(person.birth_date, category)
     facts = {
-        "category": category.value,
+        "category": retirement.category.value,
         "retirement_date": retirement.retirement_date,
         "age": retirement.age_zh,
         "on": ctx.day,
@@ -104,6 +110,33 @@ def _retired(ctx: RuleContext) -> Iterable[Verdict]:
         yield passed("profile.general.resident_id", **facts)
     else:
         yield failed("profile.general.resident_id", **facts)
+
+
+# 应即时注销: once retirement is reached, the permit is not renewed nor moved to an employer.
+def _not_retired(ctx: RuleContext) -> Iterable[Verdict]:
+    retirement = retirement_reached(ctx.holder, ctx.on)
+    if retirement is None:
+        yield passed("profile.general.resident_id")
+    else:
+        yield failed(
+            "profile.general.resident_id",
+            retirement_date=retirement.retirement_date,
+            age=retirement.age_zh,
+            age_en=retirement.age_en,
+        )
+
+
+# 应即时注销: an employer gone to another province neither renews nor takes over the permit.
+def _employer_in_beijing(ctx: RuleContext) -> Iterable[Verdict]:
+    employer = moved_out_employer(ctx.holder, ctx.on)
+    if employer is None:
+        yield passed("association.employer.in_beijing")
+    else:
+        yield failed(
+            "association.employer.in_beijing",
+            employer=employer.name,
+            since=employer.moved_out_on or "-",
+        )
 
 
 RULES: tuple[Rule, ...] = (
@@ -160,5 +193,39 @@ RULES: tuple[Rule, ...] = (
         "Check the resident id and the retirement category (a woman declares female_cadre or "
         "female_worker), or choose the right reason.",
         check=_retired,
+    ),
+    Rule(
+        id="CAN-004",
+        kind=RuleKind.MACHINE,
+        severity=Severity.ERROR,
+        group="can",
+        business_types=CONTINUING,
+        events=CASE_EVENTS,
+        citation=Citation("M§7", _QUOTE),
+        title_zh="申请人尚未到达法定退休年龄",
+        title_en="The holder has not reached the statutory retirement age",
+        message_zh="申请人已于 {retirement_date} 到达法定退休年龄（{age}），应即时注销工作居住证，"
+        "不能再续签或变更聘用单位；请办理注销。",
+        message_en="The holder reached the statutory retirement age ({age_en}) on "
+        "{retirement_date}; the permit must be cancelled at once and can no longer be renewed "
+        "or moved to another employer. File the cancellation.",
+        check=_not_retired,
+    ),
+    Rule(
+        id="CAN-005",
+        kind=RuleKind.MACHINE,
+        severity=Severity.ERROR,
+        group="can",
+        business_types=CONTINUING,
+        events=CASE_EVENTS,
+        citation=Citation("M§7", _QUOTE),
+        title_zh="工作单位仍在北京",
+        title_en="The employer is still in Beijing",
+        message_zh="工作单位 {employer} 已转至外省市，应即时注销工作居住证，"
+        "不能再续签或变更到该单位；请办理注销。",
+        message_en="The employer {employer} has moved out of Beijing; the permit must "
+        "be cancelled at once and can no longer be renewed or moved to that employer. File the "
+        "cancellation.",
+        check=_employer_in_beijing,
     ),
 )
