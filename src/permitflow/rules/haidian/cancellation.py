@@ -114,7 +114,7 @@ def _retired(ctx: RuleContext) -> Iterable[Verdict]:
 
 # 应即时注销: once retirement is reached, the permit is not renewed nor moved to an employer.
 def _not_retired(ctx: RuleContext) -> Iterable[Verdict]:
-    retirement = retirement_reached(ctx.holder, ctx.on)
+    retirement = retirement_reached(ctx.holder, ctx.day)
     if retirement is None:
         yield passed("profile.general.resident_id")
     else:
@@ -128,7 +128,7 @@ def _not_retired(ctx: RuleContext) -> Iterable[Verdict]:
 
 # 应即时注销: an employer gone to another province neither renews nor takes over the permit.
 def _employer_in_beijing(ctx: RuleContext) -> Iterable[Verdict]:
-    employer = moved_out_employer(ctx.holder, ctx.on)
+    employer = moved_out_employer(ctx.holder, ctx.day)
     if employer is None:
         yield passed("association.employer.in_beijing")
     else:

@@ -125,7 +125,7 @@ def _leaving_day(ctx: RuleContext) -> date:
     """The day the holder leaves: the one declared, or today when the employer dissociates."""
     if isinstance(ctx.payload, LeavingDeclaration):
         return ctx.payload.left_on
-    return ctx.on
+    return ctx.day
 
 
 def _renewal_before_dissociation(ctx: RuleContext) -> Iterable[Verdict]:
@@ -165,10 +165,10 @@ def _plausible_leaving_day(ctx: RuleContext) -> Iterable[Verdict]:
     left_on = ctx.payload.left_on
     since = ctx.holder.association.since
     joined = local_date(since) if since is not None else None
-    facts = {"left_on": left_on, "today": ctx.on, "joined": joined or "-"}
+    facts = {"left_on": left_on, "today": ctx.day, "joined": joined or "-"}
     # 自原单位离职后: the holder has left, so the day is not in the future, and it falls after
     # the association with that employer began.
-    if left_on > ctx.on or (joined is not None and left_on < joined):
+    if left_on > ctx.day or (joined is not None and left_on < joined):
         yield failed("left_on", **facts)
     else:
         yield passed("left_on", **facts)
@@ -431,6 +431,7 @@ RULES: tuple[Rule, ...] = (
         "再解除与原单位的关联或声明离职。",
         message_en="A renewal (id {open_id}) is still open: finish it, or withdraw it, before "
         "the association with the former employer ends or the holder declares having left.",
+        judged_on=JudgedOn.STEP,
         check=_no_open_renewal,
     ),
     Rule(
@@ -448,6 +449,7 @@ RULES: tuple[Rule, ...] = (
         message_en="The leaving day {left_on} cannot be right: it must be no later than today "
         "({today}) and not before the association with the former employer was approved "
         "({joined}). Enter the date on the resignation certificate.",
+        judged_on=JudgedOn.STEP,
         check=_plausible_leaving_day,
     ),
 )
