@@ -38,7 +38,7 @@ from permitflow.records.holder import (
 )
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import ALL_BUSINESS, same_code
-from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
+from permitflow.rules.rule import Check, Rule, RuleContext, Verdict, failed, passed
 
 INFERENCE = "permitflow 规则目录（推定）"
 """Citation source of a rule the manual implies but does not state."""
@@ -163,47 +163,56 @@ def _permit_state_fits(ctx: RuleContext) -> Iterable[Verdict]:
         )
 
 
+def _one_at_a_time(
+    rule_id: str, titles: tuple[str, str], messages: tuple[str, str], check: Check
+) -> Rule:
+    """A rule of one open application per holder (catalogue §3.5, I)."""
+    return Rule(
+        id=rule_id,
+        kind=RuleKind.PROCESS,
+        severity=Severity.ERROR,
+        group="flow",
+        business_types=ALL_BUSINESS,
+        events=OPENING_EVENTS,
+        citation=Citation(
+            "catalogue §3.5 (I)",
+            "One open application per permit at a time (I, not stated).",
+            INFERENCE,
+        ),
+        title_zh=titles[0],
+        title_en=titles[1],
+        message_zh=messages[0],
+        message_en=messages[1],
+        check=check,
+    )
+
+
 RULES: tuple[Rule, ...] = (
-    Rule(
-        id="FLOW-001",
-        kind=RuleKind.PROCESS,
-        severity=Severity.ERROR,
-        group="flow",
-        business_types=ALL_BUSINESS,
-        events=OPENING_EVENTS,
-        citation=Citation(
-            "catalogue §3.5 (I)",
-            "One open application per permit at a time (I, not stated).",
-            INFERENCE,
+    _one_at_a_time(
+        "FLOW-001",
+        ("同一持证人同一时间只办理一项业务", "One open application per holder at a time"),
+        (
+            "已有一项{open_business_zh}业务（编号 {open_id}）正在办理，当前状态为"
+            "“{open_state_zh}”；请待其办结，或由{withdraw_by_zh}将其撤回后再发起新的业务。",
+            "A {open_business_en} (id {open_id}) is open, now: {open_state_en}. Let it "
+            "finish, or have {withdraw_by_en} withdraw it, before starting a new one.",
         ),
-        title_zh="同一持证人同一时间只办理一项业务",
-        title_en="One open application per holder at a time",
-        message_zh="已有一项{open_business_zh}业务（编号 {open_id}）正在办理，当前状态为"
-        "“{open_state_zh}”；请待其办结，或由{withdraw_by_zh}将其撤回后再发起新的业务。",
-        message_en="A {open_business_en} (id {open_id}) is open, now: {open_state_en}. Let it "
-        "finish, or have {withdraw_by_en} withdraw it, before starting a new one.",
-        check=_one_open_application,
+        _one_open_application,
     ),
-    Rule(
-        id="FLOW-004",
-        kind=RuleKind.PROCESS,
-        severity=Severity.ERROR,
-        group="flow",
-        business_types=ALL_BUSINESS,
-        events=OPENING_EVENTS,
-        citation=Citation(
-            "catalogue §3.5 (I)",
-            "One open application per permit at a time (I, not stated).",
-            INFERENCE,
+    _one_at_a_time(
+        "FLOW-004",
+        (
+            "已受理的业务审核结束前不发起新的业务",
+            "No new business while an accepted one is under review",
         ),
-        title_zh="已受理的业务审核结束前不发起新的业务",
-        title_en="No new business while an accepted one is under review",
-        message_zh="已有一项{open_business_zh}业务（编号 {open_id}）已由主管部门受理，当前状态为"
-        "“{open_state_zh}”，受理后不能撤回；请待其审核通过或退回后再发起新的业务。",
-        message_en="A {open_business_en} (id {open_id}) has been accepted by the authority, now: "
-        "{open_state_en}. It can no longer be withdrawn; wait until its review is passed or "
-        "returned before starting a new one.",
-        check=_open_application_accepted,
+        (
+            "已有一项{open_business_zh}业务（编号 {open_id}）已由主管部门受理，当前状态为"
+            "“{open_state_zh}”，受理后不能撤回；请待其审核通过或退回后再发起新的业务。",
+            "A {open_business_en} (id {open_id}) has been accepted by the authority, now: "
+            "{open_state_en}. It can no longer be withdrawn; wait until its review is passed "
+            "or returned before starting a new one.",
+        ),
+        _open_application_accepted,
     ),
     Rule(
         id="FLOW-002",
