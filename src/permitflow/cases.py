@@ -31,6 +31,7 @@ from permitflow.records.holder import HolderRecord
 from permitflow.rules.finding import Finding, Severity, Status
 from permitflow.rules.registry import DEFAULT
 from permitflow.rules.rule import BEIJING
+from permitflow.schema import case_schema, validate
 from permitflow.templates import default_holder, merged, reach
 
 EXIT_OK = 0
@@ -39,11 +40,6 @@ EXIT_BLOCKED = 1
 EXIT_INPUT = 2
 """The input cannot be used: unreadable or invalid file, unknown event, bad argument."""
 
-CASE_KEYS = frozenset(
-    {"name", "at", "ruleset", "holder", "application", "business_type", "state", "form",
-     "event", "expect"}
-)  # fmt: skip
-EXPECT_KEYS = frozenset({"exit", "blocking"})
 CASE_APPLICATION_ID = "case"
 """The id of an application a case file describes by business type and form only."""
 
@@ -179,24 +175,15 @@ def load_case(
         ) from None
     if not isinstance(body, dict):
         raise _invalid_case(source, ["expected a JSON object @ $"])
-    problems = [f"unknown key {key!r} @ $.{key}" for key in sorted(set(body) - CASE_KEYS)]
+    # The schema first: each problem with its path, the value found and the form expected.
+    problems = validate(body, case_schema())
     if ("application" in body) == ("business_type" in body):
         problems.append("give either an application or a business_type (and form) @ $")
     if "form" in body and "application" in body:
         problems.append("a form goes with business_type, not with an application @ $.form")
     if "state" in body and "application" in body:
         problems.append("a state goes with business_type, not with an application @ $.state")
-    for key in ("name", "event", "ruleset", "state"):
-        if key in body and not isinstance(body[key], str):
-            problems.append(f"expected a string @ $.{key}")
     expect = body.get("expect")
-    if expect is not None and (
-        not isinstance(expect, dict)
-        or not set(expect) <= EXPECT_KEYS
-        or expect.get("exit", EXIT_OK) not in (EXIT_OK, EXIT_BLOCKED)
-        or not isinstance(expect.get("blocking", []), list)
-    ):
-        problems.append('expected {"exit": 0 or 1, "blocking": [rule ids]} @ $.expect')
     if problems:
         raise _invalid_case(source, problems)
     moment = at if at is not None else (

@@ -1,0 +1,376 @@
+"""The JSON Schema of case files and snapshots, generated from the records' attrs fields.
+
+:func:`case_schema` describes a case file (``docs/cases.md``), :func:`snapshot_schema` a
+snapshot as :func:`permitflow.to_dict` writes it; both are JSON Schema draft 2020-12, each
+field described by the docstring written under it in the records. ``docs/case.schema.json``
+is the published copy. :func:`validate` checks a document against such a schema and lists
+each problem as ``"expected …, got … @ $.path"``: the case-file loader runs it first.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import inspect
+import itertools
+import textwrap
+import types
+import typing
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime
+from enum import Enum
+from functools import cache
+from typing import Any, Union
+
+import attrs
+
+from permitflow.engine.snapshot import SCHEMA_VERSION
+from permitflow.records.actors import Actor
+from permitflow.records.application import FORM_TYPES, Application, BusinessType
+from permitflow.records.audit import AuditEntry
+from permitflow.records.holder import HolderRecord
+
+__all__ = ["case_schema", "snapshot_schema", "validate"]
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+Schema = dict[str, Any]
+
+
+def _field_docs(cls: type) -> dict[str, str]:
+    """The docstring written under each field of ``cls`` (and its attrs bases)."""
+    docs: dict[str, str] = {}
+    for klass in reversed(cls.__mro__):
+        if not attrs.has(klass):
+            continue
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
+        except (OSError, TypeError):
+            continue
+        body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+        for here, after in itertools.pairwise(body):
+            if (
+                isinstance(here, ast.AnnAssign)
+                and isinstance(here.target, ast.Name)
+                and isinstance(after, ast.Expr)
+                and isinstance(after.value, ast.Constant)
+                and isinstance(after.value.value, str)
+            ):
+                docs[here.target.id] = inspect.cleandoc(after.value.value)
+    return docs
+
+
+class _Builder:
+    """Turns attrs classes into ``$defs`` entries; ``partial`` ones require nothing."""
+
+    def __init__(self) -> None:
+        self.defs: dict[str, Schema] = {}
+
+    def ref(self, cls: type, *, partial: bool = False) -> Schema:
+        name = cls.__name__ + ("Facts" if partial else "")
+        if name not in self.defs:
+            self.defs[name] = {}  # reserved: a record may refer to itself
+            self.defs[name] = self._record(cls, partial)
+        return {"$ref": f"#/$defs/{name}"}
+
+    def _record(self, cls: type, partial: bool) -> Schema:
+        hints = typing.get_type_hints(cls)
+        docs = _field_docs(cls)
+        properties: dict[str, Schema] = {}
+        required: list[str] = []
+        for field in attrs.fields(cls):
+            schema = self.of(hints[field.name], partial=partial)
+            if field.name in docs:
+                schema = {**schema, "description": docs[field.name]}
+            properties[field.name] = schema
+            if field.default is attrs.NOTHING and not partial:
+                required.append(field.name)
+        record: Schema = {
+            "type": "object",
+            "title": cls.__name__,
+            "properties": properties,
+            "additionalProperties": False,
+        }
+        if cls.__doc__:
+            record["description"] = inspect.cleandoc(cls.__doc__)
+        if required:
+            record["required"] = required
+        return record
+
+    def of(self, hint: Any, *, partial: bool = False) -> Schema:
+        origin = typing.get_origin(hint)
+        args = typing.get_args(hint)
+        if origin in (Union, types.UnionType):
+            options = [self.of(arg, partial=partial) for arg in args if arg is not type(None)]
+            choice = options[0] if len(options) == 1 else {"anyOf": options}
+            return {"anyOf": [choice, {"type": "null"}]} if type(None) in args else choice
+        if origin in (tuple, list, frozenset, set):
+            return {"type": "array", "items": self.of(args[0]) if args else {}}
+        if origin in (dict, Mapping) or hint in (dict, Mapping):
+            return {"type": "object", "additionalProperties": self.of(args[1]) if args else {}}
+        if hint is Actor:
+            return self._actor()
+        if isinstance(hint, type):
+            return self._plain(hint, partial)
+        return {}
+
+    def _plain(self, hint: type, partial: bool) -> Schema:
+        if issubclass(hint, Enum):
+            return {"enum": [member.value for member in hint]}
+        if hint is bool:
+            return {"type": "boolean"}
+        if hint is int:
+            return {"type": "integer"}
+        if hint is float:
+            return {"type": "number"}
+        if hint is str:
+            return {"type": "string"}
+        if hint is datetime:
+            return {"type": "string", "format": "date-time"}
+        if hint is date:
+            return {"type": "string", "format": "date"}
+        if hint is bytes:
+            return {"type": "string", "contentEncoding": "base64"}
+        if attrs.has(hint):
+            return self.ref(hint, partial=partial)
+        return {}
+
+    def _actor(self) -> Schema:
+        if "Actor" not in self.defs:
+            self.defs["Actor"] = {
+                "type": "object",
+                "title": "Actor",
+                "description": inspect.cleandoc(Actor.__doc__ or ""),
+                "properties": {
+                    "role": self.of(attrs.fields(Actor).role.type),
+                    "id": {"type": "string"},
+                    "level": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+                },
+                "required": ["role", "id"],
+                "additionalProperties": False,
+            }
+        return {"$ref": "#/$defs/Actor"}
+
+    def snapshot(self, cls: type, kind: str) -> Schema:
+        """A snapshot: the record's fields with its ``kind`` and ``schema_version``."""
+        record = self.defs[self.ref(cls)["$ref"].rpartition("/")[2]]
+        name = f"{cls.__name__}Snapshot"
+        self.defs[name] = {
+            **record,
+            "title": name,
+            "properties": {
+                "kind": {"const": kind},
+                "schema_version": {"const": SCHEMA_VERSION},
+                **record["properties"],
+            },
+            "required": ["kind", "schema_version", *record.get("required", [])],
+        }
+        return {"$ref": f"#/$defs/{name}"}
+
+
+def _forms(builder: _Builder) -> Schema:
+    return {"anyOf": [builder.ref(form) for form in dict.fromkeys(FORM_TYPES.values())]}
+
+
+def _with_forms(builder: _Builder) -> None:
+    """An application's ``form`` is the form of its business type: one of the form records."""
+    application = builder.defs["Application"]
+    application["properties"]["form"] = {
+        **_forms(builder),
+        "description": application["properties"]["form"].get("description", ""),
+    }
+
+
+@cache
+def _built() -> tuple[Schema, Schema]:
+    builder = _Builder()
+    builder.ref(AuditEntry)
+    holder = builder.snapshot(HolderRecord, "holder")
+    builder.ref(Application)
+    _with_forms(builder)
+    application = builder.snapshot(Application, "application")
+    snapshot: Schema = {
+        "$schema": DIALECT,
+        "title": "permitflow snapshot",
+        "description": "An application or a holder record as permitflow.to_dict writes it.",
+        "anyOf": [holder, application],
+    }
+    case: Schema = {
+        "$schema": DIALECT,
+        "title": "permitflow case file",
+        "description": (
+            "A holder, an application (or a business type, a state and a form) and the event "
+            "to check, as permitflow check reads it (docs/cases.md)."
+        ),
+        "type": "object",
+        "properties": {
+            "name": {
+                "type": "string",
+                "description": "A full sentence saying what the case shows.",
+            },
+            "at": {
+                "type": "string",
+                "format": "date-time",
+                "description": "The moment to judge at, ISO 8601; without an offset it is "
+                "Beijing time.",
+            },
+            "ruleset": {"type": "string", "description": "The rule-set family (haidian)."},
+            "holder": {
+                "description": "The holder's record as a whole snapshot (with its kind), or "
+                "only the facts that matter, laid over the default record.",
+                "if": {"type": "object", "required": ["kind"]},
+                "then": holder,
+                "else": builder.ref(HolderRecord, partial=True),
+            },
+            "application": {**application, "description": "An application snapshot."},
+            "business_type": {
+                "enum": [t.value for t in BusinessType],
+                "description": "The business type of a new draft (instead of an application).",
+            },
+            "state": {
+                "type": "string",
+                "description": "The state the draft is taken to (default: the draft).",
+            },
+            "form": {**_forms(builder), "description": "The form of the draft."},
+            "event": {"type": "string", "description": "The event to check."},
+            "expect": {
+                "type": "object",
+                "description": "What the case is meant to show; check ignores it.",
+                "properties": {
+                    "exit": {"enum": [0, 1]},
+                    "blocking": {"type": "array", "items": {"type": "string"}},
+                },
+                "additionalProperties": False,
+            },
+        },
+        "additionalProperties": False,
+    }
+    definitions = dict(sorted(builder.defs.items()))
+    return {**case, "$defs": definitions}, {**snapshot, "$defs": definitions}
+
+
+def case_schema() -> Schema:
+    """The JSON Schema of a case file (a new dict each call)."""
+    return copy.deepcopy(_built()[0])
+
+
+def snapshot_schema() -> Schema:
+    """The JSON Schema of a snapshot written by :func:`permitflow.to_dict` (a new dict)."""
+    return copy.deepcopy(_built()[1])
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "null": (type(None),),
+}
+
+
+def _expected(schema: Schema, root: Schema) -> str:
+    """The form a schema asks for, in words."""
+    if "$ref" in schema:
+        return _expected(_resolve(schema, root), root)
+    if "const" in schema:
+        return repr(schema["const"])
+    if "enum" in schema:
+        return "one of " + ", ".join(repr(v) for v in schema["enum"])
+    if "anyOf" in schema:
+        return " or ".join(_expected(option, root) for option in schema["anyOf"])
+    form = schema.get("format")
+    if form == "date":
+        return "a date YYYY-MM-DD"
+    if form == "date-time":
+        return "an ISO 8601 date-time"
+    kind = schema.get("type")
+    if kind == "object":
+        return f"an object ({schema['title']})" if "title" in schema else "an object"
+    return {"array": "a list", "string": "a string", "integer": "a whole number",
+            "number": "a number", "boolean": "true or false", "null": "null"}.get(
+        str(kind), "a value")  # fmt: skip
+
+
+def _resolve(schema: Schema, root: Schema) -> Schema:
+    resolved: Schema = root["$defs"][schema["$ref"].rpartition("/")[2]]
+    return resolved
+
+
+def _is(value: Any, kind: str) -> bool:
+    if kind in ("integer", "number") and isinstance(value, bool):
+        return False
+    return isinstance(value, _TYPES[kind])
+
+
+def _format_ok(value: str, form: str) -> bool:
+    try:
+        (date if form == "date" else datetime).fromisoformat(value)
+    except ValueError:
+        return False
+    return form != "date" or len(value) == 10
+
+
+def _problems(value: Any, schema: Schema, root: Schema, path: str) -> Iterator[str]:
+    if "$ref" in schema:
+        yield from _problems(value, _resolve(schema, root), root, path)
+        return
+    if "if" in schema:
+        branch = "then" if not any(_problems(value, schema["if"], root, path)) else "else"
+        yield from _problems(value, schema.get(branch, {}), root, path)
+        return
+    if "anyOf" in schema:
+        failures = [list(_problems(value, option, root, path)) for option in schema["anyOf"]]
+        if all(failures):
+            # The option the value nearly fits says most: one that got inside the value,
+            # with the fewest problems (the first such option on a tie).
+            def distance(lines: list[str]) -> tuple[bool, int]:
+                return all(line.endswith(f" @ {path}") for line in lines), len(lines)
+
+            yield from min(failures, key=distance)
+        return
+    wrong = f"expected {_expected(schema, root)}, got {value!r:.60} @ {path}"
+    if ("const" in schema and value != schema["const"]) or (
+        "enum" in schema and value not in schema["enum"]
+    ):
+        yield wrong
+        return
+    kind = schema.get("type")
+    if kind is not None and not _is(value, kind):
+        yield wrong
+        return
+    if "format" in schema and isinstance(value, str) and not _format_ok(value, schema["format"]):
+        yield wrong
+        return
+    if kind == "array":
+        for index, item in enumerate(value):
+            yield from _problems(item, schema.get("items", {}), root, f"{path}[{index}]")
+    if kind == "object":
+        yield from _object_problems(value, schema, root, path)
+
+
+def _object_problems(
+    value: dict[str, Any], schema: Schema, root: Schema, path: str
+) -> Iterator[str]:
+    properties: dict[str, Schema] = schema.get("properties", {})
+    for key in schema.get("required", ()):
+        if key not in value:
+            expected = _expected(properties.get(key, {}), root)
+            yield f"missing {key!r}: expected {expected} @ {path}.{key}"
+    extra = schema.get("additionalProperties", True)
+    for key, item in value.items():
+        if key in properties:
+            yield from _problems(item, properties[key], root, f"{path}.{key}")
+        elif extra is False:
+            known = ", ".join(properties)
+            yield f"unknown key {key!r} (known: {known}) @ {path}.{key}"
+        elif isinstance(extra, dict):
+            yield from _problems(item, extra, root, f"{path}.{key}")
+
+
+def validate(document: Any, schema: Schema) -> list[str]:
+    """Every problem of ``document`` against ``schema``, as ``"… @ $.path"`` lines
+    (empty when it conforms). Handles the keywords :func:`case_schema` uses."""
+    return list(_problems(document, schema, schema, "$"))

@@ -1,0 +1,106 @@
+"""The JSON Schema of case files and snapshots: generated from the records, published in the
+docs, met by every example, and checked first by the case-file loader."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+import permitflow
+from permitflow.cases import load_case
+from permitflow.errors import InvalidSnapshot
+from permitflow.records.holder import HolderRecord
+from permitflow.samples import holder_for
+from permitflow.schema import case_schema, snapshot_schema, validate
+from permitflow.templates import new_case
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples" / "cases").glob("*.json"))
+
+
+def test_the_schemas_are_valid_json_schema() -> None:
+    jsonschema.Draft202012Validator.check_schema(case_schema())
+    jsonschema.Draft202012Validator.check_schema(snapshot_schema())
+
+
+def test_the_published_schemas_are_the_generated_ones() -> None:
+    published = json.loads((ROOT / "docs" / "case.schema.json").read_text("utf-8"))
+    assert published == case_schema()
+    published = json.loads((ROOT / "docs" / "snapshot.schema.json").read_text("utf-8"))
+    assert published == snapshot_schema()
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_every_example_case_meets_the_schema(path: Path) -> None:
+    body = json.loads(path.read_text("utf-8"))
+    assert validate(body, case_schema()) == []
+    jsonschema.Draft202012Validator(case_schema()).validate(body)
+
+
+def test_snapshots_and_templates_meet_the_schemas() -> None:
+    snapshot = permitflow.to_dict(holder_for("employer_change"))
+    assert validate(snapshot, snapshot_schema()) == []
+    jsonschema.Draft202012Validator(snapshot_schema()).validate(snapshot)
+    template = new_case("business_change", state="employer_review")
+    assert validate(template, case_schema()) == []
+    jsonschema.Draft202012Validator(case_schema()).validate(template)
+
+
+def test_every_field_of_the_records_is_in_the_schema() -> None:
+    import attrs
+
+    holder = case_schema()["$defs"]["HolderRecord"]
+    assert set(holder["properties"]) == {f.name for f in attrs.fields(HolderRecord)}
+    assert "description" in holder["properties"]["holder_id"]
+
+
+def bad(body: dict[str, Any]) -> list[str]:
+    ours = validate(body, case_schema())
+    theirs = list(jsonschema.Draft202012Validator(case_schema()).iter_errors(body))
+    assert bool(ours) == bool(theirs)
+    return ours
+
+
+def test_a_problem_names_its_path_the_value_and_the_expected_form() -> None:
+    body = new_case("renewal")
+    body["holder"]["permit"]["expires_on"] = "31/12/2026"
+    body["holder"]["profile"]["general"]["phone"] = 13800138000
+    body["expect"] = {"exit": 3}
+    assert bad(body) == [
+        "expected a string, got 13800138000 @ $.holder.profile.general.phone",
+        "expected a date YYYY-MM-DD, got '31/12/2026' @ $.holder.permit.expires_on",
+        "expected one of 0, 1, got 3 @ $.expect.exit",
+    ]
+
+
+def test_a_whole_snapshot_must_be_complete_and_facts_need_not_be() -> None:
+    body = new_case("renewal")
+    assert bad(body) == []
+    body["holder"]["kind"] = "holder"
+    body["holder"]["schema_version"] = 1
+    assert "missing 'phone': expected a string @ $.holder.profile.general.phone" in bad(body)
+
+
+def test_an_unknown_key_lists_the_known_ones() -> None:
+    body = new_case("new")
+    body["holder"]["profile"]["genral"] = {}
+    assert bad(body) == [
+        "unknown key 'genral' (known: general, education, study_history, work_history, photo) "
+        "@ $.holder.profile.genral"
+    ]
+
+
+def test_check_validates_against_the_schema_first(tmp_path: Path) -> None:
+    body = new_case("renewal")
+    body["at"] = "yesterday"
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(body), encoding="utf-8")
+    with pytest.raises(InvalidSnapshot) as error:
+        load_case(path)
+    assert error.value.context["errors"] == [
+        "expected an ISO 8601 date-time, got 'yesterday' @ $.at"
+    ]
