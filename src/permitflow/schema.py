@@ -24,7 +24,7 @@ from typing import Any, Union
 
 import attrs
 
-from permitflow.engine.snapshot import SCHEMA_VERSION
+from permitflow.engine.snapshot import _LENIENT_VERSIONS, SCHEMA_VERSION
 from permitflow.records.actors import Actor
 from permitflow.records.application import FORM_TYPES, Application, BusinessType
 from permitflow.records.audit import AuditEntry
@@ -151,7 +151,9 @@ class _Builder:
         return {"$ref": "#/$defs/Actor"}
 
     def snapshot(self, cls: type, kind: str) -> Schema:
-        """A snapshot: the record's fields with its ``kind`` and ``schema_version``."""
+        """A snapshot: the record's fields with its ``kind`` and ``schema_version``. The schema
+        requires the fields without a default; the loader requires every field of a current
+        (``SCHEMA_VERSION``) document and replays its history."""
         record = self.defs[self.ref(cls)["$ref"].rpartition("/")[2]]
         name = f"{cls.__name__}Snapshot"
         self.defs[name] = {
@@ -159,7 +161,8 @@ class _Builder:
             "title": name,
             "properties": {
                 "kind": {"const": kind},
-                "schema_version": {"const": SCHEMA_VERSION},
+                # A version-1 document, which may leave defaults out, is still read.
+                "schema_version": {"enum": sorted({*_LENIENT_VERSIONS, SCHEMA_VERSION})},
                 **record["properties"],
             },
             "required": ["kind", "schema_version", *record.get("required", [])],
