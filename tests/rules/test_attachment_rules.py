@@ -237,6 +237,53 @@ def test_doc_002_a_material_dated_after_submission_fails() -> None:
     expect("DOC-002", submit(valid_holder(**{path: date(2026, 3, 17)})), FAILED)
 
 
+# --- DOC scope: what a basic- or business-information change hands in (M§5.2, M§6.1) -----------
+
+BASIC, BUSINESS = BusinessType.BASIC_CHANGE, BusinessType.BUSINESS_CHANGE
+STALE_INCOME = {"attachments.taxable_income.issued_on": date(2025, 12, 1)}
+EXPIRING_CONTRACT = {"employment.contract.valid_until": date(2026, 5, 1)}
+
+
+def address_change(holder: HolderRecord) -> RuleContext:
+    return submit(holder, BASIC, changed_items=(BasicItem.RESIDENCE_ADDRESS,))
+
+
+@pytest.mark.parametrize("rule_id", ["DOC-001", "DOC-002"])
+def test_doc_a_basic_change_judges_only_the_changed_items(rule_id: str) -> None:
+    # An old income printout and a contract ending soon refuse a new application, not an
+    # address change, which hands in only the residence proof.
+    holder = valid_holder(**STALE_INCOME, **EXPIRING_CONTRACT)
+    expect(rule_id, submit(holder), FAILED)
+    expect(rule_id, address_change(holder), PASSED)
+
+
+def test_doc_a_basic_change_judges_the_documents_of_its_changed_items() -> None:
+    ending = date(2026, 6, 15)  # less than 3 months after 2026-03-16
+    holder = valid_holder(**{"residence.valid_until": ending})
+    (finding,) = expect("DOC-001", address_change(holder), FAILED)
+    assert finding.field == "residence.valid_until"
+    holder = valid_holder(**{"attachments.residence.valid_until": ending})
+    (finding,) = expect("DOC-001", address_change(holder), FAILED)
+    assert finding.field == "attachments.residence"
+    # The same residence proof is not handed in with a change of hukou location.
+    hukou_change = submit(holder, BASIC, changed_items=(BasicItem.HUKOU_LOCATION,))
+    expect("DOC-001", hukou_change, PASSED)
+    enough = valid_holder(**{"residence.valid_until": date(2026, 6, 16)})
+    expect("DOC-001", address_change(enough), PASSED)
+
+
+def test_doc_a_business_change_judges_only_the_marriage_material() -> None:
+    holder = valid_holder(**STALE_INCOME, **EXPIRING_CONTRACT)
+    expect("DOC-001", submit(holder, BUSINESS), PASSED)
+    expect("DOC-002", submit(holder, BUSINESS), PASSED)
+    dated = "attachments.marriage.issued_on"
+    expect("DOC-002", submit(valid_holder(**{dated: date(2026, 2, 16)}), BUSINESS), PASSED)
+    (finding,) = expect(
+        "DOC-002", submit(valid_holder(**{dated: date(2026, 2, 15)}), BUSINESS), FAILED
+    )
+    assert finding.field == "attachments.marriage"
+
+
 # --- parameter checks ---------------------------------------------------------------------------
 
 

@@ -222,3 +222,30 @@ def test_the_catalogue_says_which_day_each_rule_judges_on() -> None:
     assert described["REN-005"] == described["CHG-009"] == "first_submission"
     assert described["REN-006"] == described["FLOW-101"] == "step"
     assert described["DOC-001"] == described["DOC-002"] == described["CHD-001"] == "submission"
+
+
+# --- scope by business type: an information change judges what it hands in ---------------------
+
+
+def with_old_income_printout(business_type: BusinessType) -> Case:
+    holder = holder_for(business_type)
+    attachments = tuple(
+        attrs.evolve(a, issued_on=date(2025, 12, 1)) if a.slot.value == "taxable_income" else a
+        for a in holder.attachments
+    )
+    holder = attrs.evolve(holder, attachments=attachments)
+    return Case.start(business_type, engine=HAIDIAN, holder=holder)
+
+
+@pytest.mark.parametrize("business_type", [BusinessType.BASIC_CHANGE, BusinessType.BUSINESS_CHANGE])
+def test_an_old_income_printout_does_not_refuse_an_information_change(
+    business_type: BusinessType,
+) -> None:
+    case = with_old_income_printout(business_type).fire("submit", APPLICANT)
+    assert case.application.state == "employer_review"
+
+
+def test_an_old_income_printout_still_refuses_a_new_application() -> None:
+    with pytest.raises(Blocked) as refused:
+        with_old_income_printout(BusinessType.NEW).fire("submit", APPLICANT)
+    assert "DOC-002" in refused_by(refused)

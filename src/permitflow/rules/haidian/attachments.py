@@ -20,7 +20,6 @@ from permitflow.records.application import BasicChangeForm, BasicItem, BusinessT
 from permitflow.records.holder import (
     ApplicationBasis,
     Attachment,
-    HolderRecord,
     MaritalStatus,
     Slot,
 )
@@ -430,12 +429,42 @@ ATT_009 = Rule(
 # --- DOC: validity and dates of documents ---------------------------------------------------------
 
 
-def _validity_items(holder: HolderRecord) -> list[tuple[str, date]]:
-    items = [(_field(a), a.valid_until) for a in holder.attachments if a.valid_until is not None]
-    if holder.residence is not None and holder.residence.valid_until is not None:
-        items.append(("residence.valid_until", holder.residence.valid_until))
+def handed_in(ctx: RuleContext) -> frozenset[Slot] | None:
+    """The attachment slots the business hands in, when it hands in only some of them; None
+    when it files the whole record (the labour contract and the residence proof included).
+
+    A basic-information change hands in the attachments of its changed items ("删除原有附件
+    ——上传所需修改附件", M§5.2); a business-information change the marriage material
+    ("完善婚姻证明材料", M§6.1) besides the children's own files, which carry no date.
+    """
+    if ctx.business_type is BusinessType.BUSINESS_CHANGE:
+        return frozenset({Slot.MARRIAGE})
+    if ctx.business_type is BusinessType.BASIC_CHANGE:
+        form = ctx.application.form if ctx.application is not None else None
+        items = form.changed_items if isinstance(form, BasicChangeForm) else ()
+        return frozenset(slot for item in items for slot in _ITEM_SLOTS.get(item, ()))
+    return None
+
+
+def _handed_in_attachments(ctx: RuleContext) -> Iterable[Attachment]:
+    slots = handed_in(ctx)
+    return (a for a in ctx.holder.attachments if slots is None or a.slot in slots)
+
+
+def _validity_items(ctx: RuleContext) -> list[tuple[str, date]]:
+    holder, slots = ctx.holder, handed_in(ctx)
+    items = [
+        (_field(a), a.valid_until) for a in _handed_in_attachments(ctx) if a.valid_until is not None
+    ]
+    residence = holder.residence
+    if (
+        residence is not None
+        and residence.valid_until is not None
+        and (slots is None or Slot.RESIDENCE in slots)
+    ):
+        items.append(("residence.valid_until", residence.valid_until))
     contract = holder.employment.contract
-    if contract is not None and contract.valid_until is not None:
+    if slots is None and contract is not None and contract.valid_until is not None:
         items.append(("employment.contract.valid_until", contract.valid_until))
     return items
 
@@ -459,7 +488,7 @@ def _validity_left(ctx: RuleContext) -> Iterable[Verdict]:
             needed=needed.isoformat(),
             months=months,
         )
-        for field, until in _validity_items(ctx.holder)
+        for field, until in _validity_items(ctx)
         if not needed <= until
     ]
     return wrong or _PASS_DOCUMENTS
@@ -502,7 +531,7 @@ def _dated_recently(ctx: RuleContext) -> Iterable[Verdict]:
             submission=submission.isoformat(),
             months=months,
         )
-        for a in ctx.holder.attachments
+        for a in _handed_in_attachments(ctx)
         if a.issued_on is not None and not earliest <= a.issued_on <= submission
     ]
     return wrong or _PASS_DOCUMENTS
