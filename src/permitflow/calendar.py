@@ -37,7 +37,7 @@ from holidays import HolidayBase, country_holidays
 from holidays.countries.china import China
 from holidays.version import __version__ as _HOLIDAYS_VERSION
 
-from permitflow.errors import CalendarEstimateWarning
+from permitflow.errors import CalendarEstimateWarning, CalendarOutOfRange
 
 __all__ = [
     "DEFAULT_CALENDAR",
@@ -164,20 +164,23 @@ def _years(values: Iterable[int]) -> frozenset[int]:
 
 def _check_day(day: date) -> None:
     if not FIRST_SUPPORTED_YEAR <= day.year <= LAST_SUPPORTED_YEAR:
-        raise ValueError(
-            f"{day.isoformat()} is outside the years the working-day calendar supports "
-            f"({FIRST_SUPPORTED_YEAR}-{LAST_SUPPORTED_YEAR}); pass a date within them / "
+        raise CalendarOutOfRange(
             f"{day.isoformat()} 超出工作日日历支持的年份范围"
-            f"（{FIRST_SUPPORTED_YEAR}-{LAST_SUPPORTED_YEAR}年），请使用该范围内的日期"
+            f"（{FIRST_SUPPORTED_YEAR}-{LAST_SUPPORTED_YEAR}年），请使用该范围内的日期。",
+            f"{day.isoformat()} is outside the years the working-day calendar supports "
+            f"({FIRST_SUPPORTED_YEAR}-{LAST_SUPPORTED_YEAR}); pass a date within them.",
+            day=day.isoformat(),
         )
 
 
-def _out_of_range(day: date, n: int) -> ValueError:
-    return ValueError(
-        f"{n} working days from {day.isoformat()} falls outside the supported years "
-        f"({FIRST_SUPPORTED_YEAR}-{LAST_SUPPORTED_YEAR}); use a smaller count / "
+def _out_of_range(day: date, n: int) -> CalendarOutOfRange:
+    return CalendarOutOfRange(
         f"自{day.isoformat()}起第{n}个工作日超出支持的年份范围"
-        f"（{FIRST_SUPPORTED_YEAR}-{LAST_SUPPORTED_YEAR}年），请减少天数"
+        f"（{FIRST_SUPPORTED_YEAR}-{LAST_SUPPORTED_YEAR}年），请减少天数。",
+        f"{n} working days from {day.isoformat()} falls outside the supported years "
+        f"({FIRST_SUPPORTED_YEAR}-{LAST_SUPPORTED_YEAR}); use a smaller count.",
+        day=day.isoformat(),
+        count=n,
     )
 
 

@@ -159,7 +159,7 @@ def load_case(
     """
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")  # a leading BOM is no error
     except (OSError, UnicodeDecodeError) as error:
         raise InvalidInput(
             f"无法读取案例文件 {source}：{error}。请检查路径和编码（UTF-8）。",

@@ -20,7 +20,8 @@ Exit status:
   was asked (a deadline, a diagram, the catalogue, ``--help``, ``--version``);
 - 1: the answer is "no" (an error finding blocks, the identifier is invalid);
 - 2: the input cannot be used — an unreadable or invalid case file (with the ``$.path`` of the
-  bad field), an unknown event, a date that is not a date, a missing or unknown argument.
+  bad field), an unknown event, a date that is not a date, a missing or unknown argument — or
+  the command failed in any other way: a one-line message, the traceback only with ``--debug``.
 
 The case-file format is documented in ``docs/cases.md``; ``permitflow.cases`` reads and checks
 it, and ``permitflow.rules.catalogue`` draws the catalogue.
@@ -431,6 +432,10 @@ def _add_lang(parser: argparse.ArgumentParser) -> None:
         help="language of the answer and of the errors: zh, en, or both (Chinese, then "
              "English); default: zh",
     )  # fmt: skip
+    parser.add_argument(
+        "--debug", action="store_true",
+        help="on an unexpected failure, print the traceback instead of a one-line message",
+    )  # fmt: skip
 
 
 def _add_format(parser: argparse.ArgumentParser, choices: Iterable[str], default: str) -> None:
@@ -652,6 +657,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PermitflowError as error:
         _print_error(error, lang, json_output)
         return EXIT_INPUT
+    except Exception as error:  # anything else is no finding either: one line, exit 2
+        if args.debug:
+            raise
+        _print_failure(error, lang)
+        return EXIT_INPUT
+
+
+def _print_failure(error: Exception, lang: CliLanguage) -> None:
+    detail = " ".join(f"{type(error).__name__}: {error}".split())[:300]
+    print(
+        _say(lang, f"错误：命令未能完成（{detail}）。加 --debug 可查看详细信息。",
+             f"error: the command could not complete ({detail}). Add --debug for details."),
+        file=sys.stderr,
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

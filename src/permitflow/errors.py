@@ -20,7 +20,8 @@ actor, field path, rule ids...) for programs.
     │   └── InvalidIdentifier      a resident id or credit code is malformed (names the part)
     └── CoverageError              asked about something the data does not cover
         ├── UnknownRuleSet
-        └── RuleSetNotInForce
+        ├── RuleSetNotInForce
+        └── CalendarOutOfRange     a day outside the years the working-day calendar knows
 """
 
 from __future__ import annotations
@@ -180,6 +181,14 @@ class RuleSetNotInForce(CoverageError):
     """The rule set is asked about a date outside its period of force."""
 
     code = "ruleset_not_in_force"
+
+
+class CalendarOutOfRange(CoverageError, ValueError):
+    """A day (or a count of working days) outside the years the working-day calendar knows.
+
+    Also a ``ValueError``, which is what it was before it had a code."""
+
+    code = "calendar_out_of_range"
 
 
 class CalendarEstimateWarning(UserWarning):

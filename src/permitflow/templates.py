@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+import attrs
+
 from permitflow.engine.definition import MachineDefinition, Transition
 from permitflow.engine.engine import Engine
 from permitflow.engine.snapshot import to_dict, unstructure
@@ -72,8 +74,7 @@ def path_to(definition: MachineDefinition, state: str) -> tuple[Transition, ...]
     if state not in names:
         raise InvalidInput(
             f"{definition.label_zh}没有状态 {state}；可用的状态：{'、'.join(names)}。",
-            f"{definition.label_en} has no state {state!r}; its states are "
-            f"{', '.join(names)}.",
+            f"{definition.label_en} has no state {state!r}; its states are {', '.join(names)}.",
             field="state",
             state=state,
         )
@@ -118,6 +119,8 @@ def reach(
     the last step a minute before ``at``. The engine's rules are not judged on the way."""
     steps = path_to(engine.definition_for(application, at), state)
     walker = Engine(engine.ruleset_for(application, at), rules=False)
+    if steps:  # the draft is created when its first step is taken, not after it
+        application = attrs.evolve(application, created_at=at - timedelta(minutes=len(steps)))
     for number, transition in enumerate(steps):
         outcome = walker.fire(
             application,

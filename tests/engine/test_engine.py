@@ -383,7 +383,7 @@ def test_an_attestation_is_given_once_and_replays_by_key(holder: HolderRecord) -
     assert again.replayed
     assert again.application == first.application
     with pytest.raises(InvalidInput) as caught:
-        engine.attest(first.application, "RES-001", actor=Actor.authority(2), at=T0,
+        engine.attest(first.application, "RES-001", actor=Actor.authority(1, "another"), at=T0,
                       holder=holder)  # fmt: skip
     assert caught.value.context["field"] == "rule_id"
 

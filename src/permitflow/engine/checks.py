@@ -6,12 +6,18 @@ so a refused event leaves every snapshot exactly as it was.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from attrs import frozen
+
+from permitflow.calendar import FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR
 from permitflow.engine.compiled import CompiledMachine
 from permitflow.engine.definition import Transition
+from permitflow.engine.snapshot import unstructure
 from permitflow.errors import (
     Blocked,
     EventNotAllowed,
@@ -47,40 +53,147 @@ def raise_if_blocked(findings: tuple[Finding, ...], event: str, state: str | Non
     )
 
 
-def check_moment(at: datetime, last: AuditEntry | None) -> None:
+MAX_KEY_LENGTH = 200
+"""The longest idempotency key accepted (a UUID is 36 characters)."""
+
+
+def check_at(at: Any) -> None:
+    """The one reading of a moment, for every call taking ``at``: an aware datetime within the
+    years the working-day calendar knows (so that no day arithmetic on it can overflow)."""
     if not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None:
         raise InvalidInput(
-            "时间必须是带时区的 datetime。",
-            "The moment must be a timezone-aware datetime.",
+            "时间必须是带时区的 datetime（例如北京时间 +08:00）。",
+            "The moment must be a timezone-aware datetime (e.g. Beijing time, +08:00).",
             field="at",
-            value=str(at),
+            value=str(at)[:40],
         )
-    if last is not None and at < last.at:
+    if not FIRST_SUPPORTED_YEAR <= at.year <= LAST_SUPPORTED_YEAR:
         raise InvalidInput(
-            f"时间 {at.isoformat()} 早于上一次办理的时间 {last.at.isoformat()}。",
-            f"The moment {at.isoformat()} is earlier than the last accepted event at "
-            f"{last.at.isoformat()}.",
+            f"时间 {at.isoformat()} 超出支持的年份范围"
+            f"（{FIRST_SUPPORTED_YEAR}-{LAST_SUPPORTED_YEAR}年）。",
+            f"The moment {at.isoformat()} is outside the supported years "
+            f"({FIRST_SUPPORTED_YEAR}-{LAST_SUPPORTED_YEAR}).",
             field="at",
             value=at.isoformat(),
         )
 
 
+def check_order(at: datetime, after: datetime | None, tolerance: timedelta | None) -> None:
+    """``at`` is not earlier than ``after`` (the latest moment accepted on the records handed
+    in) and not more than ``tolerance`` ahead of it."""
+    if after is None:
+        return
+    if at < after:
+        raise InvalidInput(
+            f"时间 {at.isoformat()} 早于上一次办理的时间 {after.isoformat()}。",
+            f"The moment {at.isoformat()} is earlier than the last accepted moment "
+            f"{after.isoformat()}.",
+            field="at",
+            value=at.isoformat(),
+        )
+    if tolerance is not None and at - after > tolerance:
+        raise InvalidInput(
+            f"时间 {at.isoformat()} 比上一次办理的时间 {after.isoformat()} 晚了 "
+            f"{tolerance.days} 天以上，请核对时间。",
+            f"The moment {at.isoformat()} is more than {tolerance.days} days after the last "
+            f"accepted moment {after.isoformat()}; check the clock.",
+            field="at",
+            value=at.isoformat(),
+        )
+
+
+def latest_moment(*moments: datetime | None) -> datetime | None:
+    known = [moment for moment in moments if moment is not None]
+    return max(known) if known else None
+
+
+def last_at(subject: Subject) -> datetime | None:
+    return subject.history[-1].at if subject.history else None
+
+
+def check_key(key: Any) -> None:
+    if key is None:
+        return
+    if type(key) is not str or not key or len(key) > MAX_KEY_LENGTH:
+        raise InvalidInput(
+            f"幂等键必须是 1 到 {MAX_KEY_LENGTH} 个字符的字符串。",
+            f"An idempotency key must be a string of 1 to {MAX_KEY_LENGTH} characters.",
+            field="idempotency_key",
+            value=str(key)[:40],
+        )
+
+
+@frozen
+class Request:
+    """What one call asks for: what an idempotency key is bound to."""
+
+    event: str
+    actor: Actor
+    payload: Any = None
+    opinion: str | None = None
+    tips: tuple[str, ...] = ()
+    reason: str | None = None
+
+    def fingerprint(self) -> str:
+        try:
+            payload = unstructure(self.payload)
+        except Exception:  # a payload of no known shape: check_payload refuses it later
+            payload = repr(self.payload)
+        text = json.dumps(
+            [self.event, self.actor.role.value, self.actor.id, self.actor.level, payload,
+             self.opinion, list(self.tips), self.reason],
+            sort_keys=True, ensure_ascii=False, default=repr,
+        )  # fmt: skip
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _differences(entry: AuditEntry, request: Request) -> list[str]:
+    differs = [
+        name
+        for name, before, now in (
+            ("event", entry.event, request.event),
+            ("actor", entry.actor, request.actor),
+            ("opinion", entry.opinion, request.opinion),
+            ("tips", entry.tips, request.tips),
+            ("reason", entry.reason, request.reason),
+        )
+        if before != now
+    ]
+    if entry.fingerprint is None:  # an entry stored before requests were fingerprinted
+        return [name for name in differs if name in ("event", "actor")]
+    if not differs and entry.fingerprint != request.fingerprint():
+        differs.append("payload")
+    return differs
+
+
+_DIFFERENCE_LABELS = {
+    "event": "事件", "actor": "办理人", "opinion": "审核意见", "tips": "温馨提示",
+    "reason": "理由", "payload": "提交的数据",
+}  # fmt: skip
+
+
 def seen_before(
-    history: tuple[AuditEntry, ...], event: str, actor: Actor, key: str | None
+    history: tuple[AuditEntry, ...], request: Request, key: str | None
 ) -> AuditEntry | None:
+    """The entry ``key`` already produced, when the request is the same; another request under
+    the same key raises :class:`IdempotencyConflict` naming what differs."""
     if key is None:
         return None
     for entry in reversed(history):
         if entry.idempotency_key == key:
-            if entry.event != event or entry.actor != actor:
+            differs = _differences(entry, request)
+            if differs:
+                zh = "、".join(_DIFFERENCE_LABELS[name] for name in differs)
                 raise IdempotencyConflict(
-                    f"幂等键 {key} 已用于事件 {entry.event}（第 {entry.sequence} 步），"
+                    f"幂等键 {key} 已用于另一个请求（第 {entry.sequence} 步，{zh}不同），"
                     "请为新的操作使用新的键。",
-                    f"Idempotency key {key!r} was already used for event {entry.event!r} "
-                    f"(step {entry.sequence}); use a new key for a new operation.",
+                    f"Idempotency key {key!r} was already used for another request (step "
+                    f"{entry.sequence}; differs in: {', '.join(differs)}); use a new key for a "
+                    "new operation.",
                     key=key,
-                    event=event,
+                    event=request.event,
                     original_event=entry.event,
+                    differs=differs,
                 )
             return entry
     return None
@@ -88,17 +201,22 @@ def seen_before(
 
 def admit(
     subject: Subject,
-    event: str,
-    actor: Actor,
+    request: Request,
     at: datetime,
     expected_version: int | None,
     idempotency_key: str | None,
+    *,
+    after: datetime | None,
+    tolerance: timedelta | None,
 ) -> AuditEntry | None:
-    """The checks every event passes first: the moment, then a replay (the entry of the event
-    the key already fired, returned as is), then the expected version."""
-    check_moment(at, subject.history[-1] if subject.history else None)
-    replay = seen_before(subject.history, event, actor, idempotency_key)
+    """The checks every event passes first: the moment's reading and the key's shape, then a
+    replay (the entry the same request under the key produced, returned as is, however much
+    happened since), then the moment's order and the expected version."""
+    check_at(at)
+    check_key(idempotency_key)
+    replay = seen_before(subject.history, request, idempotency_key)
     if replay is None:
+        check_order(at, after, tolerance)
         check_version(subject, expected_version)
     return replay
 

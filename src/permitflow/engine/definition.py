@@ -74,7 +74,8 @@ class Transition:
     """The attrs class the event's payload must be an instance of (None: no payload)."""
     payload_required: bool = False
     submits: bool = False
-    """Pins the rule-set version and the submission moment when the application has none."""
+    """A submission, the first or a later one: the first pins the rule-set version and the
+    submission moment; every one clears the attestations given before (the file is new)."""
     opinion: bool = False
     """The event carries a binding review opinion and optional tips (a return)."""
     reason: bool = False

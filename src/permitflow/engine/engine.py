@@ -20,26 +20,36 @@ One event, in this order (each step can refuse; a refusal raises and changes not
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import attrs
 from attrs import frozen
 
 from permitflow.engine.checks import (
+    Request,
     admit,
     application_owner,
     check_actor,
+    check_at,
     check_filer,
     check_holder,
-    check_moment,
+    check_order,
     check_payload,
     holder_owner,
+    last_at,
+    latest_moment,
     raise_if_blocked,
     transition_for,
 )
 from permitflow.engine.compiled import CompiledMachine, compile_definition
 from permitflow.engine.definition import Change, MachineDefinition, Transition
+from permitflow.engine.loadchecks import (
+    ATTEST_PREFIX,
+    DefinitionFactory,
+    clears_attestations,
+    may_attest,
+)
 from permitflow.engine.rulesource import (
     RuleSetChoice,
     RuleSetVersion,
@@ -72,8 +82,8 @@ from permitflow.records.holder import HolderRecord
 from permitflow.rules.finding import Finding, Severity, Status
 from permitflow.rules.rule import Rule, RuleContext, local_date
 
-DefinitionFactory = Callable[[int], MachineDefinition]
-"""Builds a business type's definition for a number of authority review levels."""
+DEFAULT_MOMENT_TOLERANCE = timedelta(days=3660)
+"""Ten years: longer than any quiet spell of a living record (a permit runs three years)."""
 
 
 @frozen
@@ -119,6 +129,8 @@ class Engine:
 
     ``ruleset`` is a rule-set family name (``"haidian"``, the default), a family object, or one
     fixed rule-set version. ``rules=False`` switches rule evaluation off (the bare machine).
+    ``moment_tolerance`` is how far an event may lie ahead of the latest moment accepted on the
+    records handed in (None: no bound), so that one mistyped year cannot lock a record.
     """
 
     def __init__(
@@ -129,8 +141,10 @@ class Engine:
         definitions: Mapping[BusinessType, DefinitionFactory] | None = None,
         holder_definitions: Iterable[MachineDefinition] | None = None,
         review_levels: int | None = None,
+        moment_tolerance: timedelta | None = DEFAULT_MOMENT_TOLERANCE,
     ) -> None:
         self._family: RuleSetVersions = resolve_family(ruleset)
+        self._tolerance = moment_tolerance
         self.rules_enabled = rules
         self._factories: Mapping[BusinessType, DefinitionFactory] = (
             definitions if definitions is not None else _default_definitions()
@@ -244,7 +258,8 @@ class Engine:
 
         The employer defaults to the one the holder is associated with.
         """
-        check_moment(at, None)
+        check_at(at)
+        check_order(at, last_at(holder), self._tolerance)
         kind = business_type_of(business_type)
         form_type = FORM_TYPES[kind]
         if form is None:
@@ -296,7 +311,12 @@ class Engine:
         ``opinion`` and ``tips`` go with a return; ``reason`` with a withdrawal, a suspension
         and a resumption. The holder's open-application marker follows the application's state.
         """
-        replay = admit(application, event, actor, at, expected_version, idempotency_key)
+        tips = tuple(tips)
+        request = Request(event, actor, payload, opinion, tips, reason)
+        replay = admit(
+            application, request, at, expected_version, idempotency_key,
+            after=self._after(application, holder), tolerance=self._tolerance,
+        )  # fmt: skip
         if replay is not None:
             return Outcome(event, holder, application, replay.findings, replayed=True)
         check_holder(holder, application)
@@ -304,7 +324,6 @@ class Engine:
         transition = transition_for(compiled, application.state, event, application.business_type)
         check_actor(transition, actor, application.state, event, application_owner(application))
         check_filer(transition, actor, application)
-        tips = tuple(tips)
         check_payload(transition, payload, opinion, tips, reason)
         judged = _amended(transition, application, payload)
         findings = self._evaluate(
@@ -322,14 +341,16 @@ class Engine:
             tips=tips,
             idempotency_key=idempotency_key,
             findings=findings,
+            fingerprint=request.fingerprint() if idempotency_key is not None else None,
         )
         changes: dict[str, Any] = {
             "state": transition.dest,
             "version": entry.sequence,
             "history": (*application.history, entry),
         }
-        if transition.opinion:
-            # A returned file comes back corrected: what was attested of it is attested again.
+        if clears_attestations(transition):
+            # A returned file comes back corrected, a submitted one is new: what was attested
+            # of it is attested again.
             changes["attestations"] = ()
         if transition.submits and application.submitted_at is None:
             changes["submitted_at"] = at
@@ -366,11 +387,17 @@ class Engine:
         """Record that a person decided an attestation rule (who, when, why) for this file.
 
         Attestation rules (a colour scan, lawful housing...) wait for this instead of passing
-        silently. The attestation holds until the file is returned; it is one more audit entry
-        (event ``attest:<rule id>``) and does not change the state.
+        silently. Only the party whose step it now is attests — the employer in its review, the
+        authority level now reviewing. The attestation holds until the file is returned or
+        submitted again; it is one more audit entry (event ``attest:<rule id>``) and does not
+        change the state.
         """
-        event = f"attest:{rule_id}"
-        replay = admit(application, event, actor, at, expected_version, idempotency_key)
+        event = f"{ATTEST_PREFIX}{rule_id}"
+        request = Request(event, actor, opinion=note or None)
+        replay = admit(
+            application, request, at, expected_version, idempotency_key,
+            after=self._after(application, holder), tolerance=self._tolerance,
+        )  # fmt: skip
         if replay is not None:
             return Outcome(event, holder, application, replay.findings, replayed=True)
         check_holder(holder, application)
@@ -395,6 +422,16 @@ class Engine:
                 actor=actor.describe(),
                 roles=sorted(role.value for role in attesters),
             )
+        if not may_attest(compiled, application.state, actor):
+            raise NotPermitted(
+                f"当前状态 {application.state} 下不是 {actor.describe()} 办理的环节，不能确认规则 "
+                f"{rule_id}；只有正在审核的一方可以确认。",
+                f"It is not {actor.describe()}'s step in state {application.state!r}; only the "
+                f"party now reviewing may attest {rule_id}.",
+                event=event,
+                state=application.state,
+                actor=actor.describe(),
+            )
         existing = application.attested(rule_id)
         if existing is not None:
             raise InvalidInput(
@@ -412,6 +449,7 @@ class Engine:
             at=at,
             opinion=note or None,
             idempotency_key=idempotency_key,
+            fingerprint=request.fingerprint() if idempotency_key is not None else None,
         )
         attested = replace(
             application,
@@ -425,6 +463,7 @@ class Engine:
         self, application: Application, actor: Actor, at: datetime, *, holder: HolderRecord
     ) -> tuple[EventOption, ...]:
         """Every event of the application's machine, with whether ``actor`` may fire it now."""
+        check_at(at)
         compiled, ruleset = self._machine_for(application, at)
 
         def judge(transition: Transition) -> tuple[Finding, ...]:
@@ -456,6 +495,7 @@ class Engine:
         include_passed: bool = True,
     ) -> tuple[Finding, ...]:
         """Every finding of the rules guarding ``event`` — a checklist, nothing is fired."""
+        check_at(at)
         check_holder(holder, application)
         compiled, ruleset = self._machine_for(application, at)
         transition = transition_for(compiled, application.state, event, application.business_type)
@@ -502,7 +542,11 @@ class Engine:
         payload: Any = None,
     ) -> Outcome:
         """Fire an event on the holder's record (profile, attachments, association, permit)."""
-        replay = admit(holder, event, actor, at, expected_version, idempotency_key)
+        request = Request(event, actor, payload)
+        replay = admit(
+            holder, request, at, expected_version, idempotency_key,
+            after=last_at(holder), tolerance=self._tolerance,
+        )  # fmt: skip
         if replay is not None:
             return Outcome(event, holder, None, replay.findings, replayed=True)
         compiled = self._holder_machine(event)
@@ -522,6 +566,7 @@ class Engine:
             at=at,
             idempotency_key=idempotency_key,
             findings=findings,
+            fingerprint=request.fingerprint() if idempotency_key is not None else None,
         )
         moved = _write_path(holder, path, transition.dest)
         if transition.effect is not None:
@@ -534,6 +579,7 @@ class Engine:
     def allowed_holder_events(
         self, holder: HolderRecord, actor: Actor, at: datetime
     ) -> tuple[EventOption, ...]:
+        check_at(at)
         ruleset = self._family.in_force_on(local_date(at)) if self.rules_enabled else None
         options = []
         for event in self.holder_events:
@@ -552,6 +598,11 @@ class Engine:
                 )
             )
         return tuple(options)
+
+    def _after(self, application: Application, holder: HolderRecord) -> datetime | None:
+        """The latest moment accepted on an application and its holder's record: the next
+        event of the application comes no earlier (nor before the application was created)."""
+        return latest_moment(last_at(application), application.created_at, last_at(holder))
 
     def _holder_machine(self, event: str) -> CompiledMachine:
         try:

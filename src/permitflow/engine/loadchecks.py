@@ -32,6 +32,7 @@ ATTEST_PREFIX = "attest:"
 """The event of an attestation entry is this prefix and the rule id (see ``Engine.attest``)."""
 
 DefinitionFactory = Callable[[int], MachineDefinition]
+"""Builds a business type's definition for a number of authority review levels."""
 
 
 @frozen
@@ -135,9 +136,10 @@ def _allowed(transition: Transition, actor: Actor) -> bool:
 
 
 def may_attest(compiled: CompiledMachine, state: str, actor: Actor) -> bool:
-    """Whether ``actor`` may record an attestation in ``state``: only someone whose step it now
-    is — the employer in its review, the authority level now reviewing."""
-    return any(_allowed(t, actor) for t in compiled.by_state.get(state, ()))
+    """Whether ``actor`` may record an attestation in ``state``: only someone whose review step
+    it now is — the employer in its review, the authority level now reviewing. A withdrawal, a
+    suspension or a resumption (the steps needing a stated reason) reviews nothing."""
+    return any(_allowed(t, actor) and not t.reason for t in compiled.by_state.get(state, ()))
 
 
 def clears_attestations(transition: Transition) -> bool:

@@ -66,7 +66,7 @@ def cancellation_machine(
             Transition(
                 "resubmit", (RETURNED,), AWAITING_ACCEPTANCE, roles, "修改后重新提交",
                 "File again after fixing", guards=FILING_GUARDS, payload=CancellationForm,
-                effect=lock,
+                submits=True, effect=lock,
             ),
             withdraw((DRAFT, AWAITING_ACCEPTANCE, RETURNED), roles, by_filer=FILINGS),
             *path.transitions,

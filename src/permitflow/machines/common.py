@@ -260,7 +260,7 @@ def applicant_initiated(
             Transition(
                 "resubmit", tuple(resubmit_from), EMPLOYER_REVIEW, APPLICANT,
                 "修改后重新提交", "Resubmit after fixing", guards=guards.start, payload=form,
-                effect=lock,
+                submits=True, effect=lock,
             )
         )  # fmt: skip
     else:
@@ -269,14 +269,14 @@ def applicant_initiated(
                 Transition(
                     "resubmit", (EMPLOYER_RETURNED,), EMPLOYER_REVIEW, APPLICANT,
                     "修改后重新提交", "Resubmit after fixing", guards=guards.start,
-                    payload=form, effect=lock,
+                    payload=form, submits=True, effect=lock,
                 )
             )  # fmt: skip
         transitions.append(
             Transition(
                 "resubmit", (RETURNED,), AWAITING_ACCEPTANCE, APPLICANT,
                 "修改后重新提交", "Resubmit after fixing", guards=guards.start, payload=form,
-                effect=lock,
+                submits=True, effect=lock,
             )
         )  # fmt: skip
     return business_machine(
@@ -325,7 +325,7 @@ def employer_initiated(
         Transition(
             "reinitiate", (FIXED,), AWAITING_ACCEPTANCE, EMPLOYER, "单位再次发起",
             "Employer re-initiates", guards=guards.employer, payload=form,
-            effect=lock,
+            submits=True, effect=lock,
         ),
         withdraw((DRAFT, READY), APPLICANT | EMPLOYER),
         withdraw((AWAITING_ACCEPTANCE, RETURNED, FIXED), EMPLOYER),

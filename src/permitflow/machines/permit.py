@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from attrs import frozen
 
+from permitflow.engine.checks import check_at
 from permitflow.engine.compiled import compile_definition
 from permitflow.engine.definition import Change, MachineDefinition, State, Transition
 from permitflow.errors import EventNotAllowed
@@ -186,6 +187,7 @@ def sweep(
     review when the expiry date passes does not keep the permit alive (M§3 注意事项 3): the
     permit expires and the renewal is closed as moot.
     """
+    check_at(at)
     events: list[TimerEvent] = []
     if expiry_due(holder.permit, local_date(at)):
         before = holder.permit.state.value

@@ -32,6 +32,7 @@ from permitflow.deadlines import (
     review_due,
     suspended_working_days,
 )
+from permitflow.engine.checks import check_at
 from permitflow.engine.definition import MachineDefinition
 from permitflow.engine.engine import Engine
 from permitflow.engine.review import APPROVED, RESUME, SUSPEND
@@ -305,6 +306,7 @@ def progress(
     engine: Engine, application: Application, at: datetime, *, holder: HolderRecord
 ) -> Progress:
     """Where ``application`` stands at ``at`` and what may happen next."""
+    check_at(at)
     definition = engine.definition_for(application, at)
     state = definition.state(application.state)
     returned = next((e for e in reversed(application.history) if e.opinion is not None), None)
@@ -335,6 +337,7 @@ def progress(
 
 def holder_status(engine: Engine, holder: HolderRecord, at: datetime) -> HolderStatus:
     """The holder's permit, its renewal deadline, the open application and the business list."""
+    check_at(at)
     permit = holder.permit
     live = permit.state in (PermitState.VALID, PermitState.SUSPENDED)
     deadline = (
