@@ -7,6 +7,7 @@ fresh permit and keeps the ended one, as it ended, among the record's former per
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -15,6 +16,7 @@ from dateutil.relativedelta import relativedelta
 from haidian_paths import review_to_approval
 
 from permitflow.engine.engine import Engine
+from permitflow.engine.snapshot import from_dict, to_dict
 from permitflow.errors import Blocked
 from permitflow.machines import sweep
 from permitflow.machines.permit import fresh_start
@@ -96,3 +98,13 @@ def test_the_sweep_leaves_a_former_holders_new_application_open(
     with pytest.raises(Blocked) as refused:
         case.fire("close_moot", Role.SYSTEM)
     assert refused.value.context["rule_ids"] == ["FLOW-102"]
+
+
+def test_a_second_life_survives_the_strict_loader(bare: Engine) -> None:
+    holder = valid_holder(permit_state=PermitState.EXPIRED)
+    case = Case.start(BusinessType.NEW, engine=bare, holder=holder).fire("submit", APPLICANT)
+    case = case.fire("employer_approve", EMPLOYER).fire("accept", Role.AUTHORITY)
+    case = case.fire("pass", Role.AUTHORITY).fire("pass", Role.AUTHORITY)
+    issued = case.holder.history[-1]
+    assert (issued.from_state, issued.to_state) == ("none", "valid")
+    assert from_dict(json.loads(json.dumps(to_dict(case.holder)))) == case.holder

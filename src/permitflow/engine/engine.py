@@ -78,7 +78,7 @@ from permitflow.records.application import (
 )
 from permitflow.records.audit import AuditEntry
 from permitflow.records.copying import replace
-from permitflow.records.holder import HolderRecord
+from permitflow.records.holder import HolderRecord, PermitState
 from permitflow.rules.finding import Finding, Severity, Status
 from permitflow.rules.rule import Rule, RuleContext, local_date
 
@@ -768,12 +768,20 @@ def _record_holder_change(
         cause,
         sequence=before.version + 1,
         event=event,
-        from_state=before.permit.state.value,
+        from_state=_permit_before(before, after),
         to_state=after.permit.state.value,
         findings=(),
         idempotency_key=None,
     )
     return replace(after, version=entry.sequence, history=(*before.history, entry))
+
+
+def _permit_before(before: HolderRecord, after: HolderRecord) -> str:
+    """The state the changed permit came from: a fresh permit issued after an ended one (kept
+    in ``former_permits``) starts from none, the ended one never moves again."""
+    if len(after.former_permits) > len(before.former_permits):
+        return PermitState.NONE.value
+    return before.permit.state.value
 
 
 def _read_path(subject: Any, path: tuple[str, ...]) -> str:
