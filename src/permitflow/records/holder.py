@@ -8,11 +8,13 @@ monthly taxable income, social insurance) the rules read.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 from enum import StrEnum
 
 from attrs import field, frozen
 
+from permitflow.errors import InvalidInput
 from permitflow.records.actors import Role
 from permitflow.records.audit import AuditEntry
 
@@ -119,15 +121,79 @@ class WorkRecord:
     employer_uscc: str | None = None
 
 
+HEAD_BYTES = 16
+"""How many first bytes of a file a record keeps: enough for every format signature (``%PDF-``,
+JPEG, PNG), never the content. The content stays with the portal; the record keeps its digest."""
+
+
+def _bounded_head(_: object, __: object, head: bytes) -> None:
+    if len(head) > HEAD_BYTES:
+        raise InvalidInput(
+            f"文件头最多保存 {HEAD_BYTES} 个字节，文件内容不进入档案；"
+            "请用 FileInfo.from_content 从上传的内容生成。",
+            f"A file's head keeps at most {HEAD_BYTES} bytes; the content stays out of the "
+            "record. Build it with FileInfo.from_content from the uploaded bytes.",
+            field="head",
+            length=len(head),
+        )
+
+
+def _digest(_: object, __: object, sha256: str | None) -> None:
+    if sha256 is not None and not _is_digest(sha256):
+        raise InvalidInput(
+            "文件摘要应为 64 位十六进制 SHA-256。",
+            "A file digest is a SHA-256 in 64 lowercase hexadecimal digits.",
+            field="sha256",
+        )
+
+
+def _is_digest(text: str) -> bool:
+    return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
+
+
 @frozen
 class FileInfo:
-    """An uploaded file as the portal saw it: enough to judge format and size."""
+    """An uploaded file as the portal saw it: enough to judge format and size, never the
+    content itself (see :meth:`from_content`)."""
 
     name: str
     size_bytes: int
-    head: bytes = b""
-    """The first bytes of the content; a PDF starts with ``%PDF-`` whatever its name says."""
-    sha256: str | None = None
+    head: bytes = field(default=b"", validator=_bounded_head)
+    """The first bytes of the content (at most :data:`HEAD_BYTES`); a PDF starts with
+    ``%PDF-`` whatever its name says."""
+    sha256: str | None = field(default=None, validator=_digest)
+    """The SHA-256 of the content, in hexadecimal."""
+
+    @classmethod
+    def from_content(cls, name: str, content: bytes) -> FileInfo:
+        """What a record keeps of an uploaded file: its real length, its first bytes and its
+        digest, all read from the bytes themselves."""
+        return cls(name, len(content), content[:HEAD_BYTES], hashlib.sha256(content).hexdigest())
+
+    def check_content(self, content: bytes) -> None:
+        """Raises :class:`InvalidInput` when ``content`` is not the file this describes: a
+        declared size other than the real length, first bytes (the format) or digest that
+        differ."""
+        real = FileInfo.from_content(self.name, content)
+        differs = [
+            name
+            for name, declared, found in (
+                ("size_bytes", self.size_bytes, real.size_bytes),
+                ("head", self.head, real.head[: len(self.head)] if self.head else self.head),
+                ("sha256", self.sha256, real.sha256 if self.sha256 is not None else None),
+            )
+            if declared != found
+        ]
+        if differs:
+            raise InvalidInput(
+                f"文件 {self.name} 的内容与登记的信息不符（{', '.join(differs)}）：声明 "
+                f"{self.size_bytes} 字节，实际 {real.size_bytes} 字节。请重新上传。",
+                f"The content of {self.name} does not match what was declared "
+                f"({', '.join(differs)}): {self.size_bytes} bytes declared, {real.size_bytes} "
+                "found. Upload the file again.",
+                field=differs[0],
+                differs=differs,
+            )
 
 
 @frozen
