@@ -1,7 +1,7 @@
 """Write ``docs/machines/*.md`` from the machine definitions, so the pages cannot drift.
 
 One page per machine — the six business types and the four parts of the holder's record —
-with a Mermaid state diagram drawn by ``permitflow.engine.compiled.mermaid`` and a table of its
+with a Mermaid state diagram drawn by ``permitflow.engine.diagrams.mermaid`` and a table of its
 events: from which states, to which, who fires it, which rule groups guard it.
 
     python docs/generate.py           # (re)write the pages
@@ -17,8 +17,8 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from permitflow.engine.compiled import mermaid
 from permitflow.engine.definition import MachineDefinition, Transition
+from permitflow.engine.diagrams import mermaid
 from permitflow.machines import BUSINESS_MACHINES, HOLDER_MACHINES
 from permitflow.records.actors import Role
 

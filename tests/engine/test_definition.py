@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from engine_sample import sample_definition
 
-from permitflow.engine.compiled import compile_definition, mermaid
+from permitflow.engine.compiled import compile_definition
 from permitflow.engine.definition import MachineDefinition, State, Transition
 from permitflow.engine.review import review_path
 from permitflow.errors import DefinitionError
@@ -107,11 +107,3 @@ def test_the_review_path_has_one_state_per_level(levels: int) -> None:
     assert [n for n in names if n.startswith("authority_review_")] == [
         f"authority_review_{k}" for k in range(1, levels + 1)
     ]
-
-
-def test_the_mermaid_diagram_shows_every_transition() -> None:
-    text = mermaid(sample_definition(2))
-    assert text.lstrip("-\n").startswith("示例 (Sample)") or "stateDiagram-v2" in text
-    assert "draft --> employer_review: submit" in text
-    assert "authority_review_2 --> approved: pass" in text
-    assert "[*] --> draft" in text

@@ -65,37 +65,3 @@ def compile_definition(definition: MachineDefinition) -> CompiledMachine:
     Deliberately not cached by value: two definitions that differ only in their effects are
     equal as data, and must not share a compiled machine."""
     return CompiledMachine(definition)
-
-
-class _DiagramModel:
-    """A throwaway model: the diagram backend needs one to draw from."""
-
-
-def mermaid(definition: MachineDefinition) -> str:
-    """A Mermaid ``stateDiagram-v2`` of the definition, drawn by transitions' Mermaid backend."""
-    # The diagram backend pulls in asyncio: loaded when a diagram is asked for, not at import.
-    from transitions.extensions.diagrams import GraphMachine
-
-    model = _DiagramModel()
-    GraphMachine(
-        model=model,
-        states=[{"name": state.name, "final": state.terminal} for state in definition.states],
-        initial=definition.initial,
-        transitions=_transition_dicts(definition),
-        auto_transitions=False,
-        graph_engine="mermaid",
-        title=f"{definition.label_zh} ({definition.label_en})",
-    )
-    text: str = model.get_graph().draw(None)  # type: ignore[attr-defined]
-    lines = []
-    for line in text.splitlines():
-        # The backend styles the model's current state; a definition has none, and its
-        # capitalised "Class" statements are not Mermaid syntax.
-        if line.lstrip().startswith(("classDef ", "Class ")):
-            continue
-        lines.append(line)
-    lines.extend(f"  {state.name} --> [*]" for state in definition.states if state.terminal)
-    # The backend writes the title as a bare front-matter line; Mermaid wants ``title: ...``.
-    if len(lines) > 2 and lines[0] == "---" and lines[2] == "---":
-        lines[1] = f"title: {lines[1]}"
-    return "\n".join(lines) + "\n"
