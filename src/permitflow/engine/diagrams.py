@@ -66,17 +66,18 @@ def mermaid(definition: MachineDefinition) -> str:
         )
     for (event, dest), transitions in grouped.items():
         sources = [source for t in transitions for source in t.sources]
+        count = len(dict.fromkeys(sources))
         whence = (
-            ["从任一未办结状态"] if set(sources) >= open_states
-            else ["从：", *(f"· {_text(labels[source])}" for source in dict.fromkeys(sources))]
-        )  # fmt: skip
+            "任一未办结状态均可"
+            if set(sources) >= open_states
+            else f"{count} 个状态可办理，见事件表"
+        )
         lines += [
-            f"  note left of {dest}",
+            f"  note right of {dest}",
             f"    {_text(transitions[0].label_zh)}（{event}）",
-            *(f"    {line}" for line in whence),
+            f"    {whence}",
             "  end note",
         ]
-    lines.extend(f"  {state.name} --> [*]" for state in definition.states if state.terminal)
     return "\n".join(lines) + "\n"
 
 
