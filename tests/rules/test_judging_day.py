@@ -21,6 +21,7 @@ from permitflow.testing import AT, Case, holder_for
 
 APPLICANT, EMPLOYER, AUTHORITY = Role.APPLICANT, Role.EMPLOYER, Role.AUTHORITY
 HAIDIAN = Engine()
+EMPLOYERS_A = "91110108MA01ABCD5T"
 
 
 def expiring(holder: HolderRecord, day: date) -> HolderRecord:
@@ -249,3 +250,102 @@ def test_an_old_income_printout_still_refuses_a_new_application() -> None:
     with pytest.raises(Blocked) as refused:
         with_old_income_printout(BusinessType.NEW).fire("submit", APPLICANT)
     assert "DOC-002" in refused_by(refused)
+
+
+# --- one by one, really: A → B → C filed as B, then C (EMP-005 on B's own months) ---------------
+
+
+def a_to_b_to_c() -> HolderRecord:
+    """Left A (the permit's employer) for B in September 2025, B for C in January 2026; the
+    permit is suspended and the holder associated with B, which has yet to file its change."""
+    from dateutil.relativedelta import relativedelta
+
+    from permitflow.records.holder import (
+        Association,
+        AssociationState,
+        LabourContract,
+        WorkRecord,
+    )
+    from permitflow.testing import EMPLOYERS, STRANGER_EMPLOYER
+
+    a, b = EMPLOYERS[0], EMPLOYERS[1]
+    c = attrs.evolve(b, credit_code=STRANGER_EMPLOYER, name="北京西城示例有限公司")
+    holder = holder_for(BusinessType.EMPLOYER_CHANGE)
+    joined_b, joined_c = date(2025, 9, 1), date(2026, 1, 1)
+
+    def payer(month: date) -> str:
+        if month >= joined_c:
+            return c.credit_code
+        return b.credit_code if month >= joined_b else a.credit_code
+
+    employment = attrs.evolve(
+        holder.employment,
+        contract=LabourContract(c.credit_code, joined_c, joined_c + relativedelta(years=3)),
+        income=tuple(attrs.evolve(m, withholder_credit_code=payer(m.month))
+                     for m in holder.employment.income),
+        insurance=tuple(attrs.evolve(m, payer_credit_code=payer(m.month))
+                        for m in holder.employment.insurance),
+    )  # fmt: skip
+    history = (
+        WorkRecord(a.name, date(2015, 7, 1), joined_b - timedelta(days=1), a.credit_code),
+        WorkRecord(b.name, joined_b, joined_c - timedelta(days=1), b.credit_code),
+        WorkRecord(c.name, joined_c, None, c.credit_code),
+    )
+    return attrs.evolve(
+        holder,
+        employment=employment,
+        profile=attrs.evolve(holder.profile, work_history=history),
+        association=Association(AssociationState.ASSOCIATED, b, "GL-B", AT - timedelta(days=3)),
+    )
+
+
+def approved_change(case: Case) -> Case:
+    case = case.fire("prepare", APPLICANT).fire("initiate", EMPLOYER).fire("accept", AUTHORITY)
+    return passed_by_the_authority(passed_by_the_authority(case))
+
+
+def test_successive_employer_changes_are_filed_one_by_one() -> None:
+    holder = a_to_b_to_c()
+    to_b = approved_change(Case.start(BusinessType.EMPLOYER_CHANGE, engine=HAIDIAN, holder=holder))
+    b = holder.association.employer
+    assert b is not None
+    assert to_b.application.state == "approved"
+    assert to_b.holder.permit.employer_credit_code == b.credit_code
+    # B ends the association (the permit is suspended again); the holder associates with C.
+    from permitflow.machines.association import AssociationRequest
+    from permitflow.records.actors import Actor
+    from permitflow.testing import STRANGER_EMPLOYER
+
+    c = next(r for r in holder.profile.work_history if r.employer_uscc == STRANGER_EMPLOYER)
+    moved = to_b.fire_holder("dissociate", Actor.employer(b.credit_code))
+    assert moved.holder.permit.state.value == "suspended"
+    request = AssociationRequest(
+        attrs.evolve(b, credit_code=STRANGER_EMPLOYER, name=c.employer_name), "GL-C"
+    )
+    moved = moved.fire_holder("request_association", APPLICANT, payload=request)
+    moved = moved.fire_holder("approve_association", Actor.employer(STRANGER_EMPLOYER))
+    to_c = approved_change(
+        Case.start(BusinessType.EMPLOYER_CHANGE, engine=HAIDIAN, holder=moved.holder,
+                   at=moved.at, application_id="employer_change-2")
+    )  # fmt: skip
+    assert to_c.application.state == "approved"
+    assert to_c.holder.permit.employer_credit_code == STRANGER_EMPLOYER
+    assert to_c.holder.permit.state.value == "valid"
+
+
+def test_the_change_to_an_intermediate_employer_is_judged_on_its_own_months() -> None:
+    holder = a_to_b_to_c()
+    case = Case.start(BusinessType.EMPLOYER_CHANGE, engine=HAIDIAN, holder=holder)
+    case = case.fire("prepare", APPLICANT)
+    # B paid the holder's tax in September to December 2025; one month of it paid by another
+    # withholder breaks the rule for B, as it would for the current employer.
+    income = tuple(
+        attrs.evolve(m, withholder_credit_code=EMPLOYERS_A)
+        if m.month == date(2025, 12, 1) else m
+        for m in holder.employment.income
+    )  # fmt: skip
+    broken = attrs.evolve(holder, employment=attrs.evolve(holder.employment, income=income))
+    with pytest.raises(Blocked) as refused:
+        attrs.evolve(case, holder=broken).fire("initiate", EMPLOYER)
+    assert "EMP-005" in refused_by(refused)
+    assert case.fire("initiate", EMPLOYER).application.state == "awaiting_acceptance"

@@ -2,7 +2,11 @@
 
 Credit codes are compared after normalisation (full-width to half-width, no spaces, upper
 case). EMP-005 looks at the most recent ``employment.same_employer_months`` months of tax and
-social insurance: the latest payer is the one that must be the applying employer.
+social insurance: the latest payer is the one that must be the applying employer. An employer
+change to an employer the holder has since left (A → B → C, filed one by one as B, then C:
+"如申请人发生多次劳动关系变更，应逐一变更", M§4 注意事项 2) is judged on the months that
+employer employed the holder instead — its period in the work history, which stands for its
+contract, since the record keeps only the current one.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from collections.abc import Iterable
 from operator import attrgetter
 
 from permitflow.records.application import BusinessType
-from permitflow.records.holder import AssociationState
+from permitflow.records.holder import AssociationState, IncomeMonth, InsuranceMonth, WorkRecord
 from permitflow.rules.finding import RuleKind, Severity
 from permitflow.rules.haidian._shared import (
     ALL_BUSINESS,
@@ -161,13 +165,38 @@ EMP_004 = Rule(
 # M§3 注意事项 1: 申请单位、《劳动合同》签订单位、个税扣缴和社保缴纳单位须为同一家单位；
 # M§4 注意事项 1: 申请人《北京市工作居住证》关联申请单位需与其《劳动合同》签订单位、个税扣缴及
 # 社保缴纳单位一致
+def former_employment(ctx: RuleContext, employer: str | None) -> WorkRecord | None:
+    """The ended work record of ``employer`` when an employer change goes to an employer the
+    holder has since left for another (an intermediate one); None otherwise."""
+    if ctx.business_type is not BusinessType.EMPLOYER_CHANGE:
+        return None
+    contract = ctx.holder.employment.contract
+    if contract is None or same_code(contract.employer_credit_code, employer):
+        return None
+    ended = [
+        record
+        for record in ctx.holder.profile.work_history
+        if record.end is not None and same_code(record.employer_uscc, employer)
+    ]
+    return max(ended, key=attrgetter("end"), default=None)
+
+
 def _same_employer(ctx: RuleContext) -> Iterable[Verdict]:
     months = ctx.params["employment.same_employer_months"]
     employment = ctx.holder.employment
     applying = _applying_employer(ctx)
     contract = employment.contract.employer_credit_code if employment.contract else None
-    income = heapq.nlargest(months, employment.income, key=_MONTH)
-    insurance = heapq.nlargest(months, employment.insurance, key=_MONTH)
+    income_months: Iterable[IncomeMonth] = employment.income
+    insurance_months: Iterable[InsuranceMonth] = employment.insurance
+    former = former_employment(ctx, applying)
+    if former is not None and former.end is not None:
+        # The months of its period, from the month it started to the month it ended.
+        first, last = former.start.replace(day=1), former.end
+        contract = former.employer_uscc
+        income_months = [m for m in employment.income if first <= m.month <= last]
+        insurance_months = [m for m in employment.insurance if first <= m.month <= last]
+    income = heapq.nlargest(months, income_months, key=_MONTH)
+    insurance = heapq.nlargest(months, insurance_months, key=_MONTH)
     withholders = {m.withholder_credit_code for m in income}
     payers = {m.payer_credit_code for m in insurance}
     if (
