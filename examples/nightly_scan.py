@@ -111,7 +111,7 @@ def scan_holder(holder: Mapping[str, Any], moment: datetime, *, within: int = 20
 
 
 def _retirement(record: HolderRecord, horizon: date) -> Iterator[Notice]:
-    person = parse_resident_id(record.holder_id)
+    person = parse_resident_id(record.holder_id, today=date.max)
     general = record.profile.general
     # A man retires as a man whatever was declared; a woman's post decides, if she declared it.
     declared = general.retirement_category if general and person.sex is Sex.FEMALE else None
@@ -207,7 +207,7 @@ def synthetic_population(count: int, moment: datetime, seed: int = 2026) -> list
     population = []
     for index in range(count):
         holder_id = _resident_id(rng, index)
-        person = parse_resident_id(holder_id)
+        person = parse_resident_id(holder_id, today=today)
         category = None
         if person.sex is Sex.FEMALE and rng.random() < 0.8:
             category = rng.choice(["female_cadre", "female_worker"])
@@ -237,7 +237,7 @@ def _resident_id(rng: random.Random, index: int) -> str:
     born = date(1964, 1, 1) + timedelta(days=rng.randint(0, 36 * 365))
     stem = f"420106{born:%Y%m%d}{index % 1000:03d}"
     # The check character is whichever one the validator accepts.
-    return next(stem + c for c in "0123456789X" if is_valid_resident_id(stem + c))
+    return next(stem + c for c in "0123456789X" if is_valid_resident_id(stem + c, today=date.max))
 
 
 def database_holders(url: str) -> list[dict[str, Any]]:

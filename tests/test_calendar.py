@@ -344,3 +344,51 @@ def test_module_functions_use_the_default_calendar() -> None:
     assert calendar.working_days_between(date(2025, 1, 1), day) == (
         DEFAULT_CALENDAR.working_days_between(date(2025, 1, 1), day)
     )
+
+
+def test_the_calendar_data_is_the_holidays_data_day_for_day() -> None:
+    years = range(calendar.FIRST_SUPPORTED_YEAR, calendar.LAST_SUPPORTED_YEAR + 1)
+    reference = holidays.country_holidays("CN", years=years)
+    built = calendar._china(years)
+    assert set(built) == set(reference)  # the names are not read (nor translated)
+    assert built.weekend_workdays == reference.weekend_workdays
+
+
+_SANDBOXED = """
+import gettext, locale, platform
+from datetime import date
+
+# The dependencies import as they do (attrs asks platform which Python it runs on).
+import attrs, cattrs, dateutil.relativedelta, holidays, transitions
+
+def forbidden(*args, **kwargs):
+    raise RuntimeError("forbidden call")
+
+gettext.translation = gettext.find = locale.normalize = locale.setlocale = forbidden
+platform.system = platform.uname = platform.python_implementation = forbidden
+
+import permitflow
+from permitflow import calendar
+
+# A cache miss far from the years already built, then the module-level helpers.
+fresh = calendar.WorkingDayCalendar()
+print(fresh.add_working_days_flagged(date(2090, 6, 1), 5)[0])
+print(calendar.add_working_days(date(2026, 9, 25), 3))
+"""
+
+
+def test_the_calendar_is_built_without_gettext_locale_or_platform() -> None:
+    # What Temporal's workflow sandbox forbids: importing permitflow and using the calendar
+    # calls none of it (a fresh interpreter, so that nothing was built before).
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _SANDBOXED], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    expected = [
+        calendar.WorkingDayCalendar().add_working_days_flagged(date(2090, 6, 1), 5)[0],
+        calendar.add_working_days(date(2026, 9, 25), 3),
+    ]
+    assert done.stdout.split() == [day.isoformat() for day in expected]

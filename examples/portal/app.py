@@ -459,7 +459,7 @@ def create_app(
         def work(connection: Connection) -> Response:
             application = store.application(connection, application_id)
             holder = store.holder(connection, application.holder_id)
-            transitions = flow.definition(application.business_type).transitions
+            transitions = flow.definition_for(application, now()).transitions
             outcome = flow.fire(
                 application, body.event, actor=actor, at=now(), holder=holder,
                 expected_version=body.expected_version, idempotency_key=key,

@@ -33,7 +33,7 @@ from datetime import date, datetime
 from typing import Any
 
 from attrs import field, frozen
-from holidays import HolidayBase, country_holidays
+from holidays import HolidayBase
 from holidays.countries.china import China
 from holidays.version import __version__ as _HOLIDAYS_VERSION
 
@@ -65,8 +65,28 @@ _NEXT_NOTICE_REACH_DAYS = 7
 _BUILD_MARGIN_YEARS = 3
 
 
+class _ChinaDays(China):
+    """``holidays.China`` without holiday names: which days are off and which are worked only.
+
+    Naming the days opens a gettext catalogue (``locale.normalize``, files on disk) each time a
+    ``holidays`` calendar is built; the names are never read here, so the identity stands in
+    for the translation. Building the calendar then calls nothing outside ``holidays``' own
+    data, so it also works where gettext, locale and file access are forbidden (Temporal's
+    workflow sandbox).
+    """
+
+    def _init_translation(self) -> None:
+        self.tr = _untranslated
+
+
+def _untranslated(message: str) -> str:
+    return message
+
+
 def _china(years: range) -> HolidayBase:
-    return country_holidays("CN", years=years)
+    # holidays' country classes have untyped constructors (country_holidays is the typed door,
+    # but it imports holidays anew on each call).
+    return _ChinaDays(years=years)  # type: ignore[no-untyped-call]
 
 
 def _official_years_in_holidays() -> frozenset[int]:

@@ -271,14 +271,14 @@ def finding_dict(finding: Finding, lang: Language) -> dict[str, Any]:
     return {**finding.to_dict(), "message": finding.message(lang)}
 
 
-def first_event(engine: Engine, application: Application) -> str:
+def first_event(engine: Engine, application: Application, at: datetime) -> str:
     """The event that takes the application's next step from its state.
 
     The filing event (the one that submits) when the state has one, else the first event the
     machine defines from that state: ``submit`` for a new draft, ``initiate`` for a renewal.
     """
     candidates = [
-        t for t in engine.definition(application.business_type).transitions
+        t for t in engine.definition_for(application, at).transitions
         if application.state in t.sources
     ]  # fmt: skip
     for transition in candidates:
@@ -299,7 +299,7 @@ def check_case(case: Case, *, engine: Engine | None = None, at: datetime | None 
     """Evaluate the rules guarding the case's event; nothing is fired."""
     engine = engine if engine is not None else Engine(case.ruleset)
     moment = at or case.at or now()
-    name = event or case.event or first_event(engine, case.application)
+    name = event or case.event or first_event(engine, case.application, moment)
     findings = engine.check(case.application, name, at=moment, holder=case.holder)
     ruleset = engine.ruleset_for(case.application, moment)
     return CheckResult(case, name, moment, ruleset.name, ruleset.version, findings)

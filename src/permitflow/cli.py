@@ -206,7 +206,7 @@ def _cmd_id(args: argparse.Namespace) -> int:
     try:
         if looks_like_id:
             try:
-                resident = parse_resident_id(text)
+                resident = parse_resident_id(text, today=local_date(now()))
             except InvalidIdentifier:
                 # Eighteen digits can also be a credit code; an invalid id that is a valid
                 # code is a code, otherwise the resident-id reason is the helpful one.

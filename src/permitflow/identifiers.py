@@ -119,14 +119,12 @@ def _id_error(
     )
 
 
-def parse_resident_id(
-    value: str, *, today: date | None = None, field: str = _FIELD_ID
-) -> ResidentId:
+def parse_resident_id(value: str, *, today: date, field: str = _FIELD_ID) -> ResidentId:
     """Parse and validate a resident identity number (ID-001).
 
     Checks, in order: 18 characters (15-digit first-generation numbers are refused with their
     own message), 17 digits then a digit or X, a known province prefix, a real birth date from
-    1800 on and not after ``today`` (default: the current date), the check character. An
+    1800 on and not after ``today`` (no clock is read), the check character. An
     unknown or abolished county code is *not* an error — people keep the number of their first
     registration. ``field`` names the form field in the error context.
     """
@@ -206,13 +204,12 @@ def parse_resident_id(
             number=number,
             field=field,
         )
-    reference = date.today() if today is None else today
-    if birth > reference:
+    if birth > today:
         raise _id_error(
-            f"身份证号码中的出生日期{birth.isoformat()}晚于今天（{reference.isoformat()}），"
+            f"身份证号码中的出生日期{birth.isoformat()}晚于今天（{today.isoformat()}），"
             "请核对后重新填写。",
             f"The birth date in the resident identity number ({birth.isoformat()}) is after "
-            f"today ({reference.isoformat()}); check the number and enter it again.",
+            f"today ({today.isoformat()}); check the number and enter it again.",
             part="birth_date",
             number=number,
             field=field,
@@ -241,7 +238,7 @@ def parse_resident_id(
     )
 
 
-def is_valid_resident_id(value: str, *, today: date | None = None) -> bool:
+def is_valid_resident_id(value: str, *, today: date) -> bool:
     """Whether :func:`parse_resident_id` accepts ``value``."""
     try:
         parse_resident_id(value, today=today)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import attrs
 import pytest
@@ -315,6 +315,18 @@ def test_check_lists_passing_rules_too(engine: Engine, holder: HolderRecord) -> 
 def test_the_definition_of_a_business_type_is_shared(engine: Engine) -> None:
     assert engine.definition("new", 2) is engine.definition("new", 2)
     assert engine.definition("new", 3).state("authority_review_3").label_en.endswith("3")
+
+
+def test_the_definition_takes_its_levels_from_the_rule_set_in_force_on_a_given_day() -> None:
+    haidian = Engine()
+    on_day = haidian.definition("new", on=date(2026, 3, 16))
+    assert on_day is haidian.definition("new", 2)  # two levels in the Haidian set since 2021
+    with pytest.raises(InvalidInput) as caught:
+        haidian.definition("new")  # no day and no levels: no clock is read to guess one
+    assert caught.value.context["field"] == "on"
+    assert "review levels" in caught.value.message("en")
+    fixed = Engine(review_levels=3)
+    assert fixed.definition("new").state("authority_review_3").label_en.endswith("3")
 
 
 def test_an_authority_actor_must_carry_a_level() -> None:

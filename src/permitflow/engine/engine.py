@@ -178,12 +178,29 @@ class Engine:
         return self._family.in_force_on(local_date(at))
 
     def definition(
-        self, business_type: BusinessType | str, review_levels: int | None = None
+        self,
+        business_type: BusinessType | str,
+        review_levels: int | None = None,
+        *,
+        on: date | None = None,
     ) -> MachineDefinition:
-        """The definition of a business type (for the levels in force today by default)."""
+        """The definition of a business type with ``review_levels`` authority review levels,
+        else with the levels of the rule-set version in force ``on`` that day (an engine built
+        with fixed ``review_levels`` needs neither). There is no default day: no clock is read.
+        """
+        kind = business_type_of(business_type)
         if review_levels is None:
-            review_levels = self._levels(None, _today())
-        return self._machine(business_type_of(business_type), review_levels).definition
+            review_levels = self._fixed_levels
+        if review_levels is None:
+            if on is None:
+                raise InvalidInput(
+                    "请给出审核级数，或给出按哪一天生效的规则确定审核级数。",
+                    "Give the number of review levels, or the day whose rule set in force "
+                    "decides them.",
+                    field="on",
+                )
+            review_levels = self._levels(None, on)
+        return self._machine(kind, review_levels).definition
 
     def definition_for(self, application: Application, at: datetime) -> MachineDefinition:
         """The definition an application moves through: its business type with the review
@@ -707,10 +724,6 @@ class Engine:
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _today() -> date:
-    return date.today()
 
 
 def _amended(transition: Transition, application: Application, payload: Any) -> Application:
