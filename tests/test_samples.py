@@ -35,7 +35,7 @@ def test_the_sample_holder_and_form_pass_every_rule_of_the_filing(
     application = engine.start(business_type, holder=holder, application_id="A-1", at=AT,
                                form=default_form(business_type))  # fmt: skip
     event = next(
-        t.event for t in engine.definition(business_type).transitions
+        t.event for t in engine.definition_for(application, AT).transitions
         if application.state in t.sources
     )  # fmt: skip
     findings = engine.check(application, event, at=AT, holder=holder)
