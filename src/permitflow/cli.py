@@ -9,6 +9,7 @@ Sub-commands::
     permitflow id NUMBER
     permitflow diagram TYPE [--format mermaid] [--review-levels N]
     permitflow rules [--format md|json] [--ruleset NAME] [--version VERSION]
+    permitflow verify [--ruleset NAME] [--format text|json] [--max-configurations N]
     permitflow --version
 
 Every sub-command takes ``--lang zh|en|both`` (default ``zh``): its answer and its errors are
@@ -305,6 +306,28 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     else:
         print(rules_markdown(ruleset), end="")
     return EXIT_OK
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    try:
+        from permitflow.verify import explore
+    except ImportError as error:  # the builders of permitflow.testing need hypothesis
+        print(
+            _say(args.lang, f"无法运行：缺少 {error.name}，请安装 permitflow[testing]。",
+                 f"cannot run: {error.name} is missing; install permitflow[testing]."),
+            file=sys.stderr,
+        )  # fmt: skip
+        return EXIT_INPUT
+    from permitflow.engine.engine import Engine
+
+    report = explore(Engine(args.ruleset), max_configurations=args.max_configurations)
+    if args.format == "json":
+        _print_json(report.to_dict())
+    else:
+        print(report.render())
+    if not report.complete:
+        return EXIT_INPUT
+    return EXIT_OK if report.ok else EXIT_BLOCKED
 
 
 # --- the parser ---------------------------------------------------------------------------------
@@ -618,6 +641,26 @@ def build_parser(lang: CliLanguage = "zh") -> argparse.ArgumentParser:
     rules.add_argument("--version", help="rule-set version (default: the one in force today)")
     _add_lang(rules)
     rules.set_defaults(run=_cmd_rules, answers_in_lang=False)
+
+    verify = commands.add_parser(
+        "verify", help="explore every reachable configuration and check for dead ends",
+        description=(
+            "Explore, breadth first, every configuration a holder with no permit can reach "
+            "(every event of every machine, by every actor, over the data choices the rules "
+            "read) and check: no dead end, no ended permit valid again, nothing live past its "
+            "expiry after a sweep, one open application, refusals that name possible actions. "
+            "Exit 0 when nothing is violated, 1 when something is (with a shortest path), 2 "
+            "when the search cannot run or stops at its bound."
+        ),
+    )  # fmt: skip
+    verify.add_argument("--ruleset", default=DEFAULT, help=f"rule-set name (default: {DEFAULT})")
+    verify.add_argument(
+        "--max-configurations", type=_positive, default=200_000,
+        help="stop after this many configurations (default: 200000)",
+    )  # fmt: skip
+    _add_format(verify, ("text", "json"), "text")
+    _add_lang(verify)
+    verify.set_defaults(run=_cmd_verify, answers_in_lang=False)
     return parser
 
 

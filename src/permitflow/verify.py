@@ -1,0 +1,1230 @@
+"""The exhaustive check: every configuration a holder can reach, explored breadth first.
+
+A configuration is the holder's record (profile, attachments, association, permit, the facts the
+rules read) and the application of each business type, built from the records of
+:mod:`permitflow.testing` and moved only by the real :class:`~permitflow.engine.engine.Engine`:
+the real rules judge every step. Configurations are compared by an abstract key — state names
+and the data choices the rules read (documents fresh or stale, months paid by the new employer,
+a child a minor or not, the days left before the permit's expiry, the employer's handling
+permission) — so the search ends.
+
+From each configuration the search tries
+
+* every event of every machine definition (the open application of each business type and the
+  holder's own machines), fired by every actor: the applicant, the associated employer, a new
+  employer, each authority review level and the system timer (a reviewer attests what waits for
+  a person's attestation before the step, as a reviewer would);
+* starting each business type that has no application in flight, with each form choice;
+* the nightly sweep;
+* the world moving on: documents getting older than a month, the permit's expiry drawing near,
+  arriving and passing, the holder starting work at a new employer and that employer paying a
+  month of social insurance.
+
+It checks (each violation with a shortest path from the start):
+
+* **no dead end** — from every configuration in which the holder is eligible (employed by an
+  employer with handling permission), some sequence of events (and of months paid) leads to a
+  valid, unexpired permit with no application open, or to a cancelled permit;
+* **no revival** — an expired or cancelled permit never becomes valid again except by a new
+  application's approval, and no other approval lands on one;
+* **sweep** — after a sweep no permit is live past its expiry;
+* **one open application** — at most one application is in flight, and ``withdraw`` (where a
+  machine has it) frees the holder;
+* **refusals name what exists** — every action word (撤回, 新办, 续签, 注销, 挂起) in a refusal's
+  message names an event or business that exists and that some actor could take then (refused
+  at most by a rule about the data, not by the machine or a process rule).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import time
+from collections import deque
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from datetime import date, datetime, timedelta
+from enum import Enum
+from typing import Any
+
+import attrs
+from attrs import frozen
+
+from permitflow.engine.definition import MachineDefinition, Transition
+from permitflow.engine.engine import Engine
+from permitflow.engine.review import APPROVED
+from permitflow.errors import PermitflowError, ProcedureError
+from permitflow.machines.association import AssociationRequest
+from permitflow.machines.attachments import DeleteAttachment
+from permitflow.machines.common import DRAFT
+from permitflow.machines.permit import TIMER, sweep
+from permitflow.machines.status import available_business
+from permitflow.records.actors import Actor, Role
+from permitflow.records.application import (
+    Application,
+    BusinessChangeForm,
+    BusinessType,
+    CancellationForm,
+    CancellationTrigger,
+    Form,
+)
+from permitflow.records.holder import (
+    Attachment,
+    Employer,
+    Employment,
+    HolderRecord,
+    InsuranceMonth,
+    LabourContract,
+    PermitState,
+    Profile,
+    WorkRecord,
+)
+from permitflow.rules.finding import Finding, RuleKind
+from permitflow.rules.rule import local_date
+from permitflow.testing import AT, CHILD, EMPLOYERS, default_form, valid_holder
+
+__all__ = [
+    "ACTION_WORDS",
+    "Check",
+    "Move",
+    "Report",
+    "Violation",
+    "explore",
+]
+
+FORMER, NEW_EMPLOYER = EMPLOYERS[0], EMPLOYERS[1]
+"""The employer the holder starts with, and the one the holder may move to."""
+
+ACTION_WORDS = ("撤回", "新办", "续签", "注销", "挂起")
+"""Words of a refusal's message that tell a person to take an action (a button of the portal)."""
+
+NEAR_EXPIRY_DAYS = 40
+"""Days left on a permit "near its expiry": inside the renewal window, before the deadline."""
+FRESH_DAYS = 31
+"""The age up to which a document is "dated within a month" (DOC-002)."""
+STALE_DAYS = 45
+"""The age of a document "older than a month"."""
+ADULT_CHILD = attrs.evolve(
+    CHILD, name="张大明", resident_id="420106200501150014", birth_date=date(2005, 1, 15)
+)
+"""A child of age (born 2005-01-15): not on the permit (CHD rules)."""
+
+
+class Check(Enum):
+    DEAD_END = "dead_end"
+    REVIVAL = "revival"
+    SWEEP = "sweep"
+    ONE_OPEN = "one_open"
+    MESSAGE = "message"
+
+
+CHECK_LABELS = {
+    Check.DEAD_END: ("死路", "dead end"),
+    Check.REVIVAL: ("已结束的证件又生效", "an ended permit valid again"),
+    Check.SWEEP: ("扫描后证件仍过期有效", "live past expiry after a sweep"),
+    Check.ONE_OPEN: ("同时在办多项业务", "more than one open application"),
+    Check.MESSAGE: ("提示指向不存在或不可办的操作", "a message names an impossible action"),
+}
+
+
+@frozen
+class Move:
+    """One step of a path: who did what to which subject."""
+
+    actor: str
+    event: str
+    subject: str
+    findings: tuple[str, ...] = ()
+    """The rule ids of the findings the step produced (warnings and tips)."""
+
+    def describe(self) -> str:
+        noted = f" [{', '.join(self.findings)}]" if self.findings else ""
+        return f"{self.actor}: {self.event} ({self.subject}){noted}"
+
+
+@frozen
+class Violation:
+    check: Check
+    summary: str
+    """What is wrong, in Chinese and English."""
+    path: tuple[Move, ...]
+    """A shortest path from the start to the configuration where it shows."""
+    state: str
+    """The configuration, as state names and data choices."""
+    count: int = 1
+    """How many configurations show the same violation."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "check": self.check.value,
+            "summary": self.summary,
+            "count": self.count,
+            "state": self.state,
+            "path": [attrs.asdict(move) for move in self.path],
+        }
+
+
+@frozen
+class Report:
+    ruleset: str
+    configurations: int
+    transitions: int
+    seconds: float
+    violations: tuple[Violation, ...]
+    complete: bool
+    """False when the search stopped at ``max_configurations``."""
+    skipped_events: tuple[str, ...] = ()
+    """Events no payload could be built for (explored nowhere)."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ruleset": self.ruleset,
+            "configurations": self.configurations,
+            "transitions": self.transitions,
+            "seconds": round(self.seconds, 2),
+            "complete": self.complete,
+            "skipped_events": list(self.skipped_events),
+            "violations": [v.to_dict() for v in self.violations],
+        }
+
+    def render(self) -> str:
+        lines = [
+            f"permitflow verify: rule set {self.ruleset}: {self.configurations} configurations, "
+            f"{self.transitions} transitions explored in {self.seconds:.1f} s"
+            + ("" if self.complete else " (stopped at the bound)"),
+        ]
+        if self.skipped_events:
+            lines.append(f"events with no payload to try: {', '.join(self.skipped_events)}")
+        if not self.violations:
+            lines.append("no violations")
+        for number, violation in enumerate(self.violations, 1):
+            zh, en = CHECK_LABELS[violation.check]
+            lines.append(
+                f"{number}. [{violation.check.value}] {zh} / {en}: {violation.summary} "
+                f"({violation.count} configuration{'s' if violation.count > 1 else ''})"
+            )
+            lines.append(f"   at: {violation.state}")
+            for step, move in enumerate(violation.path, 1):
+                lines.append(f"   {step:2}. {move.describe()}")
+        lines.append(f"{len(self.violations)} violation(s)")
+        return "\n".join(lines)
+
+
+# --- configurations ---------------------------------------------------------------------------
+
+
+@frozen
+class Node:
+    """One concrete configuration: the records, the applications and the moment."""
+
+    holder: HolderRecord
+    applications: tuple[tuple[BusinessType, Application, str], ...]
+    """The latest application of each business type that has one, with its form choice."""
+    at: datetime
+    serial: int = 0
+    """How many applications were started on the way here (their ids stay unique)."""
+    former_permission: bool = True
+    """Whether employer A has handling permission (a data choice of the start)."""
+
+    def application(self, business_type: BusinessType) -> Application | None:
+        for kind, application, _choice in self.applications:
+            if kind is business_type:
+                return application
+        return None
+
+    def with_application(
+        self,
+        application: Application,
+        choice: str | None = None,
+        holder: HolderRecord | None = None,
+    ) -> Node:
+        kind = application.business_type
+        kept = [entry for entry in self.applications if entry[0] is not kind]
+        old = next((entry[2] for entry in self.applications if entry[0] is kind), "")
+        kept.append((kind, application, old if choice is None else choice))
+        kept.sort(key=lambda entry: entry[0].value)
+        return attrs.evolve(
+            self,
+            holder=holder if holder is not None else self.holder,
+            applications=tuple(kept),
+            at=self.at + _STEP,
+        )
+
+
+_STEP = timedelta(minutes=1)
+
+
+def _tag(code: str | None) -> str:
+    if not code:
+        return "-"
+    if code == FORMER.credit_code:
+        return "A"
+    if code == NEW_EMPLOYER.credit_code:
+        return "B"
+    return "?"
+
+
+def _employment_key(employment: Employment) -> tuple[str, tuple[str, ...]]:
+    """Who the contract is with, and who paid the latest month's social insurance."""
+    contract = employment.contract
+    last = max((m.month for m in employment.insurance), default=None)
+    paid = sorted(_tag(m.payer_credit_code) for m in employment.insurance if m.month == last)
+    return (_tag(contract.employer_credit_code) if contract else "-", tuple(paid))
+
+
+def key(node: Node) -> Hashable:
+    """The abstract configuration: state names and the data choices the rules read."""
+    holder, day = node.holder, local_date(node.at)
+    permit = holder.permit
+    association = holder.association
+    employer = association.employer
+    opened = holder.open_application
+    current_ids = {app.id: kind for kind, app, _ in node.applications}
+    documents = sorted(
+        (a.slot.value, _fresh(a, day), _since_permit(a, holder)) for a in holder.attachments
+    )
+    slots = tuple((kind.value, app.state, _tag(app.employer_id), choice)
+                  for kind, app, choice in node.applications)  # fmt: skip
+    return (
+        holder.profile_state.value,
+        tuple(documents),
+        association.state.value,
+        _tag(employer.credit_code if employer else None),
+        node.former_permission,
+        _employment_key(holder.employment),
+        permit.state.value,
+        (permit.expires_on - day).days if permit.expires_on else None,
+        _tag(permit.employer_credit_code),
+        tuple(c.birth_date for c in permit.children),
+        (opened.business_type, opened.under_review, current_ids.get(opened.id))
+        if opened
+        else None,
+        slots,
+    )
+
+
+def describe(node: Node) -> str:
+    holder, day = node.holder, local_date(node.at)
+    permit = holder.permit
+    employer = holder.association.employer
+    parts = [
+        f"profile {holder.profile_state.value}",
+        f"association {holder.association.state.value}"
+        f" {_tag(employer.credit_code if employer else None)}",
+        f"permit {permit.state.value}"
+        + (f" (expires in {(permit.expires_on - day).days} d)" if permit.expires_on else ""),
+        f"contract {_employment_key(holder.employment)[0]}",
+    ]
+    stale = [a.slot.value for a in holder.attachments
+             if not _fresh(a, day)]  # fmt: skip
+    if stale:
+        parts.append(f"stale {', '.join(stale)}")
+    if holder.open_application:
+        parts.append(f"open {holder.open_application.business_type}")
+    parts.extend(f"{kind.value} {app.state}" for kind, app, _ in node.applications)
+    return "; ".join(parts)
+
+
+# --- the explorer -----------------------------------------------------------------------------
+
+
+Step = tuple[Move, Node, tuple[Finding, ...]]
+
+
+@frozen
+class Refusal:
+    """A refused step: whose, and the messages it showed."""
+
+    move: Move
+    messages: tuple[tuple[str, str], ...]
+    """(source, message_zh): the rule id (or error code) and its Chinese message."""
+
+
+class Explorer:
+    def __init__(
+        self, engine: Engine, *, business_types: Iterable[BusinessType] | None = None
+    ) -> None:
+        self.engine = engine
+        self.business_types = tuple(
+            engine.business_types if business_types is None else business_types
+        )
+        self.skipped: set[str] = set()
+        self.levels = max(
+            (t.level or 0)
+            for kind in engine.business_types
+            for t in engine.definition(kind, self._levels()).transitions
+        )
+
+    def _levels(self) -> int:
+        return self.engine.ruleset_for(None, AT).review_levels(local_date(AT))
+
+    def definition(self, application: Application, at: datetime) -> MachineDefinition:
+        return self.engine.definition_for(application, at)
+
+    def actors(self, node: Node) -> tuple[tuple[str, Actor], ...]:
+        holder_id = node.holder.holder_id
+        actors = [
+            ("applicant", Actor.applicant(holder_id)),
+            ("employer A", Actor.employer(FORMER.credit_code)),
+            ("employer B", Actor.employer(NEW_EMPLOYER.credit_code)),
+        ]
+        actors.extend(
+            (f"authority {k}", Actor.authority(k, f"reviewer-{k}"))
+            for k in range(1, self.levels + 1)
+        )
+        actors.append(("system", TIMER))
+        return tuple(actors)
+
+    # --- steps ---
+
+    def steps(self, node: Node) -> Iterator[Step | Refusal]:
+        yield from self._application_steps(node)
+        yield from self._starts(node)
+        yield from self._holder_steps(node)
+        yield from self._sweep(node)
+
+    def _application_steps(self, node: Node) -> Iterator[Step | Refusal]:
+        for kind, application, _choice in node.applications:
+            definition = self.definition(application, node.at)
+            if application.state in definition.terminal_states:
+                continue
+            for event in definition.events:
+                for transition in _transitions_from(definition, application.state, event):
+                    for name, actor in self.actors(node):
+                        if not _may(transition, actor):
+                            continue
+                        yield self._fire(node, application, transition, name, actor, kind)
+
+    def _fire(
+        self,
+        node: Node,
+        application: Application,
+        transition: Transition,
+        name: str,
+        actor: Actor,
+        kind: BusinessType,
+    ) -> Step | Refusal:
+        at = node.at + _STEP
+        move = Move(name, transition.event, kind.value)
+        choice = next((c for k, a, c in node.applications if a.id == application.id), None)
+        payload = None
+        if transition.payload is not None and isinstance(application.form, transition.payload):
+            payload = application.form
+        elif transition.payload is not None:
+            payload = self._payload(transition.payload, node)
+            if payload is None and transition.payload_required:
+                self.skipped.add(f"{kind.value}:{transition.event}")
+                return Refusal(move, ())
+        try:
+            if actor.role is Role.AUTHORITY:
+                application = self._attest(application, transition, node.holder, at)
+            outcome = self.engine.fire(
+                application,
+                transition.event,
+                actor=actor,
+                at=at,
+                holder=node.holder,
+                payload=payload,
+                opinion=OPINION if transition.opinion else None,
+            )
+        except ProcedureError as error:
+            return Refusal(move, _messages(error))
+        assert outcome.application is not None  # fire always returns the application
+        moved = node.with_application(outcome.application, choice, outcome.holder)
+        return (_noted(move, outcome.findings), moved, outcome.findings)
+
+    def _attest(
+        self, application: Application, transition: Transition, holder: HolderRecord, at: datetime
+    ) -> Application:
+        """The application with every attestation the step waits for recorded by a reviewer."""
+        if not transition.guards or not self.engine.rules_enabled:
+            return application
+        level = transition.level or 1
+        reviewer = Actor.authority(level, f"reviewer-{level}")
+        for finding in self.engine.pending_attestations(
+            application, transition.event, at=at, holder=holder
+        ):
+            rule = self.engine.ruleset_for(application, at).rule(finding.rule_id)
+            if Role.AUTHORITY not in rule.attested_by:
+                continue
+            application = self.engine.attest(
+                application, finding.rule_id, actor=reviewer, at=at, holder=holder,
+                note="核实无误",
+            ).application or application  # fmt: skip
+        return application
+
+    def _starts(self, node: Node) -> Iterator[Step | Refusal]:
+        """Each business type with nothing in flight, started and handed in at once (a draft
+        alone changes nothing anyone else sees)."""
+        for kind in self.business_types:
+            current = node.application(kind)
+            if current is not None and not self._ended(current, node.at):
+                continue
+            for choice, form in _forms(kind, node.at):
+                application = self.engine.start(
+                    kind, holder=node.holder, application_id=f"{kind.value}-{node.serial + 1}",
+                    at=node.at, form=form,
+                )  # fmt: skip
+                started = attrs.evolve(node, serial=node.serial + 1)
+                definition = self.definition(application, node.at)
+                for transition in definition.transitions:
+                    if application.state not in transition.sources:
+                        continue
+                    if Role.SYSTEM in transition.roles:
+                        continue
+                    for name, actor in self.actors(node):
+                        if _may(transition, actor):
+                            step = self._fire(started, application, transition, name, actor, kind)
+                            yield _started(step, choice)
+
+    def _ended(self, application: Application, at: datetime) -> bool:
+        return application.state in self.definition(application, at).terminal_states
+
+    def _holder_steps(self, node: Node) -> Iterator[Step | Refusal]:
+        for definition in self.engine.holder_definitions:
+            state = _read(node.holder, definition.state_path)
+            for event in definition.events:
+                for transition in _transitions_from(definition, state, event):
+                    if transition.internal:
+                        continue
+                    for payload in self._holder_payloads(transition, node):
+                        for name, actor in self.actors(node):
+                            if _may(transition, actor):
+                                yield self._fire_holder(node, transition, name, actor, payload)
+
+    def _holder_payloads(self, transition: Transition, node: Node) -> Iterable[Any]:
+        if transition.payload is None:
+            return (None,)
+        provider = _PAYLOADS.get(transition.payload)
+        payloads = tuple(provider(node)) if provider else ()
+        if not payloads:
+            generic = self._payload(transition.payload, node)
+            payloads = (generic,) if generic is not None else ()
+        if provider is None and not payloads and transition.payload_required:
+            self.skipped.add(f"holder:{transition.event}")
+        if not payloads and not transition.payload_required:
+            return (None,)
+        return payloads
+
+    def _fire_holder(
+        self, node: Node, transition: Transition, name: str, actor: Actor, payload: Any
+    ) -> Step | Refusal:
+        detail = _payload_label(payload)
+        move = Move(name, transition.event + (f" {detail}" if detail else ""), "holder")
+        try:
+            outcome = self.engine.fire_holder(
+                node.holder, transition.event, actor=actor, at=node.at + _STEP, payload=payload
+            )
+        except ProcedureError as error:
+            return Refusal(move, _messages(error))
+        moved = attrs.evolve(node, holder=outcome.holder, at=node.at + _STEP)
+        step: Step = (_noted(move, outcome.findings), moved, outcome.findings)
+        if isinstance(payload, DeleteAttachment):
+            return self._then_upload(step, payload, name, actor)
+        return step
+
+    def _then_upload(
+        self, step: Step, deleted: DeleteAttachment, name: str, actor: Actor
+    ) -> Step:
+        """The deleted document replaced at once by a fresh one, and every other outdated one
+        with it (M§5.2: 删除原有附件……上传所需修改附件), as one step of the holder's."""
+        upload = next(
+            (t for d in self.engine.holder_definitions for t in d.transitions
+             if t.payload is Attachment and not t.internal), None,
+        )  # fmt: skip
+        delete = next(
+            (t for d in self.engine.holder_definitions for t in d.transitions
+             if t.payload is DeleteAttachment and not t.internal), None,
+        )  # fmt: skip
+        move, node, findings = step
+        if upload is None or delete is None:
+            return step
+        slots = [deleted.slot, *(d.slot for d in _stale_deletions(node.holder, node.at))]
+        at = node.at
+        holder = node.holder
+        for number, slot in enumerate(slots):
+            try:
+                if number:
+                    at += _STEP
+                    holder = self.engine.fire_holder(
+                        holder, delete.event, actor=actor, at=at, payload=DeleteAttachment(slot)
+                    ).holder
+                fresh = next((a for a in _fresh_uploads(holder, at) if a.slot is slot), None)
+                if fresh is not None:
+                    at += _STEP
+                    holder = self.engine.fire_holder(
+                        holder, upload.event, actor=actor, at=at, payload=fresh
+                    ).holder
+            except ProcedureError:
+                break
+        replaced = attrs.evolve(
+            move, event=f"{delete.event} + {upload.event} ({', '.join(s.value for s in slots)})"
+        )
+        return (replaced, attrs.evolve(node, holder=holder, at=at), findings)
+
+    def _sweep(self, node: Node) -> Iterator[Step | Refusal]:
+        at = node.at + _STEP
+        applications = tuple(app for _, app, _ in node.applications)
+        try:
+            result = sweep(self.engine, node.holder, applications, at)
+        except ProcedureError as error:
+            yield Refusal(Move("system", "sweep", "holder"), _messages(error))
+            return
+        if not result.events:
+            return
+        moved = attrs.evolve(node, holder=result.holder, at=at)
+        for application in result.applications:
+            moved = moved.with_application(application, holder=moved.holder)
+        moved = attrs.evolve(moved, at=at)
+        yield (Move("system", "sweep", "holder"), moved, ())
+
+    def _payload(self, cls: type, node: Node) -> Any:
+        """A payload of ``cls`` built from its fields' types (a date is today)."""
+        if not attrs.has(cls):
+            return None
+        values: dict[str, Any] = {}
+        day = local_date(node.at)
+        hints = attrs.resolve_types(cls)
+        for field in attrs.fields(hints):
+            if field.default is not attrs.NOTHING:
+                continue
+            value = _DEFAULTS.get(field.type, _UNKNOWN)
+            if callable(value) and value is not _UNKNOWN:
+                value = value(day, node.at)
+            if value is _UNKNOWN:
+                return None
+            values[field.name] = value
+        try:
+            return cls(**values)
+        except (TypeError, ValueError, PermitflowError):
+            return None
+
+
+_UNKNOWN = object()
+OPINION = "请按审核意见修改"
+REASON = "个人原因"
+
+_DEFAULTS: Mapping[Any, Any] = {
+    str: REASON,
+    "str": REASON,
+    bool: True,
+    "bool": True,
+    int: 1,
+    "int": 1,
+    date: lambda day, at: day,
+    "date": lambda day, at: day,
+    datetime: lambda day, at: at,
+    "datetime": lambda day, at: at,
+    "date | None": lambda day, at: day,
+    "str | None": REASON,
+}
+
+
+def _started(step: Step | Refusal, choice: str) -> Step | Refusal:
+    """The first step of a new application, named as a start with its form choice."""
+    if isinstance(step, Refusal):
+        move = step.move
+        return attrs.evolve(step, move=attrs.evolve(move, event=f"start ({choice}) + {move.event}"))
+    move, node, findings = step
+    application = node.application(BusinessType(move.subject))
+    assert application is not None  # the step just fired it
+    node = node.with_application(application, choice)
+    node = attrs.evolve(node, at=node.at - _STEP)
+    return (attrs.evolve(move, event=f"start ({choice}) + {move.event}"), node, findings)
+
+
+def _read(subject: Any, path: tuple[str, ...]) -> str:
+    value = subject
+    for name in path:
+        value = getattr(value, name)
+    return str(value)
+
+
+def _transitions_from(
+    definition: MachineDefinition, state: str, event: str
+) -> Iterator[Transition]:
+    return (t for t in definition.transitions if t.event == event and state in t.sources)
+
+
+def _may(transition: Transition, actor: Actor) -> bool:
+    """The actor's role (and level) fits the transition; identity is the engine's to judge."""
+    if transition.internal or actor.role not in transition.roles:
+        return False
+    return transition.level is None or actor.role is not Role.AUTHORITY or (
+        actor.level == transition.level
+    )
+
+
+def _messages(error: ProcedureError) -> tuple[tuple[str, str], ...]:
+    findings: tuple[Finding, ...] = error.context.get("findings", ())
+    blocking = tuple((f.rule_id, f.message_zh) for f in findings if f.blocks)
+    return blocking or ((error.code, error.message_zh),)
+
+
+def _noted(move: Move, findings: tuple[Finding, ...]) -> Move:
+    return attrs.evolve(move, findings=tuple(f.rule_id for f in findings))
+
+
+def _payload_label(payload: Any) -> str:
+    if isinstance(payload, AssociationRequest):
+        return _tag(payload.employer.credit_code)
+    if isinstance(payload, Attachment | DeleteAttachment):
+        return payload.slot.value
+    return ""
+
+
+def _forms(kind: BusinessType, at: datetime) -> tuple[tuple[str, Form], ...]:
+    if kind is BusinessType.BUSINESS_CHANGE:
+        return (
+            ("minor child", BusinessChangeForm(instructions_confirmed=True, children=(CHILD,))),
+            ("adult child",
+             BusinessChangeForm(instructions_confirmed=True, children=(ADULT_CHILD,))),
+        )  # fmt: skip
+    if kind is BusinessType.CANCELLATION:
+        return tuple((trigger.value, CancellationForm(trigger)) for trigger in CancellationTrigger)
+    return (("form", default_form(kind, at=at)),)
+
+
+# --- payloads of the holder's events ------------------------------------------------------------
+
+
+def _association_requests(node: Node) -> Iterator[AssociationRequest]:
+    """The new employer's code (the former one's only to a holder associated with nobody)."""
+    current = node.holder.association.employer
+    for employer in (FORMER, NEW_EMPLOYER):
+        if employer is FORMER and current is not None:
+            continue
+        if current is not None and current.credit_code == employer.credit_code:
+            continue
+        yield AssociationRequest(_as_known(employer, node), f"GL-{employer.credit_code[-4:]}")
+
+
+def _as_known(employer: Employer, node: Node) -> Employer:
+    """The employer as the world knows it (its handling permission in this configuration)."""
+    if employer.credit_code == FORMER.credit_code:
+        return attrs.evolve(employer, handling_permission=node.former_permission)
+    return employer
+
+
+def _missing_uploads(node: Node) -> Iterator[Attachment]:
+    return _fresh_uploads(node.holder, node.at)
+
+
+def _fresh_uploads(holder: HolderRecord, at: datetime) -> Iterator[Attachment]:
+    day = local_date(at)
+    present = {a.slot for a in holder.attachments}
+    for attachment in _template(day).attachments:
+        if attachment.slot not in present:
+            yield attachment if attachment.issued_on is None else attrs.evolve(
+                attachment, issued_on=day
+            )
+
+
+@functools.cache
+def _template(day: date) -> HolderRecord:
+    """A complete record as of ``day``: where fresh uploads come from."""
+    return valid_holder(at=datetime.combine(day, AT.timetz()))
+
+
+def _first_outdated(node: Node) -> Iterator[DeleteAttachment]:
+    """The first document a holder would replace (the step replaces the others with it)."""
+    return itertools.islice(_stale_deletions(node.holder, node.at), 1)
+
+
+def _stale_deletions(holder: HolderRecord, at: datetime) -> Iterator[DeleteAttachment]:
+    """The documents a holder would replace: older than a month, or from before the permit's
+    last issue or change (a renewal asks for them anew)."""
+    day = local_date(at)
+    for attachment in holder.attachments:
+        if not _fresh(attachment, day) or not _since_permit(attachment, holder):
+            yield DeleteAttachment(attachment.slot)
+
+
+def _fresh(attachment: Attachment, day: date) -> bool:
+    return attachment.issued_on is None or (day - attachment.issued_on).days <= FRESH_DAYS
+
+
+def _since_permit(attachment: Attachment, holder: HolderRecord) -> bool:
+    permit = holder.permit
+    reference = permit.changed_on or permit.issued_on
+    return reference is None or attachment.uploaded_on >= reference
+
+
+def _current_profile(node: Node) -> Iterator[Profile]:
+    """The profile with the work history brought up to the current contract."""
+    profile = node.holder.profile
+    contract = node.holder.employment.contract
+    history = profile.work_history
+    if contract is not None and all(w.employer_uscc != contract.employer_credit_code
+                                    for w in history):  # fmt: skip
+        name = NEW_EMPLOYER.name if _tag(contract.employer_credit_code) == "B" else FORMER.name
+        history = (
+            *(attrs.evolve(w, end=contract.start - timedelta(days=1)) if w.end is None else w
+              for w in history),
+            WorkRecord(name, contract.start, None, contract.employer_credit_code),
+        )  # fmt: skip
+    if history != profile.work_history:
+        yield attrs.evolve(profile, work_history=history)
+
+
+_PAYLOADS: Mapping[type, Callable[[Node], Iterable[Any]]] = {
+    AssociationRequest: _association_requests,
+    Attachment: _missing_uploads,
+    DeleteAttachment: _first_outdated,
+    Profile: _current_profile,
+}
+
+
+# --- the world moving on ------------------------------------------------------------------------
+
+
+def _world_steps(node: Node) -> Iterator[tuple[str, Node]]:
+    """Time and life outside the portal: (name, configuration after it)."""
+    holder, day = node.holder, local_date(node.at)
+    if any(a.issued_on is not None and _fresh(a, day) for a in holder.attachments):
+        aged = tuple(
+            attrs.evolve(a, issued_on=day - timedelta(days=STALE_DAYS))
+            if a.issued_on is not None
+            else a
+            for a in holder.attachments
+        )
+        yield "documents older than a month", attrs.evolve(
+            node, holder=attrs.evolve(holder, attachments=aged)
+        )
+    permit = holder.permit
+    if permit.state in (PermitState.VALID, PermitState.SUSPENDED) and permit.expires_on:
+        left = (permit.expires_on - day).days
+        for name, days in (
+            ("the expiry draws near", NEAR_EXPIRY_DAYS),
+            ("the expiry day arrives", 0),
+            ("the expiry day passes", -1),
+        ):
+            if left > days:
+                yield name, _with_expiry(node, day + timedelta(days=days))
+    contract = holder.employment.contract
+    if contract is not None and contract.employer_credit_code == FORMER.credit_code:
+        yield "the holder starts work at employer B", _join(node, NEW_EMPLOYER)
+    if contract is not None and contract.employer_credit_code == NEW_EMPLOYER.credit_code:
+        paid = _employment_key(holder.employment)[1]
+        if "B" not in paid:
+            yield PAID_MONTH, _paid_month(node, NEW_EMPLOYER)
+
+
+PAID_MONTH = "employer B pays a month of social insurance"
+"""The one move of the world a holder may wait for to get out of a configuration."""
+
+
+def _with_expiry(node: Node, expires: date) -> Node:
+    permit = node.holder.permit
+    assert permit.expires_on is not None  # only live permits with an expiry are moved
+    shift = expires - permit.expires_on
+    moved = attrs.evolve(
+        permit,
+        expires_on=expires,
+        issued_on=permit.issued_on + shift if permit.issued_on else None,
+        changed_on=permit.changed_on + shift if permit.changed_on else None,
+    )
+    return attrs.evolve(node, holder=attrs.evolve(node.holder, permit=moved))
+
+
+def _join(node: Node, employer: Employer) -> Node:
+    day = local_date(node.at)
+    employment = attrs.evolve(
+        node.holder.employment,
+        contract=LabourContract(employer.credit_code, day - timedelta(days=5)),
+    )
+    return attrs.evolve(node, holder=attrs.evolve(node.holder, employment=employment))
+
+
+def _paid_month(node: Node, employer: Employer) -> Node:
+    employment = node.holder.employment
+    last = max(m.month for m in employment.insurance)
+    insurance = tuple(
+        InsuranceMonth(m.month, employer.credit_code) if m.month == last else m
+        for m in employment.insurance
+    )
+    income = tuple(
+        attrs.evolve(m, withholder_credit_code=employer.credit_code) if m.month == last else m
+        for m in employment.income
+    )
+    moved = attrs.evolve(employment, insurance=insurance, income=income)
+    return attrs.evolve(node, holder=attrs.evolve(node.holder, employment=moved))
+
+
+# --- the search -------------------------------------------------------------------------------
+
+
+def initial_nodes(at: datetime = AT) -> tuple[tuple[str, Node], ...]:
+    """A holder with no permit, associated with employer A, with and without its permission."""
+    starts = []
+    for permission in (True, False):
+        employer = attrs.evolve(FORMER, handling_permission=permission)
+        holder = valid_holder(at=at, employer=employer, permit_state=PermitState.NONE)
+        label = "employer A has handling permission" if permission else (
+            "employer A has no handling permission"
+        )
+        starts.append((label, Node(holder, (), at, former_permission=permission)))
+    return tuple(starts)
+
+
+def _eligible(node: Node) -> bool:
+    """The holder works for an employer that may handle permits (the manual's conditions the
+    search varies; the others hold in every configuration)."""
+    contract = node.holder.employment.contract
+    if contract is None:
+        return False
+    if contract.employer_credit_code == NEW_EMPLOYER.credit_code:
+        return NEW_EMPLOYER.handling_permission
+    return node.former_permission
+
+
+def _in_flight(explorer: Explorer, node: Node) -> tuple[Application, ...]:
+    return tuple(
+        app
+        for _, app, _ in node.applications
+        if app.state != DRAFT and not explorer._ended(app, node.at)
+    )
+
+
+def _settled(explorer: Explorer, node: Node) -> bool:
+    """A configuration a holder can live in: a valid permit within its term and nothing open,
+    or a cancelled permit (the lawful end)."""
+    holder, day = node.holder, local_date(node.at)
+    permit = holder.permit
+    if permit.state is PermitState.CANCELLED:
+        return True
+    return (
+        permit.state is PermitState.VALID
+        and permit.expires_on is not None
+        and permit.expires_on >= day
+        and holder.open_application is None
+        and not _in_flight(explorer, node)
+    )
+
+
+_ENDED = (PermitState.EXPIRED, PermitState.CANCELLED)
+
+
+class _Search:
+    def __init__(self, explorer: Explorer, max_configurations: int, world: bool = True) -> None:
+        self.world = world
+        self.explorer = explorer
+        self.engine = explorer.engine
+        self.max = max_configurations
+        self.nodes: dict[Hashable, Node] = {}
+        self.parent: dict[Hashable, tuple[Hashable | None, Move]] = {}
+        self.escapes: dict[Hashable, set[Hashable]] = {}
+        """Reverse edges of the steps a holder may take to get out (not the world's)."""
+        self.expanded: set[Hashable] = set()
+        self.truncated: set[Hashable] = set()
+        """Configurations some of whose successors the bound left out."""
+        self.transitions = 0
+        self.complete = True
+        self.found: dict[tuple[Hashable, ...], Violation] = {}
+        self._words: dict[tuple[Hashable, str], bool] = {}
+        self._targets = {word: _targets(self.engine, word) for word in ACTION_WORDS}
+
+    # --- bookkeeping ---
+
+    def path(self, node_key: Hashable) -> tuple[Move, ...]:
+        moves: list[Move] = []
+        current: Hashable | None = node_key
+        while current is not None:
+            previous, move = self.parent[current]
+            moves.append(move)
+            current = previous
+        return tuple(reversed(moves))
+
+    def add(self, node: Node, parent: Hashable | None, move: Move) -> Hashable | None:
+        # An application that has ended only leaves its business free to start again.
+        live = tuple(e for e in node.applications if not self.explorer._ended(e[1], node.at))
+        if live != node.applications:
+            node = attrs.evolve(node, applications=live)
+        node_key = key(node)
+        if node_key in self.nodes:
+            return node_key
+        if len(self.nodes) >= self.max:
+            self.complete = False
+            if parent is not None:
+                self.truncated.add(parent)
+            return None
+        self.nodes[node_key] = node
+        self.parent[node_key] = (parent, move)
+        self.queue.append(node_key)
+        return node_key
+
+    def report(
+        self, check: Check, signature: Hashable, summary: str, at: Hashable,
+        extra: tuple[Move, ...] = (),
+    ) -> None:  # fmt: skip
+        slot = (check, signature)
+        known = self.found.get(slot)
+        if known is not None:
+            self.found[slot] = attrs.evolve(known, count=known.count + 1)
+            return
+        self.found[slot] = Violation(
+            check, summary, (*self.path(at), *extra), describe(self.nodes[at])
+        )
+
+    # --- the walk ---
+
+    def run(self) -> None:
+        self.queue: deque[Hashable] = deque()
+        for label, node in initial_nodes():
+            self.add(node, None, Move("start", label, "holder"))
+        while self.queue:
+            node_key = self.queue.popleft()
+            node = self.nodes[node_key]
+            self.expanded.add(node_key)
+            self.check_node(node_key, node)
+            for item in self.explorer.steps(node):
+                if isinstance(item, Refusal):
+                    self.check_refusal(node_key, node, item)
+                    continue
+                move, child, _findings = item
+                self.transitions += 1
+                self.check_step(node_key, node, move, child)
+                child_key = self.add(child, node_key, move)
+                if child_key is not None:
+                    self.escapes.setdefault(child_key, set()).add(node_key)
+            for name, child in _world_steps(node) if self.world else ():
+                self.transitions += 1
+                child_key = self.add(child, node_key, Move("world", name, "holder"))
+                if child_key is not None and name == PAID_MONTH:
+                    self.escapes.setdefault(child_key, set()).add(node_key)
+        self.check_dead_ends()
+
+    # --- checks ---
+
+    def check_node(self, node_key: Hashable, node: Node) -> None:
+        flying = _in_flight(self.explorer, node)
+        if len(flying) > 1:
+            kinds = "、".join(sorted(app.business_type.value for app in flying))
+            self.report(
+                Check.ONE_OPEN, kinds,
+                f"{len(flying)} 项业务同时在办 / {len(flying)} applications open at once: {kinds}",
+                node_key,
+            )  # fmt: skip
+
+    def check_step(self, node_key: Hashable, node: Node, move: Move, child: Node) -> None:
+        before, after = node.holder.permit, child.holder.permit
+        subject = move.subject
+        application = (
+            child.application(BusinessType(subject)) if subject != "holder" else None
+        )
+        approved = application is not None and application.state == APPROVED and (
+            node.application(BusinessType(subject)) is None
+            or node.application(BusinessType(subject)) != application
+        )
+        if before.state in _ENDED and after.state is PermitState.VALID and not (
+            approved and subject == BusinessType.NEW.value
+        ):
+            self.report(
+                Check.REVIVAL, (subject, move.event),
+                f"{subject} {move.event}: 证件由{before.state.value}变为有效 / the "
+                f"{before.state.value} permit became valid again",
+                node_key, (move,),
+            )  # fmt: skip
+        elif before.state in _ENDED and approved and subject != BusinessType.NEW.value:
+            self.report(
+                Check.REVIVAL, (subject, "approval"),
+                f"{subject} 在证件{before.state.value}后审核通过 / a {subject} was approved on "
+                f"a {before.state.value} permit",
+                node_key, (move,),
+            )  # fmt: skip
+        if move.event == "sweep":
+            day = local_date(child.at)
+            if (
+                after.state in (PermitState.VALID, PermitState.SUSPENDED)
+                and after.expires_on is not None
+                and after.expires_on < day
+            ):
+                self.report(
+                    Check.SWEEP, after.state.value,
+                    f"扫描后证件仍为{after.state.value}，已过有效期 / after the sweep the permit "
+                    f"is {after.state.value} past its expiry",
+                    node_key, (move,),
+                )  # fmt: skip
+        if move.event == "withdraw" and application is not None:
+            opened = child.holder.open_application
+            if opened is not None and opened.id == application.id:
+                self.report(
+                    Check.ONE_OPEN, ("withdraw", subject),
+                    f"{subject} 撤回后仍占用在办业务 / withdrawing the {subject} did not free "
+                    "the holder",
+                    node_key, (move,),
+                )  # fmt: skip
+
+    def check_refusal(self, node_key: Hashable, node: Node, refusal: Refusal) -> None:
+        for source, message in refusal.messages:
+            for word in ACTION_WORDS:
+                exists = bool(self._targets[word])
+                if word not in message or (Check.MESSAGE, (source, word, exists)) in self.found:
+                    continue
+                if exists and self._word_ok(node_key, node, word):
+                    continue
+                why = (
+                    "此时无人可以办理 / nobody may take it here"
+                    if exists
+                    else "没有这样的事件 / no such event exists"
+                )
+                self.report(
+                    Check.MESSAGE, (source, word, exists),
+                    f"{source} 提示“{word}”，{why}: {message}",
+                    node_key, (refusal.move,),
+                )  # fmt: skip
+
+    def _word_ok(self, node_key: Hashable, node: Node, word: str) -> bool:
+        cached = self._words.get((node_key, word))
+        if cached is None:
+            cached = self._words[(node_key, word)] = _permitted(
+                self.explorer, node, self._targets[word]
+            )
+        return cached
+
+    def check_dead_ends(self) -> None:
+        good = [
+            k for k, node in self.nodes.items()
+            if k not in self.expanded or k in self.truncated or _settled(self.explorer, node)
+        ]  # fmt: skip
+        reach = set(good)
+        frontier = deque(good)
+        while frontier:
+            current = frontier.popleft()
+            for previous in self.escapes.get(current, ()):
+                if previous not in reach:
+                    reach.add(previous)
+                    frontier.append(previous)
+        for node_key, node in self.nodes.items():  # insertion order is breadth first
+            if node_key in reach or not _eligible(node):
+                continue
+            signature = _stuck(self.explorer, node)
+            self.report(
+                Check.DEAD_END, signature,
+                f"无路可达有效证件或合法结束 / no way to a valid permit or a lawful end: "
+                f"{signature}",
+                node_key,
+            )  # fmt: skip
+
+
+def _stuck(explorer: Explorer, node: Node) -> str:
+    """What a dead end is stuck on: the permit and the applications in flight."""
+    flying = ", ".join(f"{app.business_type.value} {app.state}"
+                       for app in _in_flight(explorer, node))  # fmt: skip
+    return f"permit {node.holder.permit.state.value}" + (f"; {flying}" if flying else "")
+
+
+@frozen
+class _Targets:
+    business_types: tuple[BusinessType, ...]
+    events: tuple[tuple[BusinessType, str], ...]
+    holder_events: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.business_types or self.events or self.holder_events)
+
+
+def _targets(engine: Engine, word: str) -> _Targets:
+    """The businesses and events whose label says ``word``."""
+    kinds: list[BusinessType] = []
+    events: list[tuple[BusinessType, str]] = []
+    for kind in engine.business_types:
+        definition = engine.definition(kind, 1)
+        if word in definition.label_zh:
+            kinds.append(kind)
+        events.extend(
+            (kind, t.event) for t in definition.transitions
+            if not t.internal and word in t.label_zh
+        )  # fmt: skip
+    holder = [
+        t.event
+        for definition in engine.holder_definitions
+        for t in definition.transitions
+        if not t.internal and word in t.label_zh
+    ]
+    return _Targets(tuple(kinds), tuple(dict.fromkeys(events)), tuple(dict.fromkeys(holder)))
+
+
+def _structural(engine: Engine, application: Application | None, at: datetime,
+                findings: Iterable[Finding] | Iterable[str]) -> bool:  # fmt: skip
+    """Some refusal among these is the procedure's (a process rule), not the data's."""
+    ruleset = engine.ruleset_for(application, at)
+    for item in findings:
+        rule_id = item if isinstance(item, str) else item.rule_id
+        if isinstance(item, Finding) and not item.blocks:
+            continue
+        if ruleset.rule(rule_id).kind is RuleKind.PROCESS:
+            return True
+    return False
+
+
+def _permitted(explorer: Explorer, node: Node, targets: _Targets) -> bool:
+    """Some actor could take one of ``targets`` now, refused at most by a rule about the data."""
+    engine, holder, at = explorer.engine, node.holder, node.at + _STEP
+    if targets.business_types:
+        for line in available_business(engine, holder, at):
+            if line.business_type in targets.business_types and not _structural(
+                engine, None, at, (reason.rule_id for reason in line.reasons)
+            ):
+                return True
+    for kind, event in targets.events:
+        application = node.application(kind)
+        if application is None or explorer._ended(application, at):
+            continue
+        for _name, actor in explorer.actors(node):
+            for option in engine.allowed_events(application, actor, at, holder=holder):
+                if option.event == event and _open_option(engine, application, at, option):
+                    return True
+    for _name, actor in explorer.actors(node) if targets.holder_events else ():
+        for option in engine.allowed_holder_events(holder, actor, at):
+            if option.event in targets.holder_events and _open_option(engine, None, at, option):
+                return True
+    return False
+
+
+def _open_option(engine: Engine, application: Application | None, at: datetime,
+                 option: Any) -> bool:  # fmt: skip
+    if option.allowed:
+        return True
+    return option.reason == "blocked_by_rules" and not _structural(
+        engine, application, at, option.findings
+    )
+
+
+# --- the entry point ----------------------------------------------------------------------------
+
+
+def explore(
+    engine: Engine | None = None,
+    *,
+    max_configurations: int = 100_000,
+    business_types: Iterable[BusinessType] | None = None,
+    world: bool = True,
+) -> Report:
+    """Explore every configuration reachable from a holder with no permit; check each step.
+
+    ``business_types`` limits the businesses started (all of the engine's by default);
+    ``max_configurations`` bounds the search (the report says when it was reached);
+    ``world=False`` leaves the data as they start (no time passing, no new employer).
+    """
+    engine = engine or Engine()
+    began = time.perf_counter()
+    explorer = Explorer(engine, business_types=business_types)
+    search = _Search(explorer, max_configurations, world)
+    search.run()
+    violations = sorted(
+        search.found.values(), key=lambda v: (list(Check).index(v.check), len(v.path))
+    )
+    ruleset = engine.ruleset_for(None, AT)
+    return Report(
+        ruleset=f"{ruleset.name} {ruleset.version}",
+        configurations=len(search.nodes),
+        transitions=search.transitions,
+        seconds=time.perf_counter() - began,
+        violations=tuple(violations),
+        complete=search.complete,
+        skipped_events=tuple(sorted(explorer.skipped)),
+    )
