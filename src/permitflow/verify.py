@@ -52,7 +52,7 @@ from attrs import frozen
 from permitflow.engine.definition import MachineDefinition, Transition
 from permitflow.engine.engine import Engine
 from permitflow.engine.review import APPROVED
-from permitflow.errors import PermitflowError, ProcedureError
+from permitflow.errors import InvalidInput, PermitflowError, ProcedureError
 from permitflow.machines.association import AssociationRequest
 from permitflow.machines.attachments import DeleteAttachment
 from permitflow.machines.common import DRAFT
@@ -429,8 +429,9 @@ class Explorer:
                 holder=node.holder,
                 payload=payload,
                 opinion=OPINION if transition.opinion else None,
+                reason=REASON if transition.reason else None,
             )
-        except ProcedureError as error:
+        except (ProcedureError, InvalidInput) as error:
             return Refusal(move, _messages(error))
         assert outcome.application is not None  # fire always returns the application
         moved = node.with_application(outcome.application, choice, outcome.holder)
@@ -658,7 +659,7 @@ def _may(transition: Transition, actor: Actor) -> bool:
     )
 
 
-def _messages(error: ProcedureError) -> tuple[tuple[str, str], ...]:
+def _messages(error: ProcedureError | InvalidInput) -> tuple[tuple[str, str], ...]:
     findings: tuple[Finding, ...] = error.context.get("findings", ())
     blocking = tuple((f.rule_id, f.message_zh) for f in findings if f.blocks)
     return blocking or ((error.code, error.message_zh),)
