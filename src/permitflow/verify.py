@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 import time
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
@@ -693,10 +694,11 @@ def _forms(kind: BusinessType, at: datetime) -> tuple[tuple[str, Form], ...]:
 
 
 def _association_requests(node: Node) -> Iterator[AssociationRequest]:
-    """The new employer's code (the former one's only to a holder associated with nobody)."""
+    """The code of the employer the holder works for, when not associated with it already."""
     current = node.holder.association.employer
+    contract = node.holder.employment.contract
     for employer in (FORMER, NEW_EMPLOYER):
-        if employer is FORMER and current is not None:
+        if contract is None or contract.employer_credit_code != employer.credit_code:
             continue
         if current is not None and current.credit_code == employer.credit_code:
             continue
@@ -1060,21 +1062,28 @@ class _Search:
                 )  # fmt: skip
 
     def check_refusal(self, node_key: Hashable, node: Node, refusal: Refusal) -> None:
+        own = refusal.move.subject
         for source, message in refusal.messages:
-            for word in ACTION_WORDS:
-                exists = bool(self._targets[word])
-                if word not in message or (Check.MESSAGE, (source, word, exists)) in self.found:
+            for clause in _instructions(message):
+                words = [
+                    w for w in ACTION_WORDS
+                    if w in clause and own not in {k.value for k in self._targets[w].business_types}
+                ]  # fmt: skip
+                if not words:
                     continue
-                if exists and self._word_ok(node_key, node, word):
+                missing = [w for w in words if not self._targets[w]]
+                signature = (source, tuple(words), bool(missing))
+                if (Check.MESSAGE, signature) in self.found:
                     continue
-                why = (
-                    "此时无人可以办理 / nobody may take it here"
-                    if exists
-                    else "没有这样的事件 / no such event exists"
-                )
+                if missing:
+                    why = f"没有“{'、'.join(missing)}”这样的事件 / no such event exists"
+                elif any(self._word_ok(node_key, node, w) for w in words):
+                    continue
+                else:
+                    why = "此时无人可以办理 / nobody may take it here"
                 self.report(
-                    Check.MESSAGE, (source, word, exists),
-                    f"{source} 提示“{word}”，{why}: {message}",
+                    Check.MESSAGE, signature,
+                    f"{source} 提示“{'、'.join(words)}”，{why}: {message}",
                     node_key, (refusal.move,),
                 )  # fmt: skip
 
@@ -1109,6 +1118,13 @@ class _Search:
                 f"{signature}",
                 node_key,
             )  # fmt: skip
+
+
+def _instructions(message: str) -> Iterator[str]:
+    """The clauses of a message that tell a person what to do (from its 请 on)."""
+    for sentence in re.split("[。；;]", message):
+        if "请" in sentence:
+            yield sentence[sentence.index("请") :]
 
 
 def _stuck(explorer: Explorer, node: Node) -> str:
@@ -1165,6 +1181,14 @@ def _structural(engine: Engine, application: Application | None, at: datetime,
 def _permitted(explorer: Explorer, node: Node, targets: _Targets) -> bool:
     """Some actor could take one of ``targets`` now, refused at most by a rule about the data."""
     engine, holder, at = explorer.engine, node.holder, node.at + _STEP
+    for kind in targets.business_types:
+        application = node.application(kind)
+        if application is None or explorer._ended(application, at):
+            continue
+        for _name, actor in explorer.actors(node):
+            for option in engine.allowed_events(application, actor, at, holder=holder):
+                if _open_option(engine, application, at, option):
+                    return True
     if targets.business_types:
         for line in available_business(engine, holder, at):
             if line.business_type in targets.business_types and not _structural(
