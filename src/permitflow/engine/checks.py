@@ -17,6 +17,7 @@ from attrs import frozen
 from permitflow.calendar import FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR
 from permitflow.engine.compiled import CompiledMachine
 from permitflow.engine.definition import Transition
+from permitflow.engine.loadchecks import MAX_KEY_LENGTH
 from permitflow.engine.snapshot import unstructure
 from permitflow.errors import (
     Blocked,
@@ -51,10 +52,6 @@ def raise_if_blocked(findings: tuple[Finding, ...], event: str, state: str | Non
         rule_ids=ids,
         findings=findings,
     )
-
-
-MAX_KEY_LENGTH = 200
-"""The longest idempotency key accepted (a UUID is 36 characters)."""
 
 
 def check_at(at: Any) -> None:

@@ -249,9 +249,9 @@ class Engine:
 
     def load(self, data: Mapping[str, Any], *, review_levels: int | None = None) -> Snapshot:
         """:func:`~permitflow.from_dict` against this engine's own machines: a stored snapshot's
-        history is replayed through the definitions this engine fires (at most
-        ``review_levels`` authority levels; by default the engine's fixed number, else the
-        most the default rule set has used)."""
+        history is replayed through the definitions this engine fires (with ``review_levels``
+        authority levels; by default the engine's fixed number, else any number the default
+        rule set has had)."""
         return from_dict(
             data,
             definitions=self._factories,

@@ -21,6 +21,7 @@ from typing import Any
 
 from attrs import define, field, frozen
 
+from permitflow.calendar import FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR
 from permitflow.engine.compiled import CompiledMachine, compile_definition
 from permitflow.engine.definition import MachineDefinition, Transition
 from permitflow.records.actors import Actor, Role
@@ -30,6 +31,9 @@ from permitflow.records.holder import AssociationState, HolderRecord
 
 ATTEST_PREFIX = "attest:"
 """The event of an attestation entry is this prefix and the rule id (see ``Engine.attest``)."""
+
+MAX_KEY_LENGTH = 200
+"""The longest idempotency key accepted (a UUID is 36 characters)."""
 
 DefinitionFactory = Callable[[int], MachineDefinition]
 """Builds a business type's definition for a number of authority review levels."""
@@ -155,6 +159,8 @@ def _common(history: tuple[AuditEntry, ...], problems: Problems) -> None:
         if problems.full:
             return
         where = f"$.history[{index}]"
+        if not FIRST_SUPPORTED_YEAR <= entry.at.year <= LAST_SUPPORTED_YEAR:
+            problems.add(f"a moment outside the supported years @ {where}.at")
         if entry.sequence != index + 1:
             problems.add(f"sequence {entry.sequence} where {index + 1} was expected @ {where}")
         if previous is not None and entry.at < previous:
@@ -162,6 +168,8 @@ def _common(history: tuple[AuditEntry, ...], problems: Problems) -> None:
         previous = entry.at
         key = entry.idempotency_key
         if key is not None:
+            if not 0 < len(key) <= MAX_KEY_LENGTH:
+                problems.add(f"an idempotency key of no accepted length @ {where}.idempotency_key")
             if key in keys:
                 problems.add(
                     f"idempotency key already used by entry {keys[key]} @ {where}.idempotency_key"
@@ -170,15 +178,15 @@ def _common(history: tuple[AuditEntry, ...], problems: Problems) -> None:
 
 
 def levels_needed(
-    application: Application, factory: DefinitionFactory, max_levels: int
+    application: Application, factory: DefinitionFactory, levels_used: Iterable[int]
 ) -> CompiledMachine | None:
-    """The smallest definition (by review levels, up to ``max_levels``) declaring every state
-    the application names; None when none does."""
+    """The smallest definition (by review levels, among ``levels_used``: the numbers of levels
+    a rule set has had) declaring every state the application names; None when none does."""
     named = {application.state}
     for entry in application.history:
         named.add(entry.from_state)
         named.add(entry.to_state)
-    for levels in range(1, max_levels + 1):
+    for levels in sorted(levels_used):
         compiled = compiled_machine(factory, levels)
         if named <= compiled.states:
             return compiled
@@ -203,7 +211,7 @@ def compiled_machine(factory: DefinitionFactory, levels: int) -> CompiledMachine
 def replay_application(
     application: Application,
     definitions: Mapping[BusinessType, DefinitionFactory],
-    max_levels: int,
+    levels_used: frozenset[int],
     problems: Problems,
 ) -> None:
     """Every check of an application's history against its business type's machine."""
@@ -219,11 +227,11 @@ def replay_application(
     factory = definitions.get(application.business_type)
     if factory is None:
         return
-    compiled = levels_needed(application, factory, max_levels)
+    compiled = levels_needed(application, factory, levels_used)
     if compiled is None:
         problems.add(
             f"a state that business type {application.business_type.value!r} does not have"
-            f" (with at most {max_levels} review levels) @ $.state"
+            f" (with {' or '.join(map(str, sorted(levels_used)))} review levels) @ $.state"
         )
         return
     state = compiled.definition.initial
@@ -235,14 +243,19 @@ def replay_application(
         where = f"$.history[{index}]"
         if entry.from_state != state:
             problems.add(f"starts from {entry.from_state!r}, not {state!r} @ {where}.from_state")
+        if not _owns(application, entry.actor):
+            problems.add(f"an actor acting on a record not their own @ {where}.actor")
         if entry.event.startswith(ATTEST_PREFIX):
+            rule_id = entry.event[len(ATTEST_PREFIX) :]
             if entry.to_state != entry.from_state:
                 problems.add(f"an attestation that changes the state @ {where}.to_state")
             elif not may_attest(compiled, entry.from_state, entry.actor):
                 problems.add(f"an attestation by someone whose step it is not @ {where}.actor")
-            attested.append(
-                (entry.event[len(ATTEST_PREFIX) :], entry.actor, entry.at, entry.opinion or "")
-            )
+            elif any(given[0] == rule_id for given in attested):
+                problems.add(f"a rule attested twice @ {where}.event")
+            elif entry.tips or entry.reason is not None or entry.opinion == "":
+                problems.add(f"an attestation carries a note only @ {where}")
+            attested.append((rule_id, entry.actor, entry.at, entry.opinion or ""))
             state = entry.to_state
             continue
         transition = compiled.table.get((entry.from_state, entry.event))
@@ -252,6 +265,10 @@ def replay_application(
             problems.add(f"{entry.event!r} leads to {transition.dest!r} @ {where}.to_state")
         elif not _allowed(transition, entry.actor):
             problems.add(f"{entry.event!r} fired by someone it is not for @ {where}.actor")
+        elif not _by_filer(transition, entry, history[:index]):
+            problems.add(f"{entry.event!r} by a party that did not file @ {where}.actor")
+        elif not _carries(transition, entry):
+            problems.add(f"an opinion, tips or reason {entry.event!r} does not take @ {where}")
         else:
             if transition.submits and submitted_at is None:
                 submitted_at = entry.at
@@ -269,6 +286,39 @@ def replay_application(
         problems.add(
             "attestations disagree with the history's attestation entries @ $.attestations"
         )
+
+
+def _owns(application: Application, actor: Actor) -> bool:
+    if actor.role is Role.APPLICANT:
+        return actor.id == application.holder_id
+    if actor.role is Role.EMPLOYER:
+        return actor.id == application.employer_id
+    return True
+
+
+def _by_filer(transition: Transition, entry: AuditEntry, before: tuple[AuditEntry, ...]) -> bool:
+    if not transition.by_filer:
+        return True
+    filing = next((e for e in reversed(before) if e.event in transition.by_filer), None)
+    return filing is None or filing.actor == entry.actor
+
+
+def _stated(text: str | None) -> bool:
+    return text is not None and bool(text.strip())
+
+
+def _carries(transition: Transition, entry: AuditEntry) -> bool:
+    """What the engine's payload check lets an entry carry: an opinion (and tips) with a
+    return only, a reason with the steps needing one only."""
+    if transition.opinion != _stated(entry.opinion) or (
+        entry.opinion is not None and not transition.opinion
+    ):
+        return False
+    if entry.tips and (not transition.opinion or not all(tip.strip() for tip in entry.tips)):
+        return False
+    return transition.reason == _stated(entry.reason) and (
+        entry.reason is None or transition.reason
+    )
 
 
 def replay_holder(

@@ -107,8 +107,10 @@ def _shared_actor(role: str, identity: str, level: int | None) -> Actor:
     return Actor(Role(role), identity, level)
 
 
-def _read_actor(data: Any) -> Actor:
-    if type(data) is not dict or not data.keys() <= _ACTOR_FIELDS:
+def _read_actor(data: Any, every_key: bool) -> Actor:
+    if type(data) is not dict:
+        raise _Unread
+    if data.keys() != _ACTOR_FIELDS and (every_key or not data.keys() <= _ACTOR_FIELDS):
         raise _Unread
     role, identity, level = data.get("role"), data.get("id"), data.get("level")
     if type(role) is not str or type(identity) is not str:
@@ -144,7 +146,7 @@ def _read_entry(
                 "event": _name(data.get("event")),
                 "from_state": _name(data.get("from_state")),
                 "to_state": _name(data.get("to_state")),
-                "actor": _read_actor(data.get("actor")),
+                "actor": _read_actor(data.get("actor"), every_key),
                 "at": _structure_datetime(data.get("at"), datetime),
                 "opinion": _optional_text(data.get("opinion")),
                 "reason": _optional_text(data.get("reason")),
@@ -367,8 +369,8 @@ def from_dict(
 
     Nothing is trusted: hard caps first (``limits``), then exact types, then the history replayed
     against the machines (``definitions`` and ``holder_definitions``, the built-in ones by
-    default) with at most ``review_levels`` authority levels (default: the most any version of
-    the default rule set has ever used). The error lists the first problems and counts the rest.
+    default) with ``review_levels`` authority levels (default: any number of levels a version
+    of the default rule set has had). The error lists the first problems and counts the rest.
     """
     problems = Problems(limits.max_errors)
     if not isinstance(data, Mapping):
@@ -406,7 +408,7 @@ def from_dict(
     snapshot = replace(snapshot, history=history)
     if isinstance(snapshot, Application):
         factories = definitions if definitions is not None else _default_definitions()
-        levels = review_levels if review_levels is not None else _default_max_levels()
+        levels = frozenset({review_levels}) if review_levels is not None else _default_levels()
         replay_application(snapshot, factories, levels, problems)
         if not isinstance(snapshot.form, FORM_TYPES[snapshot.business_type]):
             problems.add("form does not match the business type @ $.form")
@@ -449,10 +451,10 @@ def _read_history(
 
 
 @cache
-def _default_max_levels() -> int:
+def _default_levels() -> frozenset[int]:
     from permitflow.rules.registry import default_family
 
-    return default_family().max_review_levels
+    return default_family().review_levels_used
 
 
 def _default_definitions() -> Mapping[BusinessType, DefinitionFactory]:

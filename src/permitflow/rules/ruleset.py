@@ -237,9 +237,10 @@ class RuleSet:
         return int(self.params_on(day)[LEVELS_PARAMETER])
 
     @property
-    def max_review_levels(self) -> int:
-        """The most authority levels any day of this version's data has."""
-        return max(int(value.value) for value in self.parameters.get(LEVELS_PARAMETER).values)
+    def review_levels_used(self) -> frozenset[int]:
+        """Every number of authority levels this version's data has had."""
+        values = self.parameters.get(LEVELS_PARAMETER).values
+        return frozenset(int(value.value) for value in values)
 
     # --- rules ----------------------------------------------------------------------------------
 
@@ -405,6 +406,7 @@ class RuleSetFamily:
         return tuple(v.version for v in self.versions)
 
     @property
-    def max_review_levels(self) -> int:
-        """The most authority levels any version has: a stored application has no more."""
-        return max(version.max_review_levels for version in self.versions)
+    def review_levels_used(self) -> frozenset[int]:
+        """Every number of authority levels any version has had: a stored application was
+        reviewed by one of them."""
+        return frozenset().union(*(version.review_levels_used for version in self.versions))
