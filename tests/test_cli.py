@@ -218,7 +218,8 @@ def test_an_application_of_another_holder_is_refused(
     body["application"]["holder_id"] = "11010519491231002X"
     code, _, err = run(capsys, "check", case_file(tmp_path, body))
     assert code == EXIT_INPUT
-    assert "@ $.application.holder_id" in err
+    # The loader sees it first: the history's applicant is not the application's holder.
+    assert "@ $.application.history[0].actor" in err
 
 
 def test_unreadable_and_non_json_files_exit_2(
