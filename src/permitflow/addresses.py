@@ -1,10 +1,12 @@
 """Beijing's districts and the address checks of the manual (catalogue §11).
 
 * BI-005 / CHD-007: "现居住地址……注意北京市所在区不要重复" (M§1.4) and "填写‘现居住地址’时，
-  注意区县不要重复" (M§6 注意事项 2) — :func:`repeated_district`.
+  注意区县不要重复" (M§6 注意事项 2) —
+  [`repeated_district`][permitflow.addresses.repeated_district].
 * RES-002: the residence proof lies "位于北京市行政区域内" (M§2 注意事项 4) —
-  :func:`is_in_beijing`.
-* ID-005: district names and codes come from the 16-district table — :data:`DISTRICTS`.
+  [`is_in_beijing`][permitflow.addresses.is_in_beijing].
+* ID-005: district names and codes come from the 16-district table —
+  [`DISTRICTS`][permitflow.addresses.DISTRICTS].
 
 Only full district names with the 区 suffix are matched: bare names occur in street and place
 names (海淀路 is in Haidian, 朝阳门 is in Dongcheng).
@@ -210,7 +212,8 @@ def is_in_beijing(address: str, district_selector: District | str | None = None)
     """Whether an address is in Beijing (RES-002).
 
     True when the address starts with 北京 / 北京市 (not a 北京路-style street name), names
-    one of the 16 full district names, or when ``district_selector`` (a :class:`District`, a full
+    one of the 16 full district names, or when ``district_selector`` (a
+    [`District`][permitflow.addresses.District], a full
     or short name, or a code) is one of the 16. An address starting with another province name
     fails whatever the selector says.
     """
@@ -232,7 +235,7 @@ def repeated_district(
 ) -> str | None:
     """The repeated fragment of an address (BI-005 / CHD-007), or None if nothing is repeated.
 
-    Checked after :func:`normalize_address` (catalogue §11):
+    Checked after [`normalize_address`][permitflow.addresses.normalize_address] (catalogue §11):
 
     1. 北京市 occurs at most once, and each full district name (海淀区…) at most once;
     2. no doubled prefix: 北京北京…, 海淀海淀区…;

@@ -10,10 +10,11 @@ days in exchange (e.g. Sunday 2025-09-28). The data comes from ``holidays.China`
 
 Years without a notice in the installed data (before 2001, and from 2027 in 0.109) are
 *estimates*: statutory holidays and the library's own "observed" guess, no make-up days. Any
-answer that depends on such a day emits :class:`~permitflow.errors.CalendarEstimateWarning`
+answer that depends on such a day emits
+[`CalendarEstimateWarning`][permitflow.errors.CalendarEstimateWarning]
 (catalogue CAL-002) — never a silent guess. The ``*_flagged`` variants return the same answer
 with an ``estimated`` flag instead of warning, for callers that carry the flag themselves
-(:class:`permitflow.deadlines.Deadline`).
+([`permitflow.deadlines.Deadline`][permitflow.deadlines.Deadline]).
 
 A notice for year Y+1 can move days in the last week of December of year Y (2001-12-29/30,
 2005-12-31, 2006-12-30/31, 2011-12-31 were made working days by the following year's notice), so
@@ -205,7 +206,8 @@ def _out_of_range(day: date, n: int) -> CalendarOutOfRange:
 
 
 def warn_estimated(years: tuple[int, ...], stacklevel: int) -> None:
-    """Emit :class:`CalendarEstimateWarning` for ``years``; ``stacklevel`` as in the caller."""
+    """Emit [`CalendarEstimateWarning`][permitflow.errors.CalendarEstimateWarning] for ``years``;
+    ``stacklevel`` as in the caller."""
     listed = ", ".join(str(y) for y in years)
     warnings.warn(
         f"No official holiday arrangement for {listed} in holidays {_HOLIDAYS_VERSION}: "
@@ -286,9 +288,10 @@ class WorkingDayCalendar:
 
         ``day`` itself is never counted, whether or not it is a working day: ``n = -20`` from an
         expiry date gives the latest submission date of M§3 注意事项 3 (catalogue CAL-001), and
-        ``n = 1`` gives the next working day. ``n == 0`` raises :class:`ValueError` — "the 0th
+        ``n = 1`` gives the next working day. ``n == 0`` raises `ValueError` — "the 0th
         working day" has no meaning, and a zero count is a rule-data mistake worth surfacing.
-        Warns (:class:`~permitflow.errors.CalendarEstimateWarning`) when a counted day lies in
+        Warns ([`CalendarEstimateWarning`][permitflow.errors.CalendarEstimateWarning]) when a
+        counted day lies in
         an estimated period.
         """
         ordinal, estimated = self._shift(day, n)
@@ -475,7 +478,8 @@ DEFAULT_CALENDAR = WorkingDayCalendar()
 
 
 def is_working_day(day: date) -> bool:
-    """Whether ``day`` is a mainland working day (see :meth:`WorkingDayCalendar.is_working_day`)."""
+    """Whether ``day`` is a mainland working day (see
+    [`is_working_day`][permitflow.calendar.WorkingDayCalendar.is_working_day])."""
     working, estimated = DEFAULT_CALENDAR._is_working(day.toordinal())
     if estimated:
         warn_estimated(DEFAULT_CALENDAR.estimated_years(day, day), stacklevel=2)
@@ -490,7 +494,8 @@ def is_working_day_flagged(day: date) -> tuple[bool, bool]:
 def add_working_days(day: date, n: int) -> date:
     """The ``n``-th working day after (``n > 0``) or before (``n < 0``) ``day``, not counting it.
 
-    See :meth:`WorkingDayCalendar.add_working_days`; ``n == 0`` raises :class:`ValueError`.
+    See [`add_working_days`][permitflow.calendar.WorkingDayCalendar.add_working_days]; ``n == 0``
+    raises `ValueError`.
     """
     ordinal, estimated = DEFAULT_CALENDAR._shift(day, n)
     result = date.fromordinal(ordinal)
@@ -507,7 +512,7 @@ def add_working_days_flagged(day: date, n: int) -> tuple[date, bool]:
 def working_days_between(start: date, end: date) -> int:
     """Working days ``d`` with ``start <= d < end`` (negated when ``end < start``).
 
-    See :meth:`WorkingDayCalendar.working_days_between`.
+    See [`working_days_between`][permitflow.calendar.WorkingDayCalendar.working_days_between].
     """
     count, estimated = DEFAULT_CALENDAR._between(start, end)
     if estimated:

@@ -7,7 +7,8 @@ Three facts of the holder's record make the cancellation due:
   has it (迁入日期);
 * the employer the holder is associated with recorded as moved out of Beijing — due from the
   day it moved, when the record has it;
-* the statutory retirement date (:mod:`permitflow.retirement`) reached — due from that day.
+* the statutory retirement date ([`permitflow.retirement`][permitflow.retirement]) reached — due
+from that day.
 
 A renewal or an employer change is then refused (HUK-004, CAN-004, CAN-005) and the status views
 say the cancellation is due. Pure: the day is an argument.

@@ -1,8 +1,11 @@
 """Case files: a holder's record and an application in one JSON document, checked as a whole.
 
-The format is documented in ``docs/cases.md``. :func:`load_case` reads a file with the same
-strictness as :func:`permitflow.from_dict` (every problem named by its ``$.path`` inside the
-file); :func:`check_case` evaluates the rules guarding the case's event, fires nothing, and
+The format is documented in ``docs/cases.md``. [`load_case`][permitflow.cases.load_case] reads a
+file with the same
+strictness as [`permitflow.from_dict`][permitflow.from_dict] (every problem named by its ``$.path``
+inside the
+file); [`check_case`][permitflow.cases.check_case] evaluates the rules guarding the case's event,
+fires nothing, and
 returns the findings with the exit code the command line uses.
 """
 
@@ -152,7 +155,8 @@ def _new_application(
 def load_case(
     path: str | Path, *, engine: Engine | None = None, at: datetime | None = None
 ) -> Case:
-    """Read and check a case file; raises :class:`InvalidSnapshot` naming the bad field's path.
+    """Read and check a case file; raises [`InvalidSnapshot`][permitflow.errors.InvalidSnapshot]
+    naming the bad field's path.
 
     ``at`` overrides the moment written in the file. ``engine`` builds the draft application of a
     case given by business type and form (default: an engine on the case's rule set).

@@ -182,12 +182,14 @@ def latest_renewal_submission(
     "申请办理续签业务需至少提前 20 个工作日（规定审核周期）提交" (M§3 注意事项 3). Read as: the
     ``working_days``-th working day strictly before the expiry date, the expiry day itself not
     counted (catalogue §9.2, open question 11), and never so late that the ``working_days`` of
-    the review after it (:func:`review_due`) end after the expiry. Official make-up days count:
+    the review after it ([`review_due`][permitflow.deadlines.review_due]) end after the expiry.
+    Official make-up days count:
     expiry 2025-10-31 gives Sunday 2025-09-28, whose review is due on 2025-10-31. For an expiry
     on a non-working day the review must end on the last working day before it, so the answer is
     one working day earlier than the plain count: expiry Sunday 2025-10-05 gives 2025-09-03
     (review due 2025-09-30), not 2025-09-04 (review due 2025-10-09, after expiry). Warns with
-    :class:`~permitflow.errors.CalendarEstimateWarning` when the answer is an estimate.
+    [`CalendarEstimateWarning`][permitflow.errors.CalendarEstimateWarning] when the answer is an
+    estimate.
     """
     deadline = _latest_submission(expiry, working_days, calendar)
     if deadline.estimated:
@@ -237,7 +239,8 @@ def review_due(
     the submission day is not counted, whatever the hour — the answer is the ``working_days``-th
     working day after the submission date (``add_working_days(submission_date, 20)``).
 
-    ``suspended`` working days (see :func:`suspended_working_days`) do not count: the clock
+    ``suspended`` working days (see
+    [`suspended_working_days`][permitflow.deadlines.suspended_working_days]) do not count: the clock
     stops while the review is suspended, so the due date is put back by exactly that many
     working days (``add_working_days(submission_date, 20 + suspended)``).
     """
@@ -350,7 +353,7 @@ def is_minor(birth: dt.date, on: dt.date) -> bool:
 
 def age_in_years(birth: dt.date, on: dt.date) -> int:
     """Completed years of age on ``on``, with the 29 February convention of
-    :func:`eighteenth_birthday`."""
+    [`eighteenth_birthday`][permitflow.deadlines.eighteenth_birthday]."""
     birth = _as_date(birth)
     on = _as_date(on)
     years = on.year - birth.year

@@ -6,7 +6,8 @@
   authority, entity category, 6-digit division code, 9-character organisation code (GB 11714),
   ISO 7064 MOD 31-3 check character over the 31-character alphabet without I, O, S, V, Z.
 
-Errors raise :class:`~permitflow.errors.InvalidIdentifier` naming the part that is wrong
+Errors raise [`InvalidIdentifier`][permitflow.errors.InvalidIdentifier] naming the part that is
+wrong
 (``context["part"]``: ``"empty"``, ``"length"``, ``"legacy_15_digit"``, ``"character"``,
 ``"registration_authority"``, ``"province"``, ``"birth_date"``, ``"check_digit"``). Messages never
 reveal the expected check character: a person who "fixes" a typo by changing the check
@@ -239,7 +240,7 @@ def parse_resident_id(value: str, *, today: date, field: str = _FIELD_ID) -> Res
 
 
 def is_valid_resident_id(value: str, *, today: date) -> bool:
-    """Whether :func:`parse_resident_id` accepts ``value``."""
+    """Whether [`parse_resident_id`][permitflow.identifiers.parse_resident_id] accepts ``value``."""
     try:
         parse_resident_id(value, today=today)
     except InvalidIdentifier:
@@ -267,7 +268,8 @@ DEFAULT_REGISTRATION_AUTHORITIES: frozenset[str] = frozenset(REGISTRATION_AUTHOR
 """Position-1 characters accepted by default: the published table (1-9, A, N, Y).
 
 Catalogue §10.2 marks later additions as unknown (U): pass ``registration_authorities`` to
-:func:`parse_credit_code` — e.g. ``frozenset(CREDIT_CODE_ALPHABET)`` — if an authority adds one.
+[`parse_credit_code`][permitflow.identifiers.parse_credit_code] — e.g.
+``frozenset(CREDIT_CODE_ALPHABET)`` — if an authority adds one.
 """
 
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
@@ -337,7 +339,8 @@ def parse_credit_code(
 ) -> CreditCode:
     """Parse and validate a unified social credit code (ID-003).
 
-    Checks 18 characters from :data:`CREDIT_CODE_ALPHABET`, a position-1 character in
+    Checks 18 characters from [`CREDIT_CODE_ALPHABET`][permitflow.identifiers.CREDIT_CODE_ALPHABET],
+    a position-1 character in
     ``registration_authorities`` (``None`` accepts any alphabet character), and the check
     character. The organisation-code check (ID-004) is reported in
     ``organization_code_valid`` and never raises. ``field`` names the form field.
@@ -422,7 +425,7 @@ def is_valid_credit_code(
     *,
     registration_authorities: frozenset[str] | None = DEFAULT_REGISTRATION_AUTHORITIES,
 ) -> bool:
-    """Whether :func:`parse_credit_code` accepts ``value``."""
+    """Whether [`parse_credit_code`][permitflow.identifiers.parse_credit_code] accepts ``value``."""
     try:
         parse_credit_code(value, registration_authorities=registration_authorities)
     except InvalidIdentifier:

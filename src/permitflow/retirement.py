@@ -148,8 +148,9 @@ def _schedule(category: RetirementCategory | str) -> RetirementSchedule:
 def statutory_retirement(birth_date: date, category: RetirementCategory | str) -> Retirement:
     """The statutory retirement age, month and date of a person born on ``birth_date``.
 
-    ``category`` is a :class:`RetirementCategory` or its value; an unknown value raises
-    :class:`~permitflow.errors.InvalidInput` with ``field="category"``.
+    ``category`` is a [`RetirementCategory`][permitflow.retirement.RetirementCategory] or its value;
+    an unknown value raises
+    [`InvalidInput`][permitflow.errors.InvalidInput] with ``field="category"``.
 
     Algorithm (catalogue §8.1): ``m`` = birth months since the first cohort; no delay before it,
     otherwise ``min(max_delay, m // step + 1)`` months.
@@ -191,7 +192,8 @@ def category_for(sex: Sex, declared: str | None) -> RetirementCategory | None:
 @lru_cache(maxsize=4096)
 def retirement_of(resident_id: str, declared: str | None) -> Retirement | None:
     """The statutory retirement of the person with ``resident_id`` (birth date and sex) and the
-    declared category (see :func:`category_for`). None when the number is not a valid resident
+    declared category (see [`category_for`][permitflow.retirement.category_for]). None when the
+    number is not a valid resident
     id (ID-001 says why) or the category cannot be told (a woman who declared none)."""
     try:
         person = parse_resident_id(resident_id, today=date.max)

@@ -2,7 +2,8 @@
 
 ``permitflow case new TYPE`` and the case-file loader start from these records, and
 ``permitflow.testing`` builds its strategies on them. Every fact is valid and consistent as of
-the moment ``at`` given (default :data:`AT`): a complete basic-information profile of 张伟 (a
+the moment ``at`` given (default [`AT`][permitflow.samples.AT]): a complete basic-information
+profile of 张伟 (a
 non-Beijing family hukou, a master's degree, one employer since 2015-07-01), the eight usual
 attachments uploaded ten days before, 36 months of taxable income (25,000.00 yuan a month) and
 social insurance paid by the employer, a lease in Haidian valid for another year, an approved

@@ -1,9 +1,12 @@
 """The JSON Schema of case files and snapshots, generated from the records' attrs fields.
 
-:func:`case_schema` describes a case file (``docs/cases.md``), :func:`snapshot_schema` a
-snapshot as :func:`permitflow.to_dict` writes it; both are JSON Schema draft 2020-12, each
+[`case_schema`][permitflow.schema.case_schema] describes a case file (``docs/cases.md``),
+[`snapshot_schema`][permitflow.schema.snapshot_schema] a
+snapshot as [`permitflow.to_dict`][permitflow.to_dict] writes it; both are JSON Schema draft
+2020-12, each
 field described by the docstring written under it in the records. ``docs/case.schema.json``
-is the published copy. :func:`validate` checks a document against such a schema and lists
+is the published copy. [`validate`][permitflow.schema.validate] checks a document against such a
+schema and lists
 each problem as ``"expected …, got … @ $.path"``: the case-file loader runs it first.
 """
 
@@ -257,7 +260,8 @@ def case_schema() -> Schema:
 
 
 def snapshot_schema() -> Schema:
-    """The JSON Schema of a snapshot written by :func:`permitflow.to_dict` (a new dict)."""
+    """The JSON Schema of a snapshot written by [`permitflow.to_dict`][permitflow.to_dict] (a new
+    dict)."""
     return copy.deepcopy(_built()[1])
 
 
@@ -375,5 +379,6 @@ def _object_problems(
 
 def validate(document: Any, schema: Schema) -> list[str]:
     """Every problem of ``document`` against ``schema``, as ``"… @ $.path"`` lines
-    (empty when it conforms). Handles the keywords :func:`case_schema` uses."""
+    (empty when it conforms). Handles the keywords [`case_schema`][permitflow.schema.case_schema]
+    uses."""
     return list(_problems(document, schema, schema, "$"))

@@ -1,11 +1,13 @@
 """Case templates: the documented default a case file takes what it does not state from.
 
 A case file may state only what matters. Its holder is laid over the sample record of
-:func:`permitflow.samples.holder_for` for the case's business type at the case's moment
+[`permitflow.samples.holder_for`][permitflow.samples.holder_for] for the case's business type at the
+case's moment
 (objects merge key by key, a list or a value replaces the default's); its application may be
 given by ``business_type`` and ``state`` alone, and is then taken there from a draft along the
 shortest path of the machine, by the actors the machine names, without judging the rules on
-the way. ``permitflow case new TYPE [--state STATE]`` writes such a case (:func:`new_case`).
+the way. ``permitflow case new TYPE [--state STATE]`` writes such a case
+([`new_case`][permitflow.templates.new_case]).
 """
 
 from __future__ import annotations
@@ -67,7 +69,8 @@ def template_form(business_type: BusinessType | str) -> Form:
 def path_to(definition: MachineDefinition, state: str) -> tuple[Transition, ...]:
     """The shortest run of transitions from the initial state to ``state``.
 
-    Raises :class:`~permitflow.errors.InvalidInput` naming the machine's states when ``state``
+    Raises [`InvalidInput`][permitflow.errors.InvalidInput] naming the machine's states when
+    ``state``
     is not one of them.
     """
     names = [s.name for s in definition.states]

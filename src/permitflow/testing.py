@@ -16,7 +16,8 @@ Install the ``testing`` extra (it brings hypothesis; nothing else in permitflow 
   36 months of income and social insurance, residence, association, permit) in each permit
   state, dated relative to ``at``.
 * ``holder_for(business_type)``, ``valid_holder(...)``, ``default_form(business_type)`` — one
-  such record or form, without hypothesis: they live in :mod:`permitflow.samples` and are
+  such record or form, without hypothesis: they live in [`permitflow.samples`][permitflow.samples]
+  and are
   re-exported here.
 * ``applications(business_type=None, engine=...)`` — a ``Case``: an application in a state
   reached by firing real events from its draft (only events the engine allows, so with a

@@ -173,7 +173,8 @@ def seen_before(
     history: tuple[AuditEntry, ...], request: Request, key: str | None
 ) -> AuditEntry | None:
     """The entry ``key`` already produced, when the request is the same; another request under
-    the same key raises :class:`IdempotencyConflict` naming what differs."""
+    the same key raises [`IdempotencyConflict`][permitflow.errors.IdempotencyConflict] naming what
+    differs."""
     if key is None:
         return None
     for entry in reversed(history):

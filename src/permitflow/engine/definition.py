@@ -5,7 +5,8 @@ state(s), its destination, the roles allowed to fire it, the review level an aut
 must have, the rule groups that guard it and the effect it has on the holder's record. Building
 a definition checks its graph the way python-statemachine does: one initial state, every state
 reachable, every non-terminal state able to reach a terminal one, no reference to an unknown
-state, role or rule group. A bad definition raises :class:`DefinitionError` naming the culprits.
+state, role or rule group. A bad definition raises
+[`DefinitionError`][permitflow.errors.DefinitionError] naming the culprits.
 """
 
 from __future__ import annotations

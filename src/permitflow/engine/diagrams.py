@@ -43,7 +43,7 @@ def mermaid(definition: MachineDefinition) -> str:
     """A Mermaid ``stateDiagram-v2`` of ``definition``, laid out top-down.
 
     States are drawn with their Chinese labels and arrows with their steps' labels; an event
-    leaving :data:`GROUPED_FROM` or more states for one final state is a note beside it.
+    leaving ``GROUPED_FROM`` or more states for one final state is a note beside it.
     """
     labels = {state.name: state.label_zh for state in definition.states}
     open_states = {state.name for state in definition.states if not state.terminal}
@@ -87,9 +87,13 @@ def diagram(
     *,
     review_levels: int = 2,
 ) -> str:
-    """A Mermaid state diagram of a business type's machine (see :func:`mermaid`).
+    """A Mermaid state diagram of a business type's machine.
 
-    Raises :class:`~permitflow.errors.InvalidInput` for a format other than ``"mermaid"``.
+    Drawn by [`mermaid`][permitflow.engine.diagrams.mermaid] for ``review_levels`` authority
+    review levels.
+
+    Raises:
+        InvalidInput: for a format other than ``"mermaid"``.
     """
     from permitflow.machines import BUSINESS_MACHINES
 

@@ -4,15 +4,17 @@ One event, in this order (each step can refuse; a refusal raises and changes not
 
 1. the moment is an aware datetime, not earlier than the last accepted event;
 2. an idempotency key already in the history returns the original outcome (or, for another
-   event, raises :class:`IdempotencyConflict`) — before the version check, so that a retry
+   event, raises `IdempotencyConflict`) — before the version check, so that a retry
    after a lost response is answered, not refused;
-3. ``expected_version`` equals the snapshot's version (:class:`VersionConflict`);
-4. the event exists (:class:`UnknownEvent`) and is allowed from this state
-   (:class:`EventNotAllowed`, listing the allowed ones);
-5. the actor's role, identity and review level (:class:`NotPermitted`);
-6. the payload, opinion and tips have the right shape (:class:`InvalidInput`);
+3. ``expected_version`` equals the snapshot's version (`VersionConflict`);
+4. the event exists ([`UnknownEvent`][permitflow.errors.UnknownEvent]) and is allowed from this
+state
+   ([`EventNotAllowed`][permitflow.errors.EventNotAllowed], listing the allowed ones);
+5. the actor's role, identity and review level ([`NotPermitted`][permitflow.errors.NotPermitted]);
+6. the payload, opinion and tips have the right shape
+([`InvalidInput`][permitflow.errors.InvalidInput]);
 7. the rules guarding the event in the pinned rule-set version; error findings raise
-   :class:`Blocked` with every finding;
+   [`Blocked`][permitflow.errors.Blocked] with every finding;
 8. a new snapshot: state, version + 1, one audit entry; then the transition's effect on the
    holder's record.
 """
@@ -101,7 +103,7 @@ class Outcome:
     """Ids of the holder's other open applications this event made moot: the permit ended
     (a cancellation was approved, the permit expired) while they were open. The engine holds
     only the snapshots it is given; close each with ``close_moot`` (FLOW-102 now allows it),
-    for example by handing them to :func:`permitflow.sweep`, together with any drafts."""
+    for example by handing them to `permitflow.sweep`, together with any drafts."""
 
     @property
     def warnings(self) -> tuple[Finding, ...]:
@@ -248,10 +250,10 @@ class Engine:
         return self._machine(application.business_type, self._levels(ruleset, day)), ruleset
 
     def load(self, data: Mapping[str, Any], *, review_levels: int | None = None) -> Snapshot:
-        """:func:`~permitflow.from_dict` against this engine's own machines: a stored snapshot's
-        history is replayed through the definitions this engine fires (with ``review_levels``
-        authority levels; by default the engine's fixed number, else any number the default
-        rule set has had)."""
+        """[`from_dict`][permitflow.engine.snapshot.from_dict] against this engine's own
+        machines: a stored snapshot's history is replayed through the definitions this engine
+        fires (with ``review_levels`` authority levels; by default the engine's fixed number,
+        else any number the default rule set has had)."""
         return from_dict(
             data,
             definitions=self._factories,
@@ -532,7 +534,7 @@ class Engine:
     def pending_attestations(
         self, application: Application, event: str, *, at: datetime, holder: HolderRecord
     ) -> tuple[Finding, ...]:
-        """The findings of ``event`` that wait for a person's attestation (see :meth:`attest`)."""
+        """The findings of ``event`` that wait for a person's attestation (see `attest`)."""
         return tuple(
             finding
             for finding in self.check(

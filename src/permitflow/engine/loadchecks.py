@@ -1,15 +1,19 @@
 """What a stored snapshot must satisfy before it is trusted, cheapest check first.
 
-1. :func:`measure` walks the raw document once, without recursion, and stops at the first
+1. [`measure`][permitflow.engine.loadchecks.measure] walks the raw document once, without recursion,
+and stops at the first
    hard cap it exceeds (nodes, depth, list length, string length, integer size) or the first
    value that JSON cannot hold: nothing after it runs on a document too large to judge.
-2. The converters of :mod:`permitflow.engine.snapshot` build the values with exact types.
-3. :func:`replay_application` and :func:`replay_holder` read the history as the machine's own
+2. The converters of [`permitflow.engine.snapshot`][permitflow.engine.snapshot] build the values
+with exact types.
+3. [`replay_application`][permitflow.engine.loadchecks.replay_application] and
+[`replay_holder`][permitflow.engine.loadchecks.replay_holder] read the history as the machine's own
    steps: every entry is a transition of the definition from the previous entry's state, by a
    role (and review level) the transition allows, in time order, numbered 1..n, each
    idempotency key once; the record's fields agree with what those steps can produce.
 
-Every check reports into one :class:`Problems`, which keeps the first few problems and counts
+Every check reports into one [`Problems`][permitflow.engine.loadchecks.Problems], which keeps the
+first few problems and counts
 the rest, so that a document with a million faults costs one pass and one short message.
 """
 
@@ -93,7 +97,7 @@ _SCALARS = (str, int, float, bool, type(None))
 def measure(data: Any, limits: Limits) -> str | None:
     """The first cap ``data`` exceeds, or the first value JSON cannot hold, as a problem line;
     None when the document may be read. One pass, no recursion, stops at the first problem.
-    A tuple counts as a list: :func:`~permitflow.to_dict` writes some, JSON reads them back
+    A tuple counts as a list: [`to_dict`][permitflow.to_dict] writes some, JSON reads them back
     as lists."""
     nodes = 0
     stack: list[tuple[Any, str, int]] = [(data, "$", 0)]

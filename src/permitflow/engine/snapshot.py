@@ -5,9 +5,11 @@ values, tuples as lists, and adds ``kind`` and ``schema_version``. It writes eve
 default value too, and ``from_dict`` requires every one: a key lost in storage (a holder's
 ``permit``) is an error, never a silent "no permit".
 
-``from_dict`` trusts nothing (see :mod:`permitflow.engine.loadchecks`): hard caps, exact types
+``from_dict`` trusts nothing (see [`permitflow.engine.loadchecks`][permitflow.engine.loadchecks]):
+hard caps, exact types
 (a string is no list, ``true`` no integer), naive datetimes, then the history replayed against
-the machines. Its only outcomes are a faithful value or :class:`InvalidSnapshot` listing the
+the machines. Its only outcomes are a faithful value or
+[`InvalidSnapshot`][permitflow.errors.InvalidSnapshot] listing the
 first problems as ``message @ $.path`` and counting the rest.
 """
 
@@ -336,8 +338,10 @@ T = TypeVar("T")
 def structure(data: Any, cls: type[T]) -> T:
     """Build a record value (a form, an event payload, a child...) from plain JSON data.
 
-    The same conventions as :func:`from_dict` (ISO dates, base64 bytes, strict keys and types);
-    a problem raises :class:`InvalidInput` whose ``errors`` list "message @ $.path" lines.
+    The same conventions as [`from_dict`][permitflow.engine.snapshot.from_dict] (ISO dates, base64
+    bytes, strict keys and types);
+    a problem raises [`InvalidInput`][permitflow.errors.InvalidInput] whose ``errors`` list "message
+    @ $.path" lines.
     """
     try:
         return _lenient.structure(data, cls)
@@ -353,7 +357,8 @@ def structure(data: Any, cls: type[T]) -> T:
 
 
 def unstructure(value: Any) -> Any:
-    """Plain JSON data of any record value, the inverse of :func:`structure`."""
+    """Plain JSON data of any record value, the inverse of
+    [`structure`][permitflow.engine.snapshot.structure]."""
     return _converter.unstructure(value)
 
 
@@ -365,7 +370,8 @@ def from_dict(
     review_levels: int | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Snapshot:
-    """Load a snapshot written by :func:`to_dict`; anything else raises :class:`InvalidSnapshot`.
+    """Load a snapshot written by [`to_dict`][permitflow.engine.snapshot.to_dict]; anything else
+    raises [`InvalidSnapshot`][permitflow.errors.InvalidSnapshot].
 
     Nothing is trusted: hard caps first (``limits``), then exact types, then the history replayed
     against the machines (``definitions`` and ``holder_definitions``, the built-in ones by

@@ -190,7 +190,8 @@ def business_machine(
 ) -> MachineDefinition:
     """A business machine starting in ``draft``, with ``close_moot`` from every open state.
 
-    ``transitions`` include the machine's ``withdraw`` steps (see :func:`withdraw`)."""
+    ``transitions`` include the machine's ``withdraw`` steps (see
+    [`withdraw`][permitflow.machines.common.withdraw])."""
     open_states = tuple(state.name for state in states if not state.terminal)
     return MachineDefinition(
         name=name,

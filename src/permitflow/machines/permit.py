@@ -94,7 +94,7 @@ application, a renewal or an employer change."""
 
 def permit_step(holder: HolderRecord, event: str, day: date, **fields: Any) -> HolderRecord:
     """The holder with ``event`` applied to its permit (state, ``changed_on`` and ``fields``;
-    ``employer_set_on`` too for the :data:`EMPLOYER_STEPS`).
+    ``employer_set_on`` too for the [`EMPLOYER_STEPS`][permitflow.machines.permit.EMPLOYER_STEPS]).
 
     Refuses, naming the permit's state, when the permit's lifecycle has no such step from there
     (e.g. a renewal approved on a suspended permit).

@@ -29,7 +29,8 @@ class BusinessType(StrEnum):
 
 
 def business_type_of(value: BusinessType | str) -> BusinessType:
-    """``value`` as a business type; anything else is an :class:`InvalidInput` naming the field
+    """``value`` as a business type; anything else is an
+    [`InvalidInput`][permitflow.errors.InvalidInput] naming the field
     and the known types."""
     try:
         return BusinessType(value)

@@ -66,7 +66,8 @@ def _maker(cls: type) -> Callable[[Mapping[str, Any]], Any]:
 
 
 def builder(cls: type[T]) -> Callable[[Mapping[str, Any]], T]:
-    """The function :func:`make` calls for ``cls``, for a hot loop that always hands over the
+    """The function [`make`][permitflow.records.copying.make] calls for ``cls``, for a hot loop that
+    always hands over the
     same, complete set of fields and so needs no check of them per call."""
     klass: type = cls
     maker = _MAKERS.get(klass)

@@ -154,12 +154,13 @@ def _is_digest(text: str) -> bool:
 @frozen
 class FileInfo:
     """An uploaded file as the portal saw it: enough to judge format and size, never the
-    content itself (see :meth:`from_content`)."""
+    content itself (see `from_content`)."""
 
     name: str
     size_bytes: int
     head: bytes = field(default=b"", validator=_bounded_head)
-    """The first bytes of the content (at most :data:`HEAD_BYTES`); a PDF starts with
+    """The first bytes of the content (at most
+    [`HEAD_BYTES`][permitflow.records.holder.HEAD_BYTES]); a PDF starts with
     ``%PDF-`` whatever its name says."""
     sha256: str | None = field(default=None, validator=_digest)
     """The SHA-256 of the content, in hexadecimal."""
@@ -171,7 +172,8 @@ class FileInfo:
         return cls(name, len(content), content[:HEAD_BYTES], hashlib.sha256(content).hexdigest())
 
     def check_content(self, content: bytes) -> None:
-        """Raises :class:`InvalidInput` when ``content`` is not the file this describes: a
+        """Raises [`InvalidInput`][permitflow.errors.InvalidInput] when ``content`` is not the file
+        this describes: a
         declared size other than the real length, first bytes (the format) or digest that
         differ."""
         real = FileInfo.from_content(self.name, content)

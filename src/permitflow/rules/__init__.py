@@ -1,6 +1,7 @@
 """Rules: findings, rules, dated parameters, versioned rule sets and their registry.
 
-The records import :mod:`permitflow.rules.finding` (an audit entry keeps findings), so this
+The records import [`permitflow.rules.finding`][permitflow.rules.finding] (an audit entry keeps
+findings), so this
 package imports nothing else eagerly; the other names load on first use.
 """
 

@@ -21,7 +21,7 @@ its table path)::
 Strictness: an unknown key, a value of the wrong TOML type, a missing ``citation``, two values
 with the same ``since``, values of different types within one parameter, a table that is neither
 a parameter nor a namespace of parameters, or a parameter defined in two files raise
-:class:`~permitflow.errors.RuleDataError`; its ``context["errors"]`` lists
+[`RuleDataError`][permitflow.errors.RuleDataError]; its ``context["errors"]`` lists
 ``"message @ $.path.to.field"`` lines and ``context["file"]`` names the file.
 
 Resolution by date: the value in force on a day is the one with the latest ``since`` on or
@@ -251,7 +251,7 @@ class ResolvedParameters(Mapping[str, Any]):
     """The parameter values in force on one day, by dotted name (read-only).
 
     A parameter that exists but has no value yet on that day raises
-    :class:`~permitflow.errors.RuleSetNotInForce`; an unknown name raises ``KeyError``.
+    [`RuleSetNotInForce`][permitflow.errors.RuleSetNotInForce]; an unknown name raises ``KeyError``.
     """
 
     __slots__ = ("_pending", "_values")

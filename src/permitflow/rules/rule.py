@@ -86,7 +86,7 @@ class RuleContext:
     """What a rule may read: the holder, the application, the event, the moment, the parameters.
 
     ``day`` is the day the rule being judged declares (``judged_on``); a rule set judging many
-    rules hands each the context of its day (:meth:`judging`).
+    rules hands each the context of its day (`judging`).
     """
 
     holder: HolderRecord
@@ -105,7 +105,8 @@ class RuleContext:
     submission_date: date = attrs.field(init=False)
     """The day the application was first submitted, or ``on`` for a first submission."""
     resubmission_date: date = attrs.field(init=False)
-    """The day of the current (re)submission (:func:`current_submission_day`)."""
+    """The day of the current (re)submission
+    ([`current_submission_day`][permitflow.rules.rule.current_submission_day])."""
     day: date = attrs.field(init=False)
     """The day of ``judged_on``: what the rule's check compares dates with."""
     _days: dict[JudgedOn, RuleContext] = attrs.field(init=False, factory=dict, eq=False, repr=False)
@@ -238,7 +239,7 @@ class Rule:
         include_passed: bool,
         findings: list[Finding],
     ) -> None:
-        """:meth:`evaluate`, appending to ``findings``: a rule set judging many rules collects
+        """`evaluate`, appending to ``findings``: a rule set judging many rules collects
         them in one list."""
         ctx = ctx.judging(self.judged_on)
         for verdict in self.check(ctx):

@@ -1,8 +1,10 @@
 """Rule sets: a named, versioned collection of rules with dated parameters.
 
-A :class:`RuleSet` is one version of a named rule set, in force from its first day to its last
+A [`RuleSet`][permitflow.rules.ruleset.RuleSet] is one version of a named rule set, in force from
+its first day to its last
 day inclusive (or open-ended);
-a :class:`RuleSetFamily` holds the versions of one name over non-overlapping periods. A rule set
+a [`RuleSetFamily`][permitflow.rules.ruleset.RuleSetFamily] holds the versions of one name over
+non-overlapping periods. A rule set
 answers which rules guard an event (``rules_for``, precomputed once per business type, event
 and guard groups) and judges a case (``evaluate``). Per-version switches live in the parameter
 ``rules.overrides`` — rule id → ``{severity = "warning", enabled = false}`` — and cannot change

@@ -5,14 +5,16 @@ The cancellation form names its reason; the rule of that reason checks the data 
 
 * CAN-001 — the hukou in the basic information is a Beijing one;
 * CAN-002 — the permit's employer is recorded as having moved out of Beijing;
-* CAN-003 — the statutory retirement date (2024 reform, :mod:`permitflow.retirement`) has come.
+* CAN-003 — the statutory retirement date (2024 reform,
+[`permitflow.retirement`][permitflow.retirement]) has come.
   The category is the one declared in the basic information; a man needs none (the resident id
   says male), a woman declares cadre or worker post, since the post decides it.
 
 "应即时注销" also means the permit is not kept going once a reason holds: a renewal or an
 employer change is refused, at every step, pointing to the cancellation — CAN-004 from the
 statutory retirement date on, CAN-005 once the employer is recorded as moved out of Beijing
-(HUK-004 does it for a Beijing hukou). :mod:`permitflow.cancellation_due` decides the three
+(HUK-004 does it for a Beijing hukou). [`permitflow.cancellation_due`][permitflow.cancellation_due]
+decides the three
 reasons for the rules and the status views alike.
 """
 
