@@ -33,13 +33,13 @@ from permitflow.records.application import FORM_TYPES, Application, BusinessType
 from permitflow.records.audit import AuditEntry
 from permitflow.records.holder import HolderRecord
 
-__all__ = ["case_schema", "snapshot_schema", "validate"]
+__all__ = ["case_schema", "field_docs", "snapshot_schema", "validate"]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 Schema = dict[str, Any]
 
 
-def _field_docs(cls: type) -> dict[str, str]:
+def field_docs(cls: type) -> dict[str, str]:
     """The docstring written under each field of ``cls`` (and its attrs bases)."""
     docs: dict[str, str] = {}
     for klass in reversed(cls.__mro__):
@@ -77,7 +77,7 @@ class _Builder:
 
     def _record(self, cls: type, partial: bool) -> Schema:
         hints = typing.get_type_hints(cls)
-        docs = _field_docs(cls)
+        docs = field_docs(cls)
         properties: dict[str, Schema] = {}
         required: list[str] = []
         for field in attrs.fields(cls):

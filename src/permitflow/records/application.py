@@ -14,6 +14,9 @@ from permitflow.records.holder import Child, Hukou
 
 
 class BusinessType(StrEnum):
+    """The six businesses (业务类型) of the personal edition: 新办, 续签, 聘用单位变更,
+    证件基础信息变更, 证件业务信息变更, 注销."""
+
     NEW = "new"
     """新办 (M§2)."""
     RENEWAL = "renewal"
@@ -45,6 +48,8 @@ def business_type_of(value: BusinessType | str) -> BusinessType:
 
 
 class PermitType(StrEnum):
+    """The type of permit applied for."""
+
     DOMESTIC = "domestic"
     """国内人员: the type non-Beijing Chinese citizens working in Beijing choose (M§2.2)."""
     OVERSEAS = "overseas"
@@ -53,18 +58,26 @@ class PermitType(StrEnum):
 
 @frozen
 class NewForm:
+    """The form of a new application (新办, M§2)."""
+
     permit_type: PermitType = field(default=PermitType.DOMESTIC, converter=PermitType)
+    """The permit type applied for (default: domestic)."""
     children: tuple[Child, ...] = ()
+    """Accompanying children (随往子女) declared with the application."""
 
 
 @frozen
 class RenewalForm:
+    """The form of a renewal (续签, M§3)."""
+
     employer_checked: bool = False
     """The employer has checked the materials (单位确认无误, M§3.2)."""
 
 
 @frozen
 class EmployerChangeForm:
+    """The form of an employer change (聘用单位变更, M§4)."""
+
     employer_accepted: bool = False
     """The new employer accepts the holder (经单位认可, M§4 intro)."""
     left_previous_on: date | None = None
@@ -72,6 +85,8 @@ class EmployerChangeForm:
 
 
 class BasicItem(StrEnum):
+    """The items a basic-information change (证件基础信息变更) may change (M§5)."""
+
     HUKOU_LOCATION = "hukou_location"
     RESIDENCE_ADDRESS = "residence_address"
     EDUCATION = "education"
@@ -80,17 +95,27 @@ class BasicItem(StrEnum):
 
 @frozen
 class BasicChangeForm:
+    """The form of a basic-information change (证件基础信息变更, M§5)."""
+
     reason: str = ""
     """申请原因, e.g. 居住地址信息变更 (M§5.3)."""
     instructions_confirmed: bool = False
+    """The applicant confirmed the instructions (已阅读办理须知)."""
     changed_items: tuple[BasicItem, ...] = ()
+    """The items changed, e.g. ``["residence_address"]``."""
     new_hukou: Hukou | None = None
+    """The new hukou, when the hukou changes."""
 
 
 @frozen
 class BusinessChangeForm:
+    """The form of a business-information change (证件业务信息变更, M§6): the accompanying
+    children."""
+
     instructions_confirmed: bool = False
+    """The applicant confirmed the instructions (已阅读办理须知)."""
     children: tuple[Child, ...] = ()
+    """The accompanying children after the change."""
     employer_remark: str | None = None
     """The employer's remark for an unmarried applicant with a child (M§6.1)."""
     custody_to_applicant: bool | None = None
@@ -98,6 +123,9 @@ class BusinessChangeForm:
 
 
 class CancellationTrigger(StrEnum):
+    """Why the permit is cancelled (注销, M§7): a Beijing hukou, the employer left Beijing,
+    retirement."""
+
     BEIJING_HUKOU = "beijing_hukou"
     """已取得北京市户口."""
     EMPLOYER_LEFT_BEIJING = "employer_left_beijing"
@@ -108,7 +136,10 @@ class CancellationTrigger(StrEnum):
 
 @frozen
 class CancellationForm:
+    """The form of a cancellation (注销, M§7)."""
+
     trigger: CancellationTrigger = field(converter=CancellationTrigger)
+    """The reason of the cancellation."""
 
 
 Form = (
@@ -135,7 +166,9 @@ class RuleSetPin:
     """The rule-set version an application is judged by, fixed when it is first submitted."""
 
     name: str
+    """The rule-set family, e.g. ``haidian``."""
     version: str
+    """The version, e.g. ``2021.11``."""
 
 
 @frozen
@@ -143,29 +176,49 @@ class Attestation:
     """A person's declaration that an attestation rule is satisfied (who, when)."""
 
     rule_id: str
+    """The rule attested, e.g. ``BI-002``."""
     actor: Actor
+    """Who attested (a reviewer at the level reviewing, or the employer)."""
     at: datetime
+    """When."""
     note: str = ""
+    """What the person checked, in their words."""
 
 
 @frozen
 class Application:
+    """One application (申请) of a business type, as an immutable snapshot: its state, form, pinned
+    rule set, attestations and history."""
+
     id: str
+    """The portal's id of the application, e.g. ``R-2026-0001``."""
     business_type: BusinessType = field(converter=BusinessType)
+    """Which business (续签, 注销, ...)."""
     holder_id: str
+    """The applicant's resident identity number."""
     employer_id: str
     """Credit code of the employer that reviews or initiates this application."""
     state: str
+    """The machine state, e.g. ``draft`` or ``authority_review_1`` (``permitflow diagram TYPE``
+    draws them)."""
     form: Form
+    """The business type's form."""
     created_at: datetime
+    """When the draft was started."""
     version: int = 0
+    """The number of accepted events; a portal writes with it (optimistic versions)."""
     ruleset: RuleSetPin | None = None
+    """The rule-set version pinned at the first submission; None before."""
     submitted_at: datetime | None = None
+    """The first submission's moment; None before."""
     attestations: tuple[Attestation, ...] = ()
+    """The attestations recorded for rules a person judges."""
     history: tuple[AuditEntry, ...] = ()
+    """The accepted events, oldest first."""
 
     @property
     def last_entry(self) -> AuditEntry | None:
+        """The latest accepted event, or None for a new draft."""
         return self.history[-1] if self.history else None
 
     def latest(self, events: frozenset[str]) -> AuditEntry | None:
@@ -176,6 +229,7 @@ class Application:
         return None
 
     def attested(self, rule_id: str) -> Attestation | None:
+        """True when ``rule_id`` has been attested since the last submission."""
         for attestation in self.attestations:
             if attestation.rule_id == rule_id:
                 return attestation

@@ -12,13 +12,21 @@ from permitflow.rules.finding import Finding
 
 @frozen
 class AuditEntry:
+    """One accepted event in a snapshot's history: who did what, when, from which state to which,
+    and what the rules found."""
+
     sequence: int
     """1 for the first accepted event; equals the snapshot version after the event."""
     event: str
+    """The event fired, e.g. ``submit`` or ``pass``."""
     from_state: str
+    """The state before the event."""
     to_state: str
+    """The state after the event (the same for an event that keeps the state)."""
     actor: Actor
+    """Who fired the event."""
     at: datetime
+    """When the event was accepted (timezone-aware)."""
     opinion: str | None = None
     """The binding review opinion (审批意见) given with a return."""
     reason: str | None = None
@@ -26,6 +34,8 @@ class AuditEntry:
     tips: tuple[str, ...] = ()
     """Non-binding friendly tips (温馨提示): for reference only, never a finding (M§2.4)."""
     idempotency_key: str | None = None
+    """The key a portal gave to make a retry harmless; a second request with the same key replays
+    this entry."""
     findings: tuple[Finding, ...] = ()
     """Every rule finding that applied when the event was accepted (warnings and tips too)."""
     fingerprint: str | None = None
