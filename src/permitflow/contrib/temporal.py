@@ -1,19 +1,19 @@
 """permitflow inside Temporal: one durable workflow per application (the ``temporal`` extra).
 
-:class:`ApplicationWorkflow` holds one application and its holder's record and moves them only
+``ApplicationWorkflow`` holds one application and its holder's record and moves them only
 through the engine:
 
-* every event is a Temporal **Update** (:meth:`ApplicationWorkflow.fire`, and
-  :meth:`ApplicationWorkflow.attest` for attestations) whose **validator** is
-  :meth:`Engine.allowed_events`: an event the procedure refuses now (not from this state, not
+* every event is a Temporal **Update** (``ApplicationWorkflow.fire``, and
+  ``ApplicationWorkflow.attest`` for attestations) whose **validator** is
+  ``Engine.allowed_events``: an event the procedure refuses now (not from this state, not
   by this actor, blocked by the rules) is rejected before it enters the workflow's history,
   with the error's code and its Chinese and English message; an accepted one returns the
   findings that came with it;
-* **Queries** answer the snapshots (:meth:`ApplicationWorkflow.snapshot`) and where the
-  application stands (:meth:`ApplicationWorkflow.progress`, the portal's 在办业务进度);
+* **Queries** answer the snapshots (``ApplicationWorkflow.snapshot``) and where the
+  application stands (``ApplicationWorkflow.progress``, the portal's 在办业务进度);
 * two **durable timers**: the permit's expiry sweep (the day after the expiry date, at
   ``sweep_time`` Beijing time: the permit expires and an application it makes moot is closed,
-  :func:`permitflow.machines.permit.sweep`) and the review due date (the day after the
+  ``permitflow.machines.permit.sweep``) and the review due date (the day after the
   prescribed review period ends, the overdue day is recorded for the progress query);
 * **continue-as-new** once a run has taken ``events_per_run`` events (or Temporal suggests
   it): the next run starts from the current snapshots, so a long procedure keeps a short
@@ -24,7 +24,7 @@ Time: an event's moment is the one its request names, else the workflow's clock
 clock. permitflow itself reads no clock.
 
 The worker runs the workflow in Temporal's default sandbox with only permitflow passed
-through (:func:`sandbox_runner`): permitflow calls no gettext, locale, platform or clock at
+through (``sandbox_runner``): permitflow calls no gettext, locale, platform or clock at
 import or run time, and keeps no state between workflow runs except compiled machines.
 
 This is a library module rather than an example so that a deployment imports the workflow
@@ -92,7 +92,7 @@ class ApplicationStart:
 
 @dataclass(frozen=True)
 class EventRequest:
-    """One event for :meth:`ApplicationWorkflow.fire` (the arguments of ``Engine.fire``)."""
+    """One event for ``ApplicationWorkflow.fire`` (the arguments of ``Engine.fire``)."""
 
     event: str
     actor: dict[str, Any]
@@ -109,7 +109,7 @@ class EventRequest:
 
 @dataclass(frozen=True)
 class AttestRequest:
-    """One attestation for :meth:`ApplicationWorkflow.attest` (``Engine.attest``)."""
+    """One attestation for ``ApplicationWorkflow.attest`` (``Engine.attest``)."""
 
     rule_id: str
     actor: dict[str, Any]
