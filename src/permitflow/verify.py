@@ -2,7 +2,7 @@
 
 A configuration is the holder's record (profile, attachments, association, permit, the facts the
 rules read) and the application of each business type, built from the records of
-:mod:`permitflow.testing` and moved only by the real :class:`~permitflow.engine.engine.Engine`:
+``permitflow.testing`` and moved only by the real ``permitflow.engine.engine.Engine``:
 the real rules judge every step. Configurations are compared by an abstract key — state names
 and the data choices the rules read (documents fresh or stale, months paid by the new employer,
 a child a minor or not, the days left before the permit's expiry, the employer's handling
