@@ -302,7 +302,8 @@ class ProofKind(StrEnum):
 
 
 class PropertyUse(StrEnum):
-    """The use of the property as the proof states it; only a residential one qualifies (RES-003)."""
+    """The use of the property as the proof states it; only a residential one qualifies
+    (RES-003)."""
 
     RESIDENTIAL = "residential"
     OFFICE = "office"
