@@ -7,8 +7,12 @@ identity and HTTP; permitflow owns the procedure:
   (``permitflow.from_dict``); every write is an optimistic ``UPDATE … WHERE version = :expected``
   (see ``store.py``), and a request that lost a race answers 409 and changes nothing;
 * an ``Idempotency-Key`` header makes a retried request answer what the first one answered,
-  without firing twice;
-* findings come back as JSON in the language asked for (``?lang=zh|en`` or ``Accept-Language``).
+  without firing twice — also while the first one is still running;
+* the trust boundary: an applicant starts a record from the basic information and every later
+  change is an engine event; only an authority imports a complete record, and the import is
+  audited; each party reads only what the procedure shows it;
+* errors are problem details (RFC 9457) with the permitflow error code; findings come back in
+  the language asked for (``?lang=zh|en`` or ``Accept-Language``).
 
 Identity is taken from headers — ``X-Actor-Role`` (applicant, employer, authority, system),
 ``X-Actor-Id`` (resident id or credit code) and ``X-Actor-Level`` (review level of an authority
@@ -17,127 +21,69 @@ authentication (the unified identity platform, 北京市统一身份认证平台
 
 Run it (from the ``examples`` folder, with the ``portal`` extra installed)::
 
-    PORTAL_DATABASE_URL=sqlite:///portal.db uvicorn --factory portal.app:create_app
+    python -m portal migrate      # once per database
+    uvicorn --factory portal.app:create_app --workers 3
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from fastapi_offline import FastAPIOffline
+from pydantic import BaseModel
 from sqlalchemy import Connection
 
 import permitflow
 from permitflow import (
     FORM_TYPES,
     Actor,
-    Blocked,
+    AssociationState,
     BusinessType,
     Engine,
-    EventNotAllowed,
     EventOption,
     Finding,
     HolderRecord,
-    IdempotencyConflict,
-    InputError,
     InvalidInput,
-    NotPermitted,
-    PermitflowError,
+    Profile,
     Role,
-    UnknownEvent,
-    VersionConflict,
 )
 
-from .store import (
-    DEFAULT_DATABASE_URL,
-    Duplicate,
-    KeyReused,
-    NotFound,
-    Response,
-    StaleWrite,
-    Store,
-    fingerprint,
+from .problems import PROBLEM_JSON, BodyLimit, Language, PortalError, install, language
+from .schemas import (
+    ActorId,
+    ApplicationChanged,
+    ApplicationEvent,
+    ApplicationId,
+    ApplicationOut,
+    ApplicationView,
+    AttestationBody,
+    CheckOut,
+    HistoryOut,
+    HolderChanged,
+    HolderEvent,
+    HolderId,
+    HolderImport,
+    HolderOut,
+    HolderView,
+    IdempotencyKey,
+    NewApplication,
+    NewHolder,
+    Problem,
 )
+from .store import DEFAULT_DATABASE_URL, HOLDER_ID_LENGTH, Response, Store, fingerprint
 
-Language = Literal["zh", "en"]
 Clock = Callable[[], datetime]
 
-
-# --- request bodies -----------------------------------------------------------------------------
-
-
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class NewHolder(_Body):
-    holder_id: str | None = None
-    """A new, empty record for this resident id."""
-    snapshot: dict[str, Any] | None = None
-    """Or a complete record written by ``permitflow.to_dict`` (an import)."""
-
-
-class HolderEvent(_Body):
-    event: str
-    expected_version: int | None = None
-    payload: dict[str, Any] | None = None
-
-
-class NewApplication(_Body):
-    holder_id: str
-    business_type: str
-    application_id: str | None = None
-    form: dict[str, Any] | None = None
-
-
-class AttestationBody(_Body):
-    rule_id: str
-    note: str = ""
-    expected_version: int | None = None
-
-
-class ApplicationEvent(_Body):
-    event: str
-    expected_version: int | None = None
-    payload: dict[str, Any] | None = None
-    opinion: str | None = None
-    tips: list[str] = []
-
-
-# --- errors -------------------------------------------------------------------------------------
-
-
-class PortalError(Exception):
-    """An answer of the portal itself (not found, missing identity …), in both languages."""
-
-    def __init__(self, status: int, code: str, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.status, self.code, self.zh, self.en = status, code, zh, en
-
-
-_STATUS: tuple[tuple[type[PermitflowError], int], ...] = (
-    (Blocked, 422),
-    (NotPermitted, 403),
-    (VersionConflict, 409),
-    (EventNotAllowed, 409),
-    (IdempotencyConflict, 422),
-    (UnknownEvent, 422),
-    (InputError, 422),
-)
-
-
-def _status_of(error: PermitflowError) -> int:
-    for kind, status in _STATUS:
-        if isinstance(error, kind):
-            return status
-    return 422
+DEFAULT_BODY_LIMIT = 1024 * 1024
+"""Bytes a request body may have: a record with its history fits many times over."""
 
 
 def finding_json(finding: Finding, lang: Language) -> dict[str, Any]:
@@ -190,57 +136,100 @@ def _payload_type(transitions: Any, event: str) -> type | None:
     return None
 
 
-# --- the service --------------------------------------------------------------------------------
+# --- who acts -----------------------------------------------------------------------------------
 
 
-def _language(
-    request: Request, lang: Annotated[Language | None, Query()] = None
-) -> Language:
-    if lang is not None:
-        return lang
-    ranked: list[tuple[float, str]] = []
-    for part in request.headers.get("accept-language", "").split(","):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        ranked.append((quality, tag.strip().lower()))
-    for _, tag in sorted(ranked, key=lambda pair: -pair[0]):
-        if tag.startswith("en"):
-            return "en"
-        if tag.startswith("zh"):
-            return "zh"
-    return "zh"
+def _language(request: Request, lang: Annotated[Language | None, Query()] = None) -> Language:
+    return language(request)
 
 
 def _actor(
-    x_actor_role: Annotated[str | None, Header()] = None,
-    x_actor_id: Annotated[str | None, Header()] = None,
-    x_actor_level: Annotated[int | None, Header()] = None,
+    x_actor_role: Annotated[Role, Header(description="applicant, employer, authority or system")],
+    x_actor_id: Annotated[ActorId, Header(description="resident id, credit code or staff id")],
+    x_actor_level: Annotated[
+        int | None, Header(ge=1, le=9, description="the review level of an authority actor")
+    ] = None,
 ) -> Actor:
-    if not x_actor_role or not x_actor_id:
-        raise PortalError(
-            401, "actor_required",
-            "请在请求头 X-Actor-Role 和 X-Actor-Id 中说明操作人（示例门户，无登录）。",
-            "Say who acts in the X-Actor-Role and X-Actor-Id headers (an example portal: no "
-            "login).",
-        )  # fmt: skip
-    try:
-        return Actor(Role(x_actor_role), x_actor_id, x_actor_level)
-    except ValueError:
-        roles = ", ".join(role.value for role in Role)
-        raise PortalError(
-            401, "actor_required",
-            f"X-Actor-Role 应为以下之一：{roles}。", f"X-Actor-Role must be one of: {roles}.",
-        ) from None  # fmt: skip
+    return Actor(x_actor_role, x_actor_id, x_actor_level)
 
 
 ActorDep = Annotated[Actor, Depends(_actor)]
 LangDep = Annotated[Language, Depends(_language)]
-KeyDep = Annotated[str | None, Header(alias="Idempotency-Key")]
+KeyDep = Annotated[IdempotencyKey | None, Header(alias="Idempotency-Key")]
+HolderPath = Annotated[HolderId, Path()]
+ApplicationPath = Annotated[ApplicationId, Path()]
+
+
+def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The error answers of a route, for the OpenAPI document."""
+    described = {
+        401: "Nobody, or nobody known, acts (the X-Actor-* headers).",
+        403: "The actor may not do or see this.",
+        404: "No such record.",
+        409: "A conflict: the record moved on, the event is not allowed from this state, the "
+        "record exists, or the request with this Idempotency-Key is still in progress "
+        "(with Retry-After).",
+        413: "The request body is too large.",
+        422: "The request is not acceptable, or the rules block the event (with findings).",
+        503: "The database is busy; nothing was done (with Retry-After).",
+    }
+    return {
+        status: {"model": Problem, "description": described[status],
+                 "content": {PROBLEM_JSON: {}}}
+        for status in statuses
+    }  # fmt: skip
+
+
+def _problems_as_problem_json(document: dict[str, Any]) -> dict[str, Any]:
+    """FastAPI files every response model under application/json: errors are problem+json."""
+    for methods in document.get("paths", {}).values():
+        for operation in methods.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if status >= "4" and "application/json" in content:
+                    content[PROBLEM_JSON] = content.pop("application/json")
+    return document
+
+
+READS = _problems(401, 403, 404, 413, 422, 503)
+WRITES = _problems(401, 403, 404, 409, 413, 422, 503)
+
+
+def _forbidden() -> PortalError:
+    return PortalError(
+        403, "not_permitted", "只能查看本人、本单位已关联员工或本单位经办的记录。",
+        "You may read only your own records, your associated employees' or the applications "
+        "your organisation handles.",
+    )  # fmt: skip
+
+
+def may_read_holder(actor: Actor, holder: HolderRecord) -> None:
+    """The holder, the employer whose association the employer approved, and the authority."""
+    if actor.role is Role.APPLICANT:
+        allowed = actor.id == holder.holder_id
+    elif actor.role is Role.EMPLOYER:
+        association = holder.association
+        allowed = (
+            association.state is AssociationState.ASSOCIATED
+            and association.employer is not None
+            and association.employer.credit_code == actor.id
+        )
+    else:
+        allowed = True
+    if not allowed:
+        raise _forbidden()
+
+
+def may_read_application(actor: Actor, application: permitflow.Application) -> None:
+    """The holder, the employer the application is handled by, and the authority."""
+    if actor.role is Role.APPLICANT:
+        allowed = actor.id == application.holder_id
+    elif actor.role is Role.EMPLOYER:
+        allowed = actor.id == application.employer_id
+    else:
+        allowed = True
+    if not allowed:
+        raise _forbidden()
 
 
 def create_app(
@@ -248,67 +237,26 @@ def create_app(
     *,
     clock: Clock | None = None,
     engine: Engine | None = None,
+    body_limit: int = DEFAULT_BODY_LIMIT,
+    lock_wait: float = 5.0,
 ) -> FastAPI:
     """The portal on ``database_url`` (default: ``PORTAL_DATABASE_URL``, else ``portal.db``).
 
-    ``clock`` gives the moment of each request (default: now, in Beijing); ``engine`` the
-    permitflow engine (default: the Haidian rule set).
+    The database must have been migrated (``python -m portal migrate``). ``clock`` gives the
+    moment of each request (default: now); ``engine`` the permitflow engine (default: the
+    Haidian rule set); ``body_limit`` the largest request body accepted, in bytes;
+    ``lock_wait`` how long a write waits for a lock, in seconds (see :class:`store.Store`).
     """
-    store = Store(database_url or os.environ.get("PORTAL_DATABASE_URL", DEFAULT_DATABASE_URL))
+    url = database_url or os.environ.get("PORTAL_DATABASE_URL", DEFAULT_DATABASE_URL)
+    store = Store(url, lock_wait=lock_wait)
     flow = engine or Engine()
     now: Clock = clock or (lambda: datetime.now(UTC))
-    app = FastAPI(title="permitflow example portal", version=permitflow.__version__)
+    # Swagger UI and ReDoc from the installed fastapi-offline package: /docs works offline.
+    app = FastAPIOffline(title="permitflow example portal", version=permitflow.__version__)
     app.state.store = store
-
-    @app.exception_handler(PermitflowError)
-    def _permitflow_error(request: Request, error: PermitflowError) -> JSONResponse:
-        lang = _language(request, request.query_params.get("lang"))  # type: ignore[arg-type]
-        body = error.to_dict(lang)
-        body["context"].pop("findings", None)
-        content: dict[str, Any] = {"error": body}
-        if isinstance(error, Blocked):
-            content["findings"] = [finding_json(f, lang) for f in error.findings]
-        return JSONResponse(content, status_code=_status_of(error))
-
-    @app.exception_handler(PortalError)
-    def _portal_error(request: Request, error: PortalError) -> JSONResponse:
-        lang = _language(request, request.query_params.get("lang"))  # type: ignore[arg-type]
-        message = error.zh if lang == "zh" else error.en
-        return JSONResponse(
-            {"error": {"code": error.code, "message": message, "context": {}}},
-            status_code=error.status,
-        )
-
-    @app.exception_handler(NotFound)
-    def _not_found(request: Request, error: NotFound) -> JSONResponse:
-        return _portal_error(request, PortalError(
-            404, "not_found", f"找不到 {error.kind} {error.key}，请核对编号。",
-            f"No {error.kind} {error.key}; check the id.",
-        ))  # fmt: skip
-
-    @app.exception_handler(Duplicate)
-    def _duplicate(request: Request, error: Duplicate) -> JSONResponse:
-        return _portal_error(request, PortalError(
-            409, "already_exists", f"{error.kind} {error.key} 已存在，请直接读取它。",
-            f"{error.kind} {error.key} already exists; read it instead.",
-        ))  # fmt: skip
-
-    @app.exception_handler(StaleWrite)
-    def _stale(request: Request, error: StaleWrite) -> JSONResponse:
-        return _portal_error(request, PortalError(
-            409, "version_conflict", "数据已被他人更新，本次操作未生效；请重新读取后再操作。",
-            "The record was changed by someone else meanwhile; nothing was done. Reload it and "
-            "try again.",
-        ))  # fmt: skip
-
-    @app.exception_handler(KeyReused)
-    def _key_reused(request: Request, error: KeyReused) -> JSONResponse:
-        return _portal_error(request, PortalError(
-            422, "idempotency_key_reused",
-            "该幂等键已用于另一个请求；新的操作请使用新的 Idempotency-Key。",
-            "This Idempotency-Key was used for another request; use a new key for a new "
-            "operation.",
-        ))  # fmt: skip
+    app.add_middleware(BodyLimit, limit=body_limit)
+    install(app)
+    app.openapi = lambda: _problems_as_problem_json(FastAPI.openapi(app))  # type: ignore[method-assign]
 
     def respond(
         actor: Actor, key: str | None, route: str, body: BaseModel | None,
@@ -323,71 +271,92 @@ def create_app(
         headers = {"Idempotent-Replayed": "true"} if replayed else {}
         return JSONResponse(content, status_code=status, headers=headers)
 
-    def owns_holder(actor: Actor, holder: HolderRecord) -> bool:
-        if actor.role is Role.APPLICANT:
-            return actor.id == holder.holder_id
-        if actor.role is Role.EMPLOYER:
-            employer = holder.association.employer
-            return employer is not None and employer.credit_code == actor.id
-        return True
-
-    def may_read(actor: Actor, holder: HolderRecord) -> None:
-        if not owns_holder(actor, holder):
-            raise PortalError(
-                403, "not_permitted", "只能查看本人或本单位的记录。",
-                "You may read only your own records or your employees'.",
-            )  # fmt: skip
-
     # --- holders --------------------------------------------------------------------------------
 
-    @app.post("/holders", status_code=201)
+    @app.post("/holders", status_code=201, response_model=HolderChanged, responses=WRITES)
     def create_holder(
-        body: NewHolder, actor: ActorDep, key: KeyDep = None
+        body: NewHolder, actor: ActorDep, lang: LangDep, key: KeyDep = None
     ) -> JSONResponse:
-        if (body.holder_id is None) == (body.snapshot is None):
+        """An applicant opens the record of their own resident id.
+
+        The basic information, when given, is its first event (``edit_profile``): what the
+        record holds beyond it (an association, a permit) only the engine's events grant.
+        """
+        if actor.role is not Role.APPLICANT or actor.id != body.holder_id:
             raise PortalError(
-                422, "invalid_input", "请给出 holder_id 或完整的 snapshot（二选一）。",
-                "Give either a holder_id or a complete snapshot.",
+                403, "not_permitted", "档案只能由本人创建；完整档案的导入由审核部门办理。",
+                "A holder record is opened by its holder; importing a complete record is an "
+                "authority's task.",
             )  # fmt: skip
-        if body.snapshot is not None:
-            loaded = permitflow.from_dict(body.snapshot)
-            if not isinstance(loaded, HolderRecord):
-                raise PortalError(
-                    422, "invalid_input", "snapshot 应为持证人档案。",
-                    "The snapshot must be a holder record.",
-                )  # fmt: skip
-            holder = loaded
-        else:
-            holder = HolderRecord(str(body.holder_id))
-        if actor.role not in (Role.SYSTEM, Role.APPLICANT) or (
-            actor.role is Role.APPLICANT and actor.id != holder.holder_id
-        ):
-            raise PortalError(
-                403, "not_permitted", "档案只能由本人或系统导入创建。",
-                "A holder record is created by its holder or imported by the system.",
-            )  # fmt: skip
+        profile = _payload(Profile, body.profile, "profile")
 
         def work(connection: Connection) -> Response:
+            holder = HolderRecord(body.holder_id)
+            findings: tuple[Finding, ...] = ()
+            if profile is not None:
+                outcome = flow.fire_holder(
+                    holder, "edit_profile", actor=actor, at=now(), payload=profile,
+                    idempotency_key=key,
+                )  # fmt: skip
+                holder, findings = outcome.holder, outcome.findings
             store.add_holder(connection, holder)
-            return 201, {"holder": permitflow.to_dict(holder)}
+            return 201, {
+                "holder": permitflow.to_dict(holder),
+                "findings": [finding_json(f, lang) for f in findings],
+            }
 
         return respond(actor, key, "/holders", body, work)
 
-    @app.get("/holders/{holder_id}")
-    def read_holder(holder_id: str, actor: ActorDep, lang: LangDep) -> dict[str, Any]:
-        with store.transaction() as connection:
+    @app.post("/holders/import", status_code=201, response_model=HolderOut, responses=WRITES)
+    def import_holder(body: HolderImport, actor: ActorDep, key: KeyDep = None) -> JSONResponse:
+        """An authority brings over a complete record; who, when and what is kept (``imports``).
+
+        The snapshot is loaded by ``permitflow.from_dict``, which checks it whole, history
+        included, and refuses what no sequence of events could have produced.
+        """
+        if actor.role is not Role.AUTHORITY:
+            raise PortalError(
+                403, "not_permitted", "只有审核部门可以导入完整档案。",
+                "Only an authority imports a complete holder record.",
+            )  # fmt: skip
+        holder = permitflow.from_dict(body.snapshot)
+        if not isinstance(holder, HolderRecord):
+            raise PortalError(
+                422, "invalid_input", "snapshot 应为持证人档案。",
+                "The snapshot must be a holder record.",
+            )  # fmt: skip
+        if len(holder.holder_id) > HOLDER_ID_LENGTH or "\x00" in holder.holder_id:
+            raise PortalError(
+                422, "invalid_input", "档案的证件号码过长或含有非法字符。",
+                "The record's resident id is too long or has a forbidden character.",
+            )  # fmt: skip
+        digest = hashlib.sha256(
+            json.dumps(body.snapshot, sort_keys=True, ensure_ascii=False).encode()
+        ).hexdigest()
+
+        def work(connection: Connection) -> Response:
+            store.add_holder(connection, holder)
+            store.record_import(connection, holder, actor.describe(), now(), digest)
+            return 201, {"holder": permitflow.to_dict(holder)}
+
+        return respond(actor, key, "/holders/import", body, work)
+
+    @app.get("/holders/{holder_id}", response_model=HolderView, responses=READS)
+    def read_holder(holder_id: HolderPath, actor: ActorDep, lang: LangDep) -> dict[str, Any]:
+        with store.reading() as connection:
             holder = store.holder(connection, holder_id)
-        may_read(actor, holder)
+        may_read_holder(actor, holder)
         options = flow.allowed_holder_events(holder, actor, now())
         return {
             "holder": permitflow.to_dict(holder),
             "allowed_events": [option_json(o, lang) for o in options],
         }
 
-    @app.post("/holders/{holder_id}/events")
+    @app.post("/holders/{holder_id}/events", response_model=HolderChanged, responses=WRITES)
     def fire_holder_event(
-        holder_id: str, body: HolderEvent, actor: ActorDep, lang: LangDep, key: KeyDep = None
-    ) -> JSONResponse:
+        holder_id: HolderPath, body: HolderEvent, actor: ActorDep, lang: LangDep,
+        key: KeyDep = None,
+    ) -> JSONResponse:  # fmt: skip
         def work(connection: Connection) -> Response:
             holder = store.holder(connection, holder_id)
             payload_type = None
@@ -408,13 +377,13 @@ def create_app(
 
     # --- applications ---------------------------------------------------------------------------
 
-    @app.post("/applications", status_code=201)
+    @app.post("/applications", status_code=201, response_model=ApplicationOut, responses=WRITES)
     def start_application(
         body: NewApplication, actor: ActorDep, key: KeyDep = None
     ) -> JSONResponse:
         def work(connection: Connection) -> Response:
             holder = store.holder(connection, body.holder_id)
-            may_read(actor, holder)
+            may_read_holder(actor, holder)
             try:
                 business_type = BusinessType(body.business_type)
             except ValueError:
@@ -434,28 +403,28 @@ def create_app(
 
         return respond(actor, key, "/applications", body, work)
 
-    @app.get("/applications/{application_id}")
+    @app.get("/applications/{application_id}", response_model=ApplicationView, responses=READS)
     def read_application(
-        application_id: str, actor: ActorDep, lang: LangDep
+        application_id: ApplicationPath, actor: ActorDep, lang: LangDep
     ) -> dict[str, Any]:
-        with store.transaction() as connection:
+        with store.reading() as connection:
             application = store.application(connection, application_id)
             holder = store.holder(connection, application.holder_id)
-        may_read(actor, holder)
+        may_read_application(actor, application)
         options = flow.allowed_events(application, actor, now(), holder=holder)
         return {
             "application": permitflow.to_dict(application),
             "allowed_events": [option_json(o, lang) for o in options],
         }
 
-    @app.post("/applications/{application_id}/events")
+    @app.post(
+        "/applications/{application_id}/events", response_model=ApplicationChanged,
+        responses=WRITES,
+    )  # fmt: skip
     def fire_application_event(
-        application_id: str,
-        body: ApplicationEvent,
-        actor: ActorDep,
-        lang: LangDep,
-        key: KeyDep = None,
-    ) -> JSONResponse:
+        application_id: ApplicationPath, body: ApplicationEvent, actor: ActorDep,
+        lang: LangDep, key: KeyDep = None,
+    ) -> JSONResponse:  # fmt: skip
         def work(connection: Connection) -> Response:
             application = store.application(connection, application_id)
             holder = store.holder(connection, application.holder_id)
@@ -478,14 +447,14 @@ def create_app(
 
         return respond(actor, key, f"/applications/{application_id}/events", body, work)
 
-    @app.post("/applications/{application_id}/attestations")
+    @app.post(
+        "/applications/{application_id}/attestations", response_model=ApplicationOut,
+        responses=WRITES,
+    )  # fmt: skip
     def attest(
-        application_id: str,
-        body: AttestationBody,
-        actor: ActorDep,
-        lang: LangDep,
+        application_id: ApplicationPath, body: AttestationBody, actor: ActorDep,
         key: KeyDep = None,
-    ) -> JSONResponse:
+    ) -> JSONResponse:  # fmt: skip
         """A reviewer records what only a person can judge (a colour scan, lawful housing)."""
 
         def work(connection: Connection) -> Response:
@@ -502,14 +471,17 @@ def create_app(
 
         return respond(actor, key, f"/applications/{application_id}/attestations", body, work)
 
-    @app.get("/applications/{application_id}/check")
+    @app.get("/applications/{application_id}/check", response_model=CheckOut, responses=READS)
     def check_application(
-        application_id: str, event: str, actor: ActorDep, lang: LangDep
+        application_id: ApplicationPath,
+        event: Annotated[str, Query(max_length=128)],
+        actor: ActorDep,
+        lang: LangDep,
     ) -> dict[str, Any]:
-        with store.transaction() as connection:
+        with store.reading() as connection:
             application = store.application(connection, application_id)
             holder = store.holder(connection, application.holder_id)
-        may_read(actor, holder)
+        may_read_application(actor, application)
         findings = flow.check(application, event, at=now(), holder=holder)
         return {
             "event": event,
@@ -517,12 +489,11 @@ def create_app(
             "findings": [finding_json(f, lang) for f in findings],
         }
 
-    @app.get("/applications/{application_id}/history")
-    def application_history(application_id: str, actor: ActorDep) -> dict[str, Any]:
-        with store.transaction() as connection:
+    @app.get("/applications/{application_id}/history", response_model=HistoryOut, responses=READS)
+    def application_history(application_id: ApplicationPath, actor: ActorDep) -> dict[str, Any]:
+        with store.reading() as connection:
             application = store.application(connection, application_id)
-            holder = store.holder(connection, application.holder_id)
-        may_read(actor, holder)
+        may_read_application(actor, application)
         return {"events": store.events_of("application", application_id)}
 
     return app

@@ -163,14 +163,19 @@ def test_the_progress_bar_shows_rate_and_eta_on_a_terminal(
 
 def test_the_command_scans_the_portals_database_by_id_ranges(tmp_path: Path) -> None:
     pytest.importorskip("sqlalchemy")
+    from portal.migrate import migrate
     from portal.store import Store
 
     url = f"sqlite:///{tmp_path / 'portal.db'}"
+    migrate(url)
     store = Store(url)
     stored = list(nightly_scan.synthetic_holders(0, 45, MOMENT))
-    with store.transaction() as connection:
+
+    def add(connection: Any) -> None:
         for record in stored:
             store.add_holder(connection, record)
+
+    store.write(add)
     ranges = nightly_scan.database_partitions(url, 20)
     assert [part.size for part in ranges] == [20, 20, 5]
     assert ranges[-1].stop is None
