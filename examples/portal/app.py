@@ -311,15 +311,16 @@ def create_app(
     def import_holder(body: HolderImport, actor: ActorDep, key: KeyDep = None) -> JSONResponse:
         """An authority brings over a complete record; who, when and what is kept (``imports``).
 
-        The snapshot is loaded by ``permitflow.from_dict``, which checks it whole, history
-        included, and refuses what no sequence of events could have produced.
+        The snapshot is loaded by ``Engine.load``, which checks it whole and replays its
+        history through this engine's machines: what no sequence of events could have produced
+        (an association approved by the applicant, times running backwards) is refused.
         """
         if actor.role is not Role.AUTHORITY:
             raise PortalError(
                 403, "not_permitted", "只有审核部门可以导入完整档案。",
                 "Only an authority imports a complete holder record.",
             )  # fmt: skip
-        holder = permitflow.from_dict(body.snapshot)
+        holder = flow.load(body.snapshot)
         if not isinstance(holder, HolderRecord):
             raise PortalError(
                 422, "invalid_input", "snapshot 应为持证人档案。",

@@ -98,6 +98,25 @@ def test_an_import_is_loaded_strictly(client: TestClient) -> None:
     assert response.status_code == 422
 
 
+def test_an_import_whose_history_no_sequence_of_events_produces_is_refused(
+    client: TestClient,
+) -> None:
+    forged = copy.deepcopy(READY["holder"])
+    forged["version"] = 1
+    forged["history"] = [{
+        "sequence": 1, "event": "approve_association", "from_state": "requested",
+        "to_state": "associated", "at": "2026-01-05T09:00:00+08:00",
+        "actor": {"role": "applicant", "id": HOLDER_ID, "level": None},
+    }]  # fmt: skip
+    response = client.post("/holders/import", json={"snapshot": forged}, headers=IMPORTER)
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_snapshot"
+    assert "$.history[0].actor" in response.json()["detail"]
+    assert client.get(f"/holders/{HOLDER_ID}", headers=IMPORTER).status_code == 404
+    store = client.app.state.store  # type: ignore[attr-defined]
+    assert store.imports_of(HOLDER_ID) == []
+
+
 # --- who reads what -----------------------------------------------------------------------------
 
 
