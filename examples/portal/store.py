@@ -444,12 +444,6 @@ class Store:
                 for row in rows
             ]
 
-    def holder_snapshots(self) -> Iterator[dict[str, Any]]:
-        """Every stored holder snapshot, as stored (for batch jobs)."""
-        with self.reading() as connection:
-            for row in connection.execute(select(holders.c.snapshot).order_by(holders.c.id)):
-                yield row.snapshot
-
 
 T = TypeVar("T", HolderRecord, Application)
 
