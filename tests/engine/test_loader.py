@@ -231,3 +231,9 @@ def test_a_version_one_document_still_loads(case: Case) -> None:
         del entry["fingerprint"]
     del data["attestations"]
     assert from_dict(data) == case.application
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+08:00", "9999-12-31T23:59:00+08:00"])
+def test_a_moment_outside_the_calendar_years_is_refused(app: dict[str, Any], moment: str) -> None:
+    app["created_at"] = moment
+    assert any(e.endswith("@ $.created_at") for e in refused(app))

@@ -25,7 +25,6 @@ from typing import Any
 
 from attrs import define, field, frozen
 
-from permitflow.calendar import FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR
 from permitflow.engine.compiled import CompiledMachine, compile_definition
 from permitflow.engine.definition import MachineDefinition, Transition
 from permitflow.records.actors import Actor, Role
@@ -163,8 +162,6 @@ def _common(history: tuple[AuditEntry, ...], problems: Problems) -> None:
         if problems.full:
             return
         where = f"$.history[{index}]"
-        if not FIRST_SUPPORTED_YEAR <= entry.at.year <= LAST_SUPPORTED_YEAR:
-            problems.add(f"a moment outside the supported years @ {where}.at")
         if entry.sequence != index + 1:
             problems.add(f"sequence {entry.sequence} where {index + 1} was expected @ {where}")
         if previous is not None and entry.at < previous:

@@ -30,6 +30,7 @@ from cattrs.errors import AttributeValidationNote, ClassValidationError
 from cattrs.gen import make_dict_structure_fn
 from cattrs.preconf.json import make_converter
 
+from permitflow.calendar import FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR
 from permitflow.engine.definition import MachineDefinition
 from permitflow.engine.loadchecks import (
     DEFAULT_LIMITS,
@@ -73,6 +74,8 @@ def _structure_datetime(value: Any, _: type) -> datetime:
         raise ValueError("datetime without a UTC offset")
     if offset % timedelta(minutes=1):
         raise ValueError("a UTC offset that is not a whole number of minutes")
+    if not FIRST_SUPPORTED_YEAR <= moment.year <= LAST_SUPPORTED_YEAR:
+        raise ValueError(f"a moment outside the years {FIRST_SUPPORTED_YEAR}-{LAST_SUPPORTED_YEAR}")
     # Every moment of a stored history carries one of a few offsets: share one zone object
     # per offset instead of one per moment.
     zone = _ZONES.get(offset)
