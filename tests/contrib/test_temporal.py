@@ -22,7 +22,7 @@ pytest.importorskip("temporalio")
 
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
-from temporalio.worker import Worker
+from temporalio.worker import Replayer, Worker
 
 from permitflow import Actor, Engine, from_dict, to_dict, unstructure
 from permitflow.contrib.temporal import (
@@ -165,13 +165,16 @@ def test_a_new_application_is_returned_resubmitted_and_approved(server: str) -> 
         # The review timer fired on the workflow's clock (today, long after March 2026).
         assert [t for t in result.timers if t.startswith("review_overdue:")]
         assert (await handle.describe()).run_id != first.result_run_id  # continued as new
+        replayer = Replayer(workflows=[ApplicationWorkflow], workflow_runner=sandbox_runner())
+        await replayer.replay_workflow(await first.fetch_history())  # the first run
+        await replayer.replay_workflow(await handle.fetch_history())  # the last run
 
     run(server, scenario)
 
 
 def test_the_permits_expiry_timer_fires_and_closes_the_moot_renewal(server: str) -> None:
     # The sweep runs a few seconds from now, Beijing time, on the day after the expiry date.
-    sweep_at = datetime.now(BEIJING) + timedelta(seconds=4)
+    sweep_at = datetime.now(BEIJING) + timedelta(seconds=6)
     opened = sweep_at - timedelta(days=10)
     holder = valid_holder(
         at=opened, expires_in_days=(sweep_at.date() - timedelta(days=1) - opened.date()).days
@@ -191,5 +194,8 @@ def test_the_permits_expiry_timer_fires_and_closes_the_moot_renewal(server: str)
         assert application.state == "closed"
         assert result.timers == ["holder:expire", "R-1:close_moot"]
         assert datetime.now(BEIJING) >= sweep_at
+        # Deterministic: the recorded history replays in the sandbox to the same decisions.
+        replayer = Replayer(workflows=[ApplicationWorkflow], workflow_runner=sandbox_runner())
+        await replayer.replay_workflow(await handle.fetch_history())
 
     run(server, scenario)

@@ -180,9 +180,14 @@ class ApplicationWorkflow:
     async def run(self, start: ApplicationStart) -> Snapshots:
         while not self._ended():
             due = self._next_timer()
-            timeout = None if due is None else max(due - workflow.now(), timedelta(0))
+            if due is not None and due <= workflow.now():
+                self._on_timer()  # already due when the run (re)started: no timer to wait for
+                continue
             try:
-                await workflow.wait_condition(self._moved(self._events_this_run), timeout=timeout)
+                await workflow.wait_condition(
+                    self._moved(self._events_this_run),
+                    timeout=None if due is None else due - workflow.now(),
+                )
             except TimeoutError:
                 self._on_timer()
             if self._events_this_run >= start.events_per_run or (
