@@ -41,9 +41,11 @@ class District:
     """One of the 16 current districts (区) of Beijing, with its GB/T 2260 code."""
 
     code: str
+    """The six-digit GB/T 2260 division code, e.g. ``110108``."""
     name: str
     """Full name with the 区 suffix, e.g. 海淀区."""
     pinyin: str
+    """The name in pinyin, e.g. ``Haidian``."""
 
     @property
     def short_name(self) -> str:
@@ -56,7 +58,9 @@ class HistoricDivision:
     """A former Beijing district or county code, still found in resident identity numbers."""
 
     code: str
+    """The former six-digit division code."""
     name: str
+    """The former name, e.g. ``宣武区``."""
     successor_code: str
     """The current district that took over its area (mostly, for merged areas)."""
     until: int

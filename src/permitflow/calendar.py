@@ -235,8 +235,11 @@ class WorkingDayCalendar:
     """
 
     extra_holidays: frozenset[date] = field(default=frozenset(), converter=_dates)
+    """Days off to add to the official calendar."""
     extra_workdays: frozenset[date] = field(default=frozenset(), converter=_dates)
+    """Make-up working days (调休上班) to add to it."""
     extra_official_years: frozenset[int] = field(default=frozenset(), converter=_years)
+    """Years whose arrangements the extra days complete, counted as official (not estimated)."""
     _cache: _Cache = field(init=False, factory=_Cache, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:

@@ -56,6 +56,8 @@ _WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturda
 
 
 class DeadlineKind(StrEnum):
+    """Which deadline: the latest submission before expiry or the end of the review period."""
+
     LATEST_SUBMISSION = "latest_submission"
     """The last day to submit before a permit expires (M§3 注意事项 3, M§4 注意事项 4)."""
     REVIEW_DUE = "review_due"
@@ -73,11 +75,17 @@ class Deadline:
     """
 
     date: dt.date
+    """The deadline day."""
     kind: DeadlineKind
+    """Which deadline it is."""
     reference: dt.date
+    """The day counted from (the expiry, or the submission)."""
     working_days: int
+    """The number of working days counted."""
     estimated: bool
+    """True when a year involved has no official holiday arrangement yet."""
     estimated_years: tuple[int, ...] = ()
+    """Those years."""
     suspended_working_days: int = 0
     """Working days the review was suspended (中止审核), by which a review due date is put back
     (stop-the-clock)."""
@@ -89,6 +97,7 @@ class Deadline:
 
     @property
     def basis_zh(self) -> str:
+        """How it was counted, in Chinese."""
         day = _day_zh(self.date)
         ref = _day_zh(self.reference)
         if self.kind is DeadlineKind.LATEST_SUBMISSION:
@@ -113,6 +122,7 @@ class Deadline:
 
     @property
     def basis_en(self) -> str:
+        """How it was counted, in English."""
         day = _day_en(self.date)
         ref = _day_en(self.reference)
         if self.kind is DeadlineKind.LATEST_SUBMISSION:

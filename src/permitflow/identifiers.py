@@ -46,6 +46,8 @@ __all__ = [
 
 
 class Sex(StrEnum):
+    """The sex a resident identity number encodes (the parity of its 17th digit)."""
+
     MALE = "male"
     FEMALE = "female"
 
@@ -80,10 +82,15 @@ class ResidentId:
     """A valid 18-character resident identity number and what it encodes."""
 
     number: str
+    """The 18-character number, upper case, e.g. ``42010619900515001X``."""
     birth_date: date
+    """The birth date it encodes."""
     sex: Sex
+    """The sex it encodes."""
     province_code: str
+    """The first two digits: the province of first registration (11 = Beijing)."""
     province_name: str
+    """That province's name."""
     division_code: str
     """The address code (first 6 digits) of the first registration; it never changes."""
     district_name: str | None
@@ -280,6 +287,7 @@ class CreditCode:
     """A valid unified social credit code and its parts."""
 
     code: str
+    """The 18-character code, e.g. ``91110108MA01ABCD5T``."""
     registration_authority: str
     """Position 1 (登记管理部门代码), e.g. 9 = industry and commerce."""
     entity_category: str
@@ -298,6 +306,7 @@ class CreditCode:
 
     @property
     def registration_authority_name(self) -> str | None:
+        """The registration authority's name (机构编制, 工商, ...)."""
         return REGISTRATION_AUTHORITIES.get(self.registration_authority)
 
 

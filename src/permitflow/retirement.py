@@ -50,6 +50,9 @@ __all__ = [
 
 
 class RetirementCategory(StrEnum):
+    """The retirement categories of the 2025 reform: men, women formerly retiring at 55 (cadres) and
+    at 50 (workers)."""
+
     MALE = "male"
     """男职工: formerly 60, rising to 63."""
     FEMALE_CADRE = "female_cadre"
@@ -63,6 +66,7 @@ class RetirementSchedule:
     """One row of the reform: who, from which birth month, how fast, how far."""
 
     category: RetirementCategory
+    """The category the schedule is for."""
     base_age_years: int
     """The statutory age before the reform (60 / 55 / 50)."""
     first_cohort: tuple[int, int]
@@ -91,7 +95,9 @@ class Retirement:
     """The statutory retirement of one person."""
 
     birth_date: date
+    """The birth date."""
     category: RetirementCategory
+    """The retirement category."""
     age_months: int
     """Statutory age in months (e.g. 723 = 60 years 3 months)."""
     delay_months: int
@@ -103,10 +109,12 @@ class Retirement:
 
     @property
     def age_years(self) -> int:
+        """The whole years of the statutory age, e.g. 60."""
         return self.age_months // 12
 
     @property
     def age_extra_months(self) -> int:
+        """The months beyond them, e.g. 3 for 60 years and 3 months."""
         return self.age_months % 12
 
     @property

@@ -28,10 +28,16 @@ from permitflow.rules.rule import GROUPS
 
 @frozen
 class State:
+    """A state of a machine, with its labels in the platform's words."""
+
     name: str
+    """The state's name, e.g. ``awaiting_acceptance``."""
     label_zh: str
+    """Its label in Chinese, e.g. ``等待主管部门受理``."""
     label_en: str
+    """Its label in English."""
     terminal: bool = False
+    """True for a final state (approved, withdrawn, closed)."""
     level: int | None = None
     """The authority review level that acts in this state (1 while awaiting acceptance, k at
     level k and while the review of level k is suspended), or None."""
@@ -42,10 +48,15 @@ class Change:
     """What an effect sees and returns: the records as they stand after the state change."""
 
     holder: HolderRecord
+    """The holder's record after the state change."""
     application: Application | None
+    """The application after the state change; None for a holder event."""
     actor: Actor
+    """Who fired the event."""
     at: datetime
+    """When."""
     payload: Any
+    """The event's payload (a form, a profile, an upload), if any."""
     params: Any
     """Rule-set parameters in force (a mapping by dotted name), or an empty mapping."""
 
@@ -57,23 +68,34 @@ Amend = Callable[[Application, Any], Application]
 
 @frozen
 class Transition:
+    """One step of a machine: the event, the states it leaves, where it leads, who may take it and
+    which rule groups guard it."""
+
     event: str
+    """The event's name, e.g. ``submit``."""
     sources: tuple[str, ...]
+    """The states it may be taken from."""
     dest: str
+    """The state it leads to."""
     roles: frozenset[Role]
+    """Who may take it."""
     label_zh: str
+    """Its label in Chinese, as the platform words the step."""
     label_en: str
+    """Its label in English."""
     guards: frozenset[str] = frozenset()
     """Rule groups evaluated before the event is accepted; error findings block it."""
     level: int | None = None
     """The review level an authority actor must hold to fire this transition."""
     effect: Effect | None = attrs.field(default=None, eq=False, repr=False)
+    """What it does to the records besides the state (a callable on a Change), if anything."""
     amend: Amend | None = attrs.field(default=None, eq=False, repr=False)
     """Applies the payload to the application before the rules judge it. Without one, a
     payload of the business type's form replaces the form (a corrected resubmission)."""
     payload: type | None = None
     """The attrs class the event's payload must be an instance of (None: no payload)."""
     payload_required: bool = False
+    """The event must carry its payload."""
     submits: bool = False
     """A submission, the first or a later one: the first pins the rule-set version and the
     submission moment; every one clears the attestations given before (the file is new)."""
@@ -95,12 +117,21 @@ class Transition:
 
 @frozen
 class MachineDefinition:
+    """A machine as data: states, the initial state and transitions. Its graph is checked when it is
+    built (one initial state, every state reachable, no trap state)."""
+
     name: str
+    """The machine's name, e.g. ``renewal``."""
     label_zh: str
+    """Its name in Chinese (续签)."""
     label_en: str
+    """Its name in English."""
     states: tuple[State, ...]
+    """Its states."""
     initial: str
+    """The initial state's name."""
     transitions: tuple[Transition, ...]
+    """Its transitions."""
     state_path: tuple[str, ...] = ("state",)
     """Where the state lives on the subject: ``("state",)`` for an application,
     ``("association", "state")`` for a component of the holder's record."""
@@ -112,6 +143,7 @@ class MachineDefinition:
         check_definition(self)
 
     def state(self, name: str) -> State:
+        """The state called ``name``."""
         for state in self.states:
             if state.name == name:
                 return state
@@ -119,10 +151,12 @@ class MachineDefinition:
 
     @property
     def terminal_states(self) -> frozenset[str]:
+        """The names of the final states."""
         return frozenset(state.name for state in self.states if state.terminal)
 
     @property
     def events(self) -> tuple[str, ...]:
+        """The names of its events, each once."""
         return tuple(dict.fromkeys(transition.event for transition in self.transitions))
 
 

@@ -93,8 +93,11 @@ class Outcome:
     """What an accepted event produced. The snapshots handed in are never touched."""
 
     event: str
+    """The event fired."""
     holder: HolderRecord
+    """The holder's record after the event."""
     application: Application | None = None
+    """The application after the event; None for a holder event."""
     findings: tuple[Finding, ...] = ()
     """Every finding that applied: warnings, tips and attestations still open."""
     replayed: bool = False
@@ -107,6 +110,7 @@ class Outcome:
 
     @property
     def warnings(self) -> tuple[Finding, ...]:
+        """The warnings among the findings."""
         return tuple(f for f in self.findings if f.severity is Severity.WARNING)
 
 
@@ -115,15 +119,23 @@ class EventOption:
     """One event of a machine, and whether this actor may fire it now (and if not, why)."""
 
     event: str
+    """The event."""
     allowed: bool
+    """True when it may be fired now."""
     label_zh: str = ""
+    """Its label in Chinese."""
     label_en: str = ""
+    """Its label in English."""
     dest: str | None = None
+    """The state it leads to."""
     reason: str | None = None
     """The error code that would refuse it: event_not_allowed, not_permitted, blocked_by_rules."""
     reason_zh: str = ""
+    """Why it may not, in Chinese; empty when allowed."""
     reason_en: str = ""
+    """Why it may not, in English; empty when allowed."""
     findings: tuple[Finding, ...] = ()
+    """The findings of its rules."""
 
 
 class Engine:
@@ -211,10 +223,12 @@ class Engine:
 
     @property
     def business_types(self) -> tuple[BusinessType, ...]:
+        """The business types this engine runs."""
         return tuple(self._factories)
 
     @property
     def holder_definitions(self) -> tuple[MachineDefinition, ...]:
+        """The machines of the holder's record (profile, attachments, association, permit)."""
         return self._holder_machines
 
     def _levels(self, ruleset: RuleSetVersion | None, day: date) -> int:
@@ -547,6 +561,7 @@ class Engine:
 
     @property
     def holder_events(self) -> tuple[str, ...]:
+        """The events of the holder's record machines."""
         return tuple(sorted(self._holder_events))
 
     def fire_holder(
@@ -598,6 +613,7 @@ class Engine:
     def allowed_holder_events(
         self, holder: HolderRecord, actor: Actor, at: datetime
     ) -> tuple[EventOption, ...]:
+        """The holder events ``actor`` may fire on ``holder`` now."""
         check_at(at)
         ruleset = self._family.in_force_on(local_date(at)) if self.rules_enabled else None
         options = []

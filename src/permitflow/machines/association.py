@@ -43,7 +43,9 @@ class AssociationRequest:
     """The employer to associate with and the association code its system issued."""
 
     employer: Employer
+    """The employer asked for (聘用单位)."""
     code: str
+    """The association code (关联码) the employer's system issued, e.g. ``GL-CD5T``."""
 
 
 def _request(change: Change) -> Change:

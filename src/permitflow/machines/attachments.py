@@ -27,6 +27,7 @@ class DeleteAttachment:
     """Which slot to empty."""
 
     slot: Slot = attrs.field(converter=Slot)
+    """The slot whose attachment is deleted."""
 
 
 def _upload(change: Change) -> Change:

@@ -35,6 +35,7 @@ class EmployerRemark:
     """The employer's explanatory remark given with its approval (M§6.1)."""
 
     text: str
+    """The employer's remark (单位意见), in its words."""
 
 
 def _form(change: Change) -> BusinessChangeForm:

@@ -158,16 +158,23 @@ class TimerEvent:
     subject: str
     """``"holder"`` or the id of the application."""
     event: str
+    """The timer's event, e.g. ``expire``."""
     from_state: str
+    """The state before."""
     to_state: str
+    """The state after."""
 
 
 @frozen
 class SweepResult:
+    """What a timer sweep did to one holder: the record after it and the events it fired."""
+
     holder: HolderRecord
+    """The holder's record after the sweep."""
     applications: tuple[Application, ...]
     """The applications handed in, in the same order, each as it stands after the sweep."""
     events: tuple[TimerEvent, ...]
+    """The timer events fired, in order."""
 
 
 TIMER = Actor.system("timer")

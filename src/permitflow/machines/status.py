@@ -60,8 +60,11 @@ class Reason:
     """Why a business type cannot be started now."""
 
     rule_id: str
+    """The rule that stops it, e.g. ``FLOW-001``."""
     message_zh: str
+    """What to do, in Chinese."""
     message_en: str
+    """What to do, in English."""
 
 
 @frozen
@@ -69,13 +72,19 @@ class Availability:
     """One line of the business list (可办业务列表)."""
 
     business_type: BusinessType
+    """The business type."""
     label_zh: str
+    """Its name in Chinese (续签, ...)."""
     label_en: str
+    """Its name in English."""
     available: bool
+    """True when it can be started now."""
     first_event: str
     """The event that starts it (``submit`` or ``prepare``)."""
     starter: Role
+    """Who starts it: the applicant, or the employer for a renewal and an employer change."""
     reasons: tuple[Reason, ...] = ()
+    """Why it cannot be started now; empty when available."""
     findings: tuple[Finding, ...] = ()
     """Warnings and tips of the first event's rules; error findings are also reasons."""
     due: tuple[CancellationDue, ...] = ()
@@ -87,32 +96,50 @@ class NextStep:
     """An event that may happen next and who may take it."""
 
     event: str
+    """The event, e.g. ``accept``."""
     label_zh: str
+    """Its label in Chinese, as the platform words it."""
     label_en: str
+    """Its label in English."""
     role: Role
+    """Who may take it."""
     level: int | None = None
+    """The authority review level it belongs to; None for other roles."""
     blocked: bool = False
     """The actor may take it, but the rules refuse it for now."""
 
 
 @frozen
 class Progress:
+    """Where an application stands (在办业务进度): its state, who acts next, the latest
+    return's opinion and tips, the review's due date."""
+
     application_id: str
+    """The application's id."""
     business_type: BusinessType
+    """Its business type."""
     state: str
+    """The machine state, e.g. ``authority_review_1``."""
     state_zh: str
+    """The state's label in Chinese."""
     state_en: str
+    """The state's label in English."""
     ended: bool
+    """True in a final state (approved, withdrawn, closed)."""
     level: int | None
     """The authority review level now (1 while awaiting acceptance), else None."""
     levels: int
+    """The number of authority review levels of its pinned rule set."""
     next_steps: tuple[NextStep, ...]
+    """The events that may happen next, and who may take them."""
     opinion: str | None
     """The latest return's review opinion (审批意见), binding."""
     tips: tuple[str, ...]
     """The latest return's friendly tips (温馨提示), for reference only (REV-003)."""
     returned_by: Actor | None
+    """Who returned it last, when it was returned."""
     confirmation_slip_available: bool
+    """True when the confirmation slip (确认单) can be printed: the application was approved."""
     submitted_at: datetime | None
     """The latest (re)submission to the employer or the authority."""
     review_due: Deadline | None
@@ -128,17 +155,27 @@ class Progress:
 
     @property
     def next_roles(self) -> tuple[Role, ...]:
+        """The roles that may act next."""
         return tuple(dict.fromkeys(step.role for step in self.next_steps))
 
 
 @frozen
 class HolderStatus:
+    """A holder's overview: the permit, its latest renewal submission day, the open application and
+    the business list (可办业务列表)."""
+
     holder_id: str
+    """The holder's resident identity number."""
     permit_state: PermitState
+    """The permit's state."""
     expires_on: date | None
+    """The permit's last day of validity; None without a permit."""
     latest_renewal_submission: Deadline | None
+    """The last day to submit a renewal (20 working days before expiry); None without an expiry."""
     open_application: OpenApplication | None
+    """The one open application, if any."""
     business: tuple[Availability, ...]
+    """One line per business type: whether it can be started now and why not."""
     cancellation_due: tuple[CancellationDue, ...] = ()
     """Each reason the permit must be cancelled at once (应即时注销), with the day it arose."""
 

@@ -25,6 +25,7 @@ BEIJING_PROVINCE_CODE = "11"
 
 
 class HukouKind(StrEnum):
+    """户口性质: the nature of a household registration (M§1.4, M§2 注意事项 2)."""
     FAMILY = "family"
     """A family household registration (家庭户)."""
     COLLECTIVE = "collective"

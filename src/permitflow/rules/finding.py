@@ -9,6 +9,8 @@ from attrs import frozen
 
 
 class Severity(StrEnum):
+    """What a failed rule does: an error blocks the event, a warning and a tip do not."""
+
     ERROR = "error"
     """Blocks the transition the rule guards."""
     WARNING = "warning"
@@ -18,6 +20,8 @@ class Severity(StrEnum):
 
 
 class RuleKind(StrEnum):
+    """How a rule is judged: by the machine alone, by a person (an attestation), or both."""
+
     MACHINE = "machine"
     """Decided from structured data alone."""
     HYBRID = "hybrid"
@@ -29,6 +33,8 @@ class RuleKind(StrEnum):
 
 
 class Status(StrEnum):
+    """A finding's outcome: passed, failed, or waiting for a person's attestation."""
+
     PASSED = "passed"
     FAILED = "failed"
     NEEDS_ATTESTATION = "needs_attestation"
@@ -43,6 +49,7 @@ class Citation:
     quote: str
     """The sentence of the source, in its own language (Chinese for the manual)."""
     source: str = "平台操作手册（个人版）"
+    """The document cited, e.g. 平台操作手册（个人版） or GB 11643-1999."""
 
 
 def _facts(value: object) -> tuple[tuple[str, str], ...]:
@@ -53,12 +60,21 @@ def _facts(value: object) -> tuple[tuple[str, str], ...]:
 
 @frozen
 class Finding:
+    """What one rule found about one field of a case: passed or not, how severe, the message for a
+    person and the manual's sentence it implements."""
+
     rule_id: str
+    """The rule, e.g. ``REN-005``."""
     severity: Severity = attrs.field(converter=Severity)
+    """error, warning or tip."""
     status: Status = attrs.field(converter=Status)
+    """passed, failed or needs attestation."""
     message_zh: str
+    """The message in Chinese, saying what to do."""
     message_en: str
+    """The message in English."""
     citation: Citation
+    """The manual section and sentence the rule implements."""
     field: str | None = None
     """Path of the datum the finding is about, e.g. ``"profile.general.address"``."""
     facts: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_facts)
@@ -71,15 +87,19 @@ class Finding:
 
     @property
     def passed(self) -> bool:
+        """True when the rule passed."""
         return self.status is Status.PASSED
 
     def message(self, lang: str = "zh") -> str:
+        """The message in one language (``zh`` or ``en``)."""
         return self.message_zh if lang == "zh" else self.message_en
 
     def facts_dict(self) -> dict[str, str]:
+        """The facts the message was written from, as a dict."""
         return dict(self.facts)
 
     def to_dict(self) -> dict[str, object]:
+        """A JSON-able dict of the finding (both messages)."""
         return {
             "rule_id": self.rule_id,
             "severity": self.severity.value,

@@ -90,16 +90,23 @@ class RuleContext:
     """
 
     holder: HolderRecord
+    """The holder's record."""
     application: Application | None
+    """The application judged; None for a holder event."""
     business_type: BusinessType
+    """The business type judged."""
     event: str
+    """The event the rules guard."""
     at: datetime
+    """The moment of the event."""
     params: Mapping[str, Any]
     """Rule-set parameters in force on the day the case is judged, by dotted name."""
     payload: Any = None
     """What a holder event hands in (the file to upload, the declared leaving day), judged
     before the event changes the record; None for an application's event."""
     judged_on: JudgedOn = JudgedOn.SUBMISSION
+    """The day each kind of fact is judged on (the current submission, the first submission, today).
+    """
     on: date = attrs.field(init=False)
     """The Beijing day of ``at``: the day of the step."""
     submission_date: date = attrs.field(init=False)
@@ -145,7 +152,9 @@ class Verdict:
     """One judgement of a check; a check may judge several items (e.g. each child)."""
 
     status: Status
+    """The outcome for that field."""
     field: str | None = None
+    """The field judged, as a path in the records, e.g. ``permit.expires_on``."""
     facts: Mapping[str, object] = attrs.field(factory=dict)
     """The facts the judgement used; they also fill the message templates (``{name}``).
     Turned into text only when a finding is made of them, so a pass costs nothing more."""
@@ -168,18 +177,31 @@ Check = Callable[[RuleContext], Iterable[Verdict]]
 
 @frozen
 class Rule:
+    """One rule of the catalogue: its id, kind, severity, group, business types, citation and
+    bilingual title and message, and the function that judges it."""
+
     id: str
+    """The catalogue id, e.g. ``ID-001``."""
     kind: RuleKind = attrs.field(converter=RuleKind)
+    """machine, human or hybrid."""
     severity: Severity = attrs.field(converter=Severity)
+    """The default severity; a rule set may override it."""
     group: str
+    """The rule group that guards steps, e.g. ``id`` or ``ren``."""
     business_types: frozenset[BusinessType]
+    """The business types it applies to."""
     citation: Citation
+    """The manual section and sentence it implements."""
     title_zh: str
+    """Its title in Chinese."""
     title_en: str
+    """Its title in English."""
     message_zh: str
     """Shown when the rule fails; ``{name}`` placeholders come from the verdict's facts."""
     message_en: str
+    """Its message in English, a template filled from the verdict's facts."""
     check: Check = attrs.field(eq=False, repr=False)
+    """The function judging a RuleContext, yielding Verdicts."""
     events: frozenset[str] | None = None
     """The events this rule guards; None means every event its group guards."""
     attesters: frozenset[Role] | None = None
@@ -208,6 +230,7 @@ class Rule:
 
     @property
     def attested_by(self) -> frozenset[Role]:
+        """The role that attests it, for a rule a person judges; None otherwise."""
         if self.attesters is not None:
             return self.attesters
         if self.kind in (RuleKind.ATTESTATION, RuleKind.HYBRID):
@@ -215,6 +238,7 @@ class Rule:
         return frozenset()
 
     def applies(self, business_type: BusinessType, event: str) -> bool:
+        """True when the rule applies to ``business_type`` and ``event``."""
         return business_type in self.business_types and (
             self.events is None or event in self.events
         )
