@@ -361,3 +361,26 @@ def test_the_change_to_an_intermediate_employer_is_judged_on_its_own_months() ->
         attrs.evolve(case, holder=broken).fire("initiate", EMPLOYER)
     assert "EMP-005" in refused_by(refused)
     assert case.fire("initiate", EMPLOYER).application.state == "awaiting_acceptance"
+
+
+# --- NEW-003 at every step: the association on the day of each step ----------------------------
+
+
+@pytest.mark.parametrize("steps", [(), ("accept",)], ids=["at acceptance", "at the pass"])
+def test_a_new_application_is_not_approved_once_the_employer_ended_the_association(
+    steps: tuple[str, ...],
+) -> None:
+    from permitflow.records.actors import Actor
+
+    case = Case.start(BusinessType.NEW, engine=HAIDIAN).fire("submit", APPLICANT)
+    case = case.fire("employer_approve", EMPLOYER)
+    for event in steps:
+        case = case.fire(event, AUTHORITY)
+    step = passed_by_the_authority if steps else (lambda c: c.fire("accept", AUTHORITY))
+    assert step(case).application.state.startswith("authority_review")
+    employer = case.holder.association.employer
+    assert employer is not None
+    left = case.fire_holder("dissociate", Actor.employer(employer.credit_code))
+    with pytest.raises(Blocked) as refused:
+        step(left)
+    assert "NEW-003" in refused_by(refused)

@@ -27,9 +27,11 @@ from permitflow.rules.rule import local_date
 
 GUARDS = Guards(
     start=RECORD_GROUPS | {"new", "chd", "cal", "pol", "rev", "flow"},
-    employer=frozenset({"emp", "flow"}),
-    review=REVIEWED_GROUPS | {"pol", "rev", "flow"},
+    employer=frozenset({"emp", "new", "flow"}),
+    review=REVIEWED_GROUPS | {"new", "pol", "rev", "flow"},
 )
+"""``new`` at the employer's and the authority's steps brings NEW-003: the employer that
+reviews is still the one the holder is associated with, on the day of each step."""
 
 
 def _issue(change: Change) -> Change:

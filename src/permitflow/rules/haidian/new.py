@@ -14,7 +14,7 @@ from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian.children import minors_only
 from permitflow.rules.haidian.flow import handled_by_associated_employer
 from permitflow.rules.haidian.review import returned_since_filing
-from permitflow.rules.rule import Rule
+from permitflow.rules.rule import JudgedOn, Rule
 from permitflow.rules.ruleset import EnforcedBy
 
 NEW = frozenset({BusinessType.NEW})
@@ -66,7 +66,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="new",
         business_types=NEW,
-        events=SUBMISSION_EVENTS,
+        events=SUBMISSION_EVENTS | {"employer_approve", "accept", "pass"},
         citation=Citation(
             "M§2.1, M§2.4",
             "申请发起后，由聘用单位进行审核，审核通过后等待主管部门进行受理",
@@ -78,6 +78,7 @@ RULES: tuple[Rule, ...] = (
         message_en="The reviewing employer {employer} is not the one the applicant is "
         "associated with (now: {associated}); associate with the employer, wait for its "
         "approval, then submit to it.",
+        judged_on=JudgedOn.STEP,
         check=handled_by_associated_employer,
     ),
     Rule(
