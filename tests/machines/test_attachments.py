@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+import attrs
 import pytest
 
 from permitflow.engine.engine import Engine
@@ -63,3 +64,44 @@ def test_attachments_are_locked_while_under_review(rule_engine: Callable[..., En
     with pytest.raises(Blocked) as refused:
         case.fire_holder("upload_attachment", APPLICANT, payload=NEW_LEASE)
     assert refused.value.context["rule_ids"] == ["FLOW-103"]
+
+
+HAIDIAN = Engine()
+TWO_MIB = 2 * 1024 * 1024
+
+
+def upload_degree(file: FileInfo) -> Case:
+    return upload_into(Case.start(BusinessType.BASIC_CHANGE, engine=HAIDIAN), file)
+
+
+def upload_into(case: Case, file: FileInfo) -> Case:
+    case = case.fire_holder(
+        "delete_attachment", APPLICANT, payload=DeleteAttachment(Slot.DEGREE_CERT)
+    )
+    return case.fire_holder(
+        "upload_attachment", APPLICANT, payload=Attachment(Slot.DEGREE_CERT, file, date(2000, 1, 1))
+    )
+
+
+def test_a_ten_megabyte_jpeg_is_refused_at_upload() -> None:
+    with pytest.raises(Blocked) as refused:
+        upload_degree(FileInfo("degree.jpg", 10_000_000, b"\xff\xd8\xff\xe0"))
+    assert refused.value.context["rule_ids"] == ["ATT-001", "ATT-002"]
+
+
+def test_a_pdf_of_exactly_two_mebibytes_uploads_one_byte_more_does_not() -> None:
+    case = upload_degree(FileInfo("degree.pdf", TWO_MIB, b"%PDF-1.7\n"))
+    assert slots(case.holder)[Slot.DEGREE_CERT].file.size_bytes == TWO_MIB
+    with pytest.raises(Blocked) as refused:
+        upload_degree(FileInfo("degree.pdf", TWO_MIB + 1, b"%PDF-1.7\n"))
+    assert refused.value.context["rule_ids"] == ["ATT-002"]
+
+
+def test_an_upload_is_judged_on_its_own_file_only() -> None:
+    holder = Case.start(BusinessType.BASIC_CHANGE, engine=HAIDIAN).holder
+    big = Attachment(Slot.EDU_CERT, FileInfo("edu.pdf", 3_000_000, b"%PDF-1.7\n"), date(2026, 3, 1))
+    kept = tuple(a for a in holder.attachments if a.slot is not Slot.EDU_CERT)
+    holder = attrs.evolve(holder, attachments=(*kept, big))
+    case = Case.start(BusinessType.BASIC_CHANGE, engine=HAIDIAN, holder=holder)
+    case = upload_into(case, FileInfo("degree.pdf", 1000, b"%PDF-1.7\n"))
+    assert slots(case.holder)[Slot.DEGREE_CERT].file.name == "degree.pdf"

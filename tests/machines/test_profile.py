@@ -86,3 +86,45 @@ def test_the_lock_is_a_rule_that_can_be_switched_off(rule_engine: Callable[..., 
     case = Case.start(BusinessType.NEW, engine=engine).fire("submit", APPLICANT)
     case = case.fire_holder("edit_profile", APPLICANT, payload=case.holder.profile)
     assert case.holder.profile_state is ProfileState.INCOMPLETE
+
+
+HAIDIAN = Engine()
+
+
+@pytest.mark.parametrize(
+    ("missing", "rule_id"),
+    [({"photo": None}, "BI-001"), ({"education": None}, "BI-001"),
+     ({"work_history": ()}, "BI-001")],
+)  # fmt: skip
+def test_no_complete_profile_without_photo_education_or_work_history(
+    missing: dict[str, object], rule_id: str
+) -> None:
+    full = valid_holder()
+    holder = fresh(full)
+    case = Case.start(BusinessType.NEW, engine=HAIDIAN, holder=holder)
+    case = case.fire_holder("edit_profile", APPLICANT,
+                            payload=attrs.evolve(full.profile, **missing))  # fmt: skip
+    with pytest.raises(Blocked) as refused:
+        case.fire_holder("complete_profile", APPLICANT)
+    assert rule_id in refused.value.context["rule_ids"]
+    assert case.holder.profile_state is ProfileState.INCOMPLETE
+
+
+def test_a_whole_profile_is_previewed_and_submitted_under_the_haidian_rules() -> None:
+    full = valid_holder()
+    case = Case.start(BusinessType.NEW, engine=HAIDIAN, holder=fresh(full))
+    case = case.fire_holder("edit_profile", APPLICANT, payload=full.profile)
+    case = case.fire_holder("complete_profile", APPLICANT)
+    assert case.holder.profile_state is ProfileState.COMPLETE
+
+
+def test_an_untidy_education_record_is_not_complete() -> None:
+    full = valid_holder()
+    assert full.profile.education is not None
+    titled = attrs.evolve(full.profile.education, title_name="工程师")
+    case = Case.start(BusinessType.NEW, engine=HAIDIAN, holder=fresh(full))
+    case = case.fire_holder("edit_profile", APPLICANT,
+                            payload=attrs.evolve(full.profile, education=titled))  # fmt: skip
+    with pytest.raises(Blocked) as refused:
+        case.fire_holder("complete_profile", APPLICANT)
+    assert refused.value.context["rule_ids"] == ["EDU-003"]

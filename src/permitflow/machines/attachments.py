@@ -4,8 +4,10 @@ Attachments are managed once the basic information has been previewed and submit
 提交后进入首页，点击附件管理上传个人附件", M§1.5), so this machine lives on the profile's state and
 has that one state. Each slot is empty (未上传) or holds one file with its upload date (已上传);
 replacing a file is deleting it and uploading the new one ("删除原有附件……上传所需修改附件",
-M§5.2). While an application is with the employer or the authority, FLOW-103 locks the slots
-(catalogue §3.7, inferred; switch it off in the rule set).
+M§5.2). An upload is judged at once by the format and size rules (ATT-001..003: PDF, 2 MB or
+5 MB per slot, M§1.6), on the file it hands in. While an application is with the employer or
+the authority, FLOW-103 locks the slots (catalogue §3.7, inferred; switch it off in the rule
+set).
 """
 
 from __future__ import annotations
@@ -71,7 +73,7 @@ ATTACHMENTS = MachineDefinition(
     transitions=(
         Transition(
             "upload_attachment", (MANAGED,), MANAGED, APPLICANT, "上传附件", "Upload a file",
-            guards=frozenset({"flow"}), payload=Attachment, payload_required=True,
+            guards=frozenset({"att", "flow"}), payload=Attachment, payload_required=True,
             effect=_upload,
         ),
         Transition(

@@ -41,6 +41,12 @@ REVIEW_EVENTS: frozenset[str] = frozenset({"pass"})
 DATA_EVENTS: frozenset[str] = FILING_EVENTS
 """The events that hand the holder's data in (again). The record is locked while a case is
 under review (FLOW-103), so a check of the data alone needs no repeating at the review."""
+PROFILE_EVENTS: frozenset[str] = DATA_EVENTS | {"complete_profile"}
+"""The events that hand in the basic information: every filing, and its preview and submission
+(预览提交, M§1.5) — no profile is complete that the basic-information rules would refuse."""
+UPLOAD_EVENTS: frozenset[str] = DATA_EVENTS | {"upload_attachment"}
+"""The events that judge an attachment's format and size: every filing, and the upload itself,
+which judges only the file it hands in."""
 
 
 def cite(section: str, quote: str, source: str = "平台操作手册（个人版）") -> Citation:

@@ -4,7 +4,8 @@ Format: a PDF is recognised by its content — the ``%PDF-`` signature every PDF
 because a name can say anything; the manual's "格式：PDF" is also checked on the name (``.pdf``,
 any case) while the parameter ``attachments.require_pdf_extension`` is true, since the portal
 shows and downloads files by name. Size limits per slot (``attachments.max_bytes``) and which
-slots each business type requires (``attachments.required``) are data.
+slots each business type requires (``attachments.required``) are data. Format and size are judged
+when a file is uploaded (that file only) and again at every filing (every file).
 """
 
 from __future__ import annotations
@@ -24,7 +25,13 @@ from permitflow.records.holder import (
     Slot,
 )
 from permitflow.rules.finding import RuleKind, Severity
-from permitflow.rules.haidian._shared import APPLICANT_SIDE, DATA_EVENTS, REVIEW_EVENTS, cite
+from permitflow.rules.haidian._shared import (
+    APPLICANT_SIDE,
+    DATA_EVENTS,
+    REVIEW_EVENTS,
+    UPLOAD_EVENTS,
+    cite,
+)
 from permitflow.rules.parameters import ParameterTable
 from permitflow.rules.rule import (
     Check,
@@ -49,6 +56,14 @@ def _field(attachment: Attachment) -> str:
     return f"attachments.{attachment.slot.value}"
 
 
+def _judged(ctx: RuleContext) -> tuple[Attachment, ...]:
+    """The files whose format and size are judged: the one an upload hands in, else every
+    attachment of the record (at a filing)."""
+    if isinstance(ctx.payload, Attachment):
+        return (ctx.payload,)
+    return ctx.holder.attachments
+
+
 # --- ATT-001..003: format and size ---------------------------------------------------------------
 
 
@@ -57,7 +72,7 @@ def _is_pdf(ctx: RuleContext) -> Iterable[Verdict]:
     check_name = ctx.params["attachments.require_pdf_extension"]
     wrong = [
         failed(_field(a), slot=a.slot.value, name=a.file.name, head=a.file.head[:8])
-        for a in ctx.holder.attachments
+        for a in _judged(ctx)
         if not a.file.head.startswith(PDF_SIGNATURE)
         or (check_name and not a.file.name.lower().endswith(".pdf"))
     ]
@@ -69,7 +84,7 @@ ATT_001 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="att",
-    events=DATA_EVENTS,
+    events=UPLOAD_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite("M§1.6 附件格式; M§1 注意事项 1", _NOTE_1),
     title_zh="所有附件均为 PDF 文件",
@@ -88,7 +103,7 @@ def _size_check(slots: frozenset[Slot]) -> Check:
     def check(ctx: RuleContext) -> Iterable[Verdict]:
         limits: Mapping[str, int] = ctx.params["attachments.max_bytes"]
         wrong = []
-        for a in ctx.holder.attachments:
+        for a in _judged(ctx):
             if a.slot not in slots:
                 continue
             limit = limits[a.slot.value]
@@ -135,7 +150,7 @@ ATT_002 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="att",
-    events=DATA_EVENTS,
+    events=UPLOAD_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite("M§1.6 附件管理表", "格式：PDF 大小：2M以内"),
     title_zh="学历、学位、应税收入、户口本、诚信声明、结婚证附件在 2M 以内",
@@ -152,7 +167,7 @@ ATT_003 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="att",
-    events=DATA_EVENTS,
+    events=UPLOAD_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite("M§1.6 附件管理表", "格式：PDF 大小：5M以内"),
     title_zh="职称材料、住所证明、其他材料附件在 5M 以内",

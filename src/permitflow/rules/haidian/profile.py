@@ -2,6 +2,10 @@
 
 Groups ``bi`` (BI-001..005), ``edu`` (EDU-001..004) and ``his`` (HIS-001..003). The manual's
 "填写标准" paragraph is one long sentence per field; each rule quotes the clause it implements.
+The rules about the record's own sections also guard its preview and submission
+(``complete_profile``, M§1.5): no profile is complete without its photo, education and
+histories. BI-004 (the address as on the residence proof) waits for a filing, since the proof's
+content may be recorded later.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from permitflow.rules.finding import RuleKind, Severity
 from permitflow.rules.haidian._shared import (
     APPLICANT_SIDE,
     DATA_EVENTS,
+    PROFILE_EVENTS,
     REVIEW_EVENTS,
     attestation_due,
     cite,
@@ -57,7 +62,7 @@ BI_001 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="bi",
-    events=DATA_EVENTS,
+    events=PROFILE_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite(
         "M§1.4",
@@ -202,7 +207,7 @@ BI_005 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="bi",
-    events=DATA_EVENTS,
+    events=PROFILE_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite(_STANDARD, "注意北京市所在区不要重复"),
     title_zh="现居住地址未重复填写市、区",
@@ -249,7 +254,7 @@ EDU_001 = Rule(
     kind=RuleKind.HYBRID,
     severity=Severity.ERROR,
     group="edu",
-    events=DATA_EVENTS | REVIEW_EVENTS,
+    events=PROFILE_EVENTS | REVIEW_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite(
         _STANDARD,
@@ -296,7 +301,7 @@ EDU_002 = Rule(
     kind=RuleKind.HYBRID,
     severity=Severity.ERROR,
     group="edu",
-    events=DATA_EVENTS | REVIEW_EVENTS,
+    events=PROFILE_EVENTS | REVIEW_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite(
         _STANDARD,
@@ -337,7 +342,7 @@ EDU_003 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="edu",
-    events=DATA_EVENTS,
+    events=PROFILE_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite(_STANDARD, "以学位进行申报的不要填写“职称信息”"),
     title_zh="以学位申报，未填写职称信息",
@@ -364,7 +369,7 @@ EDU_004 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="edu",
-    events=DATA_EVENTS,
+    events=PROFILE_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite(
         _STANDARD,
@@ -416,7 +421,7 @@ HIS_001 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="his",
-    events=DATA_EVENTS,
+    events=PROFILE_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite(_STANDARD, "学习经历：填写自高中时期（或中专）开始至取得最高学历学位时期的信息"),
     title_zh="学习经历自高中（或中专）起填写至最高学历学位",
@@ -460,7 +465,7 @@ HIS_002 = Rule(
     kind=RuleKind.HYBRID,
     severity=Severity.ERROR,
     group="his",
-    events=DATA_EVENTS | REVIEW_EVENTS,
+    events=PROFILE_EVENTS | REVIEW_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite(_STANDARD, "工作经历：填写自参加工作至申报时期的全部经历"),
     title_zh="工作经历自参加工作填写至申报时",
@@ -521,7 +526,7 @@ HIS_003 = Rule(
     kind=RuleKind.HYBRID,
     severity=Severity.WARNING,
     group="his",
-    events=DATA_EVENTS | REVIEW_EVENTS,
+    events=PROFILE_EVENTS | REVIEW_EVENTS,
     business_types=APPLICANT_SIDE,
     citation=cite(_STANDARD, "填写时建议比对实际社保缴纳情况"),
     title_zh="工作经历与社保缴纳记录相符",
