@@ -51,9 +51,12 @@ from permitflow.testing import (
 
 _HAIDIAN = haidian.ruleset.in_force_on(local_date(AT))
 ENGINE = rule_engine(
-    (*TIMER_RULES, _HAIDIAN.rule("FLOW-001")), _HAIDIAN.params_on(local_date(AT))
+    (*TIMER_RULES, _HAIDIAN.rule("FLOW-001"), _HAIDIAN.rule("FLOW-004")),
+    _HAIDIAN.params_on(local_date(AT)),
 )
-"""The machines judged by their timers and the Haidian rule of one open application at a time."""
+"""The machines judged by their timers and the Haidian rules of one open application at a time
+(FLOW-001, and FLOW-004 once it is accepted)."""
+LAST_MOMENT = AT + timedelta(days=3600)
 NOT_OPEN = frozenset({DRAFT, APPROVED, CLOSED, WITHDRAWN})
 LIVE = (PermitState.VALID, PermitState.SUSPENDED)
 PAYLOADS: dict[str, st.SearchStrategy[Any]] = {
@@ -175,7 +178,8 @@ class HolderLife(RuleBasedStateMachine):
 
     @rule(days=st.integers(min_value=0, max_value=500))
     def sweep_later(self, days: int) -> None:
-        self.moment += timedelta(days=days)
+        # Time moves on, but stays within the ten years a record accepts between two events.
+        self.moment = max(self.moment, min(self.moment + timedelta(days=days), LAST_MOMENT))
         result = sweep(ENGINE, self.holder, self.applications, self.moment)
         self.holder, self.applications = result.holder, list(result.applications)
         permit = self.holder.permit
