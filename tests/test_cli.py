@@ -341,7 +341,7 @@ def test_an_unknown_rule_set_version_is_a_bilingual_error(
 
 
 @pytest.mark.parametrize(
-    "command", ["check", "deadline", "retirement", "id", "diagram", "rules"]
+    "command", ["check", "case", "deadline", "retirement", "id", "diagram", "rules"]
 )
 def test_every_command_has_help_with_examples_that_run(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str
