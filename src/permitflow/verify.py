@@ -16,9 +16,10 @@ From each configuration the search tries
   a person's attestation before the step, as a reviewer would);
 * starting each business type that has no application in flight, with each form choice;
 * the nightly sweep;
-* the world moving on: documents getting older than a month, the permit's expiry drawing near,
-  arriving and passing, the holder starting work at a new employer and that employer paying a
-  month of social insurance.
+* the world moving on: the permit's expiry drawing near, arriving and passing (the documents
+  dated more than a month before getting stale on the way; without a live permit they get stale
+  on their own), the holder starting work at a new employer and that employer paying a month of
+  social insurance.
 
 It checks (each violation with a shortest path from the start):
 
@@ -69,6 +70,7 @@ from permitflow.records.application import (
     Form,
 )
 from permitflow.records.holder import (
+    AssociationState,
     Attachment,
     Employer,
     Employment,
@@ -695,14 +697,23 @@ def _forms(kind: BusinessType, at: datetime) -> tuple[tuple[str, Form], ...]:
 
 def _association_requests(node: Node) -> Iterator[AssociationRequest]:
     """The code of the employer the holder works for, when not associated with it already."""
-    current = node.holder.association.employer
     contract = node.holder.employment.contract
     for employer in (FORMER, NEW_EMPLOYER):
         if contract is None or contract.employer_credit_code != employer.credit_code:
             continue
-        if current is not None and current.credit_code == employer.credit_code:
+        if _associated_with(node.holder, employer):
             continue
         yield AssociationRequest(_as_known(employer, node), f"GL-{employer.credit_code[-4:]}")
+
+
+def _associated_with(holder: HolderRecord, employer: Employer) -> bool:
+    """Associated with ``employer``, or waiting for its approval."""
+    association = holder.association
+    return (
+        association.employer is not None
+        and association.employer.credit_code == employer.credit_code
+        and association.state in (AssociationState.ASSOCIATED, AssociationState.REQUESTED)
+    )
 
 
 def _as_known(employer: Employer, node: Node) -> Employer:
@@ -787,16 +798,6 @@ _PAYLOADS: Mapping[type, Callable[[Node], Iterable[Any]]] = {
 def _world_steps(node: Node) -> Iterator[tuple[str, Node]]:
     """Time and life outside the portal: (name, configuration after it)."""
     holder, day = node.holder, local_date(node.at)
-    if any(a.issued_on is not None and _fresh(a, day) for a in holder.attachments):
-        aged = tuple(
-            attrs.evolve(a, issued_on=day - timedelta(days=STALE_DAYS))
-            if a.issued_on is not None
-            else a
-            for a in holder.attachments
-        )
-        yield "documents older than a month", attrs.evolve(
-            node, holder=attrs.evolve(holder, attachments=aged)
-        )
     permit = holder.permit
     if permit.state in (PermitState.VALID, PermitState.SUSPENDED) and permit.expires_on:
         left = (permit.expires_on - day).days
@@ -806,7 +807,10 @@ def _world_steps(node: Node) -> Iterator[tuple[str, Node]]:
             ("the expiry day passes", -1),
         ):
             if left > days:
-                yield name, _with_expiry(node, day + timedelta(days=days))
+                moved = _with_expiry(node, day + timedelta(days=days))
+                yield name, _aged(moved) if left - days > FRESH_DAYS else moved
+    elif any(a.issued_on is not None and _fresh(a, day) for a in holder.attachments):
+        yield "documents older than a month", _aged(node)
     contract = holder.employment.contract
     if contract is not None and contract.employer_credit_code == FORMER.credit_code:
         yield "the holder starts work at employer B", _join(node, NEW_EMPLOYER)
@@ -818,6 +822,18 @@ def _world_steps(node: Node) -> Iterator[tuple[str, Node]]:
 
 PAID_MONTH = "employer B pays a month of social insurance"
 """The one move of the world a holder may wait for to get out of a configuration."""
+
+
+def _aged(node: Node) -> Node:
+    """Months have passed: every dated document is older than a month."""
+    day = local_date(node.at)
+    aged = tuple(
+        attrs.evolve(a, issued_on=day - timedelta(days=STALE_DAYS))
+        if a.issued_on is not None and _fresh(a, day)
+        else a
+        for a in node.holder.attachments
+    )
+    return attrs.evolve(node, holder=attrs.evolve(node.holder, attachments=aged))
 
 
 def _with_expiry(node: Node, expires: date) -> Node:
