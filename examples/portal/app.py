@@ -31,10 +31,11 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+import attrs
 from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
@@ -49,6 +50,7 @@ from permitflow import (
     BusinessType,
     Engine,
     EventOption,
+    FileInfo,
     Finding,
     HolderRecord,
     InvalidInput,
@@ -66,6 +68,8 @@ from .schemas import (
     ApplicationView,
     AttestationBody,
     CheckOut,
+    FileName,
+    FileOut,
     HistoryOut,
     HolderChanged,
     HolderEvent,
@@ -84,6 +88,8 @@ Clock = Callable[[], datetime]
 
 DEFAULT_BODY_LIMIT = 1024 * 1024
 """Bytes a request body may have: a record with its history fits many times over."""
+DEFAULT_FILE_LIMIT = 6 * 1024 * 1024
+"""Bytes an uploaded file may have: the largest attachment the rules accept is 5 MB."""
 
 
 def finding_json(finding: Finding, lang: Language) -> dict[str, Any]:
@@ -126,6 +132,18 @@ def _payload(kind: type | None, data: Mapping[str, Any] | None, where: str) -> A
             f"{where} 的内容不符合要求：{problems}。请修正后重试。",
             f"The {where} is not acceptable: {problems}. Fix it and try again.",
         ) from None  # fmt: skip
+
+
+def _files_in(value: Any) -> Iterator[FileInfo]:
+    """Every file a form or an event payload refers to."""
+    if isinstance(value, FileInfo):
+        yield value
+    elif attrs.has(type(value)):
+        for attribute in attrs.fields(type(value)):
+            yield from _files_in(getattr(value, attribute.name))
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from _files_in(item)
 
 
 def _payload_type(transitions: Any, event: str) -> type | None:
@@ -238,13 +256,15 @@ def create_app(
     clock: Clock | None = None,
     engine: Engine | None = None,
     body_limit: int = DEFAULT_BODY_LIMIT,
+    file_limit: int = DEFAULT_FILE_LIMIT,
     lock_wait: float = 5.0,
 ) -> FastAPI:
     """The portal on ``database_url`` (default: ``PORTAL_DATABASE_URL``, else ``portal.db``).
 
     The database must have been migrated (``python -m portal migrate``). ``clock`` gives the
     moment of each request (default: now); ``engine`` the permitflow engine (default: the
-    Haidian rule set); ``body_limit`` the largest request body accepted, in bytes;
+    Haidian rule set); ``body_limit`` the largest request body accepted, in bytes, and
+    ``file_limit`` the largest file (``POST /files``);
     ``lock_wait`` how long a write waits for a lock, in seconds (see :class:`store.Store`).
     """
     url = database_url or os.environ.get("PORTAL_DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -254,7 +274,7 @@ def create_app(
     # Swagger UI and ReDoc from the installed fastapi-offline package: /docs works offline.
     app = FastAPIOffline(title="permitflow example portal", version=permitflow.__version__)
     app.state.store = store
-    app.add_middleware(BodyLimit, limit=body_limit)
+    app.add_middleware(BodyLimit, limit=body_limit, file_limit=file_limit)
     install(app)
     app.openapi = lambda: _problems_as_problem_json(FastAPI.openapi(app))  # type: ignore[method-assign]
 
@@ -270,6 +290,35 @@ def create_app(
         )
         headers = {"Idempotent-Replayed": "true"} if replayed else {}
         return JSONResponse(content, status_code=status, headers=headers)
+
+    def handed_in(connection: Connection, value: Any) -> Any:
+        """``value``, once every file it refers to is one whose bytes the portal was handed
+        (``POST /files``) and matches them: declared size, first bytes and digest."""
+        for info in _files_in(value):
+            content = store.file_content(connection, info.sha256)
+            if content is None:
+                raise PortalError(
+                    422, "file_not_uploaded",
+                    f"文件 {info.name} 尚未上传：请先上传文件（POST /files），"
+                    "再使用返回的文件信息。",
+                    f"The file {info.name} was not uploaded: upload it first (POST /files) and "
+                    "use the description it answers.",
+                )  # fmt: skip
+            info.check_content(content)
+        return value
+
+    # --- files ----------------------------------------------------------------------------------
+
+    @app.post("/files", status_code=201, response_model=FileOut, responses=WRITES)
+    async def upload_file(request: Request, name: FileName, actor: ActorDep) -> dict[str, Any]:
+        """The bytes of a file, as the request body; answers what a record keeps of it.
+
+        The description (real length, first bytes, SHA-256) is read from the bytes, never taken
+        from the client; events then refer to the file by it.
+        """
+        content = await request.body()
+        info = store.write(lambda connection: store.add_file(connection, name, content))
+        return {"file": permitflow.unstructure(info)}
 
     # --- holders --------------------------------------------------------------------------------
 
@@ -291,6 +340,7 @@ def create_app(
         profile = _payload(Profile, body.profile, "profile")
 
         def work(connection: Connection) -> Response:
+            handed_in(connection, profile)
             holder = HolderRecord(body.holder_id)
             findings: tuple[Finding, ...] = ()
             if profile is not None:
@@ -366,7 +416,7 @@ def create_app(
             outcome = flow.fire_holder(
                 holder, body.event, actor=actor, at=now(),
                 expected_version=body.expected_version, idempotency_key=key,
-                payload=_payload(payload_type, body.payload, "payload"),
+                payload=handed_in(connection, _payload(payload_type, body.payload, "payload")),
             )  # fmt: skip
             store.save_holder(connection, holder, outcome.holder)
             return 200, {
@@ -397,7 +447,7 @@ def create_app(
             application = flow.start(
                 business_type, holder=holder, at=now(),
                 application_id=body.application_id or uuid.uuid4().hex,
-                form=_payload(form_type, body.form, "form"),
+                form=handed_in(connection, _payload(form_type, body.form, "form")),
             )  # fmt: skip
             store.add_application(connection, application)
             return 201, {"application": permitflow.to_dict(application)}
@@ -430,10 +480,11 @@ def create_app(
             application = store.application(connection, application_id)
             holder = store.holder(connection, application.holder_id)
             transitions = flow.definition_for(application, now()).transitions
+            payload_type = _payload_type(transitions, body.event)
             outcome = flow.fire(
                 application, body.event, actor=actor, at=now(), holder=holder,
                 expected_version=body.expected_version, idempotency_key=key,
-                payload=_payload(_payload_type(transitions, body.event), body.payload, "payload"),
+                payload=handed_in(connection, _payload(payload_type, body.payload, "payload")),
                 opinion=body.opinion, tips=body.tips,
             )  # fmt: skip
             moved = outcome.application

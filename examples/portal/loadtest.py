@@ -49,9 +49,13 @@ from .migrate import migrate
 from .store import events, holders
 
 EXAMPLES = Path(__file__).resolve().parents[1]
-PROFILE: dict[str, Any] = json.loads(
-    (EXAMPLES / "cases" / "new-application-ready.json").read_text(encoding="utf-8")
-)["holder"]["profile"]
+# The ready case's basic information, without its photo (a file the test would have to upload).
+PROFILE: dict[str, Any] = {
+    **json.loads((EXAMPLES / "cases" / "new-application-ready.json").read_text(encoding="utf-8"))[
+        "holder"
+    ]["profile"],
+    "photo": None,
+}
 
 
 def resident_id(number: int) -> str:

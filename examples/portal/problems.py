@@ -220,17 +220,19 @@ def actor_required() -> PortalError:
 
 
 class BodyLimit:
-    """Refuse a request body larger than ``limit`` bytes with 413, declared or streamed."""
+    """Refuse a request body larger than ``limit`` bytes (``file_limit`` for an uploaded file)
+    with 413, declared or streamed."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: ASGIApp, limit: int, file_limit: int) -> None:
+        self.app, self.limit, self.file_limit = app, limit, file_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.file_limit if scope["path"] == "/files" else self.limit
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await self._refuse(scope, receive, send)
             return
         received = 0
@@ -239,7 +241,7 @@ class BodyLimit:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.limit:
+            if received > limit:
                 raise BodyTooLarge
             return message
 

@@ -22,6 +22,7 @@ ActorId = Annotated[
 IdempotencyKey = Annotated[
     str, StringConstraints(min_length=1, max_length=KEY_LENGTH, pattern=_NO_NUL)
 ]
+FileName = Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=_NO_NUL)]
 Snapshot = Annotated[
     dict[str, Any], Field(description="A record as written by permitflow.to_dict.")
 ]
@@ -98,6 +99,13 @@ class EventOptionOut(BaseModel):
     reason: str | None
     reason_message: str | None
     findings: list[FindingOut]
+
+
+class FileOut(BaseModel):
+    file: dict[str, Any] = Field(
+        description="What a record keeps of the file (permitflow.FileInfo): name, real length, "
+        "first bytes, SHA-256."
+    )
 
 
 class HolderView(BaseModel):

@@ -16,6 +16,8 @@ Five tables (their schema is the Alembic migration in ``migrations/``, applied o
   database's row lock on the claimed key) and then answers what it answered; a refused request
   rolls its claim back with everything else, so running it again answers from the current data.
 * ``imports`` — who imported which complete holder record, when, with the digest of what came in.
+* ``files`` — the bytes of uploaded files, keyed by their SHA-256: a record keeps only what
+  ``permitflow.FileInfo`` describes (name, real length, first bytes, digest).
 
 PostgreSQL (``postgresql+psycopg://user:password@host:5432/portal``) is the database to deploy on;
 SQLite (``sqlite:///portal.db``) serves a single machine and the tests. On SQLite every write
@@ -39,6 +41,7 @@ from sqlalchemy import (
     DateTime,
     Engine,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -53,7 +56,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 import permitflow
-from permitflow import Application, AuditEntry, HolderRecord
+from permitflow import Application, AuditEntry, FileInfo, HolderRecord
 
 DEFAULT_DATABASE_URL = "sqlite:///portal.db"
 
@@ -120,6 +123,14 @@ imports = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     Column("digest", String(64), nullable=False),
     Column("version", Integer, nullable=False),
+)
+
+files = Table(
+    "files",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size_bytes", Integer, nullable=False),
+    Column("content", LargeBinary, nullable=False),
 )
 
 TABLES = tuple(metadata.sorted_tables)
@@ -364,6 +375,27 @@ class Store:
                  "digest": row["digest"], "version": row["version"]}
                 for row in rows
             ]  # fmt: skip
+
+    def add_file(self, connection: Connection, name: str, content: bytes) -> FileInfo:
+        """Keep ``content`` (once per digest) and describe it from the bytes themselves."""
+        info = FileInfo.from_content(name, content)
+        if self.file_content(connection, info.sha256) is None:
+            try:
+                with connection.begin_nested():
+                    connection.execute(
+                        insert(files).values(
+                            sha256=info.sha256, size_bytes=info.size_bytes, content=content
+                        )
+                    )
+            except IntegrityError:
+                pass  # the same bytes, kept meanwhile by another request
+        return info
+
+    def file_content(self, connection: Connection, sha256: str | None) -> bytes | None:
+        if sha256 is None:
+            return None
+        row = connection.execute(select(files.c.content).where(files.c.sha256 == sha256)).first()
+        return None if row is None else bytes(row.content)
 
     def add_application(self, connection: Connection, application: Application) -> None:
         try:

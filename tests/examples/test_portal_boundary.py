@@ -35,16 +35,29 @@ OTHER_EMPLOYER = {"X-Actor-Role": "employer", "X-Actor-Id": "91110000600037341L"
 # --- creating and importing records -------------------------------------------------------------
 
 
+JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40
+PDF = b"%PDF-1.7\n" + b"0" * 3000
+
+
+def upload(client: TestClient, name: str, content: bytes) -> dict[str, Any]:
+    response = client.post("/files", params={"name": name}, content=content, headers=APPLICANT)
+    assert response.status_code == 201, response.text
+    file: dict[str, Any] = response.json()["file"]
+    return file
+
+
 def test_an_applicant_opens_a_record_from_the_basic_information(client: TestClient) -> None:
+    photo = {"file": upload(client, "photo.jpg", JPEG), "uploaded_on": "2026-03-06"}
+    profile = {**PROFILE, "photo": photo}
     response = client.post(
-        "/holders", json={"holder_id": HOLDER_ID, "profile": PROFILE}, headers=APPLICANT
+        "/holders", json={"holder_id": HOLDER_ID, "profile": profile}, headers=APPLICANT
     )
     assert response.status_code == 201, response.text
     holder = response.json()["holder"]
     assert holder["version"] == 1
     assert [entry["event"] for entry in holder["history"]] == ["edit_profile"]
     assert permitflow.structure(holder["profile"], Profile) == permitflow.structure(
-        PROFILE, Profile
+        profile, Profile
     )
     stored = client.get(f"/holders/{HOLDER_ID}", headers=APPLICANT).json()["holder"]
     assert stored == holder
@@ -115,6 +128,53 @@ def test_an_import_whose_history_no_sequence_of_events_produces_is_refused(
     assert client.get(f"/holders/{HOLDER_ID}", headers=IMPORTER).status_code == 404
     store = client.app.state.store  # type: ignore[attr-defined]
     assert store.imports_of(HOLDER_ID) == []
+
+
+# --- files ---------------------------------------------------------------------------------------
+
+
+def test_an_uploaded_file_is_described_from_its_bytes(client: TestClient) -> None:
+    file = upload(client, "edu_cert.pdf", PDF)
+    assert file["name"] == "edu_cert.pdf"
+    assert file["size_bytes"] == len(PDF)
+    assert len(file["sha256"]) == 64
+    assert upload(client, "again.pdf", PDF)["sha256"] == file["sha256"]
+
+
+def _attach(client: TestClient, file: dict[str, Any]) -> Any:
+    payload = {"slot": "edu_cert", "file": file, "uploaded_on": "2026-03-06"}
+    return client.post(
+        f"/holders/{HOLDER_ID}/events", json={"event": "upload_attachment", "payload": payload},
+        headers={**APPLICANT, "Accept-Language": "en"},
+    )  # fmt: skip
+
+
+def test_an_attachment_refers_to_bytes_the_portal_was_handed(client: TestClient) -> None:
+    import_holder(client, {**READY["holder"], "attachments": []})
+    file = upload(client, "edu_cert.pdf", PDF)
+    # Declared larger than the bytes handed in: a large file passed off as a small one, or back.
+    inflated = _attach(client, {**file, "size_bytes": 1000})
+    assert inflated.status_code == 422
+    assert inflated.json()["code"] == "invalid_input"
+    never_uploaded = {**file, "sha256": "0" * 64}
+    refused = _attach(client, never_uploaded)
+    assert (refused.status_code, refused.json()["code"]) == (422, "file_not_uploaded")
+    no_digest = {key: value for key, value in file.items() if key != "sha256"}
+    assert _attach(client, no_digest).status_code == 422
+    accepted = _attach(client, file)
+    assert accepted.status_code == 200, accepted.text
+    [attachment] = accepted.json()["holder"]["attachments"]
+    assert attachment["file"] == file
+
+
+def test_a_file_over_its_limit_is_refused_with_413(database: str) -> None:
+    app = create_app(database, file_limit=4096)
+    with TestClient(app) as client:
+        assert client.post("/files", params={"name": "a.pdf"}, content=PDF,
+                           headers=APPLICANT).status_code == 201  # fmt: skip
+        big = client.post("/files", params={"name": "b.pdf"}, content=PDF * 2, headers=APPLICANT)
+        assert (big.status_code, big.json()["code"]) == (413, "body_too_large")
+    app.state.store.engine.dispose()
 
 
 # --- who reads what -----------------------------------------------------------------------------
