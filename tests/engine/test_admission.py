@@ -3,7 +3,7 @@ their place: every reproduction of issue 16 points 2-4."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -252,3 +252,14 @@ def test_the_employers_attestation_only_in_its_step_and_cleared_on_resubmission(
     again = again.fire("reinitiate", Role.EMPLOYER, payload=case.application.form)
     assert again.application.attestations == ()
     assert from_dict(to_dict(again.application)) == again.application
+
+
+def test_a_permit_expiring_after_the_calendar_years_is_a_permitflow_error_in_the_status() -> None:
+    import attrs
+
+    from permitflow.samples import valid_holder
+
+    holder = valid_holder()
+    late = attrs.evolve(holder, permit=attrs.evolve(holder.permit, expires_on=date(2101, 6, 1)))
+    with pytest.raises(PermitflowError):
+        holder_status(Engine(rules=False), late, T0)
