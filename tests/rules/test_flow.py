@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from rules_fixtures import application, context, expect, new_applicant, valid_holder
 
@@ -69,22 +71,12 @@ def test_flow_004_passes_without_an_accepted_application(marker: OpenApplication
 
 
 @pytest.mark.parametrize("rule_id", ["FLOW-001", "FLOW-004"])
-@pytest.mark.parametrize("marker", [RETURNED_BASIC_CHANGE, ACCEPTED_RENEWAL])
-def test_a_cancellation_is_not_held_back_by_another_business(
-    rule_id: str, marker: OpenApplication
-) -> None:
-    holder = valid_holder(open_application=marker)
-    app = application(BusinessType.CANCELLATION, trigger=CancellationTrigger.BEIJING_HUKOU)
-    expect(rule_id, context(holder, app, "submit"), Status.PASSED)
+def test_a_cancellation_stands_outside_one_at_a_time(rule_id: str) -> None:
+    from permitflow.rules.haidian import ruleset
 
-
-def test_a_cancellation_waits_for_another_cancellation() -> None:
-    marker = OpenApplication("app-7", "cancellation", state="returned", business_zh="注销",
-                             state_zh="不通过（退回修改）", withdrawable_by=(Role.EMPLOYER,))
-    app = application(BusinessType.CANCELLATION, trigger=CancellationTrigger.BEIJING_HUKOU)
-    findings = expect("FLOW-001", context(valid_holder(open_application=marker), app, "submit"),
-                      "failed")  # fmt: skip
-    assert "由聘用单位将其撤回" in findings[0].message_zh
+    rule = ruleset.in_force_on(date(2026, 3, 16)).rule(rule_id)
+    assert BusinessType.CANCELLATION not in rule.business_types
+    assert rule.business_types == frozenset(BusinessType) - {BusinessType.CANCELLATION}
 
 
 @pytest.mark.parametrize("state", [PermitState.EXPIRED, PermitState.CANCELLED])

@@ -7,6 +7,12 @@ the authority's review; after a return a filer files again. Approval cancels the
 
 Only the party that filed it (the latest filing) may withdraw it; before it is filed, any filer
 may discard the draft.
+
+A cancellation stands outside the rule of one open application per holder (FLOW-001): it is due
+at once (应即时注销), so it neither waits for another open application nor holds one back, and it
+never takes the holder's open-application marker. Its approval ends the permit, which makes the
+holder's other open application moot (``Outcome.moot`` names it; FLOW-102 lets ``close_moot``
+end it).
 """
 
 from __future__ import annotations
@@ -20,9 +26,6 @@ from permitflow.engine.review import AWAITING_ACCEPTANCE, RETURNED, review_path
 from permitflow.machines.common import (
     DRAFT,
     business_machine,
-    chain,
-    keep_open,
-    release,
     withdraw,
 )
 from permitflow.machines.permit import permit_step
@@ -47,11 +50,7 @@ def cancellation_machine(
 ) -> MachineDefinition:
     """The cancellation machine for ``levels`` authority review levels, filed by ``filers``."""
     roles = frozenset(Role(role) for role in filers)
-    lock = keep_open(under_review=True)
-    path = review_path(
-        levels, guards=REVIEW_GUARDS, on_approve=chain(_cancel, release),
-        on_return=keep_open(under_review=False),
-    )  # fmt: skip
+    path = review_path(levels, guards=REVIEW_GUARDS, on_approve=_cancel)
     return business_machine(
         BusinessType.CANCELLATION.value,
         "注销",
@@ -61,12 +60,12 @@ def cancellation_machine(
             Transition(
                 "submit", (DRAFT,), AWAITING_ACCEPTANCE, roles, "提交注销申请",
                 "File the cancellation", guards=FILING_GUARDS, payload=CancellationForm,
-                submits=True, effect=lock,
+                submits=True,
             ),
             Transition(
                 "resubmit", (RETURNED,), AWAITING_ACCEPTANCE, roles, "修改后重新提交",
                 "File again after fixing", guards=FILING_GUARDS, payload=CancellationForm,
-                submits=True, effect=lock,
+                submits=True,
             ),
             withdraw((DRAFT, AWAITING_ACCEPTANCE, RETURNED), roles, by_filer=FILINGS),
             *path.transitions,

@@ -135,8 +135,8 @@ def keep_open(*, under_review: bool) -> Effect:
         if current is None:
             marker = OpenApplication(application.id, application.business_type.value, under_review)
         elif current.id != application.id:
-            # Another application holds the marker: only a cancellation is filed meanwhile
-            # (FLOW-001 lets nothing else start), and it never displaces the other one.
+            # Another application holds the marker (only without the rules: FLOW-001 lets
+            # nothing else start): it is never displaced.
             return change
         elif current.under_review == under_review:
             return change

@@ -5,9 +5,9 @@ permitflow's own (the catalogue has none); each names its source, "I" marking an
 
 * FLOW-001 — one open application per holder at a time (catalogue §3.5, I). The refusal names
   the open application, its business, its state and who may withdraw it (撤回). A cancellation
-  is refused only for another cancellation (M§7: 应即时注销): its approval ends the permit,
-  which makes the other application moot (the approval's ``Outcome.moot`` names it; FLOW-102
-  then lets ``close_moot`` end it).
+  stands outside the rule (M§7: 应即时注销): it neither waits for nor holds the marker; its
+  approval ends the permit, which makes the other application moot (the approval's
+  ``Outcome.moot`` names it; FLOW-102 then lets ``close_moot`` end it).
 * FLOW-004 — the same, once the authority has accepted the open application: it can no longer
   be withdrawn, so the refusal says to wait for the end of its review.
 * FLOW-002 — nothing can be applied for on an expired or cancelled permit (M§3 注意事项 3,
@@ -47,6 +47,8 @@ OPENING_EVENTS = SUBMISSION_EVENTS | {"prepare"}
 """Events that open or re-open an application for the holder."""
 CASE_EVENTS = OPENING_EVENTS | {"employer_approve", "accept", "pass"}
 """Every event that moves a case towards approval."""
+ONE_AT_A_TIME = ALL_BUSINESS - {BusinessType.CANCELLATION}
+"""The businesses filed one at a time: all but 注销, which is due at once (M§7 应即时注销)."""
 
 PERMIT_STATE_ZH = {
     PermitState.NONE: "未办理",
@@ -90,16 +92,9 @@ def handled_by_associated_employer(ctx: RuleContext) -> Iterable[Verdict]:
 
 
 def _other_open(ctx: RuleContext) -> OpenApplication | None:
-    """Another open application that holds this one back: any, except that a cancellation
-    waits only for another cancellation."""
     current = ctx.holder.open_application
     own = ctx.application.id if ctx.application is not None else None
-    if current is None or current.id == own:
-        return None
-    cancelling = BusinessType.CANCELLATION.value
-    if ctx.business_type is BusinessType.CANCELLATION and current.business_type != cancelling:
-        return None
-    return current
+    return None if current is None or current.id == own else current
 
 
 def _open_facts(current: OpenApplication) -> dict[str, object]:
@@ -172,7 +167,7 @@ def _one_at_a_time(
         kind=RuleKind.PROCESS,
         severity=Severity.ERROR,
         group="flow",
-        business_types=ALL_BUSINESS,
+        business_types=ONE_AT_A_TIME,
         events=OPENING_EVENTS,
         citation=Citation(
             "catalogue §3.5 (I)",
