@@ -19,7 +19,8 @@ Four people, real procedures on the default Haidian rule set, fixed dates in 202
 * 赵明's employer files a renewal after the latest submission day: the rule set warns (the
   manual puts the risk of a late filing on the employer and the holder), the review does not
   finish before the expiry date, the permit expires and the nightly sweep closes the renewal as
-  moot.
+  moot. Told 「请重新办理新办业务」, he applies for a new permit again (新办) and gets a fresh
+  one; the expired permit stays in his record as a former permit.
 
 Every accepted event prints one line of the timeline: when, which application, the event, the
 state change, who acted, and the findings (rule id, severity) that came with it.
@@ -597,7 +598,8 @@ def wang_qiang() -> None:
 
 
 def zhao_ming() -> None:
-    heading("赵明: a renewal filed late; the permit expires and the sweep closes the renewal")
+    heading("赵明: a renewal filed late; the permit expires, the sweep closes the renewal, and he "
+            "applies for a new permit again")
     expires = date(2026, 4, 30)
     story = Story(
         person(holder_id="370202198511307893", name="赵明",
@@ -624,7 +626,29 @@ def zhao_ming() -> None:
             f"{event.from_state} -> {event.to_state}  by {who(Actor.system('timer'))}"
         )
     story.holder = result.holder
-    business_list(story, moment("2026-05-01", 9))
+    business_list(story, moment("2026-05-01", 9), explain="FLOW-002")
+    second_life(story)
+
+
+def second_life(story: Story) -> None:
+    """赵明 applies for a new permit again: the expired one stays in his record as it ended."""
+    ended = story.holder.permit
+    print(f"2026-05-06 09:00  赵明：原工作居住证已于 {ended.expires_on} 过期，无法恢复；"
+          "仍在职且符合条件，按提示重新办理新办业务。")  # fmt: skip
+    again = story.start(BusinessType.NEW, "N-2026-118", moment("2026-05-06", 9))
+    story.fire(again, "submit", Role.APPLICANT, moment("2026-05-06", 9, 30))
+    story.fire(again, "employer_approve", Role.EMPLOYER, moment("2026-05-07", 10))
+    story.fire(again, "accept", Role.AUTHORITY, moment("2026-05-11", 9))
+    story.fire(again, "pass", Role.AUTHORITY, moment("2026-05-13", 15))
+    story.fire(again, "pass", Role.AUTHORITY, moment("2026-05-20", 15), level=2)
+    permit = story.holder.permit
+    former = story.holder.former_permits[-1]
+    print(f"      赵明：新证件自 {permit.issued_on} 起有效，至 {permit.expires_on}；"
+          f"原证件（{former.number}，{former.expires_on} 过期）作为历史证件保留在档案中，"
+          "不会恢复。")  # fmt: skip
+    print(f"      Zhao Ming: the new permit runs from {permit.issued_on} to "
+          f"{permit.expires_on}; the expired one ({former.number}, expired "
+          f"{former.expires_on}) stays in his record as a former permit and never comes back.")
 
 
 def main() -> None:
@@ -637,7 +661,7 @@ def main() -> None:
     print(
         "walkthrough complete: six business types, one refusal by the rules fixed, one "
         "return resubmitted by the applicant, one withdrawal, one suspended and resumed review, "
-        "one renewal closed as moot"
+        "one renewal closed as moot, one second new application after an expired permit"
     )
 
 

@@ -87,3 +87,11 @@ def test_a_suspended_review_resumes_with_its_due_date_put_back(output: str) -> N
     resumed = output.index("resume: authority_suspended_2 -> authority_review_2", paused)
     extended = output.index("应于 2026-07-06 前审核完毕，剩余 17 个工作日", resumed)
     assert "中止审核3个工作日不计入，顺延至2026-07-06" in output[extended:]
+
+
+def test_a_second_new_application_after_an_expired_permit(output: str) -> None:
+    expired = output.index("赵明 record  expire: valid -> expired")
+    told = output.index("请重新办理新办业务", expired)
+    again = output.index("赵明 新办 N-2026-118  pass: authority_review_2 -> approved", told)
+    kept = output.index("原证件（HD2023000321，2026-04-30 过期）作为历史证件保留在档案中", again)
+    assert expired < told < again < kept
