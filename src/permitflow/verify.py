@@ -503,8 +503,9 @@ class Explorer:
         if transition.payload is None:
             return (None,)
         provider = _PAYLOADS.get(transition.payload)
-        payloads = tuple(provider(node)) if provider else ()
-        if not payloads:
+        if provider is not None:
+            payloads = tuple(provider(node))
+        else:
             generic = self._payload(transition.payload, node)
             payloads = (generic,) if generic is not None else ()
         if provider is None and not payloads and transition.payload_required:
