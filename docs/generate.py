@@ -103,7 +103,11 @@ def pages() -> dict[str, str]:
         found[f"{kind.value}.md"] = page(definition, factory.__module__, note)
     for definition in HOLDER_MACHINES:
         path = ".".join(definition.state_path)
-        note = f"Part of the holder's record; its state is `HolderRecord.{path}`."
+        note = (
+            f"Part of the holder's record; its state is `HolderRecord.{path}`."
+            if path
+            else "Part of the holder's record; it has one state and no field of its own."
+        )
         found[f"{definition.name}.md"] = page(
             definition, f"permitflow.machines.{definition.name}", note
         )

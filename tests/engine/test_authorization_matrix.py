@@ -140,6 +140,11 @@ HOLDER_MANUAL: dict[str, frozenset[str]] = {
     "reject_association": frozenset({"employer"}),
     "dissociate": frozenset({"employer"}),
     "expire": frozenset({"system"}),
+    # The facts imported from the tax, insurance and employer records: the portal's system.
+    "record_payments": frozenset({"system"}),
+    "record_contract": frozenset({"system"}),
+    "record_residence_proof": frozenset({"system"}),
+    "record_employer_flags": frozenset({"system"}),
 }
 
 

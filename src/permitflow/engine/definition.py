@@ -134,7 +134,8 @@ class MachineDefinition:
     """Its transitions."""
     state_path: tuple[str, ...] = ("state",)
     """Where the state lives on the subject: ``("state",)`` for an application,
-    ``("association", "state")`` for a component of the holder's record."""
+    ``("association", "state")`` for a component of the holder's record; ``()`` for a holder
+    machine of one state that needs no field (the record of imported facts)."""
     cyclic: bool = False
     """A lifecycle that never ends (the profile, the employer association): no terminal state
     is required, but every state needs a way out."""

@@ -585,7 +585,7 @@ class Engine:
             return Outcome(event, holder, None, replay.findings, replayed=True)
         compiled = self._holder_machine(event)
         path = compiled.definition.state_path
-        state = _read_path(holder, path)
+        state = _holder_state(holder, compiled.definition)
         transition = transition_for(compiled, state, event, compiled.definition.name)
         check_actor(transition, actor, state, event, holder_owner(holder))
         check_payload(transition, payload, None, ())
@@ -602,7 +602,7 @@ class Engine:
             findings=findings,
             fingerprint=request.fingerprint() if idempotency_key is not None else None,
         )
-        moved = _write_path(holder, path, transition.dest)
+        moved = _write_path(holder, path, transition.dest) if path else holder
         if transition.effect is not None:
             moved = transition.effect(
                 Change(moved, None, actor, at, payload, params_in_force(ruleset, at))
@@ -619,7 +619,7 @@ class Engine:
         options = []
         for event in self.holder_events:
             compiled = self._holder_events[event]
-            state = _read_path(holder, compiled.definition.state_path)
+            state = _holder_state(holder, compiled.definition)
             options.append(
                 self._option(
                     compiled,
@@ -700,7 +700,7 @@ class Engine:
             rule.judge(ctx, severity, False, findings)
         result = tuple(findings)
         raise_if_blocked(
-            result, event, _read_path(holder, self._holder_events[event].definition.state_path)
+            result, event, _holder_state(holder, self._holder_events[event].definition)
         )
         return result
 
@@ -813,6 +813,14 @@ def _permit_before(before: HolderRecord, after: HolderRecord) -> str:
     if len(after.former_permits) > len(before.former_permits):
         return PermitState.NONE.value
     return before.permit.state.value
+
+
+def _holder_state(holder: HolderRecord, definition: MachineDefinition) -> str:
+    """The state of one of the holder's machines; a machine with no state path is always in
+    its one state (the record of imported facts)."""
+    if not definition.state_path:
+        return definition.initial
+    return _read_path(holder, definition.state_path)
 
 
 def _read_path(subject: Any, path: tuple[str, ...]) -> str:

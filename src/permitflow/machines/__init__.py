@@ -1,8 +1,9 @@
 """Every business type and the holder's record, as machine definitions the Engine runs.
 
 ``BUSINESS_MACHINES`` maps each business type to a factory taking the number of authority
-review levels; ``HOLDER_MACHINES`` are the four parts of the holder's record. Keyword arguments
-of the factories switch the behaviours the manual leaves open (see each module).
+review levels; ``HOLDER_MACHINES`` are the parts of the holder's record and its imported facts.
+Keyword arguments of the factories switch the behaviours the manual leaves open (see each
+module).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from permitflow.machines import (
 )
 from permitflow.machines.association import ASSOCIATION
 from permitflow.machines.attachments import ATTACHMENTS
+from permitflow.machines.imports import IMPORTS
 from permitflow.machines.permit import PERMIT, SweepResult, TimerEvent, sweep
 from permitflow.machines.profile import PROFILE
 from permitflow.records.application import BusinessType
@@ -41,4 +43,6 @@ BUSINESS_MACHINES: Mapping[BusinessType, Callable[[int], MachineDefinition]] = {
     BusinessType.CANCELLATION: cancellation.cancellation_machine,
 }
 
-HOLDER_MACHINES: tuple[MachineDefinition, ...] = (PROFILE, ATTACHMENTS, ASSOCIATION, PERMIT)
+HOLDER_MACHINES: tuple[MachineDefinition, ...] = (
+    PROFILE, ATTACHMENTS, ASSOCIATION, PERMIT, IMPORTS,
+)  # fmt: skip

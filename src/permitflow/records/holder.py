@@ -445,6 +445,34 @@ class Employment:
     """Tax or insurance withheld and paid by a third party (第三方代扣代缴)."""
 
 
+@frozen
+class PaymentsImport:
+    """The tax and insurance months a portal imports (from the tax and social-insurance
+    records): they replace the months the record held."""
+
+    income: tuple[IncomeMonth, ...] = ()
+    """Every month of taxable income, as declared by its withholding agents."""
+    insurance: tuple[InsuranceMonth, ...] = ()
+    """Every month of social insurance, as paid by its payers."""
+    third_party_payroll: bool = False
+    """Tax or insurance withheld and paid by a third party (第三方代扣代缴)."""
+
+
+@frozen
+class EmployerFlags:
+    """What a portal imports about the associated employer: its Haidian handling permission and
+    whether (and since when) it moved out of Beijing."""
+
+    credit_code: str
+    """The employer these flags are about: the one the holder is associated with."""
+    handling_permission: bool = True
+    """海淀区开通办理权限 (M§2 intro)."""
+    in_beijing: bool = True
+    """False once the employer has moved to another province or municipality (M§7)."""
+    moved_out_on: date | None = None
+    """The day it moved out of Beijing, when known."""
+
+
 # --- association (单位关联) ----------------------------------------------------------------------
 
 

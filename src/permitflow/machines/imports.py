@@ -1,0 +1,96 @@
+"""The facts a portal imports into the holder's record (导入信息), as events like any other.
+
+The rules read facts the holder does not type in: the months of taxable income and social
+insurance, the labour contract, the content of the residence proof, the employer's handling
+permission and whether it moved out of Beijing. A portal brings them in from the records that
+hold them through these events — ``record_payments``, ``record_contract``,
+``record_residence_proof``, ``record_employer_flags`` — fired by the system, so that every change
+is one audit entry with a new version and an idempotency key, like every other holder event.
+The machine has one state and no field of its own.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from permitflow.engine.definition import Change, Effect, MachineDefinition, State, Transition
+from permitflow.errors import InvalidInput
+from permitflow.machines.common import SYSTEM
+from permitflow.records.holder import (
+    EmployerFlags,
+    LabourContract,
+    PaymentsImport,
+    ResidenceProof,
+)
+
+RECORDED = "recorded"
+
+
+def _payments(change: Change) -> Change:
+    imported: PaymentsImport = change.payload
+    employment = attrs.evolve(
+        change.holder.employment,
+        income=imported.income,
+        insurance=imported.insurance,
+        third_party_payroll=imported.third_party_payroll,
+    )
+    return attrs.evolve(change, holder=attrs.evolve(change.holder, employment=employment))
+
+
+def _contract(change: Change) -> Change:
+    employment = attrs.evolve(change.holder.employment, contract=change.payload)
+    return attrs.evolve(change, holder=attrs.evolve(change.holder, employment=employment))
+
+
+def _residence(change: Change) -> Change:
+    return attrs.evolve(change, holder=attrs.evolve(change.holder, residence=change.payload))
+
+
+def _employer_flags(change: Change) -> Change:
+    flags: EmployerFlags = change.payload
+    association = change.holder.association
+    employer = association.employer
+    if employer is None or employer.credit_code != flags.credit_code:
+        raise InvalidInput(
+            "导入的单位信息不是持证人关联单位的信息，请核对统一社会信用代码。",
+            "The imported employer flags are not about the employer the holder is associated "
+            "with; check the unified social credit code.",
+            field="credit_code",
+            value=flags.credit_code,
+        )
+    updated = attrs.evolve(
+        employer,
+        handling_permission=flags.handling_permission,
+        in_beijing=flags.in_beijing,
+        moved_out_on=flags.moved_out_on,
+    )
+    association = attrs.evolve(association, employer=updated)
+    return attrs.evolve(change, holder=attrs.evolve(change.holder, association=association))
+
+
+def _import(event: str, label_zh: str, label_en: str, payload: type, effect: Effect) -> Transition:
+    return Transition(
+        event, (RECORDED,), RECORDED, SYSTEM, label_zh, label_en, payload=payload,
+        payload_required=True, effect=effect,
+    )  # fmt: skip
+
+
+IMPORTS = MachineDefinition(
+    name="imports",
+    label_zh="导入信息",
+    label_en="Imported facts",
+    states=(State(RECORDED, "按来源导入", "Recorded from their sources"),),
+    initial=RECORDED,
+    transitions=(
+        _import("record_payments", "导入个税与社保缴纳月份", "Record the tax and insurance months",
+                PaymentsImport, _payments),
+        _import("record_contract", "导入劳动合同", "Record the labour contract", LabourContract,
+                _contract),
+        _import("record_residence_proof", "导入住所证明内容", "Record the residence proof",
+                ResidenceProof, _residence),
+        _import("record_employer_flags", "导入单位办理权限与所在地",
+                "Record the employer's permission and location", EmployerFlags, _employer_flags),
+    ),
+    state_path=(),
+    cyclic=True,
+)  # fmt: skip
