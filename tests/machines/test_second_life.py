@@ -25,7 +25,7 @@ from permitflow.records.actors import Role
 from permitflow.records.application import BusinessType
 from permitflow.records.holder import PermitState
 from permitflow.rules.rule import local_date
-from permitflow.testing import Case, valid_holder
+from permitflow.testing import AT, Case, valid_holder
 
 APPLICANT, EMPLOYER = Role.APPLICANT, Role.EMPLOYER
 HAIDIAN = Engine()
@@ -57,10 +57,32 @@ def test_a_former_holder_is_told_to_apply_anew_and_that_really_works(ended: Perm
 
 def test_an_ended_permit_is_kept_as_it_ended() -> None:
     holder = valid_holder(permit_state=PermitState.EXPIRED)
-    restarted = fresh_start(holder)
+    restarted = fresh_start(holder, AT.date())
     assert restarted.permit.state is PermitState.NONE
     assert restarted.former_permits == (holder.permit,)
-    assert fresh_start(valid_holder()) == valid_holder()
+    assert fresh_start(valid_holder(), AT.date()) == valid_holder()
+
+
+def test_a_permit_past_its_expiry_before_the_timer_ran_is_kept_as_expired() -> None:
+    holder = valid_holder(expires_in_days=10)
+    expires = holder.permit.expires_on
+    assert expires is not None
+    assert fresh_start(holder, expires) == holder
+    restarted = fresh_start(holder, expires + timedelta(days=1))
+    (former,) = restarted.former_permits
+    assert former.state is PermitState.EXPIRED
+    assert former.changed_on == expires + timedelta(days=1)
+    assert former.expires_on == expires
+
+
+def test_the_holder_applies_anew_the_day_after_expiry_even_before_the_sweep() -> None:
+    holder = valid_holder(expires_in_days=-1)
+    case = Case.start(BusinessType.NEW, engine=HAIDIAN, holder=holder)
+    assert case.holder.permit.state is PermitState.VALID
+    case = case.fire("submit", APPLICANT).fire("employer_approve", EMPLOYER)
+    case = review_to_approval(case)
+    assert case.holder.permit.state is PermitState.VALID
+    assert case.holder.former_permits[0].state is PermitState.EXPIRED
 
 
 def test_former_permits_pile_up_oldest_first(bare: Engine) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from rules_fixtures import application, context, expect, new_applicant, valid_holder
+from rules_fixtures import application, context, expect, new_applicant, on, valid_holder
 
 from permitflow.records.actors import Role
 from permitflow.records.application import BusinessType, CancellationTrigger
@@ -132,3 +132,11 @@ def test_flow_003_data_changes_need_a_valid_permit(business: BusinessType) -> No
     suspended = valid_holder(**{"permit.state": PermitState.SUSPENDED})
     expect("FLOW-003", context(valid_holder(), application(business), "submit"), Status.PASSED)
     expect("FLOW-003", context(suspended, application(business), "submit"), Status.FAILED)
+
+
+def test_flow_003_a_permit_past_its_expiry_counts_as_ended_for_a_new_application() -> None:
+    holder = valid_holder(**{"permit.expires_on": date(2026, 3, 15)})
+    expect("FLOW-003", context(holder, application(NEW), "submit", on(date(2026, 3, 16))),
+           Status.PASSED)  # fmt: skip
+    expect("FLOW-003", context(holder, application(NEW), "submit", on(date(2026, 3, 15))),
+           Status.FAILED)  # fmt: skip

@@ -40,7 +40,7 @@ def _issue(change: Change) -> Change:
     assert isinstance(form, NewForm)  # the engine keeps the form of the business type
     day = local_date(change.at)
     holder = permit_step(
-        fresh_start(change.holder),
+        fresh_start(change.holder, day),
         "issue",
         day,
         permit_type=form.permit_type.value,

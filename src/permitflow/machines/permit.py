@@ -20,7 +20,7 @@ actor can fire on their own.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -117,14 +117,20 @@ def permit_step(holder: HolderRecord, event: str, day: date, **fields: Any) -> H
     return attrs.evolve(holder, permit=permit)
 
 
-def fresh_start(holder: HolderRecord) -> HolderRecord:
-    """The holder ready for a permit to be issued: an ended permit moves, as it ended, to
-    ``former_permits`` and the current one starts again from ``none``; otherwise unchanged."""
-    if not holder.permit.is_terminal:
+def fresh_start(holder: HolderRecord, day: date) -> HolderRecord:
+    """The holder ready for a permit to be issued on ``day``: an ended permit moves, as it
+    ended, to ``former_permits`` and the current one starts again from ``none``; otherwise
+    unchanged. A permit past its expiry date that the timer has not expired yet ended all the
+    same: it is kept as expired the day after its expiry date."""
+    ended = holder.permit
+    if expiry_due(ended, day):
+        assert ended.expires_on is not None  # expiry_due reads it
+        ended = attrs.evolve(
+            ended, state=PermitState.EXPIRED, changed_on=ended.expires_on + timedelta(days=1)
+        )
+    if not ended.is_terminal:
         return holder
-    return attrs.evolve(
-        holder, permit=Permit(), former_permits=(*holder.former_permits, holder.permit)
-    )
+    return attrs.evolve(holder, permit=Permit(), former_permits=(*holder.former_permits, ended))
 
 
 def validity_years(change: Change) -> int:

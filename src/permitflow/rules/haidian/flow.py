@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from permitflow.machines.common import SUBMISSION_EVENTS
+from permitflow.machines.permit import expiry_due
 from permitflow.records.application import BusinessType
 from permitflow.records.holder import (
     AssociationState,
@@ -146,6 +147,10 @@ def _permit_state_fits(ctx: RuleContext) -> Iterable[Verdict]:
     table: dict[str, list[str]] = ctx.params["flow.permit_states"]
     allowed = table[ctx.business_type.value]
     state = ctx.holder.permit.state
+    if ctx.business_type is BusinessType.NEW and expiry_due(ctx.holder.permit, ctx.day):
+        # Past its expiry date the permit has ended, whether or not the timer has run yet: the
+        # holder applies anew at once, as REN-006 tells them.
+        state = PermitState.EXPIRED
     if state.value in allowed:
         yield passed("permit.state", state=state.value, allowed="/".join(allowed))
     else:
