@@ -57,6 +57,7 @@ ENGINE = rule_engine(
 """The machines judged by their timers and the Haidian rules of one open application at a time
 (FLOW-001, and FLOW-004 once it is accepted)."""
 LAST_MOMENT = AT + timedelta(days=3600)
+WITHIN_TOLERANCE = timedelta(days=3600)
 NOT_OPEN = frozenset({DRAFT, APPROVED, CLOSED, WITHDRAWN})
 LIVE = (PermitState.VALID, PermitState.SUSPENDED)
 PAYLOADS: dict[str, st.SearchStrategy[Any]] = {
@@ -178,8 +179,13 @@ class HolderLife(RuleBasedStateMachine):
 
     @rule(days=st.integers(min_value=0, max_value=500))
     def sweep_later(self, days: int) -> None:
-        # Time moves on, but stays within the ten years a record accepts between two events.
-        self.moment = max(self.moment, min(self.moment + timedelta(days=days), LAST_MOMENT))
+        # Time moves on, but stays within the ten years a record accepts after its latest event.
+        latest = max(
+            (entry.at for record in (self.holder, *self.applications) for entry in record.history),
+            default=self.moment,
+        )
+        bound = min(LAST_MOMENT, latest + WITHIN_TOLERANCE)
+        self.moment = max(self.moment, min(self.moment + timedelta(days=days), bound))
         result = sweep(ENGINE, self.holder, self.applications, self.moment)
         self.holder, self.applications = result.holder, list(result.applications)
         permit = self.holder.permit
