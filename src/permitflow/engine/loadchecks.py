@@ -154,8 +154,12 @@ def clears_attestations(transition: Transition) -> bool:
     return transition.submits or transition.opinion
 
 
-def _common(history: tuple[AuditEntry, ...], problems: Problems) -> None:
-    """Numbering, time order and idempotency keys: the same for every history."""
+def _common(version: int, history: tuple[AuditEntry, ...], problems: Problems) -> None:
+    """Version, numbering, time order and idempotency keys: the same for every history."""
+    if version != len(history):
+        problems.add(
+            f"version {version} disagrees with a history of {len(history)} entries @ $.version"
+        )
     keys: dict[str, int] = {}
     previous: datetime | None = None
     for index, entry in enumerate(history):
@@ -217,12 +221,7 @@ def replay_application(
 ) -> None:
     """Every check of an application's history against its business type's machine."""
     history = application.history
-    if application.version != len(history):
-        problems.add(
-            f"version {application.version} disagrees with a history of {len(history)} entries"
-            " @ $.version"
-        )
-    _common(history, problems)
+    _common(application.version, history, problems)
     if history and history[0].at < application.created_at:
         problems.add("the first entry is earlier than the application's creation @ $.history[0]")
     factory = definitions.get(application.business_type)
@@ -327,12 +326,7 @@ def replay_holder(
 ) -> None:
     """Every check of a holder record's history and of its own invariants."""
     history = holder.history
-    if holder.version != len(history):
-        problems.add(
-            f"version {holder.version} disagrees with a history of {len(history)} entries"
-            " @ $.version"
-        )
-    _common(history, problems)
+    _common(holder.version, history, problems)
     slots: set[str] = set()
     for index, attachment in enumerate(holder.attachments):
         if attachment.slot in slots:
