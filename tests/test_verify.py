@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ NEW_ONLY = (BusinessType.NEW,)
 def _marital(wanted: bool) -> Rule:
     """A rule on a new application's submission: the holder is (not) married."""
 
-    def check(ctx: RuleContext) -> Iterable[Verdict]:
+    def check(ctx: RuleContext) -> Iterable[Verdict[Any]]:
         general = ctx.holder.profile.general
         married = general is not None and general.marital_status is MaritalStatus.MARRIED
         yield passed("marital_status") if married is wanted else failed("marital_status")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import attrs
 
@@ -74,14 +75,14 @@ def sample_definition(levels: int) -> MachineDefinition:
     )  # fmt: skip
 
 
-def _name_check(ctx: RuleContext) -> Iterable[Verdict]:
+def _name_check(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     if ctx.holder.profile.general is None:
         yield failed("profile.general", missing="general")
     else:
         yield passed("profile.general")
 
 
-def _tip_check(ctx: RuleContext) -> Iterable[Verdict]:
+def _tip_check(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     yield failed(None, note="advice")
 
 
@@ -100,7 +101,7 @@ WARNING_RULE = Rule(
 )  # fmt: skip
 
 
-def _housing_check(ctx: RuleContext) -> Iterable[Verdict]:
+def _housing_check(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     yield needs_attestation("residence")
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from rules_fixtures import (
+    EMPLOYER_CODE,
+    EMPLOYER_NAME,
     OTHER_EMPLOYER_CODE,
+    REMOVED,
     application,
     context,
     expect,
@@ -28,7 +31,15 @@ def test_emp_001_the_employer_has_haidian_handling_permission() -> None:
     expect("EMP-001", submit(new_applicant()), PASSED)
     closed = new_applicant(**{"association.employer.handling_permission": False})
     (finding,) = expect("EMP-001", submit(closed), FAILED)
-    assert finding.facts_dict() == {"employer": "北京海淀示例科技有限公司"}
+    assert finding.facts_dict() == {"employer": EMPLOYER_CODE}
+    assert f"“{EMPLOYER_NAME}（{EMPLOYER_CODE}）”尚未开通" in finding.message_zh
+
+
+def test_emp_001_without_any_employer_asks_for_the_association_first() -> None:
+    alone = new_applicant(**{"association.employer": REMOVED, "association.state": "none"})
+    (finding,) = expect("EMP-001", submit(alone), FAILED)
+    assert finding.field == "association.employer"
+    assert finding.message_zh.startswith("尚未关联聘用单位")
 
 
 def test_emp_002_nothing_before_the_employer_approved_the_association() -> None:
@@ -36,7 +47,19 @@ def test_emp_002_nothing_before_the_employer_approved_the_association() -> None:
     (finding,) = expect(
         "EMP-002", submit(new_applicant(**{"association.state": "requested"})), FAILED
     )
-    assert finding.facts_dict() == {"state": "requested"}
+    assert "已申请关联" in finding.message_zh
+    assert "待单位批复" in finding.message_zh
+    assert EMPLOYER_NAME in finding.message_zh
+
+
+def test_emp_002_says_why_there_is_no_approved_association() -> None:
+    none = new_applicant(**{"association.state": "none"})
+    (finding,) = expect("EMP-002", submit(none), FAILED)
+    assert finding.message_zh.startswith("尚未申请单位关联")
+    ended = new_applicant(**{"association.state": "dissociated"})
+    (finding,) = expect("EMP-002", submit(ended), FAILED)
+    assert "单位关联已解除" in finding.message_zh
+    assert "已申请关联" not in finding.message_zh
 
 
 def test_emp_003_an_association_carries_the_employers_code() -> None:
@@ -52,7 +75,16 @@ def test_emp_004_no_third_party_payroll_and_a_labour_contract() -> None:
     agency = new_applicant(**{"employment.third_party_payroll": True})
     (finding,) = expect("EMP-004", submit(agency), FAILED)
     assert finding.field == "employment.third_party_payroll"
-    expect("EMP-004", submit(new_applicant(**{"employment.contract": None})), FAILED)
+    assert "第三方代扣代缴" in finding.message_zh
+    assert f"{EMPLOYER_NAME}（{EMPLOYER_CODE}）" in finding.message_zh
+
+
+def test_emp_004_without_a_contract_says_the_contract_is_missing() -> None:
+    (finding,) = expect("EMP-004", submit(new_applicant(**{"employment.contract": None})), FAILED)
+    assert finding.field == "employment.contract"
+    assert finding.message_zh.startswith("尚无劳动合同记录")
+    assert "第三方" not in finding.message_zh
+    assert "third party" not in finding.message_en.split(";")[0]
 
 
 def test_emp_005_one_employer_applies_contracts_withholds_and_pays() -> None:
@@ -65,6 +97,7 @@ def test_emp_005_one_employer_applies_contracts_withholds_and_pays() -> None:
         holder = valid_holder(**{path: OTHER_EMPLOYER_CODE})
         (finding,) = expect("EMP-005", submit(holder, BusinessType.RENEWAL), FAILED)
         assert OTHER_EMPLOYER_CODE in finding.message_en
+        assert f"{EMPLOYER_NAME}（{EMPLOYER_CODE}）" in finding.message_zh
 
 
 def test_emp_005_only_the_latest_month_is_compared() -> None:

@@ -87,7 +87,7 @@ def _table(tmp_path: Path, overrides: str) -> ParameterTable:
     return load_parameters([path])
 
 
-def _limit_check(ctx: RuleContext) -> Iterable[Verdict]:
+def _limit_check(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     limit = ctx.params["demo.limit"]
     count = len(ctx.holder.attachments)
     if count <= limit:

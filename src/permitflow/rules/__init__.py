@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from permitflow.rules.finding import Citation, Finding, RuleKind, Severity, Status
 
 if TYPE_CHECKING:
+    from permitflow.rules.facts import PLAIN, Facts, Plain, Unit
     from permitflow.rules.parameters import (
         Confidence,
         DatedValue,
@@ -35,14 +36,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GROUPS",
+    "PLAIN",
     "Citation",
     "Confidence",
     "DatedValue",
     "EnforcedBy",
+    "Facts",
     "Finding",
     "JudgedOn",
     "ParameterDescription",
     "ParameterTable",
+    "Plain",
     "Rule",
     "RuleContext",
     "RuleDescription",
@@ -51,6 +55,7 @@ __all__ = [
     "RuleSetFamily",
     "Severity",
     "Status",
+    "Unit",
     "Verdict",
     "default_family",
     "failed",
@@ -67,6 +72,7 @@ _LAZY = {
         ("Confidence", "DatedValue", "ParameterDescription", "ParameterTable", "load_parameters"),
         "permitflow.rules.parameters",
     ),
+    **dict.fromkeys(("PLAIN", "Facts", "Plain", "Unit"), "permitflow.rules.facts"),
     **dict.fromkeys(
         ("default_family", "get_family", "known_families", "register"),
         "permitflow.rules.registry",

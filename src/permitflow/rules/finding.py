@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from collections.abc import Callable
+from datetime import date, datetime
+from enum import Enum, StrEnum
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from attrs import frozen
@@ -58,8 +61,52 @@ def _facts(value: object) -> tuple[tuple[str, str], ...]:
     return tuple((str(k), str(v)) for k, v in value)  # type: ignore[attr-defined]
 
 
+def plain(value: object) -> str:
+    """A fact as a program reads it in ``Finding.facts``: a code stays a code (an enum's value),
+    a date is ISO 8601, a list is joined with commas, nothing is empty."""
+    if value is None:
+        return ""
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return ", ".join(plain(item) for item in value)
+    if isinstance(value, frozenset | set):
+        return ", ".join(sorted(plain(item) for item in value))
+    return str(value)
+
+
+_DEFERRED = frozenset({"message_zh", "message_en", "facts"})
+"""The fields of a finding a rule leaves to be worked out when they are first read."""
+
+
+class _Deferred:
+    """What a lazily made finding's messages and facts come from (one slot, set by the rule).
+
+    A finding a rule makes carries its message template and facts, not text: the slots of
+    ``message_zh``, ``message_en`` and ``facts`` stay empty until read, then hold the text.
+    Everything else — attrs' equality, repr and pickling, cattrs, ``attrs.evolve`` — reads them
+    as attributes and so sees a finding like any other."""
+
+    __slots__ = ("_deferred",)
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            if name not in _DEFERRED:
+                raise AttributeError(name)
+            try:
+                work: Callable[[str], object] = object.__getattribute__(self, "_deferred")
+            except AttributeError:
+                raise AttributeError(name) from None
+            value = work(name)
+            object.__setattr__(self, name, value)
+            return value
+
+
 @frozen
-class Finding:
+class Finding(_Deferred):
     """What one rule found about one field of a case: passed or not, how severe, the message for a
     person and the manual's sentence it implements."""
 

@@ -7,19 +7,24 @@ Rule logic is code; the numbers it uses come from the rule set's dated parameter
 from __future__ import annotations
 
 import copy
+import inspect
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
-from typing import Any
+from typing import Any, Generic, Never, TypeVar, overload
 
 import attrs
 from attrs import frozen
 
+from permitflow.errors import DefinitionError
+from permitflow.messages import Catalogue, Template, Text
 from permitflow.records.actors import Role
-from permitflow.records.application import Application, BusinessType
-from permitflow.records.copying import builder, make
+from permitflow.records.application import Application, Attestation, BusinessType
+from permitflow.records.copying import make
 from permitflow.records.holder import HolderRecord
-from permitflow.rules.finding import Citation, Finding, RuleKind, Severity, Status
+from permitflow.rules.facts import PLAIN, Facts, Plain
+from permitflow.rules.finding import Citation, Finding, RuleKind, Severity, Status, plain
 
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 """China has kept UTC+8 all year since 1991; a fixed offset avoids a tz database dependency."""
@@ -147,38 +152,198 @@ class RuleContext:
         return ctx
 
 
+F = TypeVar("F", bound=Facts, covariant=True)
+G = TypeVar("G", bound=Facts)
+
+
 @frozen
-class Verdict:
+class Verdict(Generic[F]):
     """One judgement of a check; a check may judge several items (e.g. each child)."""
 
     status: Status
     """The outcome for that field."""
     field: str | None = None
     """The field judged, as a path in the records, e.g. ``permit.expires_on``."""
-    facts: Mapping[str, object] = attrs.field(factory=dict)
-    """The facts the judgement used; they also fill the message templates (``{name}``).
-    Turned into text only when a finding is made of them, so a pass costs nothing more."""
+    facts: F | Mapping[str, object] = attrs.field(factory=dict)
+    """What the judgement used. A verdict that does not pass carries its message's `Facts`; a
+    pass may keep a few facts for the record (a mapping), which no message shows. Turned into
+    text only when a finding's message or facts are read."""
 
 
-def passed(field: str | None = None, **facts: object) -> Verdict:
+def passed(field: str | None = None, **facts: object) -> Verdict[Never]:
+    """A pass of ``field``; ``facts`` are kept in the finding's facts, never shown."""
     return Verdict(Status.PASSED, field, facts)
 
 
-def failed(field: str | None = None, **facts: object) -> Verdict:
-    return Verdict(Status.FAILED, field, facts)
+@overload
+def failed(field: str | None = None) -> Verdict[Plain]: ...
+@overload
+def failed(field: str | None, facts: G) -> Verdict[G]: ...
+@overload
+def failed(field: str | None = None, facts: Any = None, **legacy: object) -> Verdict[Any]: ...
+def failed(field: str | None = None, facts: Facts | None = None, **legacy: object) -> Verdict[Any]:
+    """A failure of ``field``, told by the message of ``facts`` (the rule's own without)."""
+    return Verdict(Status.FAILED, field, legacy or (PLAIN if facts is None else facts))
 
 
-def needs_attestation(field: str | None = None, **facts: object) -> Verdict:
-    return Verdict(Status.NEEDS_ATTESTATION, field, facts)
+@overload
+def needs_attestation(field: str | None = None) -> Verdict[Plain]: ...
+@overload
+def needs_attestation(field: str | None, facts: G) -> Verdict[G]: ...
+@overload
+def needs_attestation(
+    field: str | None = None, facts: Any = None, **legacy: object
+) -> Verdict[Any]: ...
+def needs_attestation(
+    field: str | None = None, facts: Facts | None = None, **legacy: object
+) -> Verdict[Any]:
+    """``field`` waits for a person's attestation, asked for by the message of ``facts``."""
+    return Verdict(Status.NEEDS_ATTESTATION, field, legacy or (PLAIN if facts is None else facts))
 
 
-Check = Callable[[RuleContext], Iterable[Verdict]]
+Check = Callable[[RuleContext], Iterable[Verdict[Any]]]
+
+AWAITING = "awaiting_confirmation"
+"""The code of the text a hybrid rule shows while its human half waits for a reviewer; its one
+placeholder ``{title}`` is the rule's title."""
+
+
+def _yielded(check: Check) -> tuple[frozenset[type[Facts]] | None, list[str]]:
+    """The facts classes a check declares in its return annotation (None: not declared)."""
+    declared = getattr(check, "yields", None)
+    if isinstance(declared, frozenset):
+        return declared, []
+    target = check if inspect.isfunction(check) else getattr(check, "__call__", check)  # noqa: B004
+    try:
+        hints = typing.get_type_hints(target)
+    except Exception as error:
+        return None, [f"the check's annotations cannot be read ({error})"]
+    found: set[type[Facts]] = set()
+    errors: list[str] = []
+    seen_verdict = False
+
+    def walk(hint: Any) -> None:
+        nonlocal seen_verdict
+        if typing.get_origin(hint) is Verdict:
+            seen_verdict = True
+            for arg in typing.get_args(hint):
+                for member in typing.get_args(arg) or (arg,):
+                    if member is Never or member is typing.NoReturn:
+                        continue
+                    if isinstance(member, type) and issubclass(member, Facts):
+                        found.add(member)
+                    else:
+                        errors.append(f"Verdict[{member!r}] is no Facts class")
+            return
+        for arg in typing.get_args(hint):
+            walk(arg)
+
+    walk(hints.get("return"))
+    if not seen_verdict:
+        return None, errors
+    return frozenset(found), errors
+
+
+@frozen
+class RuleTexts:
+    """A rule's texts bound to their contexts: its title and a message per facts class."""
+
+    title: Template
+    """The statement that holds when the rule passes (no placeholders)."""
+    messages: Mapping[type[Facts], Template]
+    """The message of each facts class the check declares."""
+    awaiting: Template | None
+    """A hybrid rule's message while its human half waits for a reviewer."""
+
+    def message(self, facts: Facts) -> Template:
+        return self.messages[type(facts)]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Every code of the catalogue these texts come from."""
+        own = (self.title.code, *(t.code for t in self.messages.values()))
+        return own if self.awaiting is None else (*own, self.awaiting.code)
+
+    def noted(self, note: Template) -> RuleTexts:
+        """These texts, each message followed by ``note`` (the title stays as it is)."""
+        return RuleTexts(
+            self.title,
+            {kind: template.then(note) for kind, template in self.messages.items()},
+            self.awaiting.then(note) if self.awaiting is not None else None,
+        )
+
+
+def _bind(rule: Rule, catalogue: Catalogue) -> RuleTexts:
+    where = f"{catalogue.name}, rule {rule.id}"
+    yielded, errors = _yielded(rule.check)
+    if yielded is None:
+        errors.append(
+            "the check does not declare the facts of its verdicts; annotate its return as "
+            "Iterable[Verdict[SomeFacts | ...]]"
+        )
+        yielded = frozenset()
+    codes: dict[str, type[Facts]] = {}
+    for kind in sorted(yielded, key=lambda k: k.__qualname__):
+        if not attrs.has(typing.cast(type, kind)):
+            errors.append(f"facts class {kind.__qualname__} is not an attrs class")
+            continue
+        code = rule.id if kind.variant is None else f"{rule.id}.{kind.variant}"
+        if code in codes:
+            errors.append(
+                f"{kind.__qualname__} and {codes[code].__qualname__} both name the text {code}"
+            )
+        codes[code] = kind
+    if errors:
+        raise _rule_error(where, errors)
+    if not codes and rule.id in catalogue:
+        # The rule's own message, for a check that never fails (the machines enforce it):
+        # kept for the catalogue, bound as the message without facts.
+        codes[rule.id] = Plain
+    hybrid = rule.kind is RuleKind.HYBRID
+    messages: dict[type[Facts], Template] = {}
+    problems: list[str] = []
+    for code, kind in codes.items():
+        try:
+            messages[kind] = catalogue.template(code, None if kind is Plain else kind)
+        except DefinitionError as error:
+            problems += error.context.get("errors", [])
+    try:
+        title = catalogue.template(f"{rule.id}.title")
+        awaiting = catalogue.template(AWAITING, {"title": Text}) if hybrid else None
+    except DefinitionError as error:
+        raise _rule_error(where, [*problems, *error.context.get("errors", [])]) from None
+    if problems:
+        raise _rule_error(where, problems)
+    return RuleTexts(title, messages, awaiting)
+
+
+def _rule_error(where: str, errors: list[str]) -> DefinitionError:
+    listing = "; ".join(errors)
+    return DefinitionError(
+        f"{where} 的文案有误，请修正：{listing}",
+        f"The texts of {where} are inconsistent; fix them: {listing}",
+        where=where,
+        errors=errors,
+    )
+
+
+def _legacy_texts(rule: Rule) -> RuleTexts:
+    """Texts written on the rule itself, placeholders filled from facts turned into strings."""
+    return RuleTexts(
+        Template.literal(f"{rule.id}.title", rule.title_zh, rule.title_en),
+        {},
+        Template.literal(
+            AWAITING,
+            f"待审核人员确认：{rule.title_zh}",
+            f"Awaiting a reviewer's confirmation: {rule.title_en}",
+        ),
+    )
 
 
 @frozen
 class Rule:
-    """One rule of the catalogue: its id, kind, severity, group, business types, citation and
-    bilingual title and message, and the function that judges it."""
+    """One rule of the catalogue: its id, kind, severity, group, business types, citation, the
+    parameters it reads, its texts and the function that judges it."""
 
     id: str
     """The catalogue id, e.g. ``ID-001``."""
@@ -192,16 +357,23 @@ class Rule:
     """The business types it applies to."""
     citation: Citation
     """The manual section and sentence it implements."""
-    title_zh: str
-    """Its title in Chinese."""
-    title_en: str
-    """Its title in English."""
-    message_zh: str
-    """Shown when the rule fails; ``{name}`` placeholders come from the verdict's facts."""
-    message_en: str
-    """Its message in English, a template filled from the verdict's facts."""
     check: Check = attrs.field(eq=False, repr=False)
     """The function judging a RuleContext, yielding Verdicts."""
+    texts: Catalogue | None = attrs.field(default=None, eq=False, repr=False)
+    """The catalogue holding its title (code ``<id>.title``) and a message per facts class its
+    check declares (``<id>`` and ``<id>.<variant>``), bound and checked when the rule is
+    defined."""
+    parameters: frozenset[str] = frozenset()
+    """The rule-set parameters its check reads (``ctx.params``); a rule set checks they exist
+    and notes in the messages when one of them is not confirmed."""
+    title_zh: str = ""
+    """Its title in Chinese: what holds when it passes."""
+    title_en: str = ""
+    """Its title in English."""
+    message_zh: str = ""
+    """Its message in Chinese: the text of its own code (``<id>``), with its placeholders."""
+    message_en: str = ""
+    """Its message in English."""
     events: frozenset[str] | None = None
     """The events this rule guards; None means every event its group guards."""
     attesters: frozenset[Role] | None = None
@@ -210,6 +382,10 @@ class Rule:
     judged_on: JudgedOn = attrs.field(default=JudgedOn.SUBMISSION, converter=JudgedOn)
     """The day the check judges on (``ctx.day``): facts handed in on the day of the current
     (re)submission unless the rule declares otherwise."""
+    note: Template | None = attrs.field(default=None, eq=False, repr=False)
+    """A note every message of the rule ends with (set by a rule set: the rule rests on a
+    parameter that is not confirmed)."""
+    _texts: RuleTexts = attrs.field(init=False, eq=False, repr=False)
     _plain_passes: dict[tuple[Severity, str | None], Finding] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
     )
@@ -218,8 +394,6 @@ class Rule:
 
     def __attrs_post_init__(self) -> None:
         if self.group not in GROUPS:
-            from permitflow.errors import DefinitionError
-
             raise DefinitionError(
                 f"规则 {self.id} 的规则组 {self.group!r} 不存在。",
                 f"Rule {self.id} names an unknown group {self.group!r}.",
@@ -227,6 +401,22 @@ class Rule:
                 group=self.group,
                 known=sorted(GROUPS),
             )
+        if self.texts is None:
+            texts = _legacy_texts(self)
+        else:
+            texts = _bind(self, self.texts)
+            # The rule's own message, else its first distinct cause's.
+            own = min(texts.messages.values(), key=lambda t: t.code, default=None)
+            object.__setattr__(self, "title_zh", texts.title.zh)
+            object.__setattr__(self, "title_en", texts.title.en)
+            object.__setattr__(self, "message_zh", own.zh if own is not None else "")
+            object.__setattr__(self, "message_en", own.en if own is not None else "")
+        object.__setattr__(self, "_texts", texts if self.note is None else texts.noted(self.note))
+
+    @property
+    def bound_texts(self) -> RuleTexts:
+        """Its texts, bound to the facts classes of its check."""
+        return self._texts
 
     @property
     def attested_by(self) -> frozenset[Role]:
@@ -277,25 +467,14 @@ class Rule:
             if status is Status.PASSED and attestation is None and not verdict.facts:
                 findings.append(self._plain_pass(severity or self.severity, verdict.field))
                 continue
-            facts = {key: str(value) for key, value in verdict.facts.items()}
-            message_zh, message_en = self._messages(status, facts)
-            if attestation is not None:
-                facts["attested_by"] = attestation.actor.describe()
-                facts["attested_at"] = attestation.at.isoformat()
-            findings.append(
-                _new_finding(
-                    {
-                        "rule_id": self.id,
-                        "severity": severity or self.severity,
-                        "status": status,
-                        "message_zh": message_zh,
-                        "message_en": message_en,
-                        "citation": self.citation,
-                        "field": verdict.field,
-                        "facts": tuple(facts.items()),
-                    }
-                )
-            )
+            finding = _new_finding()
+            _set(finding, "rule_id", self.id)
+            _set(finding, "severity", severity or self.severity)
+            _set(finding, "status", status)
+            _set(finding, "citation", self.citation)
+            _set(finding, "field", verdict.field)
+            _set(finding, "_deferred", _Pending(self, status, verdict.facts, attestation))
+            findings.append(finding)
 
     def _plain_pass(self, severity: Severity, field: str | None) -> Finding:
         finding = self._plain_passes.get((severity, field))
@@ -307,20 +486,69 @@ class Rule:
             )  # fmt: skip
         return finding
 
-    def _messages(self, status: Status, args: dict[str, str]) -> tuple[str, str]:
-        if status is Status.PASSED:
-            return self.title_zh, self.title_en
-        if status is Status.NEEDS_ATTESTATION and self.kind is not RuleKind.ATTESTATION:
+
+_set = object.__setattr__
+
+
+def _new_finding() -> Finding:
+    return object.__new__(Finding)
+
+
+class _Pending:
+    """What a finding's messages and facts are made of, until they are read."""
+
+    __slots__ = ("_attestation", "_facts", "_rule", "_status", "_text")
+
+    def __init__(
+        self, rule: Rule, status: Status, facts: object, attestation: Attestation | None
+    ) -> None:
+        self._rule = rule
+        self._status = status
+        self._facts = facts
+        self._attestation = attestation
+        self._text: Text | None = None
+
+    def __call__(self, name: str) -> object:
+        if name == "facts":
+            return self.facts()
+        text = self._text
+        if text is None:
+            text = self._text = self.text()
+        return text.zh if name == "message_zh" else text.en
+
+    def text(self) -> Text:
+        texts = self._rule.bound_texts
+        if self._status is Status.PASSED:
+            return texts.title.text()
+        if (
+            self._status is Status.NEEDS_ATTESTATION
+            and self._rule.kind is not RuleKind.ATTESTATION
+            and texts.awaiting is not None
+        ):
             # A hybrid's message describes its machine-checked failure; what waits for a
             # person is the statement in its title.
-            return (
-                f"待审核人员确认：{self.title_zh}",
-                f"Awaiting a reviewer's confirmation: {self.title_en}",
-            )
-        return _fill(self.message_zh, args), _fill(self.message_en, args)
+            return texts.awaiting.text({"title": texts.title.text()})
+        facts = self._facts
+        if self._rule.texts is not None and isinstance(facts, Facts):
+            return texts.message(facts).text(facts)
+        return _legacy_message(self._rule, {k: str(v) for k, v in _items(facts)})
+
+    def facts(self) -> tuple[tuple[str, str], ...]:
+        if self._rule.texts is None:
+            found = [(name, str(value)) for name, value in _items(self._facts)]
+        else:
+            found = [(name, plain(value)) for name, value in _items(self._facts)]
+        if self._attestation is not None:
+            found.append(("attested_by", self._attestation.actor.describe()))
+            found.append(("attested_at", self._attestation.at.isoformat()))
+        return tuple(found)
 
 
-_new_finding = builder(Finding)
+def _items(facts: object) -> Iterable[tuple[str, object]]:
+    if isinstance(facts, Mapping):
+        return facts.items()
+    fields = attrs.fields(typing.cast(type[attrs.AttrsInstance], type(facts)))
+    return ((field.name, getattr(facts, field.name)) for field in fields)
 
 
 class _Defaulting(dict[str, str]):
@@ -328,5 +556,9 @@ class _Defaulting(dict[str, str]):
         return "{" + key + "}"
 
 
-def _fill(template: str, args: dict[str, str]) -> str:
-    return template.format_map(_Defaulting(args))
+def _legacy_message(rule: Rule, args: dict[str, str]) -> Text:
+    template = Template.literal(
+        rule.id, rule.message_zh.format_map(_Defaulting(args)),
+        rule.message_en.format_map(_Defaulting(args)),
+    )  # fmt: skip
+    return template.text() if rule.note is None else template.then(rule.note).text()

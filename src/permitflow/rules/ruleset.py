@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar, Never
 
 import attrs
 from attrs import frozen
@@ -28,10 +28,12 @@ from permitflow.errors import (
     RuleSetNotInForce,
     UnknownRuleSet,
 )
+from permitflow.messages import Template
 from permitflow.records.application import Application, BusinessType
 from permitflow.records.holder import HolderRecord
+from permitflow.rules.facts import Facts
 from permitflow.rules.finding import Citation, Finding, RuleKind, Severity
-from permitflow.rules.parameters import ParameterTable, ResolvedParameters
+from permitflow.rules.parameters import Confidence, ParameterTable, ResolvedParameters
 from permitflow.rules.rule import (
     GROUPS,
     JudgedOn,
@@ -53,6 +55,15 @@ __all__ = [
 OVERRIDES_PARAMETER = "rules.overrides"
 LEVELS_PARAMETER = "review.authority_levels"
 
+NOTES: Mapping[Confidence, str] = {
+    Confidence.SECONDARY: "note.secondary",
+    Confidence.INFERRED: "note.inferred",
+    Confidence.UNKNOWN: "note.unconfirmed",
+}
+"""The code of the note a rule's messages end with when a parameter it reads has that
+confidence: the rule then rests on an assumption, and the person reading it is told so."""
+_WEAKNESS = (Confidence.CONFIRMED, Confidence.SECONDARY, Confidence.INFERRED, Confidence.UNKNOWN)
+
 
 @frozen
 class EnforcedBy:
@@ -64,12 +75,14 @@ class EnforcedBy:
 
     zh: str
     en: str
-    _verdicts: tuple[Verdict, ...] = attrs.field(init=False, repr=False, eq=False)
+    _verdicts: tuple[Verdict[Never], ...] = attrs.field(init=False, repr=False, eq=False)
+    yields: ClassVar[frozenset[type[Facts]]] = frozenset()
+    """The facts its verdicts carry: none (it only passes)."""
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_verdicts", (passed(enforced_by=self.en),))
 
-    def __call__(self, ctx: RuleContext) -> Iterable[Verdict]:
+    def __call__(self, ctx: RuleContext) -> Iterable[Verdict[Never]]:
         return self._verdicts
 
 
@@ -173,8 +186,10 @@ class RuleSet:
         errors: list[str] = []
         if self.effective_until is not None and self.effective_until < self.effective_from:
             errors.append(f"effective_until {self.effective_until} precedes effective_from")
+        rules = tuple(self._noted(rule, errors) for rule in self.rules)
+        object.__setattr__(self, "rules", rules)
         by_id: dict[str, Rule] = {}
-        for rule in self.rules:
+        for rule in rules:
             if rule.id in by_id:
                 errors.append(f"rule id {rule.id} is defined twice")
             by_id[rule.id] = rule
@@ -193,6 +208,31 @@ class RuleSet:
         object.__setattr__(self, "_by_id", by_id)
         object.__setattr__(self, "_switches", switches)
         object.__setattr__(self, "_rules_for", {})
+
+    def _noted(self, rule: Rule, errors: list[str]) -> Rule:
+        """``rule`` with the note of the least confirmed parameter it reads, if any."""
+        unknown = sorted(name for name in rule.parameters if name not in self.parameters)
+        if unknown:
+            errors.append(f"rule {rule.id} reads unknown parameters {unknown}")
+            return rule
+        read = [self.parameters.get(name) for name in sorted(rule.parameters)]
+        weakest = max((p.confidence for p in read), key=_WEAKNESS.index, default=None)
+        if weakest is None or weakest is Confidence.CONFIRMED or rule.texts is None:
+            return rule
+        note = rule.texts.template(NOTES[weakest], {"parameters": tuple[str, ...]})
+        # The labels are the rule set's own: the note is written out once, for every finding.
+        labels = {
+            "zh": tuple(p.label_zh for p in read if p.confidence is weakest),
+            "en": tuple(p.label_en for p in read if p.confidence is weakest),
+        }
+        return attrs.evolve(
+            rule,
+            note=Template.literal(
+                note.code,
+                note.render({"parameters": labels["zh"]}, "zh"),
+                note.render({"parameters": labels["en"]}, "en"),
+            ),
+        )
 
     def _switches_in_force(self, rules: Mapping[str, Rule]) -> dict[str, _Override]:
         if OVERRIDES_PARAMETER not in self.parameters:

@@ -35,9 +35,10 @@ from permitflow.rules.haidian import (
     review,
     timers,
 )
+from permitflow.rules.haidian._shared import TEXTS
 from permitflow.rules.parameters import load_parameters
-from permitflow.rules.rule import Rule
-from permitflow.rules.ruleset import RuleSet, RuleSetFamily
+from permitflow.rules.rule import AWAITING, Rule
+from permitflow.rules.ruleset import NOTES, RuleSet, RuleSetFamily
 
 __all__ = ["PARAMETERS_DIR", "RULES", "parameters", "ruleset"]
 
@@ -69,6 +70,9 @@ RULES: tuple[Rule, ...] = tuple(rule for module in _MODULES for rule in module.R
 parameters = load_parameters(PARAMETERS_DIR.glob("*.toml"))
 attachments.check_parameters(parameters)
 hukou.check_parameters(parameters)
+TEXTS.check_used(
+    (AWAITING, *NOTES.values(), *(code for rule in RULES for code in rule.bound_texts.codes))
+)
 
 ruleset = RuleSetFamily(
     name="haidian",

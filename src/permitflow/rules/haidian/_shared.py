@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 from permitflow.errors import InvalidIdentifier
 from permitflow.identifiers import (
@@ -22,9 +23,14 @@ from permitflow.identifiers import (
     parse_credit_code,
     parse_resident_id,
 )
+from permitflow.messages import Catalogue
 from permitflow.records.application import BusinessType
 from permitflow.rules.finding import Citation
 from permitflow.rules.rule import FILING_EVENTS, RuleContext
+
+TEXTS_DIR = Path(__file__).parent / "texts"
+TEXTS = Catalogue.load("haidian", TEXTS_DIR.glob("*.toml"))
+"""Every text of the Haidian rules, by rule id (``texts/*.toml``, one file per rule module)."""
 
 APPLICANT_SIDE: frozenset[BusinessType] = frozenset(BusinessType) - {BusinessType.CANCELLATION}
 """Every business that submits the applicant's basic information and attachments."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from permitflow.records.holder import ProfileState
 from permitflow.rules.finding import RuleKind, Severity
@@ -40,7 +41,7 @@ ACC_001 = Rule(
 
 
 # M§1.3: 首次登陆或登陆过但未完善个人信息的，页面会弹出浮窗，提示完善个人信息。
-def _profile_complete(ctx: RuleContext) -> Iterable[Verdict]:
+def _profile_complete(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     state = ctx.holder.profile_state
     if state is ProfileState.COMPLETE:
         return _PASS

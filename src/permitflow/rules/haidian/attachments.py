@@ -68,7 +68,7 @@ def _judged(ctx: RuleContext) -> tuple[Attachment, ...]:
 
 
 # M§1.6 (each slot: 格式：PDF) and M§1 注意事项 1: 上传附件中的材料应为……PDF 彩色扫描件
-def _is_pdf(ctx: RuleContext) -> Iterable[Verdict]:
+def _is_pdf(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     check_name = ctx.params["attachments.require_pdf_extension"]
     wrong = [
         failed(_field(a), slot=a.slot.value, name=a.file.name, head=a.file.head[:8])
@@ -100,7 +100,7 @@ ATT_001 = Rule(
 
 
 def _size_check(slots: frozenset[Slot]) -> Check:
-    def check(ctx: RuleContext) -> Iterable[Verdict]:
+    def check(ctx: RuleContext) -> Iterable[Verdict[Any]]:
         limits: Mapping[str, int] = ctx.params["attachments.max_bytes"]
         wrong = []
         for a in _judged(ctx):
@@ -181,7 +181,7 @@ ATT_003 = Rule(
 
 
 # M§1 注意事项 1: ……原件的四边轮廓、信息清晰有效且为正方向的 PDF 彩色扫描件
-def _scan_quality(ctx: RuleContext) -> Iterable[Verdict]:
+def _scan_quality(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     return (needs_attestation("attachments", count=len(ctx.holder.attachments)),)
 
 
@@ -208,7 +208,7 @@ ATT_004 = Rule(
 # M§1 注意事项 1: 其它职称、专利、软件著作权等相关认证材料需注明“经核真实有效、申请人签字、
 # 经办人签字”后上传 — applies to the title slot and to "other materials" of a certified kind
 # (parameter attachments.certified_documents).
-def _certified_annotation(ctx: RuleContext) -> Iterable[Verdict]:
+def _certified_annotation(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     kinds = ctx.params["attachments.certified_documents"]
     certified = [
         a.slot.value if a.document is None else f"{a.slot.value}:{a.document}"
@@ -246,7 +246,7 @@ ATT_005 = Rule(
 
 # M§1.6: 其中《个人诚信声明》（模板在北京国际人才网首页——……——海淀区——附件2《北京市工作居住证》
 # 个人诚信声明）下载
-def _integrity_template(ctx: RuleContext) -> Iterable[Verdict]:
+def _integrity_template(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     upload = ctx.holder.attachment(Slot.INTEGRITY)
     name = upload.file.name if upload is not None else "-"
     return (needs_attestation("attachments.integrity", name=name),)
@@ -320,7 +320,7 @@ def _required(ctx: RuleContext, slot: Slot) -> tuple[bool, str]:
     return False, cell
 
 
-def _missing(ctx: RuleContext, slots: Iterable[Slot]) -> list[Verdict]:
+def _missing(ctx: RuleContext, slots: Iterable[Slot]) -> list[Verdict[Any]]:
     uploaded = {a.slot for a in ctx.holder.attachments}
     verdicts = []
     for slot in slots:
@@ -340,7 +340,7 @@ def _missing(ctx: RuleContext, slots: Iterable[Slot]) -> list[Verdict]:
 
 
 # M§1.6: 其他材料（非必传项） — but M§4.2: “其他材料”上传原单位出具的离职证明 (employer change).
-def _other_materials(ctx: RuleContext) -> Iterable[Verdict]:
+def _other_materials(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     return _missing(ctx, (Slot.OTHER,)) or _PASS
 
 
@@ -376,7 +376,7 @@ _ITEM_SLOTS: Mapping[BasicItem, tuple[Slot, ...]] = {
 # M§1.6: 申请人应在此处及时更新附件（信息发生变化之时）。 — checked where the data shows a
 # change: a basic-information change names the changed items (M§5.2: 删除原有附件——上传所需
 # 修改附件), and each needs an attachment uploaded on or after the permit's last issue or change.
-def _fresh_for_changes(ctx: RuleContext) -> Iterable[Verdict]:
+def _fresh_for_changes(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     form = ctx.application.form if ctx.application is not None else None
     permit = ctx.holder.permit
     reference = permit.changed_on or permit.issued_on
@@ -418,7 +418,7 @@ _MATRIX_SLOTS = tuple(slot for slot in Slot if slot is not Slot.OTHER)
 
 # M§2.2: 再次确认附件均按要求上传齐全后，发起申请事项。 — required per business type by the
 # matrix attachments.required ("other materials" are ATT-007's).
-def _required_uploaded(ctx: RuleContext) -> Iterable[Verdict]:
+def _required_uploaded(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     return _missing(ctx, _MATRIX_SLOTS) or _PASS
 
 
@@ -492,7 +492,7 @@ _earliest_issue_date = lru_cache(maxsize=1024)(earliest_issue_date)
 
 # M§1 注意事项 2: 带有有效期限的材料（如劳动合同、租房合同、身份证等），提供时一般应在有效期截止前
 # 3 个月以上 — submission + 3 months <= valid_until (exactly three months left passes).
-def _validity_left(ctx: RuleContext) -> Iterable[Verdict]:
+def _validity_left(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     months = ctx.params["documents.validity_months"]
     needed = _validity_threshold(ctx.day, months=months)
     wrong = [
@@ -534,7 +534,7 @@ DOC_001 = Rule(
 
 # M§1 注意事项 2: 申请材料的日期应在 1 个月以内申报 — submission - 1 month <= issued <= submission
 # (dated exactly one month earlier passes; a date after submission fails).
-def _dated_recently(ctx: RuleContext) -> Iterable[Verdict]:
+def _dated_recently(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     months = ctx.params["documents.dated_within_months"]
     submission = ctx.day
     earliest = _earliest_issue_date(submission, months=months)

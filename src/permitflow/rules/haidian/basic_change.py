@@ -10,6 +10,7 @@ the hukou *into* Beijing is no basic change: it ends the permit (BCH-006, CAN-00
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.records.application import BasicChangeForm, BasicItem, BusinessType
@@ -36,7 +37,7 @@ def _form(ctx: RuleContext) -> BasicChangeForm | None:
     return None
 
 
-def _items_in_scope(ctx: RuleContext) -> Iterable[Verdict]:
+def _items_in_scope(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     form = _form(ctx)
     if form is None:
         return
@@ -47,7 +48,7 @@ def _items_in_scope(ctx: RuleContext) -> Iterable[Verdict]:
         yield failed("form.changed_items", items="-")
 
 
-def _record_then_attachments(ctx: RuleContext) -> Iterable[Verdict]:
+def _record_then_attachments(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     form = _form(ctx)
     if form is None:
         return
@@ -85,7 +86,7 @@ def _record_then_attachments(ctx: RuleContext) -> Iterable[Verdict]:
                 )
 
 
-def _reason_and_instructions(ctx: RuleContext) -> Iterable[Verdict]:
+def _reason_and_instructions(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     form = _form(ctx)
     if form is None:
         return
@@ -114,7 +115,7 @@ def _new_hukou(ctx: RuleContext, form: BasicChangeForm) -> Hukou | None:
     return None
 
 
-def _not_into_beijing(ctx: RuleContext) -> Iterable[Verdict]:
+def _not_into_beijing(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     form = _form(ctx)
     hukou = None if form is None else _new_hukou(ctx, form)
     if hukou is None:

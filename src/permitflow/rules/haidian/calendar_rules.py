@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from permitflow.deadlines import Deadline, latest_renewal_submission
 from permitflow.errors import CalendarEstimateWarning
@@ -51,7 +52,7 @@ def _has_deadline(ctx: RuleContext) -> bool:
 # M§3 注意事项 3: 申请办理续签业务需至少提前 20 个工作日（规定审核周期）提交 — the latest
 # submission day is the 20th working day before the expiry date, the expiry day not counted,
 # and early enough that the 20 working days of review after it end by the expiry.
-def _latest_submission(ctx: RuleContext) -> Iterable[Verdict]:
+def _latest_submission(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     if not _has_deadline(ctx):
         return (passed(_FIELD, permit=ctx.holder.permit.state.value),)
     deadline = _permit_deadline(ctx)
@@ -88,7 +89,7 @@ CAL_001 = Rule(
 
 # Catalogue §9.2: a year without the State Council's holiday arrangement in the data is counted
 # with statutory holidays only; say so rather than guess silently.
-def _official_calendar(ctx: RuleContext) -> Iterable[Verdict]:
+def _official_calendar(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     deadline = _permit_deadline(ctx) if _has_deadline(ctx) else None
     if deadline is None or not deadline.estimated:
         return _PASS

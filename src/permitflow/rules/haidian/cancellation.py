@@ -21,6 +21,7 @@ reasons for the rules and the status views alike.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from permitflow.cancellation_due import moved_out_employer, retirement_reached
 from permitflow.identifiers import ResidentId
@@ -55,7 +56,7 @@ def _trigger(ctx: RuleContext, trigger: CancellationTrigger) -> bool:
     )
 
 
-def _beijing_hukou(ctx: RuleContext) -> Iterable[Verdict]:
+def _beijing_hukou(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     if not _trigger(ctx, CancellationTrigger.BEIJING_HUKOU):
         return
     general = ctx.holder.profile.general
@@ -67,7 +68,7 @@ def _beijing_hukou(ctx: RuleContext) -> Iterable[Verdict]:
         yield failed("profile.general.hukou", place=place)
 
 
-def _employer_left_beijing(ctx: RuleContext) -> Iterable[Verdict]:
+def _employer_left_beijing(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     if not _trigger(ctx, CancellationTrigger.EMPLOYER_LEFT_BEIJING):
         return
     permit_employer = ctx.holder.permit.employer_credit_code
@@ -84,7 +85,7 @@ def _employer_left_beijing(ctx: RuleContext) -> Iterable[Verdict]:
         )
 
 
-def _retired(ctx: RuleContext) -> Iterable[Verdict]:
+def _retired(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     if not _trigger(ctx, CancellationTrigger.RETIREMENT):
         return
     general = ctx.holder.profile.general
@@ -115,7 +116,7 @@ def _retired(ctx: RuleContext) -> Iterable[Verdict]:
 
 
 # 应即时注销: once retirement is reached, the permit is not renewed nor moved to an employer.
-def _not_retired(ctx: RuleContext) -> Iterable[Verdict]:
+def _not_retired(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     retirement = retirement_reached(ctx.holder, ctx.day)
     if retirement is None:
         yield passed("profile.general.resident_id")
@@ -129,7 +130,7 @@ def _not_retired(ctx: RuleContext) -> Iterable[Verdict]:
 
 
 # 应即时注销: an employer gone to another province neither renews nor takes over the permit.
-def _employer_in_beijing(ctx: RuleContext) -> Iterable[Verdict]:
+def _employer_in_beijing(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     employer = moved_out_employer(ctx.holder, ctx.day)
     if employer is None:
         yield passed("association.employer.in_beijing")

@@ -13,6 +13,7 @@ business-information change declares children (已育).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from permitflow.addresses import repeated_district
 from permitflow.deadlines import eighteenth_birthday, is_minor
@@ -44,7 +45,7 @@ def _field(index: int) -> str:
     return f"form.children[{index}]"
 
 
-def minors_only(ctx: RuleContext) -> Iterable[Verdict]:
+def minors_only(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     """Each declared child is under 18 on the submission day: the check of NEW-001 and CHD-001."""
     on = ctx.day
     for index, child in enumerate(declared_children(ctx)):
@@ -61,7 +62,7 @@ def minors_only(ctx: RuleContext) -> Iterable[Verdict]:
             )
 
 
-def _domestic_non_beijing(ctx: RuleContext) -> Iterable[Verdict]:
+def _domestic_non_beijing(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     for index, child in enumerate(declared_children(ctx)):
         # 国内非京籍子女: judged from the child's hukou page, not from the identity number.
         facts = {"name": child.name, "hukou": child.hukou_province_code, "domestic": child.domestic}
@@ -80,7 +81,7 @@ _CHILD_FIELDS = (
 )
 
 
-def _fields_filled(ctx: RuleContext) -> Iterable[Verdict]:
+def _fields_filled(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     for index, child in enumerate(declared_children(ctx)):
         missing = [
             (name, label) for name, label in _CHILD_FIELDS if not getattr(child, name).strip()
@@ -98,7 +99,7 @@ def _fields_filled(ctx: RuleContext) -> Iterable[Verdict]:
             yield passed(_field(index), index=index + 1)
 
 
-def _uploads_present(ctx: RuleContext) -> Iterable[Verdict]:
+def _uploads_present(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     required: dict[str, bool] = ctx.params["children.uploads_required"]
     if not required[ctx.business_type.value]:
         return
@@ -120,7 +121,7 @@ def _uploads_present(ctx: RuleContext) -> Iterable[Verdict]:
             yield passed(_field(index), name=child.name)
 
 
-def _instructions_and_change(ctx: RuleContext) -> Iterable[Verdict]:
+def _instructions_and_change(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     if ctx.application is None or not isinstance(ctx.application.form, BusinessChangeForm):
         return
     form = ctx.application.form
@@ -134,7 +135,7 @@ def _instructions_and_change(ctx: RuleContext) -> Iterable[Verdict]:
         yield passed("form", step="confirm")
 
 
-def _address_not_repeated(ctx: RuleContext) -> Iterable[Verdict]:
+def _address_not_repeated(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     general = ctx.holder.profile.general
     if general is None:
         return
@@ -160,7 +161,7 @@ def _marriage_case(ctx: RuleContext, status: MaritalStatus) -> BusinessChangeFor
     return None
 
 
-def _married(ctx: RuleContext) -> Iterable[Verdict]:
+def _married(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     if _marriage_case(ctx, MaritalStatus.MARRIED) is None:
         return
     # 已婚已育上传合法有效的婚姻材料.
@@ -170,7 +171,7 @@ def _married(ctx: RuleContext) -> Iterable[Verdict]:
         yield failed("attachments.marriage", status="married")
 
 
-def _unmarried(ctx: RuleContext) -> Iterable[Verdict]:
+def _unmarried(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     form = _marriage_case(ctx, MaritalStatus.UNMARRIED)
     if form is None:
         return
@@ -182,7 +183,7 @@ def _unmarried(ctx: RuleContext) -> Iterable[Verdict]:
         yield failed("form.employer_remark", remark="-")
 
 
-def _divorced(ctx: RuleContext) -> Iterable[Verdict]:
+def _divorced(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     form = _marriage_case(ctx, MaritalStatus.DIVORCED)
     if form is None:
         return
@@ -200,7 +201,7 @@ def _divorced(ctx: RuleContext) -> Iterable[Verdict]:
         yield passed("form.custody_to_applicant", custody=True, uploaded=True)
 
 
-def _remarried_or_adopted(ctx: RuleContext) -> Iterable[Verdict]:
+def _remarried_or_adopted(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     children = declared_children(ctx)
     general = ctx.holder.profile.general
     if not children or general is None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.months import add_months, month_index
@@ -58,7 +59,7 @@ RESIGNATION_CERTIFICATE = "resignation_certificate"
 """The ``document`` of the resignation certificate (离职证明) in the "other materials" slot."""
 
 
-def _insurance_at_new_employer(ctx: RuleContext) -> Iterable[Verdict]:
+def _insurance_at_new_employer(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     if ctx.application is None:
         return
     employer = ctx.application.employer_id
@@ -73,7 +74,7 @@ def _insurance_at_new_employer(ctx: RuleContext) -> Iterable[Verdict]:
         yield failed("employment.insurance", **facts)
 
 
-def _accepted_by_employer(ctx: RuleContext) -> Iterable[Verdict]:
+def _accepted_by_employer(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     if ctx.application is None or not isinstance(ctx.application.form, EmployerChangeForm):
         return
     # 经单位认可后由单位申请办理“聘用单位变更”.
@@ -83,7 +84,7 @@ def _accepted_by_employer(ctx: RuleContext) -> Iterable[Verdict]:
         yield failed("form.employer_accepted")
 
 
-def _resignation_certificate(ctx: RuleContext) -> Iterable[Verdict]:
+def _resignation_certificate(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     uploaded = [
         attachment
         for attachment in ctx.holder.attachments
@@ -99,7 +100,7 @@ def _resignation_certificate(ctx: RuleContext) -> Iterable[Verdict]:
         yield passed("attachments.other", uploaded_on=uploaded[0].uploaded_on)
 
 
-def _associated_with_new_employer(ctx: RuleContext) -> Iterable[Verdict]:
+def _associated_with_new_employer(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     if ctx.application is None:
         return
     employer = associated_employer(ctx.holder)
@@ -128,7 +129,7 @@ def _leaving_day(ctx: RuleContext) -> date:
     return ctx.day
 
 
-def _renewal_before_dissociation(ctx: RuleContext) -> Iterable[Verdict]:
+def _renewal_before_dissociation(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     permit = ctx.holder.permit
     if permit.state is not PermitState.VALID or permit.expires_on is None:
         return
@@ -149,7 +150,7 @@ def _renewal_before_dissociation(ctx: RuleContext) -> Iterable[Verdict]:
         yield failed("permit.expires_on", **facts)
 
 
-def _no_open_renewal(ctx: RuleContext) -> Iterable[Verdict]:
+def _no_open_renewal(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     current = ctx.holder.open_application
     # 证件续签手续完成后再办理解除员工与单位关联: a renewal the employer filed (or the holder
     # prepared for it) is finished, or withdrawn, before the association ends.
@@ -159,7 +160,7 @@ def _no_open_renewal(ctx: RuleContext) -> Iterable[Verdict]:
         yield passed("open_application")
 
 
-def _plausible_leaving_day(ctx: RuleContext) -> Iterable[Verdict]:
+def _plausible_leaving_day(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     if not isinstance(ctx.payload, LeavingDeclaration):
         return
     left_on = ctx.payload.left_on
@@ -191,7 +192,7 @@ def _position_of(employer: str, later: tuple[WorkRecord, ...]) -> int | None:
     return None
 
 
-def _first_new_employer(ctx: RuleContext) -> Iterable[Verdict]:
+def _first_new_employer(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     if ctx.application is None:
         return
     later = _after_permit_employer(ctx)
@@ -207,7 +208,7 @@ def _first_new_employer(ctx: RuleContext) -> Iterable[Verdict]:
         yield failed("profile.work_history", **facts)
 
 
-def _one_by_one(ctx: RuleContext) -> Iterable[Verdict]:
+def _one_by_one(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     if ctx.application is None:
         return
     later = _after_permit_employer(ctx)

@@ -14,14 +14,19 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 from operator import attrgetter
+from typing import ClassVar
+
+from attrs import frozen
 
 from permitflow.records.application import BusinessType
 from permitflow.records.holder import AssociationState, IncomeMonth, InsuranceMonth, WorkRecord
+from permitflow.rules.facts import Facts, Plain, Unit, unit, units
 from permitflow.rules.finding import RuleKind, Severity
 from permitflow.rules.haidian._shared import (
     ALL_BUSINESS,
     APPLICANT_SIDE,
     EMPLOYMENT_BUSINESS,
+    TEXTS,
     cite,
     same_code,
 )
@@ -46,12 +51,28 @@ def _applying_employer(ctx: RuleContext) -> str | None:
 
 # M§2 intro: 按上述步骤要求做好“附件管理”材料上传后，可正常使用系统（当前聘用单位应具备海淀区开通
 # 办理权限）。
-def _handling_permission(ctx: RuleContext) -> Iterable[Verdict]:
+@frozen
+class NoPermission(Facts):
+    employer: Unit
+
+
+@frozen
+class NoEmployer(Facts):
+    variant: ClassVar[str] = "no_employer"
+
+
+def _handling_permission(ctx: RuleContext) -> Iterable[Verdict[NoPermission | NoEmployer]]:
     employer = ctx.holder.association.employer
-    if employer is not None and employer.handling_permission:
+    if employer is None:
+        return (failed("association.employer", NoEmployer()),)
+    if employer.handling_permission:
         return _PASS_PERMISSION
-    name = employer.name if employer is not None else "-"
-    return (failed("association.employer.handling_permission", employer=name),)
+    return (
+        failed(
+            "association.employer.handling_permission",
+            NoPermission(Unit(employer.credit_code, employer.name)),
+        ),
+    )
 
 
 EMP_001 = Rule(
@@ -61,25 +82,38 @@ EMP_001 = Rule(
     group="emp",
     business_types=frozenset({BusinessType.NEW}),
     citation=cite("M§2 引言", "当前聘用单位应具备海淀区开通办理权限"),
-    title_zh="聘用单位已开通海淀区办理权限",
-    title_en="The employer has Haidian handling permission",
-    message_zh=(
-        "聘用单位“{employer}”尚未开通海淀区办理权限，暂不能"
-        "发起新办。请联系单位在单位版系统开通权限后再申请。"
-    ),
-    message_en="The employer '{employer}' has no Haidian handling permission yet, so a new "
-    "application cannot be filed. Ask the employer to"
-    " have it opened in the unit edition, then apply.",
+    texts=TEXTS,
     check=_handling_permission,
 )
 
 
 # M§2.1: 待单位进行批复后才可进行后续操作。
-def _association_approved(ctx: RuleContext) -> Iterable[Verdict]:
-    state = ctx.holder.association.state
+@frozen
+class Requested(Facts):
+    variant: ClassVar[str] = "requested"
+    employer: Unit
+
+
+@frozen
+class Dissociated(Facts):
+    variant: ClassVar[str] = "dissociated"
+    employer: Unit
+
+
+def _association_approved(
+    ctx: RuleContext,
+) -> Iterable[Verdict[Plain | Requested | Dissociated]]:
+    association = ctx.holder.association
+    state = association.state
     if state is AssociationState.ASSOCIATED:
         return _PASS_ASSOCIATION
-    return (failed(_ASSOCIATION, state=state.value),)
+    employer = association.employer
+    named = Unit(employer.credit_code, employer.name) if employer is not None else Unit(None)
+    if state is AssociationState.REQUESTED:
+        return (failed(_ASSOCIATION, Requested(named)),)
+    if state is AssociationState.DISSOCIATED:
+        return (failed(_ASSOCIATION, Dissociated(named)),)
+    return (failed(_ASSOCIATION),)
 
 
 EMP_002 = Rule(
@@ -89,23 +123,24 @@ EMP_002 = Rule(
     group="emp",
     business_types=APPLICANT_SIDE,
     citation=cite("M§2.1; M§4.1", "待单位进行批复后才可进行后续操作。"),
-    title_zh="单位关联已获单位批复",
-    title_en="The employer has approved the association",
-    message_zh=(
-        "单位关联尚未获批复（当前状态：{state}）。请使用关联码申请关联，待单位批复后再办理。"
-    ),
-    message_en="The association is not approved (state: {state}). Request it with the "
-    "employer's association code and wait for the employer's approval, then continue.",
+    texts=TEXTS,
     check=_association_approved,
 )
 
 
 # M§2.1: 关联码由聘用单位系统获知 — an association requested or approved carries the code.
-def _association_code(ctx: RuleContext) -> Iterable[Verdict]:
+@frozen
+class NoCode(Facts):
+    employer: Unit
+
+
+def _association_code(ctx: RuleContext) -> Iterable[Verdict[NoCode]]:
     association = ctx.holder.association
     linked = association.state in (AssociationState.REQUESTED, AssociationState.ASSOCIATED)
     if linked and not (association.code or "").strip():
-        return (failed("association.code", state=association.state.value),)
+        employer = association.employer
+        named = Unit(employer.credit_code, employer.name) if employer is not None else Unit(None)
+        return (failed("association.code", NoCode(named)),)
     return _PASS_CODE
 
 
@@ -116,25 +151,31 @@ EMP_003 = Rule(
     group="emp",
     business_types=APPLICANT_SIDE,
     citation=cite("M§2.1", "关联码由聘用单位系统获知，详情可查看平台操作手册单位版"),
-    title_zh="单位关联使用了单位系统提供的关联码",
-    title_en="The association uses the code from the employer's system",
-    message_zh=(
-        "单位关联（状态：{state}）没有关联码。请向聘用单位索取其系统中的关联码后重新申请关联。"
-    ),
-    message_en="The association (state: {state}) has no association code. Ask the employer "
-    "for the code shown in its system and request the association again.",
+    texts=TEXTS,
     check=_association_code,
 )
 
 
 # M§2 注意事项 3: 申请人所得税、社会保险需由与其建立劳动合同关系的申请单位缴纳，不得由第三方
 # 代扣代缴
-def _no_third_party(ctx: RuleContext) -> Iterable[Verdict]:
+@frozen
+class NoContract(Facts):
+    variant: ClassVar[str] = "no_contract"
+
+
+@frozen
+class ThirdParty(Facts):
+    variant: ClassVar[str] = "third_party"
+    employer: Unit
+
+
+def _no_third_party(ctx: RuleContext) -> Iterable[Verdict[NoContract | ThirdParty]]:
     employment = ctx.holder.employment
     if employment.contract is None:
-        return (failed("employment.contract", reason="no labour contract"),)
+        return (failed("employment.contract", NoContract()),)
     if employment.third_party_payroll:
-        return (failed("employment.third_party_payroll", reason="third-party payroll"),)
+        employer = unit(ctx.holder, employment.contract.employer_credit_code)
+        return (failed("employment.third_party_payroll", ThirdParty(employer)),)
     return _PASS_EMPLOYMENT
 
 
@@ -148,16 +189,7 @@ EMP_004 = Rule(
         "M§2 注意事项 3",
         "申请人所得税、社会保险需由与其建立劳动合同关系的申请单位缴纳，不得由第三方代扣代缴",
     ),
-    title_zh="个税和社保由签订劳动合同的申请单位缴纳，无第三方代缴",
-    title_en="Income tax and social insurance are paid by the contracting employer, not a "
-    "third party",
-    message_zh=(
-        "个税、社保须由与申请人签订劳动合同的申请单位缴纳，不得由"
-        "第三方代扣代缴（{reason}）。请由聘用单位直接缴纳后再申请。"
-    ),
-    message_en="Income tax and social insurance must be paid by the employer that holds the "
-    "labour contract, never through a third party ("
-    "{reason}). Have the employer pay them directly, then apply.",
+    texts=TEXTS,
     check=_no_third_party,
 )
 
@@ -181,7 +213,16 @@ def former_employment(ctx: RuleContext, employer: str | None) -> WorkRecord | No
     return max(ended, key=attrgetter("end"), default=None)
 
 
-def _same_employer(ctx: RuleContext) -> Iterable[Verdict]:
+@frozen
+class NotTheSame(Facts):
+    applying: Unit
+    contract: Unit
+    withholders: tuple[Unit, ...]
+    payers: tuple[Unit, ...]
+    months: int
+
+
+def _same_employer(ctx: RuleContext) -> Iterable[Verdict[NotTheSame]]:
     months = ctx.params["employment.same_employer_months"]
     employment = ctx.holder.employment
     applying = _applying_employer(ctx)
@@ -205,14 +246,17 @@ def _same_employer(ctx: RuleContext) -> Iterable[Verdict]:
         and all(same_code(applying, code) for code in (contract, *withholders, *payers))
     ):
         return _PASS_EMPLOYMENT
+    holder = ctx.holder
     return (
         failed(
             "employment",
-            applying=applying or "-",
-            contract=contract or "-",
-            withholder=", ".join(sorted(withholders)) or "-",
-            payer=", ".join(sorted(payers)) or "-",
-            months=months,
+            NotTheSame(
+                applying=unit(holder, applying),
+                contract=unit(holder, contract),
+                withholders=units(holder, withholders),
+                payers=units(holder, payers),
+                months=months,
+            ),
         ),
     )
 
@@ -227,18 +271,8 @@ EMP_005 = Rule(
         "M§3 注意事项 1; M§4 注意事项 1",
         "申请单位、《劳动合同》签订单位、个税扣缴和社保缴纳单位须为同一家单位；",
     ),
-    title_zh="申请单位、劳动合同单位、个税扣缴单位、社保缴纳单位为同一家",
-    title_en="Applying employer, contract employer, tax withholder and insurance payer are "
-    "the same",
-    message_zh=(
-        "申请单位（{applying}）、劳动合同签订单位（{contract}）、近 "
-        "{months} 个月个税扣缴单位（{withholder}）和社保缴纳单位（{payer}）须为同"
-        "一家单位。请核对并由同一单位签订合同、扣缴个税和缴纳社保后再申请。"
-    ),
-    message_en="The applying employer ({applying}), the labour-contract employer ({contract}), "
-    "the income-tax withholder ({withholder}) and the social-insurance payer ({payer}) of the "
-    "last {months} month(s) must be one and the same employer. Check them; apply once one "
-    "employer holds the contract and pays both.",
+    texts=TEXTS,
+    parameters=frozenset({"employment.same_employer_months"}),
     check=_same_employer,
 )
 
@@ -251,11 +285,7 @@ EMP_006 = Rule(
     business_types=ALL_BUSINESS,
     events=frozenset({"dissociate"}),
     citation=cite("M§7 注", "注：员工离职解除关联应由单位系统操作。"),
-    title_zh="解除关联由单位在单位系统中操作",
-    title_en="Dissociation is done by the employer in its system",
-    message_zh="员工离职解除关联只能由聘用单位在单位系统中操作，请联系单位办理。",
-    message_en="Only the employer can dissociate a departing employee, in its own system; ask "
-    "the employer to do it.",
+    texts=TEXTS,
     check=EnforcedBy(
         "单位关联状态机：dissociate 事件只允许聘用单位角色触发。",
         "The association machine: only the employer role may fire the dissociate event.",
@@ -275,12 +305,7 @@ EMP_007 = Rule(
         "持证人离职的，原单位应立即在系统中办理解除员工与单位其关联，新单位（指申请人首次劳动关系"
         "变更单位）应立即与持证人进行关联，并办理《北京市工作居住证》聘用单位变更业务。",
     ),
-    title_zh="离职后原单位立即解除关联，新单位立即关联并办理变更",
-    title_en="After leaving, the former employer dissociates and the new employer associates "
-    "and files the change at once",
-    message_zh="持证人离职后，原单位应立即解除关联，新单位应立即关联并办理聘用单位变更。",
-    message_en="When a holder leaves, the former employer dissociates at once and the new "
-    "employer associates at once and files the employer change.",
+    texts=TEXTS,
     check=EnforcedBy(
         "证件与关联状态机：解除关联即将证件挂起，新单位关联获批后方可发起聘用单位变更。",
         "The permit and association machines: dissociation suspends the permit, and the new "

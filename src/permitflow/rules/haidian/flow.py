@@ -26,6 +26,7 @@ or initiates a case (NEW-003, BCH-004, CHG-004).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.machines.permit import expiry_due
@@ -72,7 +73,7 @@ def associated_employer(holder: HolderRecord) -> Employer | None:
     return None
 
 
-def handled_by_associated_employer(ctx: RuleContext) -> Iterable[Verdict]:
+def handled_by_associated_employer(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     """The employer reviewing or initiating the case is the one the holder is associated with.
 
     The check of NEW-003 and BCH-004: the association the employer approved is what lets
@@ -109,7 +110,7 @@ def _open_facts(current: OpenApplication) -> dict[str, object]:
     }
 
 
-def _one_open_application(ctx: RuleContext) -> Iterable[Verdict]:
+def _one_open_application(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     current = _other_open(ctx)
     # One open application per holder (catalogue §3.5, I): another case in flight blocks this
     # one; its filer can still withdraw it. A marker written before it followed the state says
@@ -126,7 +127,7 @@ def _one_open_application(ctx: RuleContext) -> Iterable[Verdict]:
     )
 
 
-def _open_application_accepted(ctx: RuleContext) -> Iterable[Verdict]:
+def _open_application_accepted(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     current = _other_open(ctx)
     if current is not None and current.state and not current.withdrawable_by:
         yield failed("open_application", **_open_facts(current))
@@ -134,7 +135,7 @@ def _open_application_accepted(ctx: RuleContext) -> Iterable[Verdict]:
         yield passed("open_application")
 
 
-def _permit_not_terminal(ctx: RuleContext) -> Iterable[Verdict]:
+def _permit_not_terminal(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     state = ctx.holder.permit.state
     # 一旦过期，无法恢复 (M§3 注意事项 3); a cancelled permit is gone as well (M§7).
     if ctx.holder.permit.is_terminal:
@@ -143,7 +144,7 @@ def _permit_not_terminal(ctx: RuleContext) -> Iterable[Verdict]:
         yield passed("permit.state", state=state.value)
 
 
-def _permit_state_fits(ctx: RuleContext) -> Iterable[Verdict]:
+def _permit_state_fits(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     table: dict[str, list[str]] = ctx.params["flow.permit_states"]
     allowed = table[ctx.business_type.value]
     state = ctx.holder.permit.state

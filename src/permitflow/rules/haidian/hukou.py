@@ -10,6 +10,7 @@ says (``"any"`` by default, as the catalogue reads it).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from permitflow.errors import RuleDataError
 from permitflow.records.application import BusinessType, NewForm, PermitType
@@ -34,7 +35,7 @@ def _hukou_facts(ctx: RuleContext) -> dict[str, str]:
 
 
 # M§2 注意事项 2: 申请人为北京市集体户口……的，不在受理范围之内
-def _not_beijing_collective(ctx: RuleContext) -> Iterable[Verdict]:
+def _not_beijing_collective(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     general = ctx.holder.profile.general
     if general is None:
         return _PASS
@@ -61,7 +62,7 @@ HUK_001 = Rule(
 
 
 # M§2 注意事项 2: 申请人为……学校临时户口的，不在受理范围之内
-def _not_school_temporary(ctx: RuleContext) -> Iterable[Verdict]:
+def _not_school_temporary(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     general = ctx.holder.profile.general
     if general is None:
         return _PASS
@@ -91,7 +92,7 @@ HUK_002 = Rule(
 
 
 # M§2.2: 选择办理工作居住证类型（外埠在京人员工作居住证选择“国内人员”）
-def _domestic_type(ctx: RuleContext) -> Iterable[Verdict]:
+def _domestic_type(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     general = ctx.holder.profile.general
     form = ctx.application.form if ctx.application is not None else None
     if general is None or not isinstance(form, NewForm) or general.hukou.in_beijing:
@@ -122,7 +123,7 @@ HUK_003 = Rule(
 
 # M§7: 申请人已取得北京市户口……的，应即时注销北京市工作居住证。 — so nobody with a Beijing
 # hukou of any kind holds or obtains the permit (inference, catalogue HUK-004).
-def _not_beijing_hukou(ctx: RuleContext) -> Iterable[Verdict]:
+def _not_beijing_hukou(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     general = ctx.holder.profile.general
     if general is None or not general.hukou.in_beijing:
         return _PASS

@@ -8,6 +8,7 @@ manual's prose: GB 11643-1999 (公民身份号码), GB 32100-2015 (统一社会�
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from permitflow.addresses import DISTRICTS_BY_CODE, DISTRICTS_BY_NAME, normalize_address
 from permitflow.deadlines import is_minor
@@ -50,7 +51,7 @@ def _resident_ids(ctx: RuleContext) -> list[tuple[str, str]]:
     return numbers
 
 
-def _invalid(field: str, error: InvalidIdentifier) -> Verdict:
+def _invalid(field: str, error: InvalidIdentifier) -> Verdict[Any]:
     return failed(
         field,
         part=error.context.get("part", "-"),
@@ -62,7 +63,7 @@ def _invalid(field: str, error: InvalidIdentifier) -> Verdict:
 # GB 11643-1999: 公民身份号码是特征组合码，由十七位数字本体码和一位校验码组成。 — 18 characters,
 # a real birth date not after the day of the case, the MOD 11-2 check character; the sex is the
 # parity of the 17th digit.
-def _valid_resident_ids(ctx: RuleContext) -> Iterable[Verdict]:
+def _valid_resident_ids(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     verdicts = []
     numbers = _resident_ids(ctx)
     for field, number in numbers:
@@ -102,7 +103,7 @@ ID_001 = Rule(
 
 # M§2 注意事项 5: 办理随往国内非京籍子女的，子女应未成年。 — the birth date in the child's
 # identity number is the declared birth date, and the child is under 18 on the submission day.
-def _child_age(ctx: RuleContext) -> Iterable[Verdict]:
+def _child_age(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     verdicts = []
     submission = ctx.day
     for index, child in enumerate(_children(ctx)):
@@ -154,7 +155,7 @@ def _credit_codes(ctx: RuleContext) -> list[tuple[str, str]]:
 
 # GB 32100-2015: 统一社会信用代码由十八位的阿拉伯数字或大写英文字母（不使用I、O、Z、S、V）组成
 # — 18 characters of the 31-character alphabet and the MOD 31-3 check character.
-def _valid_credit_codes(ctx: RuleContext) -> Iterable[Verdict]:
+def _valid_credit_codes(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     verdicts = []
     for field, code in _credit_codes(ctx):
         parsed = credit_code(code, field)
@@ -184,7 +185,7 @@ ID_003 = Rule(
 
 # GB 11714-1997: 组织机构代码由八位数字（或大写拉丁字母）本体代码和一位数字（或大写拉丁字母）
 # 校验码组成。 — a soft check: some valid codes carry organisation codes issued before the rule.
-def _organization_codes(ctx: RuleContext) -> Iterable[Verdict]:
+def _organization_codes(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     verdicts = []
     for field, code in _credit_codes(ctx):
         parsed = credit_code(code, field)
@@ -223,7 +224,7 @@ def _known_district(value: str) -> bool:
 
 # M§2 注意事项 4: ……位于北京市行政区域内…… — a chosen district is one of the 16 districts of
 # GB/T 2260 (names with 区, or their codes).
-def _districts_known(ctx: RuleContext) -> Iterable[Verdict]:
+def _districts_known(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     general = ctx.holder.profile.general
     proof = ctx.holder.residence
     chosen = [

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
 from permitflow.deadlines import age_in_years
 from permitflow.identifiers import CreditCode
@@ -36,7 +37,7 @@ SECONDARY = "permitflow 规则目录 §4.12、§7（二手资料，未经官方�
 """Citation source of the POL rules: the catalogue's summary of third-party sources."""
 
 
-def _age_cap(ctx: RuleContext) -> Iterable[Verdict]:
+def _age_cap(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     general = ctx.holder.profile.general
     person = resident(general.resident_id) if general is not None else None
     if person is None:
@@ -52,7 +53,7 @@ def _age_cap(ctx: RuleContext) -> Iterable[Verdict]:
         yield failed("profile.general.resident_id", **facts)
 
 
-def _degree_or_title(ctx: RuleContext) -> Iterable[Verdict]:
+def _degree_or_title(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     education = ctx.holder.profile.education
     if education is None:
         return
@@ -68,7 +69,7 @@ def _degree_or_title(ctx: RuleContext) -> Iterable[Verdict]:
         yield failed("profile.education", **facts)
 
 
-def _tenure(ctx: RuleContext) -> Iterable[Verdict]:
+def _tenure(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     if ctx.application is None:
         return
     employer = ctx.application.employer_id
@@ -100,7 +101,7 @@ def _tenure(ctx: RuleContext) -> Iterable[Verdict]:
         yield failed("employment", **facts)
 
 
-def _income_level(ctx: RuleContext) -> Iterable[Verdict]:
+def _income_level(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     count = int(ctx.params["policy.income_months"])
     multiple = float(ctx.params["policy.income_multiple"])
     wage = int(ctx.params["policy.average_monthly_wage_cents"])
@@ -123,7 +124,7 @@ def _income_level(ctx: RuleContext) -> Iterable[Verdict]:
         yield failed("employment.income", **facts)
 
 
-def _work_experience(ctx: RuleContext) -> Iterable[Verdict]:
+def _work_experience(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     history = ctx.holder.profile.work_history
     if not history:
         return
@@ -138,7 +139,7 @@ def _work_experience(ctx: RuleContext) -> Iterable[Verdict]:
         yield failed("profile.work_history", **facts)
 
 
-def _eligible_employer(ctx: RuleContext) -> Iterable[Verdict]:
+def _eligible_employer(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     if ctx.application is None:
         return
     code = credit_code(ctx.application.employer_id, "application.employer_id")
@@ -155,7 +156,7 @@ def _eligible_employer(ctx: RuleContext) -> Iterable[Verdict]:
         yield failed("application.employer_id", **facts)
 
 
-def _three_year_validity(ctx: RuleContext) -> Iterable[Verdict]:
+def _three_year_validity(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     permit = ctx.holder.permit
     if permit.issued_on is None or permit.expires_on is None:
         return
@@ -176,7 +177,7 @@ def _left_on(ctx: RuleContext) -> date | None:
     return ctx.holder.permit.changed_on
 
 
-def _within_days_of_leaving(ctx: RuleContext) -> Iterable[Verdict]:
+def _within_days_of_leaving(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     left = _left_on(ctx)
     if left is None:
         return
@@ -190,7 +191,7 @@ def _within_days_of_leaving(ctx: RuleContext) -> Iterable[Verdict]:
         yield failed("form.left_previous_on", **facts)
 
 
-def _stable_residence(ctx: RuleContext) -> Iterable[Verdict]:
+def _stable_residence(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     proof = ctx.holder.residence
     # 住房材料必须合理合法: a proof on record and uploaded, checked at every event; owned housing
     # is stable by nature, any other proof's stability a reviewer attests when passing the case.

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from permitflow.addresses import DISTRICTS, normalize_address, repeated_district
 from permitflow.months import month_start
@@ -50,7 +51,7 @@ _PASS_WORK = (passed("profile.work_history"),)
 
 # M§1.4: 随后根据流程引导完善“一般信息”、“教育信息”、“学习经历”和“工作经历”并上传“证件照片”等
 # — all five sections are filled before preview and submit.
-def _sections_complete(ctx: RuleContext) -> Iterable[Verdict]:
+def _sections_complete(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     missing = ctx.holder.profile.missing_sections()
     if not missing:
         return _PASS_PROFILE
@@ -80,7 +81,7 @@ BI_001 = Rule(
 
 # M§1.4: 填写信息均应以目前实际情况及所提供的佐证材料作为依据 — only a reviewer holding the
 # evidence can confirm it.
-def _reflects_reality(ctx: RuleContext) -> Iterable[Verdict]:
+def _reflects_reality(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     return (needs_attestation("profile", attest="basic information matches the evidence"),)
 
 
@@ -104,7 +105,7 @@ BI_002 = Rule(
 
 
 # M§1.4: 照片应为申请人近期一寸免冠白底彩色证件照 — a person judges a photo.
-def _photo_standard(ctx: RuleContext) -> Iterable[Verdict]:
+def _photo_standard(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     photo = ctx.holder.profile.photo
     uploaded = photo.uploaded_on.isoformat() if photo is not None else "none"
     return (needs_attestation("profile.photo", uploaded_on=uploaded),)
@@ -147,7 +148,7 @@ def _full_address(address: str, district: str | None) -> str:
 # 自有住房的《房屋所有权证》或《不动产权证书》或房屋租赁合同、协议中记载的完整地址填写
 # — machine half: the typed address equals the proof's address (after normalisation, with the
 # district selector applied); human half at review: the proof document says that address.
-def _address_matches_proof(ctx: RuleContext) -> Iterable[Verdict]:
+def _address_matches_proof(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     general = ctx.holder.profile.general
     proof = ctx.holder.residence
     if general is None or proof is None:
@@ -192,7 +193,7 @@ def _repeated(address: str, district: str | None) -> str | None:
 
 
 # M§1.4: 注意北京市所在区不要重复 (and M§6 注意事项 2: 填写“现居住地址”时，注意区县不要重复。)
-def _district_not_repeated(ctx: RuleContext) -> Iterable[Verdict]:
+def _district_not_repeated(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     general = ctx.holder.profile.general
     if general is None:
         return _PASS_ADDRESS
@@ -227,7 +228,7 @@ BI_005 = Rule(
 # M§1.4: “国内最高学历”、“国内最高学位”两项应按申请人在申报时取得的最高学历、学位进行填写
 # 不区分国内国外 — machine half: the fields are filled (the degree when applying by degree);
 # human half at review: they are the highest held, domestic or foreign.
-def _highest_filled(ctx: RuleContext) -> Iterable[Verdict]:
+def _highest_filled(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     education = ctx.holder.profile.education
     if education is None:
         return (failed("profile.education", missing="education"),)
@@ -277,7 +278,7 @@ EDU_001 = Rule(
 # M§1.4: 如填写国外学历学位，注意“学位证书编号”按照教育部留学服务中心出具的完整认证报告编号填写
 # — machine half: a foreign degree carries a CSCSE report number and the certificate-number
 # field holds exactly it; human half at review: it is the complete number of the report.
-def _foreign_degree_number(ctx: RuleContext) -> Iterable[Verdict]:
+def _foreign_degree_number(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     education = ctx.holder.profile.education
     if education is None or not education.degree_foreign:
         return _PASS_DEGREE_NUMBER
@@ -320,7 +321,7 @@ EDU_002 = Rule(
 
 
 # M§1.4: 以学位进行申报的不要填写“职称信息”
-def _no_title_when_degree(ctx: RuleContext) -> Iterable[Verdict]:
+def _no_title_when_degree(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     education = ctx.holder.profile.education
     if education is None or education.basis is not ApplicationBasis.DEGREE:
         return _PASS_EDUCATION
@@ -355,7 +356,7 @@ EDU_003 = Rule(
 
 
 # M§1.4: 不以职称申报的，请在国内教育信息栏目下方将“是否持有专业技术职务证书条目”选择“否”。
-def _title_flag_no(ctx: RuleContext) -> Iterable[Verdict]:
+def _title_flag_no(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     education = ctx.holder.profile.education
     if education is None or education.basis is ApplicationBasis.TITLE:
         return _PASS_TITLE_FLAG
@@ -401,7 +402,7 @@ _STAGE_RANK = {
 # M§1.4: 学习经历：填写自高中时期（或中专）开始至取得最高学历学位时期的信息 — the earliest
 # record is one of the first stages (parameter history.first_study_stages) and the latest record
 # is the highest stage of the history.
-def _study_span(ctx: RuleContext) -> Iterable[Verdict]:
+def _study_span(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     records = sorted(ctx.holder.profile.study_history, key=lambda r: r.start)
     if not records:
         return (failed("profile.study_history", first="-", last="-"),)
@@ -441,7 +442,7 @@ HIS_001 = Rule(
 # M§1.4: 工作经历：填写自参加工作至申报时期的全部经历 — machine half: the history reaches the
 # submission day (a record still open, or ending on or after it) and no record starts after
 # it; human half at review: nothing is left out since the first job.
-def _work_reaches_submission(ctx: RuleContext) -> Iterable[Verdict]:
+def _work_reaches_submission(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     records = ctx.holder.profile.work_history
     submission = ctx.day
     current = any(r.end is None or r.end >= submission for r in records)
@@ -483,7 +484,7 @@ HIS_002 = Rule(
 # M§1.4: 填写时建议比对实际社保缴纳情况 — machine half: each social-insurance month of the last
 # history.insurance_check_months months falls in a work record of that payer (records without
 # a credit code cannot be compared and are left to the reviewer); human half at review.
-def _work_matches_insurance(ctx: RuleContext) -> Iterable[Verdict]:
+def _work_matches_insurance(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     window = ctx.params["history.insurance_check_months"]
     since = month_start(ctx.day, window)
     records = ctx.holder.profile.work_history

@@ -19,6 +19,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from typing import Any
 
 from attrs import frozen
 
@@ -162,7 +163,7 @@ def filed_before_deadline(
     return day <= deadline.date, deadline
 
 
-def submitted_in_time(ctx: RuleContext) -> Iterable[Verdict]:
+def submitted_in_time(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     """The check of REN-005 and CHG-009."""
     expiry = ctx.holder.permit.expires_on
     if expiry is None:
@@ -190,7 +191,7 @@ def submitted_in_time(ctx: RuleContext) -> Iterable[Verdict]:
 # --- checks -------------------------------------------------------------------------------------
 
 
-def _income_every_month(ctx: RuleContext) -> Iterable[Verdict]:
+def _income_every_month(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     window = evidence_window(ctx)
     income = paid_months(ctx.holder.employment).income
     # 持证期间近三年应税收入应连续正常缴纳不为零: every month of the window, more than zero.
@@ -202,7 +203,7 @@ def _income_every_month(ctx: RuleContext) -> Iterable[Verdict]:
         yield passed("employment.income", **facts)
 
 
-def _insurance_continuous(ctx: RuleContext) -> Iterable[Verdict]:
+def _insurance_continuous(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     window = evidence_window(ctx)
     paid = paid_months(ctx.holder.employment)
     back_paid = sorted(index for index in paid.back_paid if index in window)
@@ -225,7 +226,7 @@ def _insurance_continuous(ctx: RuleContext) -> Iterable[Verdict]:
         yield passed("employment.insurance", **facts)
 
 
-def _changes_processed(ctx: RuleContext) -> Iterable[Verdict]:
+def _changes_processed(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     permit = ctx.holder.permit
     employer = permit.employer_credit_code
     if employer is None:
@@ -250,7 +251,7 @@ def _changes_processed(ctx: RuleContext) -> Iterable[Verdict]:
         yield passed("employment", permit_employer=employer)
 
 
-def _not_expired(ctx: RuleContext) -> Iterable[Verdict]:
+def _not_expired(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     permit = ctx.holder.permit
     if permit.expires_on is None:
         return
@@ -263,7 +264,7 @@ def _not_expired(ctx: RuleContext) -> Iterable[Verdict]:
         yield passed("permit.expires_on", expires_on=permit.expires_on, on=ctx.day)
 
 
-def _employer_checked(ctx: RuleContext) -> Iterable[Verdict]:
+def _employer_checked(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     if ctx.application is None or not isinstance(ctx.application.form, RenewalForm):
         return
     # 由单位确认无误后，在单位系统发起“续签”.
@@ -273,7 +274,7 @@ def _employer_checked(ctx: RuleContext) -> Iterable[Verdict]:
         yield failed("form.employer_checked")
 
 
-def _attachments_refreshed(ctx: RuleContext) -> Iterable[Verdict]:
+def _attachments_refreshed(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     reference = permit_reference_day(ctx.holder.permit)
     if reference is None:
         return

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 from permitflow.addresses import is_in_beijing
 from permitflow.records.holder import ProofKind, PropertyUse
@@ -38,7 +39,7 @@ _NO_PROOF = failed(_FIELD, kind="-", address="-", use="-", district="-")
 
 
 # M§2 注意事项 4: 住房材料必须合理合法 — a reviewer judges the document.
-def _lawful(ctx: RuleContext) -> Iterable[Verdict]:
+def _lawful(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     proof = ctx.holder.residence
     kind = proof.kind.value if proof is not None else "-"
     return (needs_attestation(_FIELD, kind=kind),)
@@ -67,7 +68,7 @@ def _in_beijing(address: str, district: str | None) -> bool:
 
 # M§2 注意事项 4: 住房材料……位于北京市行政区域内 — the address (or the district chosen next to it)
 # lies in one of the 16 districts, and no other province is named.
-def _inside_beijing(ctx: RuleContext) -> Iterable[Verdict]:
+def _inside_beijing(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     proof = ctx.holder.residence
     if proof is None:
         return (_NO_PROOF,)
@@ -98,7 +99,7 @@ RES_002 = Rule(
 
 # M§2 注意事项 4: 且房屋用途需为住宅（办公、酒店及商用房屋不属于住宅） — machine half: the recorded
 # use is residential; human half at review: the deed or lease says so.
-def _residential(ctx: RuleContext) -> Iterable[Verdict]:
+def _residential(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     proof = ctx.holder.residence
     if proof is None:
         return (_NO_PROOF,)
@@ -133,7 +134,7 @@ RES_003 = Rule(
 # 专用章的《北京市居住证（卡）确认单》。……通过截屏、拍照等方式展示的电子居住证（卡）不具有法律效力。
 # — machine half: no image of the electronic card, a slip carries the seal; human half at
 # review: the seal on the slip is the police station's.
-def _card_slip(ctx: RuleContext) -> Iterable[Verdict]:
+def _card_slip(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     proof = ctx.holder.residence
     if proof is None or proof.kind not in (
         ProofKind.RESIDENCE_CARD_SLIP,
@@ -178,7 +179,7 @@ RES_004 = Rule(
 # M§1.4: 现居住地址：应按……《北京市居住证（卡）确认单》、自有住房的《房屋所有权证》或《不动产
 # 权证书》或房屋租赁合同、协议中记载的完整地址填写 — the kinds of proof the manual names
 # (parameter residence.accepted_proofs).
-def _accepted_kind(ctx: RuleContext) -> Iterable[Verdict]:
+def _accepted_kind(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     proof = ctx.holder.residence
     if proof is None:
         return (_NO_PROOF,)

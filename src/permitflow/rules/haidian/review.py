@@ -13,6 +13,7 @@ events from the application's audit trail, never from a state name of one machin
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from permitflow.machines.common import RETURN_EVENTS, SUBMISSION_EVENTS
 from permitflow.records.actors import Role
@@ -36,7 +37,7 @@ def latest_of(application: Application | None, events: frozenset[str]) -> AuditE
     return application.latest(events) if application is not None else None
 
 
-def returned_since_filing(ctx: RuleContext) -> Iterable[Verdict]:
+def returned_since_filing(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     """The case was returned after it was last filed: the check of NEW-004, BCH-005, CHD-006.
 
     "根据主管部门出具的审批意见进行修改，在修改完毕后由个人再次发起申请事项": a re-initiation
@@ -49,7 +50,7 @@ def returned_since_filing(ctx: RuleContext) -> Iterable[Verdict]:
         yield failed("state", last_event=entry.event if entry is not None else "none")
 
 
-def _review_levels(ctx: RuleContext) -> Iterable[Verdict]:
+def _review_levels(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     levels = int(ctx.params["review.authority_levels"])
     passes = 0
     if ctx.application is not None:
@@ -67,7 +68,7 @@ def _review_levels(ctx: RuleContext) -> Iterable[Verdict]:
         yield failed("state", level=level, levels=levels)
 
 
-def _employer_fixes_confirmed(ctx: RuleContext) -> Iterable[Verdict]:
+def _employer_fixes_confirmed(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     entry = latest_of(ctx.application, frozenset({AUTHORITY_RETURN}))
     if entry is None or not entry.opinion:
         return
@@ -81,7 +82,7 @@ def _employer_fixes_confirmed(ctx: RuleContext) -> Iterable[Verdict]:
         yield passed("history.opinion", keywords="")
 
 
-def _fixed_and_notified(ctx: RuleContext) -> Iterable[Verdict]:
+def _fixed_and_notified(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     entry = latest_of(
         ctx.application, frozenset({AUTHORITY_RETURN, NOTIFY_FIXED, "initiate", "reinitiate"})
     )

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from permitflow.machines.permit import expiry_due, is_moot
 from permitflow.records.application import BusinessType
@@ -23,7 +24,7 @@ ALL_TYPES = frozenset(BusinessType)
 LOCKED_EVENTS = frozenset({"edit_profile", "upload_attachment", "delete_attachment"})
 
 
-def _expiry_passed(ctx: RuleContext) -> Iterable[Verdict]:
+def _expiry_passed(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     permit = ctx.holder.permit
     facts = {"state": permit.state.value, "expires_on": permit.expires_on, "today": ctx.day}
     if expiry_due(permit, ctx.day):
@@ -32,7 +33,7 @@ def _expiry_passed(ctx: RuleContext) -> Iterable[Verdict]:
         yield failed("permit.expires_on", **facts)
 
 
-def _permit_ended(ctx: RuleContext) -> Iterable[Verdict]:
+def _permit_ended(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     state = ctx.holder.permit.state.value
     if is_moot(ctx.holder, ctx.business_type):
         yield passed("permit.state", state=state)
@@ -40,7 +41,7 @@ def _permit_ended(ctx: RuleContext) -> Iterable[Verdict]:
         yield failed("permit.state", state=state)
 
 
-def _not_under_review(ctx: RuleContext) -> Iterable[Verdict]:
+def _not_under_review(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     current = ctx.holder.open_application
     if current is not None and current.under_review:
         yield failed("open_application", application=current.id, business=current.business_type)

@@ -1,0 +1,91 @@
+"""What a rule's message is made of: typed facts, rendered in words only when it is read.
+
+A check hands each verdict that does not pass a `Facts` instance: an attrs class whose fields
+are its message's placeholders, typed (a date, a count, a label, a `Unit`), never pre-formatted
+strings. The rule binds every facts class its check declares to a text of its catalogue when
+it is defined (see [`permitflow.messages`][permitflow.messages]); the formatter renders each
+field in the reader's language. The values below are the few a rule message needs beyond
+dates, numbers and labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from attrs import frozen
+
+from permitflow.identifiers import normalize_credit_code as _normal
+from permitflow.messages import Language
+from permitflow.records.holder import HolderRecord
+
+__all__ = ["PLAIN", "Facts", "Plain", "Unit", "unit", "units"]
+
+
+class Facts:
+    """The typed context of a rule's message: subclass it with an attrs class whose fields are
+    the message's placeholders (``@frozen class NoContract(Facts): employer: Unit``).
+
+    A check hands a failing or waiting verdict its facts (``failed(field, NoContract(...))``)
+    and declares the classes it may hand in its return annotation
+    (``-> Iterable[Verdict[NoContract | ThirdParty]]``); the rule binds each class to its
+    text when it is defined. ``variant`` names the text: None for the rule's own message
+    (code ``EMP-004``), a word for a distinct cause (code ``EMP-004.third_party``)."""
+
+    __slots__ = ()
+    variant: ClassVar[str | None] = None
+
+
+@frozen
+class Plain(Facts):
+    """No facts: the rule's own message says it all."""
+
+
+PLAIN = Plain()
+
+
+@frozen
+class Unit:
+    """An organisation as a person knows it: its name, with its unified social credit code."""
+
+    credit_code: str | None
+    """The code as the record holds it; None when there is none."""
+    name: str | None = None
+    """The name, when the record has one for that code."""
+
+    def words(self, lang: Language) -> str:
+        """Its name with its code in brackets, or the code alone when the name is unknown."""
+        if self.credit_code is None:
+            return "未填写" if lang == "zh" else "not filled in"
+        if self.name is None:
+            return f"统一社会信用代码 {self.credit_code}" if lang == "zh" else self.credit_code
+        return f"{self.name}（{self.credit_code}）" if lang == "zh" else (
+            f"{self.name} ({self.credit_code})"
+        )
+
+    def __str__(self) -> str:
+        # What a program reads in a finding's facts: the code alone.
+        return self.credit_code or ""
+
+
+def unit(holder: HolderRecord, code: str | None) -> Unit:
+    """The organisation of credit code ``code`` with the name the holder's record gives it:
+    the associated employer's, else a work-history employer's."""
+    if code is None:
+        return Unit(None)
+    return Unit(code, _name_of(holder, _normal(code)))
+
+
+def units(holder: HolderRecord, codes: Iterable[str]) -> tuple[Unit, ...]:
+    """`unit` of each code, in the order of the codes sorted."""
+    return tuple(unit(holder, code) for code in sorted(codes))
+
+
+def _name_of(holder: HolderRecord, code: str) -> str | None:
+    employer = holder.association.employer
+    if employer is not None and _normal(employer.credit_code) == code:
+        return employer.name
+    for record in holder.profile.work_history:
+        if record.employer_uscc is not None and _normal(record.employer_uscc) == code:
+            return record.employer_name
+    return None
