@@ -47,10 +47,13 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 from attrs import frozen
+
+if TYPE_CHECKING:
+    from permitflow.errors import DefinitionError
 
 __all__ = [
     "LANGUAGES",
@@ -59,6 +62,7 @@ __all__ = [
     "Language",
     "Template",
     "Text",
+    "catalogue_error",
     "words",
 ]
 
@@ -73,7 +77,9 @@ _Part = tuple[str, str | None]
 """A literal text and the placeholder that follows it (None at the end)."""
 
 
-def _definition_error(what: str, errors: list[str]) -> Exception:
+def catalogue_error(what: str, errors: list[str]) -> DefinitionError:
+    """The error of texts that do not match their code's context (``errors``: the problems,
+    each ``"problem @ file:$.code.lang"``)."""
     # Imported here: the exception classes take their own texts from a catalogue.
     from permitflow.errors import DefinitionError
 
@@ -198,7 +204,7 @@ class Template:
         """This text followed by ``other``'s (a note appended to a message); ``other`` may add
         no placeholders of its own."""
         if other.fields:
-            raise _definition_error(
+            raise catalogue_error(
                 self.code, [f"{other.code} adds placeholders {list(other.fields)}"]
             )
         return Template(
@@ -350,7 +356,7 @@ class Catalogue:
                     errors.append(f"{code} is written twice @ {entry.where} and {earlier.where}")
                 entries[code] = entry
         if errors:
-            raise _definition_error(name, errors)
+            raise catalogue_error(name, errors)
         return cls(name, entries)
 
     @classmethod
@@ -361,7 +367,7 @@ class Catalogue:
             document[code] = {"zh": zh, "en": en}
         entries, errors = _entries(_nested(document), name)
         if errors:
-            raise _definition_error(name, errors)
+            raise catalogue_error(name, errors)
         return cls(name, entries)
 
     def overlay(self, files: Iterable[Path]) -> Catalogue:
@@ -371,7 +377,7 @@ class Catalogue:
         changed = Catalogue.load(f"{self.name} (overlay)", files)
         unknown = sorted(set(changed._entries) - set(self._entries))
         if unknown:
-            raise _definition_error(
+            raise catalogue_error(
                 changed.name, [f"{code} is not a code of {self.name}" for code in unknown]
             )
         return Catalogue(self.name, {**self._entries, **changed._entries})
@@ -388,7 +394,7 @@ class Catalogue:
         """The text of ``code`` bound to ``context`` (None: no placeholders), checked."""
         entry = self._entries.get(code)
         if entry is None:
-            raise _definition_error(self.name, [f"no text for code {code}"])
+            raise catalogue_error(self.name, [f"no text for code {code}"])
         fields = context_fields(context) if context is not None else {}
         errors = []
         for lang in LANGUAGES:
@@ -409,7 +415,7 @@ class Catalogue:
             if kind in (bytes, "bytes", object, "object", Any, "Any")
         ]
         if errors:
-            raise _definition_error(self.name, errors)
+            raise catalogue_error(self.name, errors)
         return Template(code, entry.zh, entry.en, tuple(fields), entry.parts)
 
     def check_used(self, bound: Iterable[str]) -> None:
@@ -417,7 +423,7 @@ class Catalogue:
         show (a rule renamed or removed, a variant misspelt)."""
         unused = sorted(set(self._entries) - set(bound))
         if unused:
-            raise _definition_error(
+            raise catalogue_error(
                 self.name,
                 [f"{code} is bound to nothing @ {self._entries[code].where}" for code in unused],
             )

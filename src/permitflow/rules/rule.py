@@ -18,7 +18,7 @@ import attrs
 from attrs import frozen
 
 from permitflow.errors import DefinitionError
-from permitflow.messages import Catalogue, Template, Text
+from permitflow.messages import Catalogue, Template, Text, catalogue_error
 from permitflow.records.actors import Role
 from permitflow.records.application import Application, Attestation, BusinessType
 from permitflow.records.copying import make
@@ -294,7 +294,7 @@ def _bind(rule: Rule, catalogue: Catalogue) -> RuleTexts:
             )
         codes[code] = kind
     if errors:
-        raise _rule_error(where, errors)
+        raise catalogue_error(where, errors)
     if not codes and rule.id in catalogue:
         # The rule's own message, for a check that never fails (the machines enforce it):
         # kept for the catalogue, bound as the message without facts.
@@ -311,20 +311,10 @@ def _bind(rule: Rule, catalogue: Catalogue) -> RuleTexts:
         title = catalogue.template(f"{rule.id}.title")
         awaiting = catalogue.template(AWAITING, {"title": Text}) if hybrid else None
     except DefinitionError as error:
-        raise _rule_error(where, [*problems, *error.context.get("errors", [])]) from None
+        raise catalogue_error(where, [*problems, *error.context.get("errors", [])]) from None
     if problems:
-        raise _rule_error(where, problems)
+        raise catalogue_error(where, problems)
     return RuleTexts(title, messages, awaiting)
-
-
-def _rule_error(where: str, errors: list[str]) -> DefinitionError:
-    listing = "; ".join(errors)
-    return DefinitionError(
-        f"{where} 的文案有误，请修正：{listing}",
-        f"The texts of {where} are inconsistent; fix them: {listing}",
-        where=where,
-        errors=errors,
-    )
 
 
 def _legacy_texts(rule: Rule) -> RuleTexts:
