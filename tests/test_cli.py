@@ -178,7 +178,7 @@ def test_a_bad_holder_field_is_reported_with_its_path(
     body["holder"]["profile"]["general"]["phone"] = 13800138000
     code, out, err = run(capsys, "check", case_file(tmp_path, body), "--format", "json")
     assert code == EXIT_INPUT
-    assert "@ $.holder.profile.general.phone" in err
+    assert "手机号码（$.holder.profile.general.phone）应为文字，现为“13800138000”" in err
     assert json.loads(out)["error"]["context"]["path"] == "$.holder.profile.general.phone"
 
 
@@ -189,26 +189,27 @@ def test_a_bad_form_field_is_reported_with_its_path(
     body["form"] = {"permit_type": "domestic", "children": "none"}
     code, _, err = run(capsys, "check", case_file(tmp_path, body))
     assert code == EXIT_INPUT
-    assert "@ $.form.children" in err
+    assert "“$.form.children”应为列表（[…]），现为“none”" in err
 
 
 @pytest.mark.parametrize(
     ("change", "path"),
     [
-        ({"colour": "blue"}, "@ $.colour"),
-        ({"application": {}}, "@ $"),
-        ({"event": 3}, "@ $.event"),
-        ({"expect": {"exit": 5}}, "@ $.expect"),
-        ({"at": "yesterday"}, "@ $.at"),
-        ({"business_type": "visa"}, "@ $.business_type"),
+        ({"colour": "blue"}, "$.colour"),
+        ({"application": {}}, "$"),
+        ({"event": 3}, "$.event"),
+        ({"expect": {"exit": 5}}, "$.expect.exit"),
+        ({"at": "yesterday"}, "$.at"),
+        ({"business_type": "visa"}, "$.business_type"),
     ],
 )
 def test_a_malformed_case_is_refused_with_the_path_of_the_problem(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, change: dict[str, Any], path: str
 ) -> None:
-    code, _, err = run(capsys, "check", case_file(tmp_path, {**ready_case(), **change}))
+    case = case_file(tmp_path, {**ready_case(), **change})
+    code, out, _ = run(capsys, "check", case, "--format", "json")
     assert code == EXIT_INPUT
-    assert path in err
+    assert path in [problem["path"] for problem in json.loads(out)["error"]["context"]["problems"]]
 
 
 def test_an_application_of_another_holder_is_refused(
@@ -219,7 +220,7 @@ def test_an_application_of_another_holder_is_refused(
     code, _, err = run(capsys, "check", case_file(tmp_path, body))
     assert code == EXIT_INPUT
     # The loader sees it first: the history's applicant is not the application's holder.
-    assert "@ $.application.history[0].actor" in err
+    assert "“$.application.history[0].actor”办理的不是本人或本单位的业务" in err
 
 
 def test_unreadable_and_non_json_files_exit_2(
@@ -228,11 +229,14 @@ def test_unreadable_and_non_json_files_exit_2(
     code, _, err = run(capsys, "check", tmp_path / "missing.json")
     assert code == EXIT_INPUT
     assert "missing.json" in err
+    assert "文件不存在" in err
     broken = tmp_path / "broken.json"
     broken.write_text('{"holder": ', encoding="utf-8")
     code, _, err = run(capsys, "check", broken)
     assert code == EXIT_INPUT
-    assert "line 1" in err
+    assert "文件不是有效的 JSON：第1行第12列缺少值" in err
+    code, _, err = run(capsys, "check", broken, "--lang", "en")
+    assert "the file is not JSON: line 1, column 12: a value is missing" in err
 
 
 # --- deadline, retirement, id -------------------------------------------------------------------

@@ -48,12 +48,14 @@ def test_every_error_has_a_stable_unique_code() -> None:
 
 
 def test_an_error_speaks_both_languages_and_serialises() -> None:
-    error = permitflow.VersionConflict("中文", "English", expected_version=1)
-    assert error.message("zh") == "中文"
-    assert error.message("en") == "English"
+    error = permitflow.VersionConflict(expected_version=1, actual_version=2)
+    assert error.message("zh") == error.message_zh
+    assert "第1版" in error.message("zh")
+    assert "第2版" in error.message("zh")
+    assert error.message("en").startswith("The record changed meanwhile (you had version 1")
     assert error.to_dict("en") == {
         "code": "version_conflict",
-        "message": "English",
-        "context": {"expected_version": 1},
+        "message": error.message_en,
+        "context": {"expected_version": 1, "actual_version": 2},
     }
     assert "version_conflict" in str(error)

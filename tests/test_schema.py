@@ -12,10 +12,10 @@ import pytest
 
 import permitflow
 from permitflow.cases import load_case
-from permitflow.errors import InvalidSnapshot
-from permitflow.records.holder import HolderRecord
+from permitflow.errors import InvalidSnapshot, Language
+from permitflow.records.holder import HolderRecord, HukouKind
 from permitflow.samples import holder_for
-from permitflow.schema import case_schema, snapshot_schema, validate
+from permitflow.schema import case_schema, problems, snapshot_schema, validate
 from permitflow.templates import new_case
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,11 +58,12 @@ def test_every_field_of_the_records_is_in_the_schema() -> None:
     assert "description" in holder["properties"]["holder_id"]
 
 
-def bad(body: dict[str, Any]) -> list[str]:
-    ours = validate(body, case_schema())
+def bad(body: dict[str, Any], lang: Language = "zh") -> list[str]:
+    ours = problems(body, case_schema())
     theirs = list(jsonschema.Draft202012Validator(case_schema()).iter_errors(body))
     assert bool(ours) == bool(theirs)
-    return ours
+    assert validate(body, case_schema()) == [str(problem) for problem in ours]
+    return [problem.words(lang) for problem in ours]
 
 
 def test_a_problem_names_its_path_the_value_and_the_expected_form() -> None:
@@ -71,10 +72,26 @@ def test_a_problem_names_its_path_the_value_and_the_expected_form() -> None:
     body["holder"]["profile"]["general"]["phone"] = 13800138000
     body["expect"] = {"exit": 3}
     assert bad(body) == [
-        "expected a string, got 13800138000 @ $.holder.profile.general.phone",
-        "expected a date YYYY-MM-DD, got '31/12/2026' @ $.holder.permit.expires_on",
-        "expected one of 0, 1, got 3 @ $.expect.exit",
+        "手机号码（$.holder.profile.general.phone）应为文字，现为“13800138000”",
+        "有效期至（$.holder.permit.expires_on）应为日期，格式 YYYY-MM-DD，也可留空（“null”），"
+        "现为“31/12/2026”",
+        "字段“$.expect.exit”应为以下之一：“0”、“1”，现为“3”",
     ]
+    assert bad(body, "en") == [
+        "phone ($.holder.profile.general.phone): expected text, got “13800138000”",
+        "expires on ($.holder.permit.expires_on): expected a date, YYYY-MM-DD, or null, got "
+        "“31/12/2026”",
+        "exit ($.expect.exit): expected one of: “0”, “1”, got “3”",
+    ]
+
+
+def test_an_enum_value_lists_the_allowed_values_in_words_with_their_codes() -> None:
+    body = new_case("renewal")
+    body["holder"]["profile"]["general"]["hukou"] = {"kind": "village"}
+    (said,) = bad(body)
+    assert said.startswith("户口性质（$.holder.profile.general.hukou.kind）应为以下之一：")
+    assert said.endswith("，现为“village”")
+    assert all(f"（{kind.value}）" in said for kind in HukouKind)
 
 
 def test_a_whole_snapshot_must_be_complete_and_facts_need_not_be() -> None:
@@ -82,15 +99,15 @@ def test_a_whole_snapshot_must_be_complete_and_facts_need_not_be() -> None:
     assert bad(body) == []
     body["holder"]["kind"] = "holder"
     body["holder"]["schema_version"] = 1
-    assert "missing 'phone': expected a string @ $.holder.profile.general.phone" in bad(body)
+    assert "缺少手机号码（$.holder.profile.general.phone），应为文字" in bad(body)
 
 
 def test_an_unknown_key_lists_the_known_ones() -> None:
     body = new_case("new")
     body["holder"]["profile"]["genral"] = {}
     assert bad(body) == [
-        "unknown key 'genral' (known: general, education, study_history, work_history, photo) "
-        "@ $.holder.profile.genral"
+        "字段“$.holder.profile.genral”不是此处可用的字段（可用：“general”、“education”、"
+        "“study_history”、“work_history”、“photo”）"
     ]
 
 
@@ -101,6 +118,6 @@ def test_check_validates_against_the_schema_first(tmp_path: Path) -> None:
     path.write_text(json.dumps(body), encoding="utf-8")
     with pytest.raises(InvalidSnapshot) as error:
         load_case(path)
-    assert error.value.context["errors"] == [
-        "expected an ISO 8601 date-time, got 'yesterday' @ $.at"
+    assert [problem.words("zh") for problem in error.value.problems] == [
+        "字段“$.at”应为日期时间，格式 YYYY-MM-DDTHH:MM+08:00，现为“yesterday”"
     ]

@@ -185,23 +185,12 @@ def _years(values: Iterable[int]) -> frozenset[int]:
 
 def _check_day(day: date) -> None:
     if not FIRST_SUPPORTED_YEAR <= day.year <= LAST_SUPPORTED_YEAR:
-        raise CalendarOutOfRange(
-            f"{day.isoformat()} 超出工作日日历支持的年份范围"
-            f"（{FIRST_SUPPORTED_YEAR}-{LAST_SUPPORTED_YEAR}年），请使用该范围内的日期。",
-            f"{day.isoformat()} is outside the years the working-day calendar supports "
-            f"({FIRST_SUPPORTED_YEAR}-{LAST_SUPPORTED_YEAR}); pass a date within them.",
-            day=day.isoformat(),
-        )
+        raise CalendarOutOfRange(day=day, first=FIRST_SUPPORTED_YEAR, last=LAST_SUPPORTED_YEAR)
 
 
 def _out_of_range(day: date, n: int) -> CalendarOutOfRange:
     return CalendarOutOfRange(
-        f"自{day.isoformat()}起第{n}个工作日超出支持的年份范围"
-        f"（{FIRST_SUPPORTED_YEAR}-{LAST_SUPPORTED_YEAR}年），请减少天数。",
-        f"{n} working days from {day.isoformat()} falls outside the supported years "
-        f"({FIRST_SUPPORTED_YEAR}-{LAST_SUPPORTED_YEAR}); use a smaller count.",
-        day=day.isoformat(),
-        count=n,
+        "count", day=day, first=FIRST_SUPPORTED_YEAR, last=LAST_SUPPORTED_YEAR, count=n
     )
 
 

@@ -12,7 +12,6 @@ returns the findings with the exit code the command line uses.
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -24,17 +23,20 @@ from attrs import frozen
 from permitflow.engine.engine import Engine
 from permitflow.engine.snapshot import from_dict, structure
 from permitflow.errors import (
-    InputError,
+    Expected,
     InvalidInput,
     InvalidSnapshot,
     Language,
+    Phrase,
+    Problem,
 )
 from permitflow.records.application import FORM_TYPES, Application, BusinessType
 from permitflow.records.holder import HolderRecord
 from permitflow.rules.finding import Finding, Severity, Status
 from permitflow.rules.registry import DEFAULT
 from permitflow.rules.rule import BEIJING
-from permitflow.schema import case_schema, validate
+from permitflow.schema import case_schema
+from permitflow.schema import problems as schema_problems
 from permitflow.templates import default_holder, merged, reach
 
 EXIT_OK = 0
@@ -64,45 +66,28 @@ class Case:
     """What the case is meant to show (``exit`` and ``blocking`` rule ids); ignored by check."""
 
 
-def _invalid_case(source: str, problems: Sequence[str]) -> InvalidSnapshot:
-    listing = "; ".join(problems)
-    return InvalidSnapshot(
-        f"案例文件 {source} 无法使用：{listing}。请按 docs/cases.md 的格式修正该字段。",
-        f"The case file {source} cannot be used: {listing}. Fix the field as docs/cases.md "
-        "describes.",
-        file=source,
-        errors=list(problems),
-        path=problems[0].rpartition(" @ ")[2] if problems else "$",
-    )
-
-
-def _rebased(error: InputError, prefix: str, source: str) -> InvalidSnapshot:
-    """The snapshot loader's ``@ $.x`` lines as paths inside the case file (``@ $.holder.x``)."""
-    problems = [
-        re.sub(r" @ \$(?=[.\[]|$)", f" @ {prefix}", line, count=1)
-        for line in error.context.get("errors", ())
-    ]
-    return _invalid_case(source, problems or [f"{error.message_en} @ {prefix}"])
+def _invalid_case(source: str, problems: Sequence[Problem]) -> InvalidSnapshot:
+    return InvalidSnapshot("case_file", problems=problems, file=source)
 
 
 def _moment(text: object, where: str, source: str) -> datetime:
     """An ISO 8601 moment; one without a UTC offset is Beijing time."""
-    if not isinstance(text, str):
-        raise _invalid_case(source, [f"expected an ISO 8601 date-time string @ {where}"])
     try:
-        moment = datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(text) if isinstance(text, str) else None
     except ValueError:
-        raise _invalid_case(source, [f"{text!r} is not an ISO 8601 date-time @ {where}"]) from None
+        moment = None
+    if moment is None:
+        raise _invalid_case(source, [Problem("wrong", where, text, Expected("datetime"))])
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=BEIJING)
 
 
 def _snapshot(data: object, where: str, source: str) -> HolderRecord | Application:
     if not isinstance(data, Mapping):
-        raise _invalid_case(source, [f"expected an object written by permitflow.to_dict @ {where}"])
+        raise _invalid_case(source, [Problem("wrong", where, data, Expected("object"))])
     try:
         return from_dict(data)
     except InvalidSnapshot as error:
-        raise _rebased(error, where, source) from None
+        raise error.rebased(where, file=source) from None
 
 
 def _holder(data: object, source: str, business_type: object, at: datetime) -> HolderRecord:
@@ -116,15 +101,19 @@ def _holder(data: object, source: str, business_type: object, at: datetime) -> H
         data = merged(default_holder(kind, at), data)
     holder = _snapshot(data, "$.holder", source)
     if not isinstance(holder, HolderRecord):
-        raise _invalid_case(source, ['expected kind "holder" @ $.holder.kind'])
+        raise _invalid_case(source, [_kind("$.holder.kind", "application", "holder")])
     return holder
 
 
 def _application(data: object, source: str) -> Application:
     application = _snapshot(data, "$.application", source)
     if not isinstance(application, Application):
-        raise _invalid_case(source, ['expected kind "application" @ $.application.kind'])
+        raise _invalid_case(source, [_kind("$.application.kind", "holder", "application")])
     return application
+
+
+def _kind(path: str, given: str, expected: str) -> Problem:
+    return Problem("wrong", path, given, Expected("one_of", (expected,)))
 
 
 def _new_application(
@@ -134,11 +123,10 @@ def _new_application(
     try:
         business_type = BusinessType(body["business_type"])
     except ValueError:
-        known = ", ".join(t.value for t in BusinessType)
-        raise _invalid_case(
-            source, [f"unknown business type {body['business_type']!r} (known: {known}) @ "
-                     "$.business_type"]
-        ) from None  # fmt: skip
+        wrong = Problem(
+            "wrong", "$.business_type", body["business_type"], Expected.of(BusinessType)
+        )
+        raise _invalid_case(source, [wrong]) from None
     form = None
     if "form" in body:
         # The form is read as a stored snapshot's form is, so that a bad form field is
@@ -146,7 +134,7 @@ def _new_application(
         try:
             form = structure(body["form"], FORM_TYPES[business_type])
         except InvalidInput as error:
-            raise _rebased(error, "$.form", source) from None
+            raise _invalid_case(source, error.rebased("$.form").problems) from None
     return engine.start(
         business_type, holder=holder, application_id=CASE_APPLICATION_ID, at=at, form=form
     )
@@ -166,27 +154,22 @@ def load_case(
         text = Path(path).read_text(encoding="utf-8-sig")  # a leading BOM is no error
     except (OSError, UnicodeDecodeError) as error:
         raise InvalidInput(
-            f"无法读取案例文件 {source}：{error}。请检查路径和编码（UTF-8）。",
-            f"Cannot read the case file {source}: {error}. Check the path and that it is UTF-8.",
-            field="path",
-            file=source,
+            "unreadable_file", field="path", file=source, detail=_unreadable(error)
         ) from None
     try:
         body = json.loads(text)
     except json.JSONDecodeError as error:
-        raise _invalid_case(
-            source, [f"not JSON: {error.msg} at line {error.lineno} column {error.colno} @ $"]
-        ) from None
+        raise _invalid_case(source, [not_json(error)]) from None
     if not isinstance(body, dict):
-        raise _invalid_case(source, ["expected a JSON object @ $"])
+        raise _invalid_case(source, [Problem("wrong", "$", body, Expected("object"))])
     # The schema first: each problem with its path, the value found and the form expected.
-    problems = validate(body, case_schema())
+    problems = schema_problems(body, case_schema())
     if ("application" in body) == ("business_type" in body):
-        problems.append("give either an application or a business_type (and form) @ $")
+        problems.append(Problem("either"))
     if "form" in body and "application" in body:
-        problems.append("a form goes with business_type, not with an application @ $.form")
+        problems.append(Problem("form_with_application", "$.form"))
     if "state" in body and "application" in body:
-        problems.append("a state goes with business_type, not with an application @ $.state")
+        problems.append(Problem("state_with_application", "$.state"))
     expect = body.get("expect")
     if problems:
         raise _invalid_case(source, problems)
@@ -204,9 +187,7 @@ def load_case(
     if "application" in body:
         application = _application(body["application"], source)
         if application.holder_id != holder.holder_id:
-            raise _invalid_case(
-                source, ["the application belongs to another holder @ $.application.holder_id"]
-            )
+            raise _invalid_case(source, [Problem("other_holder", "$.application.holder_id")])
     else:
         engine = engine if engine is not None else Engine(ruleset)
         application = _new_application(body, holder, engine, moment or now(), source)
@@ -215,7 +196,8 @@ def load_case(
                 application, holder = reach(engine, application, holder, body["state"],
                                             moment or now())  # fmt: skip
             except InvalidInput as error:
-                raise _invalid_case(source, [f"{error.message_en} @ $.state"]) from None
+                refused = Problem("refused", "$.state", facts={"error": error})
+                raise _invalid_case(source, [refused]) from None
     return Case(
         name=body.get("name", Path(source).stem),
         holder=holder,
@@ -225,6 +207,38 @@ def load_case(
         ruleset=ruleset,
         expect=expect,
     )
+
+
+_JSON_DETAILS = {
+    "Expecting value": "value",
+    "Expecting property name enclosed in double quotes": "property_name",
+    "Expecting ':' delimiter": "colon",
+    "Expecting ',' delimiter": "comma",
+    "Unterminated string starting at": "unterminated",
+    "Extra data": "extra",
+    "Invalid control character at": "control",
+    "Invalid \\escape": "escape",
+}
+"""The messages of ``json.JSONDecodeError`` this says in words (``json.<detail>``)."""
+
+
+def not_json(error: json.JSONDecodeError) -> Problem:
+    """A document that is not JSON, with the line and column where reading stopped."""
+    detail = _JSON_DETAILS.get(error.msg, "other")
+    return Problem("not_json", facts={
+        "line": error.lineno, "column": error.colno, "detail": Phrase(f"json.{detail}"),
+    })  # fmt: skip
+
+
+def _unreadable(error: OSError | UnicodeDecodeError) -> Phrase:
+    """Why a file cannot be read, in words (the message names the file)."""
+    for kind, detail in (
+        (FileNotFoundError, "missing"), (IsADirectoryError, "directory"),
+        (PermissionError, "permission"), (UnicodeDecodeError, "encoding"),
+    ):  # fmt: skip
+        if isinstance(error, kind):
+            return Phrase(f"read.{detail}")
+    return Phrase("read.other")
 
 
 def now() -> datetime:
@@ -291,10 +305,7 @@ def first_event(engine: Engine, application: Application, at: datetime) -> str:
     if candidates:
         return candidates[0].event
     raise InvalidInput(
-        f"状态 {application.state} 下没有可办理的事件，请在案例文件中写明 event。",
-        f"No event leaves state {application.state!r}; name the event in the case file.",
-        field="event",
-        state=application.state,
+        "no_event", field="event", machine=application.business_type, state=application.state
     )
 
 

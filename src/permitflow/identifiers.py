@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 
 from attrs import frozen
 
@@ -119,12 +120,8 @@ def _mask(number: str) -> str:
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
-def _id_error(
-    message_zh: str, message_en: str, *, part: str, number: str, field: str, **context: object
-) -> InvalidIdentifier:
-    return InvalidIdentifier(
-        message_zh, message_en, field=field, part=part, value=_mask(number), **context
-    )
+def _id_error(variant: str, *, number: str, **fields: Any) -> InvalidIdentifier:
+    return InvalidIdentifier(variant, value=_mask(number), **fields)
 
 
 def parse_resident_id(value: str, *, today: date, field: str = _FIELD_ID) -> ResidentId:
@@ -137,66 +134,28 @@ def parse_resident_id(value: str, *, today: date, field: str = _FIELD_ID) -> Res
     registration. ``field`` names the form field in the error context.
     """
     if not isinstance(value, str):
-        raise InvalidIdentifier(
-            "身份证号码应为文本。",
-            f"A resident identity number must be text, not {type(value).__name__}.",
-            field=field,
-            part="type",
-        )
+        raise InvalidIdentifier("id_type", field=field, part="type")
     number = normalize_resident_id(value)
     if not number:
-        raise _id_error(
-            "未填写身份证号码，请填写18位公民身份号码。",
-            "The resident identity number is empty; enter the 18-character number.",
-            part="empty",
-            number=number,
-            field=field,
-        )
+        raise _id_error("id_empty", part="empty", number=number, field=field)
     if len(number) == 15 and number.isdigit():
-        raise _id_error(
-            "15位的第一代身份证号码已停止使用，请填写第二代居民身份证上的18位号码。",
-            "15-digit first-generation identity numbers are no longer accepted; enter the "
-            "18-character number printed on the current (second-generation) ID card.",
-            part="legacy_15_digit",
-            number=number,
-            field=field,
-        )
+        raise _id_error("id_legacy", part="legacy_15_digit", number=number, field=field)
     if len(number) != 18:
         raise _id_error(
-            f"身份证号码应为18位，当前为{len(number)}位，请对照身份证重新填写。",
-            f"A resident identity number has 18 characters, not {len(number)}; copy it again "
-            "from the ID card.",
-            part="length",
-            number=number,
-            field=field,
-            length=len(number),
+            "id_length", part="length", number=number, field=field, length=len(number)
         )
     for position, char in enumerate(number, start=1):
         if char in _DIGITS or (position == 18 and char == "X"):
             continue
-        allowed_zh = "数字或X" if position == 18 else "数字"
-        allowed_en = "a digit or X" if position == 18 else "a digit"
         raise _id_error(
-            f"身份证号码第{position}位“{char}”无效，该位只能是{allowed_zh}，请核对后重新填写。",
-            f"Character {position} of the resident identity number ({char!r}) is invalid: it "
-            f"must be {allowed_en}. Check the number and enter it again.",
-            part="character",
-            number=number,
-            field=field,
-            position=position,
+            "id_character", part="character", number=number, field=field, position=position,
             character=char,
         )
     province_code = number[:2]
     province_name = PROVINCES.get(province_code)
     if province_name is None:
         raise _id_error(
-            f"身份证号码前两位“{province_code}”不是有效的省级行政区划代码，请核对后重新填写。",
-            f"The first two digits of the resident identity number ({province_code}) are not a "
-            "province code; check the number and enter it again.",
-            part="province",
-            number=number,
-            field=field,
-            province_code=province_code,
+            "id_province", part="province", number=number, field=field, province_code=province_code
         )
     birth_text = number[6:14]
     try:
@@ -205,35 +164,18 @@ def parse_resident_id(value: str, *, today: date, field: str = _FIELD_ID) -> Res
         birth = None
     if birth is None or birth.year < 1800:
         raise _id_error(
-            f"身份证号码第7至14位的出生日期“{birth_text}”不是有效日期，请核对后重新填写。",
-            f"Characters 7-14 of the resident identity number ({birth_text}) are not a valid "
-            "birth date (YYYYMMDD); check the number and enter it again.",
-            part="birth_date",
-            number=number,
-            field=field,
+            "id_birth_date", part="birth_date", number=number, field=field, birth=birth_text
         )
     if birth > today:
         raise _id_error(
-            f"身份证号码中的出生日期{birth.isoformat()}晚于今天（{today.isoformat()}），"
-            "请核对后重新填写。",
-            f"The birth date in the resident identity number ({birth.isoformat()}) is after "
-            f"today ({today.isoformat()}); check the number and enter it again.",
-            part="birth_date",
-            number=number,
-            field=field,
+            "id_born_later", part="birth_date", number=number, field=field, birth=birth,
+            today=today,
         )
     total = 0
     for digit, weight in zip(number[:17], _ID_WEIGHTS, strict=True):
         total += (ord(digit) - 48) * weight
     if _ID_CHECK[total % 11] != number[17]:
-        raise _id_error(
-            "身份证号码校验位不符，说明号码中有输错的数字，请对照身份证逐位核对后重新填写。",
-            "The check character of the resident identity number does not match: a digit was "
-            "mistyped. Compare the number with the ID card digit by digit and enter it again.",
-            part="check_digit",
-            number=number,
-            field=field,
-        )
+        raise _id_error("id_check_digit", part="check_digit", number=number, field=field)
     division_code = number[:6]
     return ResidentId(
         number=number,
@@ -334,10 +276,8 @@ def organization_code_valid(code: str) -> bool:
     return code[8] == expected
 
 
-def _code_error(
-    message_zh: str, message_en: str, *, part: str, code: str, field: str, **context: object
-) -> InvalidIdentifier:
-    return InvalidIdentifier(message_zh, message_en, field=field, part=part, value=code, **context)
+def _code_error(variant: str, *, code: str, **fields: Any) -> InvalidIdentifier:
+    return InvalidIdentifier(variant, value=code, **fields)
 
 
 def parse_credit_code(
@@ -355,69 +295,28 @@ def parse_credit_code(
     ``organization_code_valid`` and never raises. ``field`` names the form field.
     """
     if not isinstance(value, str):
-        raise InvalidIdentifier(
-            "统一社会信用代码应为文本。",
-            f"A unified social credit code must be text, not {type(value).__name__}.",
-            field=field,
-            part="type",
-        )
+        raise InvalidIdentifier("code_type", field=field, part="type")
     code = normalize_credit_code(value)
     if not code:
-        raise _code_error(
-            "未填写统一社会信用代码，请填写18位代码。",
-            "The unified social credit code is empty; enter the 18-character code.",
-            part="empty",
-            code=code,
-            field=field,
-        )
+        raise _code_error("code_empty", part="empty", code=code, field=field)
     if len(code) != 18:
-        raise _code_error(
-            f"统一社会信用代码应为18位，当前为{len(code)}位，请对照营业执照等证照重新填写。",
-            f"A unified social credit code has 18 characters, not {len(code)}; copy it again "
-            "from the business licence or registration certificate.",
-            part="length",
-            code=code,
-            field=field,
-            length=len(code),
-        )
+        raise _code_error("code_length", part="length", code=code, field=field, length=len(code))
     for position, char in enumerate(code, start=1):
         if char not in _CODE_VALUES:
             raise _code_error(
-                f"统一社会信用代码第{position}位“{char}”无效：只能使用数字和除I、O、S、V、Z以外"
-                "的大写字母，请核对后重新填写。",
-                f"Character {position} of the unified social credit code ({char!r}) is invalid: "
-                "only digits and capital letters other than I, O, S, V, Z are used. Check the "
-                "code and enter it again.",
-                part="character",
-                code=code,
-                field=field,
-                position=position,
+                "code_character", part="character", code=code, field=field, position=position,
                 character=char,
             )
     if registration_authorities is not None and code[0] not in registration_authorities:
         raise _code_error(
-            f"统一社会信用代码第1位“{code[0]}”不是已知的登记管理部门代码，请核对后重新填写。",
-            f"Character 1 of the unified social credit code ({code[0]!r}) is not a known "
-            "registration authority code; check the code and enter it again.",
-            part="registration_authority",
-            code=code,
-            field=field,
-            position=1,
-            character=code[0],
+            "code_authority", part="registration_authority", code=code, field=field,
+            position=1, character=code[0],
         )
     total = 0
     for char, weight in zip(code[:17], _CODE_WEIGHTS, strict=True):
         total += _CODE_VALUES[char] * weight
     if CREDIT_CODE_ALPHABET[(31 - total % 31) % 31] != code[17]:
-        raise _code_error(
-            "统一社会信用代码校验位不符，说明代码中有输错的字符，请对照证照逐位核对后重新填写。",
-            "The check character of the unified social credit code does not match: a character "
-            "was mistyped. Compare the code with the licence character by character and enter "
-            "it again.",
-            part="check_digit",
-            code=code,
-            field=field,
-        )
+        raise _code_error("code_check_digit", part="check_digit", code=code, field=field)
     organization_code = code[8:17]
     return CreditCode(
         code=code,

@@ -83,13 +83,7 @@ def catalogue_error(what: str, errors: list[str]) -> DefinitionError:
     # Imported here: the exception classes take their own texts from a catalogue.
     from permitflow.errors import DefinitionError
 
-    listing = "; ".join(errors)
-    return DefinitionError(
-        f"文案目录 {what} 有误，请修正：{listing}",
-        f"The message catalogue {what} is inconsistent; fix it: {listing}",
-        catalogue=what,
-        errors=errors,
-    )
+    return DefinitionError("catalogue", catalogue=what, problems=errors)
 
 
 # --- the formatter -------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from types import MappingProxyType
 
 from attrs import frozen
 
-from permitflow.errors import InvalidIdentifier, InvalidInput
+from permitflow.errors import Expected, InvalidIdentifier, InvalidInput
 from permitflow.identifiers import Sex, parse_resident_id
 from permitflow.months import add_months, month_index
 
@@ -139,17 +139,10 @@ def _schedule(category: RetirementCategory | str) -> RetirementSchedule:
     except TypeError:  # unhashable input
         row = None
     if row is None:
-        allowed = ", ".join(c.value for c in RetirementCategory)
         raise InvalidInput(
-            f"退休人员类别“{category}”无效，应为以下之一：{allowed}"
-            "（male 男职工；female_cadre 原法定退休年龄55周岁的女职工；"
-            "female_worker 原法定退休年龄50周岁的女职工）。",
-            f"Unknown retirement category {category!r}; use one of {allowed} "
-            "(female_cadre: women formerly retiring at 55, female_worker: at 50).",
-            field="category",
-            value=str(category),
-            allowed=tuple(c.value for c in RetirementCategory),
-        )
+            "one_of", field="category", value=str(category),
+            expected=Expected("one_of", tuple(RetirementCategory), RetirementCategory),
+        )  # fmt: skip
     return row
 
 

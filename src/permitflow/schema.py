@@ -12,11 +12,8 @@ each problem as ``"expected …, got … @ $.path"``: the case-file loader runs 
 
 from __future__ import annotations
 
-import ast
 import copy
 import inspect
-import itertools
-import textwrap
 import types
 import typing
 from collections.abc import Iterator, Mapping
@@ -27,38 +24,29 @@ from typing import Any, Union
 
 import attrs
 
+from permitflow import _words as words
 from permitflow.engine.snapshot import _LENIENT_VERSIONS, SCHEMA_VERSION
+from permitflow.errors import ABSENT, Expected, Problem
 from permitflow.records.actors import Actor
 from permitflow.records.application import FORM_TYPES, Application, BusinessType
 from permitflow.records.audit import AuditEntry
 from permitflow.records.holder import HolderRecord
 
-__all__ = ["case_schema", "field_docs", "snapshot_schema", "validate"]
+__all__ = ["case_schema", "field_docs", "problems", "snapshot_schema", "validate"]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 Schema = dict[str, Any]
+
+_ENUMS: dict[str, type[Enum]] = {}
+"""The enums the schemas name (by ``title``): their members' labels say the allowed values."""
 
 
 def field_docs(cls: type) -> dict[str, str]:
     """The docstring written under each field of ``cls`` (and its attrs bases)."""
     docs: dict[str, str] = {}
     for klass in reversed(cls.__mro__):
-        if not attrs.has(klass):
-            continue
-        try:
-            tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
-        except (OSError, TypeError):
-            continue
-        body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
-        for here, after in itertools.pairwise(body):
-            if (
-                isinstance(here, ast.AnnAssign)
-                and isinstance(here.target, ast.Name)
-                and isinstance(after, ast.Expr)
-                and isinstance(after.value, ast.Constant)
-                and isinstance(after.value.value, str)
-            ):
-                docs[here.target.id] = inspect.cleandoc(after.value.value)
+        if attrs.has(klass):
+            docs.update(words.attribute_docs(klass))
     return docs
 
 
@@ -118,7 +106,8 @@ class _Builder:
 
     def _plain(self, hint: type, partial: bool) -> Schema:
         if issubclass(hint, Enum):
-            return {"enum": [member.value for member in hint]}
+            _ENUMS[hint.__name__] = hint
+            return {"title": hint.__name__, "enum": [member.value for member in hint]}
         if hint is bool:
             return {"type": "boolean"}
         if hint is int:
@@ -278,27 +267,28 @@ _TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-def _expected(schema: Schema, root: Schema) -> str:
-    """The form a schema asks for, in words."""
+def _expected(schema: Schema, root: Schema) -> Expected:
+    """The form a schema asks for."""
     if "$ref" in schema:
         return _expected(_resolve(schema, root), root)
     if "const" in schema:
-        return repr(schema["const"])
+        return Expected("one_of", (schema["const"],))
     if "enum" in schema:
-        return "one of " + ", ".join(repr(v) for v in schema["enum"])
+        return Expected("one_of", tuple(schema["enum"]), _ENUMS.get(schema.get("title", "")))
     if "anyOf" in schema:
-        return " or ".join(_expected(option, root) for option in schema["anyOf"])
-    form = schema.get("format")
-    if form == "date":
-        return "a date YYYY-MM-DD"
-    if form == "date-time":
-        return "an ISO 8601 date-time"
+        return Expected("any_of", options=tuple(_expected(o, root) for o in schema["anyOf"]))
+    form = schema.get("format") or schema.get("contentEncoding")
+    if form in _FORMATS:
+        return Expected(_FORMATS[form])
     kind = schema.get("type")
-    if kind == "object":
-        return f"an object ({schema['title']})" if "title" in schema else "an object"
-    return {"array": "a list", "string": "a string", "integer": "a whole number",
-            "number": "a number", "boolean": "true or false", "null": "null"}.get(
-        str(kind), "a value")  # fmt: skip
+    return Expected(_KINDS.get(str(kind), "value"))
+
+
+_FORMATS = {"date": "date", "date-time": "datetime", "base64": "base64"}
+_KINDS = {
+    "object": "object", "array": "list", "string": "string", "integer": "integer",
+    "number": "number", "boolean": "boolean", "null": "null",
+}  # fmt: skip
 
 
 def _resolve(schema: Schema, root: Schema) -> Schema:
@@ -320,25 +310,35 @@ def _format_ok(value: str, form: str) -> bool:
     return form != "date" or len(value) == 10
 
 
-def _problems(value: Any, schema: Schema, root: Schema, path: str) -> Iterator[str]:
+def _problems(
+    value: Any, schema: Schema, root: Schema, path: str, term: str | None = None
+) -> Iterator[Problem]:
     if "$ref" in schema:
-        yield from _problems(value, _resolve(schema, root), root, path)
+        yield from _problems(value, _resolve(schema, root), root, path, term)
         return
+    if term is None and "description" in schema:
+        term = words.term(schema["description"])
     if "if" in schema:
         branch = "then" if not any(_problems(value, schema["if"], root, path)) else "else"
-        yield from _problems(value, schema.get(branch, {}), root, path)
+        yield from _problems(value, schema.get(branch, {}), root, path, term)
         return
     if "anyOf" in schema:
-        failures = [list(_problems(value, option, root, path)) for option in schema["anyOf"]]
+        failures = [
+            list(_problems(value, option, root, path, term)) for option in schema["anyOf"]
+        ]
         if all(failures):
             # The option the value nearly fits says most: one that got inside the value,
             # with the fewest problems (the first such option on a tie).
-            def distance(lines: list[str]) -> tuple[bool, int]:
-                return all(line.endswith(f" @ {path}") for line in lines), len(lines)
+            def distance(found: list[Problem]) -> tuple[bool, int]:
+                return all(problem.path == path for problem in found), len(found)
 
-            yield from min(failures, key=distance)
+            nearest = min(failures, key=distance)
+            if distance(nearest)[0]:  # none got inside: the value has none of the forms
+                yield Problem("wrong", path, value, _expected(schema, root), words_zh=term)
+            else:
+                yield from nearest
         return
-    wrong = f"expected {_expected(schema, root)}, got {value!r:.60} @ {path}"
+    wrong = Problem("wrong", path, value, _expected(schema, root), words_zh=term)
     if ("const" in schema and value != schema["const"]) or (
         "enum" in schema and value not in schema["enum"]
     ):
@@ -360,25 +360,33 @@ def _problems(value: Any, schema: Schema, root: Schema, path: str) -> Iterator[s
 
 def _object_problems(
     value: dict[str, Any], schema: Schema, root: Schema, path: str
-) -> Iterator[str]:
+) -> Iterator[Problem]:
     properties: dict[str, Schema] = schema.get("properties", {})
     for key in schema.get("required", ()):
         if key not in value:
-            expected = _expected(properties.get(key, {}), root)
-            yield f"missing {key!r}: expected {expected} @ {path}.{key}"
+            wanted = properties.get(key, {})
+            yield Problem(
+                "missing", f"{path}.{key}", ABSENT, _expected(wanted, root),
+                words_zh=words.term(wanted.get("description", "")),
+            )  # fmt: skip
     extra = schema.get("additionalProperties", True)
     for key, item in value.items():
         if key in properties:
             yield from _problems(item, properties[key], root, f"{path}.{key}")
         elif extra is False:
-            known = ", ".join(properties)
-            yield f"unknown key {key!r} (known: {known}) @ {path}.{key}"
+            yield Problem("unknown_key", f"{path}.{key}", facts={"known": list(properties)})
         elif isinstance(extra, dict):
             yield from _problems(item, extra, root, f"{path}.{key}")
 
 
-def validate(document: Any, schema: Schema) -> list[str]:
-    """Every problem of ``document`` against ``schema``, as ``"… @ $.path"`` lines
-    (empty when it conforms). Handles the keywords [`case_schema`][permitflow.schema.case_schema]
-    uses."""
+def problems(document: Any, schema: Schema) -> list[Problem]:
+    """Every problem of ``document`` against ``schema``: its path, the value given and the form
+    expected (empty when it conforms). Handles the keywords
+    [`case_schema`][permitflow.schema.case_schema] uses."""
     return list(_problems(document, schema, schema, "$"))
+
+
+def validate(document: Any, schema: Schema) -> list[str]:
+    """Every problem of ``document`` against ``schema``, as English ``"… @ $.path"`` lines
+    (empty when it conforms); see [`problems`][permitflow.schema.problems]."""
+    return [str(problem) for problem in problems(document, schema)]

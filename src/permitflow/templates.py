@@ -22,7 +22,7 @@ import attrs
 from permitflow.engine.definition import MachineDefinition, Transition
 from permitflow.engine.engine import Engine
 from permitflow.engine.snapshot import to_dict, unstructure
-from permitflow.errors import InvalidInput
+from permitflow.errors import Expected, InvalidInput
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import (
     Application,
@@ -76,11 +76,9 @@ def path_to(definition: MachineDefinition, state: str) -> tuple[Transition, ...]
     names = [s.name for s in definition.states]
     if state not in names:
         raise InvalidInput(
-            f"{definition.label_zh}没有状态 {state}；可用的状态：{'、'.join(names)}。",
-            f"{definition.label_en} has no state {state!r}; its states are {', '.join(names)}.",
-            field="state",
-            state=state,
-        )
+            "no_state", field="state", value=state, machine=definition.name,
+            expected=Expected("one_of", tuple(names), machine=definition.name),
+        )  # fmt: skip
     paths: dict[str, tuple[Transition, ...]] = {definition.initial: ()}
     queue = deque([definition.initial])
     while queue and state not in paths:

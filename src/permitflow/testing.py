@@ -142,12 +142,7 @@ class FixedRuleSet:
         for candidate in self.rules:
             if candidate.id == rule_id:
                 return candidate
-        raise UnknownRuleSet(
-            f"规则集 {self.name} 中没有规则 {rule_id}。",
-            f"Rule set {self.name!r} has no rule {rule_id}.",
-            ruleset=self.name,
-            rule_id=rule_id,
-        )
+        raise UnknownRuleSet("rule", ruleset=self.name, rule_id=rule_id)
 
 
 def rule_engine(

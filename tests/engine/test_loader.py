@@ -47,6 +47,13 @@ def refused(data: Any, **options: Any) -> list[str]:
     return errors
 
 
+def reasons(data: Any, **options: Any) -> list[tuple[str, str]]:
+    """What is wrong and where: each problem's reason and path."""
+    with pytest.raises(InvalidSnapshot) as caught:
+        from_dict(data, **options)
+    return [(problem.reason, problem.path) for problem in caught.value.problems]
+
+
 def test_a_sound_snapshot_loads_as_it_was(case: Case, app: dict[str, Any]) -> None:
     assert from_dict(app) == case.application
     assert from_dict(to_dict(case.holder)) == case.holder
@@ -100,7 +107,7 @@ def test_deep_nesting_is_refused_before_it_is_read(app: dict[str, Any]) -> None:
     for _ in range(100_000):
         deep = [deep]
     app["form"]["children"] = deep
-    assert refused(app)[0].startswith("nested deeper than")
+    assert reasons(app)[0][0] == "too_deep"
 
 
 def test_a_review_level_beyond_the_rule_set_maximum_is_refused_at_once(
@@ -144,7 +151,7 @@ def test_caps_hold_at_their_value(app: dict[str, Any]) -> None:
 
 def test_a_value_json_cannot_hold_is_refused(app: dict[str, Any]) -> None:
     app["id"] = b"bytes"
-    assert refused(app) == ["a bytes, which a JSON document cannot hold @ $.id"]
+    assert reasons(app) == [("not_json_value", "$.id")]
 
 
 # --- the history replayed as structure -----------------------------------------------------------
@@ -182,7 +189,7 @@ def test_approved_at_version_zero_is_impossible(app: dict[str, Any]) -> None:
 
 def test_sequence_numbers_run_one_to_n(app: dict[str, Any]) -> None:
     app["history"][1]["sequence"] = 7
-    assert any(e.endswith("@ $.history[1]") for e in refused(app))
+    assert ("sequence", "$.history[1].sequence") in reasons(app)
 
 
 def test_submitted_at_disagreeing_with_the_history_is_impossible(app: dict[str, Any]) -> None:
@@ -205,7 +212,8 @@ def test_an_attestation_without_its_entry_is_impossible(app: dict[str, Any]) -> 
 
 def test_two_attachments_in_one_slot_are_impossible(holder: dict[str, Any]) -> None:
     holder["attachments"].append(copy.deepcopy(holder["attachments"][0]))
-    assert any("a second file in slot" in e for e in refused(holder))
+    last = len(holder["attachments"]) - 1
+    assert ("second_file", f"$.attachments[{last}]") in reasons(holder)
 
 
 def test_an_associated_association_without_an_employer_is_impossible(

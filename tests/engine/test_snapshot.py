@@ -11,7 +11,7 @@ from engine_sample import APPLICANT, EMPLOYER, EMPLOYER_ID, T0, make_engine
 from permitflow.engine.engine import Engine
 from permitflow.engine.snapshot import SCHEMA_VERSION, from_dict, to_dict
 from permitflow.errors import InvalidSnapshot
-from permitflow.records.application import Application
+from permitflow.records.application import Application, BusinessType
 from permitflow.records.holder import (
     Attachment,
     FileInfo,
@@ -78,7 +78,7 @@ def test_unknown_keys_and_wrong_types_are_named_by_path(
     data["history"][0]["sequence"] = "1"
     errors = load_errors(data)
     assert any(e.endswith("@ $.history[0].sequence") for e in errors)
-    assert any("colour" in e and e.endswith("@ $") for e in errors)
+    assert any(e.endswith("@ $.colour") for e in errors)
 
 
 def test_a_naive_datetime_is_refused(engine: Engine, holder: HolderRecord) -> None:
@@ -115,10 +115,9 @@ def test_a_state_the_business_type_lacks_is_impossible(
 
 def test_an_unknown_business_type_or_kind_is_refused(engine: Engine, holder: HolderRecord) -> None:
     data = to_dict(lived(engine, holder)[0])
-    assert load_errors({**data, "business_type": "visa"}) == [
-        "unknown business_type, expected one of ['basic_change', 'business_change',"
-        " 'cancellation', 'employer_change', 'new', 'renewal'] @ $.business_type"
-    ]
+    (error,) = load_errors({**data, "business_type": "visa"})
+    assert error.endswith("got “visa” @ $.business_type")
+    assert all(f"({kind.value})" in error for kind in BusinessType)
     assert any(e.endswith("@ $.kind") for e in load_errors({**data, "kind": "x"}))
     assert any(e.endswith("@ $.schema_version") for e in load_errors({**data, "schema_version": 0}))
 

@@ -126,7 +126,7 @@ def test_an_empty_citation_is_refused(tmp_path: Path) -> None:
 
 def test_two_values_with_the_same_since_are_refused(tmp_path: Path) -> None:
     error = load_error(tmp_path, GOOD.replace("2026-07-01", "2021-01-01"))
-    assert "@ $.renewal.working_days_before_expiry.values[1].since" in error.message_en
+    assert "($.renewal.working_days_before_expiry.values[1].since)" in error.message_en
 
 
 def test_values_of_different_types_within_one_parameter_are_refused(tmp_path: Path) -> None:

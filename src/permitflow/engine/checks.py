@@ -37,42 +37,23 @@ from permitflow.rules.finding import Finding
 Subject = Application | HolderRecord
 
 
-def raise_if_blocked(findings: tuple[Finding, ...], event: str, state: str | None) -> None:
-    blocking = [f for f in findings if f.blocks]
-    if not blocking:
-        return
-    ids = sorted({f.rule_id for f in blocking})
-    details_zh = "；".join(f"{f.rule_id}：{f.message_zh.rstrip('。.')}" for f in blocking)
-    details_en = "; ".join(f"{f.rule_id}: {f.message_en.rstrip('。.')}" for f in blocking)
-    raise Blocked(
-        f"规则未通过，不能办理 {event}：{details_zh}。请按提示修改后再试。",
-        f"The rules block {event!r}: {details_en}. Fix these and try again.",
-        event=event,
-        state=state,
-        rule_ids=ids,
-        findings=findings,
-    )
+def raise_if_blocked(
+    findings: tuple[Finding, ...], machine: str, event: str, state: str | None
+) -> None:
+    if any(f.blocks for f in findings):
+        raise Blocked(machine=machine, event=event, state=state, findings=findings)
 
 
 def check_at(at: Any) -> None:
     """The one reading of a moment, for every call taking ``at``: an aware datetime within the
     years the working-day calendar knows (so that no day arithmetic on it can overflow)."""
     if not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None:
-        raise InvalidInput(
-            "时间必须是带时区的 datetime（例如北京时间 +08:00）。",
-            "The moment must be a timezone-aware datetime (e.g. Beijing time, +08:00).",
-            field="at",
-            value=str(at)[:40],
-        )
+        raise InvalidInput("aware_moment", field="at", value=str(at)[:40])
     if not FIRST_SUPPORTED_YEAR <= at.year <= LAST_SUPPORTED_YEAR:
         raise InvalidInput(
-            f"时间 {at.isoformat()} 超出支持的年份范围"
-            f"（{FIRST_SUPPORTED_YEAR}-{LAST_SUPPORTED_YEAR}年）。",
-            f"The moment {at.isoformat()} is outside the supported years "
-            f"({FIRST_SUPPORTED_YEAR}-{LAST_SUPPORTED_YEAR}).",
-            field="at",
-            value=at.isoformat(),
-        )
+            "moment_years", field="at", value=at.isoformat(), first=FIRST_SUPPORTED_YEAR,
+            last=LAST_SUPPORTED_YEAR,
+        )  # fmt: skip
 
 
 def check_order(at: datetime, after: datetime | None, tolerance: timedelta | None) -> None:
@@ -81,21 +62,10 @@ def check_order(at: datetime, after: datetime | None, tolerance: timedelta | Non
     if after is None:
         return
     if at < after:
-        raise InvalidInput(
-            f"时间 {at.isoformat()} 早于上一次办理的时间 {after.isoformat()}。",
-            f"The moment {at.isoformat()} is earlier than the last accepted moment "
-            f"{after.isoformat()}.",
-            field="at",
-            value=at.isoformat(),
-        )
+        raise InvalidInput("earlier", field="at", value=at.isoformat(), after=after)
     if tolerance is not None and at - after > tolerance:
         raise InvalidInput(
-            f"时间 {at.isoformat()} 比上一次办理的时间 {after.isoformat()} 晚了 "
-            f"{tolerance.days} 天以上，请核对时间。",
-            f"The moment {at.isoformat()} is more than {tolerance.days} days after the last "
-            f"accepted moment {after.isoformat()}; check the clock.",
-            field="at",
-            value=at.isoformat(),
+            "too_far_ahead", field="at", value=at.isoformat(), after=after, days=tolerance.days
         )
 
 
@@ -113,10 +83,7 @@ def check_key(key: Any) -> None:
         return
     if type(key) is not str or not key or len(key) > MAX_KEY_LENGTH:
         raise InvalidInput(
-            f"幂等键必须是 1 到 {MAX_KEY_LENGTH} 个字符的字符串。",
-            f"An idempotency key must be a string of 1 to {MAX_KEY_LENGTH} characters.",
-            field="idempotency_key",
-            value=str(key)[:40],
+            "idempotency_key", field="idempotency_key", value=str(key)[:40], limit=MAX_KEY_LENGTH
         )
 
 
@@ -163,12 +130,6 @@ def _differences(entry: AuditEntry, request: Request) -> list[str]:
     return differs
 
 
-_DIFFERENCE_LABELS = {
-    "event": "事件", "actor": "办理人", "opinion": "审核意见", "tips": "温馨提示",
-    "reason": "理由", "payload": "提交的数据",
-}  # fmt: skip
-
-
 def seen_before(
     history: tuple[AuditEntry, ...], request: Request, key: str | None
 ) -> AuditEntry | None:
@@ -181,18 +142,10 @@ def seen_before(
         if entry.idempotency_key == key:
             differs = _differences(entry, request)
             if differs:
-                zh = "、".join(_DIFFERENCE_LABELS[name] for name in differs)
                 raise IdempotencyConflict(
-                    f"幂等键 {key} 已用于另一个请求（第 {entry.sequence} 步，{zh}不同），"
-                    "请为新的操作使用新的键。",
-                    f"Idempotency key {key!r} was already used for another request (step "
-                    f"{entry.sequence}; differs in: {', '.join(differs)}); use a new key for a "
-                    "new operation.",
-                    key=key,
-                    event=request.event,
-                    original_event=entry.event,
-                    differs=differs,
-                )
+                    key=key, event=request.event, original_event=entry.event,
+                    step=entry.sequence, differs=differs,
+                )  # fmt: skip
             return entry
     return None
 
@@ -221,23 +174,12 @@ def admit(
 
 def check_holder(holder: HolderRecord, application: Application) -> None:
     if holder.holder_id != application.holder_id:
-        raise InvalidInput(
-            "档案与申请不属于同一持证人。",
-            "The holder record does not belong to this application's holder.",
-            field="holder",
-        )
+        raise InvalidInput("other_holder", field="holder")
 
 
 def check_version(subject: Subject, expected: int | None) -> None:
     if expected is not None and expected != subject.version:
-        raise VersionConflict(
-            f"数据已被他人更新（期望版本 {expected}，当前版本 {subject.version}），"
-            "请重新读取后再操作。",
-            f"The record changed meanwhile (expected version {expected}, current "
-            f"{subject.version}); reload it and try again.",
-            expected_version=expected,
-            actual_version=subject.version,
-        )
+        raise VersionConflict(expected_version=expected, actual_version=subject.version)
 
 
 def transition_for(compiled: CompiledMachine, state: str, event: str, machine: str) -> Transition:
@@ -246,21 +188,8 @@ def transition_for(compiled: CompiledMachine, state: str, event: str, machine: s
         return transition
     allowed = compiled.allowed_from(state)
     if event not in compiled.events:
-        raise UnknownEvent(
-            f"{machine} 没有事件 {event}。当前可办理：{', '.join(allowed) or '无'}。",
-            f"{machine} has no event {event!r}. Allowed now: {', '.join(allowed) or 'none'}.",
-            event=event,
-            state=state,
-            allowed=list(allowed),
-        )
-    raise EventNotAllowed(
-        f"当前状态 {state} 下不能办理 {event}。当前可办理：{', '.join(allowed) or '无'}。",
-        f"Event {event!r} is not allowed in state {state!r}. "
-        f"Allowed now: {', '.join(allowed) or 'none'}.",
-        event=event,
-        state=state,
-        allowed=list(allowed),
-    )
+        raise UnknownEvent(machine=machine, event=event, state=state, allowed=allowed)
+    raise EventNotAllowed(machine=machine, event=event, state=state, allowed=allowed)
 
 
 def application_owner(application: Application) -> Callable[[Actor], bool]:
@@ -289,55 +218,28 @@ def holder_owner(holder: HolderRecord) -> Callable[[Actor], bool]:
 def check_actor(
     transition: Transition,
     actor: Actor,
+    machine: str,
     state: str,
     event: str,
     owns: Callable[[Actor], bool],
 ) -> None:
     if not isinstance(actor, Actor):
-        raise InvalidInput(
-            "执行人必须是 Actor（角色与身份）。",
-            f"The actor must be an Actor (role and identity), not {type(actor).__name__}.",
-            field="actor",
-            event=event,
-        )
+        raise InvalidInput("actor", field="actor", value=type(actor).__name__, event=event)
     if transition.internal:
         raise NotPermitted(
-            f"“{transition.label_zh}”只能由相应业务审核通过引起，不能单独办理；请办理相应业务。",
-            f"“{transition.label_en}” happens only as the effect of the business that causes it; "
-            "file that business instead.",
-            event=event,
-            state=state,
-            actor=actor.describe(),
-            roles=[],
+            "internal", machine=machine, event=event, state=state, actor=actor, roles=()
         )
     if actor.role not in transition.roles:
-        roles = ", ".join(sorted(role.value for role in transition.roles))
         raise NotPermitted(
-            f"{actor.describe()} 不能办理 {event}，应由 {roles} 办理。",
-            f"{actor.describe()} may not fire {event!r}; it is for: {roles}.",
-            event=event,
-            state=state,
-            actor=actor.describe(),
-            roles=sorted(role.value for role in transition.roles),
+            machine=machine, event=event, state=state, actor=actor, roles=transition.roles
         )
     if actor.role is Role.AUTHORITY and actor.level != transition.level:
         raise NotPermitted(
-            f"{event} 应由第 {transition.level} 级审核人员办理，当前为第 {actor.level} 级。",
-            f"{event!r} in state {state!r} is for review level {transition.level}, "
-            f"not level {actor.level}.",
-            event=event,
-            state=state,
-            actor=actor.describe(),
+            "level", machine=machine, event=event, state=state, actor=actor,
             level=transition.level,
-        )
+        )  # fmt: skip
     if not owns(actor):
-        raise NotPermitted(
-            f"{actor.describe()} 只能办理本人或本单位的业务。",
-            f"{actor.describe()} may act only on its own records.",
-            event=event,
-            state=state,
-            actor=actor.describe(),
-        )
+        raise NotPermitted("own_records", machine=machine, event=event, state=state, actor=actor)
 
 
 def check_filer(transition: Transition, actor: Actor, application: Application) -> None:
@@ -348,18 +250,14 @@ def check_filer(transition: Transition, actor: Actor, application: Application) 
     if filing is None or filing.actor == actor:
         return
     raise NotPermitted(
-        f"此申请由{filing.actor.role.label_zh}提交，只能由提交方{transition.label_zh}。",
-        f"This application was filed by {filing.actor.role.label_en}; only the party that filed "
-        f"it may {transition.label_en.lower()} it.",
-        event=transition.event,
-        state=application.state,
-        actor=actor.describe(),
-        roles=[filing.actor.role.value],
-    )
+        "filer", machine=application.business_type, event=transition.event,
+        state=application.state, actor=actor, roles=[filing.actor.role],
+    )  # fmt: skip
 
 
 def check_payload(
     transition: Transition,
+    machine: str,
     payload: Any,
     opinion: str | None,
     tips: tuple[str, ...],
@@ -368,62 +266,24 @@ def check_payload(
     event = transition.event
     if transition.reason:
         if not (isinstance(reason, str) and reason.strip()):
-            raise InvalidInput(
-                f"办理“{transition.label_zh}”时必须说明原因。",
-                f"“{transition.label_en}” needs a stated reason.",
-                field="reason",
-                event=event,
-            )
+            raise InvalidInput("reason_needed", field="reason", machine=machine, event=event)
     elif reason is not None:
-        raise InvalidInput(
-            f"“{transition.label_zh}”不附带原因。",
-            f"“{transition.label_en}” takes no reason.",
-            field="reason",
-            event=event,
-        )
+        raise InvalidInput("reason_not_taken", field="reason", machine=machine, event=event)
     if transition.payload is None and payload is not None:
-        raise InvalidInput(
-            f"事件 {event} 不需要附带数据。",
-            f"Event {event!r} takes no payload.",
-            field="payload",
-            event=event,
-        )
+        raise InvalidInput("payload_not_taken", field="payload", machine=machine, event=event)
     if transition.payload is not None:
         if payload is None and transition.payload_required:
-            raise InvalidInput(
-                f"事件 {event} 需要附带 {transition.payload.__name__}。",
-                f"Event {event!r} needs a {transition.payload.__name__} payload.",
-                field="payload",
-                event=event,
-            )
+            raise InvalidInput("payload_needed", field="payload", machine=machine, event=event)
         if payload is not None and not isinstance(payload, transition.payload):
             raise InvalidInput(
-                f"事件 {event} 的数据应为 {transition.payload.__name__}。",
-                f"The payload of {event!r} must be a {transition.payload.__name__}, "
-                f"not {type(payload).__name__}.",
-                field="payload",
+                "payload_type", field="payload", value=type(payload).__name__, machine=machine,
                 event=event,
-            )
+            )  # fmt: skip
     if transition.opinion:
         if not (opinion and opinion.strip()):
-            raise InvalidInput(
-                "退回时必须填写审核意见。",
-                "A return needs a review opinion saying what to fix.",
-                field="opinion",
-                event=event,
-            )
+            raise InvalidInput("opinion_needed", field="opinion", machine=machine, event=event)
     elif opinion is not None or tips:
-        raise InvalidInput(
-            f"事件 {event} 不附带审核意见或温馨提示。",
-            f"Event {event!r} carries no opinion or tips.",
-            field="opinion",
-            event=event,
-        )
+        raise InvalidInput("opinion_not_taken", field="opinion", machine=machine, event=event)
     for index, tip in enumerate(tips):
         if not isinstance(tip, str) or not tip.strip():
-            raise InvalidInput(
-                "温馨提示不能为空。",
-                "A friendly tip cannot be empty.",
-                field=f"tips[{index}]",
-                event=event,
-            )
+            raise InvalidInput("tip_empty", field=f"tips[{index}]", machine=machine, event=event)

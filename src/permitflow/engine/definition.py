@@ -161,13 +161,8 @@ class MachineDefinition:
         return tuple(dict.fromkeys(transition.event for transition in self.transitions))
 
 
-def _fail(definition: str, zh: str, en: str, **context: Any) -> DefinitionError:
-    return DefinitionError(
-        f"业务流程定义 {definition} 有误：{zh}",
-        f"Machine definition {definition} is invalid: {en}",
-        definition=definition,
-        **context,
-    )
+def _fail(variant: str, definition: str, **fields: Any) -> DefinitionError:
+    return DefinitionError(variant, definition=definition, **fields)
 
 
 def _reachable(start: Iterable[str], edges: dict[str, set[str]]) -> set[str]:
@@ -186,19 +181,12 @@ def check_definition(definition: MachineDefinition) -> None:
     names = [state.name for state in definition.states]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        raise _fail(
-            name, f"状态重复：{duplicates}", f"duplicate states {duplicates}", states=duplicates
-        )
+        raise _fail("duplicate_states", name, states=duplicates)
     declared = set(names)
     if definition.initial not in declared:
-        raise _fail(
-            name,
-            f"初始状态 {definition.initial} 未声明",
-            f"initial state {definition.initial!r} is not declared",
-            states=[definition.initial],
-        )
+        raise _fail("initial_undeclared", name, states=[definition.initial])
     if not definition.terminal_states and not definition.cyclic:
-        raise _fail(name, "没有终止状态", "no terminal state is declared", states=[])
+        raise _fail("no_terminal", name, states=[])
 
     forward: dict[str, set[str]] = {}
     backward: dict[str, set[str]] = {}
@@ -206,88 +194,34 @@ def check_definition(definition: MachineDefinition) -> None:
     for transition in definition.transitions:
         unknown = sorted({*transition.sources, transition.dest} - declared)
         if unknown:
-            raise _fail(
-                name,
-                f"事件 {transition.event} 引用了未声明的状态 {unknown}",
-                f"event {transition.event!r} references undeclared states {unknown}",
-                event=transition.event,
-                states=unknown,
-            )
+            raise _fail("undeclared_states", name, event=transition.event, states=unknown)
         unknown_groups = sorted(transition.guards - GROUPS)
         if unknown_groups:
-            raise _fail(
-                name,
-                f"事件 {transition.event} 引用了不存在的规则组 {unknown_groups}",
-                f"event {transition.event!r} references unknown rule groups {unknown_groups}",
-                event=transition.event,
-                groups=unknown_groups,
-            )
+            raise _fail("unknown_groups", name, event=transition.event, groups=unknown_groups)
         if not transition.roles and not transition.internal:
-            raise _fail(
-                name,
-                f"事件 {transition.event} 没有可执行的角色",
-                f"event {transition.event!r} names no role allowed to fire it",
-                event=transition.event,
-            )
+            raise _fail("no_role", name, event=transition.event)
         if transition.roles and transition.internal:
-            raise _fail(
-                name,
-                f"内部事件 {transition.event} 只能由其他流程引起，不能指定执行角色",
-                f"internal event {transition.event!r} happens only as an effect; it names no role",
-                event=transition.event,
-            )
+            raise _fail("internal_with_role", name, event=transition.event)
         if (transition.level is not None) != (Role.AUTHORITY in transition.roles):
-            raise _fail(
-                name,
-                f"事件 {transition.event} 的审核级别与角色不符",
-                f"event {transition.event!r}: a review level goes with the authority role only",
-                event=transition.event,
-            )
+            raise _fail("level_without_authority", name, event=transition.event)
         for source in transition.sources:
             if source in definition.terminal_states:
-                raise _fail(
-                    name,
-                    f"终止状态 {source} 不能有出口事件 {transition.event}",
-                    f"terminal state {source!r} has an outgoing event {transition.event!r}",
-                    event=transition.event,
-                    states=[source],
-                )
+                raise _fail("terminal_exit", name, event=transition.event, states=[source])
             pair = (source, transition.event)
             if pair in seen_pairs:
-                raise _fail(
-                    name,
-                    f"状态 {source} 的事件 {transition.event} 定义了两次",
-                    f"event {transition.event!r} is defined twice from state {source!r}",
-                    event=transition.event,
-                    states=[source],
-                )
+                raise _fail("defined_twice", name, event=transition.event, states=[source])
             seen_pairs.add(pair)
             forward.setdefault(source, set()).add(transition.dest)
             backward.setdefault(transition.dest, set()).add(source)
 
     unreachable = sorted(declared - _reachable([definition.initial], forward))
     if unreachable:
-        raise _fail(
-            name,
-            f"状态不可到达：{unreachable}",
-            f"states not reachable from {definition.initial!r}: {unreachable}",
-            states=unreachable,
-        )
+        raise _fail("unreachable", name, states=unreachable)
     if not definition.terminal_states:
         dead_ends = sorted(declared - set(forward))
         if dead_ends:
-            raise _fail(
-                name,
-                f"以下状态没有出口事件：{dead_ends}",
-                f"states with no way out: {dead_ends}",
-                states=dead_ends,
-            )
+            raise _fail("no_way_out", name, states=dead_ends)
         return
     trapped = sorted(declared - _reachable(definition.terminal_states, backward))
     if trapped:
-        raise _fail(
-            name,
-            f"以下状态无法到达任何终止状态：{trapped}",
-            f"states that cannot reach a terminal state: {trapped}",
-            states=trapped,
-        )
+        raise _fail("trapped", name, states=trapped)

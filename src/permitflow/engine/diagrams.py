@@ -12,7 +12,7 @@ from collections import defaultdict
 from typing import Literal
 
 from permitflow.engine.definition import MachineDefinition, Transition
-from permitflow.errors import InvalidInput
+from permitflow.errors import Expected, InvalidInput
 from permitflow.records.application import BusinessType, business_type_of
 
 GROUPED_FROM = 3
@@ -99,8 +99,6 @@ def diagram(
 
     if format != "mermaid":
         raise InvalidInput(
-            f"不支持的图形格式 {format}，可用：mermaid。",
-            f"Unsupported diagram format {format!r}; available: mermaid.",
-            field="format",
+            "one_of", field="format", value=format, expected=Expected("one_of", ("mermaid",))
         )
     return mermaid(BUSINESS_MACHINES[business_type_of(business_type)](review_levels))

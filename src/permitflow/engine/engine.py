@@ -64,6 +64,7 @@ from permitflow.engine.snapshot import Snapshot, from_dict
 from permitflow.errors import (
     Blocked,
     EventNotAllowed,
+    Expected,
     InvalidInput,
     NotPermitted,
     UnknownEvent,
@@ -174,10 +175,7 @@ class Engine:
             for event in compiled.events:
                 if event in self._holder_events:
                     raise InvalidInput(
-                        f"档案事件 {event} 被两个流程同时定义。",
-                        f"Holder event {event!r} is defined by two machines.",
-                        field="holder_definitions",
-                        event=event,
+                        "holder_event_twice", field="holder_definitions", event=event
                     )
                 self._holder_events[event] = compiled
         self._holder_machines = holder_machines
@@ -207,12 +205,7 @@ class Engine:
             review_levels = self._fixed_levels
         if review_levels is None:
             if on is None:
-                raise InvalidInput(
-                    "请给出审核级数，或给出按哪一天生效的规则确定审核级数。",
-                    "Give the number of review levels, or the day whose rule set in force "
-                    "decides them.",
-                    field="on",
-                )
+                raise InvalidInput("levels_or_day", field="on")
             review_levels = self._levels(None, on)
         return self._machine(kind, review_levels).definition
 
@@ -246,11 +239,9 @@ class Engine:
                 factory = self._factories[business_type]
             except KeyError:
                 raise InvalidInput(
-                    f"未知的业务类型 {business_type}。",
-                    f"Unknown business type {business_type!r}.",
-                    field="business_type",
-                    known=sorted(self._factories),
-                ) from None
+                    "one_of", field="business_type", value=str(business_type),
+                    expected=Expected("one_of", tuple(self._factories), BusinessType),
+                ) from None  # fmt: skip
             compiled = self._compiled[key] = compile_definition(factory(levels))
         return compiled
 
@@ -299,17 +290,9 @@ class Engine:
             try:
                 form = form_type()  # type: ignore[call-arg]
             except TypeError:
-                raise InvalidInput(
-                    f"{kind.value} 业务需要填写申请表。",
-                    f"A {kind.value} application needs its form.",
-                    field="form",
-                ) from None
+                raise InvalidInput("form_needed", field="form", business_type=kind) from None
         if not isinstance(form, form_type):
-            raise InvalidInput(
-                f"申请表类型应为 {form_type.__name__}。",
-                f"The form of a {kind.value} application must be a {form_type.__name__}.",
-                field="form",
-            )
+            raise InvalidInput("form_type", field="form", business_type=kind)
         if employer_id is None:
             employer = holder.association.employer
             employer_id = employer.credit_code if employer is not None else ""
@@ -354,10 +337,12 @@ class Engine:
             return Outcome(event, holder, application, replay.findings, replayed=True)
         check_holder(holder, application)
         compiled, ruleset = self._machine_for(application, at)
-        transition = transition_for(compiled, application.state, event, application.business_type)
-        check_actor(transition, actor, application.state, event, application_owner(application))
+        kind = application.business_type
+        transition = transition_for(compiled, application.state, event, kind)
+        owner = application_owner(application)
+        check_actor(transition, actor, kind, application.state, event, owner)
         check_filer(transition, actor, application)
-        check_payload(transition, payload, opinion, tips, reason)
+        check_payload(transition, kind, payload, opinion, tips, reason)
         judged = _amended(transition, application, payload)
         findings = self._evaluate(
             ruleset, transition, holder, judged, application.business_type, event, at
@@ -435,43 +420,27 @@ class Engine:
             return Outcome(event, holder, application, replay.findings, replayed=True)
         check_holder(holder, application)
         compiled, ruleset = self._machine_for(application, at)
-        if application.state in compiled.definition.terminal_states:
+        kind, state = application.business_type, application.state
+        if state in compiled.definition.terminal_states:
             raise EventNotAllowed(
-                f"业务已结束（{application.state}），不能再确认规则 {rule_id}。",
-                f"The application has ended ({application.state!r}); nothing can be attested.",
-                event=event,
-                state=application.state,
-                allowed=[],
+                "ended", machine=kind, event=event, state=state, rule_id=rule_id, allowed=()
             )
         rule = (ruleset or self.ruleset_for(application, at)).rule(rule_id)
         attesters = rule.attested_by
+        variant = None
         if actor.role not in attesters or not application_owner(application)(actor):
-            who = ", ".join(sorted(role.value for role in attesters)) or "nobody"
+            variant = "attest_role"
+        elif not may_attest(compiled, state, actor):
+            variant = "attest_step"
+        if variant is not None:
             raise NotPermitted(
-                f"{actor.describe()} 不能确认规则 {rule_id}，应由 {who} 确认。",
-                f"{actor.describe()} may not attest {rule_id}; it is attested by: {who}.",
-                event=event,
-                state=application.state,
-                actor=actor.describe(),
-                roles=sorted(role.value for role in attesters),
-            )
-        if not may_attest(compiled, application.state, actor):
-            raise NotPermitted(
-                f"当前状态 {application.state} 下不是 {actor.describe()} 办理的环节，不能确认规则 "
-                f"{rule_id}；只有正在审核的一方可以确认。",
-                f"It is not {actor.describe()}'s step in state {application.state!r}; only the "
-                f"party now reviewing may attest {rule_id}.",
-                event=event,
-                state=application.state,
-                actor=actor.describe(),
-            )
+                variant, machine=kind, event=event, state=state, rule_id=rule_id, actor=actor,
+                roles=attesters,
+            )  # fmt: skip
         existing = application.attested(rule_id)
         if existing is not None:
             raise InvalidInput(
-                f"规则 {rule_id} 已由 {existing.actor.describe()} 确认。",
-                f"{rule_id} was already attested by {existing.actor.describe()}.",
-                field="rule_id",
-                value=rule_id,
+                "attested", field="rule_id", value=rule_id, rule_id=rule_id, actor=existing.actor
             )
         entry = AuditEntry(
             sequence=application.version + 1,
@@ -586,9 +555,10 @@ class Engine:
         compiled = self._holder_machine(event)
         path = compiled.definition.state_path
         state = _holder_state(holder, compiled.definition)
-        transition = transition_for(compiled, state, event, compiled.definition.name)
-        check_actor(transition, actor, state, event, holder_owner(holder))
-        check_payload(transition, payload, None, ())
+        machine = compiled.definition.name
+        transition = transition_for(compiled, state, event, machine)
+        check_actor(transition, actor, machine, state, event, holder_owner(holder))
+        check_payload(transition, machine, payload, None, ())
         ruleset = self._family.in_force_on(local_date(at)) if self.rules_enabled else None
         findings = self._evaluate_holder(ruleset, transition, holder, event, at, payload)
         entry = AuditEntry(
@@ -643,13 +613,7 @@ class Engine:
         try:
             return self._holder_events[event]
         except KeyError:
-            raise UnknownEvent(
-                f"档案没有事件 {event}。可用事件：{', '.join(self.holder_events)}。",
-                f"The holder's record has no event {event!r}. "
-                f"Known events: {', '.join(self.holder_events)}.",
-                event=event,
-                known=list(self.holder_events),
-            ) from None
+            raise UnknownEvent("holder", event=event, allowed=self.holder_events) from None
 
     # --- rules -------------------------------------------------------------------------------
 
@@ -669,7 +633,9 @@ class Engine:
         findings = run_rules(
             ruleset, rules, holder, application, business_type, event, at, include_passed=False
         )
-        raise_if_blocked(findings, event, application.state if application else None)
+        raise_if_blocked(
+            findings, business_type, event, application.state if application else None
+        )
         return findings
 
     def _evaluate_holder(
@@ -699,9 +665,8 @@ class Engine:
             ctx = RuleContext(holder, None, business_type, event, at, params, payload)
             rule.judge(ctx, severity, False, findings)
         result = tuple(findings)
-        raise_if_blocked(
-            result, event, _holder_state(holder, self._holder_events[event].definition)
-        )
+        definition = self._holder_events[event].definition
+        raise_if_blocked(result, definition.name, event, _holder_state(holder, definition))
         return result
 
     def _option(
@@ -713,23 +678,22 @@ class Engine:
         owner: Callable[[Actor], bool],
         evaluate: Callable[[Transition], tuple[Finding, ...]],
     ) -> EventOption:
+        machine = compiled.definition.name
         transition = compiled.table.get((state, event))
         if transition is None:
             sample = next(t for t in compiled.definition.transitions if t.event == event)
-            return EventOption(
-                event,
-                False,
-                sample.label_zh,
-                sample.label_en,
-                reason=EventNotAllowed.code,
-                reason_zh=f"当前状态 {state} 下不能办理此事项。",
-                reason_en=f"Not possible in state {state!r}.",
+            refused = EventNotAllowed(
+                machine=machine, event=event, state=state, allowed=compiled.allowed_from(state)
             )
+            return EventOption(
+                event, False, sample.label_zh, sample.label_en, reason=refused.code,
+                reason_zh=refused.message_zh, reason_en=refused.message_en,
+            )  # fmt: skip
         option = EventOption(
             event, True, transition.label_zh, transition.label_en, dest=transition.dest
         )
         try:
-            check_actor(transition, actor, state, event, owner)
+            check_actor(transition, actor, machine, state, event, owner)
             findings = evaluate(transition)
         except NotPermitted as error:
             return replace(option, allowed=False, reason=error.code,

@@ -27,6 +27,7 @@ from attrs import define, field, frozen
 
 from permitflow.engine.compiled import CompiledMachine, compile_definition
 from permitflow.engine.definition import MachineDefinition, Transition
+from permitflow.errors import ABSENT, Problem
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import Application, BusinessType
 from permitflow.records.audit import AuditEntry
@@ -70,15 +71,19 @@ class Problems:
     """The problems of one document: the first ``keep`` listed, every one counted."""
 
     keep: int
-    listed: list[str] = field(factory=list)
+    listed: list[Problem] = field(factory=list)
     count: int = 0
 
-    def add(self, problem: str) -> None:
+    def add(self, problem: Problem) -> None:
         self.count += 1
         if len(self.listed) < self.keep:
             self.listed.append(problem)
 
-    def extend(self, problems: Iterable[str]) -> None:
+    def note(self, reason: str, path: str, given: Any = ABSENT, **facts: Any) -> None:
+        """Add the problem ``reason`` at ``path`` (see ``Problem``)."""
+        self.add(Problem(reason, path, given, facts=facts))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
         for problem in problems:
             self.add(problem)
 
@@ -93,8 +98,8 @@ class Problems:
 _SCALARS = (str, int, float, bool, type(None))
 
 
-def measure(data: Any, limits: Limits) -> str | None:
-    """The first cap ``data`` exceeds, or the first value JSON cannot hold, as a problem line;
+def measure(data: Any, limits: Limits) -> Problem | None:
+    """The first cap ``data`` exceeds, or the first value JSON cannot hold, as a problem;
     None when the document may be read. One pass, no recursion, stops at the first problem.
     A tuple counts as a list: [`to_dict`][permitflow.to_dict] writes some, JSON reads them back
     as lists."""
@@ -104,32 +109,32 @@ def measure(data: Any, limits: Limits) -> str | None:
         value, path, depth = stack.pop()
         nodes += 1
         if nodes > limits.max_nodes:
-            return f"the document holds more than {limits.max_nodes} values @ $"
+            return Problem("too_many_values", facts={"limit": limits.max_nodes})
         kind = type(value)
         if kind is dict:
             if depth >= limits.max_depth:
-                return f"nested deeper than {limits.max_depth} levels @ {path}"
+                return Problem("too_deep", path, facts={"limit": limits.max_depth})
             for key, item in value.items():
                 if type(key) is not str:
-                    return f"a key that is not a string @ {path}"
+                    return Problem("key_not_string", path)
                 if len(key) > limits.max_string:
-                    return f"a key longer than {limits.max_string} characters @ {path}"
+                    return Problem("key_too_long", path, facts={"limit": limits.max_string})
                 stack.append((item, f"{path}.{key}", depth + 1))
         elif kind is list or kind is tuple:
             if depth >= limits.max_depth:
-                return f"nested deeper than {limits.max_depth} levels @ {path}"
+                return Problem("too_deep", path, facts={"limit": limits.max_depth})
             cap = limits.max_history if path.endswith(".history") else limits.max_items
             if len(value) > cap:
-                return f"more than {cap} items @ {path}"
+                return Problem("too_many_items", path, facts={"limit": cap})
             stack.extend((item, f"{path}[{index}]", depth + 1) for index, item in enumerate(value))
         elif isinstance(value, str):  # a string enum that to_dict left as it is, too
             if len(value) > limits.max_string:
-                return f"a string longer than {limits.max_string} characters @ {path}"
+                return Problem("string_too_long", path, facts={"limit": limits.max_string})
         elif kind is int:
             if abs(value) > limits.max_integer:
-                return f"an integer beyond ±{limits.max_integer} @ {path}"
+                return Problem("integer_too_large", path, facts={"limit": limits.max_integer})
         elif kind not in _SCALARS:
-            return f"a {kind.__name__}, which a JSON document cannot hold @ {path}"
+            return Problem("not_json_value", path, facts={"kind": kind.__name__})
     return None
 
 
@@ -157,9 +162,7 @@ def clears_attestations(transition: Transition) -> bool:
 def _common(version: int, history: tuple[AuditEntry, ...], problems: Problems) -> None:
     """Version, numbering, time order and idempotency keys: the same for every history."""
     if version != len(history):
-        problems.add(
-            f"version {version} disagrees with a history of {len(history)} entries @ $.version"
-        )
+        problems.note("version_history", "$.version", version, count=len(history))
     keys: dict[str, int] = {}
     previous: datetime | None = None
     for index, entry in enumerate(history):
@@ -167,18 +170,16 @@ def _common(version: int, history: tuple[AuditEntry, ...], problems: Problems) -
             return
         where = f"$.history[{index}]"
         if entry.sequence != index + 1:
-            problems.add(f"sequence {entry.sequence} where {index + 1} was expected @ {where}")
+            problems.note("sequence", f"{where}.sequence", entry.sequence, should=index + 1)
         if previous is not None and entry.at < previous:
-            problems.add(f"a moment earlier than the entry before @ {where}.at")
+            problems.note("moment_order", f"{where}.at")
         previous = entry.at
         key = entry.idempotency_key
         if key is not None:
             if not 0 < len(key) <= MAX_KEY_LENGTH:
-                problems.add(f"an idempotency key of no accepted length @ {where}.idempotency_key")
+                problems.note("key_length", f"{where}.idempotency_key", limit=MAX_KEY_LENGTH)
             if key in keys:
-                problems.add(
-                    f"idempotency key already used by entry {keys[key]} @ {where}.idempotency_key"
-                )
+                problems.note("key_reused", f"{where}.idempotency_key", entry=keys[key])
             keys.setdefault(key, index)
 
 
@@ -223,16 +224,16 @@ def replay_application(
     history = application.history
     _common(application.version, history, problems)
     if history and history[0].at < application.created_at:
-        problems.add("the first entry is earlier than the application's creation @ $.history[0]")
+        problems.note("before_creation", "$.history[0].at")
     factory = definitions.get(application.business_type)
     if factory is None:
         return
     compiled = levels_needed(application, factory, levels_used)
     if compiled is None:
-        problems.add(
-            f"a state that business type {application.business_type.value!r} does not have"
-            f" (with {' or '.join(map(str, sorted(levels_used)))} review levels) @ $.state"
-        )
+        problems.note(
+            "unknown_state", "$.state", application.state,
+            machine=application.business_type, levels=sorted(levels_used),
+        )  # fmt: skip
         return
     state = compiled.definition.initial
     submitted_at: datetime | None = None
@@ -242,33 +243,34 @@ def replay_application(
             return
         where = f"$.history[{index}]"
         if entry.from_state != state:
-            problems.add(f"starts from {entry.from_state!r}, not {state!r} @ {where}.from_state")
+            problems.note("from_state", f"{where}.from_state", entry.from_state, state=state)
         if not _owns(application, entry.actor):
-            problems.add(f"an actor acting on a record not their own @ {where}.actor")
+            problems.note("not_own_record", f"{where}.actor")
         if entry.event.startswith(ATTEST_PREFIX):
             rule_id = entry.event[len(ATTEST_PREFIX) :]
             if entry.to_state != entry.from_state:
-                problems.add(f"an attestation that changes the state @ {where}.to_state")
+                problems.note("attest_changes_state", f"{where}.to_state")
             elif not may_attest(compiled, entry.from_state, entry.actor):
-                problems.add(f"an attestation by someone whose step it is not @ {where}.actor")
+                problems.note("attest_not_step", f"{where}.actor")
             elif any(given[0] == rule_id for given in attested):
-                problems.add(f"a rule attested twice @ {where}.event")
+                problems.note("attest_twice", f"{where}.event")
             elif entry.tips or entry.reason is not None or entry.opinion == "":
-                problems.add(f"an attestation carries a note only @ {where}")
+                problems.note("attest_note_only", where)
             attested.append((rule_id, entry.actor, entry.at, entry.opinion or ""))
             state = entry.to_state
             continue
         transition = compiled.table.get((entry.from_state, entry.event))
         if transition is None:
-            problems.add(f"{entry.event!r} is no step from {entry.from_state!r} @ {where}.event")
+            problems.note("no_step", f"{where}.event", entry.event, state=entry.from_state)
         elif transition.dest != entry.to_state:
-            problems.add(f"{entry.event!r} leads to {transition.dest!r} @ {where}.to_state")
+            problems.note("leads_elsewhere", f"{where}.to_state", entry.to_state,
+                          state=transition.dest)  # fmt: skip
         elif not _allowed(transition, entry.actor):
-            problems.add(f"{entry.event!r} fired by someone it is not for @ {where}.actor")
+            problems.note("not_for_actor", f"{where}.actor")
         elif not _by_filer(transition, entry, history[:index]):
-            problems.add(f"{entry.event!r} by a party that did not file @ {where}.actor")
+            problems.note("not_filer", f"{where}.actor")
         elif not _carries(transition, entry):
-            problems.add(f"an opinion, tips or reason {entry.event!r} does not take @ {where}")
+            problems.note("carries", where)
         else:
             if transition.submits and submitted_at is None:
                 submitted_at = entry.at
@@ -276,16 +278,14 @@ def replay_application(
                 attested.clear()
         state = entry.to_state
     if state != application.state:
-        problems.add(f"state {application.state!r} differs from the history's {state!r} @ $.state")
+        problems.note("state_differs", "$.state", application.state, state=state)
     if application.submitted_at != submitted_at:
-        problems.add("submitted_at disagrees with the history's first submission @ $.submitted_at")
+        problems.note("submitted_at", "$.submitted_at")
     if application.ruleset is not None and submitted_at is None:
-        problems.add("a rule-set pin without a submission @ $.ruleset")
+        problems.note("pin_without_submission", "$.ruleset")
     recorded = [(a.rule_id, a.actor, a.at, a.note) for a in application.attestations]
     if recorded != attested:
-        problems.add(
-            "attestations disagree with the history's attestation entries @ $.attestations"
-        )
+        problems.note("attestations_differ", "$.attestations")
 
 
 def _owns(application: Application, actor: Actor) -> bool:
@@ -330,13 +330,11 @@ def replay_holder(
     slots: set[str] = set()
     for index, attachment in enumerate(holder.attachments):
         if attachment.slot in slots:
-            problems.add(
-                f"a second file in slot {attachment.slot.value!r} @ $.attachments[{index}]"
-            )
+            problems.note("second_file", f"$.attachments[{index}]", slot=attachment.slot)
         slots.add(attachment.slot)
     association = holder.association
     if association.state is AssociationState.ASSOCIATED and association.employer is None:
-        problems.add("associated with no employer @ $.association.employer")
+        problems.note("associated_no_employer", "$.association.employer")
     machines = {d.name: compiled_holder(d) for d in definitions}
     by_event = {event: compiled for compiled in machines.values() for event in compiled.events}
     permit = machines.get("permit")
@@ -348,16 +346,16 @@ def replay_holder(
         if compiled is None:
             # The effect of an application's event on the permit: its states, one step.
             if permit is not None and not _permit_step(permit, entry):
-                problems.add(f"no step of the permit leads from {entry.from_state!r} to"
-                             f" {entry.to_state!r} @ {where}")  # fmt: skip
+                problems.note("permit_step", where, entry.from_state, state=entry.to_state)
             continue
         transition = compiled.table.get((entry.from_state, entry.event))
         if transition is None:
-            problems.add(f"{entry.event!r} is no step from {entry.from_state!r} @ {where}.event")
+            problems.note("no_step", f"{where}.event", entry.event, state=entry.from_state)
         elif transition.dest != entry.to_state:
-            problems.add(f"{entry.event!r} leads to {transition.dest!r} @ {where}.to_state")
+            problems.note("leads_elsewhere", f"{where}.to_state", entry.to_state,
+                          state=transition.dest)  # fmt: skip
         elif not _allowed(transition, entry.actor):
-            problems.add(f"{entry.event!r} fired by someone it is not for @ {where}.actor")
+            problems.note("not_for_actor", f"{where}.actor")
 
 
 def _permit_step(permit: CompiledMachine, entry: AuditEntry) -> bool:

@@ -55,11 +55,7 @@ def review_path(
     resubmits from there). Every review level has its suspended state.
     """
     if levels < 1:
-        raise DefinitionError(
-            f"审核级别数必须至少为 1，当前为 {levels}。",
-            f"The number of authority review levels must be at least 1, not {levels}.",
-            levels=levels,
-        )
+        raise DefinitionError("review_levels", levels=levels)
     states = [
         State(AWAITING_ACCEPTANCE, "等待主管部门受理", "Awaiting acceptance by the authority",
               level=1),

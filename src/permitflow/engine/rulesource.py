@@ -105,9 +105,6 @@ class _SingleVersion:
     def version(self, version: str) -> RuleSetVersion:
         if version != self._ruleset.version:
             raise UnknownRuleSet(
-                f"规则集 {self.name} 没有版本 {version}。",
-                f"Rule set {self.name!r} has no version {version!r}.",
-                name=self.name,
-                version=version,
+                "version", ruleset=self.name, version=version, known=[self._ruleset.version]
             )
         return self._ruleset

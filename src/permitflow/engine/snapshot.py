@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import sys
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta, timezone
 from enum import Enum, StrEnum
@@ -30,6 +31,7 @@ from cattrs.errors import AttributeValidationNote, ClassValidationError
 from cattrs.gen import make_dict_structure_fn
 from cattrs.preconf.json import make_converter
 
+from permitflow._problems import Refusal, problems_of
 from permitflow.calendar import FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR
 from permitflow.engine.definition import MachineDefinition
 from permitflow.engine.loadchecks import (
@@ -41,7 +43,7 @@ from permitflow.engine.loadchecks import (
     replay_application,
     replay_holder,
 )
-from permitflow.errors import InvalidInput, InvalidSnapshot
+from permitflow.errors import ABSENT, Expected, InvalidInput, InvalidSnapshot, Problem
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import FORM_TYPES, Application, BusinessType, Form
 from permitflow.records.audit import AuditEntry
@@ -67,15 +69,15 @@ _ZONES: dict[timedelta, timezone] = {}
 
 def _structure_datetime(value: Any, _: type) -> datetime:
     if not isinstance(value, str):
-        raise TypeError(f"expected an ISO 8601 string, got {type(value).__name__}")
+        raise TypeError("expected an ISO 8601 string")
     moment = datetime.fromisoformat(value)
     offset = moment.utcoffset()
     if offset is None:
-        raise ValueError("datetime without a UTC offset")
+        raise Refusal("no_offset")
     if offset % timedelta(minutes=1):
-        raise ValueError("a UTC offset that is not a whole number of minutes")
+        raise Refusal("offset_minutes")
     if not FIRST_SUPPORTED_YEAR <= moment.year <= LAST_SUPPORTED_YEAR:
-        raise ValueError(f"a moment outside the years {FIRST_SUPPORTED_YEAR}-{LAST_SUPPORTED_YEAR}")
+        raise Refusal("moment_years", first=FIRST_SUPPORTED_YEAR, last=LAST_SUPPORTED_YEAR)
     # Every moment of a stored history carries one of a few offsets: share one zone object
     # per offset instead of one per moment.
     zone = _ZONES.get(offset)
@@ -192,29 +194,29 @@ def _write_entry(converter: cattrs.Converter) -> Callable[[AuditEntry], dict[str
     return write
 
 
+# The hooks below refuse with bare TypeError / ValueError: the problem's words come from the
+# field's type ("应为日期，格式 YYYY-MM-DD") and the value at its path (``problems_of``).
+
+
 def _structure_date(value: Any, _: type) -> date:
     if not isinstance(value, str):
-        raise TypeError(f"expected an ISO 8601 date string, got {type(value).__name__}")
+        raise TypeError("expected an ISO 8601 date")
     return date.fromisoformat(value)
 
 
 def _structure_bytes(value: Any, _: type) -> bytes:
     if not isinstance(value, str):
-        raise TypeError(f"expected a base64 string, got {type(value).__name__}")
+        raise TypeError("expected a base64 string")
     try:
         return base64.b64decode(value, validate=True)
     except binascii.Error as error:
-        raise ValueError(f"invalid base64: {error}") from error
+        raise ValueError("invalid base64") from error
 
 
 def _structure_enum(value: Any, cls: type[Enum]) -> Any:
     if not isinstance(value, str):
-        raise TypeError(f"expected a string, got {type(value).__name__}")
-    try:
-        return cls(value)
-    except ValueError:
-        allowed = ", ".join(str(member.value) for member in cls)
-        raise ValueError(f"{value!r} is not one of: {allowed}") from None
+        raise TypeError("expected a string")
+    return cls(value)
 
 
 def _structure_str(value: Any, cls: type) -> Any:
@@ -222,19 +224,19 @@ def _structure_str(value: Any, cls: type) -> Any:
     if issubclass(cls, Enum):
         return _structure_enum(value, cls)
     if not isinstance(value, str):
-        raise TypeError(f"expected a string, got {type(value).__name__}")
+        raise TypeError("expected a string")
     return value
 
 
 def _structure_int(value: Any, _: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"expected an integer, got {type(value).__name__}")
+        raise TypeError("expected an integer")
     return value
 
 
 def _structure_bool(value: Any, _: type) -> bool:
     if not isinstance(value, bool):
-        raise TypeError(f"expected true or false, got {type(value).__name__}")
+        raise TypeError("expected true or false")
     return value
 
 
@@ -256,7 +258,7 @@ def _list_only(converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
     # cattrs builds a tuple from any iterable: "ab" would become ("a", "b"), {"t": 1} ("t",).
     def structure(value: Any, cls: Any) -> Any:
         if type(value) is not list and type(value) is not tuple:
-            raise TypeError(f"expected a list, got {type(value).__name__}")
+            raise TypeError("expected a list")
         return converter._structure_tuple(value, cls)
 
     return structure
@@ -273,12 +275,13 @@ def _every_key(converter: cattrs.Converter, detailed: bool) -> Callable[[type], 
         def structure(value: Any, _: type) -> Any:
             if type(value) is dict and not value.keys() >= set(names):
                 missing = [name for name in names if name not in value]
+                hints = typing.get_type_hints(cls)
                 errors = []
                 for name in missing:
                     error = KeyError(name)
-                    error.__notes__ = [
-                        AttributeValidationNote(f"Structuring {cls.__name__} @ {name}", name, cls)
-                    ]
+                    error.__notes__ = [AttributeValidationNote(
+                        f"Structuring {cls.__name__} @ {name}", name, hints[name]
+                    )]  # fmt: skip
                     errors.append(error)
                 raise ClassValidationError(f"While structuring {cls.__name__}", errors, cls)
             return read(value, cls)
@@ -343,19 +346,16 @@ def structure(data: Any, cls: type[T]) -> T:
 
     The same conventions as [`from_dict`][permitflow.engine.snapshot.from_dict] (ISO dates, base64
     bytes, strict keys and types);
-    a problem raises [`InvalidInput`][permitflow.errors.InvalidInput] whose ``errors`` list "message
-    @ $.path" lines.
+    a problem raises [`InvalidInput`][permitflow.errors.InvalidInput] whose ``problems`` name
+    each path, the value given and the form expected (``context['errors']`` lists them as
+    "message @ $.path" lines).
     """
     try:
         return _lenient.structure(data, cls)
     except Exception as error:
-        problems = cattrs.transform_error(error, path="$")
-        listing = "; ".join(problems)
+        problems = problems_of(error, data) or [Problem("wrong", "$", data, Expected.of(cls))]
         raise InvalidInput(
-            f"数据无法读取：{listing}",
-            f"The data cannot be read: {listing}",
-            field=problems[0].rpartition(" @ ")[2] if problems else "$",
-            errors=problems,
+            "unreadable", field=problems[0].path, problems=problems
         ) from None
 
 
@@ -383,18 +383,18 @@ def from_dict(
     """
     problems = Problems(limits.max_errors)
     if not isinstance(data, Mapping):
-        raise _invalid(problems, [f"expected an object, got {type(data).__name__} @ $"])
+        raise _invalid(problems, [Problem("wrong", "$", _shown(data), Expected("object"))])
     body = dict(data)
     too_large = measure(body, limits)
     if too_large is not None:
         raise _invalid(problems, [too_large])
-    kind = body.pop("kind", None)
-    version = body.pop("schema_version", None)
+    kind = body.pop("kind", ABSENT)
+    version = body.pop("schema_version", ABSENT)
     if type(kind) is not str or kind not in _KINDS:
-        problems.add(f"unknown kind, expected one of {sorted(_KINDS)} @ $.kind")
+        problems.add(_choice("$.kind", kind, sorted(_KINDS)))
     lenient = type(version) is int and version in _LENIENT_VERSIONS
     if type(version) is not int or not (version == SCHEMA_VERSION or lenient):
-        problems.add(f"unsupported schema_version, expected {SCHEMA_VERSION} @ $.schema_version")
+        problems.add(_choice("$.schema_version", version, [SCHEMA_VERSION]))
     if problems:
         raise _invalid(problems)
     detailed = _lenient if lenient else _converter
@@ -407,10 +407,10 @@ def from_dict(
         try:
             snapshot = _structure_snapshot(detailed, kind, {**body, "history": []})
         except InvalidSnapshot as error:
-            problems.extend(error.context.get("errors", ()))
+            problems.extend(error.problems)
             raise _invalid(problems) from None
         except Exception as error:  # cattrs raises class-validation groups with every path
-            problems.extend(cattrs.transform_error(error, path="$"))
+            problems.extend(problems_of(error, body))
             raise _invalid(problems) from None
     if problems:
         raise _invalid(problems)
@@ -420,7 +420,7 @@ def from_dict(
         levels = frozenset({review_levels}) if review_levels is not None else _default_levels()
         replay_application(snapshot, factories, levels, problems)
         if not isinstance(snapshot.form, FORM_TYPES[snapshot.business_type]):
-            problems.add("form does not match the business type @ $.form")
+            problems.note("form_mismatch", "$.form")
     else:
         machines = (
             holder_definitions if holder_definitions is not None else _default_holder_definitions()
@@ -437,7 +437,7 @@ def _read_history(
     """The entries, read one by one: a sound entry costs the fast reader alone, a faulty one
     is read again for its problems until enough are listed, then only counted."""
     if type(raw) is not list:
-        problems.add("expected a list @ $.history")
+        problems.add(Problem("wrong", "$.history", _shown(raw), Expected("list")))
         return ()
     entries = []
     read = _ENTRY_READERS[detailed is _converter]
@@ -447,15 +447,16 @@ def _read_history(
             continue
         except Exception:
             pass
+        where = f"$.history[{index}]"
         if problems.full:
-            problems.add(f"@ $.history[{index}]")
+            problems.note("entry_unreadable", where)
             continue
         try:
             detailed.structure(item, AuditEntry)
         except Exception as error:
-            problems.extend(cattrs.transform_error(error, path=f"$.history[{index}]"))
+            problems.extend(problems_of(error, item, where))
         else:
-            problems.add(f"an entry that cannot be read @ $.history[{index}]")
+            problems.note("entry_unreadable", where)
     return tuple(entries)
 
 
@@ -486,33 +487,36 @@ def _structure_snapshot(converter: cattrs.Converter, kind: str, body: dict[str, 
 
 
 def _structure_application(converter: cattrs.Converter, body: dict[str, Any]) -> Application:
-    raw = body.get("business_type")
+    raw = body.get("business_type", ABSENT)
     if type(raw) is not str or raw not in _BUSINESS_TYPES:
-        raise _invalid(Problems(1), [f"unknown business_type, expected one of"
-                                     f" {sorted(_BUSINESS_TYPES)} @ $.business_type"])  # fmt: skip
+        raise _invalid(Problems(1), [Problem(
+            "wrong", "$.business_type", _shown(raw), Expected.of(BusinessType)
+        )])  # fmt: skip
     form_type = FORM_TYPES[BusinessType(raw)]
+    form = body.get("form")
     try:
-        form = converter.structure(body.get("form"), form_type)
+        form = converter.structure(form, form_type)
     except Exception as error:
-        raise _invalid(Problems(50), cattrs.transform_error(error, path="$.form")) from None
+        raise _invalid(Problems(50), problems_of(error, form, "$.form")) from None
     return converter.structure({**body, "form": form}, Application)
 
 
 _BUSINESS_TYPES = frozenset(kind.value for kind in BusinessType)
 
 
-def _invalid(problems: Problems, more: Iterable[str] = ()) -> InvalidSnapshot:
+def _invalid(problems: Problems, more: Iterable[Problem] = ()) -> InvalidSnapshot:
     problems.extend(more)
-    listed = problems.listed
-    listing = "; ".join(listed)
-    rest = problems.count - len(listed)
-    tail_zh = f"（另有 {rest} 处问题未列出）" if rest else ""
-    tail_en = f" (and {rest} more)" if rest else ""
-    return InvalidSnapshot(
-        f"快照无法读取：{listing}{tail_zh}。请检查存储的数据是否被改动。",
-        f"The snapshot cannot be loaded: {listing}{tail_en}. "
-        "Check whether the stored data was altered.",
-        errors=list(listed),
-        count=problems.count,
-        path=listed[0].rpartition(" @ ")[2] if listed else "$",
-    )
+    return InvalidSnapshot(problems=problems.listed, count=problems.count)
+
+
+def _shown(value: Any) -> Any:
+    """A value as a problem shows it: JSON data as it is, anything else by its type's name."""
+    if value is ABSENT or value is None or isinstance(value, str | int | float | list | dict):
+        return value
+    return type(value).__name__
+
+
+def _choice(path: str, given: Any, allowed: list[Any]) -> Problem:
+    if given is ABSENT:
+        return Problem("missing", path, ABSENT, Expected("one_of", tuple(allowed)))
+    return Problem("wrong", path, _shown(given), Expected("one_of", tuple(allowed)))

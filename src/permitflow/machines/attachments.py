@@ -37,13 +37,9 @@ def _upload(change: Change) -> Change:
     current = change.holder.attachment(attachment.slot)
     if current is not None:
         raise EventNotAllowed(
-            f"附件“{attachment.slot.value}”已于 {current.uploaded_on} 上传；"
-            "如需更换，请先删除原附件再上传。",
-            f"Slot {attachment.slot.value!r} already holds a file uploaded on "
-            f"{current.uploaded_on}; delete it first, then upload the new one.",
-            event="upload_attachment",
-            slot=attachment.slot.value,
-        )
+            "slot_taken", machine="attachments", event="upload_attachment",
+            slot=attachment.slot, uploaded_on=current.uploaded_on,
+        )  # fmt: skip
     uploaded = attrs.evolve(attachment, uploaded_on=local_date(change.at))
     holder = attrs.evolve(change.holder, attachments=(*change.holder.attachments, uploaded))
     return attrs.evolve(change, holder=holder)
@@ -53,10 +49,7 @@ def _delete(change: Change) -> Change:
     slot = change.payload.slot
     if change.holder.attachment(slot) is None:
         raise EventNotAllowed(
-            f"附件“{slot.value}”尚未上传，无需删除。",
-            f"Slot {slot.value!r} holds no file; there is nothing to delete.",
-            event="delete_attachment",
-            slot=slot.value,
+            "slot_empty", machine="attachments", event="delete_attachment", slot=slot
         )
     kept = tuple(a for a in change.holder.attachments if a.slot is not slot)
     return attrs.evolve(change, holder=attrs.evolve(change.holder, attachments=kept))

@@ -100,11 +100,7 @@ class Guards:
 def application_of(change: Change) -> Application:
     """The application an effect of a business machine works on (always there)."""
     if change.application is None:
-        raise InvalidInput(
-            "业务流程的效果需要一个申请。",
-            "A business machine's effect needs the application it belongs to.",
-            field="application",
-        )
+        raise InvalidInput("no_application", field="application")
     return change.application
 
 

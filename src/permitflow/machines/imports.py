@@ -51,13 +51,7 @@ def _employer_flags(change: Change) -> Change:
     association = change.holder.association
     employer = association.employer
     if employer is None or employer.credit_code != flags.credit_code:
-        raise InvalidInput(
-            "导入的单位信息不是持证人关联单位的信息，请核对统一社会信用代码。",
-            "The imported employer flags are not about the employer the holder is associated "
-            "with; check the unified social credit code.",
-            field="credit_code",
-            value=flags.credit_code,
-        )
+        raise InvalidInput("other_employer", field="credit_code", value=flags.credit_code)
     updated = attrs.evolve(
         employer,
         handling_permission=flags.handling_permission,

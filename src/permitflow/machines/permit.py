@@ -102,15 +102,7 @@ def permit_step(holder: HolderRecord, event: str, day: date, **fields: Any) -> H
     state = holder.permit.state.value
     transition = _PERMIT_STEPS.get((state, event))
     if transition is None:
-        label = next(t for t in PERMIT.transitions if t.event == event)
-        raise EventNotAllowed(
-            f"证件当前状态为“{PERMIT.state(state).label_zh}”，不能办理“{label.label_zh}”；"
-            "请先核对证件状态。",
-            f"The permit is {PERMIT.state(state).label_en.lower()}; "
-            f"“{label.label_en}” is not possible. Check the permit's state first.",
-            event=event,
-            state=state,
-        )
+        raise EventNotAllowed("permit", machine=PERMIT.name, event=event, state=state)
     if event in EMPLOYER_STEPS:
         fields["employer_set_on"] = day
     permit = attrs.evolve(holder.permit, state=transition.dest, changed_on=day, **fields)

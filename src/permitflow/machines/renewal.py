@@ -17,7 +17,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from permitflow.engine.definition import Change, MachineDefinition
-from permitflow.errors import RuleDataError
+from permitflow.errors import Expected, Problem, RuleDataError
 from permitflow.machines.common import (
     APPLICANT_DATA_GROUPS,
     RECORD_GROUPS,
@@ -54,14 +54,11 @@ def _new_expiry_from(change: Change) -> NewExpiryFrom:
     try:
         return NewExpiryFrom(raw)
     except ValueError:
-        raise RuleDataError(
-            f"规则参数 {NEW_EXPIRY_PARAMETER} 的取值 {raw!r} 无效，应为 expiry 或 approval；"
-            "请修正规则集数据。",
-            f"Rule parameter {NEW_EXPIRY_PARAMETER} is {raw!r}; it must be 'expiry' or "
-            "'approval'. Fix the rule-set data.",
-            parameter=NEW_EXPIRY_PARAMETER,
-            value=str(raw),
-        ) from None
+        wrong = Problem(
+            "wrong", f"$.{NEW_EXPIRY_PARAMETER}", raw,
+            Expected("one_of", tuple(kind.value for kind in NewExpiryFrom)),
+        )  # fmt: skip
+        raise RuleDataError("value", problems=[wrong]) from None
 
 
 def _extend(change: Change) -> Change:

@@ -55,19 +55,9 @@ class Actor:
 
     def __attrs_post_init__(self) -> None:
         if self.role is Role.AUTHORITY and (self.level is None or self.level < 1):
-            raise InvalidInput(
-                "主管部门审核人员须注明审核级别（≥1）。",
-                "An authority actor needs a review level of 1 or more.",
-                field="level",
-                value=self.level,
-            )
+            raise InvalidInput("authority_level", field="level", value=self.level)
         if self.role is not Role.AUTHORITY and self.level is not None:
-            raise InvalidInput(
-                "只有主管部门审核人员才有审核级别。",
-                "Only an authority actor has a review level.",
-                field="level",
-                value=self.level,
-            )
+            raise InvalidInput("level_not_authority", field="level", value=self.level)
 
     @classmethod
     def applicant(cls, resident_id: str) -> Actor:

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from attrs import field, frozen
 
-from permitflow.errors import InvalidInput
+from permitflow.errors import Expected, InvalidInput
 from permitflow.records.actors import Actor
 from permitflow.records.audit import AuditEntry
 from permitflow.records.holder import Child, Hukou
@@ -38,13 +38,10 @@ def business_type_of(value: BusinessType | str) -> BusinessType:
     try:
         return BusinessType(value)
     except ValueError:
-        known = ", ".join(kind.value for kind in BusinessType)
         raise InvalidInput(
-            f"未知的业务类型 {value!r}，可用：{known}。",
-            f"Unknown business type {value!r}; known: {known}.",
-            field="business_type",
-            value=str(value),
-        ) from None
+            "one_of", field="business_type", value=str(value),
+            expected=Expected("one_of", tuple(BusinessType), BusinessType),
+        ) from None  # fmt: skip
 
 
 class PermitType(StrEnum):

@@ -165,23 +165,12 @@ JPEG, PNG), never the content. The content stays with the portal; the record kee
 
 def _bounded_head(_: object, __: object, head: bytes) -> None:
     if len(head) > HEAD_BYTES:
-        raise InvalidInput(
-            f"文件头最多保存 {HEAD_BYTES} 个字节，文件内容不进入档案；"
-            "请用 FileInfo.from_content 从上传的内容生成。",
-            f"A file's head keeps at most {HEAD_BYTES} bytes; the content stays out of the "
-            "record. Build it with FileInfo.from_content from the uploaded bytes.",
-            field="head",
-            length=len(head),
-        )
+        raise InvalidInput("file_head", field="head", limit=HEAD_BYTES, actual=len(head))
 
 
 def _digest(_: object, __: object, sha256: str | None) -> None:
     if sha256 is not None and not _is_digest(sha256):
-        raise InvalidInput(
-            "文件摘要应为 64 位十六进制 SHA-256。",
-            "A file digest is a SHA-256 in 64 lowercase hexadecimal digits.",
-            field="sha256",
-        )
+        raise InvalidInput("file_digest", field="sha256", value=sha256)
 
 
 def _is_digest(text: str) -> bool:
@@ -228,14 +217,9 @@ class FileInfo:
         ]
         if differs:
             raise InvalidInput(
-                f"文件 {self.name} 的内容与登记的信息不符（{', '.join(differs)}）：声明 "
-                f"{self.size_bytes} 字节，实际 {real.size_bytes} 字节。请重新上传。",
-                f"The content of {self.name} does not match what was declared "
-                f"({', '.join(differs)}): {self.size_bytes} bytes declared, {real.size_bytes} "
-                "found. Upload the file again.",
-                field=differs[0],
-                differs=differs,
-            )
+                "file_mismatch", field=differs[0], value=self.name, differs=differs,
+                declared=self.size_bytes, actual=real.size_bytes,
+            )  # fmt: skip
 
 
 @frozen

@@ -43,7 +43,8 @@ import attrs
 import cattrs
 from attrs import frozen
 
-from permitflow.errors import RuleDataError, RuleSetNotInForce
+from permitflow._problems import problems_of
+from permitflow.errors import Problem, RuleDataError, RuleSetNotInForce
 
 __all__ = [
     "Confidence",
@@ -96,14 +97,7 @@ class ParameterDescription:
 
     def not_in_force(self) -> RuleSetNotInForce:
         first = self.values[0].since
-        return RuleSetNotInForce(
-            f"参数 {self.name} 自 {first} 起才有取值，此前的日期无适用值；"
-            "请按该日期适用的规定办理。",
-            f"Parameter {self.name} has no value before {first}; judge a case of an earlier "
-            "day by the rules in force on that day.",
-            parameter=self.name,
-            first=first.isoformat(),
-        )
+        return RuleSetNotInForce("parameter", parameter=self.name, first=first)
 
 
 # --- the file schema ----------------------------------------------------------------------------
@@ -130,9 +124,7 @@ def _strict(kind: type) -> Any:
     def structure(value: Any, _: Any) -> Any:
         # bool is an int and datetime a date in Python; TOML keeps them apart, so do we.
         if type(value) is not kind:
-            raise TypeError(
-                f"expected a TOML {kind.__name__}, got {type(value).__name__} {value!r}"
-            )
+            raise TypeError(f"expected a TOML {kind.__name__}")
         return value
 
     return structure
@@ -150,15 +142,8 @@ def _converter() -> cattrs.Converter:
 _CONVERTER = _converter()
 
 
-def _data_error(file: Path, errors: list[str]) -> RuleDataError:
-    listing = "; ".join(errors)
-    return RuleDataError(
-        f"规则参数文件 {file.name} 有误，请按参数格式修正：{listing}",
-        f"Rule parameter file {file.name} is invalid; fix it to match the parameter format: "
-        f"{listing}",
-        file=str(file),
-        errors=errors,
-    )
+def _data_error(file: Path, problems: list[Problem]) -> RuleDataError:
+    return RuleDataError(file=str(file), problems=problems)
 
 
 def _parameters_in(
@@ -180,27 +165,25 @@ def _structure(name: str, data: Mapping[str, Any], file: Path) -> ParameterDescr
     try:
         parsed = _CONVERTER.structure(data, _ParameterData)
     except cattrs.BaseValidationError as exc:
-        raise _data_error(file, cattrs.transform_error(exc, path=path)) from None
-    errors: list[str] = []
+        raise _data_error(file, problems_of(exc, data, path)) from None
+    problems: list[Problem] = []
     if not parsed.values:
-        errors.append(f"at least one value is required @ {path}.values")
+        problems.append(Problem("at_least_one_value", f"{path}.values"))
     seen: dict[date, int] = {}
     for index, value in enumerate(parsed.values):
+        where = f"{path}.values[{index}]"
         if value.since in seen:
-            errors.append(
-                f"since {value.since} repeats values[{seen[value.since]}] "
-                f"@ {path}.values[{index}].since"
-            )
+            problems.append(Problem(
+                "since_repeats", f"{where}.since", value.since.isoformat(),
+                facts={"index": seen[value.since]},
+            ))  # fmt: skip
         seen.setdefault(value.since, index)
         if not value.citation.strip():
-            errors.append(f"empty citation @ {path}.values[{index}].citation")
+            problems.append(Problem("empty_citation", f"{where}.citation"))
         if parsed.values and type(value.value) is not type(parsed.values[0].value):
-            errors.append(
-                f"value type {type(value.value).__name__} differs from values[0] "
-                f"({type(parsed.values[0].value).__name__}) @ {path}.values[{index}].value"
-            )
-    if errors:
-        raise _data_error(file, errors)
+            problems.append(Problem("value_type_differs", f"{where}.value"))
+    if problems:
+        raise _data_error(file, problems)
     return ParameterDescription(
         name=name,
         label_zh=parsed.label_zh,
@@ -220,11 +203,11 @@ def _load_file(file: Path) -> list[ParameterDescription]:
         with file.open("rb") as handle:
             document = tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
-        raise _data_error(file, [f"not valid TOML: {exc} @ $"]) from None
+        raise _data_error(file, [Problem("not_toml", facts={"detail": str(exc)})]) from None
     found = []
     for name, data in _parameters_in(document, ""):
         if data is None:
-            raise _data_error(file, [f"a value outside any parameter table @ $.{name}"])
+            raise _data_error(file, [Problem("outside_table", f"$.{name}")])
         found.append(_structure(name, data, file))
     return found
 
@@ -236,10 +219,9 @@ def load_parameters(files: Iterable[Path]) -> ParameterTable:
         for parameter in _load_file(file):
             earlier = by_name.get(parameter.name)
             if earlier is not None:
-                raise _data_error(
-                    file,
-                    [f"parameter already defined in {earlier.file} @ $.{parameter.name}"],
-                )
+                raise _data_error(file, [
+                    Problem("defined_in", f"$.{parameter.name}", facts={"file": earlier.file})
+                ])  # fmt: skip
             by_name[parameter.name] = parameter
     return ParameterTable(tuple(by_name.values()))
 

@@ -27,12 +27,7 @@ def register(family: RuleSetFamily) -> None:
     """Make ``family`` available by its name; registering another family of that name fails."""
     known = _families.get(family.name)
     if known is not None and known is not family:
-        raise DefinitionError(
-            f"规则集 {family.name} 已注册；如需替换，请使用新的名称或新的版本。",
-            f"A rule set named {family.name} is already registered; use another name, or add "
-            "a version to the registered family.",
-            ruleset=family.name,
-        )
+        raise DefinitionError("ruleset_registered", ruleset=family.name)
     _families[family.name] = family
 
 
@@ -51,13 +46,7 @@ def _built_in(name: str) -> RuleSetFamily | None:
 
 def _checked(name: str, loaded: object, origin: str) -> RuleSetFamily:
     if not isinstance(loaded, RuleSetFamily) or loaded.name != name:
-        raise DefinitionError(
-            f"{origin} 提供的不是名为 {name} 的规则集；请检查其 permitflow.rulesets 入口。",
-            f"{origin} does not provide a rule-set family named {name}; check its "
-            "permitflow.rulesets entry point.",
-            ruleset=name,
-            origin=origin,
-        )
+        raise DefinitionError("ruleset_entry_point", ruleset=name, origin=origin)
     return loaded
 
 
@@ -67,13 +56,7 @@ def get_family(name: str) -> RuleSetFamily:
     if family is None:
         family = _from_entry_point(name) or _built_in(name)
         if family is None:
-            raise UnknownRuleSet(
-                f"未知的规则集 {name}（已知：{', '.join(known_families())}）；请核对名称或安装"
-                "提供该规则集的包。",
-                f"Unknown rule set {name} (known: {', '.join(known_families())}); check the "
-                "name or install the package that provides it.",
-                ruleset=name,
-            )
+            raise UnknownRuleSet(ruleset=name, known=known_families())
         register(family)
     return family
 

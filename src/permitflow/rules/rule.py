@@ -384,13 +384,7 @@ class Rule:
 
     def __attrs_post_init__(self) -> None:
         if self.group not in GROUPS:
-            raise DefinitionError(
-                f"规则 {self.id} 的规则组 {self.group!r} 不存在。",
-                f"Rule {self.id} names an unknown group {self.group!r}.",
-                rule_id=self.id,
-                group=self.group,
-                known=sorted(GROUPS),
-            )
+            raise DefinitionError("unknown_group", rule_id=self.id, group=self.group)
         if self.texts is None:
             texts = _legacy_texts(self)
         else:

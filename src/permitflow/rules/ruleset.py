@@ -24,6 +24,8 @@ from attrs import frozen
 from permitflow.errors import (
     CoverageError,
     DefinitionError,
+    Expected,
+    Problem,
     RuleDataError,
     RuleSetNotInForce,
     UnknownRuleSet,
@@ -118,47 +120,37 @@ class _Override:
 
 def _overrides(rules: Mapping[str, Rule], raw: Any, file: str, path: str) -> dict[str, _Override]:
     """The switches of ``rules.overrides`` (value ``raw`` at ``path`` of ``file``), checked."""
-    errors: list[str] = []
+    problems: list[Problem] = []
     result: dict[str, _Override] = {}
     entries = raw.items() if isinstance(raw, Mapping) else ()
     if not isinstance(raw, Mapping):
-        errors.append(f"expected a table of rule ids @ {path}")
+        problems.append(Problem("wrong", path, raw, Expected("object")))
     for rule_id, entry in entries:
         where = f"{path}.{rule_id}"
         rule = rules.get(rule_id)
         if rule is None:
-            errors.append(f"unknown rule id @ {where}")
+            problems.append(Problem("unknown_rule", where))
             continue
         if not isinstance(entry, Mapping) or not set(entry) <= {"severity", "enabled"}:
-            errors.append(f"expected {{severity = ..., enabled = ...}} @ {where}")
+            problems.append(Problem("wrong", where, entry, Expected("switch")))
             continue
         severity = entry.get("severity", rule.severity.value)
         enabled = entry.get("enabled", True)
         if severity not in {s.value for s in Severity}:
-            errors.append(f"unknown severity {severity!r} @ {where}.severity")
+            problems.append(
+                Problem("wrong", f"{where}.severity", severity, Expected.of(Severity))
+            )
         elif type(enabled) is not bool:
-            errors.append(f"expected true or false @ {where}.enabled")
+            problems.append(Problem("wrong", f"{where}.enabled", enabled, Expected("boolean")))
         else:
             result[rule_id] = _Override(Severity(severity), enabled)
-    if errors:
-        listing = "; ".join(errors)
-        raise RuleDataError(
-            f"规则参数文件 {file} 中的规则开关有误，请修正：{listing}",
-            f"The rule switches in parameter file {file} are invalid; fix them: {listing}",
-            file=file,
-            errors=errors,
-        )
+    if problems:
+        raise RuleDataError("switches", file=file, problems=problems)
     return result
 
 
-def _definition(where: str, errors: list[str]) -> DefinitionError:
-    listing = "; ".join(errors)
-    return DefinitionError(
-        f"规则集 {where} 定义有误，请修正后再加载：{listing}",
-        f"Rule set {where} is inconsistent; fix it before loading: {listing}",
-        ruleset=where,
-        errors=errors,
-    )
+def _definition(where: str, problems: list[Problem]) -> DefinitionError:
+    return DefinitionError("ruleset", ruleset=where, problems=problems)
 
 
 _RulesKey = tuple[BusinessType, str, frozenset[str]]
@@ -183,37 +175,38 @@ class RuleSet:
 
     def __attrs_post_init__(self) -> None:
         where = f"{self.name} {self.version}"
-        errors: list[str] = []
+        problems: list[Problem] = []
         if self.effective_until is not None and self.effective_until < self.effective_from:
-            errors.append(f"effective_until {self.effective_until} precedes effective_from")
-        rules = tuple(self._noted(rule, errors) for rule in self.rules)
+            problems.append(Problem("until_before_from", facts={
+                "until": self.effective_until, "since": self.effective_from,
+            }))  # fmt: skip
+        rules = tuple(self._noted(rule, problems) for rule in self.rules)
         object.__setattr__(self, "rules", rules)
         by_id: dict[str, Rule] = {}
         for rule in rules:
             if rule.id in by_id:
-                errors.append(f"rule id {rule.id} is defined twice")
+                problems.append(Problem("rule_twice", facts={"rule_id": rule.id}))
             by_id[rule.id] = rule
         if OVERRIDES_PARAMETER in self.parameters:
             changes = self.parameters.changes_between(
                 OVERRIDES_PARAMETER, self.effective_from, self.effective_until
             )
             if changes:
-                errors.append(
-                    f"{OVERRIDES_PARAMETER} changes on {', '.join(map(str, changes))} inside the "
-                    "version; start a new version on that day instead"
-                )
-        if errors:
-            raise _definition(where, errors)
+                problems.append(Problem("switches_change", facts={"days": changes}))
+        if problems:
+            raise _definition(where, problems)
         switches = self._switches_in_force(by_id)
         object.__setattr__(self, "_by_id", by_id)
         object.__setattr__(self, "_switches", switches)
         object.__setattr__(self, "_rules_for", {})
 
-    def _noted(self, rule: Rule, errors: list[str]) -> Rule:
+    def _noted(self, rule: Rule, problems: list[Problem]) -> Rule:
         """``rule`` with the note of the least confirmed parameter it reads, if any."""
         unknown = sorted(name for name in rule.parameters if name not in self.parameters)
         if unknown:
-            errors.append(f"rule {rule.id} reads unknown parameters {unknown}")
+            problems.append(
+                Problem("unknown_parameters", facts={"rule_id": rule.id, "names": unknown})
+            )
             return rule
         read = [self.parameters.get(name) for name in sorted(rule.parameters)]
         weakest = max((p.confidence for p in read), key=_WEAKNESS.index, default=None)
@@ -257,16 +250,10 @@ class RuleSet:
         )
 
     def _not_in_force(self, day: date) -> RuleSetNotInForce:
-        until = self.effective_until.isoformat() if self.effective_until else "…"
         return RuleSetNotInForce(
-            f"规则集 {self.name} {self.version} 适用于 {self.effective_from} 至 {until}，"
-            f"不适用于 {day}；请选用该日期有效的版本。",
-            f"Rule set {self.name} {self.version} is in force from {self.effective_from} to "
-            f"{until}, not on {day}; use the version in force on that day.",
-            ruleset=self.name,
-            version=self.version,
-            day=day.isoformat(),
-        )
+            "version", ruleset=self.name, version=self.version, day=day,
+            effective_from=self.effective_from, effective_until=self.effective_until,
+        )  # fmt: skip
 
     def params_on(self, day: date) -> ResolvedParameters:
         """The parameter values in force on ``day`` (cached per period between changes)."""
@@ -291,11 +278,7 @@ class RuleSet:
             return self._by_id[rule_id]
         except KeyError:
             raise CoverageError(
-                f"规则集 {self.name} {self.version} 中没有规则 {rule_id}；请核对规则编号。",
-                f"Rule set {self.name} {self.version} has no rule {rule_id}; check the rule id.",
-                ruleset=self.name,
-                version=self.version,
-                rule_id=rule_id,
+                "no_rule", ruleset=self.name, version=self.version, rule_id=rule_id
             ) from None
 
     def severity(self, rule: Rule) -> Severity:
@@ -321,8 +304,10 @@ class RuleSet:
             if unknown:
                 raise _definition(
                     f"{self.name} {self.version}",
-                    [f"unknown guard groups {sorted(unknown)} for event {event!r}"],
-                )
+                    [Problem("unknown_guard_groups", facts={
+                        "event": event, "groups": sorted(unknown),
+                    })],
+                )  # fmt: skip
             found = tuple(
                 (rule, self.severity(rule))
                 for rule in self.rules
@@ -395,24 +380,26 @@ class RuleSetFamily:
     _starts: list[date] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        errors: list[str] = []
+        problems: list[Problem] = []
         if not self.versions:
-            errors.append("a family needs at least one version")
+            problems.append(Problem("no_versions"))
         seen: set[str] = set()
         for version in self.versions:
             if version.name != self.name:
-                errors.append(f"version {version.version} is named {version.name!r}")
+                problems.append(Problem("version_named", facts={
+                    "version": version.version, "name": version.name,
+                }))  # fmt: skip
             if version.version in seen:
-                errors.append(f"version {version.version} appears twice")
+                problems.append(Problem("version_twice", facts={"version": version.version}))
             seen.add(version.version)
         for earlier, later in zip(self.versions, self.versions[1:], strict=False):
             if earlier.effective_until is None or earlier.effective_until >= later.effective_from:
-                errors.append(
-                    f"versions {earlier.version} and {later.version} overlap: {earlier.version} "
-                    f"must end before {later.effective_from}"
-                )
-        if errors:
-            raise _definition(self.name, errors)
+                problems.append(Problem("versions_overlap", facts={
+                    "version": earlier.version, "later": later.version,
+                    "since": later.effective_from,
+                }))  # fmt: skip
+        if problems:
+            raise _definition(self.name, problems)
         object.__setattr__(self, "_starts", [v.effective_from for v in self.versions])
 
     def in_force_on(self, day: date) -> RuleSet:
@@ -420,27 +407,15 @@ class RuleSetFamily:
         index = bisect.bisect_right(self._starts, day) - 1
         if index >= 0 and self.versions[index].in_force(day):
             return self.versions[index]
-        periods = ", ".join(
-            f"{v.version}: {v.effective_from}–{v.effective_until or '…'}" for v in self.versions
-        )
-        raise RuleSetNotInForce(
-            f"规则集 {self.name} 没有适用于 {day} 的版本（现有：{periods}）；请核对日期。",
-            f"Rule set {self.name} has no version in force on {day} (versions: {periods}); "
-            "check the date.",
-            ruleset=self.name,
-            day=day.isoformat(),
-        )
+        periods = [(v.version, v.effective_from, v.effective_until) for v in self.versions]
+        raise RuleSetNotInForce(ruleset=self.name, day=day, periods=periods)
 
     def version(self, version: str) -> RuleSet:
         for candidate in self.versions:
             if candidate.version == version:
                 return candidate
         raise UnknownRuleSet(
-            f"规则集 {self.name} 没有版本 {version}（现有：{', '.join(self.known_versions)}）。",
-            f"Rule set {self.name} has no version {version} "
-            f"(known: {', '.join(self.known_versions)}).",
-            ruleset=self.name,
-            version=version,
+            "version", ruleset=self.name, version=version, known=self.known_versions
         )
 
     @property

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from permitflow.deadlines import earliest_issue_date, validity_threshold
-from permitflow.errors import RuleDataError
+from permitflow.errors import Expected, Problem, RuleDataError
 from permitflow.records.application import BasicChangeForm, BasicItem, BusinessType
 from permitflow.records.holder import (
     ApplicationBasis,
@@ -597,39 +597,37 @@ def check_parameters(table: ParameterTable) -> None:
         ("attachments.required", _matrix_errors),
     ):
         parameter = table.get(name)
-        errors = [
-            f"{error} @ $.{name}.values[{index}].value{path}"
+        problems = [
+            problem
             for index, value in enumerate(parameter.values)
-            for path, error in check(value.value, slots, types)
+            for problem in check(value.value, f"$.{name}.values[{index}].value", slots, types)
         ]
-        if errors:
-            listing = "; ".join(errors)
-            raise RuleDataError(
-                f"规则参数文件 {parameter.file} 有误，请修正：{listing}",
-                f"Rule parameter file {parameter.file} is invalid; fix it: {listing}",
-                file=parameter.file,
-                errors=errors,
-            )
+        if problems:
+            raise RuleDataError(file=parameter.file, problems=problems)
 
 
-def _limit_errors(value: Any, slots: set[str], types: set[str]) -> Iterable[tuple[str, str]]:
+def _exactly(path: str, names: set[str]) -> Problem:
+    return Problem("exactly", path, facts={"known": sorted(names)})
+
+
+def _limit_errors(value: Any, path: str, slots: set[str], types: set[str]) -> Iterable[Problem]:
     if set(value) != slots:
-        yield "", f"slots must be exactly {sorted(slots)}"
+        yield _exactly(path, slots)
     for slot, limit in value.items():
         if type(limit) is not int or limit <= 0:
-            yield f".{slot}", "expected a positive number of bytes"
+            yield Problem("wrong", f"{path}.{slot}", limit, Expected("positive"))
 
 
-def _matrix_errors(value: Any, slots: set[str], types: set[str]) -> Iterable[tuple[str, str]]:
+def _matrix_errors(value: Any, path: str, slots: set[str], types: set[str]) -> Iterable[Problem]:
     if set(value) != types:
-        yield "", f"business types must be exactly {sorted(types)}"
+        yield _exactly(path, types)
     for kind, row in value.items():
         if not isinstance(row, dict) or set(row) != slots:
-            yield f".{kind}", f"slots must be exactly {sorted(slots)}"
+            yield _exactly(f"{path}.{kind}", slots)
             continue
         for slot, cell in row.items():
             if cell not in REQUIREDNESS:
-                yield (
-                    f".{kind}.{slot}",
-                    f"unknown requiredness {cell!r}, use one of {sorted(REQUIREDNESS)}",
-                )
+                yield Problem(
+                    "wrong", f"{path}.{kind}.{slot}", cell,
+                    Expected("one_of", tuple(sorted(REQUIREDNESS))),
+                )  # fmt: skip

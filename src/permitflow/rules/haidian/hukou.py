@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from permitflow.errors import RuleDataError
+from permitflow.errors import Expected, Problem, RuleDataError
 from permitflow.records.application import BusinessType, NewForm, PermitType
 from permitflow.records.holder import HukouKind
 from permitflow.rules.finding import RuleKind, Severity
@@ -157,17 +157,14 @@ RULES: tuple[Rule, ...] = (HUK_001, HUK_002, HUK_003, HUK_004)
 def check_parameters(table: ParameterTable) -> None:
     """Fail at load time if ``hukou.school_temporary_scope`` is neither "any" nor "beijing"."""
     parameter = table.get("hukou.school_temporary_scope")
-    errors = [
-        f'expected "any" or "beijing", got {value.value!r} '
-        f"@ $.{parameter.name}.values[{index}].value"
-        for index, value in enumerate(parameter.values)
-        if value.value not in ("any", "beijing")
-    ]
-    if errors:
-        listing = "; ".join(errors)
-        raise RuleDataError(
-            f"规则参数文件 {parameter.file} 有误，请修正：{listing}",
-            f"Rule parameter file {parameter.file} is invalid; fix it: {listing}",
-            file=parameter.file,
-            errors=errors,
+    scopes = ("any", "beijing")
+    problems = [
+        Problem(
+            "wrong", f"$.{parameter.name}.values[{index}].value", value.value,
+            Expected("one_of", scopes),
         )
+        for index, value in enumerate(parameter.values)
+        if value.value not in scopes
+    ]  # fmt: skip
+    if problems:
+        raise RuleDataError(file=parameter.file, problems=problems)
