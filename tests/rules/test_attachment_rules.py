@@ -11,7 +11,7 @@ from rules_fixtures import AT, REMOVED, application, context, expect, pdf, valid
 
 from permitflow.errors import RuleDataError
 from permitflow.records.application import BasicItem, BusinessType
-from permitflow.records.holder import Attachment, HolderRecord, Slot
+from permitflow.records.holder import Attachment, FileKind, HolderRecord, Slot
 from permitflow.rules.finding import Status
 from permitflow.rules.haidian import attachments, parameters, ruleset
 from permitflow.rules.parameters import ParameterTable
@@ -41,13 +41,16 @@ def test_att_001_a_pdf_is_recognised_by_its_content() -> None:
     renamed_jpeg = valid_holder(**{"attachments.hukou.file.head": b"\xff\xd8\xff\xe0"})
     (finding,) = expect("ATT-001", submit(renamed_jpeg), FAILED)
     assert finding.field == "attachments.hukou"
-    assert finding.facts_dict()["name"] == "hukou.pdf"
+    assert finding.facts_dict() == {"slot": "hukou", "name": "hukou.pdf", "kind": "jpeg"}
+    assert "xff" not in finding.message_zh
+    assert "不是 PDF 文件" in finding.message_zh
 
 
 def test_att_001_the_name_must_say_pdf_while_the_parameter_asks_for_it() -> None:
     misnamed = valid_holder(**{"attachments.hukou.file.name": "hukou.PDF.jpg"})
     ctx = submit(misnamed)
-    expect("ATT-001", ctx, FAILED)
+    (finding,) = expect("ATT-001", ctx, FAILED)
+    assert "内容为 PDF，但文件名不以“.pdf”结尾" in finding.message_zh
     upper = valid_holder(**{"attachments.hukou.file.name": "HUKOU.PDF"})
     expect("ATT-001", submit(upper), PASSED)
     lenient = attrs.evolve(ctx, params={**ctx.params, "attachments.require_pdf_extension": False})
@@ -61,12 +64,8 @@ def test_att_002_two_mebibytes_exactly_pass_one_byte_more_fails(slot: str) -> No
     path = f"attachments.{slot}.file.size_bytes"
     expect("ATT-002", submit(valid_holder(**{path: 2 * MIB})), PASSED)
     (finding,) = expect("ATT-002", submit(valid_holder(**{path: 2 * MIB + 1})), FAILED)
-    assert finding.facts_dict() == {
-        "slot": slot,
-        "size": "2,097,153",
-        "limit": "2,097,152",
-        "limit_mib": "2",
-    }
+    assert finding.facts_dict() == {"slot": slot, "size": "2097153", "limit": "2097152"}
+    assert "大小为 2.01 MB，超过上限 2 MB" in finding.message_zh
 
 
 @pytest.mark.parametrize("slot", ["residence", "other"])
@@ -74,7 +73,7 @@ def test_att_003_five_mebibytes_exactly_pass_one_byte_more_fails(slot: str) -> N
     path = f"attachments.{slot}.file.size_bytes"
     expect("ATT-003", submit(valid_holder(**{path: 5 * MIB})), PASSED)
     (finding,) = expect("ATT-003", submit(valid_holder(**{path: 5 * MIB + 1})), FAILED)
-    assert "5 MiB" in finding.message_en
+    assert "is 5.01 MB, over the limit of 5 MB" in finding.message_en
 
 
 def test_att_003_covers_the_title_slot_and_att_002_does_not() -> None:
@@ -102,7 +101,7 @@ def test_att_005_applies_to_certification_materials_only() -> None:
     expect("ATT-005", review(), PASSED)
     patent = valid_holder(**{"attachments.other.document": "patent"})
     (finding,) = expect("ATT-005", review(patent), ATTEST)
-    assert finding.facts_dict() == {"materials": "other:patent"}
+    assert finding.facts_dict() == {"slots": "other"}
     expect("ATT-005", review(patent, attested=("ATT-005",)), PASSED)
     title = Attachment(Slot.TITLE_CERT, pdf("title.pdf"), date(2026, 3, 1))
     titled = valid_holder(attachments=(*valid_holder().attachments, title))
@@ -139,6 +138,7 @@ def test_att_008_changed_items_need_fresh_attachments() -> None:
     stale = valid_holder(**{"attachments.hukou.uploaded_on": date(2023, 12, 31)})
     (finding,) = expect("ATT-008", submit(stale, kind, changed_items=moved), FAILED)
     assert finding.facts_dict() == {"items": "hukou_location", "reference": "2024-01-01"}
+    assert "（2024-01-01）以来未重新上传" in finding.message_zh
     same_day = valid_holder(**{"attachments.hukou.uploaded_on": date(2024, 1, 1)})
     expect("ATT-008", submit(same_day, kind, changed_items=moved), PASSED)
     expect("ATT-008", submit(stale, kind, changed_items=[BasicItem.RESIDENCE_ADDRESS]), PASSED)
@@ -188,11 +188,11 @@ def test_doc_001_exactly_three_months_of_validity_left_pass() -> None:
     expect("DOC-001", submit(valid_holder(**{contract: date(2026, 6, 16)})), PASSED)
     (finding,) = expect("DOC-001", submit(valid_holder(**{contract: date(2026, 6, 15)})), FAILED)
     assert finding.facts_dict() == {
-        "document": contract,
         "valid_until": "2026-06-15",
-        "needed": "2026-06-16",
         "months": "3",
+        "needed": "2026-06-16",
     }
+    assert finding.message_zh.startswith("劳动合同有效期至 2026-06-15，提交时剩余不足 3 个月")
 
 
 def test_doc_001_checks_attachments_and_the_residence_proof_too() -> None:
@@ -202,6 +202,7 @@ def test_doc_001_checks_attachments_and_the_residence_proof_too() -> None:
     proof = valid_holder(**{"residence.valid_until": date(2026, 5, 1)})
     (finding,) = expect("DOC-001", submit(proof), FAILED)
     assert finding.field == "residence.valid_until"
+    assert finding.message_zh.startswith("住所证明")
 
 
 def test_doc_001_counts_from_the_day_the_file_was_handed_in() -> None:
@@ -234,7 +235,8 @@ def test_doc_002_materials_dated_exactly_one_month_ago_pass() -> None:
 def test_doc_002_a_material_dated_after_submission_fails() -> None:
     path = "attachments.taxable_income.issued_on"
     expect("DOC-002", submit(valid_holder(**{path: date(2026, 3, 16)})), PASSED)
-    expect("DOC-002", submit(valid_holder(**{path: date(2026, 3, 17)})), FAILED)
+    (finding,) = expect("DOC-002", submit(valid_holder(**{path: date(2026, 3, 17)})), FAILED)
+    assert "晚于提交日 2026-03-16" in finding.message_zh
 
 
 # --- DOC scope: what a basic- or business-information change hands in (M§5.2, M§6.1) -----------
@@ -308,3 +310,27 @@ def test_a_size_table_missing_a_slot_is_a_data_error() -> None:
     del limits["other"]
     with pytest.raises(RuleDataError, match="max_bytes"):
         attachments.check_parameters(_with_value("attachments.max_bytes", limits))
+
+
+def test_att_006_says_when_the_integrity_declaration_is_not_uploaded() -> None:
+    (finding,) = expect("ATT-006", review(), ATTEST)
+    assert "文件“" in finding.message_zh
+    missing = valid_holder(**{"attachments.integrity": REMOVED})
+    (finding,) = expect("ATT-006", review(missing), ATTEST)
+    assert finding.message_zh.startswith("诚信声明尚未上传")
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        (b"%PDF-1.7", FileKind.PDF),
+        (b"\xff\xd8\xff\xe0", FileKind.JPEG),
+        (b"\x89PNG\r\n\x1a\n", FileKind.PNG),
+        (b"GIF89a", FileKind.GIF),
+        (b"PK\x03\x04", FileKind.OFFICE),
+        (b"", FileKind.EMPTY),
+        (b"hello", FileKind.UNKNOWN),
+    ],
+)
+def test_a_file_is_told_by_its_first_bytes(head: bytes, kind: FileKind) -> None:
+    assert pdf("x.pdf", head=head).kind is kind

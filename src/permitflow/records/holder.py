@@ -177,6 +177,34 @@ def _is_digest(text: str) -> bool:
     return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
 
 
+class FileKind(StrEnum):
+    """What a file is by its first bytes (its format's signature), whatever its name says."""
+
+    PDF = "pdf"
+    """A PDF document (``%PDF-``)."""
+    JPEG = "jpeg"
+    """A JPEG image."""
+    PNG = "png"
+    """A PNG image."""
+    GIF = "gif"
+    """A GIF image."""
+    OFFICE = "office"
+    """A ZIP container: a Word, Excel or other office document, or an archive."""
+    EMPTY = "empty"
+    """No content at all."""
+    UNKNOWN = "unknown"
+    """Any other format."""
+
+
+_SIGNATURES = (
+    (b"%PDF-", FileKind.PDF),
+    (b"\xff\xd8\xff", FileKind.JPEG),
+    (b"\x89PNG\r\n\x1a\n", FileKind.PNG),
+    (b"GIF8", FileKind.GIF),
+    (b"PK\x03\x04", FileKind.OFFICE),
+)
+
+
 @frozen
 class FileInfo:
     """An uploaded file as the portal saw it: enough to judge format and size, never the
@@ -193,6 +221,16 @@ class FileInfo:
     ``%PDF-`` whatever its name says."""
     sha256: str | None = field(default=None, validator=_digest)
     """The SHA-256 of the content, in hexadecimal."""
+
+    @property
+    def kind(self) -> FileKind:
+        """What the file is by its first bytes."""
+        if not self.head:
+            return FileKind.EMPTY
+        for signature, kind in _SIGNATURES:
+            if self.head.startswith(signature):
+                return kind
+        return FileKind.UNKNOWN
 
     @classmethod
     def from_content(cls, name: str, content: bytes) -> FileInfo:
@@ -339,6 +377,30 @@ class Slot(StrEnum):
     """在京合法稳定住所证明."""
     OTHER = "other"
     """其他材料."""
+
+
+class Requirement(StrEnum):
+    """How a business type requires an attachment slot (the platform's 要求 column, M§1.6),
+    as the rule-set parameter ``attachments.required`` states it per business type."""
+
+    REQUIRED = "required"
+    """必传."""
+    OPTIONAL = "optional"
+    """非必传."""
+    NOT_APPLICABLE = "not_applicable"
+    """Not asked for by that business."""
+    IF_DEGREE = "if_degree"
+    """Required when applying by degree (以学位申报)."""
+    IF_TITLE = "if_title"
+    """Required when applying by professional title (以职称申报)."""
+    IF_MARRIED = "if_married"
+    """Required when married or remarried."""
+    IF_EDUCATION_CHANGED = "if_education_changed"
+    """Required when a basic-information change changes the education."""
+    IF_HUKOU_CHANGED = "if_hukou_changed"
+    """Required when a basic-information change changes the hukou place."""
+    IF_ADDRESS_CHANGED = "if_address_changed"
+    """Required when a basic-information change changes the residence address."""
 
 
 @frozen

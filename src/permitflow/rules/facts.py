@@ -19,7 +19,7 @@ from permitflow.identifiers import normalize_credit_code as _normal
 from permitflow.messages import Language
 from permitflow.records.holder import HolderRecord
 
-__all__ = ["PLAIN", "Facts", "Plain", "Unit", "unit", "units"]
+__all__ = ["PLAIN", "Bytes", "Facts", "Plain", "Unit", "unit", "units"]
 
 
 class Facts:
@@ -66,6 +66,27 @@ class Unit:
     def __str__(self) -> str:
         # What a program reads in a finding's facts: the code alone.
         return self.credit_code or ""
+
+
+@frozen
+class Bytes:
+    """A size in bytes, read as the platform states its limits: in megabytes (「2M以内」)."""
+
+    count: int
+    """The number of bytes."""
+
+    def words(self, lang: Language) -> str:
+        """The size in megabytes (1 MB = 1,048,576 bytes), rounded up to two decimals so that a
+        file one byte over a limit never reads as the limit itself; below 0.1 MB, in kilobytes.
+        """
+        if self.count < 104_858:
+            return f"{-(-self.count // 1024)} KB"
+        hundredths = -(-self.count * 100 // 1_048_576)
+        whole, rest = divmod(hundredths, 100)
+        return f"{whole} MB" if not rest else f"{whole}.{rest:02d}".rstrip("0") + " MB"
+
+    def __str__(self) -> str:
+        return str(self.count)
 
 
 def unit(holder: HolderRecord, code: str | None) -> Unit:
