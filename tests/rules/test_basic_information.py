@@ -45,6 +45,9 @@ def test_bi_001_all_five_sections_are_needed() -> None:
     expect("BI-001", submit(), PASSED)
     (finding,) = expect("BI-001", submit(valid_holder(**{"profile.photo": REMOVED})), FAILED)
     assert finding.facts_dict() == {"missing": "photo"}
+    two = valid_holder(**{"profile.photo": REMOVED, "profile.work_history": ()})
+    (finding,) = expect("BI-001", submit(two), FAILED)
+    assert finding.facts_dict() == {"missing": "work_history, photo"}
 
 
 def test_bi_002_waits_for_a_reviewer_and_passes_once_attested() -> None:
@@ -57,7 +60,10 @@ def test_bi_002_waits_for_a_reviewer_and_passes_once_attested() -> None:
 def test_bi_003_the_photo_is_judged_by_a_reviewer() -> None:
     (finding,) = expect("BI-003", review(), ATTEST)
     assert finding.facts_dict()["uploaded_on"] == "2026-03-06"
+    assert "上传于 2026-03-06" in finding.message_zh
     expect("BI-003", review(attested=("BI-003",)), PASSED)
+    (finding,) = expect("BI-003", review(valid_holder(**{"profile.photo": REMOVED})), ATTEST)
+    assert finding.message_zh.startswith("证件照片尚未上传")
 
 
 def test_bi_004_the_address_is_the_one_on_the_proof() -> None:
@@ -66,6 +72,13 @@ def test_bi_004_the_address_is_the_one_on_the_proof() -> None:
     (finding,) = expect("BI-004", submit(moved), FAILED)
     assert finding.field == "profile.general.address"
     assert "28号院" in finding.message_zh
+
+
+def test_bi_004_without_a_proof_or_general_information_says_which_is_missing() -> None:
+    (finding,) = expect("BI-004", submit(valid_holder(**{"residence": REMOVED})), FAILED)
+    assert finding.message_zh.startswith("尚未录入在京合法稳定住所证明")
+    (finding,) = expect("BI-004", submit(valid_holder(**{"profile.general": REMOVED})), FAILED)
+    assert finding.message_zh.startswith("一般信息尚未填写")
 
 
 def test_bi_004_the_district_selector_counts_as_part_of_the_address() -> None:
@@ -112,7 +125,16 @@ def test_edu_001_the_highest_education_and_degree_are_filled() -> None:
     expect("EDU-001", submit(), PASSED)
     no_degree = valid_holder(**{"profile.education.highest_degree": None})
     (finding,) = expect("EDU-001", submit(no_degree), FAILED)
-    assert finding.facts_dict() == {"missing": "highest_degree"}
+    assert finding.field == "profile.education.highest_degree"
+    assert finding.message_zh.startswith("以学位申报，“国内最高学位”未填写")
+    neither = valid_holder(
+        **{"profile.education.highest_degree": None, "profile.education.highest_education": ""}
+    )
+    first, second = expect("EDU-001", submit(neither), FAILED)
+    assert first.message_zh.startswith("“国内最高学历”未填写")
+    assert second.field == "profile.education.highest_degree"
+    (finding,) = expect("EDU-001", submit(valid_holder(**{"profile.education": REMOVED})), FAILED)
+    assert finding.message_zh.startswith("教育信息尚未填写")
     # Applying by title, a missing degree is no omission.
     by_title = valid_holder(
         **{"profile.education.highest_degree": None, "profile.education.basis": "title"}
@@ -137,7 +159,8 @@ def test_edu_002_a_foreign_degree_carries_the_cscse_report_number() -> None:
     (finding,) = expect("EDU-002", submit(diploma_number), FAILED)
     assert finding.facts_dict() == {"number": "UK-77881", "report": "JY2025-0012345"}
     no_report = valid_holder(**{"profile.education.degree_foreign": True})
-    expect("EDU-002", submit(no_report), FAILED)
+    (finding,) = expect("EDU-002", submit(no_report), FAILED)
+    assert finding.message_zh.startswith("国外学位尚未填写教育部留学服务中心认证报告编号")
     expect("EDU-002", review(numbered), ATTEST)
 
 
@@ -145,7 +168,8 @@ def test_edu_003_applying_by_degree_leaves_title_fields_empty() -> None:
     expect("EDU-003", submit(), PASSED)
     titled = valid_holder(**{"profile.education.title_name": "工程师"})
     (finding,) = expect("EDU-003", submit(titled), FAILED)
-    assert finding.facts_dict() == {"filled": "title_name"}
+    assert finding.facts_dict() == {"filled": "工程师"}
+    assert "当前已填写“工程师”" in finding.message_zh
     by_title = valid_holder(
         **{"profile.education.title_name": "工程师", "profile.education.basis": "title"}
     )
@@ -195,6 +219,9 @@ def test_his_002_work_history_reaches_the_submission_day() -> None:
     ended_before = valid_holder(**{"profile.work_history.0.end": date(2026, 3, 15)})
     (finding,) = expect("HIS-002", submit(ended_before), FAILED)
     assert finding.facts_dict()["latest_end"] == "2026-03-15"
+    assert "当前最近一段截至 2026-03-15" in finding.message_zh
+    (finding,) = expect("HIS-002", submit(valid_holder(**{"profile.work_history": ()})), FAILED)
+    assert finding.message_zh.startswith("工作经历尚未填写")
     later_job = valid_holder(
         **{
             "profile.work_history": (
@@ -203,8 +230,8 @@ def test_his_002_work_history_reaches_the_submission_day() -> None:
             )
         }
     )
-    expect("HIS-002", submit(later_job), FAILED)
-    expect("HIS-002", submit(valid_holder(**{"profile.work_history": ()})), FAILED)
+    (finding,) = expect("HIS-002", submit(later_job), FAILED)
+    assert "“乙公司”的开始时间晚于申报日 2026-03-16" in finding.message_zh
     expect("HIS-002", review(), ATTEST)
 
 

@@ -270,6 +270,21 @@ class Photo:
     """The day it was uploaded."""
 
 
+class ProfileSection(StrEnum):
+    """The five sections of the basic information (M§1.4), in the order of the screens."""
+
+    GENERAL = "general"
+    """一般信息."""
+    EDUCATION = "education"
+    """教育信息."""
+    STUDY_HISTORY = "study_history"
+    """学习经历."""
+    WORK_HISTORY = "work_history"
+    """工作经历."""
+    PHOTO = "photo"
+    """证件照片."""
+
+
 @frozen
 class Profile:
     """The five sections of the basic information (M§1.4)."""
@@ -285,14 +300,14 @@ class Profile:
     photo: Photo | None = None
     """证件照片; None until uploaded."""
 
-    def missing_sections(self) -> tuple[str, ...]:
-        """The sections not yet filled in, by name (``general``, ``education``, ...)."""
+    def missing_sections(self) -> tuple[ProfileSection, ...]:
+        """The sections not yet filled in, in the order of the screens."""
         sections = (
-            ("general", self.general is not None),
-            ("education", self.education is not None),
-            ("study_history", bool(self.study_history)),
-            ("work_history", bool(self.work_history)),
-            ("photo", self.photo is not None),
+            (ProfileSection.GENERAL, self.general is not None),
+            (ProfileSection.EDUCATION, self.education is not None),
+            (ProfileSection.STUDY_HISTORY, bool(self.study_history)),
+            (ProfileSection.WORK_HISTORY, bool(self.work_history)),
+            (ProfileSection.PHOTO, self.photo is not None),
         )
         return tuple(name for name, present in sections if not present)
 

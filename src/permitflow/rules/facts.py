@@ -11,6 +11,7 @@ dates, numbers and labels.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import ClassVar
 
 from attrs import frozen
@@ -19,7 +20,7 @@ from permitflow.identifiers import normalize_credit_code as _normal
 from permitflow.messages import Language
 from permitflow.records.holder import HolderRecord
 
-__all__ = ["PLAIN", "Bytes", "Facts", "Plain", "Unit", "unit", "units"]
+__all__ = ["PLAIN", "Bytes", "Facts", "Month", "Plain", "Unit", "months", "unit", "units"]
 
 
 class Facts:
@@ -87,6 +88,26 @@ class Bytes:
 
     def __str__(self) -> str:
         return str(self.count)
+
+
+@frozen
+class Month:
+    """A calendar month, read ``2025-09``."""
+
+    first_day: date
+    """Its first day."""
+
+    def words(self, lang: Language) -> str:
+        """The month as ``YYYY-MM``."""
+        return self.first_day.strftime("%Y-%m")
+
+    def __str__(self) -> str:
+        return self.first_day.strftime("%Y-%m")
+
+
+def months(days: Iterable[date]) -> tuple[Month, ...]:
+    """The months of ``days``, in their order."""
+    return tuple(Month(day.replace(day=1)) for day in days)
 
 
 def unit(holder: HolderRecord, code: str | None) -> Unit:
