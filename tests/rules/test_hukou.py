@@ -78,4 +78,17 @@ def test_huk_003_non_beijing_citizens_choose_domestic_personnel() -> None:
 def test_huk_004_nobody_with_a_beijing_hukou_holds_the_permit() -> None:
     expect("HUK-004", submit("family", "42"), PASSED)
     (finding,) = expect("HUK-004", submit("family", "11", "北京市海淀区"), FAILED)
-    assert finding.facts_dict()["province"] == "11"
+    assert finding.facts_dict() == {"place": "北京市海淀区"}
+    assert "北京市户口不能申请" in finding.message_zh
+    assert "注销" not in finding.message_zh
+
+
+def test_huk_004_tells_a_holder_to_cancel_the_permit() -> None:
+    beijing = {"profile.general.hukou.province_code": "11", "profile.general.hukou.place": ""}
+    ctx = context(valid_holder(**beijing), application(BusinessType.RENEWAL), "submit")
+    (finding,) = expect("HUK-004", ctx, FAILED)
+    assert finding.message_zh.startswith("持证人已取得北京市户口（户籍所在地：未填写）")
+    assert "应即时注销" in finding.message_zh
+    assert "cannot be applied for" not in finding.message_en
+    ctx = context(valid_holder(), application(BusinessType.RENEWAL), "submit")
+    expect("HUK-004", ctx, PASSED)

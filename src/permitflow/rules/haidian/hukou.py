@@ -10,13 +10,16 @@ says (``"any"`` by default, as the catalogue reads it).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import ClassVar
+
+from attrs import frozen
 
 from permitflow.errors import Expected, Problem, RuleDataError
 from permitflow.records.application import BusinessType, NewForm, PermitType
-from permitflow.records.holder import HukouKind
+from permitflow.records.holder import Hukou, HukouKind
+from permitflow.rules.facts import Facts
 from permitflow.rules.finding import RuleKind, Severity
-from permitflow.rules.haidian._shared import APPLICANT_SIDE, EMPLOYMENT_BUSINESS, cite
+from permitflow.rules.haidian._shared import APPLICANT_SIDE, EMPLOYMENT_BUSINESS, TEXTS, cite
 from permitflow.rules.parameters import ParameterTable
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
 
@@ -26,22 +29,25 @@ _PASS = (passed(_FIELD),)
 _PASS_TYPE = (passed("form.permit_type"),)
 
 
-def _hukou_facts(ctx: RuleContext) -> dict[str, str]:
-    general = ctx.holder.profile.general
-    if general is None:
-        return {}
-    hukou = general.hukou
-    return {"kind": hukou.kind.value, "province": hukou.province_code, "place": hukou.place or "-"}
+@frozen
+class Registered(Facts):
+    """Where the hukou is, as the applicant typed it (户籍所在地)."""
+
+    place: str | None
+
+
+def _registered(hukou: Hukou) -> Registered:
+    return Registered(hukou.place.strip() or None)
 
 
 # M§2 注意事项 2: 申请人为北京市集体户口……的，不在受理范围之内
-def _not_beijing_collective(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+def _not_beijing_collective(ctx: RuleContext) -> Iterable[Verdict[Registered]]:
     general = ctx.holder.profile.general
     if general is None:
         return _PASS
     hukou = general.hukou
     if hukou.kind is HukouKind.COLLECTIVE and hukou.in_beijing:
-        return (failed(_FIELD, **_hukou_facts(ctx)),)
+        return (failed(_FIELD, _registered(hukou)),)
     return _PASS
 
 
@@ -52,24 +58,20 @@ HUK_001 = Rule(
     group="huk",
     business_types=EMPLOYMENT_BUSINESS,
     citation=cite("M§2 注意事项 2", _SCOPE),
-    title_zh="申请人不是北京市集体户口",
-    title_en="The applicant does not hold a Beijing collective hukou",
-    message_zh="申请人为北京市集体户口（{place}），不在工作居住证受理范围之内，无法办理。",
-    message_en="The applicant holds a Beijing collective hukou ({place}), which is outside the "
-    "scope of the work residence permit; the application cannot be accepted.",
+    texts=TEXTS,
     check=_not_beijing_collective,
 )
 
 
 # M§2 注意事项 2: 申请人为……学校临时户口的，不在受理范围之内
-def _not_school_temporary(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+def _not_school_temporary(ctx: RuleContext) -> Iterable[Verdict[Registered]]:
     general = ctx.holder.profile.general
     if general is None:
         return _PASS
     hukou = general.hukou
     beijing_only = ctx.params["hukou.school_temporary_scope"] == "beijing"
     if hukou.kind is HukouKind.SCHOOL_TEMPORARY and (hukou.in_beijing or not beijing_only):
-        return (failed(_FIELD, **_hukou_facts(ctx)),)
+        return (failed(_FIELD, _registered(hukou)),)
     return _PASS
 
 
@@ -80,26 +82,26 @@ HUK_002 = Rule(
     group="huk",
     business_types=EMPLOYMENT_BUSINESS,
     citation=cite("M§2 注意事项 2", _SCOPE),
-    title_zh="申请人不是学校临时户口",
-    title_en="The applicant does not hold a school temporary hukou",
-    message_zh=(
-        "申请人为学校临时户口（{place}），不在工作居住证受理范围之内。请将户口迁出学校后再申请。"
-    ),
-    message_en="The applicant holds a school temporary hukou ({place}), which is outside the "
-    "scope of the work residence permit. Move the registration out of the school, then apply.",
+    texts=TEXTS,
+    parameters=frozenset({"hukou.school_temporary_scope"}),
     check=_not_school_temporary,
 )
 
 
 # M§2.2: 选择办理工作居住证类型（外埠在京人员工作居住证选择“国内人员”）
-def _domestic_type(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class OtherType(Facts):
+    permit_type: PermitType
+
+
+def _domestic_type(ctx: RuleContext) -> Iterable[Verdict[OtherType]]:
     general = ctx.holder.profile.general
     form = ctx.application.form if ctx.application is not None else None
     if general is None or not isinstance(form, NewForm) or general.hukou.in_beijing:
         return _PASS_TYPE
     if form.permit_type is PermitType.DOMESTIC:
         return _PASS_TYPE
-    return (failed("form.permit_type", permit_type=form.permit_type.value),)
+    return (failed("form.permit_type", OtherType(form.permit_type)),)
 
 
 HUK_003 = Rule(
@@ -109,25 +111,29 @@ HUK_003 = Rule(
     group="huk",
     business_types=frozenset({BusinessType.NEW}),
     citation=cite("M§2.2", "选择办理工作居住证类型（外埠在京人员工作居住证选择“国内人员”）"),
-    title_zh="外埠在京人员选择“国内人员”证件类型",
-    title_en="A non-Beijing Chinese citizen working in Beijing chooses the type 'domestic "
-    "personnel'",
-    message_zh=(
-        "外埠在京人员应选择工作居住证类型“国内人员”（当前为“{permit_type}”）。请重新选择证件类型。"
-    ),
-    message_en="A non-Beijing Chinese citizen working in Beijing chooses the permit type "
-    "'domestic personnel' (国内人员), not '{permit_type}'; choose it again.",
+    texts=TEXTS,
     check=_domestic_type,
 )
 
 
 # M§7: 申请人已取得北京市户口……的，应即时注销北京市工作居住证。 — so nobody with a Beijing
 # hukou of any kind holds or obtains the permit (inference, catalogue HUK-004).
-def _not_beijing_hukou(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class HolderInBeijing(Facts):
+    variant: ClassVar[str] = "holder"
+    place: str | None
+    business_type: BusinessType
+
+
+def _not_beijing_hukou(ctx: RuleContext) -> Iterable[Verdict[Registered | HolderInBeijing]]:
     general = ctx.holder.profile.general
     if general is None or not general.hukou.in_beijing:
         return _PASS
-    return (failed(_FIELD, **_hukou_facts(ctx)),)
+    place = _registered(general.hukou).place
+    if ctx.business_type is BusinessType.NEW:
+        # Someone applying (again) holds no permit to cancel: the permit is not for them.
+        return (failed(_FIELD, Registered(place)),)
+    return (failed(_FIELD, HolderInBeijing(place, ctx.business_type)),)
 
 
 HUK_004 = Rule(
@@ -141,13 +147,7 @@ HUK_004 = Rule(
         "申请人已取得北京市户口、工作单位转至外省市或已"
         "到达法定退休年龄的，应即时注销北京市工作居住证。",
     ),
-    title_zh="申请人不是北京市户口",
-    title_en="The applicant does not hold a Beijing hukou",
-    message_zh=(
-        "申请人户口在北京市（{place}），工作居住证只面向非京籍人员；已取得北京市户口的应办理注销。"
-    ),
-    message_en="The applicant's hukou is in Beijing ({place}); the permit is for people "
-    "without a Beijing hukou, and a holder who obtained one must cancel the permit.",
+    texts=TEXTS,
     check=_not_beijing_hukou,
 )
 
