@@ -23,8 +23,11 @@ def review(holder: HolderRecord | None = None, attested: tuple[str, ...] = ()) -
 
 
 def test_res_001_lawfulness_is_attested_by_a_reviewer() -> None:
-    expect("RES-001", review(), ATTEST)
+    (finding,) = expect("RES-001", review(), ATTEST)
+    assert finding.facts_dict() == {"kind": "lease"}
     expect("RES-001", review(attested=("RES-001",)), PASSED)
+    (finding,) = expect("RES-001", review(valid_holder(residence=None)), ATTEST)
+    assert finding.message_zh.startswith("尚未录入在京合法稳定住所证明")
 
 
 def test_res_002_the_residence_is_in_one_of_the_16_districts() -> None:
@@ -40,7 +43,9 @@ def test_res_002_the_residence_is_in_one_of_the_16_districts() -> None:
     expect("RES-002", submit(by_selector), PASSED)
     nowhere = valid_holder(**{"residence.address": "回龙观东大街1号", "residence.district": None})
     expect("RES-002", submit(nowhere), FAILED)
-    expect("RES-002", submit(valid_holder(residence=None)), FAILED)
+    (finding,) = expect("RES-002", submit(valid_holder(residence=None)), FAILED)
+    assert finding.message_zh.startswith("尚未录入在京合法稳定住所证明")
+    assert "所选区" not in finding.message_zh
 
 
 def test_res_003_the_property_is_residential() -> None:
@@ -63,12 +68,12 @@ def test_res_004_a_residence_card_needs_the_sealed_confirmation_slip() -> None:
     expect("RES-004", review(sealed), ATTEST)
     unsealed = valid_holder(**{"residence.kind": "residence_card_slip"})
     (finding,) = expect("RES-004", submit(unsealed), FAILED)
-    assert finding.facts_dict()["problem"] == "no police station seal"
+    assert finding.message_zh.startswith("《北京市居住证（卡）确认单》未加盖派出所专用章")
     screenshot = valid_holder(
         **{"residence.kind": "residence_card_image", "residence.police_seal": True}
     )
     (finding,) = expect("RES-004", submit(screenshot), FAILED)
-    assert finding.facts_dict()["problem"] == "image of the electronic card"
+    assert finding.message_zh.startswith("截屏、拍照等方式展示的电子居住证（卡）不具有法律效力")
 
 
 def test_res_005_only_the_kinds_of_proof_the_manual_names() -> None:

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
+from typing import ClassVar
+
+from attrs import frozen
 
 from permitflow.addresses import is_in_beijing
 from permitflow.records.holder import ProofKind, PropertyUse
+from permitflow.rules.facts import Facts
 from permitflow.rules.finding import RuleKind, Severity
 from permitflow.rules.haidian._shared import (
     DATA_EVENTS,
     RESIDENCE_BUSINESS,
     REVIEW_EVENTS,
+    TEXTS,
     attestation_due,
     cite,
 )
@@ -35,14 +39,29 @@ _NOTE_4 = (
 )
 _FIELD = "residence"
 _PASS = (passed(_FIELD),)
-_NO_PROOF = failed(_FIELD, kind="-", address="-", use="-", district="-")
+
+
+@frozen
+class NoResidence(Facts):
+    """No residence proof is on record: what each rule asks first."""
+
+    variant: ClassVar[str] = "no_proof"
+
+
+_NO_PROOF = failed(_FIELD, NoResidence())
+
+
+@frozen
+class Proof(Facts):
+    kind: ProofKind
 
 
 # M§2 注意事项 4: 住房材料必须合理合法 — a reviewer judges the document.
-def _lawful(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+def _lawful(ctx: RuleContext) -> Iterable[Verdict[Proof | NoResidence]]:
     proof = ctx.holder.residence
-    kind = proof.kind.value if proof is not None else "-"
-    return (needs_attestation(_FIELD, kind=kind),)
+    if proof is None:
+        return (needs_attestation(_FIELD, NoResidence()),)
+    return (needs_attestation(_FIELD, Proof(proof.kind)),)
 
 
 RES_001 = Rule(
@@ -53,10 +72,7 @@ RES_001 = Rule(
     business_types=RESIDENCE_BUSINESS,
     events=REVIEW_EVENTS,
     citation=cite("M§2 注意事项 4", _NOTE_4),
-    title_zh="住房材料合理合法（已核实）",
-    title_en="The housing material is reasonable and lawful (attested)",
-    message_zh="请审核人员确认住房材料（{kind}）合理合法。",
-    message_en="A reviewer must confirm the housing material ({kind}) is reasonable and lawful.",
+    texts=TEXTS,
     check=_lawful,
 )
 
@@ -68,13 +84,19 @@ def _in_beijing(address: str, district: str | None) -> bool:
 
 # M§2 注意事项 4: 住房材料……位于北京市行政区域内 — the address (or the district chosen next to it)
 # lies in one of the 16 districts, and no other province is named.
-def _inside_beijing(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class Outside(Facts):
+    address: str
+    district: str | None
+
+
+def _inside_beijing(ctx: RuleContext) -> Iterable[Verdict[Outside | NoResidence]]:
     proof = ctx.holder.residence
     if proof is None:
         return (_NO_PROOF,)
     if _in_beijing(proof.address, proof.district):
         return _PASS
-    return (failed(_FIELD, address=proof.address, district=proof.district or "-"),)
+    return (failed(_FIELD, Outside(proof.address, proof.district)),)
 
 
 RES_002 = Rule(
@@ -85,26 +107,24 @@ RES_002 = Rule(
     events=DATA_EVENTS,
     business_types=RESIDENCE_BUSINESS,
     citation=cite("M§2 注意事项 4", _NOTE_4),
-    title_zh="住所位于北京市行政区域内",
-    title_en="The residence lies inside Beijing's administrative area",
-    message_zh=(
-        "住所证明地址“{address}”（所选区：{district}）不在北"
-        "京市行政区域内。请提供北京市 16 个区内的住所证明。"
-    ),
-    message_en="The residence proof's address '{address}' (district chosen: {district}) is not "
-    "inside Beijing. Provide a proof for a home in one of Beijing's 16 districts.",
+    texts=TEXTS,
     check=_inside_beijing,
 )
 
 
 # M§2 注意事项 4: 且房屋用途需为住宅（办公、酒店及商用房屋不属于住宅） — machine half: the recorded
 # use is residential; human half at review: the deed or lease says so.
-def _residential(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class NotResidential(Facts):
+    use: PropertyUse
+
+
+def _residential(ctx: RuleContext) -> Iterable[Verdict[NotResidential | NoResidence]]:
     proof = ctx.holder.residence
     if proof is None:
         return (_NO_PROOF,)
     if proof.property_use is not PropertyUse.RESIDENTIAL:
-        return (failed(_FIELD, use=proof.property_use.value),)
+        return (failed(_FIELD, NotResidential(proof.property_use)),)
     if attestation_due(ctx):
         return (needs_attestation(_FIELD, use=proof.property_use.value),)
     return _PASS
@@ -118,14 +138,7 @@ RES_003 = Rule(
     events=DATA_EVENTS | REVIEW_EVENTS,
     business_types=RESIDENCE_BUSINESS,
     citation=cite("M§2 注意事项 4", _NOTE_4),
-    title_zh="房屋用途为住宅",
-    title_en="The property is residential",
-    message_zh=(
-        "住所证明记载的房屋用途为“{use}”，不属于住宅（办公、"
-        "酒店及商用房屋不属于住宅）。请提供住宅的住所证明。"
-    ),
-    message_en="The proof gives the property use as '{use}', which is not residential (office, "
-    "hotel and commercial premises are not). Provide a proof for a residential home.",
+    texts=TEXTS,
     check=_residential,
 )
 
@@ -134,7 +147,17 @@ RES_003 = Rule(
 # 专用章的《北京市居住证（卡）确认单》。……通过截屏、拍照等方式展示的电子居住证（卡）不具有法律效力。
 # — machine half: no image of the electronic card, a slip carries the seal; human half at
 # review: the seal on the slip is the police station's.
-def _card_slip(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class CardImage(Facts):
+    variant: ClassVar[str] = "image"
+
+
+@frozen
+class NoSeal(Facts):
+    variant: ClassVar[str] = "no_seal"
+
+
+def _card_slip(ctx: RuleContext) -> Iterable[Verdict[CardImage | NoSeal]]:
     proof = ctx.holder.residence
     if proof is None or proof.kind not in (
         ProofKind.RESIDENCE_CARD_SLIP,
@@ -142,9 +165,9 @@ def _card_slip(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     ):
         return _PASS
     if proof.kind is ProofKind.RESIDENCE_CARD_IMAGE:
-        return (failed(_FIELD, kind=proof.kind.value, problem="image of the electronic card"),)
+        return (failed(_FIELD, CardImage()),)
     if not proof.police_seal:
-        return (failed(_FIELD, kind=proof.kind.value, problem="no police station seal"),)
+        return (failed(_FIELD, NoSeal()),)
     if attestation_due(ctx):
         return (needs_attestation(_FIELD, kind=proof.kind.value),)
     return _PASS
@@ -162,16 +185,7 @@ RES_004 = Rule(
         "申请人提供在京合法住所证明材料时，如使用《北京市居住证（卡）》需提供加盖派出所专用章的"
         "《北京市居住证（卡）确认单》。",
     ),
-    title_zh="以居住证证明住所时提供加盖派出所专用章的确认单",
-    title_en="A residence card is proven by the confirmation slip with the police station's seal",
-    message_zh=(
-        "以《北京市居住证（卡）》证明住所时，须提供加盖派出所专用章的《北京市居住证（卡）确认单》；"
-        "截屏、拍照的电子居住证不具有法律效力（{problem}）。请到派出所开具确认单后上传。"
-    ),
-    message_en="A Beijing residence card proves the residence only through the confirmation "
-    "slip (确认单) stamped with the police station's special seal; sc"
-    "reenshots or photos of the electronic card have no legal effect "
-    "({problem}). Get the slip at the police station and upload it.",
+    texts=TEXTS,
     check=_card_slip,
 )
 
@@ -179,13 +193,13 @@ RES_004 = Rule(
 # M§1.4: 现居住地址：应按……《北京市居住证（卡）确认单》、自有住房的《房屋所有权证》或《不动产
 # 权证书》或房屋租赁合同、协议中记载的完整地址填写 — the kinds of proof the manual names
 # (parameter residence.accepted_proofs).
-def _accepted_kind(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+def _accepted_kind(ctx: RuleContext) -> Iterable[Verdict[Proof | NoResidence]]:
     proof = ctx.holder.residence
     if proof is None:
         return (_NO_PROOF,)
     if proof.kind.value in ctx.params["residence.accepted_proofs"]:
         return _PASS
-    return (failed(_FIELD, kind=proof.kind.value),)
+    return (failed(_FIELD, Proof(proof.kind)),)
 
 
 RES_005 = Rule(
@@ -200,15 +214,8 @@ RES_005 = Rule(
         "现居住地址：应按个人附件“在京合法稳定住所证明”中上传的《北京市居住证（卡）确认单》、"
         "自有住房的《房屋所有权证》或《不动产权证书》或房屋租赁合同、协议中记载的完整地址填写",
     ),
-    title_zh="住所证明为认可的材料类型",
-    title_en="The residence proof is an accepted kind of document",
-    message_zh=(
-        "住所证明类型“{kind}”不被认可。请提供《北京市居住证（卡）确认单》、《房屋所有权证》、《不动"
-        "产权证书》或房屋租赁合同（协议）。"
-    ),
-    message_en="A residence proof of kind '{kind}' is not accepted. Provide the residence-card "
-    "confirmation slip, a house ownership certificate, a real-e"
-    "state title certificate, or a lease contract or agreement.",
+    texts=TEXTS,
+    parameters=frozenset({"residence.accepted_proofs"}),
     check=_accepted_kind,
 )
 
