@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from rules_fixtures import application, context, expect, valid_holder
+from rules_fixtures import EMPLOYER_NAME, application, context, expect, valid_holder
 
 from permitflow.records.application import BusinessType
 from permitflow.records.holder import Child, HolderRecord
@@ -46,14 +46,15 @@ def test_id_001_the_applicants_number_is_valid() -> None:
     typo = "42010619900515002X"
     holder = valid_holder(holder_id=typo, **{"profile.general.resident_id": typo})
     (finding,) = expect("ID-001", submit(holder), FAILED)
-    assert finding.facts_dict()["part"] == "check_digit"
+    assert finding.facts_dict() == {"name": "张伟", "reason": "invalid_identifier"}
     assert "mistyped" in finding.message_en
+    assert finding.message_zh.startswith("“张伟”的身份证号码无效：")
 
 
 def test_id_001_a_birth_date_after_the_day_of_the_case_fails() -> None:
     holder = valid_holder(holder_id=FUTURE_ID, **{"profile.general.resident_id": FUTURE_ID})
     (finding,) = expect("ID-001", submit(holder), FAILED)
-    assert finding.facts_dict()["part"] == "birth_date"
+    assert "晚于今天" in finding.message_zh
 
 
 def test_id_001_checks_the_childrens_numbers_too() -> None:
@@ -69,11 +70,14 @@ def test_id_002_a_child_is_under_18_on_the_submission_day() -> None:
     expect("ID-002", submit(children=(child(CHILD_ID, date(2008, 3, 17)),)), PASSED)
     (finding,) = expect("ID-002", submit(children=(child(ADULT_ID, date(2008, 3, 16)),)), FAILED)
     assert finding.facts_dict()["id_birth"] == "2008-03-16"
+    assert "已年满 18 周岁" in finding.message_zh
 
 
 def test_id_002_the_id_birth_date_agrees_with_the_declared_one() -> None:
     (finding,) = expect("ID-002", submit(children=(child(CHILD_ID, date(2008, 3, 18)),)), FAILED)
     assert finding.facts_dict()["declared_birth"] == "2008-03-18"
+    assert "二者须一致" in finding.message_zh
+    assert "18 周岁" not in finding.message_zh
 
 
 def test_id_003_the_employers_credit_code_is_valid() -> None:
@@ -81,7 +85,9 @@ def test_id_003_the_employers_credit_code_is_valid() -> None:
     typo = valid_holder(**{"association.employer.credit_code": "91110108MA01ABCD5U"})
     (finding,) = expect("ID-003", submit(typo), FAILED)
     assert finding.field == "association.employer.credit_code"
-    assert finding.facts_dict()["part"] == "check_digit"
+    assert finding.message_zh.startswith(
+        f"单位“{EMPLOYER_NAME}（91110108MA01ABCD5U）”的统一社会信用代码无效："
+    )
 
 
 def test_id_004_the_organisation_code_check_is_a_warning() -> None:
@@ -89,7 +95,7 @@ def test_id_004_the_organisation_code_check_is_a_warning() -> None:
     holder = valid_holder(**{"association.employer.credit_code": BAD_ORGANISATION})
     expect("ID-003", submit(holder), PASSED)
     (finding,) = expect("ID-004", submit(holder), FAILED)
-    assert finding.facts_dict() == {"code": BAD_ORGANISATION, "organization": "MA01ABCD0"}
+    assert finding.facts_dict() == {"employer": BAD_ORGANISATION, "organization": "MA01ABCD0"}
     assert finding.severity.value == "warning"
 
 

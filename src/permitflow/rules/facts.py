@@ -16,11 +16,12 @@ from typing import ClassVar
 
 from attrs import frozen
 
+from permitflow.errors import PermitflowError
 from permitflow.identifiers import normalize_credit_code as _normal
 from permitflow.messages import Language
 from permitflow.records.holder import HolderRecord
 
-__all__ = ["PLAIN", "Bytes", "Facts", "Month", "Plain", "Unit", "months", "unit", "units"]
+__all__ = ["PLAIN", "Bytes", "Facts", "Month", "Plain", "Reason", "Unit", "months", "unit", "units"]
 
 
 class Facts:
@@ -108,6 +109,23 @@ class Month:
 def months(days: Iterable[date]) -> tuple[Month, ...]:
     """The months of ``days``, in their order."""
     return tuple(Month(day.replace(day=1)) for day in days)
+
+
+@frozen
+class Reason:
+    """What an error says, as a fact of a rule's message: its message, as a clause."""
+
+    error: PermitflowError
+    """The error, e.g. the [`InvalidIdentifier`][permitflow.errors.InvalidIdentifier] a parse
+    raised."""
+
+    def words(self, lang: Language) -> str:
+        """The error's message in ``lang``, without its final stop."""
+        return self.error.message(lang).rstrip("。.")
+
+    def __str__(self) -> str:
+        # What a program reads in a finding's facts: the error's code.
+        return self.error.code
 
 
 def unit(holder: HolderRecord, code: str | None) -> Unit:
