@@ -75,7 +75,7 @@ def test_bi_004_the_address_is_the_one_on_the_proof() -> None:
 
 
 def test_bi_004_without_a_proof_or_general_information_says_which_is_missing() -> None:
-    (finding,) = expect("BI-004", submit(valid_holder(**{"residence": REMOVED})), FAILED)
+    (finding,) = expect("BI-004", submit(valid_holder(residence=REMOVED)), FAILED)
     assert finding.message_zh.startswith("尚未录入在京合法稳定住所证明")
     (finding,) = expect("BI-004", submit(valid_holder(**{"profile.general": REMOVED})), FAILED)
     assert finding.message_zh.startswith("一般信息尚未填写")
