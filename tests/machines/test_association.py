@@ -20,6 +20,7 @@ from permitflow.records.holder import (
     LeavingDeclaration,
     PermitState,
 )
+from permitflow.rules.finding import Severity
 from permitflow.testing import EMPLOYERS, STRANGER_EMPLOYER, Case, valid_holder
 
 APPLICANT, EMPLOYER = Role.APPLICANT, Role.EMPLOYER
@@ -141,5 +142,6 @@ def test_leaving_close_to_expiry_is_a_warning_not_a_refusal() -> None:
     holder = valid_holder(expires_in_days=40)
     case = Case.start(BusinessType.RENEWAL, engine=engine, holder=holder)
     left = case.fire_holder("dissociate", EMPLOYER)
-    assert [f.rule_id for f in left.findings] == ["CHG-005"]
+    assert [f.rule_id for f in left.findings] == ["CHG-005", "CHG-012"]
+    assert all(f.severity is Severity.WARNING for f in left.findings)
     assert left.holder.permit.state is PermitState.SUSPENDED

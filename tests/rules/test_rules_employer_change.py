@@ -27,6 +27,7 @@ from permitflow.records.holder import (
     Employer,
     HolderRecord,
     InsuranceMonth,
+    LabourContract,
     LeavingDeclaration,
     OpenApplication,
     PermitState,
@@ -118,11 +119,175 @@ def test_chg_004_association_still_awaiting_approval_fails() -> None:
     expect("CHG-004", change_context(holder), Status.FAILED)
 
 
-def test_chg_004_the_permit_employer_is_no_new_employer() -> None:
-    holder = changer(**{"association.employer": Employer(EMPLOYER_CODE, EMPLOYER_NAME)})
+def test_chg_004_a_change_to_the_permit_employer_of_a_valid_permit_says_why_it_fails() -> None:
+    holder = valid_holder()
     app = application(CHANGE, employer_accepted=True)
-    findings = expect("CHG-004", context(holder, app, "initiate"), Status.FAILED)
-    assert findings[0].facts_dict()["permit_employer"] == EMPLOYER_CODE
+    (finding,) = expect("CHG-004", context(holder, app, "initiate"), Status.FAILED)
+    assert finding.facts_dict() == {"employer": EMPLOYER_CODE}
+    assert "就是证件所属单位，证件未挂起" in finding.message_zh
+    assert EMPLOYER_NAME in finding.message_zh
+    assert "permit's own employer" in finding.message_en
+
+
+def test_chg_004_the_permit_employer_takes_back_a_suspended_permit() -> None:
+    expect("CHG-004", returning_context(), Status.PASSED)
+
+
+def test_chg_004_the_permit_employer_not_associated_again_fails() -> None:
+    holder = back_with_permit_employer(**{"association.state": AssociationState.DISSOCIATED})
+    (finding,) = expect("CHG-004", returning_context(holder), Status.FAILED)
+    assert "申请单位关联" in finding.message_zh
+
+
+# --- back to the permit's own employer --------------------------------------------------------
+
+LEFT = WorkRecord(EMPLOYER_NAME, date(2015, 7, 1), date(2025, 12, 31), EMPLOYER_CODE)
+REHIRED = WorkRecord(EMPLOYER_NAME, date(2026, 2, 2), None, EMPLOYER_CODE)
+ELSEWHERE = WorkRecord(NEW_NAME, date(2026, 1, 5), date(2026, 1, 30), OTHER_EMPLOYER_CODE)
+
+
+def back_with_permit_employer(**overrides: Any) -> HolderRecord:
+    """A holder the permit's employer dissociated while still employing them (nothing else
+    changed), associated with it again: the permit is suspended."""
+    return valid_holder(
+        **{"permit.state": PermitState.SUSPENDED, "permit.changed_on": date(2026, 3, 2),
+           **overrides}
+    )  # fmt: skip
+
+
+def rehired(insured_since_back: int, **overrides: Any) -> HolderRecord:
+    """A holder who left the permit's employer at the end of 2025 and was taken back (返聘) on
+    2026-02-02 under a new contract, with ``insured_since_back`` months it paid since."""
+    holder = back_with_permit_employer(**overrides)
+    old = tuple(m for m in holder.employment.insurance if m.month < date(2026, 1, 1))
+    back = tuple(
+        InsuranceMonth(date(2026, month, 1), EMPLOYER_CODE)
+        for month in range(2, 2 + insured_since_back)
+    )
+    employment = attrs.evolve(
+        holder.employment,
+        insurance=old + back,
+        contract=LabourContract(EMPLOYER_CODE, REHIRED.start, date(2029, 2, 1)),
+    )
+    return attrs.evolve(holder, employment=employment)
+
+
+def returning_context(holder: HolderRecord | None = None, at: datetime = AT) -> RuleContext:
+    app = application(CHANGE, employer_accepted=True)
+    return context(holder or back_with_permit_employer(), app, "initiate", at)
+
+
+def test_chg_001_after_an_erroneous_dissociation_the_months_already_paid_count() -> None:
+    (finding,) = expect("CHG-001", returning_context(), Status.PASSED)
+    assert finding.facts_dict()["months"] == "36"
+
+
+def test_chg_001_after_a_rehire_one_month_paid_since_passes() -> None:
+    holder = rehired(1, **{"profile.work_history": (LEFT, REHIRED)})
+    (finding,) = expect("CHG-001", returning_context(holder), Status.PASSED)
+    assert finding.facts_dict()["months"] == "1"
+
+
+def test_chg_001_after_a_rehire_the_months_before_leaving_do_not_count() -> None:
+    holder = rehired(0, **{"profile.work_history": (LEFT, REHIRED)})
+    (finding,) = expect("CHG-001", returning_context(holder), Status.FAILED)
+    assert finding.facts_dict()["months"] == "0"
+    assert "回到" in finding.message_zh
+    assert "重新入职后" in finding.message_zh
+
+
+def test_chg_001_a_month_paid_by_another_employer_breaks_the_run() -> None:
+    holder = rehired(1, **{"profile.work_history": (LEFT, ELSEWHERE, REHIRED)})
+    elsewhere = InsuranceMonth(date(2026, 1, 1), OTHER_EMPLOYER_CODE)
+    insurance = (*holder.employment.insurance, elsewhere)
+    holder = attrs.evolve(holder, employment=attrs.evolve(holder.employment, insurance=insurance))
+    (finding,) = expect("CHG-001", returning_context(holder), Status.PASSED)
+    assert finding.facts_dict()["months"] == "1"
+
+
+def test_chg_001_a_contract_with_another_employer_is_no_month_back() -> None:
+    holder = back_with_permit_employer(
+        **{"employment.contract": LabourContract(OTHER_EMPLOYER_CODE, date(2026, 1, 5))}
+    )
+    expect("CHG-001", returning_context(holder), Status.FAILED)
+
+
+def test_chg_007_a_holder_who_never_left_the_permit_employer_passes() -> None:
+    expect("CHG-007", returning_context(), Status.PASSED)
+
+
+def test_chg_007_a_rehired_holder_with_the_record_of_rejoining_passes() -> None:
+    holder = rehired(1, **{"profile.work_history": (LEFT, REHIRED)})
+    expect("CHG-007", returning_context(holder), Status.PASSED)
+
+
+def test_chg_007_a_holder_shown_as_gone_from_the_permit_employer_fails() -> None:
+    holder = rehired(1, **{"profile.work_history": (LEFT,)})
+    (finding,) = expect("CHG-007", returning_context(holder), Status.FAILED)
+    assert "重新入职" in finding.message_zh
+
+
+def test_chg_006_a_direct_return_to_the_permit_employer_passes() -> None:
+    holder = rehired(1, **{"profile.work_history": (LEFT, REHIRED)})
+    expect("CHG-006", returning_context(holder), Status.PASSED)
+    expect("CHG-006", returning_context(), Status.PASSED)
+
+
+def test_chg_006_another_employer_before_the_return_is_filed_first() -> None:
+    holder = rehired(1, **{"profile.work_history": (LEFT, ELSEWHERE, REHIRED)})
+    (finding,) = expect("CHG-006", returning_context(holder), Status.FAILED)
+    assert finding.facts_dict() == {"employer": EMPLOYER_CODE, "skipped": NEW_NAME, "count": "1"}
+    assert "重新入职前" in finding.message_zh
+
+
+def test_chg_006_and_007_a_return_before_the_next_employer_is_no_change_of_its_own() -> None:
+    # Left, taken back, then left for the new employer: the return continued the permit's
+    # employment, so the new employer is the next one in turn.
+    later = WorkRecord(NEW_NAME, date(2026, 3, 2), None, OTHER_EMPLOYER_CODE)
+    back = attrs.evolve(REHIRED, start=date(2026, 1, 10), end=date(2026, 2, 27))
+    holder = changer(**{"profile.work_history": (LEFT, back, later)})
+    expect("CHG-006", change_context(holder), Status.PASSED)
+    expect("CHG-007", change_context(holder), Status.PASSED)
+
+
+def test_emp_005_judges_the_permit_employer_like_any_other() -> None:
+    expect("EMP-005", returning_context(), Status.PASSED)
+    holder = back_with_permit_employer(
+        **{"employment.contract": LabourContract(OTHER_EMPLOYER_CODE, date(2026, 1, 5))}
+    )
+    expect("EMP-005", returning_context(holder), Status.FAILED)
+
+
+# --- CHG-012: dissociating a holder who still works there -------------------------------------
+
+
+def dissociating(holder: HolderRecord) -> RuleContext:
+    return context(holder, None, "dissociate", business_type=CHANGE)
+
+
+def test_chg_012_dissociating_a_holder_whose_contract_runs_warns() -> None:
+    (finding,) = expect("CHG-012", dissociating(valid_holder()), Status.FAILED)
+    assert finding.severity is Severity.WARNING
+    assert "解除关联后证件将挂起" in finding.message_zh
+    assert EMPLOYER_NAME in finding.message_zh
+
+
+@pytest.mark.parametrize(
+    "contract",
+    [
+        LabourContract(EMPLOYER_CODE, date(2015, 7, 1), date(2026, 3, 15)),  # ended yesterday
+        LabourContract(OTHER_EMPLOYER_CODE, date(2026, 1, 5)),  # works elsewhere now
+    ],
+    ids=["contract ended", "contract with another employer"],
+)
+def test_chg_012_dissociating_a_holder_who_left_passes(contract: LabourContract) -> None:
+    expect("CHG-012", dissociating(valid_holder(**{"employment.contract": contract})), "passed")
+
+
+def test_chg_012_a_contract_ending_today_still_runs() -> None:
+    contract = LabourContract(EMPLOYER_CODE, date(2015, 7, 1), date(2026, 3, 16))
+    holder = valid_holder(**{"employment.contract": contract})
+    expect("CHG-012", dissociating(holder), Status.FAILED)
 
 
 # --- CHG-005: renew before dissociating -------------------------------------------------------

@@ -13,7 +13,10 @@ valid permit is suspended (挂起) and the leaving day is recorded:
 The declared day is neither after today nor before the association began (CHG-011). Neither
 way is possible while a renewal is open (CHG-010: "证件续签手续完成后再办理解除员工与单位
 关联", M§4); CHG-005 warns when leaving now leaves too little time for the employer change before
-expiry. After either, the holder associates with the new employer.
+expiry, and CHG-012 warns an employer dissociating a holder whose labour contract with it has not
+ended (dissociation is for a holder who left, M§7 note). After either, the holder associates
+with the new employer — or with the same one again, after a dissociation made in error or on a
+return (返聘), and that employer takes the suspended permit back with an employer change.
 """
 
 from __future__ import annotations

@@ -3,9 +3,11 @@
 "持证人离职的，原单位应立即在系统中办理解除员工与单位其关联，新单位……应立即与持证人进行关联，并
 办理《北京市工作居住证》聘用单位变更业务" (M§4). The permit is suspended after leaving and the new
 association approved before the change is filed (FLOW-003, CHG-004); several changes are made
-one by one (CHG-006). Approval makes the permit valid again under the new employer; the expiry
-date does not change (inferred: nothing says a change renews the permit), and a permit past its
-expiry is never revived: REN-006 refuses every step from the filing to the last pass once the
+one by one (CHG-006). The permit's own employer resumes a suspended permit the same way, once
+the holder is associated with it again (a dissociation made in error, a return: 返聘). Approval
+makes the permit valid again under the initiating employer; the expiry date does not change
+(inferred: nothing says a change renews the permit), and a permit past its expiry is never
+revived: REN-006 refuses every step from the filing to the last pass once the
 expiry date has passed ("一旦过期，无法恢复", M§4 注意事项 4).
 """
 

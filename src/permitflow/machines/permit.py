@@ -11,7 +11,8 @@ permit ever becomes valid again and the old one stays readable.
 Only ``expire`` is the permit's own event: the portal's timer fires it once the expiry date has
 passed without an approved renewal (FLOW-101). Every other change is the effect of another
 machine — a new application's approval issues the permit, a renewal extends it, the employer's
-dissociation suspends it (M§4.1), an employer change re-links it, a basic- or business-info
+dissociation suspends it (M§4.1), an employer change re-links it (to the new employer, or back
+to its own employer after a dissociation made in error or a return, 返聘), a basic- or business-info
 change amends it, a cancellation ends it (M§7). Those effects go through this definition
 (``permit_step``), so the diagram is the whole truth; they are internal transitions, which no
 actor can fire on their own.
@@ -72,8 +73,8 @@ PERMIT = MachineDefinition(
                 "Information change approved"),
         _effect("suspend", (VALID,), SUSPENDED, "原单位解除关联，证件挂起",
                 "Former employer dissociated: suspended"),
-        _effect("relink", (SUSPENDED,), VALID, "聘用单位变更审核通过，关联新单位",
-                "Employer change approved: re-linked"),
+        _effect("relink", (SUSPENDED,), VALID, "聘用单位变更审核通过，证件恢复有效",
+                "Employer change approved: valid again"),
         _effect("cancel", (VALID, SUSPENDED), CANCELLED, "注销审核通过", "Cancellation approved"),
         Transition(
             "expire", (VALID, SUSPENDED), EXPIRED, SYSTEM,

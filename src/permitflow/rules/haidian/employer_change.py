@@ -13,29 +13,45 @@ is open, to be finished or withdrawn first (CHG-010: 证件续签手续完成后
 expiry, CHG-005 warns that the former employer should renew first (the heuristic of catalogue
 §9.4 is a warning: it guesses when the new employer will file).
 
-Work history (CHG-006, CHG-007): records are matched to employers by their credit code; the
-permit's employer is its latest record with the permit's code.
+Back to the permit's own employer: an employer that dissociated a holder who still works for
+it (CHG-012 warns it beforehand), or that takes back a holder who left (返聘), resumes the
+suspended permit the same way — the holder associates with it again and it files the employer
+change to itself, judged on the facts any new employer is (CHG-004 lets it while the permit is
+suspended, never while it is valid). Its months of social insurance are those paid since the
+holder is with it again: the unbroken run of months it paid up to the latest, which after an
+erroneous dissociation is every month it paid (CHG-001).
+
+Work history (CHG-006, CHG-007): records are matched to employers by their credit code. The
+permit's record is the latest record of the permit's employer that began on or before the day
+the permit's employer was set (its issue, or its last approved renewal or employer change),
+together with the records of that employer directly after it; what follows are the employers
+the holder moved to since.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
+
+from attrs import frozen
 
 from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.months import add_months, month_index
 from permitflow.records.application import BusinessType, EmployerChangeForm
 from permitflow.records.holder import LeavingDeclaration, PermitState, Slot, WorkRecord
+from permitflow.rules.facts import Facts, Unit, unit
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import (
     ALL_BUSINESS,
     REVIEW_EVENTS,
+    TEXTS,
     attestation_due,
     same_code,
 )
 from permitflow.rules.haidian.flow import associated_employer
 from permitflow.rules.haidian.renewal import (
+    employer_reference_day,
     filed_before_deadline,
     paid_months,
     submitted_in_time,
@@ -59,19 +75,69 @@ RESIGNATION_CERTIFICATE = "resignation_certificate"
 """The ``document`` of the resignation certificate (离职证明) in the "other materials" slot."""
 
 
-def _insurance_at_new_employer(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+def returning(ctx: RuleContext) -> bool:
+    """The change goes back to the permit's own employer, which the permit is suspended from."""
+    return (
+        ctx.application is not None
+        and ctx.holder.permit.state is PermitState.SUSPENDED
+        and same_code(ctx.application.employer_id, ctx.holder.permit.employer_credit_code)
+    )
+
+
+def _months_since_back(ctx: RuleContext, employer: str) -> int:
+    """The months ``employer`` paid social insurance since the holder is with it again: its
+    unbroken run up to the latest month it paid, none since the current contract began (or
+    when the contract on record is another employer's)."""
+    contract = ctx.holder.employment.contract
+    if contract is None or not same_code(contract.employer_credit_code, employer):
+        return 0
+    insured = paid_months(ctx.holder.employment).insured
+    paid = {m for code, months in insured.items() if same_code(code, employer) for m in months}
+    month = max((m for m in paid if m <= month_index(ctx.day)), default=None)
+    if month is None or month < month_index(contract.start):
+        return 0
+    run = 0
+    while month - run in paid:
+        run += 1
+    return run
+
+
+@frozen
+class TooFewMonths(Facts):
+    employer: Unit
+    months: int
+    required: int
+
+
+@frozen
+class TooFewMonthsBack(Facts):
+    variant: ClassVar[str] = "back"
+    employer: Unit
+    months: int
+    required: int
+
+
+def _insurance_at_new_employer(
+    ctx: RuleContext,
+) -> Iterable[Verdict[TooFewMonths | TooFewMonthsBack]]:
     if ctx.application is None:
         return
     employer = ctx.application.employer_id
-    paid = paid_months(ctx.holder.employment)
-    months = paid.count_by(paid.insured, employer, month_index(ctx.day) + 1)
-    required = int(ctx.params["employer_change.min_insurance_months"])
-    # 在新入职单位产生至少产生 1 个月社保记录后: at least one month of record at the new employer.
-    facts = {"employer": employer, "months": months, "required": required}
-    if months >= required:
-        yield passed("employment.insurance", **facts)
+    back = returning(ctx)
+    if back:
+        months = _months_since_back(ctx, employer)
     else:
-        yield failed("employment.insurance", **facts)
+        paid = paid_months(ctx.holder.employment)
+        months = paid.count_by(paid.insured, employer, month_index(ctx.day) + 1)
+    required = int(ctx.params["employer_change.min_insurance_months"])
+    # 在新入职单位产生至少产生 1 个月社保记录后: at least one month of record at the new employer
+    # (for the permit's own employer, since the holder is with it again).
+    if months >= required:
+        yield passed("employment.insurance", employer=employer, months=months)
+    else:
+        named = unit(ctx.holder, employer)
+        facts = (TooFewMonthsBack if back else TooFewMonths)(named, months, required)
+        yield failed("employment.insurance", facts)
 
 
 def _accepted_by_employer(ctx: RuleContext) -> Iterable[Verdict[Any]]:
@@ -100,26 +166,37 @@ def _resignation_certificate(ctx: RuleContext) -> Iterable[Verdict[Any]]:
         yield passed("attachments.other", uploaded_on=uploaded[0].uploaded_on)
 
 
-def _associated_with_new_employer(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class NotAssociated(Facts):
+    employer: Unit
+    associated: Unit
+
+
+@frozen
+class SameEmployer(Facts):
+    variant: ClassVar[str] = "same_employer"
+    employer: Unit
+
+
+def _associated_with_new_employer(
+    ctx: RuleContext,
+) -> Iterable[Verdict[NotAssociated | SameEmployer]]:
     if ctx.application is None:
         return
     employer = associated_employer(ctx.holder)
-    permit_employer = ctx.holder.permit.employer_credit_code or "-"
-    facts = {
-        "employer": ctx.application.employer_id,
-        "associated": employer.credit_code if employer is not None else "-",
-        "permit_employer": permit_employer,
-    }
+    initiating = ctx.application.employer_id
     # 个人……申请进行单位关联……待单位进行批复后才可进行后续操作: the initiating employer
-    # approved the association, and it is a new employer, not the one on the permit.
-    if (
-        employer is not None
-        and same_code(employer.credit_code, ctx.application.employer_id)
-        and not same_code(employer.credit_code, permit_employer)
-    ):
-        yield passed("association.employer", **facts)
+    # approved the association. It is a new employer, or the permit's own one taking back a
+    # suspended permit; never the employer of a permit that is not suspended.
+    if employer is None or not same_code(employer.credit_code, initiating):
+        associated = Unit(employer.credit_code, employer.name) if employer else Unit(None)
+        yield failed(
+            "association.employer", NotAssociated(unit(ctx.holder, initiating), associated)
+        )
+    elif same_code(initiating, ctx.holder.permit.employer_credit_code) and not returning(ctx):
+        yield failed("association.employer", SameEmployer(unit(ctx.holder, initiating)))
     else:
-        yield failed("association.employer", **facts)
+        yield passed("association.employer", employer=initiating)
 
 
 def _leaving_day(ctx: RuleContext) -> date:
@@ -175,14 +252,38 @@ def _plausible_leaving_day(ctx: RuleContext) -> Iterable[Verdict[Any]]:
         yield passed("left_on", **facts)
 
 
-def _after_permit_employer(ctx: RuleContext) -> tuple[WorkRecord, ...] | None:
-    """The work records after the permit employer's latest one, oldest first (None: not found)."""
-    records = sorted(ctx.holder.profile.work_history, key=lambda record: record.start)
+def _permit_records(ctx: RuleContext) -> tuple[int, tuple[WorkRecord, ...]] | None:
+    """Where the permit's record ends and the work records sorted by start (None: none found).
+
+    The permit's record is the latest of its employer's that began by the day the permit's
+    employer was set, with that employer's records directly after it (a return, 返聘, that no
+    other employer interrupted)."""
+    records = tuple(sorted(ctx.holder.profile.work_history, key=lambda record: record.start))
     permit_employer = ctx.holder.permit.employer_credit_code
-    for index in range(len(records) - 1, -1, -1):
-        if same_code(records[index].employer_uscc, permit_employer):
-            return tuple(records[index + 1 :])
-    return None
+    own = [i for i, r in enumerate(records) if same_code(r.employer_uscc, permit_employer)]
+    if not own:
+        return None
+    reference = employer_reference_day(ctx.holder.permit)
+    index = ([i for i in own if reference is None or records[i].start <= reference] or own)[-1]
+    while index + 1 < len(records) and same_code(records[index + 1].employer_uscc, permit_employer):
+        index += 1
+    return index, records
+
+
+def _after_permit_employer(ctx: RuleContext) -> tuple[WorkRecord, ...] | None:
+    """The work records after the permit's record, oldest first (None: not found)."""
+    found = _permit_records(ctx)
+    return None if found is None else found[1][found[0] + 1 :]
+
+
+def _still_there(ctx: RuleContext) -> bool:
+    """The permit's record is the holder's current employment (the holder never moved on)."""
+    found = _permit_records(ctx)
+    if found is None:
+        return False
+    index, records = found
+    end = records[index].end
+    return index == len(records) - 1 and (end is None or end >= ctx.day)
 
 
 def _position_of(employer: str, later: tuple[WorkRecord, ...]) -> int | None:
@@ -192,36 +293,96 @@ def _position_of(employer: str, later: tuple[WorkRecord, ...]) -> int | None:
     return None
 
 
-def _first_new_employer(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class NotJoined(Facts):
+    employer: Unit
+    permit_employer: Unit
+
+
+@frozen
+class NotBack(Facts):
+    variant: ClassVar[str] = "not_back"
+    employer: Unit
+
+
+def _first_new_employer(ctx: RuleContext) -> Iterable[Verdict[NotJoined | NotBack]]:
     if ctx.application is None:
         return
+    employer = ctx.application.employer_id
     later = _after_permit_employer(ctx)
-    facts = {
-        "employer": ctx.application.employer_id,
-        "permit_employer": ctx.holder.permit.employer_credit_code or "-",
-    }
     # 新单位（指申请人首次劳动关系变更单位）: the work history shows the initiating employer
-    # after the permit's employer.
-    if later is not None and _position_of(ctx.application.employer_id, later) is not None:
-        yield passed("profile.work_history", **facts)
+    # after the permit's employer — or, for the permit's own employer, that the holder works
+    # there now: never left, or came back.
+    found = later is not None and _position_of(employer, later) is not None
+    if found or (returning(ctx) and _still_there(ctx)):
+        yield passed("profile.work_history", employer=employer)
+    elif returning(ctx):
+        yield failed("profile.work_history", NotBack(unit(ctx.holder, employer)))
     else:
-        yield failed("profile.work_history", **facts)
+        permit_employer = unit(ctx.holder, ctx.holder.permit.employer_credit_code)
+        yield failed(
+            "profile.work_history", NotJoined(unit(ctx.holder, employer), permit_employer)
+        )
 
 
-def _one_by_one(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class Skipped(Facts):
+    skipped: tuple[str, ...]
+    count: int
+
+
+@frozen
+class SkippedBeforeBack(Facts):
+    variant: ClassVar[str] = "back"
+    employer: Unit
+    skipped: tuple[str, ...]
+    count: int
+
+
+def _one_by_one(ctx: RuleContext) -> Iterable[Verdict[Skipped | SkippedBeforeBack]]:
     if ctx.application is None:
         return
     later = _after_permit_employer(ctx)
     position = None if later is None else _position_of(ctx.application.employer_id, later)
     if later is None or position is None:
+        if returning(ctx) and _still_there(ctx):
+            yield passed("profile.work_history", count=0)
         return
     skipped = later[:position]
     # 如申请人发生多次劳动关系变更，应逐一变更: no employer between the permit's and this one.
-    if skipped:
-        names = ", ".join(record.employer_name for record in skipped)
-        yield failed("profile.work_history", skipped=names, count=len(skipped))
+    if not skipped:
+        yield passed("profile.work_history", count=0)
+        return
+    names = tuple(record.employer_name for record in skipped)
+    if returning(ctx):
+        employer = unit(ctx.holder, ctx.application.employer_id)
+        yield failed("profile.work_history", SkippedBeforeBack(employer, names, len(names)))
     else:
-        yield passed("profile.work_history", skipped="-", count=0)
+        yield failed("profile.work_history", Skipped(names, len(names)))
+
+
+@frozen
+class StillEmployed(Facts):
+    employer: Unit
+
+
+def _dissociating_a_current_employee(ctx: RuleContext) -> Iterable[Verdict[StillEmployed]]:
+    holder = ctx.holder
+    employer = holder.association.employer
+    contract = holder.employment.contract
+    if holder.permit.state is not PermitState.VALID or employer is None or contract is None:
+        return
+    # 员工离职解除关联应由单位系统操作: dissociation is for a holder who left. A contract with this
+    # employer that has not ended says the holder still works there, and the permit would be
+    # suspended all the same.
+    current = same_code(contract.employer_credit_code, employer.credit_code) and (
+        contract.valid_until is None or contract.valid_until >= ctx.day
+    )
+    if current:
+        named = Unit(employer.credit_code, employer.name)
+        yield failed("employment.contract", StillEmployed(named))
+    else:
+        yield passed("employment.contract")
 
 
 RULES: tuple[Rule, ...] = (
@@ -237,12 +398,8 @@ RULES: tuple[Rule, ...] = (
             "工作居住证持证人在新入职单位产生至少产生 1 个月社保记录后，"
             "经单位认可后由单位申请办理“聘用单位变更”。",
         ),
-        title_zh="在新单位已有至少 1 个月社保记录",
-        title_en="At least one month of social insurance at the new employer",
-        message_zh="新单位 {employer} 的社保记录为 {months} 个月，少于 {required} 个月；"
-        "请在新单位产生至少 {required} 个月社保记录后再办理聘用单位变更。",
-        message_en="The new employer {employer} shows {months} month(s) of social insurance, "
-        "fewer than {required}; file the employer change once there are at least {required}.",
+        texts=TEXTS,
+        parameters=frozenset({"employer_change.min_insurance_months"}),
         check=_insurance_at_new_employer,
     ),
     Rule(
@@ -289,15 +446,7 @@ RULES: tuple[Rule, ...] = (
             "个人进入“人才业务办理平台-个人版”首页点击“工作居住证”申请进行单位关联（关联码由聘用单"
             "位系统获知），待单位进行批复后才可进行后续操作。",
         ),
-        title_zh="持证人已与新单位关联并经其批复",
-        title_en="The holder is associated with the new employer, which approved it",
-        message_zh="发起单位 {employer} 须是持证人已关联并经批复的新单位（当前关联单位 "
-        "{associated}，证件所属单位 {permit_employer}）；请持证人用新单位的关联码申请关联，"
-        "待新单位批复后再发起。",
-        message_en="The initiating employer {employer} must be a new employer that approved the "
-        "holder's association (associated now: {associated}; permit employer: "
-        "{permit_employer}). The holder requests the association with the new employer's code "
-        "and waits for its approval.",
+        texts=TEXTS,
         check=_associated_with_new_employer,
     ),
     Rule(
@@ -337,12 +486,7 @@ RULES: tuple[Rule, ...] = (
             "M§4 注意事项 2",
             "如申请人发生多次劳动关系变更，应逐一变更《北京市工作居住证》关联单位。",
         ),
-        title_zh="多次劳动关系变更逐一办理",
-        title_en="Several changes of employer are filed one by one",
-        message_zh="工作经历显示证件所属单位之后、本次新单位之前还有 {count} 家单位（{skipped}）；"
-        "多次劳动关系变更应逐一变更关联单位，请先按顺序办理这些单位的变更。",
-        message_en="The work history shows {count} employer(s) between the permit's and this "
-        "one ({skipped}); several changes are filed one by one, in order, so file those first.",
+        texts=TEXTS,
         check=_one_by_one,
     ),
     Rule(
@@ -357,13 +501,7 @@ RULES: tuple[Rule, ...] = (
             "新单位（指申请人首次劳动关系变更单位）应立即与持证人进行关联，"
             "并办理《北京市工作居住证》聘用单位变更业务。",
         ),
-        title_zh="新单位是劳动关系变更后的单位",
-        title_en="The new employer is one the holder joined after the permit's employer",
-        message_zh="工作经历中未见证件所属单位 {permit_employer} 之后入职发起单位 {employer} "
-        "的记录；请补全工作经历，新单位应为离开证件所属单位后入职的单位。",
-        message_en="The work history does not show the initiating employer {employer} after the "
-        "permit's employer {permit_employer}; complete the work history — the new employer is "
-        "one joined after leaving the permit's employer.",
+        texts=TEXTS,
         check=_first_new_employer,
     ),
     Rule(
@@ -452,5 +590,17 @@ RULES: tuple[Rule, ...] = (
         "({joined}). Enter the date on the resignation certificate.",
         judged_on=JudgedOn.STEP,
         check=_plausible_leaving_day,
+    ),
+    Rule(
+        id="CHG-012",
+        kind=RuleKind.PROCESS,
+        severity=Severity.WARNING,
+        group="chg",
+        business_types=ALL_BUSINESS,
+        events=frozenset({"dissociate"}),
+        citation=Citation("M§7 注; M§4", "注：员工离职解除关联应由单位系统操作。"),
+        texts=TEXTS,
+        judged_on=JudgedOn.STEP,
+        check=_dissociating_a_current_employee,
     ),
 )

@@ -16,8 +16,8 @@ permitflow's own (the catalogue has none); each names its source, "I" marking an
   ``flow.permit_states``, I, from catalogue §3.6): none, expired or cancelled for a new
   application (a former holder applies again, as FLOW-002 and REN-006 tell them), valid for a
   renewal and the two changes of data, suspended for an employer change, valid or suspended for
-  a cancellation. (That an employer change goes to a *new* employer the holder is associated
-  with is CHG-004.)
+  a cancellation. (That an employer change goes to the employer the holder is associated
+  with — a new one, or the permit's own one taking a suspended permit back — is CHG-004.)
 
 The association functions here are shared with the business-type rules that check who reviews
 or initiates a case (NEW-003, BCH-004, CHG-004).
