@@ -52,14 +52,14 @@ import attrs
 from attrs import frozen
 
 from permitflow.engine.definition import MachineDefinition, Transition
-from permitflow.engine.engine import Engine
+from permitflow.engine.engine import Engine, EventOption
 from permitflow.engine.review import APPROVED
 from permitflow.errors import InvalidInput, PermitflowError, ProcedureError
 from permitflow.machines.association import AssociationRequest
 from permitflow.machines.attachments import DeleteAttachment
 from permitflow.machines.common import DRAFT
 from permitflow.machines.permit import TIMER, sweep
-from permitflow.machines.status import available_business
+from permitflow.machines.status import Availability, available_business
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import (
     Application,
@@ -335,6 +335,8 @@ def describe(node: Node) -> str:
 
 
 Step = tuple[Move, Node, tuple[Finding, ...]]
+Option = tuple[Transition, tuple[tuple[str, Actor], ...]]
+"""A transition and the actors whose role and level fit it."""
 
 
 @frozen
@@ -360,15 +362,37 @@ class Explorer:
             for kind in engine.business_types
             for t in engine.definition(kind, self._levels()).transitions
         )
+        # Built once, read at every configuration: the search spends its time in the engine.
+        self._definitions: dict[Hashable, MachineDefinition] = {}
+        self._actors: dict[str, tuple[tuple[str, Actor], ...]] = {}
+        self._moves: dict[Hashable, tuple[MachineDefinition, tuple[Option, ...]]] = {}
+        self._forms: dict[tuple[BusinessType, date], tuple[tuple[str, Form], ...]] = {}
 
     def _levels(self) -> int:
         return self.engine.ruleset_for(None, AT).review_levels(local_date(AT))
 
     def definition(self, application: Application, at: datetime) -> MachineDefinition:
-        return self.engine.definition_for(application, at)
+        """``Engine.definition_for``, once per what decides it: the business type, the pinned
+        rule-set version, and the days its review levels and the version in force are read on."""
+        pin = application.ruleset
+        cache_key = (
+            application.business_type,
+            pin,
+            local_date(application.submitted_at or at),
+            local_date(at) if pin is None else None,
+        )
+        definition = self._definitions.get(cache_key)
+        if definition is None:
+            definition = self._definitions[cache_key] = self.engine.definition_for(
+                application, at
+            )
+        return definition
 
     def actors(self, node: Node) -> tuple[tuple[str, Actor], ...]:
         holder_id = node.holder.holder_id
+        known = self._actors.get(holder_id)
+        if known is not None:
+            return known
         actors = [
             ("applicant", Actor.applicant(holder_id)),
             ("employer A", Actor.employer(FORMER.credit_code)),
@@ -379,7 +403,27 @@ class Explorer:
             for k in range(1, self.levels + 1)
         )
         actors.append(("system", TIMER))
-        return tuple(actors)
+        known = self._actors[holder_id] = tuple(actors)
+        return known
+
+    def moves(self, definition: MachineDefinition, state: str, node: Node) -> tuple[Option, ...]:
+        """The transitions out of ``state``, event by event, each with the actors whose role and
+        level fit it (whether the engine lets them is its to judge)."""
+        # Definitions live as long as the engine that compiled them (or the module defining
+        # them); the entry keeps its own alive, so its id is not reused while cached.
+        cache_key = (id(definition), state, node.holder.holder_id)
+        cached = self._moves.get(cache_key)
+        if cached is not None and cached[0] is definition:
+            return cached[1]
+        actors = self.actors(node)
+        options = tuple(
+            (transition, tuple((name, actor) for name, actor in actors if _may(transition, actor)))
+            for event in definition.events
+            for transition in _transitions_from(definition, state, event)
+            if not transition.internal
+        )
+        self._moves[cache_key] = (definition, options)
+        return options
 
     # --- steps ---
 
@@ -394,12 +438,9 @@ class Explorer:
             definition = self.definition(application, node.at)
             if application.state in definition.terminal_states:
                 continue
-            for event in definition.events:
-                for transition in _transitions_from(definition, application.state, event):
-                    for name, actor in self.actors(node):
-                        if not _may(transition, actor):
-                            continue
-                        yield self._fire(node, application, transition, name, actor, kind)
+            for transition, actors in self.moves(definition, application.state, node):
+                for name, actor in actors:
+                    yield self._fire(node, application, transition, name, actor, kind)
 
     def _fire(
         self,
@@ -462,42 +503,48 @@ class Explorer:
 
     def _starts(self, node: Node) -> Iterator[Step | Refusal]:
         """Each business type with nothing in flight, started and handed in at once (a draft
-        alone changes nothing anyone else sees)."""
+        alone changes nothing anyone else sees, and one withdrawn at once was never started)."""
         for kind in self.business_types:
             current = node.application(kind)
             if current is not None and not self._ended(current, node.at):
                 continue
-            for choice, form in _forms(kind, node.at):
+            for choice, form in self.forms(kind, node.at):
                 application = self.engine.start(
                     kind, holder=node.holder, application_id=f"{kind.value}-{node.serial + 1}",
                     at=node.at, form=form,
                 )  # fmt: skip
                 started = attrs.evolve(node, serial=node.serial + 1)
                 definition = self.definition(application, node.at)
-                for transition in definition.transitions:
-                    if application.state not in transition.sources:
+                for transition, actors in self.moves(definition, application.state, node):
+                    if transition.withdraws or Role.SYSTEM in transition.roles:
                         continue
-                    if Role.SYSTEM in transition.roles:
-                        continue
-                    for name, actor in self.actors(node):
-                        if _may(transition, actor):
-                            step = self._fire(started, application, transition, name, actor, kind)
-                            yield _started(step, choice)
+                    for name, actor in actors:
+                        step = self._fire(started, application, transition, name, actor, kind)
+                        yield _started(step, choice)
+
+    def forms(self, kind: BusinessType, at: datetime) -> tuple[tuple[str, Form], ...]:
+        day = local_date(at)
+        forms = self._forms.get((kind, day))
+        if forms is None:
+            forms = self._forms[(kind, day)] = _forms(kind, at)
+        return forms
 
     def _ended(self, application: Application, at: datetime) -> bool:
         return application.state in self.definition(application, at).terminal_states
 
     def _holder_steps(self, node: Node) -> Iterator[Step | Refusal]:
         for definition in self.engine.holder_definitions:
+            if not definition.state_path:
+                # The record of imported facts: what a portal imports, the world's moves below
+                # stand for (a month paid, a new contract), with the values the rules tell apart.
+                continue
             state = _read(node.holder, definition.state_path)
-            for event in definition.events:
-                for transition in _transitions_from(definition, state, event):
-                    if transition.internal:
-                        continue
-                    for payload in self._holder_payloads(transition, node):
-                        for name, actor in self.actors(node):
-                            if _may(transition, actor):
-                                yield self._fire_holder(node, transition, name, actor, payload)
+            for transition, actors in self.moves(definition, state, node):
+                if not actors:
+                    continue
+                for payload in self._holder_payloads(transition, node):
+                    for name, actor in actors:
+                        yield self._fire_holder(node, transition, name, actor, payload)
 
     def _holder_payloads(self, transition: Transition, node: Node) -> Iterable[Any]:
         if transition.payload is None:
@@ -944,7 +991,10 @@ class _Search:
         self.transitions = 0
         self.complete = True
         self.found: dict[tuple[Hashable, ...], Violation] = {}
-        self._words: dict[tuple[Hashable, str], bool] = {}
+        self._options: _Options | None = None
+        self._words: dict[str, bool] = {}
+        """Whether some actor could take what each word names, in the configuration of
+        ``_options``."""
         self._targets = {word: _targets(self.engine, word) for word in ACTION_WORDS}
 
     # --- bookkeeping ---
@@ -1094,7 +1144,7 @@ class _Search:
                     continue
                 if missing:
                     why = f"没有“{'、'.join(missing)}”这样的事件 / no such event exists"
-                elif any(self._word_ok(node_key, node, w) for w in words):
+                elif any(self._word_ok(node, w) for w in words):
                     continue
                 else:
                     why = "此时无人可以办理 / nobody may take it here"
@@ -1104,12 +1154,14 @@ class _Search:
                     node_key, (refusal.move,),
                 )  # fmt: skip
 
-    def _word_ok(self, node_key: Hashable, node: Node, word: str) -> bool:
-        cached = self._words.get((node_key, word))
+    def _word_ok(self, node: Node, word: str) -> bool:
+        options = self._options
+        if options is None or options.node is not node:
+            options = self._options = _Options(self.explorer, node)
+            self._words = {}
+        cached = self._words.get(word)
         if cached is None:
-            cached = self._words[(node_key, word)] = _permitted(
-                self.explorer, node, self._targets[word]
-            )
+            cached = self._words[word] = _permitted(options, self._targets[word])
         return cached
 
     def check_dead_ends(self) -> None:
@@ -1195,33 +1247,69 @@ def _structural(engine: Engine, application: Application | None, at: datetime,
     return False
 
 
-def _permitted(explorer: Explorer, node: Node, targets: _Targets) -> bool:
+class _Options:
+    """What each actor may do in one configuration: asked of the engine once, then read by
+    every word of every refusal there."""
+
+    def __init__(self, explorer: Explorer, node: Node) -> None:
+        self.explorer, self.node = explorer, node
+        self.at = node.at + _STEP
+        self._events: dict[tuple[BusinessType, str], tuple[EventOption, ...]] = {}
+        self._holder: dict[str, tuple[EventOption, ...]] = {}
+        self._business: tuple[Availability, ...] | None = None
+
+    def events(self, kind: BusinessType, name: str, actor: Actor) -> tuple[EventOption, ...]:
+        """The events of the open application of ``kind`` (none when it has ended)."""
+        options = self._events.get((kind, name))
+        if options is None:
+            application = self.node.application(kind)
+            options = ()
+            if application is not None and not self.explorer._ended(application, self.at):
+                options = self.explorer.engine.allowed_events(
+                    application, actor, self.at, holder=self.node.holder
+                )
+            self._events[(kind, name)] = options
+        return options
+
+    def holder_events(self, name: str, actor: Actor) -> tuple[EventOption, ...]:
+        options = self._holder.get(name)
+        if options is None:
+            options = self._holder[name] = self.explorer.engine.allowed_holder_events(
+                self.node.holder, actor, self.at
+            )
+        return options
+
+    def business(self) -> tuple[Availability, ...]:
+        if self._business is None:
+            self._business = available_business(self.explorer.engine, self.node.holder, self.at)
+        return self._business
+
+
+def _permitted(options: _Options, targets: _Targets) -> bool:
     """Some actor could take one of ``targets`` now, refused at most by a rule about the data."""
-    engine, holder, at = explorer.engine, node.holder, node.at + _STEP
+    explorer, node, at = options.explorer, options.node, options.at
+    engine = explorer.engine
+    actors = explorer.actors(node)
     for kind in targets.business_types:
         application = node.application(kind)
-        if application is None or explorer._ended(application, at):
-            continue
-        for _name, actor in explorer.actors(node):
-            for option in engine.allowed_events(application, actor, at, holder=holder):
+        for name, actor in actors if application is not None else ():
+            for option in options.events(kind, name, actor):
                 if _open_option(engine, application, at, option):
                     return True
     if targets.business_types:
-        for line in available_business(engine, holder, at):
+        for line in options.business():
             if line.business_type in targets.business_types and not _structural(
                 engine, None, at, (reason.rule_id for reason in line.reasons)
             ):
                 return True
     for kind, event in targets.events:
         application = node.application(kind)
-        if application is None or explorer._ended(application, at):
-            continue
-        for _name, actor in explorer.actors(node):
-            for option in engine.allowed_events(application, actor, at, holder=holder):
+        for name, actor in actors if application is not None else ():
+            for option in options.events(kind, name, actor):
                 if option.event == event and _open_option(engine, application, at, option):
                     return True
-    for _name, actor in explorer.actors(node) if targets.holder_events else ():
-        for option in engine.allowed_holder_events(holder, actor, at):
+    for name, actor in actors if targets.holder_events else ():
+        for option in options.holder_events(name, actor):
             if option.event in targets.holder_events and _open_option(engine, None, at, option):
                 return True
     return False
