@@ -4,8 +4,9 @@
     python docs/gen_reference.py --check   # exit 1 and name every page that is out of date
 
 Pages: ``docs/rules.md`` (the rules catalogue of the newest Haidian rule-set version, as
-``permitflow rules --format md`` prints it), ``docs/errors.md`` (every error class and its
-stable code, from ``permitflow.errors``), ``docs/case.schema.json`` and
+``permitflow rules --format md`` prints it), ``docs/errors.md`` (every error class, its
+stable code and its messages in both languages, from the catalogue ``permitflow.errors``
+binds), ``docs/case.schema.json`` and
 ``docs/snapshot.schema.json`` (the JSON Schemas of ``permitflow.schema``) and
 ``docs/business-types/<type>.md`` (the machine's diagram, its events and the rules guarding
 each event).
@@ -16,8 +17,8 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+import re
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent
@@ -51,16 +52,9 @@ def rules_page(ruleset: RuleSet) -> str:
     return f"{GENERATED}\n{rules_markdown(ruleset)}"
 
 
-def _error_classes() -> Iterator[tuple[int, type[errors.PermitflowError]]]:
-    def walk(cls: type[errors.PermitflowError], depth: int) -> Iterator[
-        tuple[int, type[errors.PermitflowError]]
-    ]:  # fmt: skip
-        yield depth, cls
-        for sub in sorted(cls.__subclasses__(), key=lambda c: list(vars(errors)).index(c.__name__)):
-            if sub.__module__ == errors.__name__:
-                yield from walk(sub, depth + 1)
-
-    yield from walk(errors.PermitflowError, 0)
+def _placeholders_shown(text: str) -> str:
+    """A template as the page shows it: each placeholder set off as code."""
+    return md_cell(re.sub(r"\{(\w+)\}", r"`{\1}`", text))
 
 
 def errors_page() -> str:
@@ -74,15 +68,59 @@ def errors_page() -> str:
         "`error.to_dict(lang)` is ready for an API response. A refused event "
         "(`ProcedureError`) leaves the snapshot exactly as it was.",
         "",
+        "The texts below are the catalogue itself (`permitflow/texts/*.toml`), each bound to the "
+        "typed facts of its class when `permitflow.errors` is imported; a raise site names the "
+        "facts, never the sentence. A code has its own message and may have variants, one per "
+        "distinct cause (`code.variant`); the code stays the same.",
+        "",
         "| class | code | what it means |",
         "|---|---|---|",
     ]
-    for depth, cls in _error_classes():
+    classes = errors.error_classes()
+    depth = {errors.PermitflowError: 0}
+    for cls in classes:
+        parent = next((b for b in cls.__bases__ if b in depth), None)
+        depth[cls] = depth[parent] + 1 if parent is not None else 0
         # Only the class's own docstring: an inherited one would describe the parent.
         own = vars(cls).get("__doc__")
         meaning = inspect.cleandoc(own).split("\n\n")[0].replace("\n", " ") if own else ""
-        indent = "&nbsp;&nbsp;&nbsp;&nbsp;" * depth
+        indent = "&nbsp;&nbsp;&nbsp;&nbsp;" * depth[cls]
         lines.append(f"| {indent}`{cls.__name__}` | `{cls.code}` | {md_cell(meaning)} |")
+    for cls in classes:
+        lines += [
+            "",
+            f"## `{cls.code}` ({cls.__name__}) {{#{cls.code}}}",
+            "",
+            "| message | facts | 中文 | English |",
+            "|---|---|---|---|",
+        ]
+        for code, named in errors.keys_of(cls).items():
+            template = errors.message_template(code)
+            facts = ", ".join(f"`{name}`" for name in named) or "—"
+            lines.append(
+                f"| `{code}` | {facts} | {_placeholders_shown(template.zh)} | "
+                f"{_placeholders_shown(template.en)} |"
+            )
+    lines += [
+        "",
+        "## Problems of a document {#problems}",
+        "",
+        "`InvalidSnapshot`, a case file's `invalid_snapshot.case_file`, `InvalidInput."
+        "unreadable` and `RuleDataError` list `problems`: each names the field in words with its "
+        "JSON path (`{where}`), the value found (`{given}`) and the form expected "
+        "(`{expected}`). `context['problems']` holds them as JSON, `context['errors']` as "
+        "`\"… @ $.path\"` lines.",
+        "",
+        "| reason | facts | 中文 | English |",
+        "|---|---|---|---|",
+    ]
+    for reason, named in errors.PROBLEMS.items():
+        template = errors.message_template(f"problem.{reason}")
+        facts = ", ".join(f"`{name}`" for name in named) or "—"
+        lines.append(
+            f"| `{reason}` | {facts} | {_placeholders_shown(template.zh)} | "
+            f"{_placeholders_shown(template.en)} |"
+        )
     warning = errors.CalendarEstimateWarning
     lines += [
         "",

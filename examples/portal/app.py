@@ -124,14 +124,10 @@ def _payload(kind: type | None, data: Mapping[str, Any] | None, where: str) -> A
     try:
         return permitflow.structure(data, kind)
     except InvalidInput as error:
-        problems = "; ".join(
-            line.replace(" @ $", f" @ $.{where}", 1) for line in error.context["errors"]
-        )
-        raise PortalError(
-            422, "invalid_input",
-            f"{where} 的内容不符合要求：{problems}。请修正后重试。",
-            f"The {where} is not acceptable: {problems}. Fix it and try again.",
-        ) from None  # fmt: skip
+        # Each problem with its path inside the request body, the value given and the form
+        # expected, in the language asked for.
+        inside = error.rebased(f"$.{where}")
+        raise PortalError(422, "invalid_input", inside.message_zh, inside.message_en) from None
 
 
 def _files_in(value: Any) -> Iterator[FileInfo]:

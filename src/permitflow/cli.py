@@ -382,12 +382,13 @@ def _positive(text: str) -> int:
 
 # argparse's own messages in Chinese (its English is the original).
 _ARGPARSE_ZH = (
-    (re.compile(r"the following arguments are required: (.*)"), r"缺少必需的参数：\1"),
-    (re.compile(r"unrecognized arguments: (.*)"), r"无法识别的参数：\1"),
+    (re.compile(r"the following arguments are required: (.*)"), r"缺少必需的参数：“\1”"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"无法识别的参数：“\1”"),
     (re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"),
-     r"参数 \1 的取值 \2 无效，可选：\3"),
-    (re.compile(r"argument (\S+): expected one argument"), r"参数 \1 需要一个值"),
-    (re.compile(r"argument (\S+): invalid (\S+) value: (.*)"), r"参数 \1 的取值 \3 无效"),
+     r"参数“\1”的取值“\2”无效，可选：“\3”"),
+    (re.compile(r"argument (\S+): expected one argument"), r"参数“\1”需要一个值"),
+    (re.compile(r"argument (\S+): invalid (\S+) value: (.*)"), r"参数“\1”的取值“\3”无效"),
+    (re.compile(r"ambiguous option: (\S+) could match (.*)"), r"选项“\1”有歧义，可能是：“\2”"),
 )  # fmt: skip
 
 
@@ -428,7 +429,7 @@ class _Parser(argparse.ArgumentParser):
             zh, en = _argparse_zh(message), message
         elif zh_text.startswith("argument "):  # a converter's reason inside argparse's frame
             name, _, zh_reason = zh_text.removeprefix("argument ").partition(": ")
-            zh, en = f"参数 {name}：{zh_reason}", f"argument {name}: {en_text}"
+            zh, en = f"参数“{name}”：{zh_reason}", f"argument {name}: {en_text}"
         else:
             zh, en = zh_text, en_text
         self.print_usage(sys.stderr)
@@ -665,11 +666,8 @@ def build_parser(lang: CliLanguage = "zh") -> argparse.ArgumentParser:
 
 
 def _print_error(error: PermitflowError, lang: CliLanguage, json_output: bool) -> None:
-    print(
-        _say(lang, f"错误 [{error.code}]：{error.message_zh}",
-             f"error [{error.code}]: {error.message_en}"),
-        file=sys.stderr,
-    )  # fmt: skip
+    # The person reads the message; a program reads the code in the JSON output.
+    print(_say(lang, f"错误：{error.message_zh}", f"error: {error.message_en}"), file=sys.stderr)
     if json_output:
         _print_json({"error": error.to_dict(None if lang == "both" else lang)})
 
@@ -708,9 +706,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _print_failure(error: Exception, lang: CliLanguage) -> None:
-    detail = " ".join(f"{type(error).__name__}: {error}".split())[:300]
+    # Python's own wording of the failure is English: the Chinese line names its kind only.
+    kind = type(error).__name__
+    detail = " ".join(f"{kind}: {error}".split())[:300]
     print(
-        _say(lang, f"错误：命令未能完成（{detail}）。加 --debug 可查看详细信息。",
+        _say(lang, f"错误：命令未能完成（内部错误“{kind}”）。加 --debug 可查看详细信息。",
              f"error: the command could not complete ({detail}). Add --debug for details."),
         file=sys.stderr,
     )  # fmt: skip

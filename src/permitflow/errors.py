@@ -56,12 +56,39 @@ if TYPE_CHECKING:
     from permitflow.rules.finding import Finding
 
 __all__ = [
-    "ABSENT", "LANGUAGES", "Blocked", "CalendarEstimateWarning", "CalendarOutOfRange",
-    "CoverageError", "DefinitionError", "EventNotAllowed", "Expected", "Given",
-    "IdempotencyConflict", "InputError", "InvalidIdentifier", "InvalidInput", "InvalidSnapshot",
-    "Language", "NotPermitted", "PermitflowError", "Phrase", "Problem", "ProcedureError",
-    "RuleDataError", "RuleSetNotInForce", "UnknownEvent", "UnknownRuleSet", "VersionConflict",
-]  # fmt: skip
+    "ABSENT",
+    "CATALOGUE",
+    "LANGUAGES",
+    "PROBLEMS",
+    "Blocked",
+    "CalendarEstimateWarning",
+    "CalendarOutOfRange",
+    "CoverageError",
+    "DefinitionError",
+    "EventNotAllowed",
+    "Expected",
+    "Given",
+    "IdempotencyConflict",
+    "InputError",
+    "InvalidIdentifier",
+    "InvalidInput",
+    "InvalidSnapshot",
+    "Language",
+    "NotPermitted",
+    "PermitflowError",
+    "Phrase",
+    "Problem",
+    "ProcedureError",
+    "RuleDataError",
+    "RuleSetNotInForce",
+    "UnknownEvent",
+    "UnknownRuleSet",
+    "VersionConflict",
+    "error_classes",
+    "fields_of",
+    "keys_of",
+    "message_template",
+]
 
 Given = str | int | float | bool | list[Any] | dict[str, Any] | None
 """A value as a document held it (JSON data), shown to the person in quotes."""
@@ -73,6 +100,12 @@ module, once every class is defined)."""
 
 def _render(code: str, lang: Language, values: Mapping[str, str] | None = None) -> str:
     return _TEMPLATES[code].render(values or {}, lang)
+
+
+def message_template(code: str) -> Template:
+    """The bound text of a catalogue code (``event_not_allowed``, ``invalid_input.one_of``,
+    ``problem.wrong``...): its Chinese and English with the placeholders it names."""
+    return _TEMPLATES[code]
 
 
 class _Absent:

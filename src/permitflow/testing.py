@@ -29,14 +29,19 @@ Install the ``testing`` extra (it brings hypothesis; nothing else in permitflow 
 * ``oracle_machine(business_type, table)`` — a ``RuleBasedStateMachine`` class firing random
   events from random actors and comparing each outcome with a plain table
   ``{(state, event): (dest, {"applicant", "employer", "system", "authority:1", ...})}``.
+* ``wording_problems(text, lang)`` — what in a message a person should not read: a code name,
+  ``None``/``True``/``False``, a byte dump, a field path outside its bracket, a placeholder left
+  unfilled, Chinese in English text; run it on every message a portal shows, a rule set's
+  overlay texts included.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 from attrs import frozen
@@ -104,6 +109,7 @@ __all__ = [
     "right_actor",
     "rule_engine",
     "valid_holder",
+    "wording_problems",
 ]
 
 def bare_engine(review_levels: int = 2) -> Engine:
@@ -529,3 +535,44 @@ def fire_all(case: Case, steps: list[Step]) -> tuple[Case, list[PermitflowError]
         except (ProcedureError, InvalidInput) as error:
             refused.append(error)
     return case, refused
+
+
+# --- reading a message as a person would --------------------------------------------------------
+
+_QUOTED = re.compile(r"“[^”]*”|「[^」]*」|《[^》]*》|\"[^\"]*\"")
+"""User data, a value given, a label set in quotes, a document's title: read as written."""
+_REFERENCE = re.compile(r"[（(]\s*(?:\$[^）)]*|[A-Z]+-\d+[a-z]?)\s*[）)]")
+"""A bracketed reference closing a clause: a rule id or a document's JSON path."""
+_CODE_AFTER_LABEL = re.compile(r"(?<=[\u3400-\u9fff”])（[a-z][a-z0-9_]*）")
+"""The code a person types, after its label: ``新办（new）``."""
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_]\w*\}")
+_LITERAL = re.compile(r"\b(?:None|True|False)\b|\bb['\"]|\\x[0-9a-f]{2}")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.]*")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_ZH_ASCII = frozenset({"base64"})
+"""Lower-case ASCII a Chinese message may hold (upper-case units, formats and acronyms such as
+MB, PDF, YYYY-MM-DD may always stand)."""
+
+
+def wording_problems(text: str, lang: Literal["zh", "en"]) -> list[str]:
+    """What in ``text`` (a message in ``lang``) a person should not have to read; empty when
+    none. Quoted data (“…”), a document title (《…》), a rule id or a JSON path in brackets and,
+    in Chinese, a code right after its label (``新办（new）``) are read as written."""
+    found = [f"an unfilled placeholder {m}" for m in _PLACEHOLDER.findall(text)]
+    if "““" in text or "””" in text:
+        found.append("a value quoted twice")
+    plain = _QUOTED.sub("“”", text)
+    found += [f"a Python literal or bytes {m!r}" for m in _LITERAL.findall(plain)]
+    plain = _REFERENCE.sub(" ", plain)
+    if "$." in plain or "$[" in plain:
+        found.append("a field path outside its bracket")
+    if lang == "en":
+        found += [f"Chinese {m!r} outside quotes" for m in _CJK.findall(plain)]
+        return found
+    plain = _CODE_AFTER_LABEL.sub(" ", plain)
+    for word in _WORD.findall(plain):
+        word = word.rstrip(".")
+        if word in _ZH_ASCII or word.upper() == word:
+            continue  # a unit, a format, an identifier (91110108MA01ABCD5T)
+        found.append(f"an ASCII word {word!r} in Chinese text")
+    return found

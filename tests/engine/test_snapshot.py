@@ -175,3 +175,31 @@ def test_leaving_day_registration_day_and_moving_day_round_trip() -> None:
     assert data["association"]["employer"]["moved_out_on"] == "2026-03-01"
     assert data["profile"]["general"]["hukou"]["registered_on"] == "2026-02-01"
     assert roundtrip(holder) == holder
+
+
+def test_each_problem_names_the_field_the_value_and_the_form_expected() -> None:
+    data = json.loads(json.dumps(to_dict(valid_holder())))
+    data["permit"]["expires_on"] = "31/12/2026"
+    data["profile"]["general"]["hukou"]["kind"] = "village"
+    data["profile"]["general"]["phone"] = 13800138000
+    del data["association"]["code"]
+    with pytest.raises(InvalidSnapshot) as caught:
+        from_dict(data)
+    said = {problem.path: problem.words("zh") for problem in caught.value.problems}
+    assert said == {
+        "$.profile.general.phone": "手机号码（$.profile.general.phone）应为文字，现为“13800138000”",
+        "$.profile.general.hukou.kind": (
+            "户口性质（$.profile.general.hukou.kind）应为以下之一：家庭户（family）、集体户口"
+            "（collective）、学校临时户口（school_temporary），现为“village”"
+        ),
+        "$.association.code": "缺少字段“$.association.code”，应为文字，也可留空（“null”）",
+        "$.permit.expires_on": (
+            "有效期至（$.permit.expires_on）应为日期，格式 YYYY-MM-DD，也可留空（“null”），"
+            "现为“31/12/2026”"
+        ),
+    }
+    assert caught.value.message("en").startswith(
+        "The snapshot cannot be loaded: phone ($.profile.general.phone): expected text, got "
+        "“13800138000”; "
+    )
+    assert {p["reason"] for p in caught.value.context["problems"]} == {"wrong", "missing"}
