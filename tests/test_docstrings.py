@@ -24,12 +24,14 @@ PUBLIC_MODULES = (
     "permitflow.cli",
     "permitflow.deadlines",
     "permitflow.identifiers",
+    "permitflow.labels",
     "permitflow.messages",
     "permitflow.retirement",
     "permitflow.rules.facts",
     "permitflow.samples",
     "permitflow.schema",
     "permitflow.templates",
+    "permitflow.text",
 )
 
 

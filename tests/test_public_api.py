@@ -22,7 +22,7 @@ EXPECTED = {
     "Status", "StudyRecord", "StudyStage", "SweepResult", "TimerEvent", "Transition",
     "UnknownEvent", "UnknownRuleSet", "Verdict", "VersionConflict", "WorkRecord", "__version__",
     "available_business", "confirmation_slip_available", "diagram", "from_dict", "holder_status",
-    "progress", "review_path", "structure", "sweep", "to_dict", "unstructure",
+    "label", "progress", "render", "review_path", "structure", "sweep", "to_dict", "unstructure",
 }  # fmt: skip
 
 

@@ -3,8 +3,10 @@
 The public surface is re-exported here; everything else is implementation. The time and
 identity helpers are public modules of their own: ``permitflow.calendar``,
 ``permitflow.deadlines``, ``permitflow.retirement``, ``permitflow.identifiers``,
-``permitflow.addresses``; valid sample records (no hypothesis needed) in ``permitflow.samples``;
-hypothesis strategies in ``permitflow.testing``.
+``permitflow.addresses``; the platform's words for every code in ``permitflow.labels``
+(``label`` here) and the one formatter of facts in ``permitflow.text`` (``render`` here); valid
+sample records (no hypothesis needed) in ``permitflow.samples``; hypothesis strategies in
+``permitflow.testing``.
 """
 
 from importlib import metadata as _metadata
@@ -34,6 +36,7 @@ from permitflow.errors import (
     UnknownRuleSet,
     VersionConflict,
 )
+from permitflow.labels import label
 from permitflow.machines.association import AssociationRequest
 from permitflow.machines.attachments import DeleteAttachment
 from permitflow.machines.business_change import EmployerRemark
@@ -101,6 +104,7 @@ from permitflow.records.holder import (
 )
 from permitflow.rules.finding import Citation, Finding, RuleKind, Severity, Status
 from permitflow.rules.rule import Rule, RuleContext, Verdict
+from permitflow.text import render
 
 __version__: str = _metadata.version("permitflow")
 """The installed distribution's version; ``pyproject.toml`` is its only source."""
@@ -203,7 +207,9 @@ __all__ = [
     "diagram",
     "from_dict",
     "holder_status",
+    "label",
     "progress",
+    "render",
     "review_path",
     "structure",
     "sweep",

@@ -20,23 +20,12 @@ from datetime import date
 
 from attrs import frozen
 
+from permitflow.labels import label
 from permitflow.records.application import CancellationTrigger
 from permitflow.records.holder import AssociationState, Employer, HolderRecord, PermitState
 from permitflow.retirement import Retirement, retirement_of
 
 __all__ = ["CancellationDue", "cancellation_due", "moved_out_employer", "retirement_reached"]
-
-_LABELS = {
-    CancellationTrigger.BEIJING_HUKOU: ("已取得北京市户口", "the holder has a Beijing hukou"),
-    CancellationTrigger.EMPLOYER_LEFT_BEIJING: (
-        "工作单位已转至外省市",
-        "the employer moved out of Beijing",
-    ),
-    CancellationTrigger.RETIREMENT: (
-        "已到达法定退休年龄",
-        "the statutory retirement age is reached",
-    ),
-}
 
 
 @frozen
@@ -49,11 +38,13 @@ class CancellationDue:
 
     @property
     def label_zh(self) -> str:
-        return _LABELS[self.trigger][0]
+        """The reason in Chinese, in the words of M§7 (已取得北京市户口 …)."""
+        return label(self.trigger, "zh")
 
     @property
     def label_en(self) -> str:
-        return _LABELS[self.trigger][1]
+        """The reason in English."""
+        return label(self.trigger, "en")
 
 
 def retirement_reached(holder: HolderRecord, on: date) -> Retirement | None:

@@ -44,8 +44,6 @@ from __future__ import annotations
 import string
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -88,39 +86,14 @@ def catalogue_error(what: str, errors: list[str]) -> DefinitionError:
 
 # --- the formatter -------------------------------------------------------------------------------
 
-_MISSING = {"zh": "未填写", "en": "not filled in"}
-_YES_NO = {"zh": ("是", "否"), "en": ("yes", "no")}
-_LIST_SEPARATOR = {"zh": "、", "en": ", "}
-
 
 def words(value: object, lang: Language) -> str:
-    """A fact as a person reads it in ``lang``.
+    """A fact as a person reads it in ``lang``: [`permitflow.text.render`][permitflow.text.render],
+    the one formatter (labels for codes, ``2026-05-01`` for dates, 「未填写」 for nothing)."""
+    # Imported here: the formatter reads the labels, which this module's loader reads.
+    from permitflow.text import render
 
-    A value that knows its words (a label, a text, an employer) says them; a date reads
-    ``2026-05-01``; a count ``3,000,000``; a yes/no as 是/否; a list joined with 、 (``, `` in
-    English); nothing at all as 「未填写」.
-    """
-    if value is None:
-        return _MISSING[lang]
-    render = getattr(value, "words", None)
-    if callable(render):
-        return str(render(lang))
-    if isinstance(value, bool):
-        return _YES_NO[lang][0 if value else 1]
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return str(value.value)
-    if isinstance(value, tuple | list | frozenset | set):
-        items = sorted(value, key=str) if isinstance(value, frozenset | set) else value
-        return _LIST_SEPARATOR[lang].join(words(item, lang) for item in items) or _MISSING[lang]
-    return str(value)
+    return render(value, lang)
 
 
 # --- templates -----------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ def test_att_002_two_mebibytes_exactly_pass_one_byte_more_fails(slot: str) -> No
     expect("ATT-002", submit(valid_holder(**{path: 2 * MIB})), PASSED)
     (finding,) = expect("ATT-002", submit(valid_holder(**{path: 2 * MIB + 1})), FAILED)
     assert finding.facts_dict() == {"slot": slot, "size": "2097153", "limit": "2097152"}
-    assert "大小为 2.01 MB，超过上限 2 MB" in finding.message_zh
+    assert "大小为 2.1 MB，超过上限 2 MB" in finding.message_zh
 
 
 @pytest.mark.parametrize("slot", ["residence", "other"])
@@ -73,7 +73,7 @@ def test_att_003_five_mebibytes_exactly_pass_one_byte_more_fails(slot: str) -> N
     path = f"attachments.{slot}.file.size_bytes"
     expect("ATT-003", submit(valid_holder(**{path: 5 * MIB})), PASSED)
     (finding,) = expect("ATT-003", submit(valid_holder(**{path: 5 * MIB + 1})), FAILED)
-    assert "is 5.01 MB, over the limit of 5 MB" in finding.message_en
+    assert "is 5.1 MB, over the limit of 5 MB" in finding.message_en
 
 
 def test_att_003_covers_the_title_slot_and_att_002_does_not() -> None:

@@ -146,18 +146,18 @@ def test_an_overlay_rewords_existing_codes_only(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("value", "zh", "en"),
     [
-        (None, "未填写", "not filled in"),
+        (None, "未填写", "not given"),
         (True, "是", "yes"),
         (False, "否", "no"),
         (date(2026, 5, 1), "2026-05-01", "2026-05-01"),
         (3_000_000, "3,000,000", "3,000,000"),
         (("甲", "乙"), "甲、乙", "甲, 乙"),
-        ((), "未填写", "not filled in"),
+        ((), "未填写", "not given"),
         (Unit("91110108MA01ABCD5T", "北京海淀示例科技有限公司"),
          "北京海淀示例科技有限公司（91110108MA01ABCD5T）",
          "北京海淀示例科技有限公司 (91110108MA01ABCD5T)"),
         (Unit("91110108MA01ABCD5T"), "统一社会信用代码 91110108MA01ABCD5T", "91110108MA01ABCD5T"),
-        (Unit(None), "未填写", "not filled in"),
+        (Unit(None), "未填写", "not given"),
     ],
 )  # fmt: skip
 def test_facts_read_as_words(value: object, zh: str, en: str) -> None:

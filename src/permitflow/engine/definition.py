@@ -20,6 +20,7 @@ import attrs
 from attrs import frozen
 
 from permitflow.errors import DefinitionError
+from permitflow.messages import catalogue_error
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import Application
 from permitflow.records.holder import HolderRecord
@@ -176,6 +177,23 @@ def _reachable(start: Iterable[str], edges: dict[str, set[str]]) -> set[str]:
     return seen
 
 
+def _check_labels(definition: MachineDefinition) -> None:
+    """A person reads every state and every step by its label: none may be blank."""
+    labelled: list[tuple[str, str, str]] = [
+        (f"machine {definition.name}", definition.label_zh, definition.label_en),
+        *((f"state {s.name}", s.label_zh, s.label_en) for s in definition.states),
+        *((f"event {t.event}", t.label_zh, t.label_en) for t in definition.transitions),
+    ]
+    blank = [
+        f"{what} has no label in {lang}"
+        for what, zh, en in labelled
+        for lang, text in (("zh", zh), ("en", en))
+        if not text.strip()
+    ]
+    if blank:
+        raise catalogue_error(definition.name, sorted(set(blank)))
+
+
 def check_definition(definition: MachineDefinition) -> None:
     name = definition.name
     names = [state.name for state in definition.states]
@@ -187,6 +205,7 @@ def check_definition(definition: MachineDefinition) -> None:
         raise _fail("initial_undeclared", name, states=[definition.initial])
     if not definition.terminal_states and not definition.cyclic:
         raise _fail("no_terminal", name, states=[])
+    _check_labels(definition)
 
     forward: dict[str, set[str]] = {}
     backward: dict[str, set[str]] = {}

@@ -18,6 +18,7 @@ from attrs import frozen
 
 from permitflow.engine.definition import Effect, State, Transition
 from permitflow.errors import DefinitionError
+from permitflow.labels import both
 from permitflow.records.actors import Role
 
 AWAITING_ACCEPTANCE = "awaiting_acceptance"
@@ -57,30 +58,26 @@ def review_path(
     if levels < 1:
         raise DefinitionError("review_levels", levels=levels)
     states = [
-        State(AWAITING_ACCEPTANCE, "等待主管部门受理", "Awaiting acceptance by the authority",
-              level=1),
+        State(AWAITING_ACCEPTANCE, *both("state.awaiting_acceptance"), level=1),
         *(
-            State(review_state(k), f"主管部门第{k}级审核", f"Authority review, level {k}",
-                  level=k)
+            State(review_state(k), *both("state.authority_review", level=k), level=k)
             for k in range(1, levels + 1)
         ),
         *(
-            State(suspended_state(k), f"主管部门第{k}级中止审核",
-                  f"Authority review suspended, level {k}", level=k)
+            State(suspended_state(k), *both("state.authority_suspended", level=k), level=k)
             for k in range(1, levels + 1)
         ),
-        State(APPROVED, "审核通过（办结），可打印确认单", "Approved; confirmation slip printable",
-              terminal=True),
-        State(RETURNED, "不通过（退回修改）", "Returned with an opinion"),
+        State(APPROVED, *both("state.approved"), terminal=True),
+        State(RETURNED, *both("state.returned")),
     ]  # fmt: skip
     transitions = [
         Transition(
             "accept", (AWAITING_ACCEPTANCE,), review_state(1), AUTHORITY,
-            "受理", "Accept", guards=guards, level=1,
+            *both("event.accept"), guards=guards, level=1,
         ),
         Transition(
             "return", (AWAITING_ACCEPTANCE,), RETURNED, AUTHORITY,
-            "退回（不通过）", "Return with an opinion", level=1, opinion=True, effect=on_return,
+            *both("event.return"), level=1, opinion=True, effect=on_return,
         ),
     ]  # fmt: skip
     for k in range(1, levels + 1):
@@ -88,27 +85,27 @@ def review_path(
         transitions.append(
             Transition(
                 "pass", (review_state(k),), APPROVED if last else review_state(k + 1), AUTHORITY,
-                f"第{k}级审核通过", f"Pass review level {k}", guards=guards, level=k,
+                *both("event.pass", level=k), guards=guards, level=k,
                 effect=on_approve if last else None,
             )
         )  # fmt: skip
         transitions.append(
             Transition(
                 "return", (review_state(k),), RETURNED, AUTHORITY,
-                f"第{k}级审核退回", f"Return at review level {k}", level=k, opinion=True,
+                *both("event.return.at_level", level=k), level=k, opinion=True,
                 effect=on_return,
             )
         )  # fmt: skip
         transitions.append(
             Transition(
                 SUSPEND, (review_state(k),), suspended_state(k), AUTHORITY,
-                f"第{k}级中止审核", f"Suspend the review at level {k}", level=k, reason=True,
+                *both("event.suspend", level=k), level=k, reason=True,
             )
         )  # fmt: skip
         transitions.append(
             Transition(
                 RESUME, (suspended_state(k),), review_state(k), AUTHORITY,
-                f"第{k}级恢复审核", f"Resume the review at level {k}", level=k, reason=True,
+                *both("event.resume", level=k), level=k, reason=True,
             )
         )  # fmt: skip
     return ReviewPath(tuple(states), tuple(transitions))

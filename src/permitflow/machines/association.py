@@ -27,6 +27,7 @@ import attrs
 from attrs import frozen
 
 from permitflow.engine.definition import Change, MachineDefinition, State, Transition
+from permitflow.labels import both, enum_both
 from permitflow.machines.common import APPLICANT, EMPLOYER
 from permitflow.machines.permit import permit_step
 from permitflow.records.holder import (
@@ -91,42 +92,38 @@ def _declare_leaving(change: Change) -> Change:
     return _end(change, declared.left_on)
 
 
+_NAME = both("machine.association")
+
 ASSOCIATION = MachineDefinition(
     name="association",
-    label_zh="单位关联",
-    label_en="Employer association",
-    states=(
-        State(NONE, "未关联", "Not associated"),
-        State(REQUESTED, "已申请关联，待单位批复", "Requested: waiting for the employer"),
-        State(ASSOCIATED, "已关联", "Associated"),
-        State(DISSOCIATED, "已解除关联", "Dissociated"),
-    ),
+    label_zh=_NAME[0],
+    label_en=_NAME[1],
+    states=tuple(State(state.value, *enum_both(state)) for state in AssociationState),
     initial=NONE,
     transitions=(
         Transition(
             "request_association", (NONE, DISSOCIATED), REQUESTED, APPLICANT,
-            "凭关联码申请关联单位", "Request association with the employer's code",
+            *both("event.association.request_association"),
             guards=frozenset({"flow"}), payload=AssociationRequest,
             payload_required=True, effect=_request,
         ),
         Transition(
-            "approve_association", (REQUESTED,), ASSOCIATED, EMPLOYER, "单位批复关联",
-            "Employer approves the association", effect=_approve,
+            "approve_association", (REQUESTED,), ASSOCIATED, EMPLOYER,
+            *both("event.association.approve_association"), effect=_approve,
         ),
         Transition(
-            "reject_association", (REQUESTED,), NONE, EMPLOYER, "单位驳回关联",
-            "Employer rejects the association", effect=_reject,
+            "reject_association", (REQUESTED,), NONE, EMPLOYER,
+            *both("event.association.reject_association"), effect=_reject,
         ),
         Transition(
-            "dissociate", (ASSOCIATED,), DISSOCIATED, EMPLOYER, "单位解除关联（证件挂起）",
-            "Employer dissociates (the permit is suspended)",
-            guards=frozenset({"chg", "flow"}), effect=_dissociate,
+            "dissociate", (ASSOCIATED,), DISSOCIATED, EMPLOYER,
+            *both("event.association.dissociate"), guards=frozenset({"chg", "flow"}),
+            effect=_dissociate,
         ),
         Transition(
             "declare_leaving", (ASSOCIATED,), DISSOCIATED, APPLICANT,
-            "声明已从原单位离职（证件挂起）", "Declare having left the employer (the permit is "
-            "suspended)", guards=frozenset({"chg", "flow"}), payload=LeavingDeclaration,
-            payload_required=True, effect=_declare_leaving,
+            *both("event.association.declare_leaving"), guards=frozenset({"chg", "flow"}),
+            payload=LeavingDeclaration, payload_required=True, effect=_declare_leaving,
         ),
     ),
     state_path=("association", "state"),

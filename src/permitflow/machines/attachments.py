@@ -17,6 +17,7 @@ from attrs import frozen
 
 from permitflow.engine.definition import Change, MachineDefinition, State, Transition
 from permitflow.errors import EventNotAllowed
+from permitflow.labels import both
 from permitflow.machines.common import APPLICANT
 from permitflow.records.holder import Attachment, ProfileState, Slot
 from permitflow.rules.rule import local_date
@@ -55,22 +56,26 @@ def _delete(change: Change) -> Change:
     return attrs.evolve(change, holder=attrs.evolve(change.holder, attachments=kept))
 
 
+_NAME = both("machine.attachments")
+
 ATTACHMENTS = MachineDefinition(
     name="attachments",
-    label_zh="附件管理",
-    label_en="Attachments",
+    label_zh=_NAME[0],
+    label_en=_NAME[1],
     states=(
-        State(MANAGED, "基础信息已提交，可管理附件", "Profile submitted: attachments managed"),
+        State(MANAGED, *both("state.attachments.complete")),
     ),
     initial=MANAGED,
     transitions=(
         Transition(
-            "upload_attachment", (MANAGED,), MANAGED, APPLICANT, "上传附件", "Upload a file",
+            "upload_attachment", (MANAGED,), MANAGED, APPLICANT,
+            *both("event.attachments.upload_attachment"),
             guards=frozenset({"att", "flow"}), payload=Attachment, payload_required=True,
             effect=_upload,
         ),
         Transition(
-            "delete_attachment", (MANAGED,), MANAGED, APPLICANT, "删除附件", "Delete a file",
+            "delete_attachment", (MANAGED,), MANAGED, APPLICANT,
+            *both("event.attachments.delete_attachment"),
             guards=frozenset({"flow"}), payload=DeleteAttachment, payload_required=True,
             effect=_delete,
         ),

@@ -39,7 +39,7 @@ def basic_change_machine(
 ) -> MachineDefinition:
     """The basic-information-change machine for ``levels`` authority review levels."""
     return applicant_initiated(
-        BusinessType.BASIC_CHANGE, "证件基础信息变更", "Basic-information change", levels,
+        BusinessType.BASIC_CHANGE, levels,
         guards=GUARDS, on_approve=_amend, employer_can_return=employer_can_return,
         resubmit_via_employer=resubmit_via_employer,
     )  # fmt: skip

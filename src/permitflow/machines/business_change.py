@@ -63,7 +63,7 @@ def business_change_machine(
 ) -> MachineDefinition:
     """The business-information-change machine for ``levels`` authority review levels."""
     return applicant_initiated(
-        BusinessType.BUSINESS_CHANGE, "证件业务信息变更", "Business-information change", levels,
+        BusinessType.BUSINESS_CHANGE, levels,
         guards=GUARDS, on_approve=_replace_children, employer_payload=EmployerRemark,
         employer_amend=_remark, employer_can_return=employer_can_return,
         resubmit_via_employer=resubmit_via_employer,

@@ -23,6 +23,7 @@ import attrs
 
 from permitflow.engine.definition import Change, MachineDefinition, State, Transition
 from permitflow.engine.review import AWAITING_ACCEPTANCE, RETURNED, review_path
+from permitflow.labels import both
 from permitflow.machines.common import (
     DRAFT,
     business_machine,
@@ -52,19 +53,18 @@ def cancellation_machine(
     roles = frozenset(Role(role) for role in filers)
     path = review_path(levels, guards=REVIEW_GUARDS, on_approve=_cancel)
     return business_machine(
-        BusinessType.CANCELLATION.value,
-        "注销",
-        "Cancellation",
-        (State(DRAFT, "草稿（填写注销原因）", "Draft: the reason is filled in"), *path.states),
+        BusinessType.CANCELLATION,
+        (State(DRAFT, *both("state.draft.cancellation")), *path.states),
         (
             Transition(
-                "submit", (DRAFT,), AWAITING_ACCEPTANCE, roles, "提交注销申请",
-                "File the cancellation", guards=FILING_GUARDS, payload=CancellationForm,
+                "submit", (DRAFT,), AWAITING_ACCEPTANCE, roles,
+                *both("event.submit.cancellation"), guards=FILING_GUARDS, payload=CancellationForm,
                 submits=True,
             ),
             Transition(
-                "resubmit", (RETURNED,), AWAITING_ACCEPTANCE, roles, "修改后重新提交",
-                "File again after fixing", guards=FILING_GUARDS, payload=CancellationForm,
+                "resubmit", (RETURNED,), AWAITING_ACCEPTANCE, roles,
+                *both("event.resubmit.cancellation"), guards=FILING_GUARDS,
+                payload=CancellationForm,
                 submits=True,
             ),
             withdraw((DRAFT, AWAITING_ACCEPTANCE, RETURNED), roles, by_filer=FILINGS),

@@ -50,6 +50,7 @@ from permitflow.engine.definition import (
 )
 from permitflow.engine.review import AWAITING_ACCEPTANCE, RESUME, RETURNED, SUSPEND, review_path
 from permitflow.errors import InvalidInput
+from permitflow.labels import both, enum_both
 from permitflow.records.actors import Role
 from permitflow.records.application import FORM_TYPES, Application, BusinessType
 from permitflow.records.copying import replace
@@ -158,39 +159,36 @@ def withdraw(
     """``withdraw`` (撤回) from ``sources`` by ``roles``: the application ends, the holder may
     start another one."""
     return Transition(
-        "withdraw", sources, WITHDRAWN, roles, "撤回", "Withdraw",
+        "withdraw", sources, WITHDRAWN, roles, *both("event.withdraw"),
         reason=True, withdraws=True, by_filer=by_filer, effect=release,
     )  # fmt: skip
 
 
 def close_moot(sources: tuple[str, ...]) -> Transition:
     return Transition(
-        "close_moot", sources, CLOSED, SYSTEM,
-        "证件已过期或注销，申请自动结束", "Close: the permit expired or was cancelled",
+        "close_moot", sources, CLOSED, SYSTEM, *both("event.close_moot"),
         guards=frozenset({"flow"}), effect=release,
     )  # fmt: skip
 
 
-CLOSED_STATE = State(
-    CLOSED, "已结束（证件已过期或注销）", "Closed: the permit has ended", terminal=True
-)
-WITHDRAWN_STATE = State(WITHDRAWN, "已撤回", "Withdrawn", terminal=True)
+CLOSED_STATE = State(CLOSED, *both("state.closed"), terminal=True)
+WITHDRAWN_STATE = State(WITHDRAWN, *both("state.withdrawn"), terminal=True)
 
 
 def business_machine(
-    name: str,
-    label_zh: str,
-    label_en: str,
+    business_type: BusinessType,
     states: tuple[State, ...],
     transitions: tuple[Transition, ...],
 ) -> MachineDefinition:
-    """A business machine starting in ``draft``, with ``close_moot`` from every open state.
+    """The machine of ``business_type``, named as the business: starting in ``draft``, with
+    ``close_moot`` from every open state.
 
     ``transitions`` include the machine's ``withdraw`` steps (see
     [`withdraw`][permitflow.machines.common.withdraw])."""
     open_states = tuple(state.name for state in states if not state.terminal)
+    label_zh, label_en = enum_both(business_type)
     return MachineDefinition(
-        name=name,
+        name=business_type.value,
         label_zh=label_zh,
         label_en=label_en,
         states=(*states, WITHDRAWN_STATE, CLOSED_STATE),
@@ -201,8 +199,6 @@ def business_machine(
 
 def applicant_initiated(
     business_type: BusinessType,
-    label_zh: str,
-    label_en: str,
     levels: int,
     *,
     guards: Guards,
@@ -225,28 +221,28 @@ def applicant_initiated(
         levels, guards=guards.review, on_approve=chain(on_approve, release), on_return=unlock
     )
     states = [
-        State(DRAFT, "草稿（填写申请）", "Draft"),
-        State(EMPLOYER_REVIEW, "聘用单位审核中", "With the employer for review"),
+        State(DRAFT, *both("state.draft")),
+        State(EMPLOYER_REVIEW, *both("state.employer_review")),
     ]
     transitions = [
         Transition(
-            "submit", (DRAFT,), EMPLOYER_REVIEW, APPLICANT, "提交申请", "Submit",
+            "submit", (DRAFT,), EMPLOYER_REVIEW, APPLICANT, *both("event.submit"),
             guards=guards.start, payload=form, submits=True, effect=lock,
         ),
         Transition(
             "employer_approve", (EMPLOYER_REVIEW,), AWAITING_ACCEPTANCE, EMPLOYER,
-            "单位审核通过", "Employer approves", guards=guards.employer,
+            *both("event.employer_approve"), guards=guards.employer,
             payload=employer_payload, amend=employer_amend,
         ),
     ]  # fmt: skip
     resubmit_from = [RETURNED]
     before_acceptance = [DRAFT, EMPLOYER_REVIEW, AWAITING_ACCEPTANCE, RETURNED]
     if employer_can_return:
-        states.append(State(EMPLOYER_RETURNED, "单位退回修改", "Returned by the employer"))
+        states.append(State(EMPLOYER_RETURNED, *both("state.employer_returned")))
         transitions.append(
             Transition(
                 "employer_return", (EMPLOYER_REVIEW,), EMPLOYER_RETURNED, EMPLOYER,
-                "单位退回", "Employer returns with an opinion", opinion=True, effect=unlock,
+                *both("event.employer_return"), opinion=True, effect=unlock,
             )
         )  # fmt: skip
         resubmit_from.insert(0, EMPLOYER_RETURNED)
@@ -256,7 +252,7 @@ def applicant_initiated(
         transitions.append(
             Transition(
                 "resubmit", tuple(resubmit_from), EMPLOYER_REVIEW, APPLICANT,
-                "修改后重新提交", "Resubmit after fixing", guards=guards.start, payload=form,
+                *both("event.resubmit"), guards=guards.start, payload=form,
                 submits=True, effect=lock,
             )
         )  # fmt: skip
@@ -265,30 +261,24 @@ def applicant_initiated(
             transitions.append(
                 Transition(
                     "resubmit", (EMPLOYER_RETURNED,), EMPLOYER_REVIEW, APPLICANT,
-                    "修改后重新提交", "Resubmit after fixing", guards=guards.start,
+                    *both("event.resubmit"), guards=guards.start,
                     payload=form, submits=True, effect=lock,
                 )
             )  # fmt: skip
         transitions.append(
             Transition(
                 "resubmit", (RETURNED,), AWAITING_ACCEPTANCE, APPLICANT,
-                "修改后重新提交", "Resubmit after fixing", guards=guards.start, payload=form,
+                *both("event.resubmit"), guards=guards.start, payload=form,
                 submits=True, effect=lock,
             )
         )  # fmt: skip
     return business_machine(
-        business_type.value,
-        label_zh,
-        label_en,
-        (*states, *path.states),
-        (*transitions, *path.transitions),
+        business_type, (*states, *path.states), (*transitions, *path.transitions)
     )
 
 
 def employer_initiated(
     business_type: BusinessType,
-    label_zh: str,
-    label_en: str,
     levels: int,
     *,
     guards: Guards,
@@ -301,36 +291,31 @@ def employer_initiated(
         levels, guards=guards.review, on_approve=chain(on_approve, release), on_return=unlock
     )
     states = (
-        State(DRAFT, "草稿（个人准备材料）", "Draft: the holder prepares the materials"),
-        State(READY, "材料已备妥，待单位发起", "Ready: waiting for the employer to initiate"),
-        State(FIXED, "已按意见修改，待单位再次发起", "Fixed: waiting for the employer again"),
+        State(DRAFT, *both("state.draft.employer_initiated")),
+        State(READY, *both("state.ready")),
+        State(FIXED, *both("state.fixed")),
     )  # fmt: skip
     transitions = (
         Transition(
-            "prepare", (DRAFT,), READY, APPLICANT, "材料已备妥，告知单位",
-            "Materials ready; tell the employer", guards=guards.start, effect=unlock,
+            "prepare", (DRAFT,), READY, APPLICANT, *both("event.prepare"),
+            guards=guards.start, effect=unlock,
         ),
         Transition(
-            "initiate", (READY,), AWAITING_ACCEPTANCE, EMPLOYER, "单位确认无误后发起",
-            "Employer checks and initiates", guards=guards.employer, payload=form, submits=True,
-            effect=lock,
+            "initiate", (READY,), AWAITING_ACCEPTANCE, EMPLOYER, *both("event.initiate"),
+            guards=guards.employer, payload=form, submits=True, effect=lock,
         ),
         Transition(
-            "notify_fixed", (RETURNED,), FIXED, APPLICANT, "修改完毕，告知单位",
-            "Fixed; tell the employer", guards=guards.start, payload=form,
+            "notify_fixed", (RETURNED,), FIXED, APPLICANT, *both("event.notify_fixed"),
+            guards=guards.start, payload=form,
         ),
         Transition(
-            "reinitiate", (FIXED,), AWAITING_ACCEPTANCE, EMPLOYER, "单位再次发起",
-            "Employer re-initiates", guards=guards.employer, payload=form,
+            "reinitiate", (FIXED,), AWAITING_ACCEPTANCE, EMPLOYER, *both("event.reinitiate"),
+            guards=guards.employer, payload=form,
             submits=True, effect=lock,
         ),
         withdraw((DRAFT, READY), APPLICANT | EMPLOYER),
         withdraw((AWAITING_ACCEPTANCE, RETURNED, FIXED), EMPLOYER),
     )  # fmt: skip
     return business_machine(
-        business_type.value,
-        label_zh,
-        label_en,
-        (*states, *path.states),
-        (*transitions, *path.transitions),
+        business_type, (*states, *path.states), (*transitions, *path.transitions)
     )

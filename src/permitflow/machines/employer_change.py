@@ -50,6 +50,6 @@ def _relink(change: Change) -> Change:
 def employer_change_machine(levels: int) -> MachineDefinition:
     """The employer-change machine for ``levels`` authority review levels."""
     return employer_initiated(
-        BusinessType.EMPLOYER_CHANGE, "聘用单位变更", "Employer change", levels,
+        BusinessType.EMPLOYER_CHANGE, levels,
         guards=GUARDS, on_approve=_relink,
     )  # fmt: skip

@@ -15,6 +15,7 @@ import attrs
 
 from permitflow.engine.definition import Change, Effect, MachineDefinition, State, Transition
 from permitflow.errors import InvalidInput
+from permitflow.labels import both
 from permitflow.machines.common import SYSTEM
 from permitflow.records.holder import (
     EmployerFlags,
@@ -62,28 +63,26 @@ def _employer_flags(change: Change) -> Change:
     return attrs.evolve(change, holder=attrs.evolve(change.holder, association=association))
 
 
-def _import(event: str, label_zh: str, label_en: str, payload: type, effect: Effect) -> Transition:
+def _import(event: str, payload: type, effect: Effect) -> Transition:
     return Transition(
-        event, (RECORDED,), RECORDED, SYSTEM, label_zh, label_en, payload=payload,
+        event, (RECORDED,), RECORDED, SYSTEM, *both(f"event.imports.{event}"), payload=payload,
         payload_required=True, effect=effect,
     )  # fmt: skip
 
 
+_NAME = both("machine.imports")
+
 IMPORTS = MachineDefinition(
     name="imports",
-    label_zh="导入信息",
-    label_en="Imported facts",
-    states=(State(RECORDED, "按来源导入", "Recorded from their sources"),),
+    label_zh=_NAME[0],
+    label_en=_NAME[1],
+    states=(State(RECORDED, *both("state.imports.recorded")),),
     initial=RECORDED,
     transitions=(
-        _import("record_payments", "导入个税与社保缴纳月份", "Record the tax and insurance months",
-                PaymentsImport, _payments),
-        _import("record_contract", "导入劳动合同", "Record the labour contract", LabourContract,
-                _contract),
-        _import("record_residence_proof", "导入住所证明内容", "Record the residence proof",
-                ResidenceProof, _residence),
-        _import("record_employer_flags", "导入单位办理权限与所在地",
-                "Record the employer's permission and location", EmployerFlags, _employer_flags),
+        _import("record_payments", PaymentsImport, _payments),
+        _import("record_contract", LabourContract, _contract),
+        _import("record_residence_proof", ResidenceProof, _residence),
+        _import("record_employer_flags", EmployerFlags, _employer_flags),
     ),
     state_path=(),
     cyclic=True,

@@ -57,7 +57,7 @@ def new_machine(
 ) -> MachineDefinition:
     """The new-application machine for ``levels`` authority review levels."""
     return applicant_initiated(
-        BusinessType.NEW, "新办", "New application", levels,
+        BusinessType.NEW, levels,
         guards=GUARDS, on_approve=_issue, employer_can_return=employer_can_return,
         resubmit_via_employer=resubmit_via_employer,
     )  # fmt: skip

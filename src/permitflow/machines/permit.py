@@ -31,6 +31,7 @@ from permitflow.engine.checks import check_at
 from permitflow.engine.compiled import compile_definition
 from permitflow.engine.definition import Change, MachineDefinition, State, Transition
 from permitflow.errors import EventNotAllowed
+from permitflow.labels import both, enum_both
 from permitflow.machines.common import CLOSED, SYSTEM, param
 from permitflow.records.actors import Actor
 from permitflow.records.application import Application, BusinessType
@@ -49,36 +50,34 @@ DEFAULT_VALIDITY_YEARS = 3
 """How long a permit (or a renewal) runs: 3 years by secondary sources only (S3, S9; POL-007)."""
 
 
-def _effect(event: str, sources: tuple[str, ...], dest: str, zh: str, en: str) -> Transition:
-    return Transition(event, sources, dest, frozenset(), zh, en, internal=True)
+def _effect(event: str, sources: tuple[str, ...], dest: str) -> Transition:
+    return Transition(
+        event, sources, dest, frozenset(), *both(f"event.permit.{event}"), internal=True
+    )
 
+
+_NAME = both("machine.permit")
+_ENDED = frozenset({PermitState.EXPIRED, PermitState.CANCELLED})
 
 PERMIT = MachineDefinition(
     name="permit",
-    label_zh="北京市工作居住证",
-    label_en="The permit",
-    states=(
-        State(NONE, "未持证", "No permit"),
-        State(VALID, "有效", "Valid"),
-        State(SUSPENDED, "挂起", "Suspended"),
-        State(EXPIRED, "已过期（无法恢复）", "Expired (cannot be restored)", terminal=True),
-        State(CANCELLED, "已注销", "Cancelled", terminal=True),
+    label_zh=_NAME[0],
+    label_en=_NAME[1],
+    states=tuple(
+        State(state.value, *enum_both(state), terminal=state in _ENDED) for state in PermitState
     ),
     initial=NONE,
     transitions=(
-        _effect("issue", (NONE,), VALID, "新办审核通过，证件生效", "New application approved"),
-        _effect("extend", (VALID,), VALID, "续签审核通过，延长有效期", "Renewal approved"),
-        _effect("amend", (VALID,), VALID, "信息变更审核通过", "Information change approved"),
-        _effect("amend", (SUSPENDED,), SUSPENDED, "信息变更审核通过",
-                "Information change approved"),
-        _effect("suspend", (VALID,), SUSPENDED, "原单位解除关联，证件挂起",
-                "Former employer dissociated: suspended"),
-        _effect("relink", (SUSPENDED,), VALID, "聘用单位变更审核通过，证件恢复有效",
-                "Employer change approved: valid again"),
-        _effect("cancel", (VALID, SUSPENDED), CANCELLED, "注销审核通过", "Cancellation approved"),
+        _effect("issue", (NONE,), VALID),
+        _effect("extend", (VALID,), VALID),
+        _effect("amend", (VALID,), VALID),
+        _effect("amend", (SUSPENDED,), SUSPENDED),
+        _effect("suspend", (VALID,), SUSPENDED),
+        _effect("relink", (SUSPENDED,), VALID),
+        _effect("cancel", (VALID, SUSPENDED), CANCELLED),
         Transition(
-            "expire", (VALID, SUSPENDED), EXPIRED, SYSTEM,
-            "有效期届满，证件过期", "Expiry date passed", guards=frozenset({"flow"}),
+            "expire", (VALID, SUSPENDED), EXPIRED, SYSTEM, *both("event.permit.expire"),
+            guards=frozenset({"flow"}),
         ),
     ),
     state_path=("permit", "state"),

@@ -13,38 +13,41 @@ from __future__ import annotations
 import attrs
 
 from permitflow.engine.definition import Change, MachineDefinition, State, Transition
+from permitflow.labels import both, enum_both
 from permitflow.machines.common import APPLICANT
 from permitflow.records.holder import Profile, ProfileState
 
 INCOMPLETE, COMPLETE = ProfileState.INCOMPLETE.value, ProfileState.COMPLETE.value
+_NAME = both("machine.profile")
 
 
 def _set_profile(change: Change) -> Change:
     return attrs.evolve(change, holder=attrs.evolve(change.holder, profile=change.payload))
 
 
-def _edit(source: str, label_zh: str, label_en: str) -> Transition:
+def _edit(source: str, code: str) -> Transition:
     return Transition(
-        "edit_profile", (source,), INCOMPLETE, APPLICANT, label_zh, label_en,
+        "edit_profile", (source,), INCOMPLETE, APPLICANT, *both(code),
         guards=frozenset({"flow"}), payload=Profile, payload_required=True, effect=_set_profile,
     )  # fmt: skip
 
 
 PROFILE = MachineDefinition(
     name="profile",
-    label_zh="个人基础信息",
-    label_en="Basic information",
+    label_zh=_NAME[0],
+    label_en=_NAME[1],
     states=(
-        State(INCOMPLETE, "未完善（填写中）", "Incomplete: being filled in"),
-        State(COMPLETE, "已预览提交", "Complete: previewed and submitted"),
+        State(INCOMPLETE, *enum_both(ProfileState.INCOMPLETE)),
+        State(COMPLETE, *enum_both(ProfileState.COMPLETE)),
     ),
     initial=INCOMPLETE,
     transitions=(
-        _edit(INCOMPLETE, "填写基础信息", "Fill in the basic information"),
-        _edit(COMPLETE, "修改基础信息（须重新预览提交）", "Edit (preview and submit again)"),
+        _edit(INCOMPLETE, "event.profile.edit_profile"),
+        _edit(COMPLETE, "event.profile.edit_complete_profile"),
         Transition(
-            "complete_profile", (INCOMPLETE,), COMPLETE, APPLICANT, "预览提交",
-            "Preview and submit", guards=frozenset({"bi", "edu", "his", "id", "flow"}),
+            "complete_profile", (INCOMPLETE,), COMPLETE, APPLICANT,
+            *both("event.profile.complete_profile"),
+            guards=frozenset({"bi", "edu", "his", "id", "flow"}),
         ),
     ),
     state_path=("profile_state",),

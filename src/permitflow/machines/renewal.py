@@ -78,5 +78,5 @@ def _extend(change: Change) -> Change:
 def renewal_machine(levels: int) -> MachineDefinition:
     """The renewal machine for ``levels`` authority review levels."""
     return employer_initiated(
-        BusinessType.RENEWAL, "续签", "Renewal", levels, guards=GUARDS, on_approve=_extend
+        BusinessType.RENEWAL, levels, guards=GUARDS, on_approve=_extend
     )

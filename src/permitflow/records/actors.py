@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from attrs import field, frozen
 
@@ -24,20 +25,19 @@ class Role(StrEnum):
     @property
     def label_zh(self) -> str:
         """The role's name in Chinese, as the platform shows it (申请人, 聘用单位, ...)."""
-        return _ROLE_LABELS[self][0]
+        return _label(self, "zh")
 
     @property
     def label_en(self) -> str:
         """The role's name in English."""
-        return _ROLE_LABELS[self][1]
+        return _label(self, "en")
 
 
-_ROLE_LABELS = {
-    Role.APPLICANT: ("申请人", "the applicant"),
-    Role.EMPLOYER: ("聘用单位", "the employer"),
-    Role.AUTHORITY: ("主管部门", "the authority"),
-    Role.SYSTEM: ("平台", "the platform"),
-}
+def _label(role: Role, lang: Literal["zh", "en"]) -> str:
+    # Imported here: the label catalogue's vocabularies are these records.
+    from permitflow.labels import label
+
+    return label(role, lang)
 
 
 @frozen

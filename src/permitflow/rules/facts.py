@@ -20,6 +20,7 @@ from permitflow.errors import PermitflowError
 from permitflow.identifiers import normalize_credit_code as _normal
 from permitflow.messages import Language
 from permitflow.records.holder import HolderRecord
+from permitflow.text import Bytes, organisation
 
 __all__ = ["PLAIN", "Bytes", "Facts", "Month", "Plain", "Reason", "Unit", "months", "unit", "units"]
 
@@ -57,38 +58,11 @@ class Unit:
 
     def words(self, lang: Language) -> str:
         """Its name with its code in brackets, or the code alone when the name is unknown."""
-        if self.credit_code is None:
-            return "未填写" if lang == "zh" else "not filled in"
-        if self.name is None:
-            return f"统一社会信用代码 {self.credit_code}" if lang == "zh" else self.credit_code
-        return f"{self.name}（{self.credit_code}）" if lang == "zh" else (
-            f"{self.name} ({self.credit_code})"
-        )
+        return organisation(self.name, self.credit_code, lang)
 
     def __str__(self) -> str:
         # What a program reads in a finding's facts: the code alone.
         return self.credit_code or ""
-
-
-@frozen
-class Bytes:
-    """A size in bytes, read as the platform states its limits: in megabytes (「2M以内」)."""
-
-    count: int
-    """The number of bytes."""
-
-    def words(self, lang: Language) -> str:
-        """The size in megabytes (1 MB = 1,048,576 bytes), rounded up to two decimals so that a
-        file one byte over a limit never reads as the limit itself; below 0.1 MB, in kilobytes.
-        """
-        if self.count < 104_858:
-            return f"{-(-self.count // 1024)} KB"
-        hundredths = -(-self.count * 100 // 1_048_576)
-        whole, rest = divmod(hundredths, 100)
-        return f"{whole} MB" if not rest else f"{whole}.{rest:02d}".rstrip("0") + " MB"
-
-    def __str__(self) -> str:
-        return str(self.count)
 
 
 @frozen
