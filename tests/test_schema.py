@@ -119,5 +119,5 @@ def test_check_validates_against_the_schema_first(tmp_path: Path) -> None:
     with pytest.raises(InvalidSnapshot) as error:
         load_case(path)
     assert [problem.words("zh") for problem in error.value.problems] == [
-        "字段“$.at”应为日期时间，格式 YYYY-MM-DDTHH:MM+08:00，现为“yesterday”"
+        "判断时间（$.at）应为日期时间，格式 YYYY-MM-DDTHH:MM+08:00，现为“yesterday”"
     ]

@@ -200,36 +200,37 @@ def _built() -> tuple[Schema, Schema]:
         "properties": {
             "name": {
                 "type": "string",
-                "description": "A full sentence saying what the case shows.",
+                "description": "案例名称: a full sentence saying what the case shows.",
             },
             "at": {
                 "type": "string",
                 "format": "date-time",
-                "description": "The moment to judge at, ISO 8601; without an offset it is "
-                "Beijing time.",
+                "description": "判断时间: the moment to judge at, ISO 8601; without an offset "
+                "it is Beijing time.",
             },
-            "ruleset": {"type": "string", "description": "The rule-set family (haidian)."},
+            "ruleset": {"type": "string", "description": "规则集: the rule-set family (haidian)."},
             "holder": {
-                "description": "The holder's record as a whole snapshot (with its kind), or "
-                "only the facts that matter, laid over the default record.",
+                "description": "持证人档案: the holder's record as a whole snapshot (with its "
+                "kind), or only the facts that matter, laid over the default record.",
                 "if": {"type": "object", "required": ["kind"]},
                 "then": holder,
                 "else": builder.ref(HolderRecord, partial=True),
             },
-            "application": {**application, "description": "An application snapshot."},
+            "application": {**application, "description": "申请: an application snapshot."},
             "business_type": {
-                "enum": [t.value for t in BusinessType],
-                "description": "The business type of a new draft (instead of an application).",
+                **builder.of(BusinessType),
+                "description": "业务类型: the business type of a new draft (instead of an "
+                "application).",
             },
             "state": {
                 "type": "string",
-                "description": "The state the draft is taken to (default: the draft).",
+                "description": "申请状态: the state the draft is taken to (default: the draft).",
             },
-            "form": {**_forms(builder), "description": "The form of the draft."},
-            "event": {"type": "string", "description": "The event to check."},
+            "form": {**_forms(builder), "description": "申请表: the form of the draft."},
+            "event": {"type": "string", "description": "要检查的事项: the event to check."},
             "expect": {
                 "type": "object",
-                "description": "What the case is meant to show; check ignores it.",
+                "description": "预期结果: what the case is meant to show; check ignores it.",
                 "properties": {
                     "exit": {"enum": [0, 1]},
                     "blocking": {"type": "array", "items": {"type": "string"}},
@@ -327,10 +328,11 @@ def _problems(
             list(_problems(value, option, root, path, term)) for option in schema["anyOf"]
         ]
         if all(failures):
-            # The option the value nearly fits says most: one that got inside the value,
-            # with the fewest problems (the first such option on a tie).
-            def distance(found: list[Problem]) -> tuple[bool, int]:
-                return all(problem.path == path for problem in found), len(found)
+            # The option the value nearly fits says most: one that got inside the value, whose
+            # keys the value uses, with the fewest problems (the first such option on a tie).
+            def distance(found: list[Problem]) -> tuple[bool, int, int]:
+                unknown = sum(problem.reason == "unknown_key" for problem in found)
+                return all(problem.path == path for problem in found), unknown, len(found)
 
             nearest = min(failures, key=distance)
             if distance(nearest)[0]:  # none got inside: the value has none of the forms
