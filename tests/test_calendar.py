@@ -392,3 +392,24 @@ def test_the_calendar_is_built_without_gettext_locale_or_platform() -> None:
         calendar.add_working_days(date(2026, 9, 25), 3),
     ]
     assert done.stdout.split() == [day.isoformat() for day in expected]
+
+
+def test_the_supported_years_are_the_years_holidays_models() -> None:
+    assert (holidays.China.start_year, holidays.China.end_year) == (
+        calendar.FIRST_SUPPORTED_YEAR,
+        calendar.LAST_SUPPORTED_YEAR,
+    )
+
+
+def test_an_engine_starts_without_loading_the_holidays_data() -> None:
+    # holidays loads every country it knows; a process that counts no working day never pays it.
+    import subprocess
+    import sys
+
+    program = (
+        "import sys, permitflow; permitflow.Engine(); "
+        "print(sorted(m for m in ('holidays', 'importlib.metadata') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

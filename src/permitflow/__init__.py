@@ -9,8 +9,6 @@ sample records (no hypothesis needed) in ``permitflow.samples``; hypothesis stra
 ``permitflow.testing``.
 """
 
-from importlib import metadata as _metadata
-
 from permitflow.engine.definition import Change, MachineDefinition, State, Transition
 from permitflow.engine.diagrams import diagram
 from permitflow.engine.engine import Engine, EventOption, Outcome
@@ -106,8 +104,19 @@ from permitflow.rules.finding import Citation, Finding, RuleKind, Severity, Stat
 from permitflow.rules.rule import Rule, RuleContext, Verdict
 from permitflow.text import render
 
-__version__: str = _metadata.version("permitflow")
+__version__: str
 """The installed distribution's version; ``pyproject.toml`` is its only source."""
+
+
+def __getattr__(name: str) -> str:
+    # The version is read from the installed distribution when first asked for:
+    # importlib.metadata alone takes longer to import than the engine.
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import version
+
+    found = globals()["__version__"] = version("permitflow")
+    return found
 
 __all__ = [
     "Actor",

@@ -31,14 +31,15 @@ import threading
 import warnings
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
-from holidays import HolidayBase
-from holidays.countries.china import China
-from holidays.version import __version__ as _HOLIDAYS_VERSION
 
 from permitflow.errors import CalendarEstimateWarning, CalendarOutOfRange
+
+if TYPE_CHECKING:
+    from holidays import HolidayBase
 
 __all__ = [
     "DEFAULT_CALENDAR",
@@ -55,9 +56,9 @@ __all__ = [
     "working_days_between_flagged",
 ]
 
-FIRST_SUPPORTED_YEAR: int = int(China.start_year)
+FIRST_SUPPORTED_YEAR: int = 1950
 """First year ``holidays.China`` models (1950, the first year of the PRC calendar)."""
-LAST_SUPPORTED_YEAR: int = int(China.end_year)
+LAST_SUPPORTED_YEAR: int = 2100
 """Last year ``holidays.China`` models (2100)."""
 
 # The following year's notice has reached back at most to 29 December so far; a week is a margin.
@@ -66,8 +67,14 @@ _NEXT_NOTICE_REACH_DAYS = 7
 _BUILD_MARGIN_YEARS = 3
 
 
-class _ChinaDays(China):
+@cache
+def _china_days() -> type[HolidayBase]:
     """``holidays.China`` without holiday names: which days are off and which are worked only.
+
+    Imported on first use: importing ``holidays`` loads every country it knows, which takes
+    longer than the rest of ``import permitflow``, and most processes (a portal answering one
+    request, a loader) never count a working day. The years it models are the supported ones
+    above (a test holds them equal).
 
     Naming the days opens a gettext catalogue (``locale.normalize``, files on disk) each time a
     ``holidays`` calendar is built; the names are never read here, so the identity stands in
@@ -75,9 +82,13 @@ class _ChinaDays(China):
     data, so it also works where gettext, locale and file access are forbidden (Temporal's
     workflow sandbox).
     """
+    from holidays.countries.china import China
 
-    def _init_translation(self) -> None:
-        self.tr = _untranslated
+    class _ChinaDays(China):
+        def _init_translation(self) -> None:
+            self.tr = _untranslated
+
+    return _ChinaDays
 
 
 def _untranslated(message: str) -> str:
@@ -87,9 +98,18 @@ def _untranslated(message: str) -> str:
 def _china(years: range) -> HolidayBase:
     # holidays' country classes have untyped constructors (country_holidays is the typed door,
     # but it imports holidays anew on each call).
-    return _ChinaDays(years=years)  # type: ignore[no-untyped-call]
+    days: HolidayBase = _china_days()(years=years)
+    return days
 
 
+@cache
+def _holidays_version() -> str:
+    from holidays.version import __version__
+
+    return str(__version__)
+
+
+@cache
 def _official_years_in_holidays() -> frozenset[int]:
     """Years for which ``holidays.China`` carries a State Council notice.
 
@@ -110,8 +130,6 @@ def _official_years_in_holidays() -> frozenset[int]:
         years = {day.year for day in everything.weekend_workdays}
     return frozenset(years)
 
-
-_HOLIDAYS_OFFICIAL_YEARS = _official_years_in_holidays()
 
 
 def _first_ordinal(year: int) -> int:
@@ -199,7 +217,7 @@ def warn_estimated(years: tuple[int, ...], stacklevel: int) -> None:
     ``stacklevel`` as in the caller."""
     listed = ", ".join(str(y) for y in years)
     warnings.warn(
-        f"No official holiday arrangement for {listed} in holidays {_HOLIDAYS_VERSION}: "
+        f"No official holiday arrangement for {listed} in holidays {_holidays_version()}: "
         "the answer counts statutory holidays only, without make-up working days, and is an "
         "estimate; recheck it once the State Council notice is published and a newer holidays "
         f"release is installed / {listed}年的国务院放假安排尚未收录，结果按法定节假日推定"
@@ -248,7 +266,7 @@ class WorkingDayCalendar:
 
     def has_official_arrangement(self, year: int) -> bool:
         """Whether ``year`` has an official State Council arrangement in the data (or overrides)."""
-        return year in _HOLIDAYS_OFFICIAL_YEARS or year in self.extra_official_years
+        return year in self.extra_official_years or year in _official_years_in_holidays()
 
     def estimated_years(self, start: date, end: date) -> tuple[int, ...]:
         """Years without an official arrangement on which answers about ``start`` … ``end`` rest.

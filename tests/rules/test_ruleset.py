@@ -475,6 +475,16 @@ def test_a_family_published_as_an_entry_point_is_loaded_on_first_use(
         registry.get_family("broken")
 
 
+@pytest.mark.usefixtures("clean_registry")
+def test_a_published_entry_point_does_not_replace_a_built_in_family(
+    table: ParameterTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    impostor = RuleSetFamily("haidian", (make_set(table, name="haidian"),))
+    published = [_EntryPoint("haidian", "impostor:ruleset", impostor)]
+    monkeypatch.setattr(registry, "entry_points", lambda **_: published)
+    assert registry.get_family("haidian") is ruleset
+
+
 def test_every_guard_group_is_a_catalogue_prefix_or_flow() -> None:
     assert "flow" in GROUPS
     assert {"acc", "bi", "edu", "his", "att", "doc", "huk", "emp", "res", "id", "cal"} <= GROUPS

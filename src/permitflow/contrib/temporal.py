@@ -23,9 +23,10 @@ Time: an event's moment is the one its request names, else the workflow's clock
 (``workflow.now()``, which Temporal replays deterministically); timers are measured on that
 clock. permitflow itself reads no clock.
 
-The worker runs the workflow in Temporal's default sandbox with only permitflow passed
-through (``sandbox_runner``): permitflow calls no gettext, locale, platform or clock at
-import or run time, and keeps no state between workflow runs except compiled machines.
+The worker runs the workflow in Temporal's default sandbox with only permitflow (and the
+``holidays`` data it reads) passed through (``sandbox_runner``): permitflow calls no gettext,
+locale, platform or clock at import or run time, and keeps no state between workflow runs
+except compiled machines.
 
 This is a library module rather than an example so that a deployment imports the workflow
 and its messages from an installed, typed package and registers them on its own workers,
@@ -363,8 +364,11 @@ class ApplicationWorkflow:
 
 
 def sandbox_runner() -> SandboxedWorkflowRunner:
-    """Temporal's default workflow sandbox with permitflow (and only permitflow) passed
-    through, so that its modules and compiled machines are loaded once per worker."""
+    """Temporal's default workflow sandbox with permitflow passed through, so that its modules
+    and compiled machines are loaded once per worker; with it the ``holidays`` data, which
+    permitflow imports the first time it counts a working day (perhaps inside a workflow)."""
     return SandboxedWorkflowRunner(
-        restrictions=SandboxRestrictions.default.with_passthrough_modules("permitflow")
+        restrictions=SandboxRestrictions.default.with_passthrough_modules(
+            "permitflow", "holidays"
+        )
     )

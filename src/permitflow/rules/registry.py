@@ -2,13 +2,15 @@
 
 Other packages publish a family under the entry-point group ``permitflow.rulesets``
 (``name = "package.module:family"``); they are loaded the first time their name is asked for.
-The built-in ``haidian`` family is always known, installed or not.
+The built-in ``haidian`` family is always known, installed or not, and is its own module: a
+published entry point of that name cannot replace it, as ``register`` cannot replace a
+registered family.
 """
 
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import entry_points
+from typing import TYPE_CHECKING
 
 from permitflow.errors import DefinitionError, UnknownRuleSet
 from permitflow.rules.ruleset import RuleSetFamily
@@ -21,6 +23,19 @@ _BUILT_IN = {"haidian": "permitflow.rules.haidian"}
 """Families shipped with permitflow: name -> module exporting ``ruleset``."""
 
 _families: dict[str, RuleSetFamily] = {}
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoints
+
+
+def entry_points(*, group: str, name: str | None = None) -> EntryPoints:
+    """The installed packages' entry points (``importlib.metadata.entry_points``), imported on
+    first use: reading the installed distributions costs more than the rest of an engine's
+    start, and the default family needs none of it."""
+    from importlib.metadata import entry_points as installed
+
+    published = installed(group=group)
+    return published if name is None else published.select(name=name)
 
 
 def register(family: RuleSetFamily) -> None:
@@ -51,10 +66,10 @@ def _checked(name: str, loaded: object, origin: str) -> RuleSetFamily:
 
 
 def get_family(name: str) -> RuleSetFamily:
-    """The family called ``name``: registered, published as an entry point, or built in."""
+    """The family called ``name``: registered, built in, or published as an entry point."""
     family = _families.get(name)
     if family is None:
-        family = _from_entry_point(name) or _built_in(name)
+        family = _built_in(name) or _from_entry_point(name)
         if family is None:
             raise UnknownRuleSet(ruleset=name, known=known_families())
         register(family)
