@@ -14,20 +14,29 @@ import attrs
 T = TypeVar("T")
 
 _Copier = Callable[[Any, Mapping[str, Any]], Any]
-_COPIERS: dict[type, _Copier] = {}
+_COPIERS: dict[tuple[type, tuple[str, ...]], _Copier] = {}
 _MAKERS: dict[type, Callable[[Mapping[str, Any]], Any]] = {}
+_POSITIONAL: dict[type, Callable[..., Any]] = {}
 _FIELDS: dict[type, frozenset[str]] = {}
 
 
-def _copier(cls: type) -> _Copier:
-    """A function copying one attrs class field by field, written once per class.
+def _copier(cls: type, changed: tuple[str, ...]) -> _Copier:
+    """A function copying one attrs class field by field with the fields ``changed`` replaced,
+    written once per class and set of changed fields.
 
     The source is generated from the class's own field names (never from data), the way attrs
     generates ``__init__``: one slot write per field, no loop, no converter.
     """
     names = [field.name for field in attrs.fields(cls)]
+    unknown = sorted(set(changed) - set(names))
+    if unknown:
+        raise TypeError(f"{cls.__name__} has no fields {unknown}")
     lines = ["def copy(instance, changes):", "    new = _new(_cls)"]
-    lines += [f"    _set(new, {n!r}, changes.get({n!r}, instance.{n}))" for n in names]
+    lines += [
+        f"    _set(new, {n!r}, changes[{n!r}])" if n in changed
+        else f"    _set(new, {n!r}, instance.{n})"
+        for n in names
+    ]  # fmt: skip
     lines.append("    return new")
     namespace: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "_cls": cls}
     exec("\n".join(lines), namespace)
@@ -42,14 +51,10 @@ def replace(instance: T, **changes: Any) -> T:
     is an enum, a tuple a tuple), so only the copy costs anything. Anything else should keep
     using ``attrs.evolve``.
     """
-    cls: type = type(instance)
-    copier = _COPIERS.get(cls)
+    key = (type(instance), tuple(changes))
+    copier = _COPIERS.get(key)
     if copier is None:
-        copier = _COPIERS[cls] = _copier(cls)
-        _FIELDS[cls] = frozenset(field.name for field in attrs.fields(cls))
-    if not changes.keys() <= _FIELDS[cls]:
-        unknown = sorted(changes.keys() - _FIELDS[cls])
-        raise TypeError(f"{cls.__name__} has no fields {unknown}")
+        copier = _COPIERS[key] = _copier(*key)
     result: T = copier(instance, changes)
     return result
 
@@ -85,3 +90,23 @@ def make(cls: type[T], /, **values: Any) -> T:
     if values.keys() != expected:
         raise TypeError(f"{cls.__name__} needs exactly the fields {sorted(expected)}")
     return maker(values)
+
+
+def positional(cls: type[T]) -> Callable[..., T]:
+    """A constructor of ``cls`` taking every field positionally, in declaration order, without
+    converters and validators: for a hot path that builds the same class again and again from
+    values it checked itself (an audit entry per event, an entry per stored line)."""
+    klass: type = cls
+    made = _POSITIONAL.get(klass)
+    if made is None:
+        names = [field.name for field in attrs.fields(klass)]
+        lines = [f"def make({', '.join(names)}):", "    new = _new(_cls)"]
+        lines += [f"    _set(new, {n!r}, {n})" for n in names]
+        lines.append("    return new")
+        namespace: dict[str, Any] = {
+            "_new": object.__new__, "_set": object.__setattr__, "_cls": klass,
+        }  # fmt: skip
+        exec("\n".join(lines), namespace)
+        made = _POSITIONAL[klass] = namespace["make"]
+    result: Callable[..., T] = made
+    return result
