@@ -14,7 +14,7 @@ from permitflow.engine.definition import MachineDefinition, Transition
 
 
 class CompiledMachine:
-    __slots__ = ("by_state", "definition", "events", "states", "table")
+    __slots__ = ("by_state", "definition", "events", "state_named", "states", "table", "withdrawal")
 
     def __init__(self, definition: MachineDefinition) -> None:
         self.definition = definition
@@ -46,6 +46,14 @@ class CompiledMachine:
         for (source, _event), transition in table.items():
             by_state.setdefault(source, []).append(transition)
         self.by_state = {state: tuple(items) for state, items in by_state.items()}
+        self.state_named = {state.name: state for state in definition.states}
+        # The step withdrawing the application from a state, if any: what the holder's
+        # open-application marker says about who may withdraw it.
+        self.withdrawal = {
+            state: next(t for t in items if t.withdraws)
+            for state, items in self.by_state.items()
+            if any(t.withdraws for t in items)
+        }
 
     def allowed_from(self, state: str) -> tuple[str, ...]:
         return tuple(sorted({t.event for t in self.by_state.get(state, ())}))

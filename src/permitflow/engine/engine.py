@@ -80,8 +80,8 @@ from permitflow.records.application import (
     business_type_of,
 )
 from permitflow.records.audit import AuditEntry
-from permitflow.records.copying import replace
-from permitflow.records.holder import HolderRecord, PermitState
+from permitflow.records.copying import positional, replace
+from permitflow.records.holder import HolderRecord, OpenApplication, PermitState
 from permitflow.rules.finding import Finding, Severity, Status
 from permitflow.rules.rule import Rule, RuleContext, local_date
 
@@ -113,6 +113,10 @@ class Outcome:
     def warnings(self) -> tuple[Finding, ...]:
         """The warnings among the findings."""
         return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+
+_new_outcome = positional(Outcome)
+_new_entry = positional(AuditEntry)
 
 
 @frozen
@@ -347,34 +351,28 @@ class Engine:
         findings = self._evaluate(
             ruleset, transition, holder, judged, application.business_type, event, at
         )
-        entry = AuditEntry(
-            sequence=application.version + 1,
-            event=event,
-            from_state=application.state,
-            to_state=transition.dest,
-            actor=actor,
-            at=at,
-            opinion=opinion,
-            reason=reason,
-            tips=tips,
-            idempotency_key=idempotency_key,
-            findings=findings,
-            fingerprint=request.fingerprint() if idempotency_key is not None else None,
-        )
-        changes: dict[str, Any] = {
-            "state": transition.dest,
-            "version": entry.sequence,
-            "history": (*application.history, entry),
-        }
-        if clears_attestations(transition):
-            # A returned file comes back corrected, a submitted one is new: what was attested
-            # of it is attested again.
-            changes["attestations"] = ()
+        sequence = application.version + 1
+        entry = _new_entry(
+            sequence, event, application.state, transition.dest, actor, at, opinion, reason,
+            tips, idempotency_key, findings,
+            request.fingerprint() if idempotency_key is not None else None,
+        )  # fmt: skip
+        history = (*application.history, entry)
         if transition.submits and application.submitted_at is None:
-            changes["submitted_at"] = at
-            if ruleset is not None:
-                changes["ruleset"] = RuleSetPin(ruleset.name, ruleset.version)
-        moved = replace(judged, **changes)
+            pin = RuleSetPin(ruleset.name, ruleset.version) if ruleset is not None else None
+            # A submitted file is new: what was attested of it is attested again.
+            moved = replace(
+                judged, state=transition.dest, version=sequence, history=history,
+                attestations=(), submitted_at=at, ruleset=pin or judged.ruleset,
+            )  # fmt: skip
+        elif clears_attestations(transition):
+            # A returned file comes back corrected: what was attested of it is attested again.
+            moved = replace(
+                judged, state=transition.dest, version=sequence, history=history,
+                attestations=(),
+            )  # fmt: skip
+        else:
+            moved = replace(judged, state=transition.dest, version=sequence, history=history)
         after, moved_application = holder, moved
         if transition.effect is not None:
             change = transition.effect(
@@ -383,11 +381,11 @@ class Engine:
             after = change.holder
             if change.application is not None:
                 moved_application = change.application
-        after = _follow(compiled, after, moved_application)
-        new_holder = _record_holder_change(holder, after, entry, f"{moved.id}:{event}")
-        return Outcome(
-            event, new_holder, moved_application, findings,
-            moot=_made_moot(holder, new_holder, moved_application.id),
+        marker = _followed(compiled, after.open_application, moved_application)
+        new_holder = _record_holder_change(holder, after, marker, entry, f"{moved.id}:{event}")
+        return _new_outcome(
+            event, new_holder, moved_application, findings, False,
+            _made_moot(holder, new_holder, moved_application.id),
         )  # fmt: skip
 
     def attest(
@@ -720,29 +718,32 @@ def _amended(transition: Transition, application: Application, payload: Any) -> 
     return application
 
 
-def _follow(
-    compiled: CompiledMachine, holder: HolderRecord, application: Application
-) -> HolderRecord:
+def _followed(
+    compiled: CompiledMachine, marker: OpenApplication | None, application: Application
+) -> OpenApplication | None:
     """The holder's open-application marker, in step with its application: the state now, how
-    the platform names it and who may withdraw it."""
-    marker = holder.open_application
+    the platform names it and who may withdraw it (the marker itself when nothing differs)."""
     if marker is None or marker.id != application.id:
-        return holder
+        return marker
     definition = compiled.definition
-    state = definition.state(application.state)
-    withdrawal = next((t for t in compiled.by_state.get(state.name, ()) if t.withdraws), None)
+    state = compiled.state_named[application.state]
+    withdrawal = compiled.withdrawal.get(state.name)
     roles: tuple[Role, ...] = ()
     if withdrawal is not None:
         filing = application.latest(withdrawal.by_filer) if withdrawal.by_filer else None
         roles = (filing.actor.role,) if filing is not None else tuple(sorted(withdrawal.roles))
-    followed = replace(
+    if (
+        marker.state == state.name
+        and marker.withdrawable_by == roles
+        and (marker.business_zh, marker.business_en, marker.state_zh, marker.state_en)
+        == (definition.label_zh, definition.label_en, state.label_zh, state.label_en)
+    ):
+        return marker
+    return replace(
         marker, state=state.name, business_zh=definition.label_zh,
         business_en=definition.label_en, state_zh=state.label_zh, state_en=state.label_en,
         withdrawable_by=roles,
     )  # fmt: skip
-    if followed == marker:
-        return holder
-    return replace(holder, open_application=followed)
 
 
 def _made_moot(before: HolderRecord, after: HolderRecord, own: str | None) -> tuple[str, ...]:
@@ -754,21 +755,25 @@ def _made_moot(before: HolderRecord, after: HolderRecord, own: str | None) -> tu
 
 
 def _record_holder_change(
-    before: HolderRecord, after: HolderRecord, cause: AuditEntry, event: str
+    before: HolderRecord,
+    after: HolderRecord,
+    marker: OpenApplication | None,
+    cause: AuditEntry,
+    event: str,
 ) -> HolderRecord:
+    """``after`` with the open-application ``marker`` and, when the record changed, one more
+    entry of its own history: the event that changed it."""
     # Effects hand back the very record they were given when they change nothing.
-    if after is before:
+    if after is before and marker is before.open_application:
         return before
-    entry = replace(
-        cause,
-        sequence=before.version + 1,
-        event=event,
-        from_state=_permit_before(before, after),
-        to_state=after.permit.state.value,
-        findings=(),
-        idempotency_key=None,
+    sequence = before.version + 1
+    entry = _new_entry(
+        sequence, event, _permit_before(before, after), after.permit.state.value, cause.actor,
+        cause.at, cause.opinion, cause.reason, cause.tips, None, (), cause.fingerprint,
+    )  # fmt: skip
+    return replace(
+        after, open_application=marker, version=sequence, history=(*before.history, entry)
     )
-    return replace(after, version=entry.sequence, history=(*before.history, entry))
 
 
 def _permit_before(before: HolderRecord, after: HolderRecord) -> str:
