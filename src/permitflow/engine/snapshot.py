@@ -33,6 +33,7 @@ from cattrs.preconf.json import make_converter
 
 from permitflow._problems import Refusal, problems_of
 from permitflow.calendar import FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR
+from permitflow.engine.codec import read_sound, write_entry, write_sound
 from permitflow.engine.definition import MachineDefinition
 from permitflow.engine.loadchecks import (
     DEFAULT_LIMITS,
@@ -173,27 +174,6 @@ def _write_actor(actor: Actor) -> dict[str, Any]:
     return {"role": actor.role.value, "id": actor.id, "level": actor.level}
 
 
-def _write_entry(converter: cattrs.Converter) -> Callable[[AuditEntry], dict[str, Any]]:
-    def write(entry: AuditEntry) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "sequence": entry.sequence,
-            "event": entry.event,
-            "from_state": entry.from_state,
-            "to_state": entry.to_state,
-            "actor": _write_actor(entry.actor),
-            "at": entry.at.isoformat(),
-            "opinion": entry.opinion,
-            "reason": entry.reason,
-            "tips": list(entry.tips),
-            "idempotency_key": entry.idempotency_key,
-            "fingerprint": entry.fingerprint,
-            "findings": converter.unstructure(entry.findings) if entry.findings else [],
-        }
-        return data
-
-    return write
-
-
 # The hooks below refuse with bare TypeError / ValueError: the problem's words come from the
 # field's type ("应为日期，格式 YYYY-MM-DD") and the value at its path (``problems_of``).
 
@@ -313,7 +293,7 @@ def _make_converter(*, detailed: bool, every_key: bool) -> cattrs.Converter:
     # by ``_structure_application`` before the attrs class is built.
     converter.register_structure_hook(Form, lambda value, _: value)
     converter.register_unstructure_hook(Form, lambda value: converter.unstructure(value))
-    converter.register_unstructure_hook(AuditEntry, _write_entry(converter))
+    converter.register_unstructure_hook(AuditEntry, write_entry)
     converter.register_unstructure_hook(Actor, _write_actor)
     return converter
 
@@ -334,8 +314,7 @@ _ENTRY_READERS = {
 def to_dict(snapshot: Snapshot) -> dict[str, Any]:
     """A JSON-safe dict of an application or a holder record."""
     kind = "application" if isinstance(snapshot, Application) else "holder"
-    data: dict[str, Any] = _converter.unstructure(snapshot)
-    return {"kind": kind, "schema_version": SCHEMA_VERSION, **data}
+    return {"kind": kind, "schema_version": SCHEMA_VERSION, **write_sound(snapshot)}
 
 
 T = TypeVar("T")
@@ -381,6 +360,23 @@ def from_dict(
     default) with ``review_levels`` authority levels (default: any number of levels a version
     of the default rule set has had). The error lists the first problems and counts the rest.
     """
+    if limits == DEFAULT_LIMITS:
+        sound = read_sound(data)
+        if sound is not None and not _replay(
+            sound, definitions, holder_definitions, review_levels, Problems(1)
+        ):
+            return sound
+    return _read_detailed(data, definitions, holder_definitions, review_levels, limits)
+
+
+def _read_detailed(
+    data: Mapping[str, Any],
+    definitions: Mapping[BusinessType, DefinitionFactory] | None,
+    holder_definitions: Iterable[MachineDefinition] | None,
+    review_levels: int | None,
+    limits: Limits,
+) -> Snapshot:
+    """Every check, naming the problems: a document the fast reader did not take."""
     problems = Problems(limits.max_errors)
     if not isinstance(data, Mapping):
         raise _invalid(problems, [Problem("wrong", "$", _shown(data), Expected("object"))])
@@ -415,6 +411,19 @@ def from_dict(
     if problems:
         raise _invalid(problems)
     snapshot = replace(snapshot, history=history)
+    if _replay(snapshot, definitions, holder_definitions, review_levels, problems):
+        raise _invalid(problems)
+    return snapshot
+
+
+def _replay(
+    snapshot: Snapshot,
+    definitions: Mapping[BusinessType, DefinitionFactory] | None,
+    holder_definitions: Iterable[MachineDefinition] | None,
+    review_levels: int | None,
+    problems: Problems,
+) -> Problems:
+    """The history replayed against the machines; ``problems``, holding what it found."""
     if isinstance(snapshot, Application):
         factories = definitions if definitions is not None else _default_definitions()
         levels = frozenset({review_levels}) if review_levels is not None else _default_levels()
@@ -426,9 +435,7 @@ def from_dict(
             holder_definitions if holder_definitions is not None else _default_holder_definitions()
         )
         replay_holder(snapshot, machines, problems)
-    if problems:
-        raise _invalid(problems)
-    return snapshot
+    return problems
 
 
 def _read_history(
