@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import attrs
 import pytest
 from rules_fixtures import application, context, expect, new_applicant, on, valid_holder
 
@@ -94,10 +95,10 @@ def test_flow_003_new_application_without_permit_passes() -> None:
     expect("FLOW-003", context(new_applicant(), application(NEW), "submit"), Status.PASSED)
 
 
-def test_flow_003_new_application_with_a_permit_fails() -> None:
-    findings = expect("FLOW-003", context(valid_holder(), application(NEW), "submit"), "failed")
-    assert "未办理或过期或注销" in findings[0].message_zh
-    assert findings[0].facts_dict()["allowed"] == "none/expired/cancelled"
+def test_flow_003_new_application_with_a_valid_permit_says_renewal_extends_it() -> None:
+    (finding,) = expect("FLOW-003", context(valid_holder(), application(NEW), "submit"), "failed")
+    assert finding.message_zh.startswith("已持有有效的工作居住证，不能再办理新办业务")
+    assert "续签" in finding.message_zh
 
 
 @pytest.mark.parametrize("state", [PermitState.EXPIRED, PermitState.CANCELLED])
@@ -140,3 +141,85 @@ def test_flow_003_a_permit_past_its_expiry_counts_as_ended_for_a_new_application
            Status.PASSED)  # fmt: skip
     expect("FLOW-003", context(holder, application(NEW), "submit", on(date(2026, 3, 15))),
            Status.FAILED)  # fmt: skip
+
+
+# --- FLOW-003: the step that fits the permit's state and the business asked for ----------------
+
+CHANGE, BASIC = BusinessType.EMPLOYER_CHANGE, BusinessType.BASIC_CHANGE
+CANCEL = BusinessType.CANCELLATION
+
+
+def refused(state: PermitState, business: BusinessType, **overrides: object) -> str:
+    """FLOW-003's message for ``business`` asked with the permit in ``state``."""
+    holder = valid_holder(**{"permit.state": state, **overrides})
+    form = {"trigger": CancellationTrigger.BEIJING_HUKOU} if business is CANCEL else {}
+    app = application(business, **form)
+    event = "initiate" if business in (RENEWAL, CHANGE) else "submit"
+    (finding,) = expect("FLOW-003", context(holder, app, event), Status.FAILED)
+    assert "flow.permit_states" not in finding.message_zh
+    assert "{" not in finding.message_zh + finding.message_en
+    return finding.message_zh
+
+
+@pytest.mark.parametrize("business", [RENEWAL, CHANGE, BASIC, BusinessType.BUSINESS_CHANGE])
+def test_flow_003_without_a_permit_the_step_is_a_new_application(business: BusinessType) -> None:
+    assert refused(PermitState.NONE, business).startswith("尚未持有工作居住证，不能办理此项业务；"
+                                                         "请先办理新办业务。")  # fmt: skip
+
+
+@pytest.mark.parametrize(("state", "said"), [(PermitState.EXPIRED, "证件已过期"),
+                                             (PermitState.CANCELLED, "证件已注销")])  # fmt: skip
+@pytest.mark.parametrize("business", [RENEWAL, CHANGE, BASIC])
+def test_flow_003_on_an_ended_permit_the_step_is_a_new_application_again(
+    state: PermitState, said: str, business: BusinessType
+) -> None:
+    message = refused(state, business)
+    assert message.startswith(f"{said}，无法恢复")
+    assert "请重新办理新办业务" in message
+
+
+@pytest.mark.parametrize("state", [PermitState.NONE, PermitState.EXPIRED, PermitState.CANCELLED])
+def test_flow_003_there_is_nothing_to_cancel_without_a_live_permit(state: PermitState) -> None:
+    message = refused(state, CANCEL)
+    assert "无需办理注销" in message
+    assert "新办" not in message
+
+
+def test_flow_003_an_employer_change_on_a_valid_permit_asks_to_leave_first() -> None:
+    message = refused(PermitState.VALID, CHANGE)
+    assert "解除关联" in message
+    assert "声明已从原单位离职" in message
+    assert "挂起" in message
+
+
+def test_flow_003_an_open_renewal_is_finished_or_withdrawn_before_leaving() -> None:
+    opened = OpenApplication("ren-7", "renewal", state="ready")
+    message = refused(PermitState.VALID, CHANGE, open_application=opened)
+    assert "续签申请（编号 ren-7）仍在办理中" in message
+    assert "撤回" in message
+
+
+@pytest.mark.parametrize("business", [RENEWAL, BASIC, BusinessType.BUSINESS_CHANGE])
+def test_flow_003_on_a_suspended_permit_the_step_is_the_employer_change(
+    business: BusinessType,
+) -> None:
+    message = refused(PermitState.SUSPENDED, business)
+    assert message.startswith("证件已挂起，不能办理此项业务")
+    assert "办理聘用单位变更" in message
+    assert "续签" not in message
+
+
+def test_flow_003_a_suspended_permit_is_resumed_rather_than_applied_for_anew() -> None:
+    message = refused(PermitState.SUSPENDED, NEW)
+    assert message.startswith("证件已挂起，尚未失效，不能新办")
+    assert "聘用单位变更" in message
+
+
+def test_flow_003_a_table_with_no_known_step_names_the_states_only() -> None:
+    holder = valid_holder()
+    ctx = context(holder, application(RENEWAL), "initiate")
+    table = {**ctx.params["flow.permit_states"], "renewal": ["suspended"]}
+    ctx = attrs.evolve(ctx, params={**ctx.params, "flow.permit_states": table})
+    (finding,) = expect("FLOW-003", ctx, Status.FAILED)
+    assert finding.message_zh.startswith("证件当前状态为“有效”，此项业务需要证件状态为“挂起”。")
+    assert finding.facts_dict() == {"state": "valid", "allowed": "suspended"}

@@ -18,6 +18,11 @@ permitflow's own (the catalogue has none); each names its source, "I" marking an
   renewal and the two changes of data, suspended for an employer change, valid or suspended for
   a cancellation. (That an employer change goes to the employer the holder is associated
   with — a new one, or the permit's own one taking a suspended permit back — is CHG-004.)
+  Judged on each step. Its refusal names the step that leads from the permit's state to one
+  the business needs: 新办 without a permit, 新办 again on an ended one, leaving (解除关联 or
+  the holder's declaration, 挂起) before an employer change on a valid permit — after the
+  open renewal, if one is — and the employer change on a suspended permit; a cancellation
+  without a live permit needs nothing.
 
 The association functions here are shared with the business-type rules that check who reviews
 or initiates a case (NEW-003, BCH-004, CHG-004).
@@ -26,10 +31,13 @@ or initiates a case (NEW-003, BCH-004, CHG-004).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
+
+from attrs import frozen
 
 from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.machines.permit import expiry_due
+from permitflow.messages import Language
 from permitflow.records.application import BusinessType
 from permitflow.records.holder import (
     AssociationState,
@@ -38,9 +46,10 @@ from permitflow.records.holder import (
     OpenApplication,
     PermitState,
 )
+from permitflow.rules.facts import Facts
 from permitflow.rules.finding import Citation, RuleKind, Severity
-from permitflow.rules.haidian._shared import ALL_BUSINESS, same_code
-from permitflow.rules.rule import Check, Rule, RuleContext, Verdict, failed, passed
+from permitflow.rules.haidian._shared import ALL_BUSINESS, TEXTS, same_code
+from permitflow.rules.rule import Check, JudgedOn, Rule, RuleContext, Verdict, failed, passed
 
 INFERENCE = "permitflow 规则目录（推定）"
 """Citation source of a rule the manual implies but does not state."""
@@ -59,10 +68,30 @@ PERMIT_STATE_ZH = {
     PermitState.EXPIRED: "过期",
     PermitState.CANCELLED: "注销",
 }
+PERMIT_STATE_EN = {
+    PermitState.NONE: "not issued",
+    PermitState.VALID: "valid",
+    PermitState.SUSPENDED: "suspended",
+    PermitState.EXPIRED: "expired",
+    PermitState.CANCELLED: "cancelled",
+}
+ENDED = frozenset({PermitState.EXPIRED, PermitState.CANCELLED})
 
 
-def _states_zh(values: Iterable[str]) -> str:
-    return "或".join(PERMIT_STATE_ZH[PermitState(value)] for value in values)
+@frozen
+class PermitStates:
+    """Permit states as the platform names them: 「有效或挂起」."""
+
+    states: tuple[PermitState, ...]
+
+    def words(self, lang: Language) -> str:
+        if lang == "zh":
+            return "或".join(PERMIT_STATE_ZH[state] for state in self.states)
+        return " or ".join(PERMIT_STATE_EN[state] for state in self.states)
+
+    def __str__(self) -> str:
+        # What a program reads in a finding's facts: the state values.
+        return "/".join(state.value for state in self.states)
 
 
 def associated_employer(holder: HolderRecord) -> Employer | None:
@@ -144,24 +173,99 @@ def _permit_not_terminal(ctx: RuleContext) -> Iterable[Verdict[Any]]:
         yield passed("permit.state", state=state.value)
 
 
-def _permit_state_fits(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class WrongState(Facts):
+    state: PermitStates
+    allowed: PermitStates
+
+
+@frozen
+class NoPermit(Facts):
+    variant: ClassVar[str] = "no_permit"
+
+
+@frozen
+class NothingToCancel(Facts):
+    variant: ClassVar[str] = "nothing_to_cancel"
+    state: PermitStates
+
+
+@frozen
+class LeaveFirst(Facts):
+    variant: ClassVar[str] = "leave_first"
+
+
+@frozen
+class RenewalFirst(Facts):
+    variant: ClassVar[str] = "renewal_first"
+    open_id: str
+
+
+@frozen
+class HoldsValid(Facts):
+    variant: ClassVar[str] = "holds_valid"
+
+
+@frozen
+class ResumeFirst(Facts):
+    variant: ClassVar[str] = "resume_first"
+
+
+@frozen
+class ResumeNotNew(Facts):
+    variant: ClassVar[str] = "resume_not_new"
+
+
+@frozen
+class Ended(Facts):
+    variant: ClassVar[str] = "ended"
+    state: PermitStates
+
+
+StateFacts = (
+    WrongState | NoPermit | NothingToCancel | LeaveFirst | RenewalFirst | HoldsValid
+    | ResumeFirst | ResumeNotNew | Ended
+)  # fmt: skip
+
+
+def _next_step(ctx: RuleContext, state: PermitState, allowed: frozenset[PermitState]) -> Facts:
+    """What leads from ``state`` to one the business asked for needs, for whom it is possible:
+    a new application where there is no live permit, leaving (挂起) before an employer change,
+    an employer change before anything else on a suspended permit."""
+    kind = ctx.business_type
+    named = PermitStates((state,))
+    if kind is BusinessType.CANCELLATION and state not in allowed:
+        return NothingToCancel(named)
+    if state is PermitState.NONE:
+        return NoPermit()
+    if state in ENDED and kind is not BusinessType.NEW:
+        return Ended(named)
+    if state is PermitState.VALID and kind is BusinessType.EMPLOYER_CHANGE:
+        current = ctx.holder.open_application
+        if current is not None and current.business_type == BusinessType.RENEWAL.value:
+            return RenewalFirst(current.id)
+        return LeaveFirst()
+    if state is PermitState.VALID and kind is BusinessType.NEW:
+        return HoldsValid()
+    if state is PermitState.SUSPENDED and PermitState.VALID in allowed:
+        return ResumeFirst()
+    if state is PermitState.SUSPENDED and kind is BusinessType.NEW:
+        return ResumeNotNew()
+    return WrongState(named, PermitStates(tuple(sorted(allowed, key=list(PermitState).index))))
+
+
+def _permit_state_fits(ctx: RuleContext) -> Iterable[Verdict[StateFacts]]:
     table: dict[str, list[str]] = ctx.params["flow.permit_states"]
-    allowed = table[ctx.business_type.value]
+    allowed = frozenset(PermitState(value) for value in table[ctx.business_type.value])
     state = ctx.holder.permit.state
     if ctx.business_type is BusinessType.NEW and expiry_due(ctx.holder.permit, ctx.day):
         # Past its expiry date the permit has ended, whether or not the timer has run yet: the
         # holder applies anew at once, as REN-006 tells them.
         state = PermitState.EXPIRED
-    if state.value in allowed:
-        yield passed("permit.state", state=state.value, allowed="/".join(allowed))
+    if state in allowed:
+        yield passed("permit.state", state=state.value)
     else:
-        yield failed(
-            "permit.state",
-            state=state.value,
-            allowed="/".join(allowed),
-            state_zh=PERMIT_STATE_ZH[state],
-            allowed_zh=_states_zh(allowed),
-        )
+        yield failed("permit.state", _next_step(ctx, state, allowed))
 
 
 def _one_at_a_time(
@@ -243,12 +347,9 @@ RULES: tuple[Rule, ...] = (
         citation=Citation(
             "M§4.1; catalogue §3.6 (I)", "自原单位离职后，将工作居住证操作为“挂起”状态"
         ),
-        title_zh="证件状态符合所办业务",
-        title_en="The permit is in a state this business needs",
-        message_zh="证件当前状态为“{state_zh}”，此项业务需要证件状态为“{allowed_zh}”；"
-        "请先完成前序业务（新办、续签或离职挂起）再发起。",
-        message_en="The permit is {state}; this business needs it {allowed}. Complete the step "
-        "before it first (new application, renewal, or suspension on leaving the employer).",
+        texts=TEXTS,
+        parameters=frozenset({"flow.permit_states"}),
+        judged_on=JudgedOn.STEP,
         check=_permit_state_fits,
     ),
 )
