@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
+import attrs
 import pytest
 from dateutil.relativedelta import relativedelta
 from haidian_paths import review_to_approval
@@ -19,13 +20,14 @@ from permitflow.engine.engine import Engine
 from permitflow.engine.snapshot import from_dict, to_dict
 from permitflow.errors import Blocked
 from permitflow.machines import sweep
+from permitflow.machines.attachments import DeleteAttachment
 from permitflow.machines.permit import fresh_start
 from permitflow.machines.status import available_business
 from permitflow.records.actors import Role
 from permitflow.records.application import BusinessType
 from permitflow.records.holder import PermitState
-from permitflow.rules.rule import local_date
-from permitflow.testing import AT, Case, valid_holder
+from permitflow.rules.rule import BEIJING, local_date
+from permitflow.testing import AT, Case, holder_for, valid_holder
 
 APPLICANT, EMPLOYER = Role.APPLICANT, Role.EMPLOYER
 HAIDIAN = Engine()
@@ -130,3 +132,107 @@ def test_a_second_life_survives_the_strict_loader(bare: Engine) -> None:
     issued = case.holder.history[-1]
     assert (issued.from_state, issued.to_state) == ("none", "valid")
     assert from_dict(json.loads(json.dumps(to_dict(case.holder)))) == case.holder
+
+
+# --- an application left open when the permit expires -----------------------------------------
+
+
+def _fresh_documents(case: Case) -> Case:
+    """The dated documents printed again and uploaded anew on the day of ``case``."""
+    day = local_date(case.at)
+    for attachment in case.holder.attachments:
+        if attachment.issued_on is None:
+            continue
+        fresh = attrs.evolve(attachment, uploaded_on=day, issued_on=day)
+        case = case.fire_holder("delete_attachment", APPLICANT,
+                                payload=DeleteAttachment(attachment.slot), after=timedelta(0))
+        case = case.fire_holder("upload_attachment", APPLICANT, payload=fresh,
+                                after=timedelta(minutes=1))  # fmt: skip
+    return case
+
+
+OPEN_AT_EXPIRY = {
+    "ready": ("prepare",),
+    "awaiting_acceptance": ("prepare", "initiate"),
+    "authority_review_1": ("prepare", "initiate", "accept"),
+}
+"""A renewal with the holder's employer (ready, awaiting_acceptance) or with the authority."""
+
+
+def _open_at_expiry(kind: BusinessType, steps: tuple[str, ...]) -> Case:
+    """A ``kind`` application taken through ``steps``, then the day after the permit's expiry."""
+    holder = holder_for(kind, at=AT)
+    holder = attrs.evolve(holder, permit=attrs.evolve(holder.permit,
+                                                      expires_on=AT.date() + timedelta(days=45)))
+    case = Case.start(kind, engine=HAIDIAN, holder=holder)
+    roles = {"prepare": APPLICANT, "initiate": EMPLOYER, "accept": Role.AUTHORITY}
+    for event in steps:
+        case = case.fire(event, roles[event])
+    assert case.holder.open_application is not None
+    expires = case.holder.permit.expires_on
+    assert expires is not None
+    after = datetime.combine(expires + timedelta(days=1), time(9), tzinfo=BEIJING)
+    return attrs.evolve(case, at=after)
+
+
+@pytest.mark.parametrize("state", OPEN_AT_EXPIRY)
+def test_a_renewal_open_at_expiry_is_closed_by_the_sweep_and_a_new_application_approved(
+    state: str,
+) -> None:
+    renewal = _open_at_expiry(BusinessType.RENEWAL, OPEN_AT_EXPIRY[state])
+    assert renewal.application.state == state
+    swept = sweep(HAIDIAN, renewal.holder, [renewal.application], renewal.at)
+    assert [e.event for e in swept.events] == ["expire", "close_moot"]
+    assert swept.applications[0].state == "closed"
+    assert (swept.holder.permit.state, swept.holder.open_application) == (
+        PermitState.EXPIRED, None
+    )
+    ready = _fresh_documents(attrs.evolve(renewal, holder=swept.holder))
+    new = Case.start(BusinessType.NEW, engine=HAIDIAN, holder=ready.holder, at=ready.at,
+                     application_id="new-1")  # fmt: skip
+    new = review_to_approval(new.fire("submit", APPLICANT).fire("employer_approve", EMPLOYER))
+    assert new.application.state == "approved"
+    assert new.holder.permit.state is PermitState.VALID
+    assert [p.state for p in new.holder.former_permits] == [PermitState.EXPIRED]
+
+
+def test_an_employer_change_open_at_expiry_is_closed_by_the_sweep_too() -> None:
+    change = _open_at_expiry(BusinessType.EMPLOYER_CHANGE, ("prepare", "initiate"))
+    swept = sweep(HAIDIAN, change.holder, [change.application], change.at)
+    assert [e.event for e in swept.events] == ["expire", "close_moot"]
+    assert swept.holder.open_application is None
+
+
+def test_before_any_sweep_the_refusal_says_to_withdraw_the_moot_renewal_then_it_works() -> None:
+    renewal = _open_at_expiry(BusinessType.RENEWAL, ("prepare", "initiate"))
+    with pytest.raises(Blocked) as refused:
+        renewal.fire("accept", Role.AUTHORITY)
+    (ren_006,) = (f for f in refused.value.findings if f.rule_id == "REN-006")
+    said = "请由聘用单位撤回该申请，或待系统自动结束该申请后，再重新办理新办业务"
+    assert said in ren_006.message_zh
+
+    new = Case.start(BusinessType.NEW, engine=HAIDIAN, holder=renewal.holder, at=renewal.at,
+                     application_id="new-1")  # fmt: skip
+    with pytest.raises(Blocked) as refused:
+        new.fire("submit", APPLICANT)
+    (flow_001,) = (f for f in refused.value.findings if f.rule_id == "FLOW-001")
+    assert "由聘用单位将其撤回，或待系统自动结束该申请后" in flow_001.message_zh
+
+    withdrawn = renewal.fire("withdraw", EMPLOYER, reason="证件已过期")
+    assert withdrawn.holder.open_application is None
+    ready = _fresh_documents(withdrawn)
+    new = Case.start(BusinessType.NEW, engine=HAIDIAN, holder=ready.holder, at=ready.at,
+                     application_id="new-1")  # fmt: skip
+    assert new.fire("submit", APPLICANT).application.state == "employer_review"
+
+
+def test_before_the_timer_the_system_may_close_a_renewal_past_the_expiry_date() -> None:
+    renewal = _open_at_expiry(BusinessType.RENEWAL, ("prepare", "initiate", "accept"))
+    assert renewal.holder.permit.state is PermitState.VALID
+    closed = renewal.fire("close_moot", Role.SYSTEM)
+    assert closed.application.state == "closed"
+    assert closed.holder.open_application is None
+    on_expiry = attrs.evolve(renewal, at=renewal.at - timedelta(days=1))
+    with pytest.raises(Blocked) as refused:
+        on_expiry.fire("close_moot", Role.SYSTEM)
+    assert refused.value.context["rule_ids"] == ["FLOW-102"]

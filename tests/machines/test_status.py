@@ -82,7 +82,7 @@ def test_an_ended_permit_allows_only_a_new_application_and_says_why(
 ) -> None:
     lines = listing(starting_points, valid_holder(permit_state=ended))
     assert {kind for kind, (available, _) in lines.items() if available} == {BusinessType.NEW}
-    assert lines[BusinessType.RENEWAL] == (False, {"FLOW-002", "FLOW-003"})
+    assert lines[BusinessType.RENEWAL] == (False, {"FLOW-002"})
 
 
 def test_an_open_application_blocks_every_other_one_but_a_cancellation(

@@ -6,7 +6,15 @@ from datetime import date
 
 import attrs
 import pytest
-from rules_fixtures import application, context, expect, new_applicant, on, valid_holder
+from rules_fixtures import (
+    application,
+    context,
+    evaluate,
+    expect,
+    new_applicant,
+    on,
+    valid_holder,
+)
 
 from permitflow.records.actors import Role
 from permitflow.records.application import BusinessType, CancellationTrigger
@@ -84,7 +92,7 @@ def test_a_cancellation_stands_outside_one_at_a_time(rule_id: str) -> None:
 def test_flow_002_expired_or_cancelled_permit_fails(state: PermitState) -> None:
     holder = valid_holder(**{"permit.state": state})
     findings = expect("FLOW-002", context(holder, application(RENEWAL), "initiate"), "failed")
-    assert findings[0].facts_dict()["state"] == state.value
+    assert findings[0].facts_dict()["ended"] == state.value
 
 
 def test_flow_002_valid_permit_passes() -> None:
@@ -167,21 +175,19 @@ def test_flow_003_without_a_permit_the_step_is_a_new_application(business: Busin
                                                          "请先办理新办业务。")  # fmt: skip
 
 
-@pytest.mark.parametrize(("state", "said"), [(PermitState.EXPIRED, "证件已过期"),
-                                             (PermitState.CANCELLED, "证件已注销")])  # fmt: skip
-@pytest.mark.parametrize("business", [RENEWAL, CHANGE, BASIC])
-def test_flow_003_on_an_ended_permit_the_step_is_a_new_application_again(
-    state: PermitState, said: str, business: BusinessType
+@pytest.mark.parametrize("state", [PermitState.EXPIRED, PermitState.CANCELLED])
+@pytest.mark.parametrize("business", [RENEWAL, CHANGE, BASIC, CANCEL])
+def test_flow_003_leaves_an_ended_permit_to_flow_002(
+    state: PermitState, business: BusinessType
 ) -> None:
-    message = refused(state, business)
-    assert message.startswith(f"{said}，无法恢复")
-    assert "请重新办理新办业务" in message
+    holder = valid_holder(**{"permit.state": state})
+    form = {"trigger": CancellationTrigger.BEIJING_HUKOU} if business is CANCEL else {}
+    assert evaluate("FLOW-003", context(holder, application(business, **form), "submit")) == ()
 
 
-@pytest.mark.parametrize("state", [PermitState.NONE, PermitState.EXPIRED, PermitState.CANCELLED])
-def test_flow_003_there_is_nothing_to_cancel_without_a_live_permit(state: PermitState) -> None:
-    message = refused(state, CANCEL)
-    assert "无需办理注销" in message
+def test_flow_003_there_is_nothing_to_cancel_without_a_permit() -> None:
+    message = refused(PermitState.NONE, CANCEL)
+    assert message.startswith("尚未持有工作居住证，没有需要注销的证件，无需办理注销。")
     assert "新办" not in message
 
 
@@ -223,3 +229,97 @@ def test_flow_003_a_table_with_no_known_step_names_the_states_only() -> None:
     (finding,) = expect("FLOW-003", ctx, Status.FAILED)
     assert finding.message_zh.startswith("证件当前状态为“有效”，此项业务需要证件状态为“挂起”。")
     assert finding.facts_dict() == {"state": "valid", "allowed": "suspended"}
+
+
+# --- FLOW-002: the way to a new application on an ended permit --------------------------------
+
+MOOT_RENEWAL = OpenApplication(
+    "ren-3", "renewal", state="ready", business_zh="续签", business_en="Renewal",
+    state_zh="材料已备妥，待单位发起", state_en="Ready: waiting for the employer to initiate",
+    withdrawable_by=(Role.APPLICANT, Role.EMPLOYER),
+)  # fmt: skip
+ACCEPTED_MOOT_RENEWAL = attrs.evolve(
+    MOOT_RENEWAL, under_review=True, state="authority_review_1", state_zh="主管部门第1级审核",
+    withdrawable_by=(),
+)  # fmt: skip
+
+
+def ended_refusal(rule_id: str, state: PermitState, marker: OpenApplication | None,
+                  business: BusinessType = BASIC) -> str:  # fmt: skip
+    holder = valid_holder(**{"permit.state": state}, open_application=marker)
+    form = {"trigger": CancellationTrigger.BEIJING_HUKOU} if business is CANCEL else {}
+    (finding,) = expect(rule_id, context(holder, application(business, **form), "submit"),
+                        Status.FAILED)  # fmt: skip
+    assert "{" not in finding.message_zh + finding.message_en
+    return finding.message_zh
+
+
+@pytest.mark.parametrize(
+    ("state", "said"),
+    [
+        (PermitState.EXPIRED, "证件已过期（有效期至 2026-12-31）"),
+        (PermitState.CANCELLED, "证件已注销"),
+    ],
+)
+def test_flow_002_with_nothing_open_the_holder_applies_anew(state: PermitState, said: str) -> None:
+    message = ended_refusal("FLOW-002", state, None)
+    assert message == f"{said}，无法恢复，不能再办理此项业务；如仍符合条件，请重新办理新办业务。"
+
+
+def test_flow_002_a_moot_open_application_is_withdrawn_or_closed_first() -> None:
+    message = ended_refusal("FLOW-002", PermitState.EXPIRED, MOOT_RENEWAL)
+    assert "续签业务（编号 ren-3）也已无法办结" in message
+    assert "请由申请人或聘用单位撤回该申请，或待系统自动结束该申请后，再重新办理新办业务" in message
+
+
+def test_flow_002_an_accepted_moot_application_is_closed_by_the_system() -> None:
+    message = ended_refusal("FLOW-002", PermitState.EXPIRED, ACCEPTED_MOOT_RENEWAL)
+    assert "不能撤回，将由系统自动结束" in message
+    assert "请" not in message.split("；", 1)[1]
+
+
+def test_flow_002_an_open_new_application_is_already_the_way() -> None:
+    opened = OpenApplication("new-2", "new", state="employer_review", business_zh="新办",
+                             withdrawable_by=(Role.APPLICANT,))  # fmt: skip
+    message = ended_refusal("FLOW-002", PermitState.CANCELLED, opened)
+    assert "新办业务（编号 new-2）已在办理中" in message
+
+
+@pytest.mark.parametrize("state", [PermitState.EXPIRED, PermitState.CANCELLED])
+def test_flow_002_an_ended_permit_needs_no_cancellation(state: PermitState) -> None:
+    message = ended_refusal("FLOW-002", state, None, CANCEL)
+    assert "无需再办理注销" in message
+    assert "新办" not in message
+
+
+# --- FLOW-001 / FLOW-004 on a moot open application ----------------------------------------------
+
+
+def test_flow_001_a_moot_open_application_is_withdrawn_or_closed_by_the_system() -> None:
+    holder = new_applicant(open_application=MOOT_RENEWAL)
+    holder = attrs.evolve(holder, permit=attrs.evolve(valid_holder().permit,
+                                                      state=PermitState.EXPIRED))  # fmt: skip
+    (finding,) = expect("FLOW-001", context(holder, application(NEW), "submit"), Status.FAILED)
+    assert finding.message_zh == (
+        "已有一项续签业务（编号 ren-3）尚未结束（当前状态为“材料已备妥，待单位发起”），但证件"
+        "已过期（有效期至 2026-12-31），该申请已无法办结。请由申请人或聘用单位将其撤回，"
+        "或待系统自动结束该申请后，再发起新的业务。"
+    )
+    assert "withdraw" in finding.message_en
+
+
+def test_flow_001_a_permit_past_its_expiry_makes_the_open_renewal_moot_before_the_timer() -> None:
+    holder = valid_holder(**{"permit.expires_on": date(2026, 3, 15)}, open_application=MOOT_RENEWAL)
+    on_expiry = context(holder, application(NEW), "submit", on(date(2026, 3, 15)))
+    (finding,) = expect("FLOW-001", on_expiry, Status.FAILED)
+    assert "请待其办结" in finding.message_zh
+    after = context(holder, application(NEW), "submit", on(date(2026, 3, 16)))
+    (finding,) = expect("FLOW-001", after, Status.FAILED)
+    assert "已无法办结" in finding.message_zh
+
+
+def test_flow_004_an_accepted_moot_application_is_closed_by_the_system() -> None:
+    holder = valid_holder(**{"permit.state": PermitState.CANCELLED},
+                          open_application=ACCEPTED_MOOT_RENEWAL)  # fmt: skip
+    (finding,) = expect("FLOW-004", context(holder, application(NEW), "submit"), Status.FAILED)
+    assert "受理后不能撤回；证件已注销，该申请已无法办结，将由系统自动结束" in finding.message_zh

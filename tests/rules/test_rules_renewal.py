@@ -18,8 +18,9 @@ from rules_fixtures import (
 )
 
 from permitflow.errors import CalendarEstimateWarning
+from permitflow.records.actors import Role
 from permitflow.records.application import BusinessType
-from permitflow.records.holder import IncomeMonth, PermitState
+from permitflow.records.holder import IncomeMonth, OpenApplication, PermitState
 from permitflow.rules.finding import Status
 from permitflow.rules.rule import RuleContext
 
@@ -202,6 +203,44 @@ def test_ren_006_on_the_expiry_date_the_permit_is_still_valid() -> None:
 def test_ren_006_the_day_after_the_expiry_date_fails() -> None:
     expiry = {"permit.expires_on": date(2026, 6, 30)}
     expect("REN-006", renewal_context(on(date(2026, 7, 1)), "pass", **expiry), Status.FAILED)
+
+
+def renewal_open(state: str, withdrawable_by: tuple[Role, ...]) -> OpenApplication:
+    return OpenApplication(
+        "app-renewal-1", "renewal", state=state, business_zh="续签", business_en="Renewal",
+        state_zh=state, state_en=state, withdrawable_by=withdrawable_by,
+    )  # fmt: skip
+
+
+def test_ren_006_with_no_marker_tells_the_holder_to_apply_anew() -> None:
+    expiry = {"permit.expires_on": date(2026, 6, 30)}
+    (finding,) = expect("REN-006", renewal_context(on(date(2026, 7, 1)), "initiate", **expiry),
+                        Status.FAILED)  # fmt: skip
+    assert finding.message_zh == (
+        "证件有效期至 2026-06-30，2026-07-01 已过期，一旦过期无法恢复，不能再续签或变更单位；"
+        "如仍符合条件，请重新办理新办业务。"
+    )
+
+
+def test_ren_006_the_moot_renewal_itself_is_withdrawn_or_closed_before_applying_anew() -> None:
+    overrides = {"permit.expires_on": date(2026, 6, 30),
+                 "open_application": renewal_open("ready", (Role.APPLICANT, Role.EMPLOYER))}
+    ctx = renewal_context(on(date(2026, 7, 1)), "initiate", **overrides)  # fmt: skip
+    (finding,) = expect("REN-006", ctx, Status.FAILED)
+    assert finding.message_zh == (
+        "证件已过期（有效期至 2026-06-30），一旦过期无法恢复，不能再续签或变更单位，续签业务"
+        "（编号 app-renewal-1）已无法办结。如仍符合条件，请由申请人或聘用单位撤回该申请，"
+        "或待系统自动结束该申请后，再重新办理新办业务。"
+    )
+
+
+def test_ren_006_an_accepted_renewal_is_closed_by_the_system() -> None:
+    overrides = {"permit.expires_on": date(2026, 6, 30),
+                 "open_application": renewal_open("authority_review_1", ())}
+    ctx = renewal_context(on(date(2026, 7, 1)), "pass", **overrides)  # fmt: skip
+    (finding,) = expect("REN-006", ctx, Status.FAILED)
+    assert "不能撤回，将由系统自动结束" in finding.message_zh
+    assert "撤回该申请" not in finding.message_zh
 
 
 def test_ren_006_applies_to_an_employer_change_too() -> None:

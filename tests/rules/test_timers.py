@@ -30,6 +30,13 @@ def test_flow_102_an_application_is_moot_only_once_the_permit_ended() -> None:
         expect("FLOW-102", context(ended, application(RENEWAL), "close_moot"), Status.PASSED)
 
 
+def test_flow_102_a_permit_past_its_expiry_makes_it_moot_before_the_timer_runs() -> None:
+    holder = valid_holder(**{"permit.expires_on": date(2026, 3, 15)})
+    app = application(RENEWAL, state="authority_review_1", submitted_at=on(date(2026, 2, 2)))
+    expect("FLOW-102", context(holder, app, "close_moot", on(date(2026, 3, 15))), Status.FAILED)
+    expect("FLOW-102", context(holder, app, "close_moot", on(date(2026, 3, 16))), Status.PASSED)
+
+
 def test_flow_103_the_record_is_locked_while_an_application_is_under_review() -> None:
     def holder_with(under_review: bool) -> HolderRecord:
         marker = OpenApplication("R-1", RENEWAL.value, under_review)

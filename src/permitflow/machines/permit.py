@@ -139,11 +139,15 @@ def expiry_due(permit: Permit, on: date) -> bool:
     )
 
 
-def is_moot(holder: HolderRecord, business_type: BusinessType) -> bool:
-    """An application of ``business_type`` can no longer lead anywhere: the permit it concerns
-    has ended. A new application concerns the permit it would issue, so an ended one does not
-    make it moot (it is how a former holder applies again)."""
-    return business_type is not BusinessType.NEW and holder.permit.is_terminal
+def is_moot(holder: HolderRecord, business_type: BusinessType, day: date) -> bool:
+    """An application of ``business_type`` can no longer lead anywhere on ``day``: the permit it
+    concerns has ended — expired or cancelled, or past its expiry date before the timer marks
+    it so (一旦过期，无法恢复). A new application concerns the permit it would issue, so an ended
+    one does not make it moot (it is how a former holder applies again)."""
+    permit = holder.permit
+    return business_type is not BusinessType.NEW and (
+        permit.is_terminal or expiry_due(permit, day)
+    )
 
 
 # --- timers ------------------------------------------------------------------------------------
@@ -188,9 +192,10 @@ def sweep(
 ) -> SweepResult:
     """Fire the timers due at ``at``: expire the permit, then close its moot applications.
 
-    A portal runs this daily (and before showing a holder's status). A renewal still under
-    review when the expiry date passes does not keep the permit alive (M§3 注意事项 3): the
-    permit expires and the renewal is closed as moot.
+    A portal runs this daily (and before showing a holder's status). A renewal or an employer
+    change still open when the expiry date passes does not keep the permit alive (M§3 注意事项
+    3, M§4 注意事项 4): the permit expires and the application is closed as moot, which frees
+    the holder to apply anew (新办).
     """
     check_at(at)
     events: list[TimerEvent] = []
@@ -200,7 +205,7 @@ def sweep(
         events.append(TimerEvent("holder", "expire", before, holder.permit.state.value))
     swept: list[Application] = []
     for application in applications:
-        if is_moot(holder, application.business_type) and any(
+        if is_moot(holder, application.business_type, local_date(at)) and any(
             option.allowed and option.event == "close_moot"
             for option in engine.allowed_events(application, actor, at, holder=holder)
         ):

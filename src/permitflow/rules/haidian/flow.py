@@ -10,8 +10,15 @@ permitflow's own (the catalogue has none); each names its source, "I" marking an
   ``Outcome.moot`` names it; FLOW-102 then lets ``close_moot`` end it).
 * FLOW-004 — the same, once the authority has accepted the open application: it can no longer
   be withdrawn, so the refusal says to wait for the end of its review.
+  An open application whose permit has ended — expired or cancelled, or past its expiry date
+  before the timer marks it — can no longer finish: both rules then say that the system closes
+  it (the sweep, FLOW-102) and, before the authority's acceptance, that its filer may withdraw
+  it first.
 * FLOW-002 — nothing can be applied for on an expired or cancelled permit (M§3 注意事项 3,
-  M§7; catalogue §3.4).
+  M§7; catalogue §3.4). Its refusal, like REN-006's, shows the way to a new application
+  (`apply_anew`): at once when nothing is open; after the open application that still holds
+  the marker is withdrawn or closed; or, for an open new application, that it is on its way. A
+  cancellation on an ended permit is told that nothing is left to cancel.
 * FLOW-003 — each business type needs the permit in given states (parameter
   ``flow.permit_states``, I, from catalogue §3.6): none, expired or cancelled for a new
   application (a former holder applies again, as FLOW-002 and REN-006 tell them), valid for a
@@ -19,10 +26,10 @@ permitflow's own (the catalogue has none); each names its source, "I" marking an
   a cancellation. (That an employer change goes to the employer the holder is associated
   with — a new one, or the permit's own one taking a suspended permit back — is CHG-004.)
   Judged on each step. Its refusal names the step that leads from the permit's state to one
-  the business needs: 新办 without a permit, 新办 again on an ended one, leaving (解除关联 or
-  the holder's declaration, 挂起) before an employer change on a valid permit — after the
-  open renewal, if one is — and the employer change on a suspended permit; a cancellation
-  without a live permit needs nothing.
+  the business needs: 新办 without a permit, leaving (解除关联 or the holder's declaration,
+  挂起) before an employer change on a valid permit — after the open renewal, if one is — and
+  the employer change on a suspended permit; a cancellation without a permit needs nothing.
+  An ended permit is FLOW-002's to report.
 
 The association functions here are shared with the business-type rules that check who reviews
 or initiates a case (NEW-003, BCH-004, CHG-004).
@@ -31,19 +38,22 @@ or initiates a case (NEW-003, BCH-004, CHG-004).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from datetime import date
+from typing import Any, ClassVar, TypeVar
 
 from attrs import frozen
 
 from permitflow.machines.common import SUBMISSION_EVENTS
-from permitflow.machines.permit import expiry_due
+from permitflow.machines.permit import expiry_due, is_moot
 from permitflow.messages import Language
+from permitflow.records.actors import Role
 from permitflow.records.application import BusinessType
 from permitflow.records.holder import (
     AssociationState,
     Employer,
     HolderRecord,
     OpenApplication,
+    Permit,
     PermitState,
 )
 from permitflow.rules.facts import Facts
@@ -76,6 +86,7 @@ PERMIT_STATE_EN = {
     PermitState.CANCELLED: "cancelled",
 }
 ENDED = frozenset({PermitState.EXPIRED, PermitState.CANCELLED})
+F = TypeVar("F", bound=Facts)
 
 
 @frozen
@@ -128,49 +139,214 @@ def _other_open(ctx: RuleContext) -> OpenApplication | None:
     return None if current is None or current.id == own else current
 
 
-def _open_facts(current: OpenApplication) -> dict[str, object]:
-    return {
-        "open_id": current.id,
-        "open_type": current.business_type,
-        "open_business_zh": current.business_zh or current.business_type,
-        "open_business_en": current.business_en or current.business_type,
-        "open_state_zh": current.state_zh or "办理中",
-        "open_state_en": current.state_en or "open",
-    }
+@frozen
+class OpenCase:
+    """The open application as the platform names it: 「续签业务（编号 app-8）」."""
+
+    marker: OpenApplication
+
+    def words(self, lang: Language) -> str:
+        marker = self.marker
+        if lang == "zh":
+            return f"{marker.business_zh or marker.business_type}业务（编号 {marker.id}）"
+        name = marker.business_en or marker.business_type
+        return f"{name[:1].lower()}{name[1:]} (id {marker.id})"
+
+    def __str__(self) -> str:
+        return self.marker.id
 
 
-def _one_open_application(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class OpenState:
+    """The open application's state, as its machine labels it (「主管部门第1级审核」)."""
+
+    marker: OpenApplication
+
+    def words(self, lang: Language) -> str:
+        if lang == "zh":
+            return self.marker.state_zh or "办理中"
+        return self.marker.state_en or "open"
+
+    def __str__(self) -> str:
+        return self.marker.state
+
+
+@frozen
+class Parties:
+    """Who may withdraw the open application: 「申请人或聘用单位」."""
+
+    roles: tuple[Role, ...]
+
+    def words(self, lang: Language) -> str:
+        # A marker written before it followed the state does not say who filed it.
+        if lang == "zh":
+            return "或".join(role.label_zh for role in self.roles) or "提交方"
+        return " or ".join(role.label_en for role in self.roles) or "the party that filed it"
+
+    def __str__(self) -> str:
+        return ",".join(role.value for role in self.roles)
+
+
+@frozen
+class Ending:
+    """How the permit ended: 「已过期（有效期至 2026-04-25）」 or 「已注销」."""
+
+    state: PermitState
+    expires_on: date | None = None
+
+    def words(self, lang: Language) -> str:
+        if self.state is PermitState.CANCELLED:
+            return "已注销" if lang == "zh" else "cancelled"
+        if self.expires_on is None:
+            return "已过期" if lang == "zh" else "expired"
+        day = self.expires_on.isoformat()
+        return f"已过期（有效期至 {day}）" if lang == "zh" else f"expired (valid until {day})"
+
+    def __str__(self) -> str:
+        return self.state.value
+
+
+def ending(permit: Permit, day: date) -> Ending | None:
+    """How the permit has ended by ``day`` — past its expiry date counts, before the timer
+    marks it — or None while it lives."""
+    if permit.is_terminal:
+        return Ending(permit.state, permit.expires_on)
+    if expiry_due(permit, day):
+        return Ending(PermitState.EXPIRED, permit.expires_on)
+    return None
+
+
+def withdrawable(marker: OpenApplication) -> bool:
+    """The open application can still be withdrawn: not accepted by the authority (a marker
+    written before it followed the state is taken as withdrawable by its filer)."""
+    return bool(marker.withdrawable_by) or not marker.state
+
+
+@frozen
+class OpenApplicationFacts(Facts):
+    open: OpenCase
+    state: OpenState
+    by: Parties
+
+
+@frozen
+class MootOpen(Facts):
+    variant: ClassVar[str] = "moot"
+    open: OpenCase
+    state: OpenState
+    ended: Ending
+    by: Parties
+
+
+def _one_open_application(ctx: RuleContext) -> Iterable[Verdict[OpenApplicationFacts | MootOpen]]:
     current = _other_open(ctx)
     # One open application per holder (catalogue §3.5, I): another case in flight blocks this
-    # one; its filer can still withdraw it. A marker written before it followed the state says
-    # no more than that the application is open.
-    if current is None or (current.state and not current.withdrawable_by):
+    # one; its filer can still withdraw it. Once the permit it concerns has ended it can no
+    # longer finish: the sweep closes it (FLOW-102), or its filer withdraws it first.
+    if current is None or not withdrawable(current):
         yield passed("open_application")
         return
-    roles = current.withdrawable_by
-    yield failed(
-        "open_application",
-        **_open_facts(current),
-        withdraw_by_zh="或".join(role.label_zh for role in roles) or "提交方",
-        withdraw_by_en=" or ".join(role.label_en for role in roles) or "the party that filed it",
-    )
+    open_case, state, by = OpenCase(current), OpenState(current), Parties(current.withdrawable_by)
+    ended = ending(ctx.holder.permit, ctx.day)
+    if ended is not None and is_moot(ctx.holder, BusinessType(current.business_type), ctx.day):
+        yield failed("open_application", MootOpen(open_case, state, ended, by))
+    else:
+        yield failed("open_application", OpenApplicationFacts(open_case, state, by))
 
 
-def _open_application_accepted(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class AcceptedOpen(Facts):
+    open: OpenCase
+    state: OpenState
+
+
+@frozen
+class MootAccepted(Facts):
+    variant: ClassVar[str] = "moot"
+    open: OpenCase
+    state: OpenState
+    ended: Ending
+
+
+def _open_application_accepted(
+    ctx: RuleContext,
+) -> Iterable[Verdict[AcceptedOpen | MootAccepted]]:
     current = _other_open(ctx)
-    if current is not None and current.state and not current.withdrawable_by:
-        yield failed("open_application", **_open_facts(current))
-    else:
+    if current is None or withdrawable(current):
         yield passed("open_application")
-
-
-def _permit_not_terminal(ctx: RuleContext) -> Iterable[Verdict[Any]]:
-    state = ctx.holder.permit.state
-    # 一旦过期，无法恢复 (M§3 注意事项 3); a cancelled permit is gone as well (M§7).
-    if ctx.holder.permit.is_terminal:
-        yield failed("permit.state", state=state.value, state_zh=PERMIT_STATE_ZH[state])
+        return
+    ended = ending(ctx.holder.permit, ctx.day)
+    if ended is not None and is_moot(ctx.holder, BusinessType(current.business_type), ctx.day):
+        yield failed("open_application", MootAccepted(OpenCase(current), OpenState(current), ended))
     else:
-        yield passed("permit.state", state=state.value)
+        yield failed("open_application", AcceptedOpen(OpenCase(current), OpenState(current)))
+
+
+@frozen
+class Ended(Facts):
+    variant: ClassVar[str] = "ended"
+    ended: Ending
+
+
+@frozen
+class WithdrawFirst(Facts):
+    variant: ClassVar[str] = "withdraw_first"
+    ended: Ending
+    open: OpenCase
+    by: Parties
+
+
+@frozen
+class WillClose(Facts):
+    variant: ClassVar[str] = "will_close"
+    ended: Ending
+    open: OpenCase
+
+
+@frozen
+class NewOpen(Facts):
+    variant: ClassVar[str] = "new_open"
+    ended: Ending
+    open: OpenCase
+
+
+Anew = WithdrawFirst | WillClose | NewOpen
+"""The ways to a new application on an ended permit while an application is still open."""
+
+
+def apply_anew(holder: HolderRecord, ended: Ending, alone: F) -> F | Anew:
+    """What a holder whose permit ended is told about applying anew (新办): ``alone`` when
+    nothing is open; else, since the open application holds the one-at-a-time marker, that it
+    is withdrawn (撤回) by its filer or closed by the sweep first — or, an open new
+    application, that it is already on its way."""
+    marker = holder.open_application
+    if marker is None:
+        return alone
+    if marker.business_type == BusinessType.NEW.value:
+        return NewOpen(ended, OpenCase(marker))
+    if withdrawable(marker):
+        return WithdrawFirst(ended, OpenCase(marker), Parties(marker.withdrawable_by))
+    return WillClose(ended, OpenCase(marker))
+
+
+@frozen
+class NothingLeft(Facts):
+    variant: ClassVar[str] = "nothing_left"
+    ended: Ending
+
+
+def _permit_not_terminal(ctx: RuleContext) -> Iterable[Verdict[Ended | NothingLeft | Anew]]:
+    permit = ctx.holder.permit
+    # 一旦过期，无法恢复 (M§3 注意事项 3); a cancelled permit is gone as well (M§7). What is left
+    # is a new application — or, for a cancellation, nothing at all.
+    if not permit.is_terminal:
+        yield passed("permit.state", state=permit.state.value)
+        return
+    ended = Ending(permit.state, permit.expires_on)
+    if ctx.business_type is BusinessType.CANCELLATION:
+        yield failed("permit.state", NothingLeft(ended))
+    else:
+        yield failed("permit.state", apply_anew(ctx.holder, ended, Ended(ended)))
 
 
 @frozen
@@ -187,7 +363,6 @@ class NoPermit(Facts):
 @frozen
 class NothingToCancel(Facts):
     variant: ClassVar[str] = "nothing_to_cancel"
-    state: PermitStates
 
 
 @frozen
@@ -216,30 +391,19 @@ class ResumeNotNew(Facts):
     variant: ClassVar[str] = "resume_not_new"
 
 
-@frozen
-class Ended(Facts):
-    variant: ClassVar[str] = "ended"
-    state: PermitStates
-
-
 StateFacts = (
     WrongState | NoPermit | NothingToCancel | LeaveFirst | RenewalFirst | HoldsValid
-    | ResumeFirst | ResumeNotNew | Ended
+    | ResumeFirst | ResumeNotNew
 )  # fmt: skip
 
 
 def _next_step(ctx: RuleContext, state: PermitState, allowed: frozenset[PermitState]) -> Facts:
     """What leads from ``state`` to one the business asked for needs, for whom it is possible:
-    a new application where there is no live permit, leaving (挂起) before an employer change,
-    an employer change before anything else on a suspended permit."""
+    a new application where there is no permit, leaving (挂起) before an employer change, an
+    employer change before anything else on a suspended permit."""
     kind = ctx.business_type
-    named = PermitStates((state,))
-    if kind is BusinessType.CANCELLATION and state not in allowed:
-        return NothingToCancel(named)
     if state is PermitState.NONE:
-        return NoPermit()
-    if state in ENDED and kind is not BusinessType.NEW:
-        return Ended(named)
+        return NothingToCancel() if kind is BusinessType.CANCELLATION else NoPermit()
     if state is PermitState.VALID and kind is BusinessType.EMPLOYER_CHANGE:
         current = ctx.holder.open_application
         if current is not None and current.business_type == BusinessType.RENEWAL.value:
@@ -251,7 +415,8 @@ def _next_step(ctx: RuleContext, state: PermitState, allowed: frozenset[PermitSt
         return ResumeFirst()
     if state is PermitState.SUSPENDED and kind is BusinessType.NEW:
         return ResumeNotNew()
-    return WrongState(named, PermitStates(tuple(sorted(allowed, key=list(PermitState).index))))
+    ordered = tuple(sorted(allowed, key=list(PermitState).index))
+    return WrongState(PermitStates((state,)), PermitStates(ordered))
 
 
 def _permit_state_fits(ctx: RuleContext) -> Iterable[Verdict[StateFacts]]:
@@ -264,13 +429,12 @@ def _permit_state_fits(ctx: RuleContext) -> Iterable[Verdict[StateFacts]]:
         state = PermitState.EXPIRED
     if state in allowed:
         yield passed("permit.state", state=state.value)
-    else:
+    elif state not in ENDED:
         yield failed("permit.state", _next_step(ctx, state, allowed))
+    # An ended permit is FLOW-002's to report, with the way to a new application.
 
 
-def _one_at_a_time(
-    rule_id: str, titles: tuple[str, str], messages: tuple[str, str], check: Check
-) -> Rule:
+def _one_at_a_time(rule_id: str, check: Check) -> Rule:
     """A rule of one open application per holder (catalogue §3.5, I)."""
     return Rule(
         id=rule_id,
@@ -284,41 +448,15 @@ def _one_at_a_time(
             "One open application per permit at a time (I, not stated).",
             INFERENCE,
         ),
-        title_zh=titles[0],
-        title_en=titles[1],
-        message_zh=messages[0],
-        message_en=messages[1],
+        texts=TEXTS,
+        judged_on=JudgedOn.STEP,
         check=check,
     )
 
 
 RULES: tuple[Rule, ...] = (
-    _one_at_a_time(
-        "FLOW-001",
-        ("同一持证人同一时间只办理一项业务", "One open application per holder at a time"),
-        (
-            "已有一项{open_business_zh}业务（编号 {open_id}）正在办理，当前状态为"
-            "“{open_state_zh}”；请待其办结，或由{withdraw_by_zh}将其撤回后再发起新的业务。",
-            "A {open_business_en} (id {open_id}) is open, now: {open_state_en}. Let it "
-            "finish, or have {withdraw_by_en} withdraw it, before starting a new one.",
-        ),
-        _one_open_application,
-    ),
-    _one_at_a_time(
-        "FLOW-004",
-        (
-            "已受理的业务审核结束前不发起新的业务",
-            "No new business while an accepted one is under review",
-        ),
-        (
-            "已有一项{open_business_zh}业务（编号 {open_id}）已由主管部门受理，当前状态为"
-            "“{open_state_zh}”，受理后不能撤回；请待其审核通过或退回后再发起新的业务。",
-            "A {open_business_en} (id {open_id}) has been accepted by the authority, now: "
-            "{open_state_en}. It can no longer be withdrawn; wait until its review is passed "
-            "or returned before starting a new one.",
-        ),
-        _open_application_accepted,
-    ),
+    _one_at_a_time("FLOW-001", _one_open_application),
+    _one_at_a_time("FLOW-004", _open_application_accepted),
     Rule(
         id="FLOW-002",
         kind=RuleKind.PROCESS,
@@ -329,12 +467,7 @@ RULES: tuple[Rule, ...] = (
         citation=Citation(
             "M§3 注意事项 3; M§7", "申请单位及申请人应及时关注证件到期时间，一旦过期，无法恢复"
         ),
-        title_zh="证件未过期、未注销",
-        title_en="The permit has neither expired nor been cancelled",
-        message_zh="证件已{state_zh}，无法恢复，不能再办理此项业务；如仍符合条件，"
-        "请重新办理新办业务。",
-        message_en="The permit is {state} and cannot be restored, so this business is no longer "
-        "possible; if the holder still qualifies, file a new application.",
+        texts=TEXTS,
         check=_permit_not_terminal,
     ),
     Rule(

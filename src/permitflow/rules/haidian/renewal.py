@@ -28,10 +28,11 @@ from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.machines.permit import expiry_due
 from permitflow.months import month_index, month_text
 from permitflow.records.application import BusinessType, RenewalForm
-from permitflow.records.holder import Employment, Permit, Slot
+from permitflow.records.holder import Employment, Permit, PermitState, Slot
+from permitflow.rules.facts import Facts
 from permitflow.rules.finding import Citation, RuleKind, Severity
-from permitflow.rules.haidian._shared import REVIEW_EVENTS, attestation_due, same_code
-from permitflow.rules.haidian.flow import CASE_EVENTS
+from permitflow.rules.haidian._shared import REVIEW_EVENTS, TEXTS, attestation_due, same_code
+from permitflow.rules.haidian.flow import CASE_EVENTS, Anew, Ending, apply_anew
 from permitflow.rules.rule import (
     JudgedOn,
     Rule,
@@ -251,15 +252,25 @@ def _changes_processed(ctx: RuleContext) -> Iterable[Verdict[Any]]:
         yield passed("employment", permit_employer=employer)
 
 
-def _not_expired(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class Expired(Facts):
+    expires_on: date
+    on: date
+
+
+def _not_expired(ctx: RuleContext) -> Iterable[Verdict[Expired | Anew]]:
     permit = ctx.holder.permit
     if permit.expires_on is None:
         return
     # 一旦过期，无法恢复: judged on the day of the event, whatever the filing date was. A permit
     # whose expiry date has passed is expired even before the expiry timer marks it so; once
-    # marked, FLOW-002 reports it.
+    # marked, FLOW-002 reports it. The application is moot then: the holder applies anew once
+    # it is withdrawn or the sweep has closed it.
     if expiry_due(permit, ctx.day):
-        yield failed("permit.expires_on", expires_on=permit.expires_on, on=ctx.day)
+        ended = Ending(PermitState.EXPIRED, permit.expires_on)
+        yield failed(
+            "permit.expires_on", apply_anew(ctx.holder, ended, Expired(permit.expires_on, ctx.day))
+        )
     else:
         yield passed("permit.expires_on", expires_on=permit.expires_on, on=ctx.day)
 
@@ -410,13 +421,7 @@ RULES: tuple[Rule, ...] = (
             "M§3 注意事项 3; M§4 注意事项 4",
             "申请单位及申请人应及时关注证件到期时间，一旦过期，无法恢复",
         ),
-        title_zh="证件尚未过期",
-        title_en="The permit has not expired",
-        message_zh="证件有效期至 {expires_on}，{on} 已过期，一旦过期无法恢复，"
-        "不能再续签或变更单位；如仍符合条件，请重新办理新办业务。",
-        message_en="The permit was valid until {expires_on} and has expired by {on}; an expired "
-        "permit cannot be restored, renewed or moved to another employer. If the holder still "
-        "qualifies, file a new application.",
+        texts=TEXTS,
         judged_on=JudgedOn.STEP,
         check=_not_expired,
     ),

@@ -3,8 +3,9 @@
 * FLOW-101: the permit expires only once its expiry date has passed (it is valid through that
   day) — "一旦过期，无法恢复" (M§3 注意事项 3).
 * FLOW-102: an open application is closed as moot only when the permit it concerns has expired
-  or been cancelled (catalogue §3.4: "close the pending renewal as moot", inferred); a new
-  application concerns the permit it would issue and is never moot.
+  or been cancelled (catalogue §3.4: "close the pending renewal as moot", inferred); judged on
+  the day of the step, a permit past its expiry date counts as expired before the timer marks
+  it. A new application concerns the permit it would issue and is never moot.
 * FLOW-103: the profile and the attachments are locked while an application is with the
   employer or the authority (catalogue §3.7, inferred). Switch it off with
   ``rules.overrides = {FLOW-103 = {enabled = false}}``.
@@ -35,7 +36,7 @@ def _expiry_passed(ctx: RuleContext) -> Iterable[Verdict[Any]]:
 
 def _permit_ended(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     state = ctx.holder.permit.state.value
-    if is_moot(ctx.holder, ctx.business_type):
+    if is_moot(ctx.holder, ctx.business_type, ctx.day):
         yield passed("permit.state", state=state)
     else:
         yield failed("permit.state", state=state)
@@ -72,7 +73,7 @@ RULES: tuple[Rule, ...] = (
         title_en="The permit has ended; close the application",
         message_zh="证件状态为 {state}，申请仍可继续办理，不能自动结束。",
         message_en="The permit is {state}; the application can still proceed and is not closed.",
-        check=_permit_ended, events=frozenset({"close_moot"}),
+        check=_permit_ended, judged_on=JudgedOn.STEP, events=frozenset({"close_moot"}),
     ),
     Rule(
         id="FLOW-103", kind=RuleKind.PROCESS, severity=Severity.ERROR, group="flow",
