@@ -123,21 +123,6 @@ def _placeholders(parts: Iterable[_Part]) -> set[str]:
     return {name for _, name in parts if name is not None}
 
 
-class _Values:
-    """Reads placeholder values from a mapping or from an object's attributes."""
-
-    __slots__ = ("_get",)
-
-    def __init__(self, values: object) -> None:
-        if isinstance(values, Mapping):
-            self._get: Callable[[str], object] = values.__getitem__
-        else:
-            self._get = lambda name: getattr(values, name)
-
-    def __call__(self, name: str) -> object:
-        return self._get(name)
-
-
 @frozen(eq=False)
 class Template:
     """One code's text in both languages, checked against its context."""
@@ -151,17 +136,33 @@ class Template:
     fields: tuple[str, ...]
     """The placeholders, which are exactly the context's fields."""
     _parts: Mapping[Language, tuple[_Part, ...]] = attrs.field(repr=False)
+    _compiled: dict[Language, tuple[str, tuple[str, ...]]] = attrs.field(
+        init=False, repr=False, factory=dict
+    )
+    """Per language: the text as a positional format string and the placeholder of each
+    position, so that rendering is one ``str.format`` call."""
+
+    def __attrs_post_init__(self) -> None:
+        for lang in LANGUAGES:
+            pattern: list[str] = []
+            names: list[str] = []
+            for literal, name in self._parts[lang]:
+                pattern.append(literal.replace("{", "{{").replace("}", "}}"))
+                if name is not None:
+                    pattern.append(f"{{{len(names)}}}")
+                    names.append(name)
+            self._compiled[lang] = ("".join(pattern), tuple(names))
 
     def render(self, values: object, lang: Language) -> str:
         """The text in ``lang``, each placeholder filled with its value's words; ``values`` is a
         mapping or an object with the context's fields as attributes."""
-        get = _Values(values) if self.fields else None
-        out = []
-        for literal, name in self._parts[lang]:
-            out.append(literal)
-            if name is not None and get is not None:
-                out.append(words(get(name), lang))
-        return "".join(out)
+        pattern, names = self._compiled[lang]
+        if not names:
+            return pattern.format()
+        get: Callable[[str], object] = (
+            values.__getitem__ if isinstance(values, Mapping) else values.__getattribute__
+        )
+        return pattern.format(*[words(get(name), lang) for name in names])
 
     def text(self, values: object = None) -> Text:
         """The text with ``values``, rendered per language when read."""
@@ -203,6 +204,11 @@ class Text:
     def template(self) -> Template:
         """The template it renders."""
         return self._template
+
+    @property
+    def values(self) -> object:
+        """The values it fills the template with (a mapping or an object with attributes)."""
+        return self._values
 
     @property
     def zh(self) -> str:

@@ -31,7 +31,7 @@ that go through ``expect`` — the golden collector does — are counted whoever
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -355,12 +355,39 @@ def _tuple_index(items: tuple[Any, ...], key: str) -> int:
 
 EXERCISED: dict[str, set[Status]] = {}
 """rule id -> the statuses some test asserted for it (filled by ``expect``)."""
+READ: list[Finding] = []
+"""Every finding that did not pass in a test through ``expect``: the messages a person reads."""
+MESSAGES_READ: list[int] = []
+"""How many messages (findings times languages) the reading test read, for the summary."""
+
+
+PARAMETERS_READ: dict[str, set[str]] = {}
+"""rule id -> the parameters its check read in some test (filled by ``evaluate``)."""
+
+
+class _Reading(Mapping[str, Any]):
+    """The parameters of a context, noting each one read."""
+
+    def __init__(self, params: Mapping[str, Any], read: set[str]) -> None:
+        self._params, self._read = params, read
+
+    def __getitem__(self, name: str) -> Any:
+        self._read.add(name)
+        return self._params[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._params)
+
+    def __len__(self) -> int:
+        return len(self._params)
 
 
 def evaluate(rule_id: str, ctx: RuleContext) -> tuple[Finding, ...]:
-    """The findings of one rule of the rule set in force on the context's day."""
+    """The findings of one rule of the rule set in force on the context's day; which parameters
+    its check reads is noted in ``PARAMETERS_READ``."""
     rule = _family().in_force_on(ctx.on).rule(rule_id)
-    return rule.evaluate(ctx)  # type: ignore[no-any-return]
+    reading = _Reading(ctx.params, PARAMETERS_READ.setdefault(rule_id, set()))
+    return rule.evaluate(attrs.evolve(ctx, params=reading))  # type: ignore[no-any-return]
 
 
 def expect(rule_id: str, ctx: RuleContext, status: Status | str) -> tuple[Finding, ...]:
@@ -375,6 +402,7 @@ def expect(rule_id: str, ctx: RuleContext, status: Status | str) -> tuple[Findin
     if wanted is Status.PASSED:
         assert set(seen) == {Status.PASSED}, f"{rule_id}: not all passed: {findings}"
     EXERCISED.setdefault(rule_id, set()).add(wanted)
+    READ.extend(finding for finding in findings if not finding.passed)
     return findings
 
 

@@ -35,7 +35,8 @@ def test_acc_001_login_is_enforced_by_the_portal() -> None:
 def test_acc_002_business_needs_a_complete_profile() -> None:
     expect("ACC-002", submit(), PASSED)
     (finding,) = expect("ACC-002", submit(valid_holder(profile_state="incomplete")), FAILED)
-    assert "incomplete" in finding.message_en
+    assert "not complete" in finding.message_en
+    assert "incomplete" not in finding.message_zh + finding.message_en
 
 
 # --- BI ---------------------------------------------------------------------------------------

@@ -104,7 +104,7 @@ def test_chd_003_a_blank_field_fails() -> None:
     app = change(child(birth_certificate_number=" ", unit=""))
     findings = expect("CHD-003", context(valid_holder(), app, "submit"), Status.FAILED)
     assert findings[0].facts_dict()["missing"] == "birth_certificate_number, unit"
-    assert "出生证明编号、工作(学习)单位" in findings[0].message_zh
+    assert "未填写：出生证明编号、工作(学习)单位。" in findings[0].message_zh
 
 
 @pytest.mark.parametrize("business", [CHANGE, NEW])
@@ -117,7 +117,17 @@ def test_chd_004_both_uploads_present_pass(business: BusinessType) -> None:
 def test_chd_004_a_missing_hukou_page_fails(business: BusinessType) -> None:
     app = application(business, children=(child(hukou_page_file=None),))
     findings = expect("CHD-004", context(valid_holder(), app, "submit"), Status.FAILED)
-    assert findings[0].facts_dict()["missing"] == "hukou_page_file"
+    assert "”未上传“子女户口本页”。请上传后再提交。" in findings[0].message_zh
+    assert "系根据手册推断" in findings[0].message_zh
+
+
+def test_chd_004_names_both_missing_uploads() -> None:
+    app = application(CHANGE, children=(child(hukou_page_file=None, birth_certificate_file=None),))
+    (finding,) = expect("CHD-004", context(valid_holder(), app, "submit"), Status.FAILED)
+    assert "未上传“子女医学出生证明”和“子女户口本页”" in finding.message_zh
+    app = application(CHANGE, children=(child(birth_certificate_file=None),))
+    (finding,) = expect("CHD-004", context(valid_holder(), app, "submit"), Status.FAILED)
+    assert "未上传“子女医学出生证明”。" in finding.message_zh
 
 
 def test_chd_005_confirmed_instructions_and_a_change_of_children_pass() -> None:
@@ -222,7 +232,10 @@ def test_mar_004_remarriage_needs_the_reviewer_to_accept_the_proof() -> None:
     holder = _status(MaritalStatus.REMARRIED)
     app = change(child(), state="authority_review_1")
     findings = expect("MAR-004", context(holder, app, "pass"), Status.NEEDS_ATTESTATION)
-    assert findings[0].facts_dict()["remarried"] == "True"
+    assert findings[0].message_zh.startswith("申请人再婚：")
+    adopted = change(child(relationship="养女"), state="authority_review_1")
+    findings = expect("MAR-004", context(holder, adopted, "pass"), Status.NEEDS_ATTESTATION)
+    assert findings[0].message_zh.startswith("申请人再婚，且随往子女“张小明”为领养或继养子女")
 
 
 def test_mar_004_an_adopted_child_needs_the_reviewer_to_accept_the_proof() -> None:

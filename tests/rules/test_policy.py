@@ -103,11 +103,24 @@ def _income(cents: int) -> HolderRecord:
 
 def test_pol_004_income_at_the_threshold_passes() -> None:
     findings = expect("POL-004", applying(_income(1_694_600)), Status.PASSED)
-    assert findings[0].facts_dict()["threshold_yuan"] == "16946.00"
+    assert findings[0].facts_dict()["average"] == "16946.00"
 
 
 def test_pol_004_income_a_fen_below_the_threshold_fails() -> None:
-    expect("POL-004", applying(_income(1_694_599)), Status.FAILED)
+    (finding,) = expect("POL-004", applying(_income(1_694_599)), Status.FAILED)
+    assert "月均应税收入 16,945.99 元，低于平均工资的 1.5 倍（16,946.00 元）" in finding.message_zh
+    # The guide that would confirm the condition and its numbers could not be read.
+    assert finding.message_zh.endswith("未经官方确认，请以《海淀区办理指南》为准。）")
+    assert finding.message_zh.count("未经官方确认") == 1
+
+
+def test_a_rule_reading_no_unconfirmed_parameter_carries_no_note() -> None:
+    no_contract = new_applicant(**{"employment.contract": None})
+    (finding,) = expect("EMP-004", applying(no_contract), Status.FAILED)
+    assert "未经官方确认" not in finding.message_zh
+    (finding,) = expect("POL-001", applying(born(date(1965, 3, 16))), Status.FAILED)
+    assert "超过公开资料所述" in finding.message_zh
+    assert "来自公开资料，未经官方确认" in finding.message_zh
 
 
 @pytest.mark.parametrize(

@@ -65,7 +65,8 @@ def test_rev_002_and_003_are_enforced_by_the_procedure() -> None:
 def test_rev_004_an_opinion_about_the_employer_waits_for_its_confirmation() -> None:
     app = with_trail(application(NEW, "returned"), "submit", ("return", "劳动合同签订单位有误"))
     findings = expect("REV-004", context(valid_holder(), app, "resubmit"), "needs_attestation")
-    assert findings[0].facts_dict()["keywords"] == "单位、劳动合同"
+    assert findings[0].facts_dict()["keywords"] == "单位, 劳动合同"
+    assert "（“单位、劳动合同”）" in findings[0].message_zh
 
 
 def test_rev_004_the_employer_confirmation_passes() -> None:
@@ -91,4 +92,10 @@ def test_rev_005_reinitiation_without_the_applicant_notice_fails() -> None:
     app = with_trail(application(RENEWAL, "returned"), "initiate", "accept",
                      ("return", "个税材料不全"))  # fmt: skip
     findings = expect("REV-005", context(valid_holder(), app, "reinitiate"), Status.FAILED)
-    assert findings[0].facts_dict()["last_event"] == "return"
+    assert findings[0].message_zh.startswith("申请人尚未告知单位")
+
+
+def test_rev_005_reinitiating_what_was_not_returned_fails() -> None:
+    app = with_trail(application(RENEWAL, "employer_review"), "initiate")
+    findings = expect("REV-005", context(valid_holder(), app, "reinitiate"), Status.FAILED)
+    assert findings[0].message_zh.startswith("该业务自上次发起后未被退回")

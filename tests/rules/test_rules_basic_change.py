@@ -81,12 +81,16 @@ def test_bch_003_a_reason_and_confirmed_instructions_pass() -> None:
 
 def test_bch_003_a_blank_reason_fails() -> None:
     findings = expect("BCH-003", basic_context(reason="  "), Status.FAILED)
-    assert findings[0].facts_dict()["missing"] == "reason"
+    assert findings[0].field == "form.reason"
+    assert findings[0].message_zh.startswith("尚未填写申请原因")
+    both = basic_context(reason="", instructions_confirmed=False)
+    findings = expect("BCH-003", both, Status.FAILED)
+    assert findings[0].message_zh.startswith("尚未确认申请说明，也未填写申请原因")
 
 
 def test_bch_003_unconfirmed_instructions_fail() -> None:
     findings = expect("BCH-003", basic_context(instructions_confirmed=False), Status.FAILED)
-    assert "确认申请说明" in findings[0].message_zh
+    assert findings[0].message_zh == "尚未确认申请说明。请阅读并确认申请说明后再提交。"
 
 
 def test_bch_004_the_associated_employer_reviews() -> None:

@@ -7,7 +7,17 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
-from rules_fixtures import AT, application, context, evaluate, expect, on, valid_holder
+from rules_fixtures import (
+    AT,
+    EMPLOYER_CODE,
+    EMPLOYER_NAME,
+    application,
+    context,
+    evaluate,
+    expect,
+    on,
+    valid_holder,
+)
 from test_children import resident_number
 
 from permitflow.records.application import BusinessType, CancellationTrigger
@@ -153,3 +163,34 @@ def test_can_005_the_day_before_the_recorded_move_passes() -> None:
 
 def test_can_005_an_employer_in_beijing_passes() -> None:
     expect("CAN-005", keeping(BusinessType.EMPLOYER_CHANGE, "initiate"), Status.PASSED)
+
+
+def test_can_003_a_woman_without_a_category_is_told_both_dates() -> None:
+    ctx = cancel(CancellationTrigger.RETIREMENT, **person(WORKER_1975_03, None))
+    (finding,) = expect("CAN-003", ctx, Status.FAILED)
+    assert "未申报退休人员类别" in finding.message_zh
+    assert "2025-05-10" in finding.message_zh
+    assert "None" not in finding.message_zh + finding.message_en
+    assert "计算的法定退休日期为 -" not in finding.message_zh
+
+
+def test_can_003_a_woman_without_a_category_past_both_dates_passes() -> None:
+    earlier = resident_number(date(1968, 1, 1), male=False)
+    ctx = cancel(CancellationTrigger.RETIREMENT, **person(earlier, None))
+    expect("CAN-003", ctx, Status.PASSED)
+
+
+def test_can_003_a_category_contradicting_the_number_says_so() -> None:
+    ctx = cancel(CancellationTrigger.RETIREMENT, **person(MALE_1965_12, "female_cadre"))
+    (finding,) = expect("CAN-003", ctx, Status.FAILED)
+    assert finding.message_zh.startswith("身份证号码显示申请人性别为")
+    ctx = cancel(CancellationTrigger.RETIREMENT, **{"profile.general.resident_id": "123"})
+    (finding,) = expect("CAN-003", ctx, Status.FAILED)
+    assert finding.message_zh.startswith("个人基础信息中没有有效的身份证号码")
+
+
+def test_can_005_an_undated_move_is_worded_without_a_date() -> None:
+    moved = {"association.employer.in_beijing": False}
+    (finding,) = expect("CAN-005", keeping(BusinessType.RENEWAL, "initiate", **moved), "failed")
+    named = f"{EMPLOYER_NAME}（{EMPLOYER_CODE}）"
+    assert finding.message_zh.startswith(f"工作单位“{named}”已转至外省市")

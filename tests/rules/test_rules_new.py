@@ -59,4 +59,4 @@ def test_new_004_resubmitting_after_an_employer_return_passes() -> None:
 def test_new_004_resubmitting_what_was_not_returned_fails() -> None:
     app = with_trail(application(NEW, "returned"), "submit", ("return", "x"), "resubmit")
     findings = expect("NEW-004", context(new_applicant(), app, "resubmit"), Status.FAILED)
-    assert findings[0].facts_dict()["last_event"] == "resubmit"
+    assert findings[0].message_zh == "该申请自上次提交后未被退回，无需再次发起。"

@@ -85,6 +85,9 @@ def test_ren_003_a_gap_fails() -> None:
     ctx = renewal_context(**{"employment.insurance.20": attrs.NOTHING})
     findings = expect("REN-003", ctx, Status.FAILED)
     assert findings[0].facts_dict()["gaps"] == "2024-11"
+    assert "2024-01 至 2026-02的社会保险有断缴月份：2024-11（补缴月份：无）" in (
+        findings[0].message_zh
+    )
 
 
 def test_ren_003_payment_in_full_is_attested_by_the_reviewer() -> None:
@@ -102,7 +105,9 @@ def test_ren_003_back_paid_months_are_listed_for_the_reviewer() -> None:
 def test_ren_003_back_paid_months_fail_when_the_rule_set_refuses_them() -> None:
     ctx = renewal_context(**{"employment.insurance.30.back_paid": True})
     refusing = attrs.evolve(ctx, params={**ctx.params, "renewal.back_paid_months": "refuse"})
-    expect("REN-003", refusing, Status.FAILED)
+    (finding,) = expect("REN-003", refusing, Status.FAILED)
+    assert "有补缴月份：2025-09" in finding.message_zh
+    assert "断缴" not in finding.message_zh
 
 
 # --- REN-004: unfiled employer changes ----------------------------------------------------------
@@ -115,7 +120,8 @@ def test_ren_004_one_employer_throughout_passes() -> None:
 def test_ren_004_another_payer_during_the_validity_fails() -> None:
     ctx = renewal_context(**{"employment.insurance.30.payer_credit_code": OTHER_EMPLOYER_CODE})
     findings = expect("REN-004", ctx, Status.FAILED)
-    assert findings[0].facts_dict()["others"] == f"{OTHER_EMPLOYER_CODE} (2025-09)"
+    assert findings[0].facts_dict()["others"] == OTHER_EMPLOYER_CODE
+    assert findings[0].facts_dict()["since"] == "2025-09"
 
 
 def test_ren_004_another_payer_before_the_last_employer_change_was_approved_passes() -> None:
@@ -150,7 +156,8 @@ def test_ren_004_an_approved_address_change_does_not_hide_an_unfiled_employer_ch
         }
     )
     findings = expect("REN-004", ctx, Status.FAILED)
-    assert findings[0].facts_dict()["others"] == f"{OTHER_EMPLOYER_CODE} (2025-09)"
+    assert findings[0].facts_dict()["others"] == OTHER_EMPLOYER_CODE
+    assert findings[0].facts_dict()["since"] == "2025-09"
 
 
 # --- REN-005: 20 working days before expiry ------------------------------------------------------
@@ -165,7 +172,8 @@ def test_ren_005_exactly_20_working_days_before_expiry_passes() -> None:
 def test_ren_005_19_working_days_before_expiry_fails() -> None:
     ctx = renewal_context(on(date(2026, 6, 2)), **{"permit.expires_on": date(2026, 6, 30)})
     findings = expect("REN-005", ctx, Status.FAILED)
-    assert "2026-06-01" in findings[0].message_zh
+    assert "最晚提交日为 2026-06-01" in findings[0].message_zh
+    assert "节假日安排尚未公布" not in findings[0].message_zh
 
 
 def test_ren_005_counts_an_official_make_up_sunday_as_a_working_day() -> None:
@@ -183,7 +191,8 @@ def test_ren_005_an_estimated_deadline_warns_and_says_so() -> None:
     # 25-31 December counts as estimated until the next year's holiday notice is in the data.
     with pytest.warns(CalendarEstimateWarning):
         findings = expect("REN-005", renewal_context(on(date(2026, 12, 4))), Status.FAILED)
-    assert findings[0].facts_dict()["estimated"] == "True"
+    assert "节假日安排尚未公布" in findings[0].message_zh
+    assert "estimated working days" in findings[0].message_en
 
 
 def test_ren_005_judges_the_first_submission_day() -> None:

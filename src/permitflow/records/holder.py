@@ -587,6 +587,21 @@ class PermitState(StrEnum):
     """注销: terminal (M§7)."""
 
 
+class ChildField(StrEnum):
+    """The required (*) fields of an accompanying person on the form (M§6.3)."""
+
+    NAME = "name"
+    """随往人员姓名."""
+    RESIDENT_ID = "resident_id"
+    """证件号码."""
+    RELATIONSHIP = "relationship"
+    """与本人关系."""
+    BIRTH_CERTIFICATE_NUMBER = "birth_certificate_number"
+    """出生证明编号."""
+    UNIT = "unit"
+    """工作(学习)单位."""
+
+
 @frozen
 class Child:
     """An accompanying child (随往子女), as declared in the application form (M§6.3)."""

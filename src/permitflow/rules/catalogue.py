@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from permitflow.messages import Template
 from permitflow.rules.ruleset import RuleDescription, RuleSet
 
 GROUP_TITLES: Mapping[str, tuple[str, str]] = {
@@ -50,6 +51,9 @@ def rule_dict(rule: RuleDescription) -> dict[str, Any]:
         "judged_on": rule.judged_on.value,
         "title": {"zh": rule.title_zh, "en": rule.title_en},
         "message": {"zh": rule.message_zh, "en": rule.message_en},
+        "messages": [
+            {"code": _code(text), "zh": text.zh, "en": text.en} for text in rule.messages
+        ],
         "citation": {
             "source": rule.citation.source,
             "section": rule.citation.section,
@@ -60,6 +64,11 @@ def rule_dict(rule: RuleDescription) -> dict[str, Any]:
             else {"zh": rule.enforced_by.zh, "en": rule.enforced_by.en}
         ),
     }  # fmt: skip
+
+
+def _code(text: Template) -> str:
+    # A message with a note appended is named after the message.
+    return text.code.partition("+")[0]
 
 
 def rules_json(ruleset: RuleSet) -> dict[str, Any]:
@@ -90,8 +99,10 @@ def rules_markdown(ruleset: RuleSet) -> str:
         "Each rule has a stable id, a kind (machine, hybrid, attestation, process), a severity "
         "(`error` blocks the event it guards; `warning` and `tip` never block) and the sentence "
         "of the source it implements, and the day it judges on: the `submission` being handed "
-        "in (again), the `first_submission` of the application, or each `step`. Drawn from "
-        "the code by `permitflow rules --format md`.",
+        "in (again), the `first_submission` of the application, or each `step`. Under each "
+        "group, the messages its rules show when they do not pass, from the rule set's texts "
+        "(placeholders in braces are the facts of the case). Drawn from the code by "
+        "`permitflow rules --format md`.",
         "",
     ]
     by_group: dict[str, list[RuleDescription]] = {}
@@ -129,4 +140,17 @@ def rules_markdown(ruleset: RuleSet) -> str:
                 )) + " |"
             )  # fmt: skip
         lines.append("")
+        lines += _messages(by_group[group])
     return "\n".join(lines)
+
+
+def _messages(rules: list[RuleDescription]) -> list[str]:
+    """What the rules of a group say when they do not pass, code by code, as a person reads it
+    (the placeholders in braces are the facts of the case)."""
+    texts = [text for rule in rules for text in rule.messages]
+    if not texts:
+        return []
+    lines = ["Messages:", ""]
+    for text in texts:
+        lines += [f"- `{_code(text)}` {text.zh}", f"  {text.en}"]
+    return [*lines, ""]

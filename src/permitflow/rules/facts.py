@@ -20,9 +20,26 @@ from permitflow.errors import PermitflowError
 from permitflow.identifiers import normalize_credit_code as _normal
 from permitflow.messages import Language
 from permitflow.records.holder import HolderRecord
-from permitflow.text import Bytes, organisation
+from permitflow.retirement import Retirement
+from permitflow.text import MISSING, Bytes, Money, Quoted, organisation
 
-__all__ = ["PLAIN", "Bytes", "Facts", "Month", "Plain", "Reason", "Unit", "months", "unit", "units"]
+__all__ = [
+    "PLAIN",
+    "Age",
+    "Bytes",
+    "Facts",
+    "Given",
+    "Month",
+    "MonthSpan",
+    "Money",
+    "Plain",
+    "Reason",
+    "Unit",
+    "indexed_months",
+    "months",
+    "unit",
+    "units",
+]
 
 
 class Facts:
@@ -66,6 +83,24 @@ class Unit:
 
 
 @frozen
+@frozen
+class Given:
+    """Something a person typed that may be missing: read in quotes, or as 「未填写」."""
+
+    text: str | None
+    """What was typed; None (or only spaces) when nothing was."""
+
+    def words(self, lang: Language) -> str:
+        """The text in quotes, or the words for nothing."""
+        if self.text is None or not self.text.strip():
+            return MISSING[lang]
+        return Quoted(self.text.strip()).words(lang)
+
+    def __str__(self) -> str:
+        return (self.text or "").strip()
+
+
+@frozen
 class Month:
     """A calendar month, read ``2025-09``."""
 
@@ -79,10 +114,46 @@ class Month:
     def __str__(self) -> str:
         return self.first_day.strftime("%Y-%m")
 
+    @classmethod
+    def of_index(cls, index: int) -> Month:
+        """The month of a month index (``permitflow.months.month_index``)."""
+        year, month0 = divmod(index, 12)
+        return cls(date(year, month0 + 1, 1))
+
 
 def months(days: Iterable[date]) -> tuple[Month, ...]:
     """The months of ``days``, in their order."""
     return tuple(Month(day.replace(day=1)) for day in days)
+
+
+def indexed_months(indices: Iterable[int]) -> tuple[Month, ...]:
+    """The months of month indices, in their order."""
+    return tuple(Month.of_index(index) for index in indices)
+
+
+@frozen
+class MonthSpan:
+    """Consecutive calendar months, read ``2023-03 至 2026-02``."""
+
+    first: Month
+    """The first month."""
+    last: Month
+    """The last month (the first one again for a span of one month)."""
+
+    @classmethod
+    def of(cls, indices: range) -> MonthSpan | None:
+        """The span of a range of month indices; None when it is empty."""
+        if not indices:
+            return None
+        return cls(Month.of_index(indices.start), Month.of_index(indices.stop - 1))
+
+    def words(self, lang: Language) -> str:
+        """The first and the last month."""
+        first, last = self.first.words(lang), self.last.words(lang)
+        return f"{first} 至 {last}" if lang == "zh" else f"{first} to {last}"
+
+    def __str__(self) -> str:
+        return f"{self.first}..{self.last}"
 
 
 @frozen
@@ -100,6 +171,21 @@ class Reason:
     def __str__(self) -> str:
         # What a program reads in a finding's facts: the error's code.
         return self.error.code
+
+
+@frozen
+class Age:
+    """A statutory retirement age, read ``60岁3个月`` / ``60 years 3 months``."""
+
+    retirement: Retirement
+    """The retirement whose age it is."""
+
+    def words(self, lang: Language) -> str:
+        """The age in years and months."""
+        return self.retirement.age_zh if lang == "zh" else self.retirement.age_en
+
+    def __str__(self) -> str:
+        return self.retirement.age_zh
 
 
 def unit(holder: HolderRecord, code: str | None) -> Unit:

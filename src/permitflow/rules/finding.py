@@ -74,6 +74,12 @@ def plain(value: object) -> str:
         return ", ".join(plain(item) for item in value)
     if isinstance(value, frozenset | set):
         return ", ".join(sorted(plain(item) for item in value))
+    kind = type(value)
+    if attrs.has(kind) and kind.__str__ is object.__str__:
+        # A value of one field (an amount in fen) is that field; others say what they are.
+        fields = attrs.fields(kind)
+        if len(fields) == 1:
+            return plain(getattr(value, fields[0].name))
     return str(value)
 
 

@@ -110,6 +110,9 @@ class RuleDescription:
     """Set when the machines enforce the rule and its check cannot fail."""
     judged_on: JudgedOn = JudgedOn.SUBMISSION
     """The day the rule judges on (``Rule.judged_on``)."""
+    messages: tuple[Template, ...] = ()
+    """Every text the rule can show when it does not pass, by code (``EMP-004``,
+    ``EMP-004.no_contract``), as this rule set words it (with its notes)."""
 
 
 @frozen
@@ -362,6 +365,9 @@ class RuleSet:
                 message_en=rule.message_en,
                 enforced_by=rule.check if isinstance(rule.check, EnforcedBy) else None,
                 judged_on=rule.judged_on,
+                messages=tuple(
+                    sorted(rule.bound_texts.messages.values(), key=lambda t: t.code)
+                ),
             )
             for rule in self.rules
         )

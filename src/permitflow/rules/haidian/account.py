@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from permitflow.records.holder import ProfileState
+from permitflow.rules.facts import Plain
 from permitflow.rules.finding import RuleKind, Severity
-from permitflow.rules.haidian._shared import APPLICANT_SIDE, cite
+from permitflow.rules.haidian._shared import APPLICANT_SIDE, TEXTS, cite
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
 from permitflow.rules.ruleset import EnforcedBy
 
@@ -26,12 +26,7 @@ ACC_001 = Rule(
         "跳转至“北京市统一身份认证平台”后，可通过个人“"
         "北京通”进入到系统：使用账号、短信或扫码登陆。",
     ),
-    title_zh="申请人经北京市统一身份认证平台以个人“北京通”登录",
-    title_en="The applicant signs in through the Beijing unified identity platform (personal "
-    "Beijing Tong account)",
-    message_zh="请通过北京市统一身份认证平台，使用个人“北京通”账号、短信或扫码登录后再办理。",
-    message_en="Sign in through the Beijing unified identity authentication platform with a "
-    "personal Beijing Tong account (password, SMS or QR code), then try again.",
+    texts=TEXTS,
     check=EnforcedBy(
         "门户登录：只有经统一身份认证的申请人身份（身份证号）才能触发申请人事件。",
         "The portal's login: only an applicant identity (resident id) authenticated by the "
@@ -41,11 +36,10 @@ ACC_001 = Rule(
 
 
 # M§1.3: 首次登陆或登陆过但未完善个人信息的，页面会弹出浮窗，提示完善个人信息。
-def _profile_complete(ctx: RuleContext) -> Iterable[Verdict[Any]]:
-    state = ctx.holder.profile_state
-    if state is ProfileState.COMPLETE:
+def _profile_complete(ctx: RuleContext) -> Iterable[Verdict[Plain]]:
+    if ctx.holder.profile_state is ProfileState.COMPLETE:
         return _PASS
-    return (failed("profile_state", state=state.value),)
+    return (failed("profile_state"),)
 
 
 ACC_002 = Rule(
@@ -59,14 +53,7 @@ ACC_002 = Rule(
         "进入人才业务办理平台后，首次登陆或登陆过但未完"
         "善个人信息的，页面会弹出浮窗，提示完善个人信息。",
     ),
-    title_zh="个人基础信息已完善，可以办理业务",
-    title_en="The basic information is complete; business functions are open",
-    message_zh=(
-        "个人基础信息尚未完善（当前状态：{state}）。请点击【"
-        "去完成】补全“个人基础信息”并预览提交后再办理业务。"
-    ),
-    message_en="The basic information is not complete yet (state: {state}). Click 'Go and "
-    "complete' (去完成), fill in the basic information, preview and submit it, then apply.",
+    texts=TEXTS,
     check=_profile_complete,
 )
 

@@ -10,12 +10,17 @@ the hukou *into* Beijing is no basic change: it ends the permit (BCH-006, CAN-00
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from datetime import date
+from typing import ClassVar
+
+from attrs import frozen
 
 from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.records.application import BasicChangeForm, BasicItem, BusinessType
 from permitflow.records.holder import Hukou, Slot
+from permitflow.rules.facts import Facts, Given, Plain
 from permitflow.rules.finding import Citation, RuleKind, Severity
+from permitflow.rules.haidian._shared import TEXTS
 from permitflow.rules.haidian.flow import handled_by_associated_employer
 from permitflow.rules.haidian.renewal import permit_reference_day
 from permitflow.rules.haidian.review import returned_since_filing
@@ -37,7 +42,7 @@ def _form(ctx: RuleContext) -> BasicChangeForm | None:
     return None
 
 
-def _items_in_scope(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+def _items_in_scope(ctx: RuleContext) -> Iterable[Verdict[Plain]]:
     form = _form(ctx)
     if form is None:
         return
@@ -45,10 +50,23 @@ def _items_in_scope(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     if form.changed_items:
         yield passed("form.changed_items", items=", ".join(form.changed_items))
     else:
-        yield failed("form.changed_items", items="-")
+        yield failed("form.changed_items")
 
 
-def _record_then_attachments(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class HukouNotEdited(Facts):
+    variant: ClassVar[str] = "hukou"
+
+
+@frozen
+class OldAttachment(Facts):
+    item: BasicItem
+    slot: Slot
+    uploaded_on: date
+    reference: date
+
+
+def _record_then_attachments(ctx: RuleContext) -> Iterable[Verdict[HukouNotEdited | OldAttachment]]:
     form = _form(ctx)
     if form is None:
         return
@@ -56,12 +74,7 @@ def _record_then_attachments(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     # 登录人才业务办理平台首页—个人信息—点击查看完整信息—点击修改: the record shows the new hukou
     # before the change is filed.
     if form.new_hukou is not None and general is not None and general.hukou != form.new_hukou:
-        yield failed(
-            "profile.general.hukou",
-            item=BasicItem.HUKOU_LOCATION.value,
-            problem_zh="个人基础信息中的户籍尚未改为新户籍",
-            problem="the basic information still shows the old hukou",
-        )
+        yield failed("profile.general.hukou", HukouNotEdited())
     reference = permit_reference_day(ctx.holder.permit)
     matrix: dict[str, str] = ctx.params["attachments.required"][ctx.business_type.value]
     for item in form.changed_items:
@@ -76,32 +89,34 @@ def _record_then_attachments(ctx: RuleContext) -> Iterable[Verdict[Any]]:
             if attachment.uploaded_on >= reference:
                 yield passed(field, item=item.value, slot=name)
             else:
-                yield failed(
-                    field,
-                    item=item.value,
-                    problem_zh=f"附件“{name}”上传于 {attachment.uploaded_on}，早于证件数据日期 "
-                    f"{reference}，请删除原有附件并上传新附件",
-                    problem=f"attachment {name} dates from {attachment.uploaded_on}, before the "
-                    f"permit's data of {reference}; delete it and upload the new one",
-                )
+                facts = OldAttachment(item, Slot(name), attachment.uploaded_on, reference)
+                yield failed(field, facts)
 
 
-def _reason_and_instructions(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class NotConfirmed(Facts):
+    variant: ClassVar[str] = "instructions"
+
+
+@frozen
+class NoReason(Facts):
+    variant: ClassVar[str] = "reason"
+
+
+def _reason_and_instructions(
+    ctx: RuleContext,
+) -> Iterable[Verdict[Plain | NotConfirmed | NoReason]]:
     form = _form(ctx)
     if form is None:
         return
     # 仔细阅读申请说明并确认……填写申请原因: both the confirmation and a non-empty reason.
-    missing = []
-    if not form.instructions_confirmed:
-        missing.append(("instructions_confirmed", "确认申请说明"))
-    if not form.reason.strip():
-        missing.append(("reason", "申请原因"))
-    if missing:
-        yield failed(
-            "form",
-            missing_zh="、".join(label for _, label in missing),
-            missing=", ".join(name for name, _ in missing),
-        )
+    confirmed, reasoned = form.instructions_confirmed, bool(form.reason.strip())
+    if not confirmed and not reasoned:
+        yield failed("form")
+    elif not confirmed:
+        yield failed("form.instructions_confirmed", NotConfirmed())
+    elif not reasoned:
+        yield failed("form.reason", NoReason())
     else:
         yield passed("form", reason=form.reason.strip())
 
@@ -115,14 +130,19 @@ def _new_hukou(ctx: RuleContext, form: BasicChangeForm) -> Hukou | None:
     return None
 
 
-def _not_into_beijing(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class IntoBeijing(Facts):
+    place: Given
+
+
+def _not_into_beijing(ctx: RuleContext) -> Iterable[Verdict[IntoBeijing]]:
     form = _form(ctx)
     hukou = None if form is None else _new_hukou(ctx, form)
     if hukou is None:
         return
     # 申请人已取得北京市户口……应即时注销: a Beijing hukou ends the permit instead.
     if hukou.in_beijing:
-        yield failed("form.new_hukou", province=hukou.province_code, place=hukou.place or "-")
+        yield failed("form.new_hukou", IntoBeijing(Given(hukou.place)))
     else:
         yield passed("form.new_hukou", province=hukou.province_code, place=hukou.place or "-")
 
@@ -138,12 +158,7 @@ RULES: tuple[Rule, ...] = (
         citation=Citation(
             "M§5", "持证人可发起的“证件基础信息变更”业务包含:变更户口所在地、居住地等信息事项。"
         ),
-        title_zh="变更事项属于证件基础信息（户口所在地、居住地等）",
-        title_en="The items changed are basic permit data (hukou location, residence, ...)",
-        message_zh="未选择变更事项；证件基础信息变更包含户口所在地、居住地等事项，"
-        "请选择要变更的事项。",
-        message_en="No item to change is chosen; a basic-information change covers the hukou "
-        "location, the residence and similar items — choose the ones that change.",
+        texts=TEXTS,
         check=_items_in_scope,
     ),
     Rule(
@@ -158,12 +173,8 @@ RULES: tuple[Rule, ...] = (
             "登录人才业务办理平台首页——附件管理——删除原有附件——结合《海淀区办理指南》要求上传所需修"
             "改附件。",
         ),
-        title_zh="先修改基础信息并替换附件，再申请变更",
-        title_en="The record is edited and the attachment replaced before the change is filed",
-        message_zh="变更事项“{item}”：{problem_zh}；请先在个人信息中修改、"
-        "在附件管理中删除原有附件并上传新附件，再提交变更。",
-        message_en="Item {item}: {problem}. Edit the basic information, delete the old "
-        "attachment and upload the new one first, then file the change.",
+        texts=TEXTS,
+        parameters=frozenset({"attachments.required"}),
         check=_record_then_attachments,
     ),
     Rule(
@@ -178,12 +189,7 @@ RULES: tuple[Rule, ...] = (
             "仔细阅读申请说明并确认，点击下一步，预览核对信息无误后，填写申请原因，如："
             "居住地址变更——点击提交。",
         ),
-        title_zh="已确认申请说明并填写申请原因",
-        title_en="The instructions are confirmed and a reason is given",
-        message_zh="尚未完成：{missing_zh}；请阅读并确认申请说明，填写申请原因（如：居住地址变更）"
-        "后再提交。",
-        message_en="Missing: {missing}. Read and confirm the instructions and give the reason "
-        "(e.g. change of residence address) before submitting.",
+        texts=TEXTS,
         check=_reason_and_instructions,
     ),
     Rule(
@@ -214,11 +220,7 @@ RULES: tuple[Rule, ...] = (
         citation=Citation(
             "M§5.5", "根据主管部门出具的审批意见进行修改，在修改完毕后由个人再次发起申请事项"
         ),
-        title_zh="退回后由个人修改并再次发起",
-        title_en="After a return the applicant fixes the case and re-initiates it",
-        message_zh="该变更自上次提交后未被退回（最近一步为 {last_event}），无需再次发起。",
-        message_en="The change was not returned since it was last filed (last step: "
-        "{last_event}); there is nothing to re-initiate.",
+        texts=TEXTS,
         check=returned_since_filing,
     ),
     Rule(
@@ -233,12 +235,7 @@ RULES: tuple[Rule, ...] = (
             "申请人已取得北京市户口、工作单位转至外省市或已到达法定退休年龄的，"
             "应即时注销北京市工作居住证。",
         ),
-        title_zh="户口迁入北京不属于基础信息变更",
-        title_en="A hukou moved into Beijing is not a basic-information change",
-        message_zh="新户籍位于北京（{place}）：已取得北京市户口的，应即时注销工作居住证，"
-        "不能办理基础信息变更；请改为办理注销。",
-        message_en="The new hukou is in Beijing ({place}): a holder with a Beijing hukou cancels "
-        "the permit at once instead of changing its data — file a cancellation.",
+        texts=TEXTS,
         check=_not_into_beijing,
     ),
 )

@@ -13,14 +13,16 @@ import warnings
 from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
-from typing import Any
+
+from attrs import frozen
 
 from permitflow.deadlines import Deadline, latest_renewal_submission
 from permitflow.errors import CalendarEstimateWarning
 from permitflow.records.application import BusinessType
 from permitflow.records.holder import PermitState
+from permitflow.rules.facts import Facts, Plain
 from permitflow.rules.finding import RuleKind, Severity
-from permitflow.rules.haidian._shared import cite
+from permitflow.rules.haidian._shared import TEXTS, cite
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
 
 _DEADLINE_BUSINESS = frozenset({BusinessType.RENEWAL, BusinessType.EMPLOYER_CHANGE})
@@ -52,12 +54,12 @@ def _has_deadline(ctx: RuleContext) -> bool:
 # M§3 注意事项 3: 申请办理续签业务需至少提前 20 个工作日（规定审核周期）提交 — the latest
 # submission day is the 20th working day before the expiry date, the expiry day not counted,
 # and early enough that the 20 working days of review after it end by the expiry.
-def _latest_submission(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+def _latest_submission(ctx: RuleContext) -> Iterable[Verdict[Plain]]:
     if not _has_deadline(ctx):
         return (passed(_FIELD, permit=ctx.holder.permit.state.value),)
     deadline = _permit_deadline(ctx)
     if deadline is None:
-        return (failed(_FIELD, permit=ctx.holder.permit.state.value),)
+        return (failed(_FIELD),)
     return (
         passed(
             _FIELD,
@@ -76,30 +78,25 @@ CAL_001 = Rule(
     group="cal",
     business_types=_DEADLINE_BUSINESS,
     citation=cite("M§3 注意事项 3; M§4 注意事项 4", _QUOTE),
-    title_zh="已确定最晚提交日：其后 20 个工作日的审核期在到期日前结束",
-    title_en="The latest submission day leaves the 20-working-day review before expiry",
-    message_zh=(
-        "证件（状态：{permit}）没有到期日，无法计算最晚提交日。请先在证件信息中补录有效期至日期。"
-    ),
-    message_en="The permit (state: {permit}) has no expiry date, so the latest submission day "
-    "cannot be computed. Record the permit's expiry date first.",
+    texts=TEXTS,
+    parameters=frozenset({"renewal.working_days_before_expiry"}),
     check=_latest_submission,
 )
 
 
 # Catalogue §9.2: a year without the State Council's holiday arrangement in the data is counted
 # with statutory holidays only; say so rather than guess silently.
-def _official_calendar(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class Estimated(Facts):
+    years: tuple[int, ...]
+    latest_submission: date
+
+
+def _official_calendar(ctx: RuleContext) -> Iterable[Verdict[Estimated]]:
     deadline = _permit_deadline(ctx) if _has_deadline(ctx) else None
     if deadline is None or not deadline.estimated:
         return _PASS
-    return (
-        failed(
-            _FIELD,
-            latest_submission=deadline.date.isoformat(),
-            years=", ".join(str(y) for y in deadline.estimated_years),
-        ),
-    )
+    return (failed(_FIELD, Estimated(tuple(deadline.estimated_years), deadline.date)),)
 
 
 CAL_002 = Rule(
@@ -112,15 +109,8 @@ CAL_002 = Rule(
         "M§3 注意事项 3; catalogue §9 (holidays data)",
         _QUOTE,
     ),
-    title_zh="最晚提交日基于国务院已公布的放假安排",
-    title_en="The latest submission day rests on published holiday arrangements",
-    message_zh=(
-        "{years} 年的放假安排尚未收录，最晚提交日 "
-        "{latest_submission} 为推定日期。请在国务院通知发布后复核，并尽量提前提交。"
-    ),
-    message_en="The holiday arrangement for {years} is not in the data yet, so the latest "
-    "submission day {latest_submission} is an estimate. Recheck it once the State Council "
-    "notice is published, and submit early.",
+    texts=TEXTS,
+    parameters=frozenset({"renewal.working_days_before_expiry"}),
     check=_official_calendar,
 )
 

@@ -21,14 +21,22 @@ reasons for the rules and the status views alike.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from datetime import date
+from typing import ClassVar
+
+from attrs import frozen
 
 from permitflow.cancellation_due import moved_out_employer, retirement_reached
-from permitflow.identifiers import ResidentId
+from permitflow.identifiers import ResidentId, Sex
 from permitflow.records.application import BusinessType, CancellationForm, CancellationTrigger
-from permitflow.retirement import retirement_of
+from permitflow.retirement import (
+    RetirementCategory,
+    category_for,
+    statutory_retirement,
+)
+from permitflow.rules.facts import Age, Facts, Given, Unit, unit
 from permitflow.rules.finding import Citation, RuleKind, Severity
-from permitflow.rules.haidian._shared import resident_id, same_code
+from permitflow.rules.haidian._shared import TEXTS, resident_id, same_code
 from permitflow.rules.haidian.flow import CASE_EVENTS, associated_employer
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
 
@@ -56,19 +64,29 @@ def _trigger(ctx: RuleContext, trigger: CancellationTrigger) -> bool:
     )
 
 
-def _beijing_hukou(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class NotBeijingHukou(Facts):
+    place: Given
+
+
+def _beijing_hukou(ctx: RuleContext) -> Iterable[Verdict[NotBeijingHukou]]:
     if not _trigger(ctx, CancellationTrigger.BEIJING_HUKOU):
         return
     general = ctx.holder.profile.general
-    place = (general.hukou.place or general.hukou.province_code) if general is not None else "-"
+    place = (general.hukou.place.strip() or None) if general is not None else None
     # 申请人已取得北京市户口: the basic information shows the Beijing hukou.
     if general is not None and general.hukou.in_beijing:
         yield passed("profile.general.hukou", place=place)
     else:
-        yield failed("profile.general.hukou", place=place)
+        yield failed("profile.general.hukou", NotBeijingHukou(Given(place)))
 
 
-def _employer_left_beijing(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class StillInBeijing(Facts):
+    employer: Unit
+
+
+def _employer_left_beijing(ctx: RuleContext) -> Iterable[Verdict[StillInBeijing]]:
     if not _trigger(ctx, CancellationTrigger.EMPLOYER_LEFT_BEIJING):
         return
     permit_employer = ctx.holder.permit.employer_credit_code
@@ -80,66 +98,121 @@ def _employer_left_beijing(ctx: RuleContext) -> Iterable[Verdict[Any]]:
         yield passed("association.employer.in_beijing", employer=employer.name)
     else:
         yield failed(
-            "association.employer.in_beijing",
-            employer=employer.name if employer is not None else permit_employer or "-",
+            "association.employer.in_beijing", StillInBeijing(unit(ctx.holder, permit_employer))
         )
 
 
-def _retired(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class NotRetired(Facts):
+    category: RetirementCategory
+    retirement_date: date
+    age: Age
+    on: date
+
+
+@frozen
+class Undeclared(Facts):
+    """A woman who declared no category: her post decides between two dates."""
+
+    variant: ClassVar[str] = "undeclared"
+    worker_date: date
+    cadre_date: date
+    on: date
+
+
+@frozen
+class Contrary(Facts):
+    variant: ClassVar[str] = "contrary"
+    sex: Sex
+    declared: RetirementCategory | str
+
+
+@frozen
+class NoResidentId(Facts):
+    variant: ClassVar[str] = "no_id"
+
+
+_CATEGORY = "profile.general.retirement_category"
+
+
+def _retired(
+    ctx: RuleContext,
+) -> Iterable[Verdict[NotRetired | Undeclared | Contrary | NoResidentId]]:
     if not _trigger(ctx, CancellationTrigger.RETIREMENT):
         return
     general = ctx.holder.profile.general
-    retirement = (
-        retirement_of(general.resident_id, general.retirement_category)
-        if general is not None
-        else None
-    )
-    if retirement is None:
-        yield failed(
-            "profile.general.retirement_category",
-            category=general.retirement_category if general is not None else "-",
-            retirement_date="-",
-            on=ctx.day,
-        )
+    person = resident(general.resident_id) if general is not None else None
+    if general is None or person is None:
+        yield failed(RESIDENT_ID_FIELD, NoResidentId())
         return
-    facts = {
-        "category": retirement.category.value,
-        "retirement_date": retirement.retirement_date,
-        "age": retirement.age_zh,
-        "on": ctx.day,
-    }
+    declared = general.retirement_category
+    category = category_for(person.sex, declared)
+    if category is None:
+        if declared is None:
+            # Retired under either post once both dates have passed; else the post decides.
+            worker, cadre = (
+                statutory_retirement(person.birth_date, category).retirement_date
+                for category in (RetirementCategory.FEMALE_WORKER, RetirementCategory.FEMALE_CADRE)
+            )
+            if ctx.day >= max(worker, cadre):
+                yield passed(_CATEGORY, worker_date=worker, cadre_date=cadre)
+            else:
+                yield failed(_CATEGORY, Undeclared(worker, cadre, ctx.day))
+        else:
+            known = declared in set(RetirementCategory)
+            yield failed(
+                _CATEGORY, Contrary(person.sex, RetirementCategory(declared) if known else declared)
+            )
+        return
+    retirement = statutory_retirement(person.birth_date, category)
+    facts = NotRetired(retirement.category, retirement.retirement_date, Age(retirement), ctx.day)
     # 已到达法定退休年龄: on or after the statutory retirement date.
     if ctx.day >= retirement.retirement_date:
-        yield passed("profile.general.resident_id", **facts)
+        yield passed("profile.general.resident_id", retirement_date=retirement.retirement_date)
     else:
-        yield failed("profile.general.resident_id", **facts)
+        yield failed("profile.general.resident_id", facts)
 
 
 # 应即时注销: once retirement is reached, the permit is not renewed nor moved to an employer.
-def _not_retired(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class Retired(Facts):
+    retirement_date: date
+    age: Age
+
+
+def _not_retired(ctx: RuleContext) -> Iterable[Verdict[Retired]]:
     retirement = retirement_reached(ctx.holder, ctx.day)
     if retirement is None:
         yield passed("profile.general.resident_id")
     else:
         yield failed(
-            "profile.general.resident_id",
-            retirement_date=retirement.retirement_date,
-            age=retirement.age_zh,
-            age_en=retirement.age_en,
+            "profile.general.resident_id", Retired(retirement.retirement_date, Age(retirement))
         )
 
 
 # 应即时注销: an employer gone to another province neither renews nor takes over the permit.
-def _employer_in_beijing(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class MovedOut(Facts):
+    employer: Unit
+    since: date
+
+
+@frozen
+class MovedOutUndated(Facts):
+    variant: ClassVar[str] = "undated"
+    employer: Unit
+
+
+def _employer_in_beijing(ctx: RuleContext) -> Iterable[Verdict[MovedOut | MovedOutUndated]]:
     employer = moved_out_employer(ctx.holder, ctx.day)
     if employer is None:
         yield passed("association.employer.in_beijing")
+        return
+    named = Unit(employer.credit_code, employer.name)
+    if employer.moved_out_on is None:
+        yield failed("association.employer.in_beijing", MovedOutUndated(named))
     else:
-        yield failed(
-            "association.employer.in_beijing",
-            employer=employer.name,
-            since=employer.moved_out_on or "-",
-        )
+        yield failed("association.employer.in_beijing", MovedOut(named, employer.moved_out_on))
 
 
 RULES: tuple[Rule, ...] = (
@@ -151,13 +224,7 @@ RULES: tuple[Rule, ...] = (
         business_types=CANCELLATION,
         events=FILED,
         citation=Citation("M§7", _QUOTE),
-        title_zh="注销原因：已取得北京市户口",
-        title_en="Reason for cancelling: the holder has a Beijing hukou",
-        message_zh="注销原因为“已取得北京市户口”，但个人基础信息中的户籍（{place}）不是北京户籍；"
-        "请先在基础信息中更新户籍并上传户口本，或选择正确的注销原因。",
-        message_en="The reason given is a Beijing hukou, but the basic information shows the "
-        "hukou {place}, outside Beijing; update the hukou and its page first, or choose the "
-        "right reason.",
+        texts=TEXTS,
         check=_beijing_hukou,
     ),
     Rule(
@@ -168,13 +235,7 @@ RULES: tuple[Rule, ...] = (
         business_types=CANCELLATION,
         events=FILED,
         citation=Citation("M§7", _QUOTE),
-        title_zh="注销原因：工作单位转至外省市",
-        title_en="Reason for cancelling: the employer moved out of Beijing",
-        message_zh="注销原因为“工作单位转至外省市”，但记录中证件所属单位（{employer}）仍在北京；"
-        "请单位更新其所在地信息，或选择正确的注销原因。",
-        message_en="The reason given is that the employer moved out of Beijing, but the "
-        "permit's employer ({employer}) is recorded in Beijing; have the employer update its "
-        "location, or choose the right reason.",
+        texts=TEXTS,
         check=_employer_left_beijing,
     ),
     Rule(
@@ -185,16 +246,7 @@ RULES: tuple[Rule, ...] = (
         business_types=CANCELLATION,
         events=FILED,
         citation=Citation("M§7", _QUOTE),
-        title_zh="注销原因：已到达法定退休年龄",
-        title_en="Reason for cancelling: the statutory retirement age is reached",
-        message_zh="注销原因为“已到达法定退休年龄”，但按退休人员类别 {category} "
-        "计算的法定退休日期为 {retirement_date}，{on} 尚未到达；"
-        "请核对身份证号和退休人员类别（女职工须申报female_cadre 或 female_worker），"
-        "或选择正确的注销原因。",
-        message_en="The reason given is the statutory retirement age, but for category "
-        "{category} the statutory retirement date is {retirement_date}, not reached on {on}. "
-        "Check the resident id and the retirement category (a woman declares female_cadre or "
-        "female_worker), or choose the right reason.",
+        texts=TEXTS,
         check=_retired,
     ),
     Rule(
@@ -205,13 +257,7 @@ RULES: tuple[Rule, ...] = (
         business_types=CONTINUING,
         events=CASE_EVENTS,
         citation=Citation("M§7", _QUOTE),
-        title_zh="申请人尚未到达法定退休年龄",
-        title_en="The holder has not reached the statutory retirement age",
-        message_zh="申请人已于 {retirement_date} 到达法定退休年龄（{age}），应即时注销工作居住证，"
-        "不能再续签或变更聘用单位；请办理注销。",
-        message_en="The holder reached the statutory retirement age ({age_en}) on "
-        "{retirement_date}; the permit must be cancelled at once and can no longer be renewed "
-        "or moved to another employer. File the cancellation.",
+        texts=TEXTS,
         check=_not_retired,
     ),
     Rule(
@@ -222,13 +268,7 @@ RULES: tuple[Rule, ...] = (
         business_types=CONTINUING,
         events=CASE_EVENTS,
         citation=Citation("M§7", _QUOTE),
-        title_zh="工作单位仍在北京",
-        title_en="The employer is still in Beijing",
-        message_zh="工作单位 {employer} 已转至外省市，应即时注销工作居住证，"
-        "不能再续签或变更到该单位；请办理注销。",
-        message_en="The employer {employer} has moved out of Beijing; the permit must "
-        "be cancelled at once and can no longer be renewed or moved to that employer. File the "
-        "cancellation.",
+        texts=TEXTS,
         check=_employer_in_beijing,
     ),
 )

@@ -17,7 +17,7 @@ from attrs import frozen
 from permitflow.errors import Expected, Problem, RuleDataError
 from permitflow.records.application import BusinessType, NewForm, PermitType
 from permitflow.records.holder import Hukou, HukouKind
-from permitflow.rules.facts import Facts
+from permitflow.rules.facts import Facts, Given
 from permitflow.rules.finding import RuleKind, Severity
 from permitflow.rules.haidian._shared import APPLICANT_SIDE, EMPLOYMENT_BUSINESS, TEXTS, cite
 from permitflow.rules.parameters import ParameterTable
@@ -33,11 +33,11 @@ _PASS_TYPE = (passed("form.permit_type"),)
 class Registered(Facts):
     """Where the hukou is, as the applicant typed it (户籍所在地)."""
 
-    place: str | None
+    place: Given
 
 
 def _registered(hukou: Hukou) -> Registered:
-    return Registered(hukou.place.strip() or None)
+    return Registered(Given(hukou.place))
 
 
 # M§2 注意事项 2: 申请人为北京市集体户口……的，不在受理范围之内
@@ -121,7 +121,7 @@ HUK_003 = Rule(
 @frozen
 class HolderInBeijing(Facts):
     variant: ClassVar[str] = "holder"
-    place: str | None
+    place: Given
     business_type: BusinessType
 
 

@@ -18,7 +18,7 @@ from permitflow.deadlines import is_minor
 from permitflow.errors import InvalidIdentifier
 from permitflow.records.application import BusinessChangeForm, BusinessType, NewForm
 from permitflow.records.holder import Child
-from permitflow.rules.facts import Facts, Reason, Unit
+from permitflow.rules.facts import Facts, Given, Reason, Unit
 from permitflow.rules.finding import RuleKind, Severity
 from permitflow.rules.haidian._shared import (
     ALL_BUSINESS,
@@ -60,14 +60,14 @@ def _resident_ids(ctx: RuleContext) -> list[tuple[str, str, str | None]]:
 
 @frozen
 class BadId(Facts):
-    name: str | None
+    name: Given
     reason: Reason
 
 
 @frozen
 class BornLater(Facts):
     variant: ClassVar[str] = "future"
-    name: str | None
+    name: Given
     birth_date: date
 
 
@@ -79,9 +79,9 @@ def _valid_resident_ids(ctx: RuleContext) -> Iterable[Verdict[BadId | BornLater]
     for field, number, name in _resident_ids(ctx):
         parsed = resident_id(number, field)
         if isinstance(parsed, InvalidIdentifier):
-            verdicts.append(failed(field, BadId(name, Reason(parsed))))
+            verdicts.append(failed(field, BadId(Given(name), Reason(parsed))))
         elif parsed.birth_date > ctx.day:
-            verdicts.append(failed(field, BornLater(name, parsed.birth_date)))
+            verdicts.append(failed(field, BornLater(Given(name), parsed.birth_date)))
     return verdicts or _PASS_IDS
 
 

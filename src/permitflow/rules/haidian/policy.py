@@ -13,17 +13,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Any
+from typing import ClassVar
+
+from attrs import frozen
 
 from permitflow.deadlines import age_in_years
-from permitflow.identifiers import CreditCode
+from permitflow.identifiers import CreditCode, Sex
 from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.months import add_months, month_index
 from permitflow.records.application import BusinessType, EmployerChangeForm
-from permitflow.records.holder import Slot
+from permitflow.records.holder import ProofKind, Slot
+from permitflow.rules.facts import Facts, Given, Money, MonthSpan, Unit, unit
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import (
     REVIEW_EVENTS,
+    TEXTS,
     attestation_due,
     credit_code,
     same_code,
@@ -37,7 +41,14 @@ SECONDARY = "permitflow 规则目录 §4.12、§7（二手资料，未经官方�
 """Citation source of the POL rules: the catalogue's summary of third-party sources."""
 
 
-def _age_cap(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class TooOld(Facts):
+    age: int
+    cap: int
+    sex: Sex
+
+
+def _age_cap(ctx: RuleContext) -> Iterable[Verdict[TooOld]]:
     general = ctx.holder.profile.general
     person = resident(general.resident_id) if general is not None else None
     if person is None:
@@ -46,14 +57,19 @@ def _age_cap(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     cap = caps[person.sex.value]
     age = age_in_years(person.birth_date, ctx.day)
     # Men aged 60 or younger, women 55 or younger: completed years at submission <= the cap.
-    facts = {"age": age, "cap": cap, "sex": person.sex.value}
     if age <= cap:
-        yield passed("profile.general.resident_id", **facts)
+        yield passed("profile.general.resident_id", age=age, cap=cap, sex=person.sex.value)
     else:
-        yield failed("profile.general.resident_id", **facts)
+        yield failed("profile.general.resident_id", TooOld(age, cap, person.sex))
 
 
-def _degree_or_title(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class NoDegreeOrTitle(Facts):
+    degree: Given
+    title: Given
+
+
+def _degree_or_title(ctx: RuleContext) -> Iterable[Verdict[NoDegreeOrTitle]]:
     education = ctx.holder.profile.education
     if education is None:
         return
@@ -62,14 +78,22 @@ def _degree_or_title(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     degree = education.highest_degree or ""
     title = education.title_level or ""
     # A bachelor's degree or higher, or an intermediate or higher professional title.
-    facts = {"degree": degree or "-", "title": title or "-"}
     if any(word in degree for word in degrees) or any(word in title for word in titles):
-        yield passed("profile.education", **facts)
+        yield passed("profile.education", degree=degree, title=title)
     else:
-        yield failed("profile.education", **facts)
+        yield failed("profile.education", NoDegreeOrTitle(Given(degree), Given(title)))
 
 
-def _tenure(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class ShortTenure(Facts):
+    start: date | None
+    months: int
+    insured: int
+    taxed: int
+    required: int
+
+
+def _tenure(ctx: RuleContext) -> Iterable[Verdict[ShortTenure]]:
     if ctx.application is None:
         return
     employer = ctx.application.employer_id
@@ -87,21 +111,23 @@ def _tenure(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     taxed = paid.count_by(paid.withheld, employer, filed)
     # Employed by the applying employer for 6 months or more, with social insurance and income
     # tax paid there for as many months.
-    facts = {
-        "start": start or "-",
-        "months": months,
-        "insured": insured,
-        "taxed": taxed,
-        "required": paid_required,
-    }
+    facts = ShortTenure(start, months, insured, taxed, paid_required)
     long_enough = start is not None and add_months(start, months) <= submission
     if long_enough and insured >= paid_required and taxed >= paid_required:
-        yield passed("employment", **facts)
+        yield passed("employment", start=start, insured=insured, taxed=taxed)
     else:
-        yield failed("employment", **facts)
+        yield failed("employment", facts)
 
 
-def _income_level(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class LowIncome(Facts):
+    window: MonthSpan | None
+    average: Money
+    multiple: float
+    threshold: Money
+
+
+def _income_level(ctx: RuleContext) -> Iterable[Verdict[LowIncome]]:
     count = int(ctx.params["policy.income_months"])
     multiple = float(ctx.params["policy.income_multiple"])
     wage = int(ctx.params["policy.average_monthly_wage_cents"])
@@ -112,19 +138,20 @@ def _income_level(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     average = total // count
     threshold = round(multiple * wage)
     # Taxable income at least k times the average wage (k = 1.2 or 1.5 depending on district).
-    facts = {
-        "window": window_text(window),
-        "average_yuan": f"{average / 100:.2f}",
-        "threshold_yuan": f"{threshold / 100:.2f}",
-        "multiple": multiple,
-    }
+    facts = LowIncome(MonthSpan.of(window), Money(average), multiple, Money(threshold))
     if average >= threshold:
-        yield passed("employment.income", **facts)
+        yield passed("employment.income", window=window_text(window), average=average)
     else:
-        yield failed("employment.income", **facts)
+        yield failed("employment.income", facts)
 
 
-def _work_experience(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class ShortExperience(Facts):
+    first: date
+    years: int
+
+
+def _work_experience(ctx: RuleContext) -> Iterable[Verdict[ShortExperience]]:
     history = ctx.holder.profile.work_history
     if not history:
         return
@@ -132,14 +159,20 @@ def _work_experience(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     first = min(record.start for record in history)
     # At least 2 years of work experience, counted from the first job (工作经历 runs "自参加工作
     # 至申报时期", M§1.4).
-    facts = {"first": first, "years": years}
     if age_in_years(first, ctx.day) >= years:
-        yield passed("profile.work_history", **facts)
+        yield passed("profile.work_history", first=first, years=years)
     else:
-        yield failed("profile.work_history", **facts)
+        yield failed("profile.work_history", ShortExperience(first, years))
 
 
-def _eligible_employer(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class Ineligible(Facts):
+    employer: Unit
+    category: str
+    division: str
+
+
+def _eligible_employer(ctx: RuleContext) -> Iterable[Verdict[Ineligible]]:
     if ctx.application is None:
         return
     code = credit_code(ctx.application.employer_id, "application.employer_id")
@@ -149,25 +182,32 @@ def _eligible_employer(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     divisions: list[str] = ctx.params["policy.employer_divisions"]
     # Registered and paying tax in Haidian with independent legal personality (enterprises,
     # institutions, private non-enterprise units, social organisations).
-    facts = {"category": code.entity_category, "division": code.division_code}
-    if code.entity_category in categories and code.division_code in divisions:
-        yield passed("application.employer_id", **facts)
+    category, division = code.entity_category, code.division_code
+    if category in categories and division in divisions:
+        yield passed("application.employer_id", category=category, division=division)
     else:
-        yield failed("application.employer_id", **facts)
+        employer = unit(ctx.holder, ctx.application.employer_id)
+        yield failed("application.employer_id", Ineligible(employer, category, division))
 
 
-def _three_year_validity(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class OddValidity(Facts):
+    issued_on: date
+    expires_on: date
+    years: int
+
+
+def _three_year_validity(ctx: RuleContext) -> Iterable[Verdict[OddValidity]]:
     permit = ctx.holder.permit
     if permit.issued_on is None or permit.expires_on is None:
         return
     years = int(ctx.params["permit.validity_years"])
     end = add_months(permit.issued_on, 12 * years)
     # Valid for 3 years: the expiry is the anniversary or the day before it.
-    facts = {"issued_on": permit.issued_on, "expires_on": permit.expires_on, "years": years}
     if end - timedelta(days=1) <= permit.expires_on <= end:
-        yield passed("permit.expires_on", **facts)
+        yield passed("permit.expires_on", years=years)
     else:
-        yield failed("permit.expires_on", **facts)
+        yield failed("permit.expires_on", OddValidity(permit.issued_on, permit.expires_on, years))
 
 
 def _left_on(ctx: RuleContext) -> date | None:
@@ -177,26 +217,46 @@ def _left_on(ctx: RuleContext) -> date | None:
     return ctx.holder.permit.changed_on
 
 
-def _within_days_of_leaving(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class LateChange(Facts):
+    left_on: date
+    elapsed: int
+    days: int
+
+
+def _within_days_of_leaving(ctx: RuleContext) -> Iterable[Verdict[LateChange]]:
     left = _left_on(ctx)
     if left is None:
         return
     days = int(ctx.params["policy.change_within_days"])
     elapsed = (ctx.day - left).days
     # The change to a new employer is filed within 60 days of leaving, else the permit lapses.
-    facts = {"left_on": left, "elapsed": elapsed, "days": days}
     if elapsed <= days:
-        yield passed("form.left_previous_on", **facts)
+        yield passed("form.left_previous_on", left_on=left, elapsed=elapsed)
     else:
-        yield failed("form.left_previous_on", **facts)
+        yield failed("form.left_previous_on", LateChange(left, elapsed, days))
 
 
-def _stable_residence(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class NoResidence(Facts):
+    variant: ClassVar[str] = "no_proof"
+
+
+@frozen
+class NotUploaded(Facts):
+    variant: ClassVar[str] = "not_uploaded"
+    kind: ProofKind
+
+
+def _stable_residence(ctx: RuleContext) -> Iterable[Verdict[NoResidence | NotUploaded]]:
     proof = ctx.holder.residence
     # 住房材料必须合理合法: a proof on record and uploaded, checked at every event; owned housing
     # is stable by nature, any other proof's stability a reviewer attests when passing the case.
-    if proof is None or ctx.holder.attachment(Slot.RESIDENCE) is None:
-        yield failed("residence", kind=proof.kind.value if proof is not None else "-")
+    if proof is None:
+        yield failed("residence", NoResidence())
+        return
+    if ctx.holder.attachment(Slot.RESIDENCE) is None:
+        yield failed("attachments.residence", NotUploaded(proof.kind))
         return
     stable: list[str] = ctx.params["policy.stable_proof_kinds"]
     if proof.kind.value in stable or not attestation_due(ctx):
@@ -218,13 +278,8 @@ RULES: tuple[Rule, ...] = (
             "Men aged 60 or younger, women 55 or younger.",
             SECONDARY,
         ),
-        title_zh="申请人年龄：男性不超过 60 周岁、女性不超过 55 周岁",
-        title_en="Applicant's age: men 60 or younger, women 55 or younger",
-        message_zh="申请人提交时 {age} 周岁，超过公开资料所述上限 {cap} 周岁（性别 {sex}）；"
-        "该条件未经官方确认，请以《海淀区办理指南》为准并咨询主管部门。",
-        message_en="The applicant is {age} at submission, above the cap of {cap} reported by "
-        "secondary sources (sex {sex}); the condition is unconfirmed — check the Haidian guide "
-        "or ask the authority.",
+        texts=TEXTS,
+        parameters=frozenset({"policy.max_age_years"}),
         check=_age_cap,
     ),
     Rule(
@@ -239,13 +294,8 @@ RULES: tuple[Rule, ...] = (
             "Bachelor's degree or higher, or an intermediate or higher professional title.",
             SECONDARY,
         ),
-        title_zh="学历学位或职称：学士及以上学位，或中级及以上职称",
-        title_en="Degree or title: bachelor's or higher, or an intermediate or higher title",
-        message_zh="最高学位“{degree}”、职称级别“{title}”均未达到公开资料所述条件（学士及以上学位或"
-        "中级及以上职称）；该条件未经官方确认，请以《海淀区办理指南》为准。",
-        message_en="Neither the highest degree ({degree}) nor the title level ({title}) meets the "
-        "reported condition (bachelor's or higher, or an intermediate or higher title); it is "
-        "unconfirmed — check the Haidian guide.",
+        texts=TEXTS,
+        parameters=frozenset({"policy.accepted_degrees", "policy.accepted_title_levels"}),
         check=_degree_or_title,
     ),
     Rule(
@@ -261,14 +311,8 @@ RULES: tuple[Rule, ...] = (
             "tax paid there for 6 or 12 months depending on the district.",
             SECONDARY,
         ),
-        title_zh="在申请单位工作满规定月数，社保个税由其缴纳",
-        title_en="Tenure at the applying employer, with insurance and tax paid there",
-        message_zh="劳动合同起始 {start}（须满 {months} 个月），在申请单位的社保 {insured} 个月、"
-        "个税 {taxed} 个月（须各满 {required} 个月）；该条件未经官方确认，"
-        "请以《海淀区办理指南》为准。",
-        message_en="Contract since {start} ({months} months needed), {insured} month(s) of "
-        "insurance and {taxed} of income tax at the applying employer ({required} needed); the "
-        "condition is unconfirmed — check the Haidian guide.",
+        texts=TEXTS,
+        parameters=frozenset({"policy.min_tenure_months", "policy.min_paid_months"}),
         check=_tenure,
     ),
     Rule(
@@ -284,13 +328,10 @@ RULES: tuple[Rule, ...] = (
             "k = 1.2 or 1.5 depending on the district.",
             SECONDARY,
         ),
-        title_zh="应税收入不低于上年度北京市平均工资的规定倍数",
-        title_en="Taxable income at least the required multiple of the average wage",
-        message_zh="{window} 月均应税收入 {average_yuan} 元，低于 {multiple} 倍平均工资 "
-        "{threshold_yuan} 元；该条件及数值未经官方确认，请以《海淀区办理指南》为准。",
-        message_en="Average monthly taxable income {window} is {average_yuan} yuan, below "
-        "{multiple} times the average wage ({threshold_yuan} yuan); the condition and its "
-        "numbers are unconfirmed — check the Haidian guide.",
+        texts=TEXTS,
+        parameters=frozenset({
+            "policy.income_months", "policy.income_multiple", "policy.average_monthly_wage_cents"
+        }),
         check=_income_level,
     ),
     Rule(
@@ -303,12 +344,8 @@ RULES: tuple[Rule, ...] = (
         citation=Citation(
             "catalogue §4.12, §7; S2-S5", "At least 2 years of work experience.", SECONDARY
         ),
-        title_zh="工作经验满规定年限",
-        title_en="Work experience of the required years",
-        message_zh="工作经历自 {first} 起，提交时不满 {years} 年；该条件未经官方确认，"
-        "请以《海淀区办理指南》为准。",
-        message_en="Work experience starts on {first}, less than {years} years before "
-        "submission; the condition is unconfirmed — check the Haidian guide.",
+        texts=TEXTS,
+        parameters=frozenset({"policy.min_work_years"}),
         check=_work_experience,
     ),
     Rule(
@@ -324,14 +361,8 @@ RULES: tuple[Rule, ...] = (
             "(enterprises, institutions, private non-enterprise units, social organisations).",
             SECONDARY,
         ),
-        title_zh="聘用单位在海淀注册纳税且具有独立法人资格",
-        title_en="The employer is registered in Haidian with independent legal personality",
-        message_zh="聘用单位统一社会信用代码显示主体类别 {category}、登记机关区划 {division}，"
-        "不在公开资料所述范围（在海淀注册纳税的独立法人单位）；该条件未经官方确认，请咨询主管部门。"
-        "",
-        message_en="The employer's credit code shows entity category {category} and "
-        "registration division {division}, outside the reported scope (independent legal "
-        "persons registered and paying tax in Haidian); unconfirmed — ask the authority.",
+        texts=TEXTS,
+        parameters=frozenset({"policy.employer_categories", "policy.employer_divisions"}),
         check=_eligible_employer,
     ),
     Rule(
@@ -346,12 +377,8 @@ RULES: tuple[Rule, ...] = (
             "Validity 3 years; renewal at the end; renewal evidence covers 3 years.",
             SECONDARY,
         ),
-        title_zh="证件有效期为规定年限",
-        title_en="The permit ran for the stated validity",
-        message_zh="证件 {issued_on} 签发、有效期至 {expires_on}，与 {years} 年有效期不符；"
-        "请核对证件信息。",
-        message_en="The permit was issued on {issued_on} and is valid until {expires_on}, which "
-        "does not match a validity of {years} years; check the permit data.",
+        texts=TEXTS,
+        parameters=frozenset({"permit.validity_years"}),
         check=_three_year_validity,
     ),
     Rule(
@@ -367,12 +394,8 @@ RULES: tuple[Rule, ...] = (
             "permit lapses.",
             SECONDARY,
         ),
-        title_zh="离职后在规定天数内办理单位变更",
-        title_en="The employer change is filed within the stated days of leaving",
-        message_zh="{left_on} 离职，至提交已 {elapsed} 天，超过公开资料所述 {days} 天；"
-        "证件可能已失效，该条件未经官方确认，请咨询主管部门。",
-        message_en="The holder left on {left_on}, {elapsed} days before submission, more than "
-        "the {days} days reported; the permit may have lapsed — unconfirmed, ask the authority.",
+        texts=TEXTS,
+        parameters=frozenset({"policy.change_within_days"}),
         check=_within_days_of_leaving,
     ),
     Rule(
@@ -389,12 +412,8 @@ RULES: tuple[Rule, ...] = (
             "住房材料必须合理合法，位于北京市行政区域内，且房屋用途需为住宅（办公、"
             "酒店及商用房屋不属于住宅）。",
         ),
-        title_zh="在京有合法稳定住所",
-        title_en="A legal, stable residence in Beijing",
-        message_zh="在京合法稳定住所证明（类型 {kind}）：未录入或未上传的请补充；"
-        "非自有住房的稳定性由审核人员确认。",
-        message_en="Proof of a legal stable residence in Beijing (kind {kind}): add and upload "
-        "it if missing; a reviewer confirms the stability of housing that is not owned.",
+        texts=TEXTS,
+        parameters=frozenset({"policy.stable_proof_kinds"}),
         check=_stable_residence,
     ),
 )

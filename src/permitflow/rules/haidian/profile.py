@@ -20,7 +20,7 @@ from attrs import frozen
 from permitflow.addresses import DISTRICTS, normalize_address, repeated_district
 from permitflow.months import month_start
 from permitflow.records.holder import ApplicationBasis, ProfileSection, StudyStage
-from permitflow.rules.facts import Facts, Month, Plain, months
+from permitflow.rules.facts import Facts, Given, Month, Plain, months
 from permitflow.rules.finding import RuleKind, Severity
 from permitflow.rules.haidian._shared import (
     APPLICANT_SIDE,
@@ -306,7 +306,7 @@ EDU_001 = Rule(
 # field holds exactly it; human half at review: it is the complete number of the report.
 @frozen
 class OtherNumber(Facts):
-    number: str | None
+    number: Given
     report: str
 
 
@@ -325,7 +325,7 @@ def _foreign_degree_number(ctx: RuleContext) -> Iterable[Verdict[OtherNumber | N
     if not report:
         return (failed("profile.education.cscse_report_number", NoReport()),)
     if number != report:
-        return (failed(field, OtherNumber(number or None, report)),)
+        return (failed(field, OtherNumber(Given(number), report)),)
     if attestation_due(ctx):
         return (needs_attestation("profile.education.degree_certificate_number", report=report),)
     return _PASS_DEGREE_NUMBER

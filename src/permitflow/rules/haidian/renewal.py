@@ -19,7 +19,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from attrs import frozen
 
@@ -29,7 +29,16 @@ from permitflow.machines.permit import expiry_due
 from permitflow.months import month_index, month_text
 from permitflow.records.application import BusinessType, RenewalForm
 from permitflow.records.holder import Employment, Permit, PermitState, Slot
-from permitflow.rules.facts import Facts
+from permitflow.rules.facts import (
+    Facts,
+    Month,
+    MonthSpan,
+    Plain,
+    Unit,
+    indexed_months,
+    unit,
+    units,
+)
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import REVIEW_EVENTS, TEXTS, attestation_due, same_code
 from permitflow.rules.haidian.flow import CASE_EVENTS, Anew, Ending, apply_anew
@@ -164,7 +173,26 @@ def filed_before_deadline(
     return day <= deadline.date, deadline
 
 
-def submitted_in_time(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class Late(Facts):
+    expires_on: date
+    working_days: int
+    deadline: date
+    submission: date
+
+
+@frozen
+class LateEstimated(Facts):
+    """Late by a deadline counted over a year whose holiday arrangement is not published yet."""
+
+    variant: ClassVar[str] = "estimated"
+    expires_on: date
+    working_days: int
+    deadline: date
+    submission: date
+
+
+def submitted_in_time(ctx: RuleContext) -> Iterable[Verdict[Late | LateEstimated]]:
     """The check of REN-005 and CHG-009."""
     expiry = ctx.holder.permit.expires_on
     if expiry is None:
@@ -183,28 +211,53 @@ def submitted_in_time(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     if deadline is not None:
         facts["deadline"] = deadline.date
         facts["estimated"] = deadline.estimated
-    if on_time:
+    if on_time or deadline is None:
         yield passed("application.submitted_at", **facts)
     else:
-        yield failed("application.submitted_at", **facts)
+        late = LateEstimated if deadline.estimated else Late
+        yield failed(
+            "application.submitted_at", late(expiry, working_days, deadline.date, submission)
+        )
 
 
 # --- checks -------------------------------------------------------------------------------------
 
 
-def _income_every_month(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class ZeroIncome(Facts):
+    window: MonthSpan | None
+    months: int
+    count: int
+    zero_months: tuple[Month, ...]
+
+
+def _income_every_month(ctx: RuleContext) -> Iterable[Verdict[ZeroIncome]]:
     window = evidence_window(ctx)
     income = paid_months(ctx.holder.employment).income
     # 持证期间近三年应税收入应连续正常缴纳不为零: every month of the window, more than zero.
     zero = [index for index in window if income.get(index, 0) <= 0]
-    facts = {"window": window_text(window), "months": len(window)}
     if zero:
-        yield failed("employment.income", **facts, count=len(zero), zero_months=months_text(zero))
+        facts = ZeroIncome(MonthSpan.of(window), len(window), len(zero), indexed_months(zero))
+        yield failed("employment.income", facts)
     else:
-        yield passed("employment.income", **facts)
+        yield passed("employment.income", window=window_text(window), months=len(window))
 
 
-def _insurance_continuous(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class InsuranceGaps(Facts):
+    window: MonthSpan | None
+    gaps: tuple[Month, ...]
+    back_paid: tuple[Month, ...]
+
+
+@frozen
+class BackPaid(Facts):
+    variant: ClassVar[str] = "back_paid"
+    window: MonthSpan | None
+    back_paid: tuple[Month, ...]
+
+
+def _insurance_continuous(ctx: RuleContext) -> Iterable[Verdict[InsuranceGaps | BackPaid]]:
     window = evidence_window(ctx)
     paid = paid_months(ctx.holder.employment)
     back_paid = sorted(index for index in paid.back_paid if index in window)
@@ -219,15 +272,26 @@ def _insurance_continuous(ctx: RuleContext) -> Iterable[Verdict[Any]]:
         "gaps": months_text(gaps),
         "back_paid": months_text(back_paid),
     }
-    if gaps or (back_paid and refuse_back_pay):
-        yield failed("employment.insurance", **facts)
+    span = MonthSpan.of(window)
+    if gaps:
+        facts_of_gaps = InsuranceGaps(span, indexed_months(gaps), indexed_months(back_paid))
+        yield failed("employment.insurance", facts_of_gaps)
+    elif back_paid and refuse_back_pay:
+        yield failed("employment.insurance", BackPaid(span, indexed_months(back_paid)))
     elif attestation_due(ctx):
         yield needs_attestation("employment.insurance", **facts)
     else:
         yield passed("employment.insurance", **facts)
 
 
-def _changes_processed(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class UnfiledChange(Facts):
+    permit_employer: Unit
+    since: Month
+    others: tuple[Unit, ...]
+
+
+def _changes_processed(ctx: RuleContext) -> Iterable[Verdict[UnfiledChange]]:
     permit = ctx.holder.permit
     employer = permit.employer_credit_code
     if employer is None:
@@ -246,8 +310,11 @@ def _changes_processed(ctx: RuleContext) -> Iterable[Verdict[Any]]:
                 others[code] = min(months[at], others.get(code, months[at]))
     # 未按要求做聘用单位变更业务的不在受理范围之内.
     if others:
-        listed = ", ".join(f"{code} ({month_text(index)})" for code, index in others.items())
-        yield failed("employment", permit_employer=employer, others=listed)
+        holder = ctx.holder
+        facts = UnfiledChange(
+            unit(holder, employer), Month.of_index(min(others.values())), units(holder, others)
+        )
+        yield failed("employment", facts)
     else:
         yield passed("employment", permit_employer=employer)
 
@@ -275,7 +342,7 @@ def _not_expired(ctx: RuleContext) -> Iterable[Verdict[Expired | Anew]]:
         yield passed("permit.expires_on", expires_on=permit.expires_on, on=ctx.day)
 
 
-def _employer_checked(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+def _employer_checked(ctx: RuleContext) -> Iterable[Verdict[Plain]]:
     if ctx.application is None or not isinstance(ctx.application.form, RenewalForm):
         return
     # 由单位确认无误后，在单位系统发起“续签”.
@@ -285,7 +352,14 @@ def _employer_checked(ctx: RuleContext) -> Iterable[Verdict[Any]]:
         yield failed("form.employer_checked")
 
 
-def _attachments_refreshed(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class NotRefreshed(Facts):
+    slot: Slot
+    uploaded_on: date
+    since: date
+
+
+def _attachments_refreshed(ctx: RuleContext) -> Iterable[Verdict[NotRefreshed]]:
     reference = permit_reference_day(ctx.holder.permit)
     if reference is None:
         return
@@ -300,7 +374,7 @@ def _attachments_refreshed(ctx: RuleContext) -> Iterable[Verdict[Any]]:
         if attachment.uploaded_on >= reference:
             yield passed(field, slot=name, uploaded_on=attachment.uploaded_on, since=reference)
         else:
-            yield failed(field, slot=name, uploaded_on=attachment.uploaded_on, since=reference)
+            yield failed(field, NotRefreshed(Slot(name), attachment.uploaded_on, reference))
 
 
 RULES: tuple[Rule, ...] = (
@@ -315,11 +389,7 @@ RULES: tuple[Rule, ...] = (
             "M§3 注意事项 1",
             "申请单位、《劳动合同》签订单位、个税扣缴和社保缴纳单位须为同一家单位；",
         ),
-        title_zh="申请单位、劳动合同单位、个税扣缴和社保缴纳单位为同一家",
-        title_en="Applying employer, contract employer, tax withholder and insurance payer match",
-        message_zh="申请单位、《劳动合同》签订单位、个税扣缴和社保缴纳单位须为同一家单位。",
-        message_en="The applying employer, the labour-contract employer, the tax withholder and "
-        "the insurance payer must be one and the same.",
+        texts=TEXTS,
         check=EnforcedBy(
             "规则 EMP-005：对续签，比较申请单位与劳动合同、个税扣缴、社保缴纳单位。",
             "Rule EMP-005: for a renewal it compares the applying employer with the contract "
@@ -334,13 +404,8 @@ RULES: tuple[Rule, ...] = (
         business_types=RENEWAL,
         events=SUBMISSION_EVENTS,
         citation=Citation("M§3 注意事项 2", "持证期间近三年应税收入应连续正常缴纳不为零"),
-        title_zh="持证期间近三年应税收入连续正常、不为零",
-        title_en="Taxable income declared every month of the last three years, never zero",
-        message_zh="{window} 共 {months} 个月中有 {count} 个月应税收入为零或未申报（{zero_months}）"
-        "；持证期间近三年应税收入应连续正常缴纳不为零，请核对个税申报记录后再发起续签。",
-        message_en="{count} of the {months} months {window} show no or zero taxable income "
-        "({zero_months}); income must be declared every month of the last three years and never "
-        "be zero. Check the tax records before initiating the renewal.",
+        texts=TEXTS,
+        parameters=frozenset({"renewal.evidence_months", "renewal.evidence_lag_months"}),
         check=_income_every_month,
     ),
     Rule(
@@ -354,13 +419,10 @@ RULES: tuple[Rule, ...] = (
             "M§3 注意事项 2",
             "申请单位应依据《中华人民共和国社会保险法》为申请人按时并足额并连续缴纳社会保险费",
         ),
-        title_zh="持证期间社会保险按时、足额、连续缴纳",
-        title_en="Social insurance paid on time, in full and without gaps",
-        message_zh="{window} 社会保险：断缴月份 {gaps}，补缴月份 {back_paid}。社会保险须按时、"
-        "足额、连续缴纳：断缴的请补齐并说明；无断缴的，由审核人员确认按时足额缴纳后方可续签。",
-        message_en="Social insurance {window}: missing months {gaps}, back-paid months "
-        "{back_paid}. It must be paid on time, in full and without gaps: explain and settle any "
-        "gap; otherwise a reviewer confirms timely payment in full before the renewal goes on.",
+        texts=TEXTS,
+        parameters=frozenset({
+            "renewal.evidence_months", "renewal.evidence_lag_months", "renewal.back_paid_months"
+        }),
         check=_insurance_continuous,
     ),
     Rule(
@@ -375,13 +437,8 @@ RULES: tuple[Rule, ...] = (
             "且需符合聘用单位变更规定要求，未按要求做聘用单位变更业务的不在受理范围之内（聘用单位变"
             "更业务具体要求参照《单位变更业务办理规范》）",
         ),
-        title_zh="持证期间的劳动关系变更均已办理聘用单位变更",
-        title_en="Every change of employer during the validity was filed as an employer change",
-        message_zh="证件所属单位为 {permit_employer}，但个税或社保由其他单位缴纳：{others}。"
-        "未按要求办理聘用单位变更的不在受理范围之内，请先逐一办理聘用单位变更。",
-        message_en="The permit's employer is {permit_employer}, but tax or social insurance was "
-        "paid by {others}. Renewals with an unfiled change of employer are not accepted: file "
-        "each employer change first.",
+        texts=TEXTS,
+        parameters=frozenset({"renewal.evidence_months", "renewal.evidence_lag_months"}),
         check=_changes_processed,
     ),
     Rule(
@@ -397,16 +454,8 @@ RULES: tuple[Rule, ...] = (
             "申请办理续签业务需至少提前 20 个工作日（规定审核周期）提交，"
             "未按时提交申请导致审核未完成证件失效的，责任由申请单位及申请人承担",
         ),
-        title_zh="续签至少提前 20 个工作日提交",
-        title_en="Renewal submitted at least 20 working days before expiry",
-        message_zh="证件有效期至 {expires_on}，须至少提前 {working_days} 个工作日提交，"
-        "最晚提交日为 {deadline}；本次提交日 {submission} 已晚于该日。审核可能无法在到期前完成，"
-        "证件一旦过期无法恢复，责任由申请单位及申请人承担：请立即提交并关注审核进度。",
-        message_en="The permit is valid until {expires_on}; a renewal is due at least "
-        "{working_days} working days earlier, by {deadline}, and this one is submitted on "
-        "{submission}. The review may not finish before expiry, an expired permit cannot be "
-        "restored, and the employer and applicant bear that risk: submit now and follow the "
-        "review closely.",
+        texts=TEXTS,
+        parameters=frozenset({"renewal.working_days_before_expiry"}),
         judged_on=JudgedOn.FIRST_SUBMISSION,
         check=submitted_in_time,
     ),
@@ -433,11 +482,7 @@ RULES: tuple[Rule, ...] = (
         business_types=RENEWAL,
         events=SUBMISSION_EVENTS,
         citation=Citation("M§3.2", "由单位确认无误后，在单位系统发起“续签”。"),
-        title_zh="单位确认材料无误后发起续签",
-        title_en="The employer initiates the renewal after checking the materials",
-        message_zh="单位尚未确认续签材料无误；请单位核对申请人上传的附件和信息后再发起续签。",
-        message_en="The employer has not confirmed the renewal materials; it checks the "
-        "applicant's attachments and data, then initiates the renewal.",
+        texts=TEXTS,
         check=_employer_checked,
     ),
     Rule(
@@ -448,12 +493,8 @@ RULES: tuple[Rule, ...] = (
         business_types=RENEWAL,
         events=SUBMISSION_EVENTS,
         citation=Citation("M§3.1", "按续签标准上传各类附件。"),
-        title_zh="按续签标准重新上传附件",
-        title_en="Attachments uploaded anew to the renewal standard",
-        message_zh="附件“{slot}”上传于 {uploaded_on}，早于证件办理日 {since}；"
-        "请按续签标准重新上传。",
-        message_en="Attachment {slot} was uploaded on {uploaded_on}, before the permit was "
-        "issued on {since}; upload it again to the renewal standard.",
+        texts=TEXTS,
+        parameters=frozenset({"renewal.refreshed_slots"}),
         check=_attachments_refreshed,
     ),
 )

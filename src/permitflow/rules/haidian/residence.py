@@ -14,7 +14,7 @@ from attrs import frozen
 
 from permitflow.addresses import is_in_beijing
 from permitflow.records.holder import ProofKind, PropertyUse
-from permitflow.rules.facts import Facts
+from permitflow.rules.facts import Facts, Given
 from permitflow.rules.finding import RuleKind, Severity
 from permitflow.rules.haidian._shared import (
     DATA_EVENTS,
@@ -87,7 +87,7 @@ def _in_beijing(address: str, district: str | None) -> bool:
 @frozen
 class Outside(Facts):
     address: str
-    district: str | None
+    district: Given
 
 
 def _inside_beijing(ctx: RuleContext) -> Iterable[Verdict[Outside | NoResidence]]:
@@ -96,7 +96,7 @@ def _inside_beijing(ctx: RuleContext) -> Iterable[Verdict[Outside | NoResidence]
         return (_NO_PROOF,)
     if _in_beijing(proof.address, proof.district):
         return _PASS
-    return (failed(_FIELD, Outside(proof.address, proof.district)),)
+    return (failed(_FIELD, Outside(proof.address, Given(proof.district))),)
 
 
 RES_002 = Rule(

@@ -13,14 +13,17 @@ events from the application's audit trail, never from a state name of one machin
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import ClassVar
+
+from attrs import frozen
 
 from permitflow.machines.common import RETURN_EVENTS, SUBMISSION_EVENTS
 from permitflow.records.actors import Role
 from permitflow.records.application import Application, BusinessType
 from permitflow.records.audit import AuditEntry
+from permitflow.rules.facts import Facts, Plain
 from permitflow.rules.finding import Citation, RuleKind, Severity
-from permitflow.rules.haidian._shared import ALL_BUSINESS
+from permitflow.rules.haidian._shared import ALL_BUSINESS, TEXTS
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, needs_attestation, passed
 from permitflow.rules.ruleset import EnforcedBy
 
@@ -37,7 +40,7 @@ def latest_of(application: Application | None, events: frozenset[str]) -> AuditE
     return application.latest(events) if application is not None else None
 
 
-def returned_since_filing(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+def returned_since_filing(ctx: RuleContext) -> Iterable[Verdict[Plain]]:
     """The case was returned after it was last filed: the check of NEW-004, BCH-005, CHD-006.
 
     "根据主管部门出具的审批意见进行修改，在修改完毕后由个人再次发起申请事项": a re-initiation
@@ -47,10 +50,16 @@ def returned_since_filing(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     if entry is not None and entry.event in RETURN_EVENTS:
         yield passed("state", returned_by=entry.event, returned_at=entry.at.isoformat())
     else:
-        yield failed("state", last_event=entry.event if entry is not None else "none")
+        yield failed("state")
 
 
-def _review_levels(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class TooManyPasses(Facts):
+    levels: int
+    level: int
+
+
+def _review_levels(ctx: RuleContext) -> Iterable[Verdict[TooManyPasses]]:
     levels = int(ctx.params["review.authority_levels"])
     passes = 0
     if ctx.application is not None:
@@ -65,24 +74,34 @@ def _review_levels(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     if level <= levels:
         yield passed("state", level=level, levels=levels)
     else:
-        yield failed("state", level=level, levels=levels)
+        yield failed("state", TooManyPasses(levels, level))
 
 
-def _employer_fixes_confirmed(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class EmployerIssue(Facts):
+    keywords: tuple[str, ...]
+
+
+def _employer_fixes_confirmed(ctx: RuleContext) -> Iterable[Verdict[EmployerIssue]]:
     entry = latest_of(ctx.application, frozenset({AUTHORITY_RETURN}))
     if entry is None or not entry.opinion:
         return
     keywords: list[str] = ctx.params["review.employer_opinion_keywords"]
-    matched = [word for word in keywords if word in entry.opinion]
+    matched = tuple(word for word in keywords if word in entry.opinion)
     # 涉及单位问题的，应确认单位修改无误，避免无效操作: the employer confirms its fixes with an
     # attestation of this rule; an opinion naming none of the keywords is the applicant's alone.
     if matched:
-        yield needs_attestation("history.opinion", keywords="、".join(matched))
+        yield needs_attestation("history.opinion", EmployerIssue(matched))
     else:
         yield passed("history.opinion", keywords="")
 
 
-def _fixed_and_notified(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class NotNotified(Facts):
+    variant: ClassVar[str] = "not_notified"
+
+
+def _fixed_and_notified(ctx: RuleContext) -> Iterable[Verdict[Plain | NotNotified]]:
     entry = latest_of(
         ctx.application, frozenset({AUTHORITY_RETURN, NOTIFY_FIXED, "initiate", "reinitiate"})
     )
@@ -90,8 +109,10 @@ def _fixed_and_notified(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     # the employer's re-initiation.
     if entry is not None and entry.event == NOTIFY_FIXED:
         yield passed("state", notified_at=entry.at.isoformat())
+    elif entry is not None and entry.event == AUTHORITY_RETURN:
+        yield failed("state", NotNotified())
     else:
-        yield failed("state", last_event=entry.event if entry is not None else "none")
+        yield failed("state")
 
 
 RULES: tuple[Rule, ...] = (
@@ -106,12 +127,8 @@ RULES: tuple[Rule, ...] = (
             "M§2.4",
             "通过的：经主管部门多级逐一审核，全部审核通过的业务办理完成，此时可在系统打印确认单",
         ),
-        title_zh="主管部门多级逐一审核",
-        title_en="The authority reviews level by level",
-        message_zh="主管部门共{levels}级审核，本次将是第{level}次通过，超出审核级数；"
-        "请核对审核记录，各级只能逐一审核通过一次。",
-        message_en="The authority reviews in {levels} levels; this would be pass number {level}. "
-        "Check the review trail: each level passes once, one after the other.",
+        texts=TEXTS,
+        parameters=frozenset({"review.authority_levels"}),
         check=_review_levels,
     ),
     Rule(
@@ -122,10 +139,7 @@ RULES: tuple[Rule, ...] = (
         business_types=ALL_BUSINESS,
         events=frozenset({"pass"}),
         citation=Citation("M§2.4", "全部审核通过的业务办理完成，此时可在系统打印确认单"),
-        title_zh="全部审核通过后可在系统打印确认单",
-        title_en="Once every level has passed, the confirmation slip can be printed",
-        message_zh="全部审核通过后可在系统打印确认单。",
-        message_en="Once every level has passed, the confirmation slip can be printed.",
+        texts=TEXTS,
         check=EnforcedBy(
             "业务流程：最后一级审核通过后业务进入“审核通过（办结）”状态，即可打印确认单。",
             "The machines: the last level's pass moves the case to approved, where the "
@@ -144,10 +158,7 @@ RULES: tuple[Rule, ...] = (
             "为提升审核效率，主管部门将在审核意见中增加“温馨提示”，避免后续出现其他审核问题，"
             "此部分内容仅供参考，不作为审核意见。",
         ),
-        title_zh="温馨提示仅供参考，不作为审核意见",
-        title_en="Friendly tips are for reference only; they are not review findings",
-        message_zh="温馨提示仅供参考，不作为审核意见。",
-        message_en="Friendly tips are for reference only; they are not review findings.",
+        texts=TEXTS,
         check=EnforcedBy(
             "审核记录：温馨提示与审批意见分开保存在审核记录中，从不成为规则结论，也不阻止办理。",
             "The audit trail: tips are kept apart from the binding opinion on the audit entry; "
@@ -163,12 +174,8 @@ RULES: tuple[Rule, ...] = (
         events=REFILING_EVENTS,
         attesters=frozenset({Role.EMPLOYER}),
         citation=Citation("M§2.4", "涉及单位问题的，应确认单位修改无误，避免无效操作"),
-        title_zh="退回意见涉及单位问题的，单位已确认修改无误",
-        title_en="Where the return concerned the employer, the employer confirmed its fixes",
-        message_zh="上次退回的审批意见涉及单位问题（{keywords}）：请先由单位确认其修改无误，"
-        "再重新发起，避免无效操作。",
-        message_en="The last return's opinion concerns the employer ({keywords}): have the "
-        "employer confirm its side is fixed before re-initiating, to avoid a wasted round.",
+        texts=TEXTS,
+        parameters=frozenset({"review.employer_opinion_keywords"}),
         check=_employer_fixes_confirmed,
     ),
     Rule(
@@ -181,13 +188,7 @@ RULES: tuple[Rule, ...] = (
         citation=Citation(
             "M§3.2", "根据主管部门出具的审批意见进行修改，在修改完毕后告知单位再次发起申请事项"
         ),
-        title_zh="申请人修改完毕并告知单位后，由单位再次发起",
-        title_en="The employer re-initiates after the applicant has fixed the case and told it",
-        message_zh="申请人尚未告知单位已按审批意见修改完毕（最近一步为 {last_event}）；"
-        "请申请人修改后先告知单位，再由单位重新发起。",
-        message_en="The applicant has not yet told the employer the case is fixed (last step: "
-        "{last_event}); the applicant fixes it and notifies the employer, then the employer "
-        "re-initiates.",
+        texts=TEXTS,
         check=_fixed_and_notified,
     ),
 )
