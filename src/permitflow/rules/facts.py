@@ -83,7 +83,6 @@ class Unit:
 
 
 @frozen
-@frozen
 class Given:
     """Something a person typed that may be missing: read in quotes, or as 「未填写」."""
 
