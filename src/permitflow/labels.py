@@ -54,6 +54,7 @@ from permitflow.records.application import (
 from permitflow.records.holder import (
     ApplicationBasis,
     AssociationState,
+    ChildField,
     FileKind,
     HukouKind,
     MaritalStatus,
@@ -105,6 +106,7 @@ VOCABULARIES: Mapping[type[Enum], str] = MappingProxyType(
         StudyStage: "study_stage",
         ProfileSection: "profile_section",
         FileKind: "file_kind",
+        ChildField: "child_field",
         ProfileState: "profile_state",
         ProofKind: "proof_kind",
         PropertyUse: "property_use",

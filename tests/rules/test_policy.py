@@ -103,7 +103,7 @@ def _income(cents: int) -> HolderRecord:
 
 def test_pol_004_income_at_the_threshold_passes() -> None:
     findings = expect("POL-004", applying(_income(1_694_600)), Status.PASSED)
-    assert findings[0].facts_dict()["average"] == "16946.00"
+    assert findings[0].facts_dict()["average"] == "1694600"
 
 
 def test_pol_004_income_a_fen_below_the_threshold_fails() -> None:

@@ -85,9 +85,12 @@ def test_ren_003_a_gap_fails() -> None:
     ctx = renewal_context(**{"employment.insurance.20": attrs.NOTHING})
     findings = expect("REN-003", ctx, Status.FAILED)
     assert findings[0].facts_dict()["gaps"] == "2024-11"
-    assert "2024-01 至 2026-02的社会保险有断缴月份：2024-11（补缴月份：无）" in (
-        findings[0].message_zh
+    assert "2024-01 至 2026-02的社会保险有断缴月份：2024-11。" in findings[0].message_zh
+    both = renewal_context(
+        **{"employment.insurance.20": attrs.NOTHING, "employment.insurance.30.back_paid": True}
     )
+    (finding,) = expect("REN-003", both, Status.FAILED)
+    assert "断缴月份：2024-11，另有补缴月份：2025-10" in finding.message_zh
 
 
 def test_ren_003_payment_in_full_is_attested_by_the_reviewer() -> None:

@@ -247,6 +247,13 @@ def _income_every_month(ctx: RuleContext) -> Iterable[Verdict[ZeroIncome]]:
 class InsuranceGaps(Facts):
     window: MonthSpan | None
     gaps: tuple[Month, ...]
+
+
+@frozen
+class GapsAndBackPaid(Facts):
+    variant: ClassVar[str] = "gaps_back_paid"
+    window: MonthSpan | None
+    gaps: tuple[Month, ...]
     back_paid: tuple[Month, ...]
 
 
@@ -257,7 +264,9 @@ class BackPaid(Facts):
     back_paid: tuple[Month, ...]
 
 
-def _insurance_continuous(ctx: RuleContext) -> Iterable[Verdict[InsuranceGaps | BackPaid]]:
+def _insurance_continuous(
+    ctx: RuleContext,
+) -> Iterable[Verdict[InsuranceGaps | GapsAndBackPaid | BackPaid]]:
     window = evidence_window(ctx)
     paid = paid_months(ctx.holder.employment)
     back_paid = sorted(index for index in paid.back_paid if index in window)
@@ -273,9 +282,11 @@ def _insurance_continuous(ctx: RuleContext) -> Iterable[Verdict[InsuranceGaps | 
         "back_paid": months_text(back_paid),
     }
     span = MonthSpan.of(window)
-    if gaps:
-        facts_of_gaps = InsuranceGaps(span, indexed_months(gaps), indexed_months(back_paid))
-        yield failed("employment.insurance", facts_of_gaps)
+    if gaps and back_paid:
+        both = GapsAndBackPaid(span, indexed_months(gaps), indexed_months(back_paid))
+        yield failed("employment.insurance", both)
+    elif gaps:
+        yield failed("employment.insurance", InsuranceGaps(span, indexed_months(gaps)))
     elif back_paid and refuse_back_pay:
         yield failed("employment.insurance", BackPaid(span, indexed_months(back_paid)))
     elif attestation_due(ctx):
