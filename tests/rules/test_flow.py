@@ -201,7 +201,7 @@ def test_flow_003_an_employer_change_on_a_valid_permit_asks_to_leave_first() -> 
 def test_flow_003_an_open_renewal_is_finished_or_withdrawn_before_leaving() -> None:
     opened = OpenApplication("ren-7", "renewal", state="ready")
     message = refused(PermitState.VALID, CHANGE, open_application=opened)
-    assert "续签申请（编号 ren-7）仍在办理中" in message
+    assert "续签申请（编号“ren-7”）仍在办理中" in message
     assert "撤回" in message
 
 

@@ -55,6 +55,8 @@ def test_res_003_the_property_is_residential() -> None:
             "RES-003", submit(valid_holder(**{"residence.property_use": use})), FAILED
         )
         assert finding.facts_dict() == {"use": use}
+    (finding,) = expect("RES-003", submit(valid_holder(residence=None)), FAILED)
+    assert finding.message_zh.startswith("尚未录入在京合法稳定住所证明，无法确认房屋用途为住宅")
     expect("RES-003", review(), ATTEST)
     expect("RES-003", review(attested=("RES-003",)), PASSED)
 

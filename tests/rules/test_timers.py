@@ -22,6 +22,13 @@ def test_flow_101_the_permit_is_valid_through_its_expiry_day() -> None:
     expect("FLOW-101", day_after, Status.PASSED)
 
 
+def test_flow_101_without_an_expiry_date_asks_for_it() -> None:
+    undated = valid_holder(**{"permit.expires_on": None})
+    ctx = context(undated, None, "expire", on(EXPIRY), business_type=RENEWAL)
+    (finding,) = expect("FLOW-101", ctx, Status.FAILED)
+    assert finding.message_zh.startswith("证件没有“有效期至”日期")
+
+
 def test_flow_102_an_application_is_moot_only_once_the_permit_ended() -> None:
     live = valid_holder()
     expect("FLOW-102", context(live, application(RENEWAL), "close_moot"), Status.FAILED)
