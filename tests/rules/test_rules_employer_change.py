@@ -21,6 +21,7 @@ from rules_fixtures import (
     valid_holder,
 )
 
+from permitflow.errors import CalendarEstimateWarning
 from permitflow.records.application import Application, BusinessType
 from permitflow.records.holder import (
     AssociationState,
@@ -102,7 +103,9 @@ def test_chg_003_the_reviewer_confirms_who_issued_it() -> None:
 
 def test_chg_003_without_the_resignation_certificate_fails() -> None:
     holder = changer(**{"attachments.other": REMOVED})
-    expect("CHG-003", change_context(holder), Status.FAILED)
+    (finding,) = expect("CHG-003", change_context(holder), Status.FAILED)
+    assert finding.message_zh.startswith("“其他材料”中尚未上传原单位出具的离职证明")
+    assert "{uploaded_on}" not in finding.message_zh
 
 
 def test_chg_003_another_document_in_other_materials_fails() -> None:
@@ -360,7 +363,11 @@ def test_chg_011_the_leaving_day_lies_between_the_association_and_today(
     left_on: date, status: Status
 ) -> None:
     ctx = declared(left_on, date(2026, 3, 16), **{"association.since": JOINED})
-    expect("CHG-011", ctx, status)
+    findings = expect("CHG-011", ctx, status)
+    if left_on > date(2026, 3, 16):
+        assert "晚于今天（2026-03-16）" in findings[0].message_zh
+    elif status is Status.FAILED:
+        assert "早于与原单位关联获批之日（2024-01-01）" in findings[0].message_zh
 
 
 def test_chg_005_leaving_long_before_expiry_passes() -> None:
@@ -409,3 +416,12 @@ def test_chg_009_19_working_days_before_expiry_fails() -> None:
     holder = changer(**{"permit.expires_on": date(2026, 6, 30)})
     findings = expect("CHG-009", change_context(holder, at=on(date(2026, 6, 2))), Status.FAILED)
     assert findings[0].facts_dict()["submission"] == "2026-06-02"
+    assert "最晚提交日为 2026-06-01" in findings[0].message_zh
+
+
+def test_chg_009_an_estimated_deadline_says_so() -> None:
+    # 25-31 December counts as estimated until the next year's holiday notice is in the data.
+    holder = changer(**{"permit.expires_on": date(2026, 12, 31)})
+    with pytest.warns(CalendarEstimateWarning):
+        findings = expect("CHG-009", change_context(holder, at=on(date(2026, 12, 4))), "failed")
+    assert "节假日安排尚未公布" in findings[0].message_zh

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from attrs import frozen
 
@@ -40,7 +40,7 @@ from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.months import add_months, month_index
 from permitflow.records.application import BusinessType, EmployerChangeForm
 from permitflow.records.holder import LeavingDeclaration, PermitState, Slot, WorkRecord
-from permitflow.rules.facts import Facts, Unit, unit
+from permitflow.rules.facts import Facts, Plain, Unit, unit
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import (
     ALL_BUSINESS,
@@ -140,7 +140,7 @@ def _insurance_at_new_employer(
         yield failed("employment.insurance", facts)
 
 
-def _accepted_by_employer(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+def _accepted_by_employer(ctx: RuleContext) -> Iterable[Verdict[Plain]]:
     if ctx.application is None or not isinstance(ctx.application.form, EmployerChangeForm):
         return
     # 经单位认可后由单位申请办理“聘用单位变更”.
@@ -150,7 +150,7 @@ def _accepted_by_employer(ctx: RuleContext) -> Iterable[Verdict[Any]]:
         yield failed("form.employer_accepted")
 
 
-def _resignation_certificate(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+def _resignation_certificate(ctx: RuleContext) -> Iterable[Verdict[Plain]]:
     uploaded = [
         attachment
         for attachment in ctx.holder.attachments
@@ -159,7 +159,7 @@ def _resignation_certificate(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     # “其他材料”上传原单位出具的离职证明: the upload is machine-checked at every event; that the
     # former employer issued it, a reviewer attests when passing the case.
     if not uploaded:
-        yield failed("attachments.other", uploaded_on="-")
+        yield failed("attachments.other")
     elif attestation_due(ctx):
         yield needs_attestation("attachments.other", uploaded_on=uploaded[0].uploaded_on)
     else:
@@ -206,7 +206,14 @@ def _leaving_day(ctx: RuleContext) -> date:
     return ctx.day
 
 
-def _renewal_before_dissociation(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class WouldLapse(Facts):
+    expires_on: date
+    earliest_filing: date
+    deadline: date
+
+
+def _renewal_before_dissociation(ctx: RuleContext) -> Iterable[Verdict[WouldLapse]]:
     permit = ctx.holder.permit
     if permit.state is not PermitState.VALID or permit.expires_on is None:
         return
@@ -218,38 +225,54 @@ def _renewal_before_dissociation(ctx: RuleContext) -> Iterable[Verdict[Any]]:
     # 办理单位与员工解除关联手续).
     earliest = add_months(_leaving_day(ctx), months)
     on_time, deadline = filed_before_deadline(earliest, permit.expires_on, working_days)
-    facts: dict[str, object] = {"expires_on": permit.expires_on, "earliest_filing": earliest}
-    if deadline is not None:
-        facts["deadline"] = deadline.date
-    if on_time:
-        yield passed("permit.expires_on", **facts)
+    if on_time or deadline is None:
+        yield passed("permit.expires_on", expires_on=permit.expires_on, earliest_filing=earliest)
     else:
-        yield failed("permit.expires_on", **facts)
+        yield failed("permit.expires_on", WouldLapse(permit.expires_on, earliest, deadline.date))
 
 
-def _no_open_renewal(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class OpenRenewal(Facts):
+    open_id: str
+
+
+def _no_open_renewal(ctx: RuleContext) -> Iterable[Verdict[OpenRenewal]]:
     current = ctx.holder.open_application
     # 证件续签手续完成后再办理解除员工与单位关联: a renewal the employer filed (or the holder
     # prepared for it) is finished, or withdrawn, before the association ends.
     if current is not None and current.business_type == BusinessType.RENEWAL.value:
-        yield failed("open_application", open_id=current.id)
+        yield failed("open_application", OpenRenewal(current.id))
     else:
         yield passed("open_application")
 
 
-def _plausible_leaving_day(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class LeftLater(Facts):
+    left_on: date
+    today: date
+
+
+@frozen
+class LeftBefore(Facts):
+    variant: ClassVar[str] = "before_joining"
+    left_on: date
+    joined: date
+
+
+def _plausible_leaving_day(ctx: RuleContext) -> Iterable[Verdict[LeftLater | LeftBefore]]:
     if not isinstance(ctx.payload, LeavingDeclaration):
         return
     left_on = ctx.payload.left_on
     since = ctx.holder.association.since
     joined = local_date(since) if since is not None else None
-    facts = {"left_on": left_on, "today": ctx.day, "joined": joined or "-"}
     # 自原单位离职后: the holder has left, so the day is not in the future, and it falls after
     # the association with that employer began.
-    if left_on > ctx.day or (joined is not None and left_on < joined):
-        yield failed("left_on", **facts)
+    if left_on > ctx.day:
+        yield failed("left_on", LeftLater(left_on, ctx.day))
+    elif joined is not None and left_on < joined:
+        yield failed("left_on", LeftBefore(left_on, joined))
     else:
-        yield passed("left_on", **facts)
+        yield passed("left_on", left_on=left_on, joined=joined)
 
 
 def _permit_records(ctx: RuleContext) -> tuple[int, tuple[WorkRecord, ...]] | None:
@@ -410,11 +433,7 @@ RULES: tuple[Rule, ...] = (
         business_types=CHANGE,
         events=SUBMISSION_EVENTS,
         citation=Citation("M§4", "经单位认可后由单位申请办理“聘用单位变更”"),
-        title_zh="新单位认可并发起聘用单位变更",
-        title_en="The new employer accepts the holder and initiates the change",
-        message_zh="新单位尚未认可持证人；请新单位确认认可后，在单位系统发起“聘用单位变更”。",
-        message_en="The new employer has not accepted the holder; it confirms its acceptance, "
-        "then initiates the employer change in its system.",
+        texts=TEXTS,
         check=_accepted_by_employer,
     ),
     Rule(
@@ -425,13 +444,7 @@ RULES: tuple[Rule, ...] = (
         business_types=CHANGE,
         events=SUBMISSION_EVENTS | REVIEW_EVENTS,
         citation=Citation("M§4.2", "“其他材料”上传原单位出具的离职证明。"),
-        title_zh="“其他材料”中已上传原单位出具的离职证明",
-        title_en="The former employer's resignation certificate is in 'other materials'",
-        message_zh="“其他材料”中的离职证明（上传于 {uploaded_on}）须由原单位出具：未上传的请上传；"
-        "已上传的由审核人员确认。",
-        message_en="The resignation certificate in 'other materials' (uploaded {uploaded_on}) "
-        "must be issued by the former employer: upload it if missing; a reviewer confirms it "
-        "otherwise.",
+        texts=TEXTS,
         check=_resignation_certificate,
     ),
     Rule(
@@ -457,21 +470,15 @@ RULES: tuple[Rule, ...] = (
         business_types=ALL_BUSINESS,
         events=LEAVING_EVENTS,
         citation=Citation(
-            "M§4 注意事项 3 (trigger: catalogue §9.4, I; a warning, since the trigger guesses "
-            "when the new employer files)",
+            # A warning: the trigger (catalogue §9.4, I) guesses when the new employer files.
+            "M§4 注意事项 3; catalogue §9.4",
             "若证件续签与聘用单位变更业务同时发生时，请由原单位先办理证件续签手续，"
             "证件续签完成后再办理单位与员工解除关联手续。",
         ),
-        title_zh="离职后证件在单位变更期间不会失效",
-        title_en="Leaving now leaves time for the employer change before expiry",
-        message_zh="证件有效期至 {expires_on}：按此离职，新单位最早 {earliest_filing} "
-        "才能申请单位变更，晚于最晚提交日 {deadline}，证件可能在变更完成前失效。"
-        "建议原单位先办理证件续签，续签完成后再解除关联。",
-        message_en="The permit is valid until {expires_on}: leaving now, the new employer can "
-        "file the change on {earliest_filing} at the earliest, after the latest filing day "
-        "{deadline}, so the permit may lapse before the change is approved. The former "
-        "employer had better renew the permit first and end the association once the renewal "
-        "is approved.",
+        texts=TEXTS,
+        parameters=frozenset(
+            {"employer_change.min_insurance_months", "renewal.working_days_before_expiry"}
+        ),
         judged_on=JudgedOn.STEP,
         check=_renewal_before_dissociation,
     ),
@@ -515,11 +522,7 @@ RULES: tuple[Rule, ...] = (
             "M§4 注意事项 1",
             "申请人《北京市工作居住证》关联申请单位需与其《劳动合同》签订单位、个税扣缴及社保缴纳单位一致；",
         ),
-        title_zh="新单位即劳动合同、个税扣缴及社保缴纳单位",
-        title_en="The new employer holds the contract and pays the income tax and insurance",
-        message_zh="关联申请单位须与劳动合同签订单位、个税扣缴及社保缴纳单位一致。",
-        message_en="The associated applying employer must be the contract employer, the tax "
-        "withholder and the insurance payer.",
+        texts=TEXTS,
         check=EnforcedBy(
             "规则 EMP-005：对聘用单位变更，比较发起变更的新单位与劳动合同、个税扣缴、"
             "社保缴纳单位。",
@@ -535,20 +538,13 @@ RULES: tuple[Rule, ...] = (
         business_types=CHANGE,
         events=SUBMISSION_EVENTS,
         citation=Citation(
-            "M§4 注意事项 4 (severity set by rules.overrides; an expired permit is REN-006)",
+            # The severity is set by rules.overrides; an expired permit is REN-006's.
+            "M§4 注意事项 4",
             "申请办理单位变更业务需至少提前 20 个工作日（规定审核周期)提交,未按时间提交申请导致审核"
             "未完成证件失效的,责任由申请单位及申请人承担。",
         ),
-        title_zh="单位变更至少提前 20 个工作日提交",
-        title_en="Employer change submitted at least 20 working days before expiry",
-        message_zh="证件有效期至 {expires_on}，须至少提前 {working_days} 个工作日提交，"
-        "最晚提交日为 {deadline}；本次提交日 {submission} 已晚于该日。审核可能无法在到期前完成，"
-        "证件一旦过期无法恢复，责任由申请单位及申请人承担：请立即提交并关注审核进度。",
-        message_en="The permit is valid until {expires_on}; an employer change is due at least "
-        "{working_days} working days earlier, by {deadline}, and this one is submitted on "
-        "{submission}. The review may not finish before expiry, an expired permit cannot be "
-        "restored, and the employer and applicant bear that risk: submit now and follow the "
-        "review closely.",
+        texts=TEXTS,
+        parameters=frozenset({"renewal.working_days_before_expiry"}),
         judged_on=JudgedOn.FIRST_SUBMISSION,
         check=submitted_in_time,
     ),
@@ -564,12 +560,7 @@ RULES: tuple[Rule, ...] = (
             "若证件续签与聘用单位变更业务同时发生时，请先由原单位办理证件续签手续，"
             "证件续签手续完成后再办理解除员工与单位关联，避免证件失效。",
         ),
-        title_zh="没有在办的续签时才解除关联",
-        title_en="The association ends only when no renewal is open",
-        message_zh="续签申请（编号 {open_id}）仍在办理中：请先办完续签，或撤回该续签申请，"
-        "再解除与原单位的关联或声明离职。",
-        message_en="A renewal (id {open_id}) is still open: finish it, or withdraw it, before "
-        "the association with the former employer ends or the holder declares having left.",
+        texts=TEXTS,
         judged_on=JudgedOn.STEP,
         check=_no_open_renewal,
     ),
@@ -581,13 +572,7 @@ RULES: tuple[Rule, ...] = (
         business_types=ALL_BUSINESS,
         events=frozenset({"declare_leaving"}),
         citation=Citation("M§4.1", "自原单位离职后，将工作居住证操作为“挂起”状态"),
-        title_zh="离职日期不晚于今天，且不早于与该单位关联之日",
-        title_en="The leaving day is not in the future nor before the association began",
-        message_zh="离职日期 {left_on} 有误：应不晚于今天（{today}），且不早于与原单位关联获批之日"
-        "（{joined}）。请按离职证明上的日期填写。",
-        message_en="The leaving day {left_on} cannot be right: it must be no later than today "
-        "({today}) and not before the association with the former employer was approved "
-        "({joined}). Enter the date on the resignation certificate.",
+        texts=TEXTS,
         judged_on=JudgedOn.STEP,
         check=_plausible_leaving_day,
     ),
