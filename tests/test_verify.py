@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import pytest
 
 from permitflow.cli import main
+from permitflow.messages import Catalogue
 from permitflow.records.application import BusinessType
 from permitflow.records.holder import MaritalStatus
+from permitflow.rules.facts import Plain
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
 from permitflow.testing import rule_engine
@@ -21,23 +22,22 @@ NEW_ONLY = (BusinessType.NEW,)
 def _marital(wanted: bool) -> Rule:
     """A rule on a new application's submission: the holder is (not) married."""
 
-    def check(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+    def check(ctx: RuleContext) -> Iterable[Verdict[Plain]]:
         general = ctx.holder.profile.general
         married = general is not None and general.marital_status is MaritalStatus.MARRIED
         yield passed("marital_status") if married is wanted else failed("marital_status")
 
     word = "married" if wanted else "unmarried"
+    rule_id = f"TEST-{word.upper()}"
+    texts = {f"{rule_id}.title": (word, word), rule_id: (f"申请人须为{word}。", f"Must be {word}.")}
     return Rule(
-        id=f"TEST-{word.upper()}",
+        id=rule_id,
         kind=RuleKind.MACHINE,
         severity=Severity.ERROR,
         group="new",
         business_types=frozenset({BusinessType.NEW}),
         citation=Citation("test", "a planted rule"),
-        title_zh=word,
-        title_en=word,
-        message_zh=f"申请人须为{word}。",
-        message_en=f"The applicant must be {word}.",
+        texts=Catalogue.of("test", texts),
         check=check,
         events=frozenset({"submit", "resubmit"}),
     )

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 import attrs
+from attrs import frozen
 
 from permitflow.engine.definition import Change, MachineDefinition, State, Transition
 from permitflow.engine.engine import Engine
 from permitflow.engine.review import AWAITING_ACCEPTANCE, RETURNED, review_path
+from permitflow.messages import Catalogue
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import BusinessType
-from permitflow.records.holder import OpenApplication
+from permitflow.records.holder import OpenApplication, ProfileSection
+from permitflow.rules.facts import Facts, Plain
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, needs_attestation, passed
 from permitflow.testing import FixedRuleSet
@@ -75,33 +77,53 @@ def sample_definition(levels: int) -> MachineDefinition:
     )  # fmt: skip
 
 
-def _name_check(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+TEXTS = Catalogue.of(
+    "tiny",
+    {
+        "BI-001.title": ("基础信息完整", "Basic information complete"),
+        "BI-001": ("基础信息不完整：{missing}", "Basic information incomplete: {missing}"),
+        "BI-TIP.title": ("提示", "Advice"),
+        "BI-TIP": ("建议：{note}", "Advice: {note}"),
+        "RES-001.title": ("住房材料合理合法", "The housing material is lawful"),
+        "RES-001": ("请审核人员确认住房材料合理合法", "A reviewer must confirm the housing"),
+    },
+)
+
+
+@frozen
+class _Missing(Facts):
+    missing: ProfileSection
+
+
+@frozen
+class _Note(Facts):
+    note: str
+
+
+def _name_check(ctx: RuleContext) -> Iterable[Verdict[_Missing]]:
     if ctx.holder.profile.general is None:
-        yield failed("profile.general", missing="general")
+        yield failed("profile.general", _Missing(ProfileSection.GENERAL))
     else:
         yield passed("profile.general")
 
 
-def _tip_check(ctx: RuleContext) -> Iterable[Verdict[Any]]:
-    yield failed(None, note="advice")
+def _tip_check(ctx: RuleContext) -> Iterable[Verdict[_Note]]:
+    yield failed(None, _Note("advice"))
 
 
 BLOCKING_RULE = Rule(
     id="BI-001", kind=RuleKind.MACHINE, severity=Severity.ERROR, group="bi",
     business_types=frozenset(BusinessType), citation=Citation("M§1.4", "预览提交"),
-    title_zh="基础信息完整", title_en="Basic information complete",
-    message_zh="基础信息不完整：{missing}", message_en="Basic information incomplete: {missing}",
-    check=_name_check,
+    texts=TEXTS, check=_name_check,
 )  # fmt: skip
 WARNING_RULE = Rule(
     id="BI-TIP", kind=RuleKind.MACHINE, severity=Severity.WARNING, group="bi",
     business_types=frozenset(BusinessType), citation=Citation("M§1.4", "建议"),
-    title_zh="提示", title_en="Advice", message_zh="建议：{note}", message_en="Advice: {note}",
-    check=_tip_check,
+    texts=TEXTS, check=_tip_check,
 )  # fmt: skip
 
 
-def _housing_check(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+def _housing_check(ctx: RuleContext) -> Iterable[Verdict[Plain]]:
     yield needs_attestation("residence")
 
 
@@ -109,9 +131,7 @@ ATTESTATION_RULE = Rule(
     id="RES-001", kind=RuleKind.ATTESTATION, severity=Severity.ERROR, group="res",
     business_types=frozenset(BusinessType), events=frozenset({"pass"}),
     citation=Citation("M§2 注意事项 4", "住房材料必须合理合法"),
-    title_zh="住房材料合理合法", title_en="The housing material is lawful",
-    message_zh="请审核人员确认住房材料合理合法", message_en="A reviewer must confirm the housing",
-    check=_housing_check,
+    texts=TEXTS, check=_housing_check,
 )  # fmt: skip
 
 

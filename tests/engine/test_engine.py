@@ -123,7 +123,7 @@ def test_an_error_finding_blocks_and_names_the_rule(engine: Engine) -> None:
     blocking = [f for f in error.findings if f.blocks]
     assert blocking[0].status is Status.FAILED
     assert blocking[0].severity is Severity.ERROR
-    assert "general" in blocking[0].message_en
+    assert "General information" in blocking[0].message_en
     assert "BI-001" in error.message("zh")
 
 

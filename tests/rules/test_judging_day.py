@@ -6,7 +6,9 @@ These reproductions run the Haidian rule set through the engine, as a portal wou
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import Never
 
 import attrs
 import pytest
@@ -14,9 +16,12 @@ import pytest
 from permitflow import Engine
 from permitflow.errors import Blocked
 from permitflow.machines.attachments import DeleteAttachment
+from permitflow.messages import Catalogue
 from permitflow.records.actors import Role
 from permitflow.records.application import BusinessType
 from permitflow.records.holder import HolderRecord
+from permitflow.rules import JudgedOn, Rule, RuleContext, RuleKind, Severity, Verdict, passed
+from permitflow.rules.finding import Citation
 from permitflow.testing import AT, Case, holder_for
 
 APPLICANT, EMPLOYER, AUTHORITY = Role.APPLICANT, Role.EMPLOYER, Role.AUTHORITY
@@ -200,15 +205,15 @@ def test_a_child_still_a_minor_on_the_resubmission_day_stays_on_the_file() -> No
 
 
 def test_each_rule_reads_the_day_it_declares() -> None:
-    from permitflow.rules import JudgedOn, Rule, RuleContext, RuleKind, Severity, passed
-    from permitflow.rules.finding import Citation
+    def check(ctx: RuleContext) -> Iterable[Verdict[Never]]:
+        return (passed(day=ctx.day),)
 
     def rule(judged_on: JudgedOn) -> Rule:
         return Rule(
             id="X-1", kind=RuleKind.MACHINE, severity=Severity.ERROR, group="doc",
             business_types=frozenset(BusinessType), citation=Citation("M§1", "…"),
-            title_zh="…", title_en="…", message_zh="…", message_en="…",
-            check=lambda ctx: (passed(day=ctx.day),), judged_on=judged_on,
+            texts=Catalogue.of("test", {"X-1.title": ("日", "Day")}),
+            check=check, judged_on=judged_on,
         )  # fmt: skip
 
     case = handed_in_again(reprinted(returned(BusinessType.RENEWAL), date(2026, 3, 30)))

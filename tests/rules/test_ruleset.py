@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from attrs import frozen
 from rules_fixtures import AT, application, new_applicant, valid_holder
 
 from permitflow.errors import (
@@ -17,8 +18,10 @@ from permitflow.errors import (
     RuleSetNotInForce,
     UnknownRuleSet,
 )
+from permitflow.messages import Catalogue
 from permitflow.records.application import BusinessType
 from permitflow.rules import registry
+from permitflow.rules.facts import Facts, Plain
 from permitflow.rules.finding import Citation, RuleKind, Severity, Status
 from permitflow.rules.haidian import ruleset
 from permitflow.rules.parameters import ParameterTable, load_parameters
@@ -87,12 +90,30 @@ def _table(tmp_path: Path, overrides: str) -> ParameterTable:
     return load_parameters([path])
 
 
-def _limit_check(ctx: RuleContext) -> Iterable[Verdict[Any]]:
+@frozen
+class _OverLimit(Facts):
+    count: int
+    limit: int
+
+
+def _limit_check(ctx: RuleContext) -> Iterable[Verdict[_OverLimit]]:
     limit = ctx.params["demo.limit"]
     count = len(ctx.holder.attachments)
     if count <= limit:
         return (passed("attachments", count=count, limit=limit),)
-    return (failed("attachments", count=count, limit=limit),)
+    return (failed("attachments", _OverLimit(count, limit)),)
+
+
+def _waiting_check(ctx: RuleContext) -> Iterable[Verdict[Plain]]:
+    return (needs_attestation("x"),)
+
+
+def _texts(rule_id: str, check: Check) -> Catalogue:
+    """The title and the own message of a demo rule: with the facts of the limit check."""
+    over = ("附件 {count} 份，超过上限 {limit} 份。", "{count} attachments exceed {limit}.")
+    message = over if check is _limit_check else ("请审核人员确认。", "A reviewer confirms it.")
+    texts = {f"{rule_id}.title": ("附件数量不超过上限", "Attachments within the limit")}
+    return Catalogue.of("demo", {**texts, rule_id: message})
 
 
 def make_rule(
@@ -109,10 +130,7 @@ def make_rule(
         group=group,
         business_types=types,
         citation=Citation("M§0", "示例"),
-        title_zh="附件数量不超过上限",
-        title_en="Attachments within the limit",
-        message_zh="附件 {count} 份，超过上限 {limit} 份。",
-        message_en="{count} attachments exceed the limit of {limit}.",
+        texts=_texts(rule_id, check),
         check=check,
         events=events,
     )
@@ -201,7 +219,7 @@ def test_evaluate_builds_findings_for_failures_only_by_default(table: ParameterT
     # 8 attachments: over the 2025 limit of 3 and the 2026 limit of 5.
     (finding,) = rs.evaluate(at=AT, **common)
     assert finding.status is Status.FAILED
-    assert finding.message_en == "8 attachments exceed the limit of 5."
+    assert finding.message_en == "8 attachments exceed 5."
     assert finding.facts_dict() == {"count": "8", "limit": "5"}
     assert finding.blocks
     fewer = valid_holder(attachments=holder.attachments[:5])
@@ -230,7 +248,7 @@ def test_parameters_are_those_of_the_first_submission_day(table: ParameterTable)
 
 
 def test_an_attested_verdict_is_no_finding(table: ParameterTable) -> None:
-    rule = make_rule("ATT-DEMO", check=lambda ctx: (needs_attestation("x", n=1),))
+    rule = make_rule("ATT-DEMO", check=_waiting_check)
     rs = make_set(table, (rule,))
     args: dict[str, Any] = {
         "holder": valid_holder(),
