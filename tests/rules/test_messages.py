@@ -25,6 +25,7 @@ from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, needs_atte
 from permitflow.rules.ruleset import RuleSet
 
 NEW = frozenset({BusinessType.NEW})
+NEW_TYPE = BusinessType.NEW
 
 
 @pytest.fixture
@@ -328,3 +329,32 @@ def test_a_hybrid_waiting_for_a_reviewer_shows_its_title(holder_ctx: RuleContext
     assert waiting.message_zh == "待审核人员确认：附件数量不超过上限"
     assert passing.message_zh == "附件数量不超过上限"
     assert passing.facts_dict() == {"checked": "True"}
+
+
+def test_a_derived_rule_set_rewords_a_rule_with_one_file(tmp_path: Path) -> None:
+    from rules_fixtures import new_applicant
+
+    from permitflow.rules.haidian import TEXTS
+    from permitflow.rules.haidian import ruleset as haidian
+
+    overlay = _file(
+        tmp_path,
+        "chaoyang.toml",
+        '["EMP-004".no_contract]\nzh = "请先签订劳动合同。"\nen = "Sign a contract first."\n',
+    )
+    original = haidian.versions[0]
+    reworded = original.reworded(TEXTS.overlay([overlay]), version="2021.11-chaoyang")
+    ctx = context(new_applicant(**{"employment.contract": None}), application(NEW_TYPE), "submit")
+    (finding,) = reworded.rule("EMP-004").evaluate(ctx)
+    assert finding.message_zh == "请先签订劳动合同。"
+    (before,) = original.rule("EMP-004").evaluate(ctx)
+    assert before.message_zh.startswith("尚无劳动合同记录")
+    # A parameter's note stays: it comes from the rule set, not from the wording.
+    (size,) = reworded.rule("ATT-002").evaluate(
+        context(valid_holder(**{"attachments.hukou.file.size_bytes": 3_000_000}),
+                application(NEW_TYPE), "submit")
+    )  # fmt: skip
+    assert "未经官方确认" in size.message_zh
+    bad = _file(tmp_path, "bad.toml", '["EMP-001"]\nzh = "{nope}"\nen = "{nope}"\n')
+    with pytest.raises(DefinitionError, match="unknown placeholder"):
+        original.reworded(TEXTS.overlay([bad]))

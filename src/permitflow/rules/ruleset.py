@@ -30,7 +30,7 @@ from permitflow.errors import (
     RuleSetNotInForce,
     UnknownRuleSet,
 )
-from permitflow.messages import Template
+from permitflow.messages import Catalogue, Template
 from permitflow.records.application import Application, BusinessType
 from permitflow.records.holder import HolderRecord
 from permitflow.rules.facts import Facts
@@ -345,6 +345,19 @@ class RuleSet:
         for rule, severity in self.rules_for(business_type, event, groups):
             rule.judge(ctx, severity, include_passed, findings)
         return tuple(findings)
+
+    def reworded(self, texts: Catalogue, version: str | None = None) -> RuleSet:
+        """This version with its rules' texts taken from ``texts`` (a district's or a policy's
+        wording, e.g. ``catalogue.overlay(files)``): the same rules, parameters and period,
+        each text checked again against its rule's facts. ``version`` names the result."""
+        rules = tuple(
+            rule if rule.texts is None else attrs.evolve(rule, texts=texts, note=None)
+            for rule in self.rules
+        )
+        return RuleSet(
+            self.name, version or self.version, self.effective_from, self.effective_until,
+            rules, self.parameters,
+        )  # fmt: skip
 
     def describe(self) -> tuple[RuleDescription, ...]:
         """Every rule, enabled or not, in rule-set order."""

@@ -1,7 +1,8 @@
 """The Haidian district rule set (海淀区), the default of permitflow.
 
 Rules come from the modules below, in this fixed order (the order findings are reported in);
-parameters from every ``*.toml`` file of the ``parameters`` folder. ``ruleset`` is the family of
+parameters from every ``*.toml`` file of the ``parameters`` folder, the words of every rule
+(``TEXTS``) from every ``*.toml`` file of the ``texts`` folder. ``ruleset`` is the family of
 versions the entry point ``permitflow.rulesets: haidian`` names.
 
 Versions: ``2021.11`` is in force from 2021-11-01, open-ended. The manual is undated; its
@@ -35,12 +36,12 @@ from permitflow.rules.haidian import (
     review,
     timers,
 )
-from permitflow.rules.haidian._shared import TEXTS
+from permitflow.rules.haidian._shared import TEXTS, TEXTS_DIR
 from permitflow.rules.parameters import load_parameters
 from permitflow.rules.rule import AWAITING, Rule
 from permitflow.rules.ruleset import NOTES, RuleSet, RuleSetFamily
 
-__all__ = ["PARAMETERS_DIR", "RULES", "parameters", "ruleset"]
+__all__ = ["PARAMETERS_DIR", "RULES", "TEXTS", "TEXTS_DIR", "parameters", "ruleset"]
 
 _MODULES = (
     account,
