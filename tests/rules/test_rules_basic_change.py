@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from rules_fixtures import OTHER_EMPLOYER_CODE, application, context, expect, valid_holder
+from rules_fixtures import (
+    EMPLOYER_NAME,
+    OTHER_EMPLOYER_CODE,
+    application,
+    context,
+    expect,
+    valid_holder,
+)
 from test_review import with_trail
 
 from permitflow.records.application import Application, BasicItem, BusinessType
@@ -96,7 +103,11 @@ def test_bch_003_unconfirmed_instructions_fail() -> None:
 def test_bch_004_the_associated_employer_reviews() -> None:
     expect("BCH-004", basic_context(), Status.PASSED)
     holder = valid_holder(**{"association.employer.credit_code": OTHER_EMPLOYER_CODE})
-    expect("BCH-004", basic_context(holder), Status.FAILED)
+    (finding,) = expect("BCH-004", basic_context(holder), Status.FAILED)
+    assert f"已关联的是“{EMPLOYER_NAME}（{OTHER_EMPLOYER_CODE}）”" in finding.message_zh
+    requested = valid_holder(**{"association.state": "requested"})
+    (finding,) = expect("BCH-004", basic_context(requested), Status.FAILED)
+    assert finding.message_zh.startswith("持证人尚未与聘用单位关联并获批复")
 
 
 def test_bch_005_resubmission_after_a_return() -> None:

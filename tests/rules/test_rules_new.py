@@ -42,7 +42,9 @@ def test_new_003_submitting_to_another_employer_fails() -> None:
 
 def test_new_003_an_association_awaiting_approval_fails() -> None:
     holder = new_applicant(**{"association.state": AssociationState.REQUESTED})
-    expect("NEW-003", context(holder, application(NEW), "submit"), Status.FAILED)
+    (finding,) = expect("NEW-003", context(holder, application(NEW), "submit"), Status.FAILED)
+    assert finding.message_zh.startswith("申请人尚未与任何聘用单位关联并获批复")
+    assert "none" not in finding.message_zh
 
 
 def test_new_004_resubmitting_after_an_authority_return_passes() -> None:

@@ -21,7 +21,7 @@ from permitflow.records.holder import Hukou, Slot
 from permitflow.rules.facts import Facts, Given, Plain
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import TEXTS
-from permitflow.rules.haidian.flow import handled_by_associated_employer
+from permitflow.rules.haidian.employment import handled_by_associated_employer
 from permitflow.rules.haidian.renewal import permit_reference_day
 from permitflow.rules.haidian.review import returned_since_filing
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
@@ -202,12 +202,7 @@ RULES: tuple[Rule, ...] = (
         citation=Citation(
             "M§5.5", "申请发起后，由申请单位进行审核，审核通过后等待主管部门进行受理"
         ),
-        title_zh="由已关联的申请单位审核后报主管部门",
-        title_en="The associated employer reviews the change before the authority",
-        message_zh="审核单位 {employer} 不是持证人已关联并经批复的单位（当前为 {associated}）；"
-        "请向已关联的申请单位提交。",
-        message_en="The reviewing employer {employer} is not the one the holder is associated "
-        "with (now: {associated}); submit to the associated employer.",
+        texts=TEXTS,
         check=handled_by_associated_employer,
     ),
     Rule(

@@ -30,6 +30,7 @@ from permitflow.rules.haidian._shared import (
     cite,
     same_code,
 )
+from permitflow.rules.haidian.flow import associated_employer
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
 from permitflow.rules.ruleset import EnforcedBy
 
@@ -154,6 +155,39 @@ EMP_003 = Rule(
     texts=TEXTS,
     check=_association_code,
 )
+
+
+@frozen
+class OtherReviewer(Facts):
+    employer: Unit
+    associated: Unit
+
+
+@frozen
+class NoApprovedAssociation(Facts):
+    variant: ClassVar[str] = "not_associated"
+    employer: Unit
+
+
+def handled_by_associated_employer(
+    ctx: RuleContext,
+) -> Iterable[Verdict[OtherReviewer | NoApprovedAssociation]]:
+    """The employer reviewing or initiating the case is the one the holder is associated with.
+
+    The check of NEW-003 and BCH-004: the association the employer approved is what lets
+    the case go to that employer (M§2.1 "待单位进行批复后才可进行后续操作").
+    """
+    if ctx.application is None:
+        return
+    employer = associated_employer(ctx.holder)
+    reviewing = unit(ctx.holder, ctx.application.employer_id)
+    if employer is None:
+        yield failed("association.employer", NoApprovedAssociation(reviewing))
+    elif same_code(employer.credit_code, ctx.application.employer_id):
+        yield passed("association.employer", employer=employer.credit_code)
+    else:
+        associated = Unit(employer.credit_code, employer.name)
+        yield failed("association.employer", OtherReviewer(reviewing, associated))
 
 
 # M§2 注意事项 3: 申请人所得税、社会保险需由与其建立劳动合同关系的申请单位缴纳，不得由第三方

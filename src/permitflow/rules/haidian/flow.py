@@ -58,7 +58,7 @@ from permitflow.records.holder import (
 )
 from permitflow.rules.facts import Facts
 from permitflow.rules.finding import Citation, RuleKind, Severity
-from permitflow.rules.haidian._shared import ALL_BUSINESS, TEXTS, same_code
+from permitflow.rules.haidian._shared import ALL_BUSINESS, TEXTS
 from permitflow.rules.rule import Check, JudgedOn, Rule, RuleContext, Verdict, failed, passed
 
 INFERENCE = "permitflow 规则目录（推定）"
@@ -111,26 +111,6 @@ def associated_employer(holder: HolderRecord) -> Employer | None:
     if association.state is AssociationState.ASSOCIATED:
         return association.employer
     return None
-
-
-def handled_by_associated_employer(ctx: RuleContext) -> Iterable[Verdict[Any]]:
-    """The employer reviewing or initiating the case is the one the holder is associated with.
-
-    The check of NEW-003 and BCH-004: the association the employer approved is what lets
-    the case go to that employer (M§2.1 "待单位进行批复后才可进行后续操作").
-    """
-    if ctx.application is None:
-        return
-    employer = associated_employer(ctx.holder)
-    associated = employer.credit_code if employer is not None else "none"
-    if employer is not None and same_code(employer.credit_code, ctx.application.employer_id):
-        yield passed("association.employer", employer=associated)
-    else:
-        yield failed(
-            "association.employer",
-            employer=ctx.application.employer_id,
-            associated=associated,
-        )
 
 
 def _other_open(ctx: RuleContext) -> OpenApplication | None:

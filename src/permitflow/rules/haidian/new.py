@@ -13,7 +13,7 @@ from permitflow.records.application import BusinessType
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import TEXTS
 from permitflow.rules.haidian.children import minors_only
-from permitflow.rules.haidian.flow import handled_by_associated_employer
+from permitflow.rules.haidian.employment import handled_by_associated_employer
 from permitflow.rules.haidian.review import returned_since_filing
 from permitflow.rules.rule import JudgedOn, Rule
 from permitflow.rules.ruleset import EnforcedBy
@@ -62,13 +62,7 @@ RULES: tuple[Rule, ...] = (
             "M§2.1, M§2.4",
             "申请发起后，由聘用单位进行审核，审核通过后等待主管部门进行受理",
         ),
-        title_zh="申请提交给已关联并批复的聘用单位审核",
-        title_en="The application goes to the employer the holder is associated with",
-        message_zh="审核单位 {employer} 不是申请人已关联并经批复的聘用单位（当前为 {associated}）；"
-        "请先与聘用单位关联并待其批复，再向该单位提交申请。",
-        message_en="The reviewing employer {employer} is not the one the applicant is "
-        "associated with (now: {associated}); associate with the employer, wait for its "
-        "approval, then submit to it.",
+        texts=TEXTS,
         judged_on=JudgedOn.STEP,
         check=handled_by_associated_employer,
     ),
