@@ -51,16 +51,7 @@ def test_every_rule_was_seen_passing_and_not_passing() -> None:
     assert not missing, "\n".join(missing)
 
 
-WRITTEN_ON_THE_RULE = frozenset(
-    {"FLOW-001", "FLOW-002", "FLOW-004", "REN-006"}
-)  # fmt: skip
-"""The rules whose texts are still written on the rule itself, outside the rule set's texts:
-read by neither check below until they move there."""
 RULES = tuple(rule for version in ruleset.versions for rule in version.rules)
-
-
-def test_only_the_listed_rules_write_their_own_texts() -> None:
-    assert {rule.id for rule in RULES if rule.texts is None} == WRITTEN_ON_THE_RULE
 
 
 def test_every_rule_declares_the_parameters_it_reads() -> None:
@@ -69,8 +60,7 @@ def test_every_rule_declares_the_parameters_it_reads() -> None:
     undeclared = [
         f"{rule.id} reads {sorted(read - rule.parameters)}"
         for rule in RULES
-        if rule.id not in WRITTEN_ON_THE_RULE
-        and (read := PARAMETERS_READ.get(rule.id, set())) - rule.parameters
+        if (read := PARAMETERS_READ.get(rule.id, set())) - rule.parameters
     ]
     assert not undeclared, "\n".join(undeclared)
 
@@ -116,11 +106,10 @@ def test_every_message_reads_as_a_person_would() -> None:
     """Every failing, warning and waiting message the rule tests produced, in both languages:
     no code names, no Python literals, no byte dumps or field paths, no placeholder left, no
     Chinese in English but quoted; and every rule's every text was read."""
-    read = [finding for finding in READ if finding.rule_id not in WRITTEN_ON_THE_RULE]
-    problems = sorted({problem for finding in read for problem in _problems(finding)})
+    problems = sorted({problem for finding in READ for problem in _problems(finding)})
     read_codes = {
         object.__getattribute__(finding, "_deferred").text().template.code.partition("+")[0]
-        for finding in read
+        for finding in READ
     }
     unread = sorted(
         code
@@ -128,6 +117,6 @@ def test_every_message_reads_as_a_person_would() -> None:
         for code in (t.code.partition("+")[0] for t in rule.bound_texts.messages.values())
         if not isinstance(rule.check, EnforcedBy) and code not in read_codes
     )
-    MESSAGES_READ.append(2 * len(read))
+    MESSAGES_READ.append(2 * len(READ))
     assert not problems, "\n".join(problems)
     assert not unread, f"texts no test made a rule show: {unread}"

@@ -57,7 +57,7 @@ def test_flow_001_names_the_open_business_its_state_and_who_withdraws_it() -> No
     holder = valid_holder(open_application=RETURNED_BASIC_CHANGE)
     findings = expect("FLOW-001", context(holder, application(RENEWAL), "prepare"), "failed")
     assert findings[0].message_zh == (
-        "已有一项证件基础信息变更业务（编号 app-9）正在办理，当前状态为“不通过（退回修改）”；"
+        "已有一项证件基础信息变更业务（编号“app-9”）正在办理，当前状态为“不通过（退回修改）”；"
         "请待其办结，或由申请人将其撤回后再发起新的业务。"
     )
     assert "withdraw" in findings[0].message_en
@@ -268,7 +268,7 @@ def test_flow_002_with_nothing_open_the_holder_applies_anew(state: PermitState, 
 
 def test_flow_002_a_moot_open_application_is_withdrawn_or_closed_first() -> None:
     message = ended_refusal("FLOW-002", PermitState.EXPIRED, MOOT_RENEWAL)
-    assert "续签业务（编号 ren-3）也已无法办结" in message
+    assert "续签业务（编号“ren-3”）也已无法办结" in message
     assert "请由申请人或聘用单位撤回该申请，或待系统自动结束该申请后，再重新办理新办业务" in message
 
 
@@ -282,7 +282,7 @@ def test_flow_002_an_open_new_application_is_already_the_way() -> None:
     opened = OpenApplication("new-2", "new", state="employer_review", business_zh="新办",
                              withdrawable_by=(Role.APPLICANT,))  # fmt: skip
     message = ended_refusal("FLOW-002", PermitState.CANCELLED, opened)
-    assert "新办业务（编号 new-2）已在办理中" in message
+    assert "新办业务（编号“new-2”）已在办理中" in message
 
 
 @pytest.mark.parametrize("state", [PermitState.EXPIRED, PermitState.CANCELLED])
@@ -301,7 +301,7 @@ def test_flow_001_a_moot_open_application_is_withdrawn_or_closed_by_the_system()
                                                       state=PermitState.EXPIRED))  # fmt: skip
     (finding,) = expect("FLOW-001", context(holder, application(NEW), "submit"), Status.FAILED)
     assert finding.message_zh == (
-        "已有一项续签业务（编号 ren-3）尚未结束（当前状态为“材料已备妥，待单位发起”），但证件"
+        "已有一项续签业务（编号“ren-3”）尚未结束（当前状态为“材料已备妥，待单位发起”），但证件"
         "已过期（有效期至 2026-12-31），该申请已无法办结。请由申请人或聘用单位将其撤回，"
         "或待系统自动结束该申请后，再发起新的业务。"
     )

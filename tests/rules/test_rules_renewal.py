@@ -241,7 +241,7 @@ def test_ren_006_the_moot_renewal_itself_is_withdrawn_or_closed_before_applying_
     (finding,) = expect("REN-006", ctx, Status.FAILED)
     assert finding.message_zh == (
         "证件已过期（有效期至 2026-06-30），一旦过期无法恢复，不能再续签或变更单位，续签业务"
-        "（编号 app-renewal-1）已无法办结。如仍符合条件，请由申请人或聘用单位撤回该申请，"
+        "（编号“app-renewal-1”）已无法办结。如仍符合条件，请由申请人或聘用单位撤回该申请，"
         "或待系统自动结束该申请后，再重新办理新办业务。"
     )
 
@@ -253,6 +253,17 @@ def test_ren_006_an_accepted_renewal_is_closed_by_the_system() -> None:
     (finding,) = expect("REN-006", ctx, Status.FAILED)
     assert "不能撤回，将由系统自动结束" in finding.message_zh
     assert "撤回该申请" not in finding.message_zh
+
+
+def test_ren_006_with_a_new_application_open_says_it_is_on_its_way() -> None:
+    new_open = OpenApplication(
+        "app-new-2", "new", state="employer_review", business_zh="新办", business_en="New",
+        state_zh="聘用单位审核中", state_en="With the employer",
+    )  # fmt: skip
+    overrides = {"permit.expires_on": date(2026, 6, 30), "open_application": new_open}
+    ctx = renewal_context(on(date(2026, 7, 1)), "initiate", **overrides)
+    (finding,) = expect("REN-006", ctx, Status.FAILED)
+    assert "新办业务（编号“app-new-2”）已在办理中" in finding.message_zh
 
 
 def test_ren_006_applies_to_an_employer_change_too() -> None:

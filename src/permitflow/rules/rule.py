@@ -179,26 +179,25 @@ def passed(field: str | None = None, **facts: object) -> Verdict[Never]:
 def failed(field: str | None = None) -> Verdict[Plain]: ...
 @overload
 def failed(field: str | None, facts: G) -> Verdict[G]: ...
-@overload
-def failed(field: str | None = None, facts: Any = None, **legacy: object) -> Verdict[Any]: ...
-def failed(field: str | None = None, facts: Facts | None = None, **legacy: object) -> Verdict[Any]:
+def failed(field: str | None = None, facts: Facts = PLAIN) -> Verdict[Facts]:
     """A failure of ``field``, told by the message of ``facts`` (the rule's own without)."""
-    return Verdict(Status.FAILED, field, legacy or (PLAIN if facts is None else facts))
+    return Verdict(Status.FAILED, field, facts)
 
 
 @overload
 def needs_attestation(field: str | None = None) -> Verdict[Plain]: ...
 @overload
 def needs_attestation(field: str | None, facts: G) -> Verdict[G]: ...
-@overload
-def needs_attestation(
-    field: str | None = None, facts: Any = None, **legacy: object
-) -> Verdict[Any]: ...
-def needs_attestation(
-    field: str | None = None, facts: Facts | None = None, **legacy: object
-) -> Verdict[Any]:
-    """``field`` waits for a person's attestation, asked for by the message of ``facts``."""
-    return Verdict(Status.NEEDS_ATTESTATION, field, legacy or (PLAIN if facts is None else facts))
+def needs_attestation(field: str | None = None, facts: Facts = PLAIN) -> Verdict[Facts]:
+    """``field`` of an attestation rule waits for a person, asked for by the message of
+    ``facts`` (the rule's own without)."""
+    return Verdict(Status.NEEDS_ATTESTATION, field, facts)
+
+
+def awaiting_confirmation(field: str | None = None, **evidence: object) -> Verdict[Never]:
+    """The human half of a hybrid rule waits for a reviewer: its message is the rule's title
+    (「待审核人员确认：…」); ``evidence`` is kept in the finding's facts, never shown."""
+    return Verdict(Status.NEEDS_ATTESTATION, field, evidence)
 
 
 Check = Callable[[RuleContext], Iterable[Verdict[Any]]]
@@ -317,19 +316,6 @@ def _bind(rule: Rule, catalogue: Catalogue) -> RuleTexts:
     return RuleTexts(title, messages, awaiting)
 
 
-def _legacy_texts(rule: Rule) -> RuleTexts:
-    """Texts written on the rule itself, placeholders filled from facts turned into strings."""
-    return RuleTexts(
-        Template.literal(f"{rule.id}.title", rule.title_zh, rule.title_en),
-        {},
-        Template.literal(
-            AWAITING,
-            f"待审核人员确认：{rule.title_zh}",
-            f"Awaiting a reviewer's confirmation: {rule.title_en}",
-        ),
-    )
-
-
 @frozen
 class Rule:
     """One rule of the catalogue: its id, kind, severity, group, business types, citation, the
@@ -349,21 +335,13 @@ class Rule:
     """The manual section and sentence it implements."""
     check: Check = attrs.field(eq=False, repr=False)
     """The function judging a RuleContext, yielding Verdicts."""
-    texts: Catalogue | None = attrs.field(default=None, eq=False, repr=False)
+    texts: Catalogue = attrs.field(eq=False, repr=False)
     """The catalogue holding its title (code ``<id>.title``) and a message per facts class its
     check declares (``<id>`` and ``<id>.<variant>``), bound and checked when the rule is
     defined."""
     parameters: frozenset[str] = frozenset()
     """The rule-set parameters its check reads (``ctx.params``); a rule set checks they exist
     and notes in the messages when one of them is not confirmed."""
-    title_zh: str = ""
-    """Its title in Chinese: what holds when it passes."""
-    title_en: str = ""
-    """Its title in English."""
-    message_zh: str = ""
-    """Its message in Chinese: the text of its own code (``<id>``), with its placeholders."""
-    message_en: str = ""
-    """Its message in English."""
     events: frozenset[str] | None = None
     """The events this rule guards; None means every event its group guards."""
     attesters: frozenset[Role] | None = None
@@ -375,6 +353,15 @@ class Rule:
     note: Template | None = attrs.field(default=None, eq=False, repr=False)
     """A note every message of the rule ends with (set by a rule set: the rule rests on a
     parameter that is not confirmed)."""
+    title_zh: str = attrs.field(init=False)
+    """Its title in Chinese: what holds when it passes (from its texts)."""
+    title_en: str = attrs.field(init=False)
+    """Its title in English."""
+    message_zh: str = attrs.field(init=False)
+    """Its message in Chinese: its own text (``<id>``), else its first distinct cause's, with
+    the placeholders."""
+    message_en: str = attrs.field(init=False)
+    """Its message in English."""
     _texts: RuleTexts = attrs.field(init=False, eq=False, repr=False)
     _plain_passes: dict[tuple[Severity, str | None], Finding] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
@@ -385,16 +372,13 @@ class Rule:
     def __attrs_post_init__(self) -> None:
         if self.group not in GROUPS:
             raise DefinitionError("unknown_group", rule_id=self.id, group=self.group)
-        if self.texts is None:
-            texts = _legacy_texts(self)
-        else:
-            texts = _bind(self, self.texts)
-            # The rule's own message, else its first distinct cause's.
-            own = min(texts.messages.values(), key=lambda t: t.code, default=None)
-            object.__setattr__(self, "title_zh", texts.title.zh)
-            object.__setattr__(self, "title_en", texts.title.en)
-            object.__setattr__(self, "message_zh", own.zh if own is not None else "")
-            object.__setattr__(self, "message_en", own.en if own is not None else "")
+        texts = _bind(self, self.texts)
+        # The rule's own message, else its first distinct cause's.
+        own = min(texts.messages.values(), key=lambda t: t.code, default=None)
+        object.__setattr__(self, "title_zh", texts.title.zh)
+        object.__setattr__(self, "title_en", texts.title.en)
+        object.__setattr__(self, "message_zh", own.zh if own is not None else "")
+        object.__setattr__(self, "message_en", own.en if own is not None else "")
         object.__setattr__(self, "_texts", texts if self.note is None else texts.noted(self.note))
 
     @property
@@ -504,24 +488,18 @@ class _Pending:
         texts = self._rule.bound_texts
         if self._status is Status.PASSED:
             return texts.title.text()
-        if (
-            self._status is Status.NEEDS_ATTESTATION
-            and self._rule.kind is not RuleKind.ATTESTATION
-            and texts.awaiting is not None
-        ):
-            # A hybrid's message describes its machine-checked failure; what waits for a
-            # person is the statement in its title.
-            return texts.awaiting.text({"title": texts.title.text()})
         facts = self._facts
-        if self._rule.texts is not None and isinstance(facts, Facts):
+        # A hybrid's failure messages describe its machine-checked half; what waits for a
+        # person is the statement of its title.
+        waiting = self._status is Status.NEEDS_ATTESTATION and texts.awaiting is not None
+        if isinstance(facts, Facts) and not waiting:
             return texts.message(facts).text(facts)
-        return _legacy_message(self._rule, {k: str(v) for k, v in _items(facts)})
+        if texts.awaiting is not None:
+            return texts.awaiting.text({"title": texts.title.text()})
+        return texts.title.text()
 
     def facts(self) -> tuple[tuple[str, str], ...]:
-        if self._rule.texts is None:
-            found = [(name, str(value)) for name, value in _items(self._facts)]
-        else:
-            found = [(name, plain(value)) for name, value in _items(self._facts)]
+        found = [(name, plain(value)) for name, value in _items(self._facts)]
         if self._attestation is not None:
             found.append(("attested_by", self._attestation.actor.describe()))
             found.append(("attested_at", self._attestation.at.isoformat()))
@@ -533,16 +511,3 @@ def _items(facts: object) -> Iterable[tuple[str, object]]:
         return facts.items()
     fields = attrs.fields(typing.cast(type[attrs.AttrsInstance], type(facts)))
     return ((field.name, getattr(facts, field.name)) for field in fields)
-
-
-class _Defaulting(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def _legacy_message(rule: Rule, args: dict[str, str]) -> Text:
-    template = Template.literal(
-        rule.id, rule.message_zh.format_map(_Defaulting(args)),
-        rule.message_en.format_map(_Defaulting(args)),
-    )  # fmt: skip
-    return template.text() if rule.note is None else template.then(rule.note).text()

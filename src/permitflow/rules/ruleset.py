@@ -213,7 +213,7 @@ class RuleSet:
             return rule
         read = [self.parameters.get(name) for name in sorted(rule.parameters)]
         weakest = max((p.confidence for p in read), key=_WEAKNESS.index, default=None)
-        if weakest is None or weakest is Confidence.CONFIRMED or rule.texts is None:
+        if weakest is None or weakest is Confidence.CONFIRMED:
             return rule
         note = rule.texts.template(NOTES[weakest], {"parameters": tuple[str, ...]})
         # The labels are the rule set's own: the note is written out once, for every finding.
@@ -350,10 +350,7 @@ class RuleSet:
         """This version with its rules' texts taken from ``texts`` (a district's or a policy's
         wording, e.g. ``catalogue.overlay(files)``): the same rules, parameters and period,
         each text checked again against its rule's facts. ``version`` names the result."""
-        rules = tuple(
-            rule if rule.texts is None else attrs.evolve(rule, texts=texts, note=None)
-            for rule in self.rules
-        )
+        rules = tuple(attrs.evolve(rule, texts=texts, note=None) for rule in self.rules)
         return RuleSet(
             self.name, version or self.version, self.effective_from, self.effective_until,
             rules, self.parameters,

@@ -33,7 +33,15 @@ from permitflow.rules.facts import Facts, Plain
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import REVIEW_EVENTS, TEXTS, attestation_due
 from permitflow.rules.haidian.review import returned_since_filing
-from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, needs_attestation, passed
+from permitflow.rules.rule import (
+    Rule,
+    RuleContext,
+    Verdict,
+    awaiting_confirmation,
+    failed,
+    needs_attestation,
+    passed,
+)
 
 BUSINESS_CHANGE = frozenset({BusinessType.BUSINESS_CHANGE})
 WITH_CHILDREN = frozenset({BusinessType.NEW, BusinessType.BUSINESS_CHANGE})
@@ -254,7 +262,7 @@ def _divorced(ctx: RuleContext) -> Iterable[Verdict[NoAgreement | NoCustody]]:
     elif not form.custody_to_applicant:
         yield failed("form.custody_to_applicant", NoCustody())
     elif attestation_due(ctx):
-        yield needs_attestation("form.custody_to_applicant", custody=True, uploaded=True)
+        yield awaiting_confirmation("form.custody_to_applicant", custody=True, uploaded=True)
     else:
         yield passed("form.custody_to_applicant", custody=True, uploaded=True)
 

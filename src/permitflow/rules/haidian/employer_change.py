@@ -61,9 +61,9 @@ from permitflow.rules.rule import (
     Rule,
     RuleContext,
     Verdict,
+    awaiting_confirmation,
     failed,
     local_date,
-    needs_attestation,
     passed,
 )
 from permitflow.rules.ruleset import EnforcedBy
@@ -161,7 +161,7 @@ def _resignation_certificate(ctx: RuleContext) -> Iterable[Verdict[Plain]]:
     if not uploaded:
         yield failed("attachments.other")
     elif attestation_due(ctx):
-        yield needs_attestation("attachments.other", uploaded_on=uploaded[0].uploaded_on)
+        yield awaiting_confirmation("attachments.other", uploaded_on=uploaded[0].uploaded_on)
     else:
         yield passed("attachments.other", uploaded_on=uploaded[0].uploaded_on)
 

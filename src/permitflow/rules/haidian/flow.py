@@ -39,10 +39,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, ClassVar, TypeVar
+from typing import ClassVar, TypeVar
 
 from attrs import frozen
 
+from permitflow.labels import label
 from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.machines.permit import expiry_due, is_moot
 from permitflow.messages import Language
@@ -127,10 +128,14 @@ class OpenCase:
 
     def words(self, lang: Language) -> str:
         marker = self.marker
+        known = marker.business_type in set(BusinessType)
+        # A marker written before it carried the business's words still names its type.
+        business = marker.business_type
+        fallback = label(BusinessType(business), lang) if known else business
         if lang == "zh":
-            return f"{marker.business_zh or marker.business_type}业务（编号 {marker.id}）"
-        name = marker.business_en or marker.business_type
-        return f"{name[:1].lower()}{name[1:]} (id {marker.id})"
+            return f"{marker.business_zh or fallback}业务（编号“{marker.id}”）"
+        name = marker.business_en or fallback
+        return f"{name[:1].lower()}{name[1:]} (id “{marker.id}”)"
 
     def __str__(self) -> str:
         return self.marker.id
@@ -377,7 +382,7 @@ StateFacts = (
 )  # fmt: skip
 
 
-def _next_step(ctx: RuleContext, state: PermitState, allowed: frozenset[PermitState]) -> Facts:
+def _next_step(ctx: RuleContext, state: PermitState, allowed: frozenset[PermitState]) -> StateFacts:
     """What leads from ``state`` to one the business asked for needs, for whom it is possible:
     a new application where there is no permit, leaving (挂起) before an employer change, an
     employer change before anything else on a suspended permit."""

@@ -34,7 +34,14 @@ from permitflow.rules.haidian._shared import (
 )
 from permitflow.rules.haidian.cancellation import resident
 from permitflow.rules.haidian.renewal import paid_months, window_text
-from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, needs_attestation, passed
+from permitflow.rules.rule import (
+    Rule,
+    RuleContext,
+    Verdict,
+    awaiting_confirmation,
+    failed,
+    passed,
+)
 
 NEW = frozenset({BusinessType.NEW})
 SECONDARY = "permitflow 规则目录 §4.12、§7（二手资料，未经官方确认）"
@@ -262,7 +269,7 @@ def _stable_residence(ctx: RuleContext) -> Iterable[Verdict[NoResidence | NotUpl
     if proof.kind.value in stable or not attestation_due(ctx):
         yield passed("residence", kind=proof.kind.value)
     else:
-        yield needs_attestation("residence", kind=proof.kind.value)
+        yield awaiting_confirmation("residence", kind=proof.kind.value)
 
 
 RULES: tuple[Rule, ...] = (

@@ -36,6 +36,7 @@ from permitflow.rules.rule import (
     Rule,
     RuleContext,
     Verdict,
+    awaiting_confirmation,
     failed,
     needs_attestation,
     passed,
@@ -184,7 +185,7 @@ def _address_matches_proof(
     if typed != recorded:
         return (failed("profile.general.address", OtherAddress(general.address, proof.address)),)
     if attestation_due(ctx):
-        return (needs_attestation("profile.general.address", proof_address=proof.address),)
+        return (awaiting_confirmation("profile.general.address", proof_address=proof.address),)
     return _PASS_ADDRESS
 
 
@@ -275,7 +276,7 @@ def _highest_filled(
         return missing
     if attestation_due(ctx):
         return (
-            needs_attestation(
+            awaiting_confirmation(
                 "profile.education",
                 education=education.highest_education,
                 degree=education.highest_degree or "-",
@@ -327,7 +328,7 @@ def _foreign_degree_number(ctx: RuleContext) -> Iterable[Verdict[OtherNumber | N
     if number != report:
         return (failed(field, OtherNumber(Given(number), report)),)
     if attestation_due(ctx):
-        return (needs_attestation("profile.education.degree_certificate_number", report=report),)
+        return (awaiting_confirmation(field, report=report),)
     return _PASS_DEGREE_NUMBER
 
 
@@ -495,7 +496,7 @@ def _work_reaches_submission(
     if latest < submission:
         return (failed("profile.work_history", WorkEnds(submission, latest)),)
     if attestation_due(ctx):
-        return (needs_attestation("profile.work_history", records=len(records)),)
+        return (awaiting_confirmation("profile.work_history", records=len(records)),)
     return _PASS_WORK
 
 
@@ -549,7 +550,7 @@ def _work_matches_insurance(ctx: RuleContext) -> Iterable[Verdict[Unmatched]]:
     if unmatched:
         return (failed("profile.work_history", Unmatched(window, months(unmatched))),)
     if attestation_due(ctx):
-        return (needs_attestation("profile.work_history", window=window),)
+        return (awaiting_confirmation("profile.work_history", window=window),)
     return _PASS_WORK
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from attrs import frozen
 
@@ -47,8 +47,8 @@ from permitflow.rules.rule import (
     Rule,
     RuleContext,
     Verdict,
+    awaiting_confirmation,
     failed,
-    needs_attestation,
     passed,
 )
 from permitflow.rules.ruleset import EnforcedBy
@@ -290,7 +290,7 @@ def _insurance_continuous(
     elif back_paid and refuse_back_pay:
         yield failed("employment.insurance", BackPaid(span, indexed_months(back_paid)))
     elif attestation_due(ctx):
-        yield needs_attestation("employment.insurance", **facts)
+        yield awaiting_confirmation("employment.insurance", **facts)
     else:
         yield passed("employment.insurance", **facts)
 

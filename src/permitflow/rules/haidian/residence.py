@@ -28,6 +28,7 @@ from permitflow.rules.rule import (
     Rule,
     RuleContext,
     Verdict,
+    awaiting_confirmation,
     failed,
     needs_attestation,
     passed,
@@ -126,7 +127,7 @@ def _residential(ctx: RuleContext) -> Iterable[Verdict[NotResidential | NoReside
     if proof.property_use is not PropertyUse.RESIDENTIAL:
         return (failed(_FIELD, NotResidential(proof.property_use)),)
     if attestation_due(ctx):
-        return (needs_attestation(_FIELD, use=proof.property_use.value),)
+        return (awaiting_confirmation(_FIELD, use=proof.property_use.value),)
     return _PASS
 
 
@@ -169,7 +170,7 @@ def _card_slip(ctx: RuleContext) -> Iterable[Verdict[CardImage | NoSeal]]:
     if not proof.police_seal:
         return (failed(_FIELD, NoSeal()),)
     if attestation_due(ctx):
-        return (needs_attestation(_FIELD, kind=proof.kind.value),)
+        return (awaiting_confirmation(_FIELD, kind=proof.kind.value),)
     return _PASS
 
 
