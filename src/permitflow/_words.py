@@ -1,8 +1,10 @@
 """Facts in words, for the messages of the error catalogue.
 
-Labels of the built-in vocabulary (machines, states, events, roles, enum members) come from the
-code that defines them: the machine definitions and the docstrings written under each field and
-enum member. A fact with no label is shown as given, in quotes, never as a Python literal.
+Labels come from [`permitflow.labels`][permitflow.labels] (enum members, roles, the states and
+events of the built-in machines, looked up by the machine's name an error carries); a field of
+the records is named by the Chinese term its docstring gives. Everything else goes through
+[`permitflow.text.render`][permitflow.text.render]. A fact with no label (a custom machine's
+state, a value found in a document) is shown as given, in quotes, never as a Python literal.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
-from permitflow import messages
 from permitflow.messages import Language
+from permitflow.text import Quoted, render
 
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 _LEADING_TERM = re.compile(rf"^([{_CJK}][{_CJK}（）()/、]*)(?=$|[\s,.;:，。；：])")
@@ -29,7 +31,7 @@ _CLOSING_TERM = re.compile(rf"\(([{_CJK}]+)\)(?=$|[.;:])")
 
 def quoted(text: object) -> str:
     """User data, an identifier or a value given, set off from the sentence."""
-    return f"“{text}”"
+    return Quoted(str(text)).words("zh")
 
 
 def clause(text: str) -> str:
@@ -82,24 +84,16 @@ def period(version: str, start: date, end: date | None, lang: Language) -> str:
 
 
 def say(value: Any, lang: Language) -> str:
-    """Any fact in words: labels for the vocabulary and data in quotes; everything else
-    through the catalogue's formatter (``permitflow.messages.words``)."""
-    if isinstance(value, Enum):
-        return enum_label(value, lang)
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10_000:
-        return str(value)  # a year, a level, a position: no thousands separator
-    if isinstance(value, str):
+    """Any fact in words: data in quotes, an actor by role and identity, a list item by item;
+    everything else (labels, dates, numbers, nothing) through ``permitflow.text.render``."""
+    if isinstance(value, str) and not isinstance(value, Enum):
         return quoted(value)
-    if isinstance(value, bool | int | float | date):
-        return messages.words(value, lang)
-    if value is None or callable(getattr(value, "words", None)):
-        return messages.words(value, lang)
     role = getattr(value, "role", None)
     if isinstance(role, Enum) and hasattr(value, "id"):
         return actor(value, lang)
-    if isinstance(value, list | tuple | set | frozenset):
+    if isinstance(value, list | tuple):
         return listing([say(item, lang) for item in value], lang)
-    return quoted(value)
+    return render(value, lang)
 
 
 def given(value: Any, lang: Language) -> str:
@@ -118,16 +112,16 @@ def given(value: Any, lang: Language) -> str:
 
 def actor(value: Any, lang: Language) -> str:
     """``聘用单位（91110108MA01ABCD5T）``: the role in words, the identity as data."""
-    words = role(value.role, lang)
-    if value.level is not None:
-        level = value.level
-        words = f"{words}第{level}级审核人员" if lang == "zh" else f"{words}, review level {level}"
+    from permitflow.labels import role_label
+
+    words = role_label(value.role, lang, level=value.level)
     return f"{words}（{value.id}）" if lang == "zh" else f"{words} ({value.id})"
 
 
 def role(value: Any, lang: Language) -> str:
-    label: str = value.label_zh if lang == "zh" else value.label_en
-    return label
+    from permitflow.labels import role_label
+
+    return role_label(value, lang)
 
 
 # --- labels drawn from the code -------------------------------------------------------------------
@@ -179,33 +173,20 @@ def field_term(cls: type, name: str) -> str | None:
     return _terms(cls).get(name)
 
 
-def enum_label(member: Enum, lang: Language) -> str:
-    """A member's label: the role's, the business type's, else its docstring's term (zh)."""
-    label = getattr(member, "label_zh" if lang == "zh" else "label_en", None)
-    if isinstance(label, str):
-        return label
-    cls = type(member)
-    if cls.__name__ == "BusinessType":
-        return machine_label(str(member.value), lang) or quoted(member.value)
-    if lang == "zh":
-        found = _terms(cls).get(member.name)
-        if found is not None:
-            return found
-    return quoted(member.value)
-
-
 def choices(values: Sequence[Any], enum: type | None, lang: Language) -> str:
-    """Allowed values: each label with its code (``新办（new）``), or the code alone in quotes."""
+    """Allowed values: each label with its code (``新办（new）``) when the enum has labels, else
+    the code alone in quotes."""
+    from permitflow.labels import VOCABULARIES, label
+
     spoken = []
     for value in values:
-        member = _member(enum, value)
-        label = enum_label(member, lang) if member is not None else None
-        if label is None or label == quoted(value):
+        member = _member(enum, value) if enum in VOCABULARIES else None
+        if member is None:
             spoken.append(quoted(value))
         elif lang == "zh":
-            spoken.append(f"{label}（{value}）")
+            spoken.append(f"{label(member, lang)}（{value}）")
         else:
-            spoken.append(f"{label} ({value})")
+            spoken.append(f"{label(member, lang)} ({value})")
     return listing(spoken, lang)
 
 
@@ -246,20 +227,15 @@ def _is_business(name: str) -> bool:
     return name in {kind.value for kind in BusinessType}
 
 
-def machine_label(name: str, lang: Language) -> str | None:
-    definition = _definition(name)
-    if definition is None:
-        return None
-    label: str = definition.label_zh if lang == "zh" else definition.label_en
-    return label
-
-
 def machine(name: str, lang: Language) -> str:
     """What a machine's state belongs to: ``“新办”申请`` / ``the new application``, ``单位关联`` /
     ``the employer association``."""
-    label = machine_label(name, lang)
-    if label is None:
+    from permitflow.labels import machine_label
+
+    definition = _definition(name)
+    if definition is None:
         return quoted(name)
+    label = machine_label(definition, lang)
     if lang == "zh":
         return f"“{label}”申请" if _is_business(name) else label
     noun = f"{label[0].lower()}{label[1:]}"
@@ -269,25 +245,25 @@ def machine(name: str, lang: Language) -> str:
 
 
 def state(machine_name: str, name: str, lang: Language) -> str:
+    """A state by its label in quotes; a state the machine does not have (a stored document's
+    data) as written."""
+    from permitflow.labels import state_label
+
     definition = _definition(machine_name)
-    if definition is not None:
-        for candidate in definition.states:
-            if candidate.name == name:
-                return quoted(candidate.label_zh if lang == "zh" else candidate.label_en)
-    return quoted(name)
+    if definition is None or name not in {s.name for s in definition.states}:
+        return quoted(name)
+    return quoted(state_label(definition, name, lang))
 
 
 def event(machine_name: str, name: str, lang: Language, from_state: str | None = None) -> str:
     """An event by its button's words: the label of its transition from ``from_state`` when
-    there is one, else of its first transition."""
+    there is one, else of its first transition; one the machine lacks as written."""
+    from permitflow.labels import event_label
+
     definition = _definition(machine_name)
-    if definition is not None:
-        transitions = [t for t in definition.transitions if t.event == name]
-        transitions.sort(key=lambda t: from_state not in t.sources)
-        if transitions:
-            found = transitions[0]
-            return quoted(found.label_zh if lang == "zh" else found.label_en)
-    return quoted(name)
+    if definition is None or name not in definition.events:
+        return quoted(name)
+    return quoted(event_label(definition, name, lang, source=from_state))
 
 
 def state_choices(machine_name: str, names: Iterable[str], lang: Language) -> str:

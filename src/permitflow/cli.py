@@ -381,21 +381,30 @@ def _positive(text: str) -> int:
 
 
 # argparse's own messages in Chinese (its English is the original).
-_ARGPARSE_ZH = (
-    (re.compile(r"the following arguments are required: (.*)"), r"缺少必需的参数：“\1”"),
-    (re.compile(r"unrecognized arguments: (.*)"), r"无法识别的参数：“\1”"),
+def _each_quoted(text: str) -> str:
+    """argparse's ``'a', 'b'`` (or ``a, b``) as ``“a”、“b”``."""
+    return "、".join(f"“{item.strip().strip(chr(39))}”" for item in text.split(","))
+
+
+_ARGPARSE_ZH: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (re.compile(r"the following arguments are required: (.*)"),
+     lambda m: f"缺少必需的参数：{_each_quoted(m[1])}"),
+    (re.compile(r"unrecognized arguments: (.*)"), lambda m: f"无法识别的参数：“{m[1]}”"),
     (re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"),
-     r"参数“\1”的取值“\2”无效，可选：“\3”"),
-    (re.compile(r"argument (\S+): expected one argument"), r"参数“\1”需要一个值"),
-    (re.compile(r"argument (\S+): invalid (\S+) value: (.*)"), r"参数“\1”的取值“\3”无效"),
-    (re.compile(r"ambiguous option: (\S+) could match (.*)"), r"选项“\1”有歧义，可能是：“\2”"),
+     lambda m: f"参数“{m[1]}”的取值{_each_quoted(m[2])}无效，可选：{_each_quoted(m[3])}"),
+    (re.compile(r"argument (\S+): expected one argument"), lambda m: f"参数“{m[1]}”需要一个值"),
+    (re.compile(r"argument (\S+): invalid (\S+) value: (.*)"),
+     lambda m: f"参数“{m[1]}”的取值{_each_quoted(m[3])}无效"),
+    (re.compile(r"ambiguous option: (\S+) could match (.*)"),
+     lambda m: f"选项“{m[1]}”有歧义，可能是：{_each_quoted(m[2])}"),
 )  # fmt: skip
 
 
 def _argparse_zh(message: str) -> str:
-    for pattern, replacement in _ARGPARSE_ZH:
-        if pattern.fullmatch(message):
-            return pattern.sub(replacement, message, count=1)
+    for pattern, say in _ARGPARSE_ZH:
+        found = pattern.fullmatch(message)
+        if found:
+            return say(found)
     return message
 
 

@@ -545,6 +545,8 @@ _REFERENCE = re.compile(r"[（(]\s*(?:\$[^）)]*|[A-Z]+-\d+[a-z]?)\s*[）)]")
 """A bracketed reference closing a clause: a rule id or a document's JSON path."""
 _CODE_AFTER_LABEL = re.compile(r"(?<=[\u3400-\u9fff”])（[a-z][a-z0-9_]*）")
 """The code a person types, after its label: ``新办（new）``."""
+_REPEATED = re.compile(r"(\S{4,})\1")
+"""A phrase written twice in a row: 应为以下之一：以下之一：."""
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_]\w*\}")
 _LITERAL = re.compile(r"\b(?:None|True|False)\b|\bb['\"]|\\x[0-9a-f]{2}")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.]*")
@@ -561,6 +563,7 @@ def wording_problems(text: str, lang: Literal["zh", "en"]) -> list[str]:
     found = [f"an unfilled placeholder {m}" for m in _PLACEHOLDER.findall(text)]
     if "““" in text or "””" in text:
         found.append("a value quoted twice")
+    found += [f"{m!r} said twice in a row" for m in _REPEATED.findall(_QUOTED.sub("“”", text))]
     plain = _QUOTED.sub("“”", text)
     found += [f"a Python literal or bytes {m!r}" for m in _LITERAL.findall(plain)]
     plain = _REFERENCE.sub(" ", plain)
