@@ -38,16 +38,22 @@ from __future__ import annotations
 import inspect
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from enum import Enum
-from pathlib import Path
-from types import UnionType
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import attrs
-from attrs import evolve, field, frozen
-
+from permitflow import _texts as texts
 from permitflow import _words as words
-from permitflow.messages import LANGUAGES, Catalogue, Language, Template
+from permitflow._problems import (
+    ABSENT,
+    PROBLEMS,
+    Expected,
+    Given,
+    Phrase,
+    Problem,
+    fact_types,
+    jsonable,
+)
+from permitflow._texts import message_template
+from permitflow.messages import LANGUAGES, Language
 
 if TYPE_CHECKING:
     from permitflow.records.actors import Actor, Role
@@ -57,8 +63,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ABSENT",
-    "CATALOGUE",
-    "LANGUAGES",
+        "LANGUAGES",
     "PROBLEMS",
     "Blocked",
     "CalendarEstimateWarning",
@@ -89,191 +94,6 @@ __all__ = [
     "keys_of",
     "message_template",
 ]
-
-Given = str | int | float | bool | list[Any] | dict[str, Any] | None
-"""A value as a document held it (JSON data), shown to the person in quotes."""
-
-_TEMPLATES: dict[str, Template] = {}
-"""Every message and phrase of the catalogue, bound to its typed facts (at the end of the
-module, once every class is defined)."""
-
-
-def _render(code: str, lang: Language, values: Mapping[str, str] | None = None) -> str:
-    return _TEMPLATES[code].render(values or {}, lang)
-
-
-def message_template(code: str) -> Template:
-    """The bound text of a catalogue code (``event_not_allowed``, ``invalid_input.one_of``,
-    ``problem.wrong``...): its Chinese and English with the placeholders it names."""
-    return _TEMPLATES[code]
-
-
-class _Absent:
-    """No value was given at all (unlike a given ``null``)."""
-
-    def __repr__(self) -> str:
-        return "ABSENT"
-
-
-ABSENT: Any = _Absent()
-"""The ``given`` of a problem about a key that is missing."""
-
-
-# --- the problems of a document handed in -------------------------------------------------------
-
-_FORMS: tuple[tuple[type, str], ...] = (
-    (bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"),
-    (datetime, "datetime"), (date, "date"), (bytes, "base64"),
-)  # fmt: skip
-"""Python types and the JSON form they are written in (bool before int, datetime before date:
-each is a subclass of the next)."""
-
-
-@frozen
-class Expected:
-    """The form a value should have, in words: a date, a whole number, one of some values..."""
-
-    kind: str
-    """``date``, ``datetime``, ``string``, ``integer``, ``number``, ``boolean``, ``null``,
-    ``list``, ``object``, ``base64``, ``one_of`` (``values``), ``any_of`` (``options``), or
-    ``value`` (anything)."""
-    values: tuple[Any, ...] = ()
-    """The values allowed, for ``one_of``."""
-    enum: type | None = None
-    """The enum the allowed values belong to (their labels come from it), for ``one_of``."""
-    options: tuple[Expected, ...] = ()
-    """The forms allowed, for ``any_of``."""
-    machine: str | None = None
-    """The machine whose states the allowed values are (their labels come from it)."""
-
-    @classmethod
-    def of(cls, hint: Any) -> Expected:
-        """The form a value of the Python type ``hint`` takes in a JSON document."""
-        origin, args = get_origin(hint), get_args(hint)
-        if origin in (Union, UnionType):
-            options = tuple(cls.of(arg) for arg in args if arg is not type(None))
-            if type(None) in args:
-                options = (*options, cls("null"))
-            return options[0] if len(options) == 1 else cls("any_of", options=options)
-        if origin is Literal:
-            return cls("one_of", args)
-        if origin in (tuple, list, frozenset, set):
-            return cls("list")
-        if origin in (dict, Mapping) or hint in (dict, Mapping):
-            return cls("object")
-        if not isinstance(hint, type):
-            return cls("value")
-        if issubclass(hint, Enum):
-            return cls("one_of", tuple(member.value for member in hint), hint)
-        for kind, name in _FORMS:
-            if issubclass(hint, kind):
-                return cls(name)
-        return cls("object") if attrs.has(hint) else cls("value")
-
-    def words(self, lang: Language) -> str:
-        """The form in words: ``日期，格式 YYYY-MM-DD``, ``以下之一：新办（new）…``."""
-        if self.kind == "any_of":
-            said = [option.words(lang) for option in self.options if option.kind != "null"]
-            text = words.alternatives(said, lang)
-            if len(said) < len(self.options):  # null, said last: "…, or left empty"
-                text += _render("expected.or_null", lang)
-            return text
-        if self.kind == "one_of":
-            values = (
-                words.state_choices(self.machine, self.values, lang)
-                if self.machine is not None
-                else words.choices(self.values, self.enum, lang)
-            )
-            return _render("expected.one_of", lang, {"values": values})
-        return _render(f"expected.{self.kind}", lang)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The form as JSON, for programs."""
-        data: dict[str, Any] = {"kind": self.kind}
-        if self.values:
-            data["values"] = list(self.values)
-        if self.options:
-            data["options"] = [option.to_dict() for option in self.options]
-        return data
-
-
-@frozen
-class Phrase:
-    """A fixed phrase of the catalogue, said in the language of the message around it."""
-
-    key: str
-    """Its code in the catalogue, e.g. ``read.missing``."""
-
-    def words(self, lang: Language) -> str:
-        """The phrase in ``lang``."""
-        return _render(self.key, lang)
-
-    def to_dict(self) -> str:
-        """The phrase's code, for programs."""
-        return self.key
-
-
-@frozen
-class Problem:
-    """One problem of a document handed in (a snapshot, a case file, a payload, a rule-data
-    file): where it is, the value given, the form expected, in words from the catalogue.
-
-    ``str(problem)`` is the English line ``"… @ $.path"`` that logs and ``context['errors']``
-    keep, as cattrs' ``transform_error`` writes them."""
-
-    reason: str
-    """What is wrong; the message ``problem.<reason>`` of the catalogue says it."""
-    path: str = "$"
-    """The JSON path, e.g. ``$.holder.permit.expires_on``."""
-    given: Any = ABSENT
-    """The value found (JSON data), or ABSENT when the key is missing."""
-    expected: Expected | None = None
-    """The form the value should have."""
-    words_zh: str | None = field(default=None, kw_only=True)
-    """The field's name in Chinese, when the records give one (出生日期...)."""
-    facts: Mapping[str, Any] = field(factory=dict, kw_only=True)
-    """The other facts the message names (a limit, a line and column, a state...)."""
-
-    def __attrs_post_init__(self) -> None:
-        named = {"where", *self.facts}
-        if self.given is not ABSENT:
-            named.add("given")
-        if self.expected is not None:
-            named.add("expected")
-        missing = set(PROBLEMS.get(self.reason, ("?",))) - named
-        if missing:
-            raise TypeError(f"the problem {self.reason!r} needs {sorted(missing)}")
-
-    def words(self, lang: Language) -> str:
-        """The problem in ``lang``, as a clause of a longer message."""
-        values: dict[str, str] = {"where": words.where(self.path, self.words_zh, lang)}
-        if self.given is not ABSENT:
-            values["given"] = words.given(self.given, lang)
-        if self.expected is not None:
-            values["expected"] = self.expected.words(lang)
-        for name, value in self.facts.items():
-            values[name] = value.message(lang) if isinstance(value, PermitflowError) else (
-                words.reference(value, lang) if name == "rule_id" else words.say(value, lang)
-            )
-        return _render(f"problem.{self.reason}", lang, values)
-
-    def at(self, prefix: str) -> Problem:
-        """The same problem inside a larger document, its path under ``prefix``."""
-        return evolve(self, path=prefix + self.path[1:])
-
-    def to_dict(self) -> dict[str, Any]:
-        """The problem as JSON: reason, path, the value given, the form expected, the facts."""
-        data: dict[str, Any] = {"reason": self.reason, "path": self.path}
-        if self.given is not ABSENT:
-            data["given"] = _jsonable(self.given)
-        if self.expected is not None:
-            data["expected"] = self.expected.to_dict()
-        data.update({name: _jsonable(value) for name, value in self.facts.items()})
-        return data
-
-    def __str__(self) -> str:
-        return f"{self.words('en')} @ {self.path}"
-
 
 # --- the root ------------------------------------------------------------------------------------
 
@@ -310,7 +130,7 @@ class PermitflowError(Exception):
 
     def message(self, lang: Language = "zh") -> str:
         """The message in one language, ready to show to a person."""
-        text = _render(self.key, lang, self._facts(lang))
+        text = texts.render(self.key, lang, self._facts(lang))
         return text[:1].upper() + text[1:] if lang == "en" else text
 
     def words(self, lang: Language) -> str:
@@ -353,7 +173,7 @@ class PermitflowError(Exception):
             data["message"] = {"zh": self.message_zh, "en": self.message_en}
         else:
             data["message"] = self.message(lang)
-        data["context"] = {key: _jsonable(value) for key, value in self.context.items()}
+        data["context"] = {key: jsonable(value) for key, value in self.context.items()}
         return data
 
     def __str__(self) -> str:
@@ -370,21 +190,6 @@ def _context(value: Any) -> Any:
     if isinstance(value, list | tuple) and value and isinstance(value[0], Problem):
         return [str(problem) for problem in value]
     return value
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_jsonable(v) for v in value]
-    to_dict = getattr(value, "to_dict", None)
-    if callable(to_dict):
-        return to_dict()
-    return str(value)
 
 
 # --- definition branch -------------------------------------------------------------------------
@@ -673,7 +478,7 @@ class IdempotencyConflict(ProcedureError):
 
     def _own_words(self, said: dict[str, str], lang: Language) -> dict[str, str]:
         said["differs"] = words.conjunction(
-            [_render(f"request.{name}", lang) for name in self.fields["differs"]], lang
+            [texts.render(f"request.{name}", lang) for name in self.fields["differs"]], lang
         )
         return said
 
@@ -766,7 +571,7 @@ class InvalidInput(InputError):
     def _own_context(self, context: dict[str, Any]) -> dict[str, Any]:
         context = dict(context)
         if "value" in context:
-            context["value"] = _jsonable(context["value"])
+            context["value"] = jsonable(context["value"])
         if self.problems:
             context["problems"] = [problem.to_dict() for problem in self.problems]
             context["errors"] = [str(problem) for problem in self.problems]
@@ -778,11 +583,11 @@ class InvalidInput(InputError):
             said["value"] = words.given(self.fields["value"], lang)
         key = f"field.{self.fields['field']}"
         said["field"] = (
-            _render(key, lang) if key in _TEMPLATES else words.quoted(self.fields["field"])
+            texts.render(key, lang) if texts.has(key) else words.quoted(self.fields["field"])
         )
         if "differs" in self.fields:
             said["differs"] = words.conjunction(
-                [_render(f"file.{name}", lang) for name in self.fields["differs"]], lang
+                [texts.render(f"file.{name}", lang) for name in self.fields["differs"]], lang
             )
         if self.problems:
             said["problems"] = _problem_words(self.problems, lang)
@@ -829,7 +634,7 @@ class InvalidSnapshot(InputError):
     def _own_words(self, said: dict[str, str], lang: Language) -> dict[str, str]:
         rest = self.fields["count"] - len(self.problems)
         said["problems"] = _problem_words(self.problems, lang) + (
-            _render("problem.more", lang, {"count": str(rest)}) if rest > 0 else ""
+            texts.render("problem.more", lang, {"count": str(rest)}) if rest > 0 else ""
         )
         return said
 
@@ -889,7 +694,7 @@ class InvalidIdentifier(InputError):
     def _own_context(self, context: dict[str, Any]) -> dict[str, Any]:
         # Logs keep the masked number only: not the birth date the message names.
         return {
-            name: _jsonable(value)
+            name: jsonable(value)
             for name, value in context.items()
             if name not in ("birth", "today") and value is not None
         }
@@ -977,7 +782,7 @@ class RuleSetNotInForce(CoverageError):
 
     def _own_context(self, context: dict[str, Any]) -> dict[str, Any]:
         return {
-            name: _jsonable(value)
+            name: jsonable(value)
             for name, value in context.items()
             if name not in ("effective_from", "effective_until", "periods")
         }
@@ -1016,7 +821,7 @@ class CalendarOutOfRange(CoverageError, ValueError):
 
     def _own_context(self, context: dict[str, Any]) -> dict[str, Any]:
         return {
-            name: _jsonable(value)
+            name: jsonable(value)
             for name, value in context.items()
             if name not in ("first", "last")
         }
@@ -1043,87 +848,6 @@ def _listed(values: Iterable[Any] | None) -> list[Any] | None:
 # --- the catalogue, bound on import ------------------------------------------------------------
 
 
-PROBLEMS: Mapping[str, tuple[str, ...]] = {
-    "associated_no_employer": ("where",),
-    "at_least_one_value": ("where",),
-    "attest_changes_state": ("where",),
-    "attest_not_step": ("where",),
-    "attest_note_only": ("where",),
-    "attest_twice": ("where",),
-    "attestations_differ": ("where",),
-    "before_creation": ("where",),
-    "carries": ("where",),
-    "defined_in": ("where", "file"),
-    "either": (),
-    "empty_citation": ("where",),
-    "entry_unreadable": ("where",),
-    "exactly": ("where", "known"),
-    "form_mismatch": ("where",),
-    "form_with_application": ("where",),
-    "from_state": ("where", "given", "state"),
-    "integer_too_large": ("where", "limit"),
-    "key_length": ("where", "limit"),
-    "key_not_string": ("where",),
-    "key_reused": ("where", "entry"),
-    "key_too_long": ("where", "limit"),
-    "leads_elsewhere": ("where", "given", "state"),
-    "missing": ("where", "expected"),
-    "moment_order": ("where",),
-    "moment_years": ("where", "first", "last", "given"),
-    "no_offset": ("where", "given"),
-    "no_step": ("where", "given", "state"),
-    "no_versions": (),
-    "not_filer": ("where",),
-    "not_for_actor": ("where",),
-    "not_json": ("line", "column", "detail"),
-    "not_json_value": ("where", "kind"),
-    "not_own_record": ("where",),
-    "not_toml": ("detail",),
-    "offset_minutes": ("where", "given"),
-    "other_holder": ("where",),
-    "outside_table": ("where",),
-    "permit_step": ("where", "given", "state"),
-    "pin_without_submission": ("where",),
-    "refused": ("where", "error"),
-    "rule_twice": ("rule_id",),
-    "second_file": ("where", "slot"),
-    "sequence": ("where", "given", "should"),
-    "since_repeats": ("where", "given", "index"),
-    "state_differs": ("where", "given", "state"),
-    "state_with_application": ("where",),
-    "string_too_long": ("where", "limit"),
-    "submitted_at": ("where",),
-    "switches_change": ("days",),
-    "too_deep": ("where", "limit"),
-    "too_many_items": ("where", "limit"),
-    "too_many_values": ("limit",),
-    "unknown_guard_groups": ("event", "groups"),
-    "unknown_key": ("where", "known"),
-    "unknown_parameters": ("rule_id", "names"),
-    "unknown_rule": ("where",),
-    "unknown_state": ("where", "given", "machine", "levels"),
-    "until_before_from": ("until", "since"),
-    "value_type_differs": ("where",),
-    "version_history": ("where", "given", "count"),
-    "version_named": ("version", "name"),
-    "version_twice": ("version",),
-    "versions_overlap": ("version", "later", "since"),
-    "wrong": ("where", "expected", "given"),
-}  # fmt: skip
-"""Each problem's reason and the facts its message names (``where``: the field in words with
-its path, ``given``: the value found, ``expected``: the form wanted; the rest in ``facts``)."""
-
-_FACT_TYPES: Mapping[str, str] = {
-    "where": "str", "given": "Given", "expected": "Expected", "known": "list[str]",
-    "first": "int", "last": "int", "line": "int", "column": "int", "detail": "Phrase | str",
-    "limit": "int", "kind": "str", "count": "int", "should": "int", "entry": "int",
-    "machine": "BusinessType", "levels": "list[int]", "state": "str", "slot": "Slot",
-    "error": "PermitflowError", "index": "int", "file": "str", "until": "date", "since": "date",
-    "rule_id": "str", "days": "tuple[date, ...]", "event": "str", "groups": "list[str]",
-    "version": "str", "name": "str", "later": "str", "names": "list[str]",
-}  # fmt: skip
-"""The type of each fact a problem's message may name."""
-
 _PHRASES: Mapping[str, Mapping[str, str] | None] = {
     "expected.one_of": {"values": "str"},
     "problem.more": {"count": "int"},
@@ -1131,9 +855,6 @@ _PHRASES: Mapping[str, Mapping[str, str] | None] = {
 """The phrases with a placeholder (every other phrase has none)."""
 
 _PHRASE_PREFIXES = ("expected.", "field.", "file.", "request.", "json.", "read.")
-
-CATALOGUE = Catalogue.load("permitflow", (Path(__file__).parent / "texts").glob("*.toml"))
-"""The texts of every error code, problem and phrase (``permitflow/texts/*.toml``)."""
 
 
 def error_classes() -> tuple[type[PermitflowError], ...]:
@@ -1175,7 +896,7 @@ def _bind() -> None:
 
     def bind(code: str, context: Mapping[str, str] | None) -> None:
         try:
-            _TEMPLATES[code] = CATALOGUE.template(code, context)
+            texts.bind(code, context)
         except DefinitionError as error:
             errors.extend(error.context.get("errors", []))
 
@@ -1187,16 +908,17 @@ def _bind() -> None:
                           for name in unknown)  # fmt: skip
             bind(code, {name: typed.get(name, "?") for name in named})
     for reason, named in PROBLEMS.items():
-        bind(f"problem.{reason}", {name: _FACT_TYPES.get(name, "?") for name in named})
-    for code in sorted(CATALOGUE.codes):
+        bind(f"problem.{reason}", fact_types(named))
+    catalogue = texts.catalogue()
+    for code in sorted(catalogue.codes):
         if code.startswith(_PHRASE_PREFIXES) or code in _PHRASES:
             bind(code, _PHRASES.get(code))
     try:
-        CATALOGUE.check_used(_TEMPLATES)
+        catalogue.check_used(texts.bound())
     except DefinitionError as error:
         errors.extend(error.context.get("errors", []))
     if errors:
-        raise DefinitionError("catalogue", catalogue=CATALOGUE.name, problems=errors)
+        raise DefinitionError("catalogue", catalogue=catalogue.name, problems=errors)
 
 
 _bind()
