@@ -20,11 +20,13 @@ from permitflow import (
     EventNotAllowed,
     IdempotencyConflict,
     InputError,
+    InvalidInput,
     NotPermitted,
     PermitflowError,
     UnknownEvent,
     VersionConflict,
 )
+from permitflow.errors import ABSENT, Expected, Problem
 
 from .store import Busy, Duplicate, InProgress, KeyReused, NotFound, StaleWrite
 
@@ -200,13 +202,32 @@ def install(app: FastAPI) -> None:
         if any(p["loc"][0] == "header" and str(p["loc"][1]).lower() in ACTOR_HEADERS
                for p in problems):  # fmt: skip
             return portal_problem(request, actor_required())
-        lines = "; ".join(
-            f"{p['msg']} @ $.{'.'.join(str(part) for part in p['loc'])}" for p in problems
-        )
+        found = [_problem(p) for p in problems]
+        refused = InvalidInput("unreadable", field=found[0].path, problems=found)
         return portal_problem(request, PortalError(
-            422, "invalid_input", f"请求的内容不符合要求：{lines}。请修正后重试。",
-            f"The request is not acceptable: {lines}. Fix it and try again.",
+            422, "invalid_input", refused.message_zh, refused.message_en
         ))  # fmt: skip
+
+
+_FORMS = {
+    "string": "string", "int": "integer", "bool": "boolean", "float": "number",
+    "dict": "object", "model": "object", "list": "list", "date": "date", "datetime": "datetime",
+}  # fmt: skip
+"""pydantic's error types (``string_type``, ``int_parsing``...) by the form they expected."""
+
+
+def _problem(error: Any) -> Problem:
+    """One of FastAPI's validation errors as permitflow words it: path, value given, form."""
+    path = "$" + "".join(
+        f"[{part}]" if isinstance(part, int) else f".{part}" for part in error["loc"]
+    )
+    kind = str(error["type"])
+    if kind == "missing":
+        return Problem("missing", path, ABSENT, Expected("value"))
+    expected = Expected(_FORMS.get(kind.partition("_")[0], "value"))
+    given = error.get("input")
+    shown = given if isinstance(given, str | int | float | bool | list | dict) else None
+    return Problem("wrong", path, shown, expected)
 
 
 def actor_required() -> PortalError:
