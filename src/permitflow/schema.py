@@ -5,9 +5,10 @@
 snapshot as [`permitflow.to_dict`][permitflow.to_dict] writes it; both are JSON Schema draft
 2020-12, each
 field described by the docstring written under it in the records. ``docs/case.schema.json``
-is the published copy. [`validate`][permitflow.schema.validate] checks a document against such a
-schema and lists
-each problem as ``"expected …, got … @ $.path"``: the case-file loader runs it first.
+is the published copy. [`problems`][permitflow.schema.problems] checks a document against such
+a schema and names each problem's path, the value given and the form expected (the case-file
+loader runs it first); [`validate`][permitflow.schema.validate] lists them as English
+``"… @ $.path"`` lines.
 """
 
 from __future__ import annotations
