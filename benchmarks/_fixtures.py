@@ -162,11 +162,14 @@ def new_lifecycle(
     levels: int = LEVELS,
     start: datetime = AT,
     attestations: Sequence[str] = (),
+    employer_returns: int = 1,
 ) -> tuple[Step, ...]:
     """The scripted steps of one new application (see the module docstring).
 
     ``attestations`` are the rules the level-1 reviewer attests before passing the file, in
-    each review round (a return clears them).
+    each review round (a return clears them). ``employer_returns`` is how many times the
+    employer returns the file before approving it (each return and resubmission two entries
+    more), for the longer histories of the snapshot benchmark.
     """
     applicant = Actor.applicant(holder_id)
     employer = Actor.employer(EMPLOYER_CODE)
@@ -174,8 +177,9 @@ def new_lifecycle(
     attest = [(f"attest:{rule_id}", reviewers[0], None, rule_id) for rule_id in attestations]
     plan: list[tuple[str, Actor, str | None, str | None]] = [
         ("submit", applicant, None, None),
-        ("employer_return", employer, OPINION, None),
-        ("resubmit", applicant, None, None),
+        *(step for _ in range(employer_returns) for step in (
+            ("employer_return", employer, OPINION, None), ("resubmit", applicant, None, None),
+        )),
         ("employer_approve", employer, None, None),
         ("accept", reviewers[0], None, None),
         *attest,

@@ -7,8 +7,10 @@ asks ``permitflow.deadlines.latest_renewal_submission`` and
 whose last submission day falls within the next 30 days, and holders who reach the statutory
 retirement age before their permit expires (the permit must then be cancelled, M§7).
 
-Columns travel as ``array('i')`` of date ordinals (and small category indexes), so that handing
-a chunk to another process costs a memory copy, not the pickling of a million ``date`` objects.
+Columns are ``array('i')`` of date ordinals (and small category indexes). The holders are
+stored in shards, one file each, as a database partitions a table: a worker of the pooled scan
+is handed the name of its shard and reads it itself (``scan_shard``), so that the parent ships
+no data; the single-process scan reads every shard the same way.
 Expiry dates lie in 2025-03-01 … 2026-12-24: every counted working day is in a year with an
 official holiday arrangement, so no answer is an estimate and no warning is raised.
 """
@@ -19,6 +21,7 @@ import random
 import time
 from array import array
 from datetime import date, timedelta
+from pathlib import Path
 
 from attrs import frozen
 
@@ -89,3 +92,35 @@ def scan(rows: Columns) -> Tally:
         if retirement.retirement_date <= expiry:
             retiring += 1
     return Tally(len(rows), due, retiring, time.perf_counter() - start)
+
+
+def write_shards(rows: Columns, folder: Path, parts: int) -> list[Path]:
+    """``rows`` stored in ``parts`` shard files in ``folder``, in order."""
+    size = -(-len(rows) // parts)
+    paths = []
+    for index, start in enumerate(range(0, len(rows), size)):
+        path = folder / f"shard-{index:03d}.bin"
+        with path.open("wb") as out:
+            count = array("i", [min(size, len(rows) - start)])
+            count.tofile(out)
+            for column in (rows.expiry, rows.birth, rows.category):
+                column[start : start + size].tofile(out)
+        paths.append(path)
+    return paths
+
+
+def read_shard(path: Path) -> Columns:
+    with path.open("rb") as source:
+        count = array("i")
+        count.fromfile(source, 1)
+        columns = []
+        for _ in range(3):
+            column = array("i")
+            column.fromfile(source, count[0])
+            columns.append(column)
+    return Columns(*columns)
+
+
+def scan_shard(path: Path) -> Tally:
+    """Read the shard at ``path`` and scan it: what one worker of the pooled scan does."""
+    return scan(read_shard(path))
