@@ -22,14 +22,16 @@ Four people, real procedures on the default Haidian rule set, fixed dates in 202
   moot. Told 「请重新办理新办业务」, he applies for a new permit again (新办) and gets a fresh
   one; the expired permit stays in his record as a former permit.
 
-Every accepted event prints one line of the timeline: when, which application, the event, the
-state change, who acted, and the findings (rule id, severity) that came with it.
+Every accepted event prints one line of the timeline: when, which application, the step by the
+platform's words, the state change by the states' labels, who acted, and the findings that came
+with it (each rule's message, its id in brackets after it). One language per run.
 
-Run: ``python examples/walkthrough.py``.
+Run: ``python examples/walkthrough.py`` (in Chinese; ``--lang en`` in English).
 """
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -69,10 +71,13 @@ from permitflow import (
     Role,
 )
 from permitflow.deadlines import latest_renewal_submission
+from permitflow.engine.definition import MachineDefinition
+from permitflow.labels import event_label, label, role_label, state_label
 from permitflow.machines import sweep
 from permitflow.machines.association import AssociationRequest
 from permitflow.machines.attachments import DeleteAttachment
-from permitflow.machines.status import available_business, progress
+from permitflow.machines.status import available_business, describe_business, progress
+from permitflow.messages import Language
 from permitflow.records.application import FORM_TYPES
 from permitflow.records.holder import (
     IncomeMonth,
@@ -89,6 +94,7 @@ from permitflow.records.holder import (
 )
 from permitflow.rules.finding import Finding
 from permitflow.rules.rule import BEIJING
+from permitflow.text import Quoted, referenced, render
 
 ENGINE = Engine()
 """The Haidian rule set in force on each day, with its number of review levels."""
@@ -192,34 +198,65 @@ def person(
 
 # --- the timeline ---------------------------------------------------------------------------------
 
+LANG: Language = "zh"
+"""The one language the timeline speaks (``--lang``)."""
+
+
+def say(zh: str, en: str) -> str:
+    """The text in the timeline's language."""
+    return zh if LANG == "zh" else en
+
+
+def words(value: object) -> str:
+    """A fact in the timeline's language: labels, dates, quoted names."""
+    return render(value, LANG)
+
+
+def data(text: str) -> str:
+    """What a person typed (a name, an opinion): quoted in English, as it is in Chinese."""
+    return text if LANG == "zh" else words(Quoted(text))
+
+
 NAMES = {
-    HAIDIAN_TECH.credit_code: HAIDIAN_TECH.name,
-    CHAOYANG_INFO.credit_code: CHAOYANG_INFO.name,
-    ZHONGGUANCUN_SOFT.credit_code: ZHONGGUANCUN_SOFT.name,
+    HAIDIAN_TECH.credit_code: HAIDIAN_TECH,
+    CHAOYANG_INFO.credit_code: CHAOYANG_INFO,
+    ZHONGGUANCUN_SOFT.credit_code: ZHONGGUANCUN_SOFT,
 }
-LABELS = {kind: ENGINE.definition(kind, 2).label_zh for kind in BusinessType}
+PEOPLE: dict[str, str] = {}
 
 
 def who(actor: Actor) -> str:
-    if actor.role is Role.AUTHORITY:
-        return f"主管部门第{actor.level}级 authority L{actor.level}"
+    """The party by its role's label and its name: 聘用单位 北京海淀示例科技有限公司."""
+    role = role_label(actor.role, LANG, level=actor.level)
     if actor.role is Role.EMPLOYER:
-        return f"单位 {NAMES.get(actor.id, actor.id)}"
-    if actor.role is Role.SYSTEM:
-        return "系统定时 system timer"
-    return f"本人 applicant {NAMES.get(actor.id, actor.id)}"
+        employer = NAMES.get(actor.id)
+        return f"{role} {words(employer) if employer else actor.id}"
+    if actor.role is Role.APPLICANT:
+        return f"{role} {data(PEOPLE.get(actor.id, actor.id))}"
+    return role
+
+
+def change(definition: MachineDefinition, before: str, after: str) -> str:
+    """A state change by the states' labels; nothing when the state stays."""
+    if before == after:
+        return ""
+    moved = f"{state_label(definition, before, LANG)} → {state_label(definition, after, LANG)}"
+    return say(f"：{moved}", f": {moved}")
 
 
 def show_findings(findings: Iterable[Finding], indent: str = "      ") -> None:
     for finding in findings:
-        print(f"{indent}[{finding.rule_id} {finding.severity.value}/{finding.status.value}] "
-              f"{finding.message_en}")  # fmt: skip
-        print(f"{indent}  {finding.message_zh}")
+        print(f"{indent}{label(finding.severity, LANG)}{say('：', ': ')}"
+              f"{referenced(finding.message(LANG), finding.rule_id, LANG)}")  # fmt: skip
 
 
-def heading(text: str) -> None:
+def heading(zh: str, en: str) -> None:
     print()
-    print(f"== {text}")
+    print(f"== {say(zh, en)}")
+
+
+def holder_machine(event: str) -> MachineDefinition:
+    return next(d for d in ENGINE.holder_definitions if event in d.events)
 
 
 class Story:
@@ -229,7 +266,10 @@ class Story:
         self.holder = holder
         self.name = name
         self.applications: dict[str, Application] = {}
-        NAMES[holder.holder_id] = name
+        PEOPLE[holder.holder_id] = name
+
+    def line(self, at: datetime, text: str) -> None:
+        print(f"{at:%Y-%m-%d %H:%M}  {data(self.name)} {text}")
 
     def start(self, kind: BusinessType, app_id: str, at: datetime, **form: Any) -> str:
         self.applications[app_id] = ENGINE.start(
@@ -257,52 +297,47 @@ class Story:
         if event == "pass":
             self.attest(app_id, actor, at - timedelta(minutes=30))
         application = self.applications[app_id]
+        definition = ENGINE.definition_for(application, at)
+        step = event_label(definition, event, LANG, source=application.state)
         outcome = ENGINE.fire(application, event, actor=actor, at=at, holder=self.holder, **extra)
         assert outcome.application is not None
         self.applications[app_id], self.holder = outcome.application, outcome.holder
         entry = outcome.application.history[-1]
-        label = LABELS[application.business_type]
-        print(f"{at:%Y-%m-%d %H:%M}  {self.name} {label} {app_id}  {event}: "
-              f"{entry.from_state} -> {entry.to_state}  by {who(actor)}")  # fmt: skip
+        kind = label(application.business_type, LANG)
+        moved = change(definition, entry.from_state, entry.to_state)
+        self.line(at, f"{kind} {app_id}  {step}{moved}  {say('办理人：', 'by ')}{who(actor)}")
         if entry.opinion:
-            print(f"      审核意见 opinion: {entry.opinion}")
+            print(f"      {say('审核意见：', 'Review opinion: ')}{data(entry.opinion)}")
         if entry.reason:
-            print(f"      {self.step_label(app_id, event)}原因 reason: {entry.reason}")
+            print(f"      {say(f'{step}原因：', f'Reason for “{step}”: ')}{data(entry.reason)}")
         for tip in entry.tips:
-            print(f"      温馨提示 tip (for reference only): {tip}")
+            print(f"      {say('温馨提示（仅供参考）：', 'Friendly tip (for reference only): ')}"
+                  f"{data(tip)}")  # fmt: skip
         show_findings(outcome.findings)
         seen = progress(ENGINE, outcome.application, at, holder=self.holder)
-        if event in ("submit", "resubmit", "initiate", "reinitiate") and seen.review_due:
-            print(f"      review due 审核期限: {seen.review_due.date} "
-                  f"({seen.review_due.working_days} working days)")  # fmt: skip
+        submits = any(t.submits and t.event == event for t in definition.transitions)
+        if submits and seen.review_due:
+            days = seen.review_due.working_days
+            print(f"      {say('审核期限：', 'Review due: ')}{words(seen.review_due.date)}"
+                  f"{say(f'（{days} 个工作日）', f' ({days} working days)')}")  # fmt: skip
         if seen.confirmation_slip_available:
             permit = self.holder.permit
-            print(f"      approved: confirmation slip printable 可打印确认单; permit "
-                  f"{permit.state.value}, employer {NAMES.get(permit.employer_credit_code or '')}"
-                  f", expires {permit.expires_on}")  # fmt: skip
-
-    def step_label(self, app_id: str, event: str) -> str:
-        """How the platform names an event of this application (撤回, 第2级中止审核 …)."""
-        application = self.applications[app_id]
-        definition = ENGINE.definition_for(application, application.created_at)
-        before = application.history[-1].from_state
-        return next(t.label_zh for t in definition.transitions
-                    if t.event == event and before in t.sources)  # fmt: skip
+            employer = NAMES.get(permit.employer_credit_code or "")
+            print("      " + say(
+                f"审核通过，可打印确认单；证件{label(permit.state, LANG)}，聘用单位 "
+                f"{words(employer)}，有效期至 {words(permit.expires_on)}",
+                f"Approved, the confirmation slip can be printed; the permit is "
+                f"{label(permit.state, LANG).lower()}, employer {words(employer)}, valid until "
+                f"{words(permit.expires_on)}",
+            ))  # fmt: skip
 
     def clock(self, app_id: str, at: datetime) -> None:
         """The review clock as the platform shows it (在办业务进度)."""
         seen = progress(ENGINE, self.applications[app_id], at, holder=self.holder)
         assert seen.review_due is not None
-        assert seen.review_days_left is not None
-        state = f"“{seen.state_zh}”"
-        if seen.review_paused:
-            left = seen.review_days_left
-            print(f"      办理进度 {state}：审核计时暂停，暂停时剩余 {left} 个工作日")
-            return
-        breached = "，已超过规定审核周期" if seen.review_breached else ""
-        print(f"      办理进度 {state}：应于 {seen.review_due.date} 前审核完毕，"
-              f"剩余 {seen.review_days_left} 个工作日{breached}")  # fmt: skip
-        print(f"      {seen.review_due.basis_zh}")
+        print(f"      {say('办理进度 ', 'Progress: ')}{seen.words(LANG)}")
+        if not seen.review_paused:
+            print(f"      {seen.review_due.basis(LANG)}")
 
     def attest(self, app_id: str, reviewer: Actor, at: datetime) -> None:
         """What only a person can judge (a colour scan, lawful housing...) the reviewer
@@ -313,13 +348,17 @@ class Story:
         for finding in pending:
             outcome = ENGINE.attest(
                 self.applications[app_id], finding.rule_id, actor=reviewer, at=at,
-                holder=self.holder, note="已核验原件 checked against the originals",
+                holder=self.holder, note="已核验原件",
             )  # fmt: skip
             assert outcome.application is not None
             self.applications[app_id] = outcome.application
         if pending:
-            print(f"{at:%Y-%m-%d %H:%M}  {self.name} {app_id}  {who(reviewer)} attests: "
-                  f"{', '.join(f.rule_id for f in pending)}")  # fmt: skip
+            ids = words(tuple(f.rule_id for f in pending))
+            self.line(at, f"{app_id}  " + say(
+                f"{who(reviewer)}核验原件，确认 {len(pending)} 项须由审核人员判断的事项（{ids}）",
+                f"{who(reviewer)} checks the originals and confirms the {len(pending)} points "
+                f"only a reviewer can judge ({ids})",
+            ))  # fmt: skip
 
     def refused(
         self, app_id: str, event: str, by: Role | Actor, at: datetime, payload: Any = None
@@ -327,15 +366,16 @@ class Story:
         """Try an event the procedure refuses, and print why."""
         application = self.applications[app_id]
         actor = by if isinstance(by, Actor) else self.actor(by, app_id)
+        definition = ENGINE.definition_for(application, at)
+        step = event_label(definition, event, LANG, source=application.state)
         try:
             ENGINE.fire(application, event, actor=actor, at=at, holder=self.holder,
                         payload=payload)  # fmt: skip
         except (Blocked, NotPermitted) as error:
-            print(f"{at:%Y-%m-%d %H:%M}  {self.name} {LABELS[application.business_type]} "
-                  f"{app_id}  {event} by {who(actor)}: REFUSED [{error.code}]")  # fmt: skip
-            print(f"      {error.message_en}")
-            if isinstance(error, Blocked):
-                show_findings(f for f in error.findings if f.blocks)
+            kind = label(application.business_type, LANG)
+            self.line(at, f"{kind} {app_id}  " + say(f"{who(actor)}办理“{step}”：未获通过",
+                                                     f"“{step}” by {who(actor)}: refused"))
+            print(f"      {error.message(LANG)}")
             return
         raise AssertionError(f"{event} should have been refused")
 
@@ -343,8 +383,9 @@ class Story:
         """Keep the dated tax material current (M§1.6): the portal imports the months paid
         since, and the holder replaces the printout."""
         day = at.date()
-        print(f"{at:%Y-%m-%d %H:%M}  {self.name} record  (the portal imports tax and social "
-              "insurance months up to last month)")  # fmt: skip
+        self.line(at, say("个人档案  （平台导入截至上月的个税和社保缴纳月份）",
+                          "record  (the portal imports the tax and social insurance months up to "
+                          "last month)"))  # fmt: skip
         self.holder = attrs.evolve(
             self.holder, employment=paid_by(employer, hired, day - relativedelta(months=1))
         )
@@ -360,44 +401,47 @@ class Story:
     def holder_event(self, event: str, by: Role, at: datetime, payload: Any = None) -> None:
         actor = self.actor(by)
         before = self.holder
+        definition = holder_machine(event)
         outcome = ENGINE.fire_holder(self.holder, event, actor=actor, at=at, payload=payload)
         self.holder = outcome.holder
         entry = outcome.holder.history[-1]
-        detail = f" ({describe(payload)})" if payload is not None else ""
-        print(f"{at:%Y-%m-%d %H:%M}  {self.name} record  {event}{detail}: "
-              f"{entry.from_state} -> {entry.to_state}  by {who(actor)}")  # fmt: skip
+        step = event_label(definition, event, LANG, source=entry.from_state)
+        detail = describe(payload)
+        detail = say(f"（{detail}）", f" ({detail})") if detail else ""
+        self.line(at, f"{say('个人档案', 'record')}  {step}{detail}"
+                      f"{change(definition, entry.from_state, entry.to_state)}"
+                      f"  {say('办理人：', 'by ')}{who(actor)}")  # fmt: skip
         if before.permit.state is not self.holder.permit.state:
-            print(f"      permit {before.permit.state.value} -> {self.holder.permit.state.value}")
+            print(f"      {say('证件状态：', 'Permit: ')}{label(before.permit.state, LANG)} → "
+                  f"{label(self.holder.permit.state, LANG)}")  # fmt: skip
         show_findings(outcome.findings)
 
 
 def describe(payload: Any) -> str:
+    """What a record event was about, in words: the slot, the employer and its code."""
     if isinstance(payload, Attachment | DeleteAttachment):
-        return payload.slot.value
+        return label(payload.slot, LANG)
     if isinstance(payload, AssociationRequest):
-        return f"{payload.employer.name}, code {payload.code}"
-    return type(payload).__name__
+        code = payload.code
+        return say(f"{words(payload.employer)}，关联码 {code}",
+                   f"{words(payload.employer)}, association code {code}")  # fmt: skip
+    return ""
 
 
-def business_list(story: Story, at: datetime, *, explain: str | None = None) -> None:
-    """The business list; ``explain`` prints the reasons of that rule as the holder reads them."""
+def business_list(story: Story, at: datetime) -> None:
+    """The business list (可办业务列表): what can be started, and each reason once."""
     lines = available_business(ENGINE, story.holder, at)
-    can = ", ".join(line.business_type.value for line in lines if line.available) or "none"
-    print(f"{at:%Y-%m-%d %H:%M}  {story.name} 可办业务 can start now: {can}")
-    for line in lines:
-        if not line.available:
-            why = ", ".join(dict.fromkeys(reason.rule_id for reason in line.reasons))
-            print(f"      not {line.business_type.value}: {why}")
-    shown = {r.message_zh for line in lines for r in line.reasons if r.rule_id == explain}
-    for message in sorted(shown):
-        print(f"      {explain}：{message}")
+    story.line(at, say("可办业务列表", "business list"))
+    for text in describe_business(lines, LANG):
+        print(f"      {text}")
 
 
 # --- the procedures -------------------------------------------------------------------------------
 
 
 def zhang_wei() -> None:
-    heading("张伟: association, new application (新办) refused by the rules, fixed, returned, "
+    heading("张伟：关联单位，新办申请被规则拒绝后修改，被退回后重新提交，审核通过",
+            "Zhang Wei: association, a new application refused by the rules, fixed, returned, "
             "resubmitted, approved")  # fmt: skip
     day = date(2025, 3, 3)
     address = "北京市海淀区中关村大街27号院3号楼502室"
@@ -441,7 +485,8 @@ def zhang_wei() -> None:
     story.fire(new, "pass", Role.AUTHORITY, moment("2025-03-20", 11), level=2)
     business_list(story, moment("2025-03-20", 12))
 
-    heading("张伟: business-information change (证件业务信息变更): his son accompanies him")
+    heading("张伟：证件业务信息变更，儿子随往",
+            "Zhang Wei: a business-information change, his son accompanies him")
     story.refresh_income(HAIDIAN_TECH, date(2021, 7, 1), moment("2025-06-09", 9))
     son = Child(
         name="张小明", resident_id="420106202001150017", relationship="子",
@@ -457,9 +502,11 @@ def zhang_wei() -> None:
     story.fire(child, "accept", Role.AUTHORITY, moment("2025-06-11", 9))
     story.fire(child, "pass", Role.AUTHORITY, moment("2025-06-12", 10))
     story.fire(child, "pass", Role.AUTHORITY, moment("2025-06-13", 10), level=2)
-    print(f"      permit children: {[c.name for c in story.holder.permit.children]}")
+    children = tuple(data(c.name) for c in story.holder.permit.children)
+    print(f"      {say('证件随往子女：', 'Children on the permit: ')}{words(children)}")
 
-    heading("张伟: basic-information change (证件基础信息变更): hukou moved to Shijiazhuang")
+    heading("张伟：证件基础信息变更，户口迁至石家庄",
+            "Zhang Wei: a basic-information change, his hukou moved to Shijiazhuang")
     general = story.holder.profile.general
     assert general is not None
     moved = Hukou(HukouKind.FAMILY, "13", "河北省石家庄市长安区")
@@ -483,7 +530,7 @@ def zhang_wei() -> None:
     story.fire(first, "employer_return", Role.EMPLOYER, moment("2026-01-12", 11),
                opinion="户口迁入手续尚未办结，请办结后再申请。")  # fmt: skip
     # While the returned change stays open, nothing else can start (FLOW-001 says which and how).
-    business_list(story, moment("2026-01-12", 11, 30), explain="FLOW-001")
+    business_list(story, moment("2026-01-12", 11, 30))
     story.fire(first, "withdraw", Role.APPLICANT, moment("2026-01-12", 12),
                reason="户口迁入手续办结前不再办理，办结后重新申请")  # fmt: skip
     business_list(story, moment("2026-01-12", 12, 5))
@@ -497,7 +544,8 @@ def zhang_wei() -> None:
 
 
 def li_na() -> None:
-    heading("李娜: renewal (续签) by her employer, then an employer change (聘用单位变更)")
+    heading("李娜：单位办理续签，之后办理聘用单位变更",
+            "Li Na: a renewal by her employer, then an employer change")
     expires = date(2026, 5, 29)
     story = Story(
         person(holder_id="510107199208084567", name="李娜",
@@ -509,9 +557,12 @@ def li_na() -> None:
         "李娜",
     )  # fmt: skip
     deadline = latest_renewal_submission(expires)
-    print(f"2026-03-02 08:00  李娜 permit expires {expires}; latest renewal submission "
-          f"最晚提交日 {deadline.date}")  # fmt: skip
-    print(f"      {deadline.basis_en}")
+    story.line(moment("2026-03-02", 8), say(
+        f"证件有效期至 {words(expires)}；续签最晚提交日 {words(deadline.date)}",
+        f"the permit is valid until {words(expires)}; the latest renewal submission is "
+        f"{words(deadline.date)}",
+    ))  # fmt: skip
+    print(f"      {deadline.basis(LANG)}")
     renewal = story.start(BusinessType.RENEWAL, "R-2026-021", moment("2026-03-02", 9))
     story.fire(renewal, "prepare", Role.APPLICANT, moment("2026-03-02", 9, 30))
     story.fire(renewal, "initiate", Role.EMPLOYER, moment("2026-03-03", 10),
@@ -520,14 +571,17 @@ def li_na() -> None:
     story.fire(renewal, "pass", Role.AUTHORITY, moment("2026-03-09", 9))
     story.fire(renewal, "pass", Role.AUTHORITY, moment("2026-03-11", 9), level=2)
 
-    print("      (the renewal is done, so the former employer may now dissociate: CHG-005)")
+    print("      " + say("续签已办结，原单位此时才可解除关联（CHG-010）。",
+                            "The renewal is done, so the former employer may now dissociate "
+                            "(CHG-010)."))  # fmt: skip
     story.holder_event("dissociate", Role.EMPLOYER, moment("2026-03-31", 17))
     story.holder_event("request_association", Role.APPLICANT, moment("2026-04-01", 9),
                        AssociationRequest(ZHONGGUANCUN_SOFT, "GL-2026-0401"))  # fmt: skip
     story.holder_event("approve_association", Role.EMPLOYER, moment("2026-04-01", 15))
 
-    print("      (the portal imports April and May: income tax and social insurance paid by "
-          "the new employer)")  # fmt: skip
+    print("      " + say("（平台导入 4 月和 5 月由新单位代扣的个税和缴纳的社保）",
+                            "(the portal imports April and May: income tax and social insurance "
+                            "paid by the new employer)"))  # fmt: skip
     former = story.holder.employment
     new_months = months(date(2026, 4, 1), date(2026, 5, 1))
     profile = story.holder.profile
@@ -579,7 +633,9 @@ def li_na() -> None:
 
 
 def wang_qiang() -> None:
-    heading("王强: cancellation (注销) at the statutory retirement age, filed by the employer")
+    heading("王强：到达法定退休年龄，单位办理注销",
+            "Wang Qiang: the statutory retirement age is reached, the employer files the "
+            "cancellation")
     story = Story(
         person(holder_id="130102196512080118", name="王强",
                hukou=Hukou(HukouKind.FAMILY, "13", "河北省石家庄市长安区"),
@@ -598,8 +654,9 @@ def wang_qiang() -> None:
 
 
 def zhao_ming() -> None:
-    heading("赵明: a renewal filed late; the permit expires, the sweep closes the renewal, and he "
-            "applies for a new permit again")
+    heading("赵明：续签提交过晚，证件过期，定时任务结束续签申请，他重新办理新办",
+            "Zhao Ming: a renewal filed late; the permit expires, the sweep closes the renewal, "
+            "and he applies for a new permit again")
     expires = date(2026, 4, 30)
     story = Story(
         person(holder_id="370202198511307893", name="赵明",
@@ -611,30 +668,42 @@ def zhao_ming() -> None:
         "赵明",
     )  # fmt: skip
     deadline = latest_renewal_submission(expires)
-    print(f"2026-04-13 08:00  赵明 permit expires {expires}; the latest renewal submission "
-          f"was {deadline.date}")  # fmt: skip
+    story.line(moment("2026-04-13", 8), say(
+        f"证件有效期至 {words(expires)}；续签最晚提交日为 {words(deadline.date)}，已过",
+        f"the permit is valid until {words(expires)}; the latest renewal submission was "
+        f"{words(deadline.date)}",
+    ))  # fmt: skip
     renewal = story.start(BusinessType.RENEWAL, "R-2026-033", moment("2026-04-13", 9))
     story.fire(renewal, "prepare", Role.APPLICANT, moment("2026-04-13", 9, 30))
     story.fire(renewal, "initiate", Role.EMPLOYER, moment("2026-04-14", 10),
                payload=RenewalForm(employer_checked=True))  # fmt: skip
     story.fire(renewal, "accept", Role.AUTHORITY, moment("2026-04-16", 9))
     result = sweep(ENGINE, story.holder, [story.applications[renewal]], moment("2026-05-01", 0, 5))
+    swept = moment("2026-05-01", 0, 5)
     for event in result.events:
-        subject = "record" if event.subject == "holder" else f"续签 {event.subject}"
-        print(
-            f"2026-05-01 00:05  赵明 {subject}  {event.event}: "
-            f"{event.from_state} -> {event.to_state}  by {who(Actor.system('timer'))}"
-        )
+        if event.subject == "holder":
+            definition, subject = holder_machine(event.event), say("个人档案", "record")
+        else:
+            application = story.applications[event.subject]
+            definition = ENGINE.definition_for(application, swept)
+            subject = f"{label(application.business_type, LANG)} {event.subject}"
+        step = event_label(definition, event.event, LANG, source=event.from_state)
+        story.line(swept, f"{subject}  {step}{change(definition, event.from_state, event.to_state)}"
+                          f"  {say('办理人：', 'by ')}{who(Actor.system('timer'))}")  # fmt: skip
     story.holder = result.holder
-    business_list(story, moment("2026-05-01", 9), explain="FLOW-002")
+    business_list(story, moment("2026-05-01", 9))
     second_life(story)
 
 
 def second_life(story: Story) -> None:
     """赵明 applies for a new permit again: the expired one stays in his record as it ended."""
     ended = story.holder.permit
-    print(f"2026-05-06 09:00  赵明：原工作居住证已于 {ended.expires_on} 过期，无法恢复；"
-          "仍在职且符合条件，按提示重新办理新办业务。")  # fmt: skip
+    story.line(moment("2026-05-06", 9), say(
+        f"原工作居住证已于 {words(ended.expires_on)} 过期，无法恢复；仍在职且符合条件，按提示"
+        "重新办理新办业务。",
+        f"the permit expired on {words(ended.expires_on)} and cannot be restored; still employed "
+        "and eligible, he applies for a new permit again, as he was told.",
+    ))  # fmt: skip
     again = story.start(BusinessType.NEW, "N-2026-118", moment("2026-05-06", 9))
     story.fire(again, "submit", Role.APPLICANT, moment("2026-05-06", 9, 30))
     story.fire(again, "employer_approve", Role.EMPLOYER, moment("2026-05-07", 10))
@@ -643,26 +712,35 @@ def second_life(story: Story) -> None:
     story.fire(again, "pass", Role.AUTHORITY, moment("2026-05-20", 15), level=2)
     permit = story.holder.permit
     former = story.holder.former_permits[-1]
-    print(f"      赵明：新证件自 {permit.issued_on} 起有效，至 {permit.expires_on}；"
-          f"原证件（{former.number}，{former.expires_on} 过期）作为历史证件保留在档案中，"
-          "不会恢复。")  # fmt: skip
-    print(f"      Zhao Ming: the new permit runs from {permit.issued_on} to "
-          f"{permit.expires_on}; the expired one ({former.number}, expired "
-          f"{former.expires_on}) stays in his record as a former permit and never comes back.")
+    print("      " + say(
+        f"新证件自 {words(permit.issued_on)} 起有效，至 {words(permit.expires_on)}；原证件"
+        f"（{former.number}，{words(former.expires_on)} 过期）作为历史证件保留在档案中，不会恢复。",
+        f"The new permit runs from {words(permit.issued_on)} to {words(permit.expires_on)}; the "
+        f"expired one ({former.number}, expired {words(former.expires_on)}) stays in his record "
+        "as a former permit and never comes back.",
+    ))  # fmt: skip
 
 
-def main() -> None:
-    print("permitflow walkthrough — Haidian rule set, two authority review levels")
+def main(argv: list[str] | None = None) -> None:
+    global LANG
+    parser = argparse.ArgumentParser(description="The six procedures, printed as a timeline.")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh",
+                        help="the language of the timeline (default zh)")  # fmt: skip
+    LANG = parser.parse_args(argv).lang
+    print(say("permitflow 演示——海淀区规则，主管部门两级审核",
+              "permitflow walkthrough — Haidian rule set, two authority review levels"))
     zhang_wei()
     li_na()
     wang_qiang()
     zhao_ming()
     print()
-    print(
+    print(say(
+        "演示结束：六类业务；一次被规则拒绝后修改，一次退回后由申请人重新提交，一次撤回，一次中止"
+        "并恢复审核，一次续签因证件过期自动结束，一次证件过期后重新新办",
         "walkthrough complete: six business types, one refusal by the rules fixed, one "
         "return resubmitted by the applicant, one withdrawal, one suspended and resumed review, "
-        "one renewal closed as moot, one second new application after an expired permit"
-    )
+        "one renewal closed as moot, one second new application after an expired permit",
+    ))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -250,7 +250,7 @@ def test_a_code_without_a_label_or_with_a_stray_value_is_a_definition_error() ->
         (Quoted("张小明"), "“张小明”", "“张小明”"),
         (Employer("91110108MA01ABCD5T", "北京海淀示例科技有限公司"),
          "北京海淀示例科技有限公司（91110108MA01ABCD5T）",
-         "北京海淀示例科技有限公司 (91110108MA01ABCD5T)"),
+         "“北京海淀示例科技有限公司” (91110108MA01ABCD5T)"),
     ],
 )  # fmt: skip
 def test_facts_render_in_words(value: object, zh: str, en: str) -> None:

@@ -12,7 +12,6 @@ returns the findings with the exit code the command line uses.
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -30,14 +29,16 @@ from permitflow.errors import (
     Phrase,
     Problem,
 )
+from permitflow.labels import event_label, label, ruleset_label, state_label
 from permitflow.records.application import FORM_TYPES, Application, BusinessType
 from permitflow.records.holder import HolderRecord
-from permitflow.rules.finding import Finding, Severity, Status
+from permitflow.rules.finding import Finding
 from permitflow.rules.registry import DEFAULT
 from permitflow.rules.rule import BEIJING
 from permitflow.schema import case_schema
 from permitflow.schema import problems as schema_problems
 from permitflow.templates import default_holder, merged, reach
+from permitflow.text import Quoted, referenced, render
 
 EXIT_OK = 0
 EXIT_BLOCKED = 1
@@ -320,40 +321,23 @@ def check_case(case: Case, *, engine: Engine | None = None, at: datetime | None 
     return CheckResult(case, name, moment, ruleset.name, ruleset.version, findings)
 
 
-_STATUS_LABEL = {
-    Status.PASSED: ("通过", "passed"),
-    Status.FAILED: ("未通过", "FAILED"),
-    Status.NEEDS_ATTESTATION: ("待声明", "ATTEST"),
-}
-_SEVERITY_LABEL = {
-    Severity.ERROR: ("错误", "error"),
-    Severity.WARNING: ("警告", "warning"),
-    Severity.TIP: ("提示", "tip"),
-}
-
-
-def _pick(pair: tuple[str, str], lang: Language) -> str:
-    return pair[0] if lang == "zh" else pair[1]
-
-
-def _pad(text: str, width: int) -> str:
-    """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
-    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return text + " " * max(1, width - columns)
-
-
 def render_check(result: CheckResult, lang: Language, *, show_passed: bool = False) -> str:
+    """The result as a person reads it, in ``lang`` only: the case, the business, its state and
+    step by their labels, each finding's message with the manual's sentence, and the verdict."""
     app = result.case.application
     zh = lang == "zh"
+    definition = Engine(result.case.ruleset).definition_for(app, result.at)
+    business = label(app.business_type, lang)
+    state = state_label(definition, app.state, lang)
+    step = event_label(definition, result.event, lang, source=app.state)
+    at = render(result.at.astimezone(BEIJING), lang)
+    ruleset = ruleset_label(result.ruleset_name, result.ruleset_version, lang)
     lines = [
-        ("案例：" if zh else "Case: ") + result.case.name,
+        ("案例：" if zh else "Case: ") + render(Quoted(result.case.name), lang),
         (
-            f"业务 {app.business_type.value} · 状态 {app.state} · 事件 {result.event} · "
-            f"时间 {result.at.isoformat()} · 规则集 {result.ruleset_name} {result.ruleset_version}"
+            f"业务：{business} · 状态：{state} · 办理事项：{step} · 时间：{at} · 规则：{ruleset}"
             if zh else
-            f"business type {app.business_type.value} · state {app.state} · event "
-            f"{result.event} · at {result.at.isoformat()} · rule set {result.ruleset_name} "
-            f"{result.ruleset_version}"
+            f"Business: {business} · state: {state} · step: {step} · at: {at} · rules: {ruleset}"
         ),
         "",
     ]  # fmt: skip
@@ -361,12 +345,10 @@ def render_check(result: CheckResult, lang: Language, *, show_passed: bool = Fal
     ordered = sorted(result.findings, key=lambda f: (f.passed, not f.blocks))
     shown = [f for f in ordered if show_passed or not f.passed]
     for finding in shown:
-        status = _pick(_STATUS_LABEL[finding.status], lang)
-        severity = _pick(_SEVERITY_LABEL[finding.severity], lang)
-        head = _pad(status, 8) + _pad(severity, 8) + _pad(finding.rule_id, 10)
-        lines.append(head + (finding.field or "-"))
-        lines.append(f"        {finding.message(lang)}")
-        quote = f" {finding.citation.quote}" if finding.citation.quote else ""
+        status, severity = label(finding.status, lang), label(finding.severity, lang)
+        said = referenced(finding.message(lang), finding.rule_id, lang)
+        lines.append(f"{status}（{severity}）：{said}" if zh else f"{status} ({severity}): {said}")
+        quote = f" 「{finding.citation.quote}」" if finding.citation.quote else ""
         lines.append(f"        [{finding.citation.section}]{quote}")
     passed = len(result.findings) - sum(1 for f in result.findings if not f.passed)
     if shown:
@@ -379,18 +361,18 @@ def render_check(result: CheckResult, lang: Language, *, show_passed: bool = Fal
     others = sum(1 for f in result.findings if not f.passed and not f.blocks)
     blocking = result.blocking
     if blocking:
-        ids = ", ".join(sorted({f.rule_id for f in blocking}))
+        ids = render(tuple(sorted({f.rule_id for f in blocking})), lang)
         lines.append(
-            f"结论：{len(blocking)} 项错误阻止 {result.event}（{ids}）。请按上述提示修改材料"
+            f"结论：{len(blocking)} 项错误阻止“{step}”（{ids}）。请按上述提示修改材料"
             "或记录所需声明后再检查。"
             if zh else
-            f"Result: {len(blocking)} error finding(s) block {result.event!r} ({ids}). Fix "
+            f"Result: {len(blocking)} error finding(s) block “{step}” ({ids}). Fix "
             "them, or record the attestations they ask for, and check again."
         )  # fmt: skip
     else:
         lines.append(
-            f"结论：没有阻止 {result.event} 的错误（警告或提示 {others} 项）。"
+            f"结论：没有阻止“{step}”的错误（警告或提示 {others} 项）。"
             if zh else
-            f"Result: nothing blocks {result.event!r} ({others} warning(s) or tip(s))."
+            f"Result: nothing blocks “{step}” ({others} warning(s) or tip(s))."
         )  # fmt: skip
     return "\n".join(lines)

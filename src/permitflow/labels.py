@@ -85,6 +85,7 @@ __all__ = [
     "label",
     "machine_label",
     "role_label",
+    "ruleset_label",
     "state_label",
 ]
 
@@ -124,7 +125,7 @@ VOCABULARIES: Mapping[type[Enum], str] = MappingProxyType(
 )
 """Every vocabulary with labels, and the table of ``labels.toml`` that holds them."""
 
-_OTHER_TABLES = frozenset({"machine", "state", "event"})
+_OTHER_TABLES = frozenset({"machine", "state", "event", "ruleset"})
 """Tables of labels that are not a vocabulary's: looked up by code (``both``)."""
 
 _LEVEL = "level"
@@ -247,6 +248,14 @@ def event_label(
         raise UnknownEvent(event=event, allowed=definition.events, machine=definition.name)
     found = transitions[0]
     return found.label_zh if lang == "zh" else found.label_en
+
+
+def ruleset_label(name: str, version: str, lang: Language = "zh") -> str:
+    """A rule set as a person knows it: 海淀区 2021.11 版 / Haidian District, version 2021.11;
+    a rule set the catalogue does not name is shown by its name, quoted."""
+    code = f"ruleset.{name}"
+    known = _CATALOGUE.template(code).render({}, lang) if code in _CATALOGUE else f"“{name}”"
+    return f"{known} {version} 版" if lang == "zh" else f"{known}, version {version}"
 
 
 def codes() -> Iterable[str]:

@@ -39,6 +39,7 @@ __all__ = [
     "Money",
     "Quoted",
     "organisation",
+    "referenced",
     "render",
 ]
 
@@ -120,12 +121,22 @@ class Labelled:
 
 def organisation(name: str | None, credit_code: str | None, lang: Language) -> str:
     """An organisation by name, with its unified social credit code where both are known:
-    北京海淀示例科技有限公司（91110108MA01ABCD5T）."""
+    北京海淀示例科技有限公司（91110108MA01ABCD5T）; in English the Chinese name is quoted data:
+    “北京海淀示例科技有限公司” (91110108MA01ABCD5T)."""
     if credit_code is None:
-        return name if name else MISSING[lang]
+        if not name:
+            return MISSING[lang]
+        return name if lang == "zh" else f"“{name}”"
     if not name:
         return f"统一社会信用代码 {credit_code}" if lang == "zh" else credit_code
-    return f"{name}（{credit_code}）" if lang == "zh" else f"{name} ({credit_code})"
+    return f"{name}（{credit_code}）" if lang == "zh" else f"“{name}” ({credit_code})"
+
+
+def referenced(sentence: str, reference: str, lang: Language) -> str:
+    """A sentence closed by a bracketed reference (a rule id): ``……不一致（BI-004）。`` /
+    ``… differs (BI-004).``"""
+    bare = sentence.rstrip("。.；; ")
+    return f"{bare}（{reference}）。" if lang == "zh" else f"{bare} ({reference})."
 
 
 def render(value: object, lang: Language) -> str:

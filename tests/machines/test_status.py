@@ -12,6 +12,7 @@ from permitflow import testing
 from permitflow.engine.engine import Engine
 from permitflow.machines.status import (
     available_business,
+    describe_business,
     holder_status,
     progress,
     review_level,
@@ -183,3 +184,48 @@ def test_progress_agrees_with_the_engine_in_every_reachable_state(case: Case) ->
 def test_an_engine_without_rules_judges_nothing_so_lists_everything(bare: Engine) -> None:
     lines = listing(bare, valid_holder(permit_state=PermitState.EXPIRED))
     assert all(available for available, _ in lines.values())
+
+
+# --- in words -----------------------------------------------------------------------------------
+
+
+def test_a_business_that_cannot_start_says_why_in_the_rules_own_sentences(
+    starting_points: Engine,
+) -> None:
+    listed = available_business(starting_points, valid_holder(), AT)
+    lines = {line.business_type: line for line in listed}
+    renewal, new = lines[BusinessType.RENEWAL], lines[BusinessType.NEW]
+    assert renewal.words("zh") == "续签：可以办理"
+    assert renewal.words("en") == "Renewal: can be started now"
+    zh = new.words("zh")
+    assert zh.startswith("新办：暂不能办理。已持有有效的工作居住证，不能再办理新办业务")
+    assert zh.endswith("（FLOW-003）。")
+    assert new.words("en").startswith("New application: cannot be started now. ")
+    assert new.reasons[0].words("en").endswith(" (FLOW-003).")
+
+
+def test_the_business_list_names_each_reason_once_with_what_it_holds_back(
+    starting_points: Engine,
+) -> None:
+    case = Case.start(BusinessType.RENEWAL, engine=starting_points).fire("prepare", APPLICANT)
+    said = describe_business(available_business(starting_points, case.holder, AT), "zh")
+    assert said[0] == "可以办理：注销"
+    (open_one,) = [line for line in said if line.endswith("（FLOW-001）。")]
+    held = "新办、续签、聘用单位变更、证件基础信息变更、证件业务信息变更"
+    assert open_one.startswith(f"暂不能办理{held}：")
+    english = describe_business(available_business(starting_points, case.holder, AT), "en")
+    assert english[0] == "Can be started now: Cancellation"
+
+
+def test_progress_and_holder_status_read_in_labels(bare: Engine) -> None:
+    case = Case.start(BusinessType.NEW, engine=bare).fire("submit", APPLICANT)
+    seen = progress(bare, case.application, case.at, holder=case.holder)
+    zh = seen.words("zh")
+    assert zh.startswith(f"新办 {case.application.id}：聘用单位审核中；应于 2026-04-14 前审核完毕")
+    assert "下一步由聘用单位办理：" in zh
+    assert "单位审核通过" in zh
+    assert "employer_approve" not in zh
+    assert seen.words("en").startswith(f"New application {case.application.id}: With the employer")
+    status = holder_status(bare, valid_holder(), AT)
+    assert status.lines("zh")[:2] == ("工作居住证：有效", f"有效期至：{status.expires_on}")
+    assert status.lines("en")[0] == "Permit: Valid"

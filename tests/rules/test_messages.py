@@ -156,7 +156,7 @@ def test_an_overlay_rewords_existing_codes_only(tmp_path: Path) -> None:
         ((), "未填写", "not given"),
         (Unit("91110108MA01ABCD5T", "北京海淀示例科技有限公司"),
          "北京海淀示例科技有限公司（91110108MA01ABCD5T）",
-         "北京海淀示例科技有限公司 (91110108MA01ABCD5T)"),
+         "“北京海淀示例科技有限公司” (91110108MA01ABCD5T)"),
         (Unit("91110108MA01ABCD5T"), "统一社会信用代码 91110108MA01ABCD5T", "91110108MA01ABCD5T"),
         (Unit(None), "未填写", "not given"),
     ],

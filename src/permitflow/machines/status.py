@@ -16,6 +16,12 @@
   permit must be cancelled at once (应即时注销, M§7: a Beijing hukou, the employer moved out of
   Beijing, the statutory retirement age reached), each reason with the day it became due; the
   cancellation line of the business list carries the same reasons.
+
+Each view says itself in the platform's words (``words(lang)``): labels for the business types,
+states, steps and roles, a reason as the rule's own message with its id in brackets after it
+(「……不一致（BI-004）。」), never a code alone. ``describe_business`` reads a business list the
+way the platform's 可办业务列表 does: what can be started, then each reason once with the
+business types it holds back.
 """
 
 from __future__ import annotations
@@ -37,7 +43,9 @@ from permitflow.engine.definition import MachineDefinition
 from permitflow.engine.engine import Engine
 from permitflow.engine.review import APPROVED, RESUME, SUSPEND
 from permitflow.errors import EventNotAllowed, NotPermitted
+from permitflow.labels import label, role_label
 from permitflow.machines.common import CLOSED, SUBMISSION_EVENTS, WITHDRAWN
+from permitflow.messages import Language
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import (
     FORM_TYPES,
@@ -50,6 +58,7 @@ from permitflow.records.application import (
 from permitflow.records.holder import HolderRecord, OpenApplication, PermitState
 from permitflow.rules.finding import Finding
 from permitflow.rules.rule import local_date
+from permitflow.text import Quoted, referenced, render
 
 PROBE_ID = "(可办业务检查)"
 """The id of the unsaved application a status check judges; it is never fired."""
@@ -65,6 +74,10 @@ class Reason:
     """What to do, in Chinese."""
     message_en: str
     """What to do, in English."""
+
+    def words(self, lang: Language) -> str:
+        """The rule's message with its id as a bracketed reference: 「……（FLOW-001）。」."""
+        return referenced(self.message_zh if lang == "zh" else self.message_en, self.rule_id, lang)
 
 
 @frozen
@@ -90,6 +103,16 @@ class Availability:
     due: tuple[CancellationDue, ...] = ()
     """For 注销: why the cancellation is due now (应即时注销) and since when; empty otherwise."""
 
+    def words(self, lang: Language) -> str:
+        """The line as a person reads it: 续签：可以办理 / 新办：暂不能办理。<reasons>"""
+        name = self.label_zh if lang == "zh" else self.label_en
+        if self.available:
+            return f"{name}：可以办理" if lang == "zh" else f"{name}: can be started now"
+        reasons = " ".join(dict.fromkeys(reason.words(lang) for reason in self.reasons))
+        return f"{name}：暂不能办理。{reasons}" if lang == "zh" else (
+            f"{name}: cannot be started now. {reasons}"
+        )
+
 
 @frozen
 class NextStep:
@@ -107,6 +130,25 @@ class NextStep:
     """The authority review level it belongs to; None for other roles."""
     blocked: bool = False
     """The actor may take it, but the rules refuse it for now."""
+
+    def step(self, lang: Language) -> str:
+        """The step by the button's words, and whether the rules hold it back for now."""
+        step = self.label_zh if lang == "zh" else self.label_en
+        if not self.blocked:
+            return step
+        held = "（规则暂不允许）" if lang == "zh" else " (refused by the rules for now)"
+        return step + held
+
+    def who(self, lang: Language) -> str:
+        """Who takes it: 申请人, 主管部门第2级."""
+        return role_label(self.role, lang, level=self.level)
+
+    def words(self, lang: Language) -> str:
+        """Who takes which step: 主管部门第1级：第1级审核通过."""
+        who = self.who(lang)
+        if lang == "zh":
+            return f"{who}：{self.step(lang)}"
+        return f"{who[:1].upper()}{who[1:]}: {self.step(lang)}"
 
 
 @frozen
@@ -158,6 +200,36 @@ class Progress:
         """The roles that may act next."""
         return tuple(dict.fromkeys(step.role for step in self.next_steps))
 
+    def words(self, lang: Language) -> str:
+        """Where it stands as 在办业务进度 shows it: the business, the state, the review due
+        date and the next steps."""
+        zh = lang == "zh"
+        parts = [
+            f"{label(self.business_type, lang)} {self.application_id}"
+            + ("：" if zh else ": ")
+            + (self.state_zh if zh else self.state_en)
+        ]
+        if self.review_due is not None and self.review_days_left is not None:
+            left = self.review_days_left
+            if self.review_paused:
+                parts.append(f"审核计时暂停，暂停时剩余 {left} 个工作日" if zh else
+                             f"the review clock is paused with {left} working day(s) left")
+            else:
+                due = render(self.review_due.date, lang)
+                parts.append(f"应于 {due} 前审核完毕，剩余 {left} 个工作日" if zh else
+                             f"to be reviewed by {due}, {left} working day(s) left")
+            if self.review_breached:
+                parts.append("已超过规定审核周期" if zh else "the review period is exceeded")
+        if self.confirmation_slip_available:
+            parts.append("可打印确认单" if zh else "the confirmation slip can be printed")
+        by_whom: dict[str, list[str]] = {}
+        for step in self.next_steps:
+            by_whom.setdefault(step.who(lang), []).append(step.step(lang))
+        for whom, steps in by_whom.items():
+            listed = render(tuple(steps), lang)
+            parts.append(f"下一步由{whom}办理：{listed}" if zh else f"next, {whom}: {listed}")
+        return ("；" if zh else "; ").join(parts)
+
 
 @frozen
 class HolderStatus:
@@ -183,6 +255,56 @@ class HolderStatus:
     def cancellation_due_since(self) -> date | None:
         """The earliest known day the cancellation became due, if it is due."""
         return min((due.since for due in self.cancellation_due if due.since), default=None)
+
+    def lines(self, lang: Language) -> tuple[str, ...]:
+        """The overview as lines a person reads: the permit, its deadlines, the open
+        application, why a cancellation is due, and the business list."""
+        zh = lang == "zh"
+        permit = label(self.permit_state, lang)
+        lines = [f"工作居住证：{permit}" if zh else f"Permit: {permit}"]
+        if self.expires_on is not None:
+            expires = render(self.expires_on, lang)
+            lines.append(f"有效期至：{expires}" if zh else f"Valid until: {expires}")
+        if self.latest_renewal_submission is not None:
+            latest = render(self.latest_renewal_submission.date, lang)
+            lines.append(
+                f"续签最晚提交日：{latest}" if zh else f"Latest renewal submission: {latest}"
+            )
+        if self.open_application is not None:
+            kind = label(BusinessType(self.open_application.business_type), lang)
+            number = render(Quoted(self.open_application.id), lang)
+            lines.append(
+                f"在办业务：{kind} {number}" if zh else f"Open application: {kind} {number}"
+            )
+        for due in self.cancellation_due:
+            reason = due.label_zh if zh else due.label_en
+            since = f"（自 {render(due.since, lang)} 起）" if zh and due.since else (
+                f" (since {render(due.since, lang)})" if due.since else ""
+            )
+            lines.append(
+                f"应即时注销：{reason}{since}" if zh else f"To be cancelled now: {reason}{since}"
+            )
+        return (*lines, *describe_business(self.business, lang))
+
+
+def describe_business(lines: tuple[Availability, ...], lang: Language) -> tuple[str, ...]:
+    """A business list (可办业务列表) as lines: what can be started now, then each reason once,
+    with the business types it holds back: 「暂不能办理新办、续签：……（FLOW-003）。」."""
+    zh = lang == "zh"
+    names = {line.business_type: line.label_zh if zh else line.label_en for line in lines}
+    can = [names[line.business_type] for line in lines if line.available]
+    out = [
+        ("可以办理：" if zh else "Can be started now: ")
+        + (render(tuple(can), lang) if can else ("无" if zh else "none"))
+    ]
+    held: dict[str, list[str]] = {}
+    for line in lines:
+        for reason in line.reasons:
+            held.setdefault(reason.words(lang), []).append(names[line.business_type])
+    for sentence, kinds in held.items():
+        which = render(tuple(dict.fromkeys(kinds)), lang)
+        out.append(f"暂不能办理{which}：{sentence}" if zh else f"Not now — {which}: {sentence}")
+    return tuple(out)
 
 
 def confirmation_slip_available(application: Application) -> bool:
