@@ -59,10 +59,12 @@ from permitflow.errors import (
     PermitflowError,
 )
 from permitflow.identifiers import (
+    Sex,
     normalize_resident_id,
     parse_credit_code,
     parse_resident_id,
 )
+from permitflow.labels import label
 from permitflow.records.application import BusinessType
 from permitflow.retirement import RetirementCategory, statutory_retirement
 from permitflow.rules.catalogue import rules_json, rules_markdown
@@ -71,6 +73,7 @@ from permitflow.rules.rule import BEIJING, local_date
 from permitflow.rules.ruleset import RuleSet
 from permitflow.samples import AT
 from permitflow.templates import new_case
+from permitflow.text import Quoted, render
 
 __all__ = ["EXIT_BLOCKED", "EXIT_INPUT", "EXIT_OK", "build_parser", "main"]
 
@@ -172,12 +175,15 @@ def _cmd_retirement(args: argparse.Namespace) -> int:
             **({} if args.on is None else {"on": args.on.isoformat(), "reached": reached}),
         })  # fmt: skip
         return EXIT_OK
+    category = label(retirement.category, args.lang)
     if args.lang == "zh":
+        print(f"退休人员类别：{category}")
         print(f"法定退休年龄：{retirement.age_zh}（延迟 {retirement.delay_months} 个月）")
         print(f"退休时间：{year}年{month}月（按日计：{retirement.retirement_date.isoformat()}）")
         if args.on is not None:
             print(f"{args.on.isoformat()}：{'已' if reached else '未'}达到法定退休年龄")
     else:
+        print(f"Retirement category: {category}")
         print(
             f"Statutory retirement age: {retirement.age_en} "
             f"(delayed by {retirement.delay_months} months)"
@@ -236,12 +242,13 @@ def _cmd_id(args: argparse.Namespace) -> int:
         _print_json({"valid": True, **answer})
         return EXIT_OK
     if answer["kind"] == "resident_id":
+        sex = label(Sex(answer["sex"]), args.lang)
+        place = f"{answer['province']}{answer['district'] or ''}"
         print(
-            f"有效的公民身份号码：出生日期 {answer['birth_date']}，性别 "
-            f"{'男' if answer['sex'] == 'male' else '女'}，首次登记地 {answer['province']}"
-            f"{answer['district'] or ''}" if zh else
-            f"Valid resident identity number: born {answer['birth_date']}, {answer['sex']}, "
-            f"first registered in {answer['province']} {answer['district'] or ''}".rstrip()
+            f"有效的公民身份号码：出生日期 {answer['birth_date']}，性别 {sex}，首次登记地 "
+            f"{place}" if zh else
+            f"Valid resident identity number: born {answer['birth_date']}, {sex.lower()}, "
+            f"first registered in {render(Quoted(place), 'en')}"
         )  # fmt: skip
     else:
         org = answer["organization_code_valid"]
