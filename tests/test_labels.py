@@ -84,6 +84,8 @@ def test_the_marriage_slot_is_proof_of_marriage_on_the_business_change_screen() 
     assert label(Slot.MARRIAGE, business_type=BusinessType.BUSINESS_CHANGE) == "婚姻证明材料"
     assert label(Slot.MARRIAGE, business_type=BusinessType.NEW) == "结婚证"
     assert label(Slot.HUKOU, business_type=BusinessType.BUSINESS_CHANGE) == "户口本首页及本人页"
+    title = label(Slot.TITLE_CERT, business_type=BusinessType.BUSINESS_CHANGE)
+    assert title == "职称证书和评审材料"
 
 
 def test_business_types_requirements_and_categories_in_the_platform_words() -> None:
