@@ -451,20 +451,8 @@ def test_the_package_runs_as_a_program(module: str) -> None:
     assert "HUK-001" in completed.stdout
 
 
-# CAN-003's text names the retirement category by its code (male, female_cadre, female_worker).
-_CODE_IN_RULE_TEXT = pytest.mark.xfail(reason="CAN-003 names the category by code", strict=False)
-
-
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(path, marks=_CODE_IN_RULE_TEXT) if "retirement-not-reached" in path.stem
-        else path
-        for path in sorted(CASES.glob("*.json"))
-    ],
-    ids=lambda path: path.stem,
-)  # fmt: skip
+@pytest.mark.parametrize("case", sorted(CASES.glob("*.json")), ids=lambda path: path.stem)
 def test_check_speaks_in_labels_on_every_example_case(
     capsys: pytest.CaptureFixture[str], case: Path, lang: str
 ) -> None:

@@ -101,6 +101,6 @@ def test_case_new_renewal_edited_in_two_places_gives_the_expected_finding(
     code = main(["check", str(mine), "--lang", "en"])
     out = capsys.readouterr().out
     assert code == EXIT_BLOCKED
-    assert "Failed (Error): The resident identity number of 张伟 is invalid" in out
+    assert "Failed (Error): The resident identity number of “张伟” is invalid" in out
     assert "(ID-001).\n" in out
     assert "The check character of the resident identity number does not match" in out

@@ -95,7 +95,7 @@ def test_every_line_starts_with_a_moment_or_is_indented(output: str, english: st
 
 
 def test_a_returned_change_is_withdrawn_and_frees_the_holder(output: str) -> None:
-    blocked = output.index("已有一项证件基础信息变更业务（编号 C-2026-002）正在办理")
+    blocked = output.index("已有一项证件基础信息变更业务（编号“C-2026-002”）正在办理")
     assert "当前状态为“单位退回修改”；请待其办结，或由申请人将其撤回" in output[blocked:]
     withdrawn = output.index("C-2026-002  撤回：单位退回修改 → 已撤回", blocked)
     assert "撤回原因：" in output[withdrawn : withdrawn + 200]
