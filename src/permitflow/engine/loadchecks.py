@@ -81,6 +81,9 @@ class Problems:
 
     def note(self, reason: str, path: str, given: Any = ABSENT, **facts: Any) -> None:
         """Add the problem ``reason`` at ``path`` (see ``Problem``)."""
+        if self.full:  # a hostile document may hold millions: count them, build none
+            self.count += 1
+            return
         self.add(Problem(reason, path, given, facts=facts))
 
     def extend(self, problems: Iterable[Problem]) -> None:
