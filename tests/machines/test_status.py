@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+import attrs
 import pytest
 from hypothesis import given, settings
 
@@ -19,7 +20,7 @@ from permitflow.machines.status import (
 )
 from permitflow.records.actors import Role
 from permitflow.records.application import BusinessType
-from permitflow.records.holder import PermitState
+from permitflow.records.holder import Hukou, HukouKind, PermitState
 from permitflow.rules import haidian
 from permitflow.rules.rule import local_date
 from permitflow.testing import AT, Case, applications, holder_for, valid_holder
@@ -229,3 +230,42 @@ def test_progress_and_holder_status_read_in_labels(bare: Engine) -> None:
     status = holder_status(bare, valid_holder(), AT)
     assert status.lines("zh")[:2] == ("工作居住证：有效", f"有效期至：{status.expires_on}")
     assert status.lines("en")[0] == "Permit: Valid"
+
+
+def test_a_cancellation_no_reason_fits_is_one_reason_naming_the_manuals_three() -> None:
+    engine = Engine()
+    line = next(
+        line
+        for line in available_business(engine, valid_holder(), AT)
+        if line.business_type is BusinessType.CANCELLATION
+    )
+    assert not line.available
+    (reason,) = line.reasons
+    assert reason.rule_id == "CAN-001, CAN-002, CAN-003"
+    assert reason.words("zh") == (
+        "办理注销须符合以下情形之一：已取得北京市户口、工作单位已转至外省市、已到达法定退休年龄；"
+        "目前均不符合（CAN-001, CAN-002, CAN-003）。"
+    )
+
+
+def test_a_cancellation_whose_reason_fits_is_available() -> None:
+    holder = valid_holder()
+    general = attrs.evolve(
+        holder.profile.general, hukou=Hukou(HukouKind.FAMILY, "11", "北京市海淀区")
+    )
+    holder = attrs.evolve(holder, profile=attrs.evolve(holder.profile, general=general))
+    (line,) = (
+        line
+        for line in available_business(Engine(), holder, AT)
+        if line.business_type is BusinessType.CANCELLATION
+    )
+    assert (line.available, line.reasons) == (True, ())
+
+
+def test_a_cancellation_without_a_permit_says_only_that() -> None:
+    (line,) = (
+        line
+        for line in available_business(Engine(), holder_for(BusinessType.NEW), AT)
+        if line.business_type is BusinessType.CANCELLATION
+    )
+    assert [reason.rule_id for reason in line.reasons] == ["FLOW-003"]

@@ -45,7 +45,7 @@ from permitflow.engine.review import APPROVED, RESUME, SUSPEND
 from permitflow.errors import EventNotAllowed, NotPermitted
 from permitflow.labels import label, role_label
 from permitflow.machines.common import CLOSED, SUBMISSION_EVENTS, WITHDRAWN
-from permitflow.messages import Language
+from permitflow.messages import LANGUAGES, Language
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import (
     FORM_TYPES,
@@ -329,16 +329,36 @@ def _probe_forms(business_type: BusinessType) -> tuple[Form, ...]:
 
 def _rule_findings(
     engine: Engine, business_type: BusinessType, event: str, holder: HolderRecord, at: datetime
-) -> tuple[Finding, ...]:
-    """The findings of the first event's rules; for a cancellation, of its likeliest trigger."""
+) -> tuple[tuple[Finding, ...], Reason | None]:
+    """The findings of the first event's rules. A cancellation is judged for each reason it may
+    give (注销原因): with one that holds, the findings of that one; with none, what stops every
+    reason alike (no permit to cancel) or, when only the reasons fail, one reason saying so."""
     judged = []
     for form in _probe_forms(business_type):
         probe = engine.start(
             business_type, holder=holder, application_id=PROBE_ID, at=at, form=form
         )
         findings = engine.check(probe, event, at=at, holder=holder, include_passed=False)
+        if not any(f.blocks for f in findings):
+            return findings, None
         judged.append(findings)
-    return min(judged, key=lambda findings: sum(f.blocks for f in findings))
+    shared = tuple(f for f in judged[0] if all(f in findings for findings in judged[1:]))
+    if len(judged) == 1 or any(f.blocks for f in shared):
+        return shared, None
+    return shared, _no_reason_holds(judged)
+
+
+def _no_reason_holds(judged: list[tuple[Finding, ...]]) -> Reason:
+    """Every cancellation reason of the manual (M§7) refused: the reasons, and the rules that
+    refuse them."""
+    refusing = (f.rule_id for findings in judged for f in findings if f.blocks)
+    rule_ids = ", ".join(dict.fromkeys(refusing))
+    zh, en = (render(tuple(CancellationTrigger), lang) for lang in LANGUAGES)
+    return Reason(
+        rule_ids,
+        f"办理注销须符合以下情形之一：{zh}；目前均不符合",
+        f"A cancellation needs one of these reasons: {en}; none applies now",
+    )
 
 
 def _about_the_form(finding: Finding) -> bool:
@@ -358,13 +378,13 @@ def available_business(
         first = next(t for t in definition.transitions if definition.initial in t.sources)
         starter = Role.APPLICANT if Role.APPLICANT in first.roles else min(first.roles)
         findings: tuple[Finding, ...] = ()
+        held_back: Reason | None = None
         if engine.rules_enabled:
-            findings = tuple(
-                f
-                for f in _rule_findings(engine, business_type, first.event, holder, at)
-                if not _about_the_form(f)
-            )
+            judged, held_back = _rule_findings(engine, business_type, first.event, holder, at)
+            findings = tuple(f for f in judged if not _about_the_form(f))
         reasons = [Reason(f.rule_id, f.message_zh, f.message_en) for f in findings if f.blocks]
+        if held_back is not None:
+            reasons.append(held_back)
         lines.append(
             Availability(
                 business_type,
