@@ -40,6 +40,14 @@ def test_every_rule_is_cited_and_worded_in_both_languages(rule: RuleDescription)
     assert rule.group == rule.id.split("-")[0].lower()
 
 
+@pytest.mark.parametrize("rule", DESCRIPTIONS, ids=lambda d: d.id)
+def test_every_citation_is_in_the_language_of_its_sources(rule: RuleDescription) -> None:
+    """The manual and the pages the catalogue summarises are Chinese: a Chinese page shows the
+    section and the sentence as they are, with no English aside."""
+    assert _CJK.search(rule.citation.quote), f"{rule.id}: {rule.citation.quote!r}"
+    assert not re.search(r"[A-Za-z]{3,}", rule.citation.section), rule.citation.section
+
+
 def test_every_rule_was_seen_passing_and_not_passing() -> None:
     missing = []
     for rule in DESCRIPTIONS:

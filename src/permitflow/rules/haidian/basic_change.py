@@ -226,7 +226,7 @@ RULES: tuple[Rule, ...] = (
         business_types=BASIC_CHANGE,
         events=SUBMISSION_EVENTS,
         citation=Citation(
-            "M§7 (I: a Beijing hukou is no basic change)",
+            "M§7（推定：取得北京市户口不属于基础信息变更）",
             "申请人已取得北京市户口、工作单位转至外省市或已到达法定退休年龄的，"
             "应即时注销北京市工作居住证。",
         ),

@@ -429,8 +429,8 @@ def _one_at_a_time(rule_id: str, check: Check) -> Rule:
         business_types=ONE_AT_A_TIME,
         events=OPENING_EVENTS,
         citation=Citation(
-            "catalogue §3.5 (I)",
-            "One open application per permit at a time (I, not stated).",
+            "规则目录 §3.5（推定）",
+            "同一申请人同一时间只能有一笔在办业务（推定，手册未明言）。",
             INFERENCE,
         ),
         texts=TEXTS,
@@ -463,7 +463,7 @@ RULES: tuple[Rule, ...] = (
         business_types=ALL_BUSINESS,
         events=CASE_EVENTS,
         citation=Citation(
-            "M§4.1; catalogue §3.6 (I)", "自原单位离职后，将工作居住证操作为“挂起”状态"
+            "M§4.1；规则目录 §3.6（推定）", "自原单位离职后，将工作居住证操作为“挂起”状态"
         ),
         texts=TEXTS,
         parameters=frozenset({"flow.permit_states"}),

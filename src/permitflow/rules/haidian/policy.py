@@ -45,7 +45,8 @@ from permitflow.rules.rule import (
 
 NEW = frozenset({BusinessType.NEW})
 SECONDARY = "permitflow 规则目录 §4.12、§7（二手资料，未经官方确认）"
-"""Citation source of the POL rules: the catalogue's summary of third-party sources."""
+"""Citation source of the POL rules: the catalogue's summary of third-party sources, quoted in
+Chinese, the language of those sources (the catalogue summarises them in English)."""
 
 
 @frozen
@@ -281,8 +282,8 @@ RULES: tuple[Rule, ...] = (
         business_types=NEW,
         events=SUBMISSION_EVENTS,
         citation=Citation(
-            "catalogue §4.12, §7; S1, S2, S4, S5, H1",
-            "Men aged 60 or younger, women 55 or younger.",
+            "规则目录 §4.12、§7；S1、S2、S4、S5、H1",
+            "男性不超过 60 周岁，女性不超过 55 周岁。",
             SECONDARY,
         ),
         texts=TEXTS,
@@ -297,8 +298,8 @@ RULES: tuple[Rule, ...] = (
         business_types=NEW,
         events=SUBMISSION_EVENTS,
         citation=Citation(
-            "catalogue §4.12, §7; S1-S5",
-            "Bachelor's degree or higher, or an intermediate or higher professional title.",
+            "规则目录 §4.12、§7；S1-S5",
+            "本科及以上学历（学士及以上学位），或中级及以上专业技术职称。",
             SECONDARY,
         ),
         texts=TEXTS,
@@ -313,9 +314,9 @@ RULES: tuple[Rule, ...] = (
         business_types=NEW,
         events=SUBMISSION_EVENTS,
         citation=Citation(
-            "catalogue §4.12, §7; S1, S2, S4, S5",
-            "Employed by the applying employer for 6 months or more; social insurance and income "
-            "tax paid there for 6 or 12 months depending on the district.",
+            "规则目录 §4.12、§7；S1、S2、S4、S5",
+            "在申报单位工作满 6 个月及以上；在该单位缴纳社会保险和个人所得税满 6 个月或 12 个月"
+            "（各区要求不同）。",
             SECONDARY,
         ),
         texts=TEXTS,
@@ -330,9 +331,8 @@ RULES: tuple[Rule, ...] = (
         business_types=NEW,
         events=SUBMISSION_EVENTS,
         citation=Citation(
-            "catalogue §4.12, §7; S1, S2, S8",
-            "Taxable income at least k times the previous year's Beijing average wage, "
-            "k = 1.2 or 1.5 depending on the district.",
+            "规则目录 §4.12、§7；S1、S2、S8",
+            "应税收入不低于本市上年度职工平均工资的 k 倍（各区 k 为 1.2 或 1.5）。",
             SECONDARY,
         ),
         texts=TEXTS,
@@ -349,7 +349,7 @@ RULES: tuple[Rule, ...] = (
         business_types=NEW,
         events=SUBMISSION_EVENTS,
         citation=Citation(
-            "catalogue §4.12, §7; S2-S5", "At least 2 years of work experience.", SECONDARY
+            "规则目录 §4.12、§7；S2-S5", "具有 2 年及以上工作经历。", SECONDARY
         ),
         texts=TEXTS,
         parameters=frozenset({"policy.min_work_years"}),
@@ -363,9 +363,9 @@ RULES: tuple[Rule, ...] = (
         business_types=NEW,
         events=SUBMISSION_EVENTS,
         citation=Citation(
-            "catalogue §4.12, §7; H1 (2014), S3, S10",
-            "Employer registered and paying tax in Haidian with independent legal personality "
-            "(enterprises, institutions, private non-enterprise units, social organisations).",
+            "规则目录 §4.12、§7；H1（2014）、S3、S10",
+            "在海淀区注册并纳税、具有独立法人资格的单位（企业、事业单位、民办非企业单位、"
+            "社会团体）。",
             SECONDARY,
         ),
         texts=TEXTS,
@@ -380,8 +380,8 @@ RULES: tuple[Rule, ...] = (
         business_types=frozenset({BusinessType.RENEWAL}),
         events=SUBMISSION_EVENTS,
         citation=Citation(
-            "catalogue §4.12, §7; S3, S9",
-            "Validity 3 years; renewal at the end; renewal evidence covers 3 years.",
+            "规则目录 §4.12、§7；S3、S9",
+            "有效期 3 年，期满续签；续签材料覆盖 3 年。",
             SECONDARY,
         ),
         texts=TEXTS,
@@ -396,9 +396,8 @@ RULES: tuple[Rule, ...] = (
         business_types=frozenset({BusinessType.EMPLOYER_CHANGE}),
         events=SUBMISSION_EVENTS,
         citation=Citation(
-            "catalogue §4.12, §7; S6, S7, S8",
-            "The change to a new employer must be filed within 60 days of leaving, else the "
-            "permit lapses.",
+            "规则目录 §4.12、§7；S6、S7、S8",
+            "离职后须在 60 天内办理聘用单位变更，否则证件失效。",
             SECONDARY,
         ),
         texts=TEXTS,

@@ -459,9 +459,10 @@ RULES: tuple[Rule, ...] = (
         group="ren",
         business_types=RENEWAL,
         events=SUBMISSION_EVENTS,
+        # The severity is set by rules.overrides: the manual puts the risk of a late filing on
+        # the employer and the applicant, it does not refuse it.
         citation=Citation(
-            "M§3 注意事项 3 (severity set by rules.overrides: the manual puts the risk of a late "
-            "filing on the employer and the applicant, it does not refuse it)",
+            "M§3 注意事项 3",
             "申请办理续签业务需至少提前 20 个工作日（规定审核周期）提交，"
             "未按时提交申请导致审核未完成证件失效的，责任由申请单位及申请人承担",
         ),
