@@ -259,6 +259,7 @@ PROBLEMS: Mapping[str, tuple[str, ...]] = {
     "too_many_values": ("limit",),
     "unknown_guard_groups": ("event", "groups"),
     "unknown_key": ("where", "known"),
+    "unknown_parameter": ("where",),
     "unknown_parameters": ("rule_id", "names"),
     "unknown_rule": ("where",),
     "unknown_state": ("where", "given", "machine", "levels"),

@@ -43,8 +43,8 @@ import attrs
 import cattrs
 from attrs import frozen
 
-from permitflow._problems import problems_of
-from permitflow.errors import Problem, RuleDataError, RuleSetNotInForce
+from permitflow._problems import jsonable, problems_of
+from permitflow.errors import Expected, Problem, RuleDataError, RuleSetNotInForce
 
 __all__ = [
     "Confidence",
@@ -285,6 +285,57 @@ class ParameterTable:
     def describe(self) -> tuple[ParameterDescription, ...]:
         """Every parameter, sorted by name, with labels, unit, confidence and cited values."""
         return tuple(sorted(self.parameters, key=lambda p: p.name))
+
+    def overlaid(
+        self,
+        changes: Mapping[str, object],
+        *,
+        since: date,
+        citation: str,
+        origin: str,
+        problems: list[Problem],
+    ) -> ParameterTable:
+        """This table with ``changes`` (name → value) laid over it, the way a derived rule set
+        redefines what it inherits; what is wrong is appended to ``problems``.
+
+        A plain value applies from ``since`` with ``citation``; a
+        [`DatedValue`][permitflow.rules.parameters.DatedValue] from its own day with its own
+        citation. Either keeps the inherited values before that day (the history stays readable)
+        and the inherited labels, unit and confidence, and must be of the inherited value's type.
+        A [`ParameterDescription`][permitflow.rules.parameters.ParameterDescription] defines the
+        parameter anew (a new parameter needs its labels). Every changed parameter is then
+        defined by ``origin``, which messages name instead of the inherited file.
+        """
+        by_name = dict(self._by_name)
+        for name, change in changes.items():
+            path = f"$.{name}"
+            inherited = by_name.get(name)
+            if isinstance(change, ParameterDescription):
+                base, values = change, change.values
+            elif inherited is None:
+                problems.append(Problem("unknown_parameter", path))
+                continue
+            else:
+                dated = change if isinstance(change, DatedValue) else (
+                    DatedValue(since, change, citation)
+                )  # fmt: skip
+                base = inherited
+                values = (*(v for v in inherited.values if v.since < dated.since), dated)
+            if not values:
+                problems.append(Problem("at_least_one_value", f"{path}.values"))
+                continue
+            kind = type((inherited or base).values[0].value)
+            for index, value in enumerate(values):
+                where = f"{path}.values[{index}]"
+                if type(value.value) is not kind:
+                    problems.append(Problem(
+                        "wrong", f"{where}.value", jsonable(value.value), Expected.of(kind)
+                    ))  # fmt: skip
+                # ``citation`` itself is the caller's to check, once.
+                if value.citation is not citation and not value.citation.strip():
+                    problems.append(Problem("empty_citation", f"{where}.citation"))
+            by_name[name] = attrs.evolve(base, name=name, values=values, file=origin)
+        return ParameterTable(tuple(by_name.values()))
 
     def changes_between(self, name: str, start: date, end: date | None) -> tuple[date, ...]:
         """The ``since`` dates of ``name`` falling after ``start`` and on or before ``end``."""

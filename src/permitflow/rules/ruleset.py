@@ -35,7 +35,13 @@ from permitflow.records.application import Application, BusinessType
 from permitflow.records.holder import HolderRecord
 from permitflow.rules.facts import Facts
 from permitflow.rules.finding import Citation, Finding, RuleKind, Severity
-from permitflow.rules.parameters import Confidence, ParameterTable, ResolvedParameters
+from permitflow.rules.parameters import (
+    Confidence,
+    DatedValue,
+    ParameterDescription,
+    ParameterTable,
+    ResolvedParameters,
+)
 from permitflow.rules.rule import (
     GROUPS,
     JudgedOn,
@@ -354,6 +360,88 @@ class RuleSet:
         return RuleSet(
             self.name, version or self.version, self.effective_from, self.effective_until,
             rules, self.parameters,
+        )  # fmt: skip
+
+    def derive(
+        self,
+        *,
+        name: str,
+        version: str,
+        since: date,
+        citation: str,
+        until: date | None = None,
+        parameters: Mapping[str, object] | None = None,
+        overrides: Mapping[str, Mapping[str, object]] | None = None,
+        rules_added: Iterable[Rule] = (),
+        rules_removed: Iterable[str] = (),
+        texts: Catalogue | None = None,
+    ) -> RuleSet:
+        """A rule set of its own made from this one, in force from ``since`` (to ``until``):
+        another district, or a policy variant, as OpenFisca's ``Reform`` makes one.
+
+        ``parameters`` redefines inherited parameters or adds new ones
+        ([`ParameterTable.overlaid`][permitflow.rules.parameters.ParameterTable.overlaid]; a
+        plain value takes ``citation``, the source of the derived set). ``overrides`` switches
+        rules (rule id → ``{severity = …, enabled = …}``) on top of the inherited switches;
+        ``rules_removed`` takes rules out of it, catalogue included, and ``rules_added`` appends
+        rules after the inherited ones. ``texts`` rewords the inherited rules
+        ([`reworded`][permitflow.rules.ruleset.RuleSet.reworded]). Every problem is reported at
+        once; the result may be derived again.
+        """
+        where = f"{name} {version}"
+        problems: list[Problem] = []
+        base = self if texts is None else self.reworded(texts)
+        removed = set(rules_removed)
+        problems += [
+            Problem("unknown_rule", f"$.rules_removed.{rule_id}")
+            for rule_id in sorted(removed - base._by_id.keys())
+        ]
+        changes = dict(parameters or {})
+        switches = base._switches_on(since, citation, removed, overrides or {})
+        if switches is not None:
+            changes[OVERRIDES_PARAMETER] = switches
+        table = base.parameters.overlaid(
+            changes, since=since, citation=citation, origin=where, problems=problems
+        )
+        if not citation.strip():
+            problems.append(Problem("empty_citation", "$.citation"))
+        if problems:
+            raise _definition(where, problems)
+        # The notes of a rule follow the parameters it reads: worked out again for the new ones.
+        kept = tuple(
+            rule if rule.note is None else attrs.evolve(rule, note=None)
+            for rule in base.rules
+            if rule.id not in removed
+        )
+        return RuleSet(name, version, since, until, (*kept, *rules_added), table)
+
+    def _switches_on(
+        self,
+        day: date,
+        citation: str,
+        removed: set[str],
+        overrides: Mapping[str, Mapping[str, object]],
+    ) -> object | None:
+        """The raw ``rules.overrides`` value of a rule set derived on ``day``: the switches in
+        force then, less those of ``removed`` rules, with ``overrides`` laid over them; None
+        when nothing changes."""
+        inherited: Mapping[str, Mapping[str, object]] = {}
+        if OVERRIDES_PARAMETER in self.parameters:
+            parameter = self.parameters.get(OVERRIDES_PARAMETER)
+            if parameter.values[0].since <= day:
+                inherited = parameter.value_on(day)
+        if not overrides and not removed & inherited.keys():
+            return None
+        merged = {rule_id: dict(entry) for rule_id, entry in inherited.items()}
+        for rule_id in removed:
+            merged.pop(rule_id, None)
+        for rule_id, entry in overrides.items():
+            merged[rule_id] = {**merged.get(rule_id, {}), **entry}
+        if OVERRIDES_PARAMETER in self.parameters:
+            return merged
+        return ParameterDescription(
+            OVERRIDES_PARAMETER, "规则开关与严重程度调整", "Rule switches and severity overrides",
+            Confidence.INFERRED, (DatedValue(day, merged, citation),),
         )  # fmt: skip
 
     def describe(self) -> tuple[RuleDescription, ...]:
