@@ -115,6 +115,41 @@ def test_an_authority_step_after_expiry_is_refused_and_revives_nothing(
         assert permit.expires_on >= done.at.date()
 
 
+ON_THE_PERMIT = [BusinessType.BASIC_CHANGE, BusinessType.BUSINESS_CHANGE]
+
+
+@pytest.mark.parametrize("business_type", ON_THE_PERMIT)
+@pytest.mark.parametrize("level", [0, 1, 2], ids=["accept", "pass level 1", "pass level 2"])
+def test_a_change_of_the_permit_after_its_expiry_date_is_refused_before_the_timer_runs(
+    business_type: BusinessType, level: int
+) -> None:
+    # The permit is still marked valid (the expiry timer has not run), but its date has passed.
+    expiry = AT.date() + timedelta(days=1)
+    holder = expiring(holder_for(business_type), expiry)
+    case = Case.start(business_type, engine=HAIDIAN, holder=holder)
+    case = case.fire("submit", APPLICANT).fire("employer_approve", EMPLOYER)
+    if level:
+        case = accept(case)
+    for _ in range(level - 1):
+        case = passed_by_the_authority(case)
+    step = passed_by_the_authority if level else accept
+    with pytest.raises(Blocked) as refused:
+        step(attrs.evolve(case, at=AT + timedelta(days=2)))
+    assert refused_by(refused) == {"FLOW-002"}
+    assert case.holder.permit.state.value == "valid"
+    done = step(attrs.evolve(case, at=AT + timedelta(days=1)))
+    assert done.application.state == ("authority_review_1", "authority_review_2", "approved")[level]
+
+
+def test_a_cancellation_after_the_expiry_date_finds_nothing_left_to_cancel() -> None:
+    holder = expiring(holder_for(BusinessType.CANCELLATION), AT.date() - timedelta(days=1))
+    case = Case.start(BusinessType.CANCELLATION, engine=HAIDIAN, holder=holder)
+    with pytest.raises(Blocked) as refused:
+        case.fire("submit", EMPLOYER)
+    assert "FLOW-002" in refused_by(refused)
+    assert "无需再办理注销" in str(refused.value.message_zh)
+
+
 # --- DOC-002 after a return (documents, judged on the day of the resubmission) ------------------
 
 FIRST = AT  # 2026-03-16

@@ -69,6 +69,8 @@ OPENING_EVENTS = SUBMISSION_EVENTS | {"prepare"}
 """Events that open or re-open an application for the holder."""
 CASE_EVENTS = OPENING_EVENTS | {"employer_approve", "accept", "pass"}
 """Every event that moves a case towards approval."""
+BEFORE_EXPIRY = frozenset({BusinessType.RENEWAL, BusinessType.EMPLOYER_CHANGE})
+"""The businesses REN-006 refuses on a permit past its expiry date: they keep the permit going."""
 ONE_AT_A_TIME = ALL_BUSINESS - {BusinessType.CANCELLATION}
 """The businesses filed one at a time: all but 注销, which is due at once (M§7 应即时注销)."""
 
@@ -323,11 +325,16 @@ class NothingLeft(Facts):
 def _permit_not_terminal(ctx: RuleContext) -> Iterable[Verdict[Ended | NothingLeft | Anew]]:
     permit = ctx.holder.permit
     # 一旦过期，无法恢复 (M§3 注意事项 3); a cancelled permit is gone as well (M§7). What is left
-    # is a new application — or, for a cancellation, nothing at all.
-    if not permit.is_terminal:
+    # is a new application — or, for a cancellation, nothing at all. Past its expiry date the
+    # permit is expired before the timer marks it so: no change is approved on it then (for
+    # renewals and employer changes REN-006 says so).
+    if permit.is_terminal:
+        ended = Ending(permit.state, permit.expires_on)
+    elif ctx.business_type not in BEFORE_EXPIRY and expiry_due(permit, ctx.day):
+        ended = Ending(PermitState.EXPIRED, permit.expires_on)
+    else:
         yield passed("permit.state", state=permit.state.value)
         return
-    ended = Ending(permit.state, permit.expires_on)
     if ctx.business_type is BusinessType.CANCELLATION:
         yield failed("permit.state", NothingLeft(ended))
     else:
@@ -453,6 +460,7 @@ RULES: tuple[Rule, ...] = (
             "M§3 注意事项 3; M§7", "申请单位及申请人应及时关注证件到期时间，一旦过期，无法恢复"
         ),
         texts=TEXTS,
+        judged_on=JudgedOn.STEP,
         check=_permit_not_terminal,
     ),
     Rule(

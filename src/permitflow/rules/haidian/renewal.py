@@ -41,7 +41,7 @@ from permitflow.rules.facts import (
 )
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import REVIEW_EVENTS, TEXTS, attestation_due, same_code
-from permitflow.rules.haidian.flow import CASE_EVENTS, Anew, Ending, apply_anew
+from permitflow.rules.haidian.flow import BEFORE_EXPIRY, CASE_EVENTS, Anew, Ending, apply_anew
 from permitflow.rules.rule import (
     JudgedOn,
     Rule,
@@ -54,7 +54,6 @@ from permitflow.rules.rule import (
 from permitflow.rules.ruleset import EnforcedBy
 
 RENEWAL = frozenset({BusinessType.RENEWAL})
-BEFORE_EXPIRY = frozenset({BusinessType.RENEWAL, BusinessType.EMPLOYER_CHANGE})
 
 
 # --- months -------------------------------------------------------------------------------------
