@@ -6,6 +6,10 @@ events: from which states, to which, who fires it, which rule groups guard it.
 
     python docs/generate.py           # (re)write the pages
     python docs/generate.py --check   # exit 1, naming the pages, when one is out of date
+
+Both also run ``docs/gen_reference.py`` (the rules page, the error-code page, the schemas and the
+business-type pages), so that one check covers every generated page: the rules page and the
+error-code page are then always the catalogue the library speaks from.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import inspect
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+
+import gen_reference
 
 from permitflow.engine.definition import MachineDefinition, Transition
 from permitflow.engine.diagrams import mermaid
@@ -149,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     expected = pages()
     stale = list(out_of_date(expected))
+    reference = gen_reference.main(["--check"] if args.check else [])
     if args.check:
         if stale:
             print(
@@ -157,7 +164,9 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )  # fmt: skip
             return 1
-        print(f"docs/machines: {len(expected)} pages up to date")
+        if reference:
+            return reference
+        print(f"docs/machines: {len(expected)} pages up to date; reference pages up to date")
         return 0
     OUT.mkdir(exist_ok=True)
     for path in OUT.glob("*.md"):
