@@ -328,6 +328,68 @@ def test_retirement_after_the_reform(capsys: pytest.CaptureFixture[str]) -> None
     )  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "“retired”不是退休人员类别，可选：原法定退休年龄60周岁的男职工（male）、"
+               "原法定退休年龄55周岁的女职工（female_cadre）、原法定退休年龄50周岁的女职工"
+               "（female_worker）"),
+        ("en", "'retired' is not a retirement category; choose one of: Men formerly retiring at "
+               "60 (male), Women formerly retiring at 55 (female_cadre), Women formerly retiring "
+               "at 50 (female_worker)"),
+    ],
+)  # fmt: skip
+def test_a_wrong_retirement_category_is_refused_with_every_choice_in_words(
+    capsys: pytest.CaptureFixture[str], lang: str, said: str
+) -> None:
+    code, _, err = run(
+        capsys, "retirement", "--birth", "1966-05-15", "--category", "retired", "--lang", lang
+    )
+    assert code == EXIT_INPUT
+    assert said in err
+
+
+@pytest.mark.parametrize(
+    ("lang", "lines"),
+    [
+        ("zh", ["退休人员类别，可选：", "female_cadre：原法定退休年龄55周岁的女职工"]),
+        ("en", ["retirement category, one of:", "female_cadre: Women formerly retiring at 55"]),
+    ],
+)
+def test_the_retirement_help_lists_each_category_with_its_label(
+    capsys: pytest.CaptureFixture[str], lang: str, lines: list[str]
+) -> None:
+    _, out, _ = run(capsys, "retirement", "--help", "--lang", lang)
+    shown = [line.strip() for line in out.splitlines()]
+    assert all(any(line.endswith(wanted) for line in shown) for wanted in lines)
+
+
+@pytest.mark.parametrize(
+    ("lang", "name"),
+    [
+        ("zh", "按默认记录生成的证件业务信息变更业务，状态：聘用单位审核中"),
+        ("en", "Business-information change from the default record, in the state “With the "
+               "employer for review”"),
+    ],
+)  # fmt: skip
+def test_a_new_case_is_named_in_labels(
+    capsys: pytest.CaptureFixture[str], lang: str, name: str
+) -> None:
+    code, out, _ = run(
+        capsys, "case", "new", "business_change", "--state", "employer_review", "--lang", lang
+    )
+    assert code == EXIT_OK
+    assert json.loads(out)["name"] == name
+
+
+def test_a_wrong_business_type_is_refused_with_the_labels(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(capsys, "case", "new", "visa")
+    assert code == EXIT_INPUT
+    assert "“visa”不是业务类型，可选：新办（new）、续签（renewal）" in err
+
+
 def test_id_validates_resident_ids_and_credit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "id", "11010519491231002x", "--format", "json")
     assert code == EXIT_OK

@@ -5,7 +5,7 @@ Sub-commands::
     permitflow check CASE.json [--at ISO-DATETIME] [--event EVENT] [--format text|json]
     permitflow case new TYPE [--state STATE] [--at ISO-DATETIME]
     permitflow deadline --expiry DATE [--working-days N] [--submitted DATE]
-    permitflow retirement --birth DATE --category male|female_cadre|female_worker [--on DATE]
+    permitflow retirement --birth DATE --category CATEGORY [--on DATE]
     permitflow id NUMBER
     permitflow diagram TYPE [--format mermaid] [--review-levels N]
     permitflow rules [--format md|json] [--ruleset NAME] [--version VERSION]
@@ -37,10 +37,12 @@ import sys
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from enum import Enum
 from pathlib import Path
 from typing import Any, Literal, NoReturn
 
 from permitflow import __version__
+from permitflow import _words as words
 from permitflow.cases import (
     EXIT_BLOCKED,
     EXIT_INPUT,
@@ -94,7 +96,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_case_new(args: argparse.Namespace) -> int:
     at = args.at if args.at is not None else AT
-    _print_json(new_case(args.type, state=args.state, at=at))
+    # The case's name is the only words in it: in both languages it is named in Chinese.
+    lang: Language = "zh" if args.lang == "both" else args.lang
+    _print_json(new_case(args.type, state=args.state, at=at, lang=lang))
     return EXIT_OK
 
 
@@ -387,6 +391,49 @@ def _positive(text: str) -> int:
     return value
 
 
+_KINDS: dict[type[Enum], tuple[str, str]] = {
+    RetirementCategory: ("退休人员类别", "retirement category"),
+    BusinessType: ("业务类型", "business type"),
+}
+"""What a labelled argument names, in both languages."""
+
+
+def _choices(enum: type[Enum], lang: CliLanguage) -> str:
+    """The values of ``enum`` with their labels: 续签（renewal）、… / Renewal (renewal), …"""
+    if lang == "both":
+        return f"{_choices(enum, 'zh')}; {_choices(enum, 'en')}"
+    return words.choices([member.value for member in enum], enum, lang)
+
+
+def _labelled(enum: type[Enum]) -> Callable[[str], Any]:
+    """A converter taking a member's code, as a person types it; a wrong code is refused with
+    every choice in words."""
+    zh, en = _KINDS[enum]
+
+    def convert(text: str) -> Any:
+        try:
+            return enum(text)
+        except ValueError:
+            raise _reason(
+                f"“{text}”不是{zh}，可选：{_choices(enum, 'zh')}",
+                f"{text!r} is not a {en}; choose one of: {_choices(enum, 'en')}",
+            ) from None
+
+    convert.__name__ = enum.__name__
+    return convert
+
+
+def _labelled_help(enum: type[Enum], lang: CliLanguage) -> str:
+    """The kind of value, then one line per code a person may type, with its label."""
+    zh, en = _KINDS[enum]
+    lines = [_say(lang, f"{zh}，可选：", f"{en}, one of:").replace("\n", " / ")]
+    for member in enum:
+        zh_label, en_label = label(member, "zh"), label(member, "en")
+        said = _say(lang, f"{member.value}：{zh_label}", f"{member.value}: {en_label}")
+        lines.append(said.replace(f"\n{member.value}:", " /"))
+    return "\n".join(lines)
+
+
 # argparse's own messages in Chinese (its English is the original).
 def _each_quoted(text: str) -> str:
     """argparse's ``'a', 'b'`` (or ``a, b``) as ``“a”、“b”``."""
@@ -417,6 +464,11 @@ def _argparse_zh(message: str) -> str:
 
 class _Formatter(argparse.HelpFormatter):
     """Wraps descriptions to the terminal; keeps the lines of an example block as written."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        # A help listing its choices keeps one choice a line.
+        wrap = super()._split_lines
+        return [part for line in text.splitlines() for part in wrap(line, width)]
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         if text.startswith(_EXAMPLES):
@@ -552,7 +604,10 @@ def build_parser(lang: CliLanguage = "zh") -> argparse.ArgumentParser:
         ),
         lang=lang,
     )  # fmt: skip
-    new.add_argument("type", choices=[t.value for t in BusinessType], help="business type")
+    new.add_argument(
+        "type", type=_labelled(BusinessType), metavar="TYPE",
+        help=_labelled_help(BusinessType, lang),
+    )  # fmt: skip
     new.add_argument("--state", help="the state the application is in (default: the draft)")
     new.add_argument(
         "--at", type=_datetime,
@@ -600,8 +655,8 @@ def build_parser(lang: CliLanguage = "zh") -> argparse.ArgumentParser:
     )  # fmt: skip
     retirement.add_argument("--birth", type=_date, required=True, help="birth date, YYYY-MM-DD")
     retirement.add_argument(
-        "--category", required=True, choices=[c.value for c in RetirementCategory],
-        help="male; female_cadre (formerly retiring at 55); female_worker (formerly at 50)",
+        "--category", required=True, type=_labelled(RetirementCategory), metavar="CATEGORY",
+        help=_labelled_help(RetirementCategory, lang),
     )  # fmt: skip
     retirement.add_argument("--on", type=_date, help="also say whether it is reached on this day")
     _add_lang(retirement)
@@ -634,7 +689,10 @@ def build_parser(lang: CliLanguage = "zh") -> argparse.ArgumentParser:
         ),
         lang=lang,
     )  # fmt: skip
-    draw.add_argument("type", choices=[t.value for t in BusinessType], help="business type")
+    draw.add_argument(
+        "type", type=_labelled(BusinessType), metavar="TYPE",
+        help=_labelled_help(BusinessType, lang),
+    )  # fmt: skip
     _add_format(draw, ("mermaid",), "mermaid")
     draw.add_argument(
         "--review-levels", type=_positive,

@@ -23,6 +23,8 @@ from permitflow.engine.definition import MachineDefinition, Transition
 from permitflow.engine.engine import Engine
 from permitflow.engine.snapshot import to_dict, unstructure
 from permitflow.errors import Expected, InvalidInput
+from permitflow.labels import label, state_label
+from permitflow.messages import Language
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import (
     Application,
@@ -138,14 +140,26 @@ def reach(
     return application, holder
 
 
+def _title(kind: BusinessType, definition: MachineDefinition, state: str, lang: Language) -> str:
+    business, where = label(kind, lang), state_label(definition, state, lang)
+    if lang == "zh":
+        return f"按默认记录生成的{business}业务，状态：{where}"
+    return f"{business} from the default record, in the state “{where}”"
+
+
 def new_case(
-    business_type: BusinessType | str, *, state: str | None = None, at: datetime = AT
+    business_type: BusinessType | str,
+    *,
+    state: str | None = None,
+    at: datetime = AT,
+    lang: Language = "zh",
 ) -> dict[str, Any]:
     """A minimal valid case file of ``business_type`` in ``state`` (default: the draft).
 
     It states the moment, the business type, the state, the form, and the holder facts a
     person most often changes (the resident id in its two places, the name, the permit's
-    expiry); everything else comes from the documented default record.
+    expiry); everything else comes from the documented default record. Its name says so in
+    ``lang``, with the business and the state by their labels.
     """
     kind = BusinessType(business_type)
     engine = Engine(rules=False)
@@ -169,7 +183,7 @@ def new_case(
         facts["association"] = {"employer": {"in_beijing": False}}
     form = unstructure(template_form(kind))
     return {
-        "name": f"A {kind.value} application in state {target}, from the default record",
+        "name": _title(kind, definition, target, lang),
         "at": at.isoformat(),
         "business_type": kind.value,
         **({} if target == definition.initial else {"state": target}),
