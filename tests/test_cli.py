@@ -228,7 +228,7 @@ def test_a_bad_form_field_is_reported_with_its_path(
     body["form"] = {"permit_type": "domestic", "children": "none"}
     code, _, err = run(capsys, "check", case_file(tmp_path, body))
     assert code == EXIT_INPUT
-    assert "“$.form.children”应为列表（[…]），现为“none”" in err
+    assert "随往子女（$.form.children）应为列表（[…]），现为“none”" in err
 
 
 @pytest.mark.parametrize(
@@ -259,7 +259,7 @@ def test_an_application_of_another_holder_is_refused(
     code, _, err = run(capsys, "check", case_file(tmp_path, body))
     assert code == EXIT_INPUT
     # The loader sees it first: the history's applicant is not the application's holder.
-    assert "“$.application.history[0].actor”办理的不是本人或本单位的业务" in err
+    assert "办理人（$.application.history[0].actor）办理的不是本人或本单位的业务" in err
 
 
 def test_unreadable_and_non_json_files_exit_2(

@@ -5,24 +5,27 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from enum import Enum
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from permitflow import labels
+from permitflow._words import where
 from permitflow.engine.definition import MachineDefinition, State, Transition
 from permitflow.errors import DefinitionError, InvalidInput, UnknownEvent
 from permitflow.labels import (
     VOCABULARIES,
     both,
     event_label,
+    field_label,
     label,
     role_label,
     state_label,
 )
 from permitflow.machines import BUSINESS_MACHINES, HOLDER_MACHINES
-from permitflow.messages import Catalogue, words
+from permitflow.messages import Catalogue, Language, words
 from permitflow.records.actors import Role
 from permitflow.records.application import BusinessType, CancellationTrigger
 from permitflow.records.holder import (
@@ -33,6 +36,8 @@ from permitflow.records.holder import (
     Slot,
 )
 from permitflow.retirement import RetirementCategory
+from permitflow.schema import case_schema, snapshot_schema
+from permitflow.testing import wording_problems
 from permitflow.text import Bytes, Labelled, Money, Quoted, organisation, render
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -278,3 +283,67 @@ def test_a_size_never_reads_smaller_than_it_is(count: int) -> None:
     number, unit = text.split(" ")
     scale = {"bytes": 1, "KB": 1024, "MB": 1_048_576}[unit]
     assert float(number.replace(",", "")) * scale >= count
+
+
+# --- the fields of a snapshot or a case file ----------------------------------------------------
+
+
+def _field_paths(schema: dict[str, object]) -> set[str]:
+    """Every field path of a document of ``schema``, an index as ``[0]``."""
+    defs: dict[str, Any] = schema["$defs"]  # type: ignore[assignment]
+    found: set[str] = set()
+
+    def walk(node: Any, path: str, depth: int) -> None:
+        while "$ref" in node:
+            node = defs[node["$ref"].rpartition("/")[2]]
+        if depth > 12:  # deeper than any record: a reference back to itself
+            return
+        for key in ("anyOf", "oneOf", "allOf"):
+            for option in node.get(key, ()):
+                walk(option, path, depth)
+        for key in ("then", "else"):
+            if key in node:
+                walk(node[key], path, depth)
+        if isinstance(node.get("items"), dict):
+            walk(node["items"], f"{path}[0]", depth + 1)
+        for name, inner in node.get("properties", {}).items():
+            found.add(f"{path}.{name}")
+            walk(inner, f"{path}.{name}", depth + 1)
+
+    walk(schema, "$", 0)
+    return found
+
+
+FIELD_PATHS = sorted(_field_paths(case_schema()) | _field_paths(snapshot_schema()))
+
+
+def test_the_documents_have_their_fields_walked() -> None:
+    assert len(FIELD_PATHS) > 400
+    assert "$.holder.permit.children[0].birth_date" in FIELD_PATHS
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_field_a_document_error_can_name_reads_in_words(lang: Language) -> None:
+    """No field path reaches a person's text alone: each field of a snapshot or a case file
+    is named in words, the path only in brackets after it."""
+    unnamed = [path for path in FIELD_PATHS if field_label(path, lang) is None]
+    assert unnamed == []
+    for path in FIELD_PATHS:
+        said = where(path, None, lang)
+        named = said.removesuffix(f"（{path}）" if lang == "zh" else f" ({path})")
+        assert named != said, said
+        assert wording_problems(said, lang) == [], said
+        if lang == "zh":
+            assert not re.search(r"[A-Za-z]{2,}", named.replace("CSCSE", "")), said
+        else:
+            assert not CJK.search(named), said
+            assert "_" not in named, said
+
+
+def test_a_field_reads_by_its_parent_where_the_name_is_shared() -> None:
+    assert field_label("$.holder.profile.general.name") == "姓名"
+    assert field_label("$.form.children[1].name") == "随往人员姓名"
+    assert field_label("$.holder.association.employer.name", "en") == "employer's name"
+    assert field_label("$.holder.nickname") is None
+    assert where("$.holder.nickname", None, "zh") == "“nickname”（$.holder.nickname）"
+    assert where("$", None, "en") == "the document ($)"

@@ -75,13 +75,14 @@ def test_a_problem_names_its_path_the_value_and_the_expected_form() -> None:
         "手机号码（$.holder.profile.general.phone）应为文字，现为“13800138000”",
         "有效期至（$.holder.permit.expires_on）应为日期，格式 YYYY-MM-DD，也可留空（“null”），"
         "现为“31/12/2026”",
-        "字段“$.expect.exit”应为以下之一：“0”、“1”，现为“3”",
+        "预期退出码（$.expect.exit）应为以下之一：“0”、“1”，现为“3”",
     ]
     assert bad(body, "en") == [
-        "phone ($.holder.profile.general.phone): expected text, got “13800138000”",
-        "expires on ($.holder.permit.expires_on): expected a date, YYYY-MM-DD, or null, got "
+        "mobile phone number ($.holder.profile.general.phone): expected text, got "
+        "“13800138000”",
+        "expiry date ($.holder.permit.expires_on): expected a date, YYYY-MM-DD, or null, got "
         "“31/12/2026”",
-        "exit ($.expect.exit): expected one of: “0”, “1”, got “3”",
+        "expected exit status ($.expect.exit): expected one of: “0”, “1”, got “3”",
     ]
 
 
@@ -106,8 +107,9 @@ def test_an_unknown_key_lists_the_known_ones() -> None:
     body = new_case("new")
     body["holder"]["profile"]["genral"] = {}
     assert bad(body) == [
-        "字段“$.holder.profile.genral”不是此处可用的字段（可用：“general”、“education”、"
-        "“study_history”、“work_history”、“photo”）"
+        "“genral”（$.holder.profile.genral）不是此处可用的字段（可用：一般信息（general）、"
+        "教育信息（education）、学习经历（study_history）、工作经历（work_history）、"
+        "证件照片（photo））"
     ]
 
 

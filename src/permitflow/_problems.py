@@ -182,6 +182,9 @@ class Problem:
             values[name] = (
                 words.reference(value, lang) if name == "rule_id" else words.say(value, lang)
             )
+        if self.reason == "unknown_key":
+            # The keys a person may write there, each with the field's name.
+            values["known"] = words.keys(self.path.rpartition(".")[0], self.facts["known"], lang)
         return texts.render(f"problem.{self.reason}", lang, values)
 
     def at(self, prefix: str) -> Problem:

@@ -290,12 +290,36 @@ def holder_events(names: Iterable[str], lang: Language) -> str:
 # --- where a value is ---------------------------------------------------------------------------
 
 
+def keys(parent: str, names: Sequence[str], lang: Language) -> str:
+    """The keys of a document's object at ``parent``, each after its field's name when the
+    field labels have one: 一般信息（general）、教育信息（education） / general information
+    (general), education (education)."""
+    from permitflow.labels import field_label
+
+    spoken = []
+    for name in names:
+        named = field_label(f"{parent}.{name}", lang)
+        if named is None:
+            spoken.append(quoted(name))
+        else:
+            spoken.append(f"{named}（{name}）" if lang == "zh" else f"{named} ({name})")
+    return listing(spoken, lang)
+
+
 def where(path: str, words_zh: str | None, lang: Language) -> str:
-    """A JSON path with the field's name in words: ``出生日期（$.holder.permit.children[0]
-    .birth_date）`` / ``birth date ($.holder…)``."""
-    if lang == "zh":
-        return f"{words_zh}（{path}）" if words_zh else f"字段{quoted(path)}"
-    last = re.findall(r"\.([A-Za-z_]\w*)", path)
-    if not last:
-        return quoted(path)
-    return f"{last[-1].replace('_', ' ')} ({path})"
+    """A JSON path with the field's name in words, from the field labels: ``出生日期（$.holder
+    .permit.children[0].birth_date）`` / ``birth date ($.holder…)``; a field they do not name
+    (a key nobody defined) by its key, quoted: ``“nickname”（$.holder.nickname）``; the whole
+    document: 文档（$）."""
+    from permitflow.labels import field_label
+
+    named = field_label(path, lang) or (words_zh if lang == "zh" else None)
+    if named is None:
+        keys = re.findall(r"\.([^.\[]+)", path)
+        if keys:
+            named = quoted(keys[-1])
+        elif path in ("", "$"):
+            named = "文档" if lang == "zh" else "the document"
+        else:
+            named = "条目" if lang == "zh" else "the entry"
+    return f"{named}（{path}）" if lang == "zh" else f"{named} ({path})"

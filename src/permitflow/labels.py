@@ -3,7 +3,8 @@
 A portal shows these labels in its own screens and every message of the library uses them:
 the 附件名称 of 附件管理 (学历证书, 学位证书 … 其他材料, M§1.6), the business types (新办 …
 注销), the states and events of every machine (the buttons' words: 提交, 撤回, 受理 …), the roles,
-and every vocabulary of the records (户口性质, 住所证明, 婚姻状况, 退休人员类别, 必传 / 非必传 …)::
+every vocabulary of the records (户口性质, 住所证明, 婚姻状况, 退休人员类别, 必传 / 非必传 …) and
+the fields of a snapshot or a case file, as an input error names them (出生日期, 随往人员姓名)::
 
     >>> label(Slot.MARRIAGE)
     '结婚证'
@@ -34,6 +35,7 @@ definition ([`state_label`][permitflow.labels.state_label]) — it is the catalo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from enum import Enum
 from pathlib import Path
@@ -82,6 +84,7 @@ __all__ = [
     "codes",
     "enum_both",
     "event_label",
+    "field_label",
     "label",
     "machine_label",
     "role_label",
@@ -125,7 +128,7 @@ VOCABULARIES: Mapping[type[Enum], str] = MappingProxyType(
 )
 """Every vocabulary with labels, and the table of ``labels.toml`` that holds them."""
 
-_OTHER_TABLES = frozenset({"machine", "state", "event", "ruleset"})
+_OTHER_TABLES = frozenset({"machine", "state", "event", "ruleset", "field"})
 """Tables of labels that are not a vocabulary's: looked up by code (``both``)."""
 
 _LEVEL = "level"
@@ -256,6 +259,24 @@ def ruleset_label(name: str, version: str, lang: Language = "zh") -> str:
     code = f"ruleset.{name}"
     known = _CATALOGUE.template(code).render({}, lang) if code in _CATALOGUE else f"“{name}”"
     return f"{known} {version} 版" if lang == "zh" else f"{known}, version {version}"
+
+
+_FIELD_NAMES = re.compile(r"\.([A-Za-z_]\w*)")
+"""The field names of a JSON path (``$.holder.permit.children[0].name``), indexes left out."""
+
+
+def field_label(path: str, lang: Language = "zh") -> str | None:
+    """The name of the field at JSON path ``path`` in a snapshot or a case file, as an input
+    error calls it: ``$.holder.profile.general.name`` is 姓名, ``$.form.children[0].name``
+    随往人员姓名 (a name read under its parent field); None for a field the catalogue does not
+    know (a key nobody defined)."""
+    names = _FIELD_NAMES.findall(path)
+    if not names:
+        return None
+    code = f"field.{names[-1]}"
+    if len(names) > 1 and f"{code}.{names[-2]}" in _CATALOGUE:
+        code = f"{code}.{names[-2]}"
+    return _CATALOGUE.template(code).render({}, lang) if code in _CATALOGUE else None
 
 
 def codes() -> Iterable[str]:

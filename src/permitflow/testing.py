@@ -563,7 +563,9 @@ def wording_problems(text: str, lang: Literal["zh", "en"]) -> list[str]:
     found = [f"an unfilled placeholder {m}" for m in _PLACEHOLDER.findall(text)]
     if "““" in text or "””" in text:
         found.append("a value quoted twice")
-    found += [f"{m!r} said twice in a row" for m in _REPEATED.findall(_QUOTED.sub("“”", text))]
+    # A path in brackets may repeat a key ($.holder.holder_id): read the sentence around it.
+    read = _REFERENCE.sub(" ", _QUOTED.sub("“”", text))
+    found += [f"{m!r} said twice in a row" for m in _REPEATED.findall(read)]
     plain = _QUOTED.sub("“”", text)
     found += [f"a Python literal or bytes {m!r}" for m in _LITERAL.findall(plain)]
     plain = _REFERENCE.sub(" ", plain)

@@ -192,14 +192,14 @@ def test_each_problem_names_the_field_the_value_and_the_form_expected() -> None:
             "户口性质（$.profile.general.hukou.kind）应为以下之一：家庭户（family）、集体户口"
             "（collective）、学校临时户口（school_temporary），现为“village”"
         ),
-        "$.association.code": "缺少字段“$.association.code”，应为文字，也可留空（“null”）",
+        "$.association.code": "缺少关联码（$.association.code），应为文字，也可留空（“null”）",
         "$.permit.expires_on": (
             "有效期至（$.permit.expires_on）应为日期，格式 YYYY-MM-DD，也可留空（“null”），"
             "现为“31/12/2026”"
         ),
     }
     assert caught.value.message("en").startswith(
-        "The snapshot cannot be loaded: phone ($.profile.general.phone): expected text, got "
-        "“13800138000”; "
+        "The snapshot cannot be loaded: mobile phone number ($.profile.general.phone): expected "
+        "text, got “13800138000”; "
     )
     assert {p["reason"] for p in caught.value.context["problems"]} == {"wrong", "missing"}
