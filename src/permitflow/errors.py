@@ -87,6 +87,7 @@ __all__ = [
     "RuleDataError",
     "RuleSetNotInForce",
     "UnknownEvent",
+    "UnknownParameter",
     "UnknownRuleSet",
     "VersionConflict",
     "error_classes",
@@ -794,6 +795,18 @@ class RuleSetNotInForce(CoverageError):
                 [words.period(version, start, end, lang) for version, start, end in periods], lang
             )
         return said
+
+
+class UnknownParameter(CoverageError, KeyError):
+    """A rule (or a view) reads a parameter the rule set in force does not define on that day.
+
+    Also a ``KeyError``, as the mapping of parameters it comes from is one."""
+
+    code = "unknown_parameter"
+    messages: ClassVar[Mapping[str | None, tuple[str, ...]]] = {None: ("parameter", "day")}
+
+    def __init__(self, variant: str | None = None, /, *, parameter: str, day: date) -> None:
+        PermitflowError.__init__(self, variant, parameter=parameter, day=day)
 
 
 class CalendarOutOfRange(CoverageError, ValueError):

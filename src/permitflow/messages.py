@@ -363,6 +363,13 @@ class Catalogue:
     def __contains__(self, code: object) -> bool:
         return code in self._entries
 
+    def placeholders(self, code: str) -> frozenset[str]:
+        """The placeholders the text of ``code`` names, in either language (none without it)."""
+        entry = self._entries.get(code)
+        if entry is None:
+            return frozenset()
+        return frozenset().union(*(_placeholders(entry.parts[lang]) for lang in LANGUAGES))
+
     def template(self, code: str, context: Context | None = None) -> Template:
         """The text of ``code`` bound to ``context`` (None: no placeholders), checked."""
         entry = self._entries.get(code)

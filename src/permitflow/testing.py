@@ -73,6 +73,7 @@ from permitflow.records.holder import (
     PermitState,
 )
 from permitflow.rules.finding import Finding, Severity
+from permitflow.rules.parameters import ResolvedParameters
 from permitflow.rules.rule import Rule
 from permitflow.samples import (
     AT,
@@ -133,7 +134,8 @@ class FixedRuleSet:
         return self.levels
 
     def params_on(self, day: date) -> Mapping[str, Any]:
-        return self.params
+        # As a rule set's: a name it lacks is an UnknownParameter with the day.
+        return ResolvedParameters(dict(self.params), {}, day)
 
     def rules_for(
         self, business_type: BusinessType, event: str, groups: frozenset[str]

@@ -59,10 +59,30 @@ def test_the_redefined_parameter_keeps_its_history_and_names_the_derived_set() -
 
 
 def test_a_dated_value_brings_its_own_day_and_citation() -> None:
+    later = DatedValue(date(2025, 1, 1), 24, "朝阳区通知第 3 号")
+    rules = derived(parameters={"renewal.evidence_months": later})
+    assert rules.params_on(date(2024, 12, 31))["renewal.evidence_months"] == 36
+    assert rules.params_on(date(2025, 1, 1))["renewal.evidence_months"] == 24
+
+
+def test_a_threshold_a_title_names_cannot_change_inside_the_version() -> None:
     later = DatedValue(date(2025, 1, 1), 15, "朝阳区通知第 3 号")
-    rules = derived(parameters={DAYS: later})
-    assert rules.params_on(date(2024, 12, 31))[DAYS] == 20
-    assert rules.params_on(date(2025, 1, 1))[DAYS] == 15
+    with pytest.raises(DefinitionError) as raised:
+        derived(parameters={DAYS: later})
+    named = {e.split("(")[1].split(")")[0] for e in raised.value.context["errors"]}
+    assert named == {"CAL-001", "REN-005", "CHG-009"}
+
+
+def test_the_titles_show_the_threshold_of_the_rule_set() -> None:
+    fifteen = derived(parameters={DAYS: 15, "documents.validity_months": 6})
+    assert fifteen.rule("REN-005").title_zh == "续签至少提前 15 个工作日提交"
+    assert fifteen.rule("CHG-009").title_en == (
+        "Employer change submitted at least 15 working days before expiry"
+    )
+    assert "6 个月" in fifteen.rule("DOC-001").title_zh
+    assert HAIDIAN.rule("REN-005").title_zh == "续签至少提前 20 个工作日提交"
+    # A pass reads as the title.
+    assert ren_005(fifteen, date(2026, 6, 1)).message_zh == "续签至少提前 15 个工作日提交"
 
 
 def test_a_switched_rule_is_disabled_on_top_of_the_inherited_switches() -> None:

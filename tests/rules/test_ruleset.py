@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from attrs import frozen
 from rules_fixtures import AT, application, new_applicant, valid_holder
@@ -16,6 +17,7 @@ from permitflow.errors import (
     DefinitionError,
     RuleDataError,
     RuleSetNotInForce,
+    UnknownParameter,
     UnknownRuleSet,
 )
 from permitflow.messages import Catalogue
@@ -506,3 +508,83 @@ def test_a_published_entry_point_does_not_replace_a_built_in_family(
 def test_every_guard_group_is_a_catalogue_prefix_or_flow() -> None:
     assert "flow" in GROUPS
     assert {"acc", "bi", "edu", "his", "att", "doc", "huk", "emp", "res", "id", "cal"} <= GROUPS
+
+
+# --- the parameters a rule declares it reads ----------------------------------------------------
+
+
+def _reading(rule_id: str, reads: object) -> Rule:
+    over = ("附件 {count} 份，超过上限 {limit} 份。", "{count} attachments exceed {limit}.")
+    texts = Catalogue.of("demo", {
+        f"{rule_id}.title": ("附件数量不超过上限", "Attachments within the limit"),
+        rule_id: over,
+        "note.inferred": ("（推断：{parameters}）", " (inferred: {parameters})"),
+    })  # fmt: skip
+    return attrs.evolve(make_rule(rule_id), parameters=reads, texts=texts)
+
+
+def test_every_rule_reading_a_parameter_of_another_type_is_named_at_once(
+    table: ParameterTable,
+) -> None:
+    with pytest.raises(DefinitionError) as raised:
+        make_set(table, (
+            _reading("A-1", {"demo.limit": str}),
+            _reading("B-1", {"demo.limit": bool, "demo.missing": int}),
+            _reading("C-1", {"demo.limit": int}),
+        ))  # fmt: skip
+    errors = raised.value.context["errors"]
+    # Two dated values of demo.limit per wrong reader, and the missing name.
+    assert len(errors) == 5, errors
+    assert sum("A-1" in e for e in errors) == 2
+    assert any("B-1" in e and "demo.missing" in e for e in errors)
+    assert not any("C-1" in e for e in errors)
+
+
+def test_a_name_declared_without_a_type_reads_any_value(table: ParameterTable) -> None:
+    rs = make_set(table, (_reading("A-1", frozenset({"demo.limit"})),))
+    assert rs.rule("A-1").parameters.types == {"demo.limit": object}
+
+
+def test_a_declared_type_survives_a_change_of_the_rule() -> None:
+    rule = attrs.evolve(_reading("A-1", {"demo.limit": int}), severity=Severity.WARNING)
+    assert rule.parameters.types == {"demo.limit": int}
+    assert rule.parameters == frozenset({"demo.limit"})
+
+
+def test_a_parameter_nobody_defines_read_at_run_time_is_named_with_its_day(
+    table: ParameterTable,
+) -> None:
+    params = make_set(table).params_on(date(2025, 3, 1))
+    with pytest.raises(UnknownParameter) as raised:
+        params["demo.absent"]
+    assert raised.value.context == {"parameter": "demo.absent", "day": date(2025, 3, 1)}
+    assert isinstance(raised.value, KeyError)
+    assert params.get("demo.absent") is None
+    later = make_set(table).params_on(date(2025, 3, 2))
+    with pytest.raises(UnknownParameter, match="2025-03-02"):
+        later["demo.absent"]
+
+
+def _titled(title: tuple[str, str], reads: object) -> Rule:
+    over = ("附件 {count} 份，超过上限 {limit} 份。", "{count} attachments exceed {limit}.")
+    texts = Catalogue.of("demo", {
+        "A-1.title": title, "A-1": over,
+        "note.inferred": ("（推断：{parameters}）", " (inferred: {parameters})"),
+    })  # fmt: skip
+    return attrs.evolve(make_rule("A-1"), parameters=reads, texts=texts)
+
+
+def test_a_title_shows_the_value_in_force_on_the_versions_first_day(tmp_path: Path) -> None:
+    rule = _titled(("附件不超过 {limit} 份", "At most {limit} attachments"), {"demo.limit": int})
+    assert rule.title_zh == "附件不超过 {limit} 份"  # outside a rule set, as written
+    until = date(2025, 12, 31)
+    assert make_set(_table(tmp_path, ""), (rule,), until=until).rule("A-1").title_en == (
+        "At most 3 attachments"
+    )
+    with pytest.raises(DefinitionError, match="2026-01-01"):
+        make_set(_table(tmp_path, ""), (rule,), until=date(2026, 1, 1))
+
+
+def test_a_title_placeholder_naming_no_parameter_the_rule_reads_is_refused() -> None:
+    with pytest.raises(DefinitionError, match=r"\{count\}"):
+        _titled(("附件不超过 {count} 份", "At most {count} attachments"), {"demo.limit": int})

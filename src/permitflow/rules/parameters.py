@@ -44,7 +44,13 @@ import cattrs
 from attrs import frozen
 
 from permitflow._problems import jsonable, problems_of
-from permitflow.errors import Expected, Problem, RuleDataError, RuleSetNotInForce
+from permitflow.errors import (
+    Expected,
+    Problem,
+    RuleDataError,
+    RuleSetNotInForce,
+    UnknownParameter,
+)
 
 __all__ = [
     "Confidence",
@@ -233,14 +239,24 @@ class ResolvedParameters(Mapping[str, Any]):
     """The parameter values in force on one day, by dotted name (read-only).
 
     A parameter that exists but has no value yet on that day raises
-    [`RuleSetNotInForce`][permitflow.errors.RuleSetNotInForce]; an unknown name raises ``KeyError``.
+    [`RuleSetNotInForce`][permitflow.errors.RuleSetNotInForce]; an unknown name raises
+    [`UnknownParameter`][permitflow.errors.UnknownParameter] with the name and the day (a
+    ``KeyError`` too, so ``get`` answers its default).
     """
 
-    __slots__ = ("_pending", "_values")
+    __slots__ = ("_pending", "_values", "day")
 
-    def __init__(self, values: dict[str, Any], pending: Mapping[str, ParameterDescription]):
+    def __init__(
+        self, values: dict[str, Any], pending: Mapping[str, ParameterDescription], day: date
+    ) -> None:
         self._values = values
         self._pending = pending
+        self.day = day
+        """The day they are asked for, which an unknown name's error names."""
+
+    def on_day(self, day: date) -> ResolvedParameters:
+        """The same values, asked for on ``day`` of the same period."""
+        return ResolvedParameters(self._values, self._pending, day)
 
     def __getitem__(self, name: str) -> Any:
         try:
@@ -248,7 +264,7 @@ class ResolvedParameters(Mapping[str, Any]):
         except KeyError:
             parameter = self._pending.get(name)
             if parameter is None:
-                raise
+                raise UnknownParameter(parameter=name, day=self.day) from None
             raise parameter.not_in_force() from None
 
     def __contains__(self, name: object) -> bool:
@@ -346,7 +362,8 @@ class ParameterTable:
         )
 
     def on(self, day: date | datetime) -> ResolvedParameters:
-        """The values in force on ``day``; computed once per period between two changes."""
+        """The values in force on ``day``; computed once per period between two changes, and
+        shared by its days (its ``day`` is the period's first; ``on_day`` names another)."""
         day = day.date() if isinstance(day, datetime) else day
         period = bisect.bisect_right(self._boundaries, day)
         resolved = self._resolved.get(period)
@@ -358,6 +375,8 @@ class ParameterTable:
                     values[parameter.name] = parameter.value_on(day)
                 else:
                     pending[parameter.name] = parameter
-            resolved = ResolvedParameters(values, pending)
+            # Named by the first day of the period: every day of it shares the resolution.
+            start = self._boundaries[period - 1] if period else day
+            resolved = ResolvedParameters(values, pending, start)
             self._resolved[period] = resolved
         return resolved

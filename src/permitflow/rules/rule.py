@@ -243,6 +243,33 @@ def _yielded(check: Check) -> tuple[frozenset[type[Facts]] | None, list[str]]:
     return frozenset(found), errors
 
 
+class Reads(frozenset[str]):
+    """The parameters a rule reads, by dotted name (a frozenset of them), with the type each is
+    read as: ``{"renewal.working_days_before_expiry": int}``; a name given alone is read as
+    any value. A rule set checks every value of each against it when it is built."""
+
+    types: Mapping[str, type]
+    """The declared type of each name (``object`` when none is declared)."""
+
+    def __new__(cls, declared: Iterable[str] | Mapping[str, type] = ()) -> Reads:
+        if isinstance(declared, Reads):
+            types = dict(declared.types)
+        elif isinstance(declared, Mapping):
+            types = dict(declared)
+        else:
+            types = dict.fromkeys(declared, object)
+        reads = super().__new__(cls, types)
+        reads.types = types
+        return reads
+
+    def accepts(self, name: str, value: object) -> bool:
+        """Whether ``value`` is of the type ``name`` is read as (a bool is no int, as in TOML)."""
+        kind = self.types.get(name, object)
+        if kind in (bool, int, float, str):
+            return type(value) is kind
+        return isinstance(value, kind)
+
+
 @frozen
 class RuleTexts:
     """A rule's texts bound to their contexts: its title and a message per facts class."""
@@ -253,6 +280,10 @@ class RuleTexts:
     """The message of each facts class the check declares."""
     awaiting: Template | None
     """A hybrid rule's message while its human half waits for a reviewer."""
+    title_reads: Mapping[str, str] = attrs.field(factory=dict)
+    """The parameter each placeholder of the title names (``{working_days_before_expiry}`` is
+    ``renewal.working_days_before_expiry``): a threshold is written in the data once, and the
+    title of every rule set shows its own value."""
 
     def message(self, facts: Facts) -> Template:
         return self.messages[type(facts)]
@@ -265,11 +296,20 @@ class RuleTexts:
 
     def noted(self, note: Template) -> RuleTexts:
         """These texts, each message followed by ``note`` (the title stays as it is)."""
-        return RuleTexts(
-            self.title,
-            {kind: template.then(note) for kind, template in self.messages.items()},
-            self.awaiting.then(note) if self.awaiting is not None else None,
+        return attrs.evolve(
+            self,
+            messages={kind: template.then(note) for kind, template in self.messages.items()},
+            awaiting=self.awaiting.then(note) if self.awaiting is not None else None,
         )
+
+    def titled(self, values: Mapping[str, object] | None) -> RuleTexts:
+        """These texts with the title's placeholders filled with ``values`` (None: left as
+        they are written, for a rule outside any rule set)."""
+        title = self.title
+        written = [title.zh, title.en] if values is None else [
+            title.render(values, lang) for lang in ("zh", "en")
+        ]  # fmt: skip
+        return attrs.evolve(self, title=Template.literal(title.code, *written))
 
 
 def _bind(rule: Rule, catalogue: Catalogue) -> RuleTexts:
@@ -306,14 +346,35 @@ def _bind(rule: Rule, catalogue: Catalogue) -> RuleTexts:
             messages[kind] = catalogue.template(code, None if kind is Plain else kind)
         except DefinitionError as error:
             problems += error.context.get("errors", [])
+    reads = _title_reads(rule, catalogue, problems)
     try:
-        title = catalogue.template(f"{rule.id}.title")
+        title = catalogue.template(f"{rule.id}.title", dict.fromkeys(reads, "parameter"))
         awaiting = catalogue.template(AWAITING, {"title": Text}) if hybrid else None
     except DefinitionError as error:
         raise catalogue_error(where, [*problems, *error.context.get("errors", [])]) from None
     if problems:
         raise catalogue_error(where, problems)
-    return RuleTexts(title, messages, awaiting)
+    return RuleTexts(title, messages, awaiting, reads)
+
+
+def _title_reads(rule: Rule, catalogue: Catalogue, problems: list[str]) -> dict[str, str]:
+    """The parameter each placeholder of the rule's title names: the one the rule reads whose
+    dotted name ends with it."""
+    by_last: dict[str, list[str]] = {}
+    for name in sorted(rule.parameters):
+        by_last.setdefault(name.rsplit(".", 1)[-1], []).append(name)
+    reads: dict[str, str] = {}
+    for placeholder in sorted(catalogue.placeholders(f"{rule.id}.title")):
+        found = by_last.get(placeholder, [])
+        if len(found) == 1:
+            reads[placeholder] = found[0]
+        else:
+            problems.append(
+                f"the title's placeholder {{{placeholder}}} names "
+                f"{'none' if not found else 'more than one'} of the parameters the rule reads "
+                f"({', '.join(sorted(rule.parameters)) or 'none'})"
+            )
+    return reads
 
 
 @frozen
@@ -338,10 +399,12 @@ class Rule:
     texts: Catalogue = attrs.field(eq=False, repr=False)
     """The catalogue holding its title (code ``<id>.title``) and a message per facts class its
     check declares (``<id>`` and ``<id>.<variant>``), bound and checked when the rule is
-    defined."""
-    parameters: frozenset[str] = frozenset()
-    """The rule-set parameters its check reads (``ctx.params``); a rule set checks they exist
-    and notes in the messages when one of them is not confirmed."""
+    defined. A placeholder of the title names a parameter the rule reads by the last part of
+    its name (``{working_days_before_expiry}``): the rule set fills it in."""
+    parameters: Reads = attrs.field(default=Reads(), converter=Reads)
+    """The rule-set parameters its check reads (``ctx.params``), by name or by name and type
+    ([`Reads`][permitflow.rules.rule.Reads]); a rule set checks they exist with that type in
+    every value and notes in the messages when one of them is not confirmed."""
     events: frozenset[str] | None = None
     """The events this rule guards; None means every event its group guards."""
     attesters: frozenset[Role] | None = None
@@ -353,6 +416,9 @@ class Rule:
     note: Template | None = attrs.field(default=None, eq=False, repr=False)
     """A note every message of the rule ends with (set by a rule set: the rule rests on a
     parameter that is not confirmed)."""
+    title_values: Mapping[str, object] | None = attrs.field(default=None, eq=False, repr=False)
+    """The values of the parameters its title names (set by a rule set: those in force on its
+    first day)."""
     title_zh: str = attrs.field(init=False)
     """Its title in Chinese: what holds when it passes (from its texts)."""
     title_en: str = attrs.field(init=False)
@@ -373,6 +439,8 @@ class Rule:
         if self.group not in GROUPS:
             raise DefinitionError("unknown_group", rule_id=self.id, group=self.group)
         texts = _bind(self, self.texts)
+        if texts.title.fields:
+            texts = texts.titled(self.title_values)
         # The rule's own message, else its first distinct cause's.
         own = min(texts.messages.values(), key=lambda t: t.code, default=None)
         object.__setattr__(self, "title_zh", texts.title.zh)

@@ -21,6 +21,7 @@ from typing import Any, ClassVar, Never
 import attrs
 from attrs import frozen
 
+from permitflow._problems import jsonable
 from permitflow.errors import (
     CoverageError,
     DefinitionError,
@@ -210,31 +211,74 @@ class RuleSet:
         object.__setattr__(self, "_rules_for", {})
 
     def _noted(self, rule: Rule, problems: list[Problem]) -> Rule:
-        """``rule`` with the note of the least confirmed parameter it reads, if any."""
-        unknown = sorted(name for name in rule.parameters if name not in self.parameters)
+        """``rule`` as this rule set judges it: its title with the values of the parameters it
+        names, its messages with the note of the least confirmed parameter it reads, if any."""
+        read = [
+            self.parameters.get(name) for name in sorted(rule.parameters) if name in self.parameters
+        ]
+        unknown = sorted(set(rule.parameters) - {parameter.name for parameter in read})
         if unknown:
             problems.append(
                 Problem("unknown_parameters", facts={"rule_id": rule.id, "names": unknown})
             )
+        problems += [
+            Problem(
+                "parameter_type", f"$.{parameter.name}.values[{index}].value",
+                jsonable(value.value), Expected.of(rule.parameters.types[parameter.name]),
+                facts={"rule_id": rule.id},
+            )
+            for parameter in read
+            for index, value in enumerate(parameter.values)
+            if not rule.parameters.accepts(parameter.name, value.value)
+        ]  # fmt: skip
+        if unknown:
             return rule
-        read = [self.parameters.get(name) for name in sorted(rule.parameters)]
+        note = self._note(rule, read)
+        title = self._title_values(rule, problems)
+        if note is None and title is None:
+            return rule
+        return attrs.evolve(rule, note=note, title_values=title)
+
+    def _note(self, rule: Rule, read: list[ParameterDescription]) -> Template | None:
         weakest = max((p.confidence for p in read), key=_WEAKNESS.index, default=None)
         if weakest is None or weakest is Confidence.CONFIRMED:
-            return rule
+            return None
         note = rule.texts.template(NOTES[weakest], {"parameters": tuple[str, ...]})
         # The labels are the rule set's own: the note is written out once, for every finding.
         labels = {
             "zh": tuple(p.label_zh for p in read if p.confidence is weakest),
             "en": tuple(p.label_en for p in read if p.confidence is weakest),
         }
-        return attrs.evolve(
-            rule,
-            note=Template.literal(
-                note.code,
-                note.render({"parameters": labels["zh"]}, "zh"),
-                note.render({"parameters": labels["en"]}, "en"),
-            ),
+        return Template.literal(
+            note.code,
+            note.render({"parameters": labels["zh"]}, "zh"),
+            note.render({"parameters": labels["en"]}, "en"),
         )
+
+    def _title_values(self, rule: Rule, problems: list[Problem]) -> dict[str, object] | None:
+        """The values a rule's title names (its threshold), as in force on this version's
+        first day. A title is one sentence per version, so a value it names may not change
+        inside the version: a new threshold shown in a title starts a new version."""
+        reads = rule.bound_texts.title_reads
+        if not reads:
+            return None
+        values: dict[str, object] = {}
+        for placeholder, name in reads.items():
+            parameter = self.parameters.get(name)
+            if parameter.values[0].since > self.effective_from:
+                problems.append(Problem("title_value_changes", facts={
+                    "rule_id": rule.id, "days": (parameter.values[0].since,),
+                }))  # fmt: skip
+                continue
+            changes = self.parameters.changes_between(
+                name, self.effective_from, self.effective_until
+            )
+            if changes:
+                problems.append(Problem(
+                    "title_value_changes", facts={"rule_id": rule.id, "days": changes}
+                ))  # fmt: skip
+            values[placeholder] = parameter.value_on(self.effective_from)
+        return values
 
     def _switches_in_force(self, rules: Mapping[str, Rule]) -> dict[str, _Override]:
         if OVERRIDES_PARAMETER not in self.parameters:
@@ -268,7 +312,8 @@ class RuleSet:
         """The parameter values in force on ``day`` (cached per period between changes)."""
         if not self.in_force(day):
             raise self._not_in_force(day)
-        return self.parameters.on(day)
+        resolved = self.parameters.on(day)
+        return resolved if resolved.day == day else resolved.on_day(day)
 
     def review_levels(self, day: date) -> int:
         """How many authority levels review an application (``review.authority_levels``)."""

@@ -109,7 +109,7 @@ ATT_001 = Rule(
     business_types=APPLICANT_SIDE,
     citation=cite("M§1.6 附件格式; M§1 注意事项 1", _NOTE_1),
     texts=TEXTS,
-    parameters=frozenset({"attachments.require_pdf_extension"}),
+    parameters={"attachments.require_pdf_extension": bool},
     check=_is_pdf,
 )
 
@@ -161,7 +161,7 @@ ATT_002 = Rule(
     business_types=APPLICANT_SIDE,
     citation=cite("M§1.6 附件管理表", "格式：PDF 大小：2M以内"),
     texts=TEXTS,
-    parameters=frozenset({"attachments.max_bytes"}),
+    parameters={"attachments.max_bytes": dict},
     check=_size_check(_SMALL),
 )
 
@@ -175,7 +175,7 @@ ATT_003 = Rule(
     business_types=APPLICANT_SIDE,
     citation=cite("M§1.6 附件管理表", "格式：PDF 大小：5M以内"),
     texts=TEXTS,
-    parameters=frozenset({"attachments.max_bytes"}),
+    parameters={"attachments.max_bytes": dict},
     check=_size_check(_LARGE),
 )
 
@@ -239,7 +239,7 @@ ATT_005 = Rule(
         "明“经核真实有效、申请人签字、经办人签字”后上传",
     ),
     texts=TEXTS,
-    parameters=frozenset({"attachments.certified_documents"}),
+    parameters={"attachments.certified_documents": list},
     check=_certified_annotation,
 )
 
@@ -344,7 +344,7 @@ ATT_007 = Rule(
     business_types=APPLICANT_SIDE,
     citation=cite("M§1.6; M§4.2", "其他材料（非必传项）"),
     texts=TEXTS,
-    parameters=frozenset({"attachments.required"}),
+    parameters={"attachments.required": dict},
     check=_other_materials,
 )
 
@@ -412,7 +412,7 @@ ATT_009 = Rule(
     business_types=APPLICANT_SIDE,
     citation=cite("M§2.2", "再次确认附件均按要求上传齐全后，发起申请事项。"),
     texts=TEXTS,
-    parameters=frozenset({"attachments.required"}),
+    parameters={"attachments.required": dict},
     check=_required_uploaded,
 )
 
@@ -527,7 +527,7 @@ DOC_001 = Rule(
         "证等），提供时一般应在有效期截止前 3 个月以上",
     ),
     texts=TEXTS,
-    parameters=frozenset({"documents.validity_months"}),
+    parameters={"documents.validity_months": int},
     check=_validity_left,
 )
 
@@ -574,7 +574,7 @@ DOC_002 = Rule(
     business_types=APPLICANT_SIDE,
     citation=cite("M§1 注意事项 2", "申请材料的日期应在 1 个月以内申报"),
     texts=TEXTS,
-    parameters=frozenset({"documents.dated_within_months"}),
+    parameters={"documents.dated_within_months": int},
     check=_dated_recently,
 )
 

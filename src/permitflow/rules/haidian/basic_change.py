@@ -174,7 +174,7 @@ RULES: tuple[Rule, ...] = (
             "改附件。",
         ),
         texts=TEXTS,
-        parameters=frozenset({"attachments.required"}),
+        parameters={"attachments.required": dict},
         check=_record_then_attachments,
     ),
     Rule(

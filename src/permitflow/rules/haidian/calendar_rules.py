@@ -79,7 +79,7 @@ CAL_001 = Rule(
     business_types=_DEADLINE_BUSINESS,
     citation=cite("M§3 注意事项 3; M§4 注意事项 4", _QUOTE),
     texts=TEXTS,
-    parameters=frozenset({"renewal.working_days_before_expiry"}),
+    parameters={"renewal.working_days_before_expiry": int},
     check=_latest_submission,
 )
 
@@ -110,7 +110,7 @@ CAL_002 = Rule(
         _QUOTE,
     ),
     texts=TEXTS,
-    parameters=frozenset({"renewal.working_days_before_expiry"}),
+    parameters={"renewal.working_days_before_expiry": int},
     check=_official_calendar,
 )
 

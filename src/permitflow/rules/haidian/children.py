@@ -350,7 +350,7 @@ RULES: tuple[Rule, ...] = (
         events=SUBMISSION_EVENTS,
         citation=Citation("M§6.3", "上传随往人员“子女医学出生证明”和“子女户口本页”附件材料。"),
         texts=TEXTS,
-        parameters=frozenset({"children.uploads_required"}),
+        parameters={"children.uploads_required": dict},
         check=_uploads_present,
     ),
     Rule(
@@ -432,7 +432,7 @@ RULES: tuple[Rule, ...] = (
             "M§6.1", "其他涉及再婚或领养的，需提供合法有效的关系证明材料，具体材料以审核意见为准"
         ),
         texts=TEXTS,
-        parameters=frozenset({"children.proof_relationships"}),
+        parameters={"children.proof_relationships": list},
         check=_remarried_or_adopted,
     ),
 )

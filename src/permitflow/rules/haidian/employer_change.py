@@ -422,7 +422,7 @@ RULES: tuple[Rule, ...] = (
             "经单位认可后由单位申请办理“聘用单位变更”。",
         ),
         texts=TEXTS,
-        parameters=frozenset({"employer_change.min_insurance_months"}),
+        parameters={"employer_change.min_insurance_months": int},
         check=_insurance_at_new_employer,
     ),
     Rule(
@@ -476,9 +476,10 @@ RULES: tuple[Rule, ...] = (
             "证件续签完成后再办理单位与员工解除关联手续。",
         ),
         texts=TEXTS,
-        parameters=frozenset(
-            {"employer_change.min_insurance_months", "renewal.working_days_before_expiry"}
-        ),
+        parameters={
+            "employer_change.min_insurance_months": int,
+            "renewal.working_days_before_expiry": int,
+        },
         judged_on=JudgedOn.STEP,
         check=_renewal_before_dissociation,
     ),
@@ -544,7 +545,7 @@ RULES: tuple[Rule, ...] = (
             "未完成证件失效的,责任由申请单位及申请人承担。",
         ),
         texts=TEXTS,
-        parameters=frozenset({"renewal.working_days_before_expiry"}),
+        parameters={"renewal.working_days_before_expiry": int},
         judged_on=JudgedOn.FIRST_SUBMISSION,
         check=submitted_in_time,
     ),

@@ -306,7 +306,7 @@ EMP_005 = Rule(
         "申请单位、《劳动合同》签订单位、个税扣缴和社保缴纳单位须为同一家单位；",
     ),
     texts=TEXTS,
-    parameters=frozenset({"employment.same_employer_months"}),
+    parameters={"employment.same_employer_months": int},
     check=_same_employer,
 )
 

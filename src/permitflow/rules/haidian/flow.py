@@ -474,7 +474,7 @@ RULES: tuple[Rule, ...] = (
             "M§4.1；规则目录 §3.6（推定）", "自原单位离职后，将工作居住证操作为“挂起”状态"
         ),
         texts=TEXTS,
-        parameters=frozenset({"flow.permit_states"}),
+        parameters={"flow.permit_states": dict},
         judged_on=JudgedOn.STEP,
         check=_permit_state_fits,
     ),

@@ -83,7 +83,7 @@ HUK_002 = Rule(
     business_types=EMPLOYMENT_BUSINESS,
     citation=cite("M§2 注意事项 2", _SCOPE),
     texts=TEXTS,
-    parameters=frozenset({"hukou.school_temporary_scope"}),
+    parameters={"hukou.school_temporary_scope": str},
     check=_not_school_temporary,
 )
 

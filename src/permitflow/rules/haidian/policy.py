@@ -287,7 +287,7 @@ RULES: tuple[Rule, ...] = (
             SECONDARY,
         ),
         texts=TEXTS,
-        parameters=frozenset({"policy.max_age_years"}),
+        parameters={"policy.max_age_years": dict},
         check=_age_cap,
     ),
     Rule(
@@ -303,7 +303,7 @@ RULES: tuple[Rule, ...] = (
             SECONDARY,
         ),
         texts=TEXTS,
-        parameters=frozenset({"policy.accepted_degrees", "policy.accepted_title_levels"}),
+        parameters={"policy.accepted_degrees": list, "policy.accepted_title_levels": list},
         check=_degree_or_title,
     ),
     Rule(
@@ -320,7 +320,7 @@ RULES: tuple[Rule, ...] = (
             SECONDARY,
         ),
         texts=TEXTS,
-        parameters=frozenset({"policy.min_tenure_months", "policy.min_paid_months"}),
+        parameters={"policy.min_tenure_months": int, "policy.min_paid_months": int},
         check=_tenure,
     ),
     Rule(
@@ -336,9 +336,11 @@ RULES: tuple[Rule, ...] = (
             SECONDARY,
         ),
         texts=TEXTS,
-        parameters=frozenset({
-            "policy.income_months", "policy.income_multiple", "policy.average_monthly_wage_cents"
-        }),
+        parameters={
+            "policy.income_months": int,
+            "policy.income_multiple": float,
+            "policy.average_monthly_wage_cents": int,
+        },
         check=_income_level,
     ),
     Rule(
@@ -352,7 +354,7 @@ RULES: tuple[Rule, ...] = (
             "规则目录 §4.12、§7；S2-S5", "具有 2 年及以上工作经历。", SECONDARY
         ),
         texts=TEXTS,
-        parameters=frozenset({"policy.min_work_years"}),
+        parameters={"policy.min_work_years": int},
         check=_work_experience,
     ),
     Rule(
@@ -369,7 +371,7 @@ RULES: tuple[Rule, ...] = (
             SECONDARY,
         ),
         texts=TEXTS,
-        parameters=frozenset({"policy.employer_categories", "policy.employer_divisions"}),
+        parameters={"policy.employer_categories": list, "policy.employer_divisions": list},
         check=_eligible_employer,
     ),
     Rule(
@@ -385,7 +387,7 @@ RULES: tuple[Rule, ...] = (
             SECONDARY,
         ),
         texts=TEXTS,
-        parameters=frozenset({"permit.validity_years"}),
+        parameters={"permit.validity_years": int},
         check=_three_year_validity,
     ),
     Rule(
@@ -401,7 +403,7 @@ RULES: tuple[Rule, ...] = (
             SECONDARY,
         ),
         texts=TEXTS,
-        parameters=frozenset({"policy.change_within_days"}),
+        parameters={"policy.change_within_days": int},
         check=_within_days_of_leaving,
     ),
     Rule(
@@ -419,7 +421,7 @@ RULES: tuple[Rule, ...] = (
             "酒店及商用房屋不属于住宅）。",
         ),
         texts=TEXTS,
-        parameters=frozenset({"policy.stable_proof_kinds"}),
+        parameters={"policy.stable_proof_kinds": list},
         check=_stable_residence,
     ),
 )

@@ -456,7 +456,7 @@ HIS_001 = Rule(
     business_types=APPLICANT_SIDE,
     citation=cite(_STANDARD, "学习经历：填写自高中时期（或中专）开始至取得最高学历学位时期的信息"),
     texts=TEXTS,
-    parameters=frozenset({"history.first_study_stages"}),
+    parameters={"history.first_study_stages": list},
     check=_study_span,
 )
 
@@ -563,7 +563,7 @@ HIS_003 = Rule(
     business_types=APPLICANT_SIDE,
     citation=cite(_STANDARD, "填写时建议比对实际社保缴纳情况"),
     texts=TEXTS,
-    parameters=frozenset({"history.insurance_check_months"}),
+    parameters={"history.insurance_check_months": int},
     check=_work_matches_insurance,
 )
 

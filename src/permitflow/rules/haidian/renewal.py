@@ -415,7 +415,7 @@ RULES: tuple[Rule, ...] = (
         events=SUBMISSION_EVENTS,
         citation=Citation("M§3 注意事项 2", "持证期间近三年应税收入应连续正常缴纳不为零"),
         texts=TEXTS,
-        parameters=frozenset({"renewal.evidence_months", "renewal.evidence_lag_months"}),
+        parameters={"renewal.evidence_months": int, "renewal.evidence_lag_months": int},
         check=_income_every_month,
     ),
     Rule(
@@ -430,9 +430,11 @@ RULES: tuple[Rule, ...] = (
             "申请单位应依据《中华人民共和国社会保险法》为申请人按时并足额并连续缴纳社会保险费",
         ),
         texts=TEXTS,
-        parameters=frozenset({
-            "renewal.evidence_months", "renewal.evidence_lag_months", "renewal.back_paid_months"
-        }),
+        parameters={
+            "renewal.evidence_months": int,
+            "renewal.evidence_lag_months": int,
+            "renewal.back_paid_months": str,
+        },
         check=_insurance_continuous,
     ),
     Rule(
@@ -448,7 +450,7 @@ RULES: tuple[Rule, ...] = (
             "更业务具体要求参照《单位变更业务办理规范》）",
         ),
         texts=TEXTS,
-        parameters=frozenset({"renewal.evidence_months", "renewal.evidence_lag_months"}),
+        parameters={"renewal.evidence_months": int, "renewal.evidence_lag_months": int},
         check=_changes_processed,
     ),
     Rule(
@@ -466,7 +468,7 @@ RULES: tuple[Rule, ...] = (
             "未按时提交申请导致审核未完成证件失效的，责任由申请单位及申请人承担",
         ),
         texts=TEXTS,
-        parameters=frozenset({"renewal.working_days_before_expiry"}),
+        parameters={"renewal.working_days_before_expiry": int},
         judged_on=JudgedOn.FIRST_SUBMISSION,
         check=submitted_in_time,
     ),
@@ -505,7 +507,7 @@ RULES: tuple[Rule, ...] = (
         events=SUBMISSION_EVENTS,
         citation=Citation("M§3.1", "按续签标准上传各类附件。"),
         texts=TEXTS,
-        parameters=frozenset({"renewal.refreshed_slots"}),
+        parameters={"renewal.refreshed_slots": list},
         check=_attachments_refreshed,
     ),
 )

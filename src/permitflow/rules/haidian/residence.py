@@ -216,7 +216,7 @@ RES_005 = Rule(
         "自有住房的《房屋所有权证》或《不动产权证书》或房屋租赁合同、协议中记载的完整地址填写",
     ),
     texts=TEXTS,
-    parameters=frozenset({"residence.accepted_proofs"}),
+    parameters={"residence.accepted_proofs": list},
     check=_accepted_kind,
 )
 

@@ -128,7 +128,7 @@ RULES: tuple[Rule, ...] = (
             "通过的：经主管部门多级逐一审核，全部审核通过的业务办理完成，此时可在系统打印确认单",
         ),
         texts=TEXTS,
-        parameters=frozenset({"review.authority_levels"}),
+        parameters={"review.authority_levels": int},
         check=_review_levels,
     ),
     Rule(
@@ -175,7 +175,7 @@ RULES: tuple[Rule, ...] = (
         attesters=frozenset({Role.EMPLOYER}),
         citation=Citation("M§2.4", "涉及单位问题的，应确认单位修改无误，避免无效操作"),
         texts=TEXTS,
-        parameters=frozenset({"review.employer_opinion_keywords"}),
+        parameters={"review.employer_opinion_keywords": list},
         check=_employer_fixes_confirmed,
     ),
     Rule(
