@@ -4,7 +4,7 @@ Sub-commands::
 
     permitflow check CASE.json [--at ISO-DATETIME] [--event EVENT] [--format text|json]
     permitflow case new TYPE [--state STATE] [--at ISO-DATETIME]
-    permitflow deadline --expiry DATE [--working-days N] [--submitted DATE]
+    permitflow deadline --expiry DATE [--working-days N] [--submitted DATE] [--ruleset NAME]
     permitflow retirement --birth DATE --category CATEGORY [--on DATE]
     permitflow id NUMBER
     permitflow diagram TYPE [--format mermaid] [--review-levels N]
@@ -72,7 +72,7 @@ from permitflow.retirement import RetirementCategory, statutory_retirement
 from permitflow.rules.catalogue import rules_json, rules_markdown
 from permitflow.rules.registry import DEFAULT, get_family
 from permitflow.rules.rule import BEIJING, local_date
-from permitflow.rules.ruleset import RuleSet
+from permitflow.rules.ruleset import RENEWAL_DAYS_PARAMETER, REVIEW_DAYS_PARAMETER, RuleSet
 from permitflow.samples import AT
 from permitflow.templates import new_case
 from permitflow.text import Quoted, render
@@ -105,8 +105,8 @@ def _cmd_case_new(args: argparse.Namespace) -> int:
 # --- deadline -----------------------------------------------------------------------------------
 
 
-def _rule_parameter(name: str, day: date) -> int:
-    return int(get_family(DEFAULT).in_force_on(day).params_on(day)[name])
+def _rule_parameter(ruleset: str, name: str, day: date) -> int:
+    return int(get_family(ruleset).in_force_on(day).params_on(day)[name])
 
 
 def _deadline_dict(deadline: Deadline, lang: Language) -> dict[str, Any]:
@@ -122,8 +122,8 @@ def _deadline_dict(deadline: Deadline, lang: Language) -> dict[str, Any]:
 
 def _cmd_deadline(args: argparse.Namespace) -> int:
     today = local_date(now())
-    before = args.working_days or _rule_parameter("renewal.working_days_before_expiry", today)
-    cycle = _rule_parameter("review.cycle_working_days", today)
+    before = args.working_days or _rule_parameter(args.ruleset, RENEWAL_DAYS_PARAMETER, today)
+    cycle = _rule_parameter(args.ruleset, REVIEW_DAYS_PARAMETER, today)
     # The estimate is part of the answer (``Deadline.estimated`` and its basis text say so),
     # so the warning would only repeat it on stderr.
     with warnings.catch_warnings():
@@ -629,14 +629,16 @@ def build_parser(lang: CliLanguage = "zh") -> argparse.ArgumentParser:
         epilog=_examples(
             "permitflow deadline --expiry 2026-10-09 --lang en",
             "permitflow deadline --expiry 2026-10-09 --submitted 2026-09-01 --format json",
+            "permitflow deadline --expiry 2026-10-09 --ruleset haidian",
         ),
         lang=lang,
     )  # fmt: skip
     deadline.add_argument("--expiry", type=_date, required=True, help="expiry date, YYYY-MM-DD")
     deadline.add_argument(
         "--working-days", type=_positive,
-        help="working days before expiry (default: the rule set in force, 20)",
+        help="working days before expiry (default: the rule set's, 20 in haidian)",
     )  # fmt: skip
+    _add_ruleset(deadline)
     deadline.add_argument(
         "--submitted", type=_date,
         help="count the review from this submission day (default: the latest submission day)",
@@ -712,7 +714,7 @@ def build_parser(lang: CliLanguage = "zh") -> argparse.ArgumentParser:
         lang=lang,
     )  # fmt: skip
     _add_format(rules, ("md", "json"), "md")
-    rules.add_argument("--ruleset", default=DEFAULT, help=f"rule-set name (default: {DEFAULT})")
+    _add_ruleset(rules)
     rules.add_argument("--version", help="rule-set version (default: the one in force today)")
     _add_lang(rules)
     rules.set_defaults(run=_cmd_rules, answers_in_lang=False)
@@ -728,7 +730,7 @@ def build_parser(lang: CliLanguage = "zh") -> argparse.ArgumentParser:
             "when the search cannot run or stops at its bound."
         ),
     )  # fmt: skip
-    verify.add_argument("--ruleset", default=DEFAULT, help=f"rule-set name (default: {DEFAULT})")
+    _add_ruleset(verify)
     verify.add_argument(
         "--max-configurations", type=_positive, default=200_000,
         help="stop after this many configurations (default: 200000)",
@@ -737,6 +739,13 @@ def build_parser(lang: CliLanguage = "zh") -> argparse.ArgumentParser:
     _add_lang(verify)
     verify.set_defaults(run=_cmd_verify, answers_in_lang=False)
     return parser
+
+
+def _add_ruleset(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--ruleset", default=DEFAULT,
+        help=f"rule-set name, built in or installed (default: {DEFAULT})",
+    )  # fmt: skip
 
 
 def _print_error(error: PermitflowError, lang: CliLanguage, json_output: bool) -> None:

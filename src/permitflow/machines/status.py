@@ -57,7 +57,8 @@ from permitflow.records.application import (
 )
 from permitflow.records.holder import HolderRecord, OpenApplication, PermitState
 from permitflow.rules.finding import Finding
-from permitflow.rules.rule import local_date
+from permitflow.rules.rule import judging_day, local_date
+from permitflow.rules.ruleset import RENEWAL_DAYS_PARAMETER, REVIEW_DAYS_PARAMETER
 from permitflow.text import Quoted, referenced, render
 
 PROBE_ID = "(可办业务检查)"
@@ -243,7 +244,8 @@ class HolderStatus:
     expires_on: date | None
     """The permit's last day of validity; None without a permit."""
     latest_renewal_submission: Deadline | None
-    """The last day to submit a renewal (20 working days before expiry); None without an expiry."""
+    """The last day to submit a renewal (the working days of the rule set in force before
+    expiry); None without an expiry."""
     open_application: OpenApplication | None
     """The one open application, if any."""
     business: tuple[Availability, ...]
@@ -451,8 +453,11 @@ class _Clock:
     breached: bool
 
 
-def _review_clock(application: Application, submitted: datetime, at: datetime) -> _Clock:
-    """The review period since ``submitted``, stopped while the review was suspended."""
+def _review_clock(
+    application: Application, submitted: datetime, at: datetime, working_days: int
+) -> _Clock:
+    """The review period of ``working_days`` since ``submitted``, stopped while the review was
+    suspended."""
     periods: list[tuple[date, date]] = []
     suspended_on: date | None = None
     for entry in application.history:
@@ -467,11 +472,17 @@ def _review_clock(application: Application, submitted: datetime, at: datetime) -
     paused = suspended_on is not None
     if suspended_on is not None:
         periods.append((suspended_on, today))
-    due = review_due(local_date(submitted), suspended=suspended_working_days(periods))
+    due = review_due(
+        local_date(submitted), working_days=working_days,
+        suspended=suspended_working_days(periods),
+    )  # fmt: skip
     # While paused the clock reads as it did on the day the review was suspended.
     clock_day = suspended_on if suspended_on is not None else today
     due_then = (
-        review_due(local_date(submitted), suspended=suspended_working_days(periods[:-1]))
+        review_due(
+            local_date(submitted), working_days=working_days,
+            suspended=suspended_working_days(periods[:-1]),
+        )
         if paused
         else due
     )
@@ -491,7 +502,12 @@ def progress(
     returned = next((e for e in reversed(application.history) if e.opinion is not None), None)
     submitted = application.latest(SUBMISSION_EVENTS)
     ended = state.terminal
-    clock = _review_clock(application, submitted.at, at) if submitted and not ended else None
+    clock = None
+    if submitted and not ended:
+        # The review period of the rule-set version the application is judged by, on the day
+        # its parameters are read (its first submission).
+        params = engine.ruleset_for(application, at).params_on(judging_day(application, at))
+        clock = _review_clock(application, submitted.at, at, params[REVIEW_DAYS_PARAMETER])
     return Progress(
         application_id=application.id,
         business_type=application.business_type,
@@ -519,11 +535,11 @@ def holder_status(engine: Engine, holder: HolderRecord, at: datetime) -> HolderS
     check_at(at)
     permit = holder.permit
     live = permit.state in (PermitState.VALID, PermitState.SUSPENDED)
-    deadline = (
-        latest_renewal_submission(permit.expires_on)
-        if live and permit.expires_on is not None
-        else None
-    )
+    deadline = None
+    if live and permit.expires_on is not None:
+        day = local_date(at)
+        before = engine.ruleset_for(None, at).params_on(day)[RENEWAL_DAYS_PARAMETER]
+        deadline = latest_renewal_submission(permit.expires_on, working_days=before)
     return HolderStatus(
         holder_id=holder.holder_id,
         permit_state=permit.state,

@@ -63,6 +63,11 @@ __all__ = [
 
 OVERRIDES_PARAMETER = "rules.overrides"
 LEVELS_PARAMETER = "review.authority_levels"
+RENEWAL_DAYS_PARAMETER = "renewal.working_days_before_expiry"
+"""The working days before expiry by which a renewal is submitted: the status views and the
+command line read it from the rule set in force, as the rules do."""
+REVIEW_DAYS_PARAMETER = "review.cycle_working_days"
+"""The working days of the prescribed review period (规定审核周期)."""
 
 NOTES: Mapping[Confidence, str] = {
     Confidence.SECONDARY: "note.secondary",
