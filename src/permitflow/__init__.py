@@ -38,18 +38,6 @@ from permitflow.labels import label
 from permitflow.machines.association import AssociationRequest
 from permitflow.machines.attachments import DeleteAttachment
 from permitflow.machines.business_change import EmployerRemark
-from permitflow.machines.permit import SweepResult, TimerEvent, sweep
-from permitflow.machines.status import (
-    Availability,
-    HolderStatus,
-    NextStep,
-    Progress,
-    Reason,
-    available_business,
-    confirmation_slip_available,
-    holder_status,
-    progress,
-)
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import (
     FORM_TYPES,
@@ -103,6 +91,18 @@ from permitflow.records.holder import (
 from permitflow.rules.finding import Citation, Finding, RuleKind, Severity, Status
 from permitflow.rules.rule import Rule, RuleContext, Verdict
 from permitflow.text import render
+from permitflow.views.status import (
+    Availability,
+    HolderStatus,
+    NextStep,
+    Progress,
+    Reason,
+    available_business,
+    confirmation_slip_available,
+    holder_status,
+    progress,
+)
+from permitflow.views.sweep import SweepResult, TimerEvent, sweep
 
 __version__: str
 """The installed distribution's version; ``pyproject.toml`` is its only source."""

@@ -30,7 +30,7 @@ from __future__ import annotations
 import threading
 import warnings
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from holidays import HolidayBase
 
 __all__ = [
+    "BEIJING",
     "DEFAULT_CALENDAR",
     "FIRST_SUPPORTED_YEAR",
     "LAST_SUPPORTED_YEAR",
@@ -52,9 +53,20 @@ __all__ = [
     "has_official_arrangement",
     "is_working_day",
     "is_working_day_flagged",
+    "local_date",
     "working_days_between",
     "working_days_between_flagged",
 ]
+
+
+BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+"""China has kept UTC+8 all year since 1991; a fixed offset avoids a tz database dependency."""
+
+
+def local_date(moment: datetime) -> date:
+    """The Beijing calendar day of an aware moment; deadlines are counted in Beijing days."""
+    return moment.astimezone(BEIJING).date()
+
 
 FIRST_SUPPORTED_YEAR: int = 1950
 """First year ``holidays.China`` models (1950, the first year of the PRC calendar)."""

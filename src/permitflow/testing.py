@@ -60,7 +60,6 @@ from permitflow.errors import (
     UnknownRuleSet,
 )
 from permitflow.machines.common import REASON_EVENTS, RETURN_EVENTS, SUBMISSION_EVENTS
-from permitflow.machines.status import review_level
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import (
     Application,
@@ -86,6 +85,7 @@ from permitflow.samples import (
     holder_for,
     valid_holder,
 )
+from permitflow.views.status import review_level
 
 __all__ = [
     "AT",

@@ -5,6 +5,7 @@ from engine_sample import sample_definition
 
 from permitflow.engine.compiled import compile_definition
 from permitflow.engine.definition import MachineDefinition, State, Transition
+from permitflow.engine.engine import Engine
 from permitflow.engine.review import review_path
 from permitflow.errors import DefinitionError
 from permitflow.records.actors import Role
@@ -59,10 +60,14 @@ def test_an_undeclared_destination_is_refused() -> None:
     assert caught.value.context["states"] == ["nowhere"]
 
 
-def test_an_unknown_rule_group_is_refused() -> None:
+def test_an_unknown_rule_group_is_refused_when_an_engine_takes_the_machine() -> None:
+    # A definition knows no rule groups; the engine that runs it checks them.
+    unknown = machine(go("x", "a", "b", guards=frozenset({"nope"})), go("y", "b", "end"))
     with pytest.raises(DefinitionError) as caught:
-        machine(go("x", "a", "b", guards=frozenset({"nope"})), go("y", "b", "end"))
+        Engine(holder_definitions=(unknown,))
     assert caught.value.context["groups"] == ["nope"]
+    Engine(holder_definitions=(machine(go("x", "a", "b", guards=frozenset({"bi"})),
+                                       go("y", "b", "end")),))  # fmt: skip
 
 
 def test_the_same_event_twice_from_one_state_is_refused() -> None:

@@ -47,12 +47,12 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from permitflow.engine.engine import Engine
 from permitflow.engine.snapshot import from_dict, structure, to_dict, unstructure
 from permitflow.errors import InvalidInput, PermitflowError
-from permitflow.machines.permit import sweep
-from permitflow.machines.status import progress
 from permitflow.records.actors import Actor
 from permitflow.records.application import Application
 from permitflow.records.holder import HolderRecord, PermitState
 from permitflow.rules.rule import BEIJING
+from permitflow.views.status import progress
+from permitflow.views.sweep import sweep
 
 __all__ = [
     "ApplicationStart",

@@ -24,7 +24,6 @@ from permitflow.messages import catalogue_error
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import Application
 from permitflow.records.holder import HolderRecord
-from permitflow.rules.rule import GROUPS
 
 
 @frozen
@@ -214,9 +213,6 @@ def check_definition(definition: MachineDefinition) -> None:
         unknown = sorted({*transition.sources, transition.dest} - declared)
         if unknown:
             raise _fail("undeclared_states", name, event=transition.event, states=unknown)
-        unknown_groups = sorted(transition.guards - GROUPS)
-        if unknown_groups:
-            raise _fail("unknown_groups", name, event=transition.event, groups=unknown_groups)
         if not transition.roles and not transition.internal:
             raise _fail("no_role", name, event=transition.event)
         if transition.roles and transition.internal:

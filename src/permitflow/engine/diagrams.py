@@ -14,6 +14,7 @@ from typing import Literal
 from permitflow.engine.definition import MachineDefinition, Transition
 from permitflow.errors import Expected, InvalidInput
 from permitflow.records.application import BusinessType, business_type_of
+from permitflow.wiring import default_definitions
 
 GROUPED_FROM = 3
 """An event leaving at least this many states for the same final state is written once, as a
@@ -95,10 +96,8 @@ def diagram(
     Raises:
         InvalidInput: for a format other than ``"mermaid"``.
     """
-    from permitflow.machines import BUSINESS_MACHINES
-
     if format != "mermaid":
         raise InvalidInput(
             "one_of", field="format", value=format, expected=Expected("one_of", ("mermaid",))
         )
-    return mermaid(BUSINESS_MACHINES[business_type_of(business_type)](review_levels))
+    return mermaid(default_definitions()[business_type_of(business_type)](review_levels))

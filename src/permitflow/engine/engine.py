@@ -63,6 +63,7 @@ from permitflow.engine.rulesource import (
 from permitflow.engine.snapshot import Snapshot, from_dict
 from permitflow.errors import (
     Blocked,
+    DefinitionError,
     EventNotAllowed,
     Expected,
     InvalidInput,
@@ -83,7 +84,8 @@ from permitflow.records.audit import AuditEntry
 from permitflow.records.copying import positional, replace
 from permitflow.records.holder import HolderRecord, OpenApplication, PermitState
 from permitflow.rules.finding import Finding, Severity, Status
-from permitflow.rules.rule import Rule, RuleContext, local_date
+from permitflow.rules.rule import GROUPS, Rule, RuleContext, local_date
+from permitflow.wiring import default_definitions, default_holder_definitions
 
 DEFAULT_MOMENT_TOLERANCE = timedelta(days=3660)
 """Ten years: longer than any quiet spell of a living record (a permit runs three years)."""
@@ -166,16 +168,16 @@ class Engine:
         self._tolerance = moment_tolerance
         self.rules_enabled = rules
         self._factories: Mapping[BusinessType, DefinitionFactory] = (
-            definitions if definitions is not None else _default_definitions()
+            definitions if definitions is not None else default_definitions()
         )
         self._fixed_levels = review_levels
         self._compiled: dict[tuple[BusinessType, int], CompiledMachine] = {}
         holder_machines = tuple(
-            holder_definitions if holder_definitions is not None else _default_holder_definitions()
+            holder_definitions if holder_definitions is not None else default_holder_definitions()
         )
         self._holder_events: dict[str, CompiledMachine] = {}
         for definition in holder_machines:
-            compiled = compile_definition(definition)
+            compiled = _compile(definition)
             for event in compiled.events:
                 if event in self._holder_events:
                     raise InvalidInput(
@@ -246,7 +248,7 @@ class Engine:
                     "one_of", field="business_type", value=str(business_type),
                     expected=Expected("one_of", tuple(self._factories), BusinessType),
                 ) from None  # fmt: skip
-            compiled = self._compiled[key] = compile_definition(factory(levels))
+            compiled = self._compiled[key] = _compile(factory(levels))
         return compiled
 
     def _machine_for(
@@ -807,13 +809,13 @@ def _write_path(subject: Any, path: tuple[str, ...], value: str) -> Any:
     return replace(subject, **{path[0]: _write_path(inner, path[1:], value)})
 
 
-def _default_definitions() -> Mapping[BusinessType, DefinitionFactory]:
-    from permitflow.machines import BUSINESS_MACHINES
-
-    return BUSINESS_MACHINES
-
-
-def _default_holder_definitions() -> tuple[MachineDefinition, ...]:
-    from permitflow.machines import HOLDER_MACHINES
-
-    return HOLDER_MACHINES
+def _compile(definition: MachineDefinition) -> CompiledMachine:
+    """Compiles a definition whose guards name only rule groups a rule set can hold; the
+    definition itself knows no rule groups, so they are checked when an engine takes it."""
+    for transition in definition.transitions:
+        unknown = sorted(transition.guards - GROUPS)
+        if unknown:
+            raise DefinitionError(
+                "unknown_groups", definition=definition.name, event=transition.event, groups=unknown
+            )
+    return compile_definition(definition)

@@ -51,6 +51,7 @@ from permitflow.records.audit import AuditEntry
 from permitflow.records.copying import builder, replace
 from permitflow.records.holder import HolderRecord
 from permitflow.rules.finding import Finding
+from permitflow.wiring import default_definitions, default_holder_definitions
 
 SCHEMA_VERSION = 2
 """2: every field written, every key required, entries carry a request fingerprint. A version 1
@@ -425,14 +426,14 @@ def _replay(
 ) -> Problems:
     """The history replayed against the machines; ``problems``, holding what it found."""
     if isinstance(snapshot, Application):
-        factories = definitions if definitions is not None else _default_definitions()
+        factories = definitions if definitions is not None else default_definitions()
         levels = frozenset({review_levels}) if review_levels is not None else _default_levels()
         replay_application(snapshot, factories, levels, problems)
         if not isinstance(snapshot.form, FORM_TYPES[snapshot.business_type]):
             problems.note("form_mismatch", "$.form")
     else:
         machines = (
-            holder_definitions if holder_definitions is not None else _default_holder_definitions()
+            holder_definitions if holder_definitions is not None else default_holder_definitions()
         )
         replay_holder(snapshot, machines, problems)
     return problems
@@ -472,18 +473,6 @@ def _default_levels() -> frozenset[int]:
     from permitflow.rules.registry import default_family
 
     return default_family().review_levels_used
-
-
-def _default_definitions() -> Mapping[BusinessType, DefinitionFactory]:
-    from permitflow.machines import BUSINESS_MACHINES
-
-    return BUSINESS_MACHINES
-
-
-def _default_holder_definitions() -> tuple[MachineDefinition, ...]:
-    from permitflow.machines import HOLDER_MACHINES
-
-    return HOLDER_MACHINES
 
 
 def _structure_snapshot(converter: cattrs.Converter, kind: str, body: dict[str, Any]) -> Snapshot:

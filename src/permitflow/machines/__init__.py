@@ -22,9 +22,10 @@ from permitflow.machines import (
 from permitflow.machines.association import ASSOCIATION
 from permitflow.machines.attachments import ATTACHMENTS
 from permitflow.machines.imports import IMPORTS
-from permitflow.machines.permit import PERMIT, SweepResult, TimerEvent, sweep
+from permitflow.machines.permit import PERMIT
 from permitflow.machines.profile import PROFILE
 from permitflow.records.application import BusinessType
+from permitflow.views.sweep import SweepResult, TimerEvent, sweep
 
 __all__ = [
     "BUSINESS_MACHINES",

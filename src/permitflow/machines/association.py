@@ -26,6 +26,7 @@ from datetime import date
 import attrs
 from attrs import frozen
 
+from permitflow.calendar import local_date
 from permitflow.engine.definition import Change, MachineDefinition, State, Transition
 from permitflow.labels import both, enum_both
 from permitflow.machines.common import APPLICANT, EMPLOYER
@@ -36,7 +37,6 @@ from permitflow.records.holder import (
     LeavingDeclaration,
     PermitState,
 )
-from permitflow.rules.rule import local_date
 
 NONE, REQUESTED = AssociationState.NONE.value, AssociationState.REQUESTED.value
 ASSOCIATED, DISSOCIATED = AssociationState.ASSOCIATED.value, AssociationState.DISSOCIATED.value

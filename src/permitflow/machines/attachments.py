@@ -15,12 +15,12 @@ from __future__ import annotations
 import attrs
 from attrs import frozen
 
+from permitflow.calendar import local_date
 from permitflow.engine.definition import Change, MachineDefinition, State, Transition
 from permitflow.errors import EventNotAllowed
 from permitflow.labels import both
 from permitflow.machines.common import APPLICANT
 from permitflow.records.holder import Attachment, ProfileState, Slot
-from permitflow.rules.rule import local_date
 
 MANAGED = ProfileState.COMPLETE.value
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import attrs
 
+from permitflow.calendar import local_date
 from permitflow.engine.definition import Change, MachineDefinition
 from permitflow.machines.common import (
     RECORD_GROUPS,
@@ -20,7 +21,6 @@ from permitflow.machines.common import (
 )
 from permitflow.machines.permit import permit_step
 from permitflow.records.application import BusinessType
-from permitflow.rules.rule import local_date
 
 GUARDS = Guards(
     start=RECORD_GROUPS | {"bch", "rev", "flow"},

@@ -11,6 +11,7 @@ from __future__ import annotations
 import attrs
 from attrs import frozen
 
+from permitflow.calendar import local_date
 from permitflow.engine.definition import Change, MachineDefinition
 from permitflow.machines.common import (
     APPLICANT_DATA_GROUPS,
@@ -21,7 +22,6 @@ from permitflow.machines.common import (
 )
 from permitflow.machines.permit import permit_step
 from permitflow.records.application import Application, BusinessChangeForm, BusinessType
-from permitflow.rules.rule import local_date
 
 GUARDS = Guards(
     start=APPLICANT_DATA_GROUPS | {"att", "doc", "emp", "chd", "mar", "rev", "flow"},

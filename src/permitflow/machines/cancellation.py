@@ -21,6 +21,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from permitflow.calendar import local_date
 from permitflow.engine.definition import Change, MachineDefinition, State, Transition
 from permitflow.engine.review import AWAITING_ACCEPTANCE, RETURNED, review_path
 from permitflow.labels import both
@@ -32,7 +33,6 @@ from permitflow.machines.common import (
 from permitflow.machines.permit import permit_step
 from permitflow.records.actors import Role
 from permitflow.records.application import BusinessType, CancellationForm
-from permitflow.rules.rule import local_date
 
 FILING_GUARDS = frozenset({"can", "id", "rev", "flow"})
 REVIEW_GUARDS = frozenset({"rev", "flow"})

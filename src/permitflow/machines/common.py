@@ -55,6 +55,8 @@ from permitflow.records.actors import Role
 from permitflow.records.application import FORM_TYPES, Application, BusinessType
 from permitflow.records.copying import replace
 from permitflow.records.holder import OpenApplication
+from permitflow.rules.rule import RETURN_EVENTS as RETURN_EVENTS
+from permitflow.rules.rule import SUBMISSION_EVENTS as SUBMISSION_EVENTS
 
 APPLICANT = frozenset({Role.APPLICANT})
 EMPLOYER = frozenset({Role.EMPLOYER})
@@ -68,9 +70,6 @@ FIXED = "fixed"
 CLOSED = "closed"
 WITHDRAWN = "withdrawn"
 
-SUBMISSION_EVENTS = frozenset({"submit", "resubmit", "initiate", "reinitiate"})
-"""Events that hand an application (again) to the employer or the authority."""
-RETURN_EVENTS = frozenset({"return", "employer_return"})
 REASON_EVENTS = frozenset({"withdraw", SUSPEND, RESUME})
 """Events that need a stated reason (撤回, 中止审核, 恢复审核)."""
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from permitflow.calendar import local_date
 from permitflow.engine.definition import Change, MachineDefinition
 from permitflow.machines.common import (
     RECORD_GROUPS,
@@ -23,7 +24,6 @@ from permitflow.machines.common import (
 )
 from permitflow.machines.permit import fresh_start, permit_step, validity_years
 from permitflow.records.application import BusinessType, NewForm
-from permitflow.rules.rule import local_date
 
 GUARDS = Guards(
     start=RECORD_GROUPS | {"new", "chd", "cal", "pol", "rev", "flow"},

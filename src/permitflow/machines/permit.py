@@ -1,4 +1,4 @@
-"""The permit itself (北京市工作居住证): its lifecycle, the expiry timer and the sweep.
+"""The permit itself (北京市工作居住证): its lifecycle and the expiry timer's event.
 
 States (catalogue §3.4): none, valid, suspended (挂起), expired (过期) and cancelled (注销). The
 last two end the permit: "一旦过期，无法恢复" (M§3 注意事项 3).
@@ -20,26 +20,23 @@ actor can fire on their own.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import date, timedelta
+from typing import Any
 
 import attrs
-from attrs import frozen
 
-from permitflow.engine.checks import check_at
 from permitflow.engine.compiled import compile_definition
 from permitflow.engine.definition import Change, MachineDefinition, State, Transition
 from permitflow.errors import EventNotAllowed
 from permitflow.labels import both, enum_both
-from permitflow.machines.common import CLOSED, SYSTEM, param
-from permitflow.records.actors import Actor
-from permitflow.records.application import Application, BusinessType
+from permitflow.machines.common import SYSTEM, param
 from permitflow.records.holder import HolderRecord, Permit, PermitState
-from permitflow.rules.rule import local_date
-
-if TYPE_CHECKING:
-    from permitflow.engine.engine import Engine
+from permitflow.records.lifecycle import expiry_due as expiry_due
+from permitflow.records.lifecycle import is_moot as is_moot
+from permitflow.views.sweep import TIMER as TIMER
+from permitflow.views.sweep import SweepResult as SweepResult
+from permitflow.views.sweep import TimerEvent as TimerEvent
+from permitflow.views.sweep import sweep as sweep
 
 NONE, VALID = PermitState.NONE.value, PermitState.VALID.value
 SUSPENDED, EXPIRED = PermitState.SUSPENDED.value, PermitState.EXPIRED.value
@@ -128,90 +125,3 @@ def fresh_start(holder: HolderRecord, day: date) -> HolderRecord:
 def validity_years(change: Change) -> int:
     """The validity period in force: the rule set's ``permit.validity_years`` or the default."""
     return int(param(change, VALIDITY_YEARS_PARAMETER, DEFAULT_VALIDITY_YEARS))
-
-
-def expiry_due(permit: Permit, on: date) -> bool:
-    """The permit is still live but its expiry date has passed (it is valid through that day)."""
-    return (
-        permit.state in (PermitState.VALID, PermitState.SUSPENDED)
-        and permit.expires_on is not None
-        and on > permit.expires_on
-    )
-
-
-def is_moot(holder: HolderRecord, business_type: BusinessType, day: date) -> bool:
-    """An application of ``business_type`` can no longer lead anywhere on ``day``: the permit it
-    concerns has ended — expired or cancelled, or past its expiry date before the timer marks
-    it so (一旦过期，无法恢复). A new application concerns the permit it would issue, so an ended
-    one does not make it moot (it is how a former holder applies again)."""
-    permit = holder.permit
-    return business_type is not BusinessType.NEW and (
-        permit.is_terminal or expiry_due(permit, day)
-    )
-
-
-# --- timers ------------------------------------------------------------------------------------
-
-
-@frozen
-class TimerEvent:
-    """One event the sweep fired."""
-
-    subject: str
-    """``"holder"`` or the id of the application."""
-    event: str
-    """The timer's event, e.g. ``expire``."""
-    from_state: str
-    """The state before."""
-    to_state: str
-    """The state after."""
-
-
-@frozen
-class SweepResult:
-    """What a timer sweep did to one holder: the record after it and the events it fired."""
-
-    holder: HolderRecord
-    """The holder's record after the sweep."""
-    applications: tuple[Application, ...]
-    """The applications handed in, in the same order, each as it stands after the sweep."""
-    events: tuple[TimerEvent, ...]
-    """The timer events fired, in order."""
-
-
-TIMER = Actor.system("timer")
-
-
-def sweep(
-    engine: Engine,
-    holder: HolderRecord,
-    applications: Iterable[Application],
-    at: datetime,
-    *,
-    actor: Actor = TIMER,
-) -> SweepResult:
-    """Fire the timers due at ``at``: expire the permit, then close its moot applications.
-
-    A portal runs this daily (and before showing a holder's status). A renewal or an employer
-    change still open when the expiry date passes does not keep the permit alive (M§3 注意事项
-    3, M§4 注意事项 4): the permit expires and the application is closed as moot, which frees
-    the holder to apply anew (新办).
-    """
-    check_at(at)
-    events: list[TimerEvent] = []
-    if expiry_due(holder.permit, local_date(at)):
-        before = holder.permit.state.value
-        holder = engine.fire_holder(holder, "expire", actor=actor, at=at).holder
-        events.append(TimerEvent("holder", "expire", before, holder.permit.state.value))
-    swept: list[Application] = []
-    for application in applications:
-        if is_moot(holder, application.business_type, local_date(at)) and any(
-            option.allowed and option.event == "close_moot"
-            for option in engine.allowed_events(application, actor, at, holder=holder)
-        ):
-            outcome = engine.fire(application, "close_moot", actor=actor, at=at, holder=holder)
-            assert outcome.application is not None  # fire always returns the application
-            events.append(TimerEvent(application.id, "close_moot", application.state, CLOSED))
-            holder, application = outcome.holder, outcome.application
-        swept.append(application)
-    return SweepResult(holder, tuple(swept), tuple(events))

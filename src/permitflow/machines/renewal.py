@@ -16,6 +16,7 @@ from enum import StrEnum
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from permitflow.calendar import local_date
 from permitflow.engine.definition import Change, MachineDefinition
 from permitflow.errors import Expected, Problem, RuleDataError
 from permitflow.machines.common import (
@@ -28,7 +29,6 @@ from permitflow.machines.common import (
 )
 from permitflow.machines.permit import permit_step, validity_years
 from permitflow.records.application import BusinessType
-from permitflow.rules.rule import local_date
 
 GUARDS = Guards(
     start=APPLICANT_DATA_GROUPS | {"att", "doc", "emp", "ren", "can", "flow"},

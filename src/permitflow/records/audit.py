@@ -7,7 +7,7 @@ from datetime import datetime
 from attrs import frozen
 
 from permitflow.records.actors import Actor
-from permitflow.rules.finding import Finding
+from permitflow.records.finding import Finding
 
 
 @frozen

@@ -10,13 +10,15 @@ import copy
 import inspect
 import typing
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Generic, Never, TypeVar, overload
 
 import attrs
 from attrs import frozen
 
+from permitflow.calendar import BEIJING as BEIJING
+from permitflow.calendar import local_date as local_date
 from permitflow.errors import DefinitionError
 from permitflow.messages import Catalogue, Template, Text, catalogue_error
 from permitflow.records.actors import Role
@@ -26,9 +28,6 @@ from permitflow.records.holder import HolderRecord
 from permitflow.rules.facts import PLAIN, Facts, Plain
 from permitflow.rules.finding import Citation, Finding, RuleKind, Severity, Status, plain
 
-BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
-"""China has kept UTC+8 all year since 1991; a fixed offset avoids a tz database dependency."""
-
 GROUPS: frozenset[str] = frozenset(
     {
         "acc", "bi", "edu", "his", "att", "doc", "huk", "emp", "res", "new", "ren", "chg",
@@ -37,11 +36,6 @@ GROUPS: frozenset[str] = frozenset(
 )  # fmt: skip
 """Rule groups a machine event may name as its guards: the catalogue's id prefixes in lower
 case, plus ``flow`` for the cross-machine constraints of the procedure itself."""
-
-
-def local_date(moment: datetime) -> date:
-    """The Beijing calendar day of an aware moment; deadlines are counted in Beijing days."""
-    return moment.astimezone(BEIJING).date()
 
 
 def judging_day(application: Application | None, at: datetime) -> date:
@@ -57,6 +51,11 @@ FILING_EVENTS: frozenset[str] = frozenset(
 )
 """The events that hand the holder's data in (again): the applicant's filing and fixing steps
 and the employer's (re-)initiation. Their day is the day of the current (re)submission."""
+
+SUBMISSION_EVENTS: frozenset[str] = frozenset({"submit", "resubmit", "initiate", "reinitiate"})
+"""Events that hand an application (again) to the employer or the authority."""
+RETURN_EVENTS: frozenset[str] = frozenset({"return", "employer_return"})
+"""Events that hand an application back to its filer to be fixed."""
 
 
 def current_submission_day(application: Application | None, event: str, at: datetime) -> date:

@@ -15,7 +15,6 @@ from typing import ClassVar
 
 from attrs import frozen
 
-from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.records.application import BasicChangeForm, BasicItem, BusinessType
 from permitflow.records.holder import Hukou, Slot
 from permitflow.rules.facts import Facts, Given, Plain
@@ -24,7 +23,7 @@ from permitflow.rules.haidian._shared import TEXTS
 from permitflow.rules.haidian.employment import handled_by_associated_employer
 from permitflow.rules.haidian.renewal import permit_reference_day
 from permitflow.rules.haidian.review import returned_since_filing
-from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
+from permitflow.rules.rule import SUBMISSION_EVENTS, Rule, RuleContext, Verdict, failed, passed
 
 BASIC_CHANGE = frozenset({BusinessType.BASIC_CHANGE})
 

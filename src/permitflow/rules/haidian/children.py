@@ -20,7 +20,6 @@ from attrs import frozen
 
 from permitflow.addresses import repeated_district
 from permitflow.deadlines import eighteenth_birthday, is_minor
-from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.records.application import BusinessChangeForm, BusinessType, NewForm
 from permitflow.records.holder import (
     BEIJING_PROVINCE_CODE,
@@ -34,6 +33,7 @@ from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import REVIEW_EVENTS, TEXTS, attestation_due
 from permitflow.rules.haidian.review import returned_since_filing
 from permitflow.rules.rule import (
+    SUBMISSION_EVENTS,
     Rule,
     RuleContext,
     Verdict,

@@ -36,7 +36,6 @@ from typing import ClassVar
 
 from attrs import frozen
 
-from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.months import add_months, month_index
 from permitflow.records.application import BusinessType, EmployerChangeForm
 from permitflow.records.holder import LeavingDeclaration, PermitState, Slot, WorkRecord
@@ -57,6 +56,7 @@ from permitflow.rules.haidian.renewal import (
     submitted_in_time,
 )
 from permitflow.rules.rule import (
+    SUBMISSION_EVENTS,
     JudgedOn,
     Rule,
     RuleContext,

@@ -44,8 +44,6 @@ from typing import ClassVar, TypeVar
 from attrs import frozen
 
 from permitflow.labels import label
-from permitflow.machines.common import SUBMISSION_EVENTS
-from permitflow.machines.permit import expiry_due, is_moot
 from permitflow.messages import Language
 from permitflow.records.actors import Role
 from permitflow.records.application import BusinessType
@@ -57,10 +55,20 @@ from permitflow.records.holder import (
     Permit,
     PermitState,
 )
+from permitflow.records.lifecycle import expiry_due, is_moot
 from permitflow.rules.facts import Facts
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import ALL_BUSINESS, TEXTS
-from permitflow.rules.rule import Check, JudgedOn, Rule, RuleContext, Verdict, failed, passed
+from permitflow.rules.rule import (
+    SUBMISSION_EVENTS,
+    Check,
+    JudgedOn,
+    Rule,
+    RuleContext,
+    Verdict,
+    failed,
+    passed,
+)
 
 INFERENCE = "permitflow 规则目录（推定）"
 """Citation source of a rule the manual implies but does not state."""

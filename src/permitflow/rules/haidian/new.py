@@ -8,14 +8,13 @@ new application too). After a return the applicant fixes the case and re-initiat
 
 from __future__ import annotations
 
-from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.records.application import BusinessType
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import TEXTS
 from permitflow.rules.haidian.children import minors_only
 from permitflow.rules.haidian.employment import handled_by_associated_employer
 from permitflow.rules.haidian.review import returned_since_filing
-from permitflow.rules.rule import JudgedOn, Rule
+from permitflow.rules.rule import SUBMISSION_EVENTS, JudgedOn, Rule
 from permitflow.rules.ruleset import EnforcedBy
 
 NEW = frozenset({BusinessType.NEW})

@@ -19,7 +19,6 @@ from attrs import frozen
 
 from permitflow.deadlines import age_in_years
 from permitflow.identifiers import CreditCode, Sex
-from permitflow.machines.common import SUBMISSION_EVENTS
 from permitflow.months import add_months, month_index
 from permitflow.records.application import BusinessType, EmployerChangeForm
 from permitflow.records.holder import ProofKind, Slot
@@ -35,6 +34,7 @@ from permitflow.rules.haidian._shared import (
 from permitflow.rules.haidian.cancellation import resident
 from permitflow.rules.haidian.renewal import paid_months, window_text
 from permitflow.rules.rule import (
+    SUBMISSION_EVENTS,
     Rule,
     RuleContext,
     Verdict,

@@ -24,11 +24,10 @@ from typing import ClassVar
 from attrs import frozen
 
 from permitflow.deadlines import Deadline, latest_renewal_submission
-from permitflow.machines.common import SUBMISSION_EVENTS
-from permitflow.machines.permit import expiry_due
 from permitflow.months import month_index, month_text
 from permitflow.records.application import BusinessType, RenewalForm
 from permitflow.records.holder import Employment, Permit, PermitState, Slot
+from permitflow.records.lifecycle import expiry_due
 from permitflow.rules.facts import (
     Facts,
     Month,
@@ -43,6 +42,7 @@ from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import REVIEW_EVENTS, TEXTS, attestation_due, same_code
 from permitflow.rules.haidian.flow import BEFORE_EXPIRY, CASE_EVENTS, Anew, Ending, apply_anew
 from permitflow.rules.rule import (
+    SUBMISSION_EVENTS,
     JudgedOn,
     Rule,
     RuleContext,

@@ -17,14 +17,22 @@ from typing import ClassVar
 
 from attrs import frozen
 
-from permitflow.machines.common import RETURN_EVENTS, SUBMISSION_EVENTS
 from permitflow.records.actors import Role
 from permitflow.records.application import Application, BusinessType
 from permitflow.records.audit import AuditEntry
 from permitflow.rules.facts import Facts, Plain
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import ALL_BUSINESS, TEXTS
-from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, needs_attestation, passed
+from permitflow.rules.rule import (
+    RETURN_EVENTS,
+    SUBMISSION_EVENTS,
+    Rule,
+    RuleContext,
+    Verdict,
+    failed,
+    needs_attestation,
+    passed,
+)
 from permitflow.rules.ruleset import EnforcedBy
 
 EMPLOYER_TYPES = frozenset({BusinessType.RENEWAL, BusinessType.EMPLOYER_CHANGE})

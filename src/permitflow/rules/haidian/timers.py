@@ -19,9 +19,9 @@ from typing import ClassVar
 
 from attrs import frozen
 
-from permitflow.machines.permit import expiry_due, is_moot
 from permitflow.records.application import BusinessType
 from permitflow.records.holder import PermitState
+from permitflow.records.lifecycle import expiry_due, is_moot
 from permitflow.rules.facts import Facts
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import TEXTS
