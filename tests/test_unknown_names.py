@@ -4,6 +4,7 @@ the command line — are refused with a named error that says which name, never 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -74,11 +75,14 @@ def test_an_unknown_event_is_named_with_the_possible_ones() -> None:
         ["rules", "--ruleset", "nowhere"],
         ["rules", "--version", "1999.1"],
         ["verify", "--ruleset", "nowhere", "--max-configurations", "1"],
+        ["diagram", "renewal", "--ruleset", "nowhere"],
+        ["check", "examples/cases/renewal-filed-late.json", "--ruleset", "nowhere"],
     ],
 )
 def test_the_command_line_names_an_unknown_rule_set_or_version(
-    argv: list[str], capsys: pytest.CaptureFixture[str]
+    argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.chdir(Path(__file__).parents[1])
     assert main([*argv, "--lang", "en"]) == 2
     error = capsys.readouterr().err
     assert error.startswith("error: ")

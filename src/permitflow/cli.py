@@ -2,12 +2,13 @@
 
 Sub-commands::
 
-    permitflow check CASE.json [--at ISO-DATETIME] [--event EVENT] [--format text|json]
+    permitflow check CASE.json [--at ISO-DATETIME] [--event EVENT] [--ruleset NAME]
+                     [--format text|json]
     permitflow case new TYPE [--state STATE] [--at ISO-DATETIME]
     permitflow deadline --expiry DATE [--working-days N] [--submitted DATE] [--ruleset NAME]
     permitflow retirement --birth DATE --category CATEGORY [--on DATE]
     permitflow id NUMBER
-    permitflow diagram TYPE [--format mermaid] [--review-levels N]
+    permitflow diagram TYPE [--format mermaid] [--review-levels N] [--ruleset NAME]
     permitflow rules [--format md|json] [--ruleset NAME] [--version VERSION]
     permitflow verify [--ruleset NAME] [--format text|json] [--max-configurations N]
     permitflow --version
@@ -40,6 +41,8 @@ from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any, Literal, NoReturn
+
+import attrs
 
 from permitflow import __version__
 from permitflow import _words as words
@@ -86,6 +89,8 @@ LANGUAGES: tuple[CliLanguage, ...] = ("zh", "en", "both")
 
 def _cmd_check(args: argparse.Namespace) -> int:
     case = load_case(args.case, at=args.at)
+    if args.ruleset is not None:
+        case = attrs.evolve(case, ruleset=args.ruleset)
     result = check_case(case, at=args.at, event=args.event)
     if args.format == "json":
         _print_json(result.to_dict(args.lang))
@@ -294,7 +299,7 @@ def _cmd_diagram(args: argparse.Namespace) -> int:
     levels = args.review_levels
     if levels is None:
         today = local_date(now())
-        levels = get_family(DEFAULT).in_force_on(today).review_levels(today)
+        levels = get_family(args.ruleset).in_force_on(today).review_levels(today)
     print(diagram(args.type, args.format, review_levels=levels))
     return EXIT_OK
 
@@ -580,6 +585,10 @@ def build_parser(lang: CliLanguage = "zh") -> argparse.ArgumentParser:
     )  # fmt: skip
     check.add_argument("--event", help="the event to check (default: the case's, else the next)")
     check.add_argument("--all", action="store_true", help="list the rules that passed too")
+    check.add_argument(
+        "--ruleset",
+        help="judge by this rule set, built in or installed, instead of the case file's",
+    )  # fmt: skip
     _add_lang(check)
     _add_format(check, ("text", "json"), "text")
     check.set_defaults(run=_cmd_check, answers_in_lang=True)
@@ -700,6 +709,7 @@ def build_parser(lang: CliLanguage = "zh") -> argparse.ArgumentParser:
         "--review-levels", type=_positive,
         help="authority review levels (default: the rule set in force)",
     )  # fmt: skip
+    _add_ruleset(draw)
     _add_lang(draw)
     draw.set_defaults(run=_cmd_diagram, answers_in_lang=False)
 

@@ -99,3 +99,15 @@ def test_the_switched_off_rule_judges_nothing_in_the_district() -> None:
 
     assert "REN-002" in blocking(Engine())
     assert blocking(Engine("chaoyang")) == blocking(Engine()) - {"REN-002"}
+
+
+def test_a_case_file_is_judged_by_the_district_on_request(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    case = str(HERE.parents[1] / "examples" / "cases" / "renewal-filed-late.json")
+    main(["check", case, "--ruleset", "chaoyang"])
+    chaoyang = capsys.readouterr().out
+    main(["check", case])
+    haidian = capsys.readouterr().out
+    assert "须至少提前 15 个工作日提交，最晚提交日为 2026-03-13" in chaoyang
+    assert "须至少提前 20 个工作日提交，最晚提交日为 2026-03-06" in haidian

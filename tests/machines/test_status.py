@@ -23,6 +23,7 @@ from permitflow.records.application import BusinessType
 from permitflow.records.holder import Hukou, HukouKind, PermitState
 from permitflow.rules import haidian
 from permitflow.rules.rule import local_date
+from permitflow.rules.ruleset import RuleSetFamily
 from permitflow.testing import AT, Case, applications, holder_for, valid_holder
 
 APPLICANT, EMPLOYER, AUTHORITY = Role.APPLICANT, Role.EMPLOYER, Role.AUTHORITY
@@ -269,3 +270,19 @@ def test_a_cancellation_without_a_permit_says_only_that() -> None:
         if line.business_type is BusinessType.CANCELLATION
     )
     assert [reason.rule_id for reason in line.reasons] == ["FLOW-003"]
+
+
+def test_the_review_clock_and_the_renewal_deadline_are_the_rule_sets(bare: Engine) -> None:
+    shorter = haidian.ruleset.versions[0].derive(
+        name="shorter", version="1", since=date(2024, 1, 1), citation="a shorter review",
+        parameters={"review.cycle_working_days": 10, "renewal.working_days_before_expiry": 15},
+    )  # fmt: skip
+    engine = Engine(RuleSetFamily("shorter", (shorter,)), rules=False)
+    for each, due, latest in ((bare, date(2026, 4, 14), 20), (engine, date(2026, 3, 30), 15)):
+        case = Case.start(BusinessType.NEW, engine=each).fire("submit", APPLICANT)
+        seen = progress(each, case.application, case.at, holder=case.holder)
+        assert seen.review_due is not None
+        assert seen.review_due.date == due
+        status = holder_status(each, valid_holder(), AT).latest_renewal_submission
+        assert status is not None
+        assert status.working_days == latest
