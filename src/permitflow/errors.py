@@ -532,6 +532,7 @@ class InvalidInput(InputError):
         "no_event": ("machine", "state"),
         "no_state": ("machine", "value", "expected"),
         "holder_event_twice": ("event",),
+        "registered_twice": ("value",),
     }
 
     def __init__(

@@ -17,23 +17,14 @@ association with the employer, and a permit expiring 270 days after ``at``::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 import attrs
 from dateutil.relativedelta import relativedelta
 
 from permitflow.records.application import (
-    BasicChangeForm,
-    BasicItem,
-    BusinessChangeForm,
     BusinessType,
-    CancellationForm,
-    CancellationTrigger,
-    EmployerChangeForm,
     Form,
-    NewForm,
-    RenewalForm,
 )
 from permitflow.records.holder import (
     ApplicationBasis,
@@ -281,16 +272,16 @@ def holder_for(
     employer: Employer = EMPLOYERS[0],
     new_employer: Employer = EMPLOYERS[1],
 ) -> HolderRecord:
-    """A holder record from which ``business_type`` can be started at ``at``."""
-    kind = BusinessType(business_type)
-    if kind is BusinessType.NEW:
-        return valid_holder(at=at, holder_id=holder_id, employer=employer,
-                            permit_state=PermitState.NONE)  # fmt: skip
-    if kind is BusinessType.EMPLOYER_CHANGE:
-        suspended = valid_holder(at=at, holder_id=holder_id, employer=employer,
-                                 permit_state=PermitState.SUSPENDED)  # fmt: skip
-        return _moved_to(suspended, new_employer, at)
-    return valid_holder(at=at, holder_id=holder_id, employer=employer)
+    """A holder record from which ``business_type`` can be started at ``at``: with the permit
+    state its spec starts from, and associated with ``new_employer`` when the spec says so."""
+    # The specs name the sample forms of this module, so they are read when called.
+    from permitflow.machines.spec import business_type_spec
+
+    spec = business_type_spec(business_type)
+    holder = valid_holder(
+        at=at, holder_id=holder_id, employer=employer, permit_state=spec.permit_state
+    )
+    return _moved_to(holder, new_employer, at) if spec.new_employer else holder
 
 
 CHILD = Child(
@@ -308,22 +299,8 @@ CHILD = Child(
 
 
 def default_form(business_type: BusinessType | str, *, at: datetime = AT) -> Form:
-    """A complete, plausible form of ``business_type`` (a cancellation for retirement)."""
-    kind = BusinessType(business_type)
-    forms: Mapping[BusinessType, Form] = {
-        BusinessType.NEW: NewForm(),
-        BusinessType.RENEWAL: RenewalForm(employer_checked=True),
-        BusinessType.EMPLOYER_CHANGE: EmployerChangeForm(
-            employer_accepted=True, left_previous_on=local_date(at) - relativedelta(months=2)
-        ),
-        BusinessType.BASIC_CHANGE: BasicChangeForm(
-            reason="居住地址信息变更",
-            instructions_confirmed=True,
-            changed_items=(BasicItem.RESIDENCE_ADDRESS,),
-        ),
-        BusinessType.BUSINESS_CHANGE: BusinessChangeForm(
-            instructions_confirmed=True, children=(CHILD,)
-        ),
-        BusinessType.CANCELLATION: CancellationForm(CancellationTrigger.RETIREMENT),
-    }
-    return forms[kind]
+    """A complete, plausible form of ``business_type``: its spec's sample form filed on the day
+    of ``at`` (a cancellation for retirement)."""
+    from permitflow.machines.spec import business_type_spec
+
+    return business_type_spec(business_type).sample_form(local_date(at))

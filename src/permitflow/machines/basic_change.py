@@ -9,6 +9,8 @@ permit.
 
 from __future__ import annotations
 
+from datetime import date
+
 import attrs
 
 from permitflow.calendar import local_date
@@ -20,7 +22,8 @@ from permitflow.machines.common import (
     applicant_initiated,
 )
 from permitflow.machines.permit import permit_step
-from permitflow.records.application import BusinessType
+from permitflow.machines.spec import BusinessTypeSpec, Procedure
+from permitflow.records.application import BasicChangeForm, BasicItem, BusinessType
 
 GUARDS = Guards(
     start=RECORD_GROUPS | {"bch", "rev", "flow"},
@@ -43,3 +46,18 @@ def basic_change_machine(
         guards=GUARDS, on_approve=_amend, employer_can_return=employer_can_return,
         resubmit_via_employer=resubmit_via_employer,
     )  # fmt: skip
+
+
+def _sample_form(day: date) -> BasicChangeForm:
+    return BasicChangeForm(
+        reason="居住地址信息变更",
+        instructions_confirmed=True,
+        changed_items=(BasicItem.RESIDENCE_ADDRESS,),
+    )
+
+
+SPEC = BusinessTypeSpec(
+    BusinessType.BASIC_CHANGE, basic_change_machine, BasicChangeForm, Procedure.APPLICANT_FILED,
+    sample_form=_sample_form,
+)  # fmt: skip
+"""证件基础信息变更: filed by the applicant on a valid permit."""

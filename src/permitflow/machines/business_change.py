@@ -8,6 +8,8 @@ unmarried holder with a child, adds its remark ("未婚已育的婚姻材料无�
 
 from __future__ import annotations
 
+from datetime import date
+
 import attrs
 from attrs import frozen
 
@@ -21,7 +23,9 @@ from permitflow.machines.common import (
     application_of,
 )
 from permitflow.machines.permit import permit_step
+from permitflow.machines.spec import BusinessTypeSpec, Procedure
 from permitflow.records.application import Application, BusinessChangeForm, BusinessType
+from permitflow.samples import CHILD
 
 GUARDS = Guards(
     start=APPLICANT_DATA_GROUPS | {"att", "doc", "emp", "chd", "mar", "rev", "flow"},
@@ -68,3 +72,14 @@ def business_change_machine(
         employer_amend=_remark, employer_can_return=employer_can_return,
         resubmit_via_employer=resubmit_via_employer,
     )  # fmt: skip
+
+
+def _sample_form(day: date) -> BusinessChangeForm:
+    return BusinessChangeForm(instructions_confirmed=True, children=(CHILD,))
+
+
+SPEC = BusinessTypeSpec(
+    BusinessType.BUSINESS_CHANGE, business_change_machine, BusinessChangeForm,
+    Procedure.APPLICANT_FILED, sample_form=_sample_form,
+)  # fmt: skip
+"""证件业务信息变更: filed by the applicant on a valid permit."""

@@ -31,8 +31,9 @@ from permitflow.machines.common import (
     withdraw,
 )
 from permitflow.machines.permit import permit_step
+from permitflow.machines.spec import BusinessTypeSpec, Procedure
 from permitflow.records.actors import Role
-from permitflow.records.application import BusinessType, CancellationForm
+from permitflow.records.application import BusinessType, CancellationForm, CancellationTrigger
 
 FILING_GUARDS = frozenset({"can", "id", "rev", "flow"})
 REVIEW_GUARDS = frozenset({"rev", "flow"})
@@ -71,3 +72,10 @@ def cancellation_machine(
             *path.transitions,
         ),
     )  # fmt: skip
+
+
+SPEC = BusinessTypeSpec(
+    BusinessType.CANCELLATION, cancellation_machine, CancellationForm, Procedure.DIRECT,
+    sample_form=lambda day: CancellationForm(CancellationTrigger.RETIREMENT),
+)  # fmt: skip
+"""注销: filed straight to the authority on a valid permit (here for retirement)."""

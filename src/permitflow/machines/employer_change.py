@@ -13,7 +13,10 @@ expiry date has passed ("一旦过期，无法恢复", M§4 注意事项 4).
 
 from __future__ import annotations
 
+from datetime import date
+
 import attrs
+from dateutil.relativedelta import relativedelta
 
 from permitflow.calendar import local_date
 from permitflow.engine.definition import Change, MachineDefinition
@@ -26,7 +29,9 @@ from permitflow.machines.common import (
     employer_initiated,
 )
 from permitflow.machines.permit import permit_step
-from permitflow.records.application import BusinessType
+from permitflow.machines.spec import BusinessTypeSpec, Procedure
+from permitflow.records.application import BusinessType, EmployerChangeForm
+from permitflow.records.holder import PermitState
 
 GUARDS = Guards(
     start=APPLICANT_DATA_GROUPS | {"att", "doc", "emp", "chg", "ren", "can", "flow"},
@@ -53,3 +58,16 @@ def employer_change_machine(levels: int) -> MachineDefinition:
         BusinessType.EMPLOYER_CHANGE, levels,
         guards=GUARDS, on_approve=_relink,
     )  # fmt: skip
+
+
+def _sample_form(day: date) -> EmployerChangeForm:
+    left = day - relativedelta(months=2)
+    return EmployerChangeForm(employer_accepted=True, left_previous_on=left)
+
+
+SPEC = BusinessTypeSpec(
+    BusinessType.EMPLOYER_CHANGE, employer_change_machine, EmployerChangeForm,
+    Procedure.EMPLOYER_FILED, sample_form=_sample_form, permit_state=PermitState.SUSPENDED,
+    new_employer=True,
+)  # fmt: skip
+"""聘用单位变更: filed by the new employer once the old one's dissociation suspended the permit."""

@@ -23,7 +23,9 @@ from permitflow.machines.common import (
     application_of,
 )
 from permitflow.machines.permit import fresh_start, permit_step, validity_years
+from permitflow.machines.spec import BusinessTypeSpec, Procedure
 from permitflow.records.application import BusinessType, NewForm
+from permitflow.records.holder import PermitState
 
 GUARDS = Guards(
     start=RECORD_GROUPS | {"new", "chd", "cal", "pol", "rev", "flow"},
@@ -61,3 +63,10 @@ def new_machine(
         guards=GUARDS, on_approve=_issue, employer_can_return=employer_can_return,
         resubmit_via_employer=resubmit_via_employer,
     )  # fmt: skip
+
+
+SPEC = BusinessTypeSpec(
+    BusinessType.NEW, new_machine, NewForm, Procedure.APPLICANT_FILED,
+    sample_form=lambda day: NewForm(), permit_state=PermitState.NONE,
+)  # fmt: skip
+"""新办: filed by the applicant before any permit, or after one ended."""

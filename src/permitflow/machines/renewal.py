@@ -28,7 +28,8 @@ from permitflow.machines.common import (
     param,
 )
 from permitflow.machines.permit import permit_step, validity_years
-from permitflow.records.application import BusinessType
+from permitflow.machines.spec import BusinessTypeSpec, Procedure
+from permitflow.records.application import BusinessType, RenewalForm
 
 GUARDS = Guards(
     start=APPLICANT_DATA_GROUPS | {"att", "doc", "emp", "ren", "can", "flow"},
@@ -80,3 +81,10 @@ def renewal_machine(levels: int) -> MachineDefinition:
     return employer_initiated(
         BusinessType.RENEWAL, levels, guards=GUARDS, on_approve=_extend
     )
+
+
+SPEC = BusinessTypeSpec(
+    BusinessType.RENEWAL, renewal_machine, RenewalForm, Procedure.EMPLOYER_FILED,
+    sample_form=lambda day: RenewalForm(employer_checked=True),
+)  # fmt: skip
+"""续签: filed by the employer on a valid permit."""

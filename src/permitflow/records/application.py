@@ -148,14 +148,9 @@ Form = (
     | (CancellationForm)
 )
 
-FORM_TYPES: dict[BusinessType, type[Form]] = {
-    BusinessType.NEW: NewForm,
-    BusinessType.RENEWAL: RenewalForm,
-    BusinessType.EMPLOYER_CHANGE: EmployerChangeForm,
-    BusinessType.BASIC_CHANGE: BasicChangeForm,
-    BusinessType.BUSINESS_CHANGE: BusinessChangeForm,
-    BusinessType.CANCELLATION: CancellationForm,
-}
+FORM_TYPES: dict[BusinessType, type[Form]] = {}
+"""The form each business type files, filled in as business types are registered
+(``permitflow.machines.spec.register_business_type``)."""
 
 
 @frozen

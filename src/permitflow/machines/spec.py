@@ -1,0 +1,117 @@
+"""One spec per business type: what the package knows of it, in one value.
+
+A business type is registered once, with ``register_business_type``, from this package or from
+outside it alike. The per-type tables are read from the registered specs: the machines an engine
+runs by default (``BUSINESS_MACHINES``), the form each type files (``FORM_TYPES``), the sample
+form and holder of ``permitflow.samples``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date
+from enum import StrEnum
+
+from attrs import frozen
+
+from permitflow.engine.definition import MachineDefinition
+from permitflow.errors import Expected, InvalidInput
+from permitflow.records.application import FORM_TYPES, BusinessType, Form, business_type_of
+from permitflow.records.holder import PermitState
+
+__all__ = [
+    "BUSINESS_MACHINES",
+    "BusinessTypeSpec",
+    "Procedure",
+    "business_type_spec",
+    "business_type_specs",
+    "register_business_type",
+]
+
+
+class Procedure(StrEnum):
+    """Who files a business type and who reviews it before the authority does."""
+
+    APPLICANT_FILED = "applicant_filed"
+    """The applicant files, the employer reviews, then the authority (新办, the changes)."""
+    EMPLOYER_FILED = "employer_filed"
+    """The employer files (发起) for the holder, then the authority (续签, 聘用单位变更)."""
+    DIRECT = "direct"
+    """The filing goes straight to the authority (注销)."""
+
+
+@frozen
+class BusinessTypeSpec:
+    """A business type, whole: its machine, its form and where a holder starts it from."""
+
+    business_type: BusinessType
+    """The business type it describes."""
+    machine: Callable[[int], MachineDefinition]
+    """Its machine for a number of authority review levels."""
+    form_type: type[Form]
+    """The form it files."""
+    procedure: Procedure
+    """Who files it and who reviews it."""
+    sample_form: Callable[[date], Form]
+    """A complete, plausible form filed on a day, for samples and tests."""
+    permit_state: PermitState = PermitState.VALID
+    """The state of the permit a holder starts it from."""
+    new_employer: bool = False
+    """Whether it starts associated with an employer other than the permit's (the old one's
+    dissociation having suspended the permit)."""
+
+
+_SPECS: dict[BusinessType, BusinessTypeSpec] = {}
+
+
+def register_business_type(spec: BusinessTypeSpec) -> BusinessTypeSpec:
+    """Adds a business type to every per-type table; a type is registered once.
+
+    Raises:
+        InvalidInput: for a business type registered already.
+    """
+    if spec.business_type in _SPECS:
+        raise InvalidInput(
+            "registered_twice", field="business_type", value=str(spec.business_type)
+        )
+    _SPECS[spec.business_type] = spec
+    FORM_TYPES[spec.business_type] = spec.form_type
+    return spec
+
+
+def business_type_spec(business_type: BusinessType | str) -> BusinessTypeSpec:
+    """The registered spec of ``business_type``.
+
+    Raises:
+        InvalidInput: for a business type that is not registered, naming the ones that are.
+    """
+    kind = business_type_of(business_type)
+    try:
+        return _SPECS[kind]
+    except KeyError:
+        raise InvalidInput(
+            "one_of", field="business_type", value=str(kind),
+            expected=Expected("one_of", tuple(_SPECS), BusinessType),
+        ) from None  # fmt: skip
+
+
+def business_type_specs() -> tuple[BusinessTypeSpec, ...]:
+    """The registered specs, in the order they were registered."""
+    return tuple(_SPECS.values())
+
+
+class _Machines(Mapping[BusinessType, Callable[[int], MachineDefinition]]):
+    """The machine factory of each registered business type, as registration leaves them."""
+
+    def __getitem__(self, business_type: BusinessType) -> Callable[[int], MachineDefinition]:
+        return _SPECS[business_type].machine
+
+    def __iter__(self) -> Iterator[BusinessType]:
+        return iter(_SPECS)
+
+    def __len__(self) -> int:
+        return len(_SPECS)
+
+
+BUSINESS_MACHINES: Mapping[BusinessType, Callable[[int], MachineDefinition]] = _Machines()
+"""Each registered business type's machine factory, taking the number of review levels."""
