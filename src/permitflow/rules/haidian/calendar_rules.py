@@ -106,7 +106,7 @@ CAL_002 = Rule(
     group="cal",
     business_types=_DEADLINE_BUSINESS,
     citation=cite(
-        "M§3 注意事项 3；规则目录 §9（节假日数据）",
+        "M§3 注意事项 3; 规则目录 §9（节假日数据）",
         _QUOTE,
     ),
     texts=TEXTS,

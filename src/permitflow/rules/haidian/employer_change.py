@@ -471,7 +471,7 @@ RULES: tuple[Rule, ...] = (
         events=LEAVING_EVENTS,
         citation=Citation(
             # A warning: the trigger (catalogue §9.4, I) guesses when the new employer files.
-            "M§4 注意事项 3；规则目录 §9.4",
+            "M§4 注意事项 3; 规则目录 §9.4",
             "若证件续签与聘用单位变更业务同时发生时，请由原单位先办理证件续签手续，"
             "证件续签完成后再办理单位与员工解除关联手续。",
         ),

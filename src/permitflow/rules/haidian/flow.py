@@ -479,7 +479,7 @@ RULES: tuple[Rule, ...] = (
         business_types=ALL_BUSINESS,
         events=CASE_EVENTS,
         citation=Citation(
-            "M§4.1；规则目录 §3.6（推定）", "自原单位离职后，将工作居住证操作为“挂起”状态"
+            "M§4.1; 规则目录 §3.6（推定）", "自原单位离职后，将工作居住证操作为“挂起”状态"
         ),
         texts=TEXTS,
         parameters={"flow.permit_states": dict},
