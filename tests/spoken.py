@@ -16,6 +16,9 @@ _PROGRAM = "permitflow"
 _IN_BRACKETS = re.compile(r"[（(][^）)]*[）)]")
 _REPR = re.compile(r"\['|'\]|\[\]|\(\)")
 
+ERROR_MESSAGES_READ: set[tuple[str, str]] = set()
+"""The error and problem texts read as words, as (code, language): the summary counts them."""
+
 
 def code_names(line: str, lang: str) -> list[str]:
     """What in one line of output is a code name, a Python literal or a field path rather than

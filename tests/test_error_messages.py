@@ -30,6 +30,7 @@ from permitflow.records.application import BusinessType
 from permitflow.records.holder import HukouKind, Slot
 from permitflow.rules.finding import Citation, Finding, Severity, Status
 from permitflow.testing import wording_problems
+from spoken import ERROR_MESSAGES_READ
 
 BEIJING = timezone(timedelta(hours=8))
 EMPLOYER = Actor(Role.EMPLOYER, "91110108MA01ABCD5T")
@@ -152,7 +153,12 @@ MESSAGES: dict[str, Callable[[str], str]] = {
 def test_every_text_of_the_catalogue_is_read() -> None:
     read = set(MESSAGES) | {"expected.one_of", "expected.or_null", "problem.more"}
     assert read == set(catalogue().codes)
-    print(f"\nerror messages read: {len(MESSAGES)} texts x {len(LANGUAGES)} languages")
+
+
+def test_every_error_code_and_variant_has_a_message_read() -> None:
+    codes = {code for cls in error_classes() for code in keys_of(cls)}
+    assert codes <= set(MESSAGES)
+    assert {cls.code for cls in error_classes()} <= codes
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -161,6 +167,7 @@ def test_a_message_reads_as_words(code: str, lang: str) -> None:
     text = MESSAGES[code](lang)  # type: ignore[arg-type]
     assert text.strip()
     assert wording_problems(text, lang) == []  # type: ignore[arg-type]
+    ERROR_MESSAGES_READ.add((code, lang))
 
 
 def test_the_two_messages_of_the_issue_read_in_words() -> None:

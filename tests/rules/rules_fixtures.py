@@ -357,8 +357,9 @@ EXERCISED: dict[str, set[Status]] = {}
 """rule id -> the statuses some test asserted for it (filled by ``expect``)."""
 READ: list[Finding] = []
 """Every finding that did not pass in a test through ``expect``: the messages a person reads."""
-MESSAGES_READ: list[int] = []
-"""How many messages (findings times languages) the reading test read, for the summary."""
+MESSAGES_READ: list[str] = []
+"""How many messages (findings times languages) the reading test read, and of what, for the
+summary."""
 
 
 PARAMETERS_READ: dict[str, set[str]] = {}
