@@ -245,8 +245,9 @@ def test_a_cancellation_no_reason_fits_is_one_reason_naming_the_manuals_three() 
     assert reason.rule_id == "CAN-001, CAN-002, CAN-003"
     assert reason.words("zh") == (
         "办理注销须符合以下情形之一：已取得北京市户口、工作单位已转至外省市、已到达法定退休年龄；"
-        "目前均不符合（CAN-001, CAN-002, CAN-003）。"
+        "目前均不符合（CAN-001、CAN-002、CAN-003）。"
     )
+    assert reason.words("en").endswith("; none applies now (CAN-001, CAN-002, CAN-003).")
 
 
 def test_a_cancellation_whose_reason_fits_is_available() -> None:

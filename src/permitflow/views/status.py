@@ -70,15 +70,18 @@ class Reason:
     """Why a business type cannot be started now."""
 
     rule_id: str
-    """The rule that stops it, e.g. ``FLOW-001``."""
+    """The rule that stops it, e.g. ``FLOW-001``; the rules, comma-separated, when several refuse
+    alike (``CAN-001, CAN-002, CAN-003``)."""
     message_zh: str
     """What to do, in Chinese."""
     message_en: str
     """What to do, in English."""
 
     def words(self, lang: Language) -> str:
-        """The rule's message with its id as a bracketed reference: 「……（FLOW-001）。」."""
-        return referenced(self.message_zh if lang == "zh" else self.message_en, self.rule_id, lang)
+        """The rule's message with its id as a bracketed reference: 「……（FLOW-001）。」; several
+        ids listed as the language lists them (CAN-001、CAN-002)."""
+        ids = render(tuple(self.rule_id.split(", ")), lang)
+        return referenced(self.message_zh if lang == "zh" else self.message_en, ids, lang)
 
 
 @frozen
