@@ -233,3 +233,14 @@ def test_the_reader_lets_quoted_data_labels_with_codes_and_references_stand() ->
     )
     assert wording_problems(zh, "zh") == []
     assert wording_problems("The holder “张伟” lives in 《北京》 ($.holder.x)", "en") == []
+
+
+def test_possible_steps_leave_out_what_only_the_platform_does() -> None:
+    """From a draft the platform may close the application when the permit ends: no advice to a
+    person, who is offered the steps they can take."""
+    refused = errors.UnknownEvent(
+        machine="new", event="fly", state="draft", allowed=["close_moot", "submit", "withdraw"]
+    )
+    assert refused.message("zh").endswith("现在可以办理：“提交申请”、“撤回”。")
+    assert refused.message("en").endswith("Possible now: “Submit”, “Withdraw”.")
+    assert refused.context["allowed"] == ["close_moot", "submit", "withdraw"]

@@ -276,7 +276,22 @@ def state_choices(machine_name: str, names: Iterable[str], lang: Language) -> st
 def events(
     machine_name: str, names: Iterable[str], lang: Language, from_state: str | None = None
 ) -> str:
-    return listing([event(machine_name, name, lang, from_state) for name in names], lang)
+    """What a person may do now: the events among ``names`` some person may fire (the
+    platform's own steps, a timer's or another machine's effect, are no advice to anyone)."""
+    said = [event(machine_name, name, lang, from_state)
+            for name in names if _a_person_fires(machine_name, name, from_state)]  # fmt: skip
+    return listing(said, lang)
+
+
+def _a_person_fires(machine_name: str, name: str, from_state: str | None) -> bool:
+    from permitflow.records.actors import Role
+
+    definition = _definition(machine_name)
+    if definition is None:
+        return True
+    transitions = [t for t in definition.transitions if t.event == name]
+    here = [t for t in transitions if from_state in t.sources] or transitions
+    return not here or any(t.roles - {Role.SYSTEM} for t in here)
 
 
 def holder_events(names: Iterable[str], lang: Language) -> str:
