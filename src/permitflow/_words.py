@@ -299,7 +299,9 @@ def holder_events(names: Iterable[str], lang: Language) -> str:
     from permitflow.machines import HOLDER_MACHINES
 
     owner = {e: d.name for d in HOLDER_MACHINES for e in d.events}
-    return listing([event(owner.get(name, ""), name, lang) for name in names], lang)
+    said = [event(owner.get(name, ""), name, lang)
+            for name in names if _a_person_fires(owner.get(name, ""), name, None)]  # fmt: skip
+    return listing(said, lang)
 
 
 # --- where a value is ---------------------------------------------------------------------------
