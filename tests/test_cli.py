@@ -513,6 +513,22 @@ def test_the_package_runs_as_a_program(module: str) -> None:
     assert "HUK-001" in completed.stdout
 
 
+def test_a_reader_that_stops_early_gets_no_error() -> None:
+    """``permitflow rules | head -1``: the command stops quietly when its reader has had enough."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "permitflow", "rules", "--format", "json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT / "src"), "PATH": ""},
+    ) as command:  # fmt: skip
+        assert command.stdout is not None
+        assert command.stderr is not None
+        command.stdout.read(10)
+        command.stdout.close()
+        err = command.stderr.read().decode("utf-8")
+        assert command.wait() == EXIT_OK
+    assert err == ""
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("case", sorted(CASES.glob("*.json")), ids=lambda path: path.stem)
 def test_check_speaks_in_labels_on_every_example_case(

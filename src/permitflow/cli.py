@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import warnings
@@ -791,6 +792,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PermitflowError as error:
         _print_error(error, lang, json_output)
         return EXIT_INPUT
+    except BrokenPipeError:
+        # The reader stopped reading (permitflow rules | head): nothing went wrong to tell of.
+        # What is still buffered goes nowhere, so that closing stdout at exit fails no more.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as error:  # anything else is no finding either: one line, exit 2
         if args.debug:
             raise
