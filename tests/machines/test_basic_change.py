@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from oracle_tables import APPLICANT_INITIATED, agrees_with, covers
 
 from permitflow.engine.engine import Engine
 from permitflow.errors import NotPermitted
@@ -78,11 +77,3 @@ def test_the_authority_returns_at_each_level_and_the_applicant_resubmits(
     with pytest.raises(NotPermitted):
         case.fire("resubmit", AUTHORITY, level=1)
     assert case.fire("resubmit", APPLICANT).application.state == "employer_review"
-
-
-def test_the_machine_agrees_with_the_table() -> None:
-    agrees_with(BusinessType.BASIC_CHANGE, APPLICANT_INITIATED)
-
-
-def test_the_table_covers_the_definition(bare: Engine) -> None:
-    covers(bare, BusinessType.BASIC_CHANGE, APPLICANT_INITIATED)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from oracle_tables import APPLICANT_INITIATED, agrees_with, covers
 
 from permitflow.engine.engine import Engine
 from permitflow.errors import Blocked, InvalidInput, NotPermitted
@@ -76,15 +75,6 @@ def test_the_authority_returns_at_each_level_and_the_applicant_resubmits(
     corrected = BusinessChangeForm(instructions_confirmed=True, children=())
     case = case.fire("resubmit", APPLICANT, payload=corrected)
     assert case.application.form == corrected
-
-
-def test_the_machine_agrees_with_the_table() -> None:
-    agrees_with(BusinessType.BUSINESS_CHANGE, APPLICANT_INITIATED)
-
-
-def test_the_table_covers_the_definition(bare: Engine) -> None:
-    covers(bare, BusinessType.BUSINESS_CHANGE, APPLICANT_INITIATED)
-
 
 def test_mar_002_judges_the_remark_the_employer_hands_in_with_its_approval(
     rule_engine: Callable[..., Engine],

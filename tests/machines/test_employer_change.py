@@ -7,7 +7,6 @@ from datetime import timedelta
 import attrs
 import pytest
 from haidian_paths import review_to_approval
-from oracle_tables import EMPLOYER_INITIATED, agrees_with, covers
 
 from permitflow.engine.engine import Engine
 from permitflow.errors import Blocked, EventNotAllowed, NotPermitted
@@ -96,15 +95,6 @@ def test_a_change_approved_on_a_valid_permit_is_refused(bare: Engine) -> None:
     change = change.fire("accept", AUTHORITY).fire("pass", AUTHORITY)
     with pytest.raises(EventNotAllowed):
         change.fire("pass", AUTHORITY)
-
-
-def test_the_machine_agrees_with_the_table() -> None:
-    agrees_with(BusinessType.EMPLOYER_CHANGE, EMPLOYER_INITIATED)
-
-
-def test_the_table_covers_the_definition(bare: Engine) -> None:
-    covers(bare, BusinessType.EMPLOYER_CHANGE, EMPLOYER_INITIATED)
-
 
 # --- back to the permit's own employer, on the Haidian rule set -------------------------------
 

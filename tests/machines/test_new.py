@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from oracle_tables import APPLICANT_INITIATED, agrees_with, covers
 
 from permitflow.engine.engine import Engine
 from permitflow.errors import NotPermitted
@@ -147,15 +146,6 @@ def test_an_employer_that_cannot_return_is_a_switch() -> None:
     definition = new_machine(2, employer_can_return=False)
     assert "employer_returned" not in {state.name for state in definition.states}
     assert "employer_return" not in definition.events
-
-
-def test_the_machine_agrees_with_the_table() -> None:
-    agrees_with(BusinessType.NEW, APPLICANT_INITIATED)
-
-
-def test_the_table_covers_the_definition(bare: Engine) -> None:
-    covers(bare, BusinessType.NEW, APPLICANT_INITIATED)
-
 
 @settings(max_examples=40, deadline=None)
 @given(data=st.data())

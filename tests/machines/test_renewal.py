@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from oracle_tables import EMPLOYER_INITIATED, agrees_with, covers
 
 from permitflow.engine.engine import Engine
 from permitflow.errors import EventNotAllowed, NotPermitted, RuleDataError
@@ -118,11 +117,3 @@ def test_a_renewal_approved_on_a_suspended_permit_is_refused(bare: Engine) -> No
     case = case.fire("accept", AUTHORITY).fire("pass", AUTHORITY)
     with pytest.raises(EventNotAllowed, match=r"(?i)suspended"):
         case.fire("pass", AUTHORITY)
-
-
-def test_the_machine_agrees_with_the_table() -> None:
-    agrees_with(BusinessType.RENEWAL, EMPLOYER_INITIATED)
-
-
-def test_the_table_covers_the_definition(bare: Engine) -> None:
-    covers(bare, BusinessType.RENEWAL, EMPLOYER_INITIATED)
