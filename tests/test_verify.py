@@ -3,20 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
+import attrs
 import pytest
 
 from permitflow.cli import main
+from permitflow.engine.engine import Engine
 from permitflow.messages import Catalogue
 from permitflow.records.application import BusinessType
-from permitflow.records.holder import MaritalStatus
+from permitflow.records.holder import MaritalStatus, Permit, PermitState
 from permitflow.rules.facts import Plain
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
 from permitflow.testing import rule_engine
-from permitflow.verify import Check, explore
+from permitflow.verify import (
+    Check,
+    Expiry,
+    Explorer,
+    Node,
+    Timing,
+    _cancellation_reasons,
+    _eligible,
+    _settled,
+    _world_steps,
+    explore,
+    initial_nodes,
+    key,
+)
 
 NEW_ONLY = (BusinessType.NEW,)
+COMPLETE_SUBSET = (BusinessType.NEW, BusinessType.CANCELLATION)
+"""The businesses of the unit test's complete search (CI runs all of them)."""
 
 
 def _marital(wanted: bool) -> Rule:
@@ -88,3 +106,101 @@ def test_the_command_stops_with_2_at_its_bound(
     assert main(["verify", "--max-configurations", "20", "--format", fmt]) == 2
     out = capsys.readouterr().out
     assert "20" in out
+
+
+DAY = date(2026, 3, 16)
+"""The search's first day (a Monday)."""
+
+
+@pytest.mark.parametrize(
+    ("expires_on", "expiry"),
+    [
+        # Leaving on 2026-03-16, an employer change can be filed from 2026-04-16 (CHG-005).
+        (date(2026, 5, 18), Expiry.FAR),  # latest submission day 2026-04-16: still in time
+        (date(2026, 5, 17), Expiry.NEAR),  # latest submission day 2026-04-15: too late for it
+        (date(2026, 4, 14), Expiry.NEAR),  # latest submission day 2026-03-16: a renewal today
+        (date(2026, 4, 13), Expiry.LATE),  # latest submission day 2026-03-13 (REN-005, CHG-009)
+        (date(2026, 3, 17), Expiry.LATE),
+        (date(2026, 3, 16), Expiry.EXPIRY_DAY),  # valid through its expiry day
+        (date(2026, 3, 15), Expiry.PAST),
+        (date(2032, 3, 16), Expiry.FAR),
+        (None, None),
+    ],
+)
+def test_the_expiry_is_classed_on_both_sides_of_each_rule_boundary(
+    expires_on: date | None, expiry: Expiry | None
+) -> None:
+    assert Timing().expiry(expires_on, DAY) is expiry
+
+
+def test_boundaries_whose_rules_only_warn_are_not_drawn() -> None:
+    haidian = Timing.of(Engine())
+
+    # REN-005, CHG-009 and CHG-005 warn on Haidian: no check tells far, near and late apart.
+    assert (haidian.near, haidian.late) == (False, False)
+    assert haidian.expiry(date(2026, 4, 13), DAY) is Expiry.FAR
+    assert haidian.expiry(DAY, DAY) is Expiry.EXPIRY_DAY
+    assert haidian.expiry(date(2026, 3, 15), DAY) is Expiry.PAST
+    assert Timing.of(rule_engine([_marital(True)])) == Timing()
+
+
+def _with_permit(node: Node, expires_on: date) -> Node:
+    permit = Permit(
+        PermitState.VALID, number="HD1", permit_type="domestic",
+        employer_credit_code=node.holder.association.employer.credit_code,  # type: ignore[union-attr]
+        issued_on=DAY, expires_on=expires_on, changed_on=DAY,
+    )  # fmt: skip
+    return attrs.evolve(node, holder=attrs.evolve(node.holder, permit=permit))
+
+
+def test_successive_permits_meet_in_one_configuration() -> None:
+    _label, start = initial_nodes(timing=Timing())[0]
+    issued = _with_permit(start, date(2029, 3, 16))
+
+    assert key(_with_permit(start, date(2032, 3, 16))) == key(issued)
+    assert key(_with_permit(start, date(2026, 5, 17))) != key(issued)
+    assert key(_with_permit(start, DAY)) != key(_with_permit(start, date(2026, 3, 15)))
+
+
+def test_a_configuration_beyond_the_horizon_is_left_out_and_said() -> None:
+    # Permits valid for twenty years expire after the ten years the search keeps to.
+    engine = rule_engine([_marital(True)], {"permit.validity_years": 20})
+
+    report = explore(engine, business_types=NEW_ONLY, world=False)
+
+    assert not report.complete
+    assert report.beyond_horizon >= 1
+    assert "beyond the horizon" in report.render()
+    assert "stopped at the bound" not in report.render()
+
+
+def test_a_reason_to_cancel_arises_on_a_quiet_live_permit_and_leaves_one_lawful_end() -> None:
+    _label, start = initial_nodes()[0]
+    holder = _with_permit(start, date(2029, 3, 16))
+    moves = dict(_world_steps(holder))
+
+    assert not _world_steps_named(start, "Beijing hukou")  # no permit: nothing to end
+    assert _settled(Explorer(Engine()), holder)
+    for name in (
+        "the holder obtains a Beijing hukou",
+        "employer A moves out of Beijing",
+        "the holder reaches the statutory retirement age",
+    ):
+        due = moves[name]
+        assert _cancellation_reasons(due), name
+        assert _eligible(due) and not _settled(Explorer(Engine()), due), name
+        assert not _world_steps_named(due, "Beijing hukou"), name  # one reason is enough
+        ended = attrs.evolve(due, holder=attrs.evolve(due.holder, permit=Permit()))
+        assert not _eligible(ended), name  # without a live permit: not to be issued one
+
+
+def _world_steps_named(node: Node, part: str) -> list[str]:
+    return [name for name, _child in _world_steps(node) if part in name]
+
+
+def test_the_search_on_haidian_is_complete() -> None:
+    report = explore(business_types=COMPLETE_SUBSET)
+
+    assert report.complete, report.render()
+    assert report.transitions > report.configurations > 100
+    assert not [v for v in report.violations if v.check is Check.DEAD_END], report.render()

@@ -4,33 +4,58 @@ A configuration is the holder's record (profile, attachments, association, permi
 rules read) and the application of each business type, built from the records of
 ``permitflow.testing`` and moved only by the real ``permitflow.engine.engine.Engine``:
 the real rules judge every step. Configurations are compared by an abstract key — state names
-and the data choices the rules read (documents fresh or stale, months paid by the new employer,
-a child a minor or not, the days left before the permit's expiry, the employer's handling
-permission) — so the search ends.
+and the data choices the rules read, never a date itself — so the search ends and explores the
+whole reachable space:
+
+* the permit's expiry as the class of the day before it that the rules tell apart (`Expiry`):
+  far; near (leaving now leaves too little time for the employer change, CHG-005); late (after
+  the latest submission day, REN-005 and CHG-009); the expiry day itself (still valid); past.
+  A boundary whose rules can only warn changes no check, so its classes meet: on Haidian, whose
+  timeliness rules warn, far, near and late are one class. Successive permits, each three
+  years on, meet in the same configurations;
+* each document fresh or stale on the day (DOC-002) and uploaded before or after the permit's
+  last issue or change (REN-008, BCH-002); the work history up to the current contract or not;
+* a child on the permit a minor or not; the months paid by the new employer (0 or ≥ 1); the
+  former employer's handling permission (while it can still be read);
+* the facts that end a permit at once (M§7): a Beijing hukou, the employer moved out of Beijing,
+  the statutory retirement age reached.
 
 From each configuration the search tries
 
 * every event of every machine definition (the open application of each business type and the
-  holder's own machines), fired by every actor: the applicant, the associated employer, a new
-  employer, each authority review level and the system timer (a reviewer attests what waits for
-  a person's attestation before the step, as a reviewer would);
+  holder's own machines), fired by every actor whose role and level fit it: the applicant, the
+  associated employer, a new employer, each authority review level and the system timer (a
+  reviewer attests what waits for a person's attestation before the step, as a reviewer would;
+  a holder replaces every outdated document at once, and previews and submits an edited
+  profile at once, as one sitting);
 * starting each business type that has no application in flight, with each form choice;
 * the nightly sweep;
-* the world moving on: the permit's expiry drawing near, arriving and passing (the documents
-  dated more than a month before getting stale on the way; without a live permit they get stale
-  on their own), the holder starting work at a new employer and that employer paying a month of
-  social insurance.
+* the world moving on: time passing to the next class of the expiry, or until the documents
+  are older than a month (the permit's and the documents' dates come nearer; the search's
+  clock stays at its start, so that the months of income and insurance stay those the record
+  holds); the holder starting work at a new employer and that employer paying a month of social
+  insurance; and, while a live permit has nothing in flight, the holder obtaining a Beijing
+  hukou, the employer moving out of Beijing or the holder reaching the statutory retirement age
+  (the birth date of the basic information's resident id: the rules read nothing else of it).
+
+No date of a configuration leaves a horizon of ten years around the start (well inside the
+working-day calendar's years): the world takes no step past it, and a configuration an event
+would take past it is left out and the search reported incomplete.
 
 It checks (each violation with a shortest path from the start):
 
-* **no dead end** — from every configuration in which the holder is eligible (employed by an
-  employer with handling permission), some sequence of events (and of months paid) leads to a
-  valid, unexpired permit with no application open, or to a cancelled permit;
+* **no dead end** — from every configuration in which the holder is eligible in the manual's
+  sense, as far as the search varies it (employed by an employer with handling permission; and,
+  without a live permit, no Beijing hukou, an employer in Beijing, below retirement age), some
+  sequence of events (and of months paid) leads to a valid, unexpired permit with no
+  application open and no reason to cancel it, or to a cancelled permit (the lawful end: the
+  only one once a reason of M§7 holds);
 * **no revival** — an expired or cancelled permit never becomes valid again except by a new
   application's approval, and no other approval lands on one;
 * **sweep** — after a sweep no permit is live past its expiry;
-* **one open application** — at most one application is in flight, and ``withdraw`` (where a
-  machine has it) frees the holder;
+* **one open application** — at most one application is in flight besides a cancellation
+  (filed whatever else is open, M§7), and ``withdraw`` (where a machine has it) frees the
+  holder;
 * **refusals name what exists** — every action word (撤回, 新办, 续签, 注销, 挂起) in a refusal's
   message names an event or business that exists and that some actor could take then (refused
   at most by a rule about the data, not by the machine or a process rule).
@@ -42,6 +67,7 @@ import functools
 import itertools
 import re
 import time
+import warnings
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta
@@ -51,15 +77,31 @@ from typing import Any
 import attrs
 from attrs import frozen
 
+from permitflow.cancellation_due import cancellation_due, retirement_reached
+from permitflow.deadlines import (
+    RECENT_MONTHS,
+    RENEWAL_WORKING_DAYS,
+    dated_recently,
+    earliest_issue_date,
+    is_minor,
+    latest_renewal_submission,
+)
 from permitflow.engine.definition import MachineDefinition, Transition
 from permitflow.engine.engine import Engine, EventOption
 from permitflow.engine.review import APPROVED
-from permitflow.errors import InvalidInput, PermitflowError, ProcedureError
+from permitflow.engine.rulesource import RuleSetVersion
+from permitflow.errors import (
+    CalendarEstimateWarning,
+    InvalidInput,
+    PermitflowError,
+    ProcedureError,
+)
 from permitflow.machines.association import AssociationRequest
 from permitflow.machines.attachments import DeleteAttachment
 from permitflow.machines.common import DRAFT
 from permitflow.machines.permit import TIMER, sweep
 from permitflow.machines.status import Availability, available_business
+from permitflow.months import add_months
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import (
     Application,
@@ -70,26 +112,32 @@ from permitflow.records.application import (
     Form,
 )
 from permitflow.records.holder import (
+    BEIJING_PROVINCE_CODE,
     AssociationState,
     Attachment,
     Employer,
     Employment,
     HolderRecord,
+    HukouKind,
     InsuranceMonth,
     LabourContract,
+    Permit,
     PermitState,
     Profile,
+    ProfileState,
     WorkRecord,
 )
-from permitflow.rules.finding import Finding, RuleKind
+from permitflow.rules.finding import Finding, RuleKind, Severity
 from permitflow.rules.rule import local_date
 from permitflow.testing import AT, CHILD, EMPLOYERS, default_form, valid_holder
 
 __all__ = [
     "ACTION_WORDS",
     "Check",
+    "Expiry",
     "Move",
     "Report",
+    "Timing",
     "Violation",
     "explore",
 ]
@@ -101,11 +149,13 @@ ACTION_WORDS = ("撤回", "新办", "续签", "注销", "挂起")
 """Words of a refusal's message that tell a person to take an action (a button of the portal)."""
 
 NEAR_EXPIRY_DAYS = 40
-"""Days left on a permit "near its expiry": inside the renewal window, before the deadline."""
-FRESH_DAYS = 31
-"""The age up to which a document is "dated within a month" (DOC-002)."""
-STALE_DAYS = 45
-"""The age of a document "older than a month"."""
+"""Days left on a permit "near its expiry": leaving now would leave too little time for an
+employer change (CHG-005 warns), a renewal is still in time."""
+LATE_DAYS = 10
+"""Days left on a permit whose latest renewal submission day has passed (REN-005, CHG-009)."""
+HORIZON = timedelta(days=3660)
+"""How far from the start the record's dates may lie: the engine's own bound on a quiet record
+(ten years), well inside the working-day calendar's years."""
 ADULT_CHILD = attrs.evolve(
     CHILD, name="张大明", resident_id="420106200501150014", birth_date=date(2005, 1, 15)
 )
@@ -177,6 +227,9 @@ class Report:
     """False when the search stopped at ``max_configurations``."""
     skipped_events: tuple[str, ...] = ()
     """Events no payload could be built for (explored nowhere)."""
+    beyond_horizon: int = 0
+    """Configurations left out because a date of theirs lies beyond the horizon (the search is
+    then not complete)."""
 
     @property
     def ok(self) -> bool:
@@ -189,6 +242,7 @@ class Report:
             "transitions": self.transitions,
             "seconds": round(self.seconds, 2),
             "complete": self.complete,
+            "beyond_horizon": self.beyond_horizon,
             "skipped_events": list(self.skipped_events),
             "violations": [v.to_dict() for v in self.violations],
         }
@@ -197,8 +251,13 @@ class Report:
         lines = [
             f"permitflow verify: rule set {self.ruleset}: {self.configurations} configurations, "
             f"{self.transitions} transitions explored in {self.seconds:.1f} s"
-            + ("" if self.complete else " (stopped at the bound)"),
+            + ("" if self.complete or self.beyond_horizon else " (stopped at the bound)"),
         ]
+        if self.beyond_horizon:
+            lines.append(
+                f"{self.beyond_horizon} configuration(s) left out beyond the horizon of "
+                f"{HORIZON.days} days"
+            )
         if self.skipped_events:
             lines.append(f"events with no payload to try: {', '.join(self.skipped_events)}")
         if not self.violations:
@@ -219,6 +278,119 @@ class Report:
 # --- configurations ---------------------------------------------------------------------------
 
 
+class Expiry(Enum):
+    """Where a day stands before a permit's expiry, in the classes the rules tell apart."""
+
+    FAR = "far"
+    """Leaving the employer now still leaves time for the employer change (CHG-005)."""
+    NEAR = "near"
+    """A renewal is still in time (REN-005, CHG-009), an employer change after leaving now
+    would not be (CHG-005 warns)."""
+    LATE = "late"
+    """After the latest submission day (REN-005, CHG-009 fail), before the expiry."""
+    EXPIRY_DAY = "expiry day"
+    """The permit is valid through its expiry day: the sweep leaves it (FLOW-101)."""
+    PAST = "past"
+    """Expired by the date, swept or not (REN-006; a new application counts it as ended)."""
+
+
+_EXPIRY_ORDER = tuple(Expiry)
+
+
+@frozen
+class Timing:
+    """The periods of the rule set the dates are classed by, and the boundaries drawn.
+
+    A boundary is drawn where a rule that can refuse sits (or a rule the set does not name: it
+    may read the date in its own way); one whose rules only warn changes no check, so the
+    classes on both sides meet.
+    """
+
+    working_days: int = RENEWAL_WORKING_DAYS
+    """``renewal.working_days_before_expiry``: the latest submission day (REN-005, CHG-009)."""
+    change_months: int = 1
+    """``employer_change.min_insurance_months``: how long after leaving an employer change can
+    be filed (CHG-005)."""
+    dated_months: int = RECENT_MONTHS
+    """``documents.dated_within_months``: how recent a dated material is (DOC-002)."""
+    near: bool = True
+    """Whether the near class is drawn: CHG-005 can refuse a leaving."""
+    late: bool = True
+    """Whether the late class is drawn: REN-005 or CHG-009 can refuse a late filing."""
+
+    @classmethod
+    def of(cls, engine: Engine, at: datetime = AT) -> Timing:
+        day = local_date(at)
+        ruleset = engine.ruleset_for(None, at)
+        params = ruleset.params_on(day)
+        events = frozenset(engine.holder_events).union(
+            t.event
+            for kind in engine.business_types
+            for t in engine.definition(kind, ruleset.review_levels(day)).transitions
+        )
+        return cls(
+            int(params.get("renewal.working_days_before_expiry", RENEWAL_WORKING_DAYS)),
+            int(params.get("employer_change.min_insurance_months", 1)),
+            int(params.get("documents.dated_within_months", RECENT_MONTHS)),
+            near=_can_refuse(ruleset, "CHG-005", events),
+            late=_can_refuse(ruleset, "REN-005", events) or _can_refuse(ruleset, "CHG-009", events),
+        )
+
+    def fresh(self, attachment: Attachment, day: date) -> bool:
+        """An undated document, or one dated recently enough on ``day`` (DOC-002)."""
+        issued = attachment.issued_on
+        return issued is None or dated_recently(issued, day, months=self.dated_months)
+
+    def stale_after(self, attachment: Attachment, day: date) -> int:
+        """The days after which a dated document no longer is recent enough."""
+        assert attachment.issued_on is not None  # only dated documents get stale
+        earliest = earliest_issue_date(day, months=self.dated_months)
+        return (attachment.issued_on - earliest).days + 1
+
+    def expiry(self, expires_on: date | None, day: date) -> Expiry | None:
+        if expires_on is None:
+            return None
+        if day > expires_on:
+            return Expiry.PAST
+        if day == expires_on:
+            return Expiry.EXPIRY_DAY
+        # The comparisons of REN-005 / CHG-009 (the day against the latest submission day) and
+        # of CHG-005 (the earliest filing after leaving today, ditto).
+        if not (self.near or self.late):
+            return Expiry.FAR
+        earliest_change = add_months(day, self.change_months)
+        if earliest_change + timedelta(days=2 * self.working_days + 30) <= expires_on:
+            return Expiry.FAR  # holds that many working days whatever the calendar says
+        latest = _latest_submission(expires_on, self.working_days)
+        if day > latest and self.late:
+            return Expiry.LATE
+        return Expiry.NEAR if earliest_change > latest and self.near else Expiry.FAR
+
+
+def _can_refuse(ruleset: RuleSetVersion, rule_id: str, events: frozenset[str]) -> bool:
+    """Whether the rule refuses anything in ``ruleset`` (True when the set does not have it)."""
+    try:
+        rule = ruleset.rule(rule_id)
+    except PermitflowError:
+        return True
+    groups = frozenset({rule.group})
+    return any(
+        severity is Severity.ERROR
+        for kind in rule.business_types
+        for event in (rule.events if rule.events is not None else events)
+        for candidate, severity in ruleset.rules_for(kind, event, groups)
+        if candidate.id == rule_id
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _latest_submission(expires_on: date, working_days: int) -> date:
+    # An estimated day is the rules' to report (CAL-002); here it only draws a class boundary.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CalendarEstimateWarning)
+        return latest_renewal_submission(expires_on, working_days=working_days).date
+
+
 @frozen
 class Node:
     """One concrete configuration: the records, the applications and the moment."""
@@ -231,6 +403,10 @@ class Node:
     """How many applications were started on the way here (their ids stay unique)."""
     former_permission: bool = True
     """Whether employer A has handling permission (a data choice of the start)."""
+    timing: Timing = Timing()
+    """The rule set's periods the dates are classed by."""
+    moved_out: frozenset[str] = frozenset()
+    """The credit codes of the employers that moved out of Beijing (a move of the world)."""
 
     def application(self, business_type: BusinessType) -> Application | None:
         for kind, application, _choice in self.applications:
@@ -279,29 +455,35 @@ def _employment_key(employment: Employment) -> tuple[str, tuple[str, ...]]:
 
 
 def key(node: Node) -> Hashable:
-    """The abstract configuration: state names and the data choices the rules read."""
-    holder, day = node.holder, local_date(node.at)
+    """The abstract configuration: state names and the data choices the rules read, dates as
+    the classes the rules tell apart (never a date itself, so that successive permits, each
+    three years on, meet in the same configurations)."""
+    holder, day, timing = node.holder, local_date(node.at), node.timing
     permit = holder.permit
     association = holder.association
     employer = association.employer
     opened = holder.open_application
     current_ids = {app.id: kind for kind, app, _ in node.applications}
     documents = sorted(
-        (a.slot.value, _fresh(a, day), _since_permit(a, holder)) for a in holder.attachments
+        (a.slot.value, timing.fresh(a, day), _since_permit(a, holder))
+        for a in holder.attachments
     )
     slots = tuple((kind.value, app.state, _tag(app.employer_id), choice)
                   for kind, app, choice in node.applications)  # fmt: skip
     return (
         holder.profile_state.value,
+        _history_current(holder),
         tuple(documents),
         association.state.value,
         _tag(employer.credit_code if employer else None),
-        node.former_permission,
+        node.former_permission if _former_matters(holder) else None,
         _employment_key(holder.employment),
         permit.state.value,
-        (permit.expires_on - day).days if permit.expires_on else None,
+        timing.expiry(permit.expires_on, day),
         _tag(permit.employer_credit_code),
-        tuple(c.birth_date for c in permit.children),
+        tuple(is_minor(c.birth_date, day) for c in permit.children),
+        _cancellation_reasons(node),
+        tuple(sorted(_tag(code) for code in node.moved_out)),
         (opened.business_type, opened.under_review, current_ids.get(opened.id))
         if opened
         else None,
@@ -309,20 +491,41 @@ def key(node: Node) -> Hashable:
     )
 
 
+def _history_current(holder: HolderRecord) -> bool:
+    """The work history has a record of the employer of the current contract (HIS, CHG-006,
+    CHG-007 read it; the holder brings it up to date with an edit of the profile)."""
+    contract = holder.employment.contract
+    return contract is None or any(
+        w.employer_uscc == contract.employer_credit_code for w in holder.profile.work_history
+    )
+
+
+def _former_matters(holder: HolderRecord) -> bool:
+    """Whether employer A's handling permission can still be read: the holder works for A, or
+    the association (in whatever state) is A's. The holder never goes back to A, so past that
+    the two starts meet."""
+    contract = holder.employment.contract
+    employer = holder.association.employer
+    return (contract is not None and contract.employer_credit_code == FORMER.credit_code) or (
+        employer is not None and employer.credit_code == FORMER.credit_code
+    )
+
+
 def describe(node: Node) -> str:
     holder, day = node.holder, local_date(node.at)
     permit = holder.permit
+    expiry = node.timing.expiry(permit.expires_on, day)
     employer = holder.association.employer
     parts = [
         f"profile {holder.profile_state.value}",
         f"association {holder.association.state.value}"
         f" {_tag(employer.credit_code if employer else None)}",
         f"permit {permit.state.value}"
-        + (f" (expires in {(permit.expires_on - day).days} d)" if permit.expires_on else ""),
+        + (f" ({expiry.value}: expires {permit.expires_on})" if expiry else ""),
         f"contract {_employment_key(holder.employment)[0]}",
     ]
     stale = [a.slot.value for a in holder.attachments
-             if not _fresh(a, day)]  # fmt: skip
+             if not node.timing.fresh(a, day)]  # fmt: skip
     if stale:
         parts.append(f"stale {', '.join(stale)}")
     if holder.open_application:
@@ -367,6 +570,13 @@ class Explorer:
         self._actors: dict[str, tuple[tuple[str, Actor], ...]] = {}
         self._moves: dict[Hashable, tuple[MachineDefinition, tuple[Option, ...]]] = {}
         self._forms: dict[tuple[BusinessType, date], tuple[tuple[str, Form], ...]] = {}
+        self._complete_profile = next(
+            (t for d in engine.holder_definitions for t in d.transitions
+             if d.state_path == ("profile_state",) and t.payload is None and not t.internal
+             and ProfileState.INCOMPLETE.value in t.sources
+             and t.dest == ProfileState.COMPLETE.value), None,
+        )  # fmt: skip
+        """The step that previews and submits an edited profile, when the machines have one."""
 
     def _levels(self) -> int:
         return self.engine.ruleset_for(None, AT).review_levels(local_date(AT))
@@ -576,7 +786,27 @@ class Explorer:
         step: Step = (_noted(move, outcome.findings), moved, outcome.findings)
         if isinstance(payload, DeleteAttachment):
             return self._then_upload(step, payload, name, actor)
+        if isinstance(payload, Profile):
+            return self._then_complete(step, actor)
         return step
+
+    def _then_complete(self, step: Step, actor: Actor) -> Step:
+        """The edited profile previewed and submitted at once (M§1.5: 预览提交), as one sitting
+        of the holder's: a profile is left incomplete only where its completion is refused (the
+        configuration then tries it again)."""
+        move, node, findings = step
+        complete = self._complete_profile
+        if complete is None or node.holder.profile_state is ProfileState.COMPLETE:
+            return step
+        try:
+            outcome = self.engine.fire_holder(
+                node.holder, complete.event, actor=actor, at=node.at + _STEP
+            )
+        except ProcedureError:
+            return step
+        moved = attrs.evolve(node, holder=outcome.holder, at=node.at + _STEP)
+        return (attrs.evolve(move, event=f"{move.event} + {complete.event}"), moved,
+                (*findings, *outcome.findings))  # fmt: skip
 
     def _then_upload(
         self, step: Step, deleted: DeleteAttachment, name: str, actor: Actor
@@ -594,7 +824,7 @@ class Explorer:
         move, node, findings = step
         if upload is None or delete is None:
             return step
-        slots = [deleted.slot, *(d.slot for d in _stale_deletions(node.holder, node.at))]
+        slots = [deleted.slot, *(d.slot for d in _stale_deletions(node))]
         at = node.at
         holder = node.holder
         for number, slot in enumerate(slots):
@@ -765,9 +995,12 @@ def _associated_with(holder: HolderRecord, employer: Employer) -> bool:
 
 
 def _as_known(employer: Employer, node: Node) -> Employer:
-    """The employer as the world knows it (its handling permission in this configuration)."""
+    """The employer as the world knows it (its handling permission and whether it is still in
+    Beijing, in this configuration)."""
     if employer.credit_code == FORMER.credit_code:
-        return attrs.evolve(employer, handling_permission=node.former_permission)
+        employer = attrs.evolve(employer, handling_permission=node.former_permission)
+    if employer.credit_code in node.moved_out:
+        employer = attrs.evolve(employer, in_beijing=False)
     return employer
 
 
@@ -793,20 +1026,16 @@ def _template(day: date) -> HolderRecord:
 
 def _first_outdated(node: Node) -> Iterator[DeleteAttachment]:
     """The first document a holder would replace (the step replaces the others with it)."""
-    return itertools.islice(_stale_deletions(node.holder, node.at), 1)
+    return itertools.islice(_stale_deletions(node), 1)
 
 
-def _stale_deletions(holder: HolderRecord, at: datetime) -> Iterator[DeleteAttachment]:
+def _stale_deletions(node: Node) -> Iterator[DeleteAttachment]:
     """The documents a holder would replace: older than a month, or from before the permit's
     last issue or change (a renewal asks for them anew)."""
-    day = local_date(at)
+    holder, day = node.holder, local_date(node.at)
     for attachment in holder.attachments:
-        if not _fresh(attachment, day) or not _since_permit(attachment, holder):
+        if not node.timing.fresh(attachment, day) or not _since_permit(attachment, holder):
             yield DeleteAttachment(attachment.slot)
-
-
-def _fresh(attachment: Attachment, day: date) -> bool:
-    return attachment.issued_on is None or (day - attachment.issued_on).days <= FRESH_DAYS
 
 
 def _since_permit(attachment: Attachment, holder: HolderRecord) -> bool:
@@ -820,8 +1049,8 @@ def _current_profile(node: Node) -> Iterator[Profile]:
     profile = node.holder.profile
     contract = node.holder.employment.contract
     history = profile.work_history
-    if contract is not None and all(w.employer_uscc != contract.employer_credit_code
-                                    for w in history):  # fmt: skip
+    if not _history_current(node.holder):
+        assert contract is not None  # a history is current without a contract
         name = NEW_EMPLOYER.name if _tag(contract.employer_credit_code) == "B" else FORMER.name
         history = (
             *(attrs.evolve(w, end=contract.start - timedelta(days=1)) if w.end is None else w
@@ -845,20 +1074,34 @@ _PAYLOADS: Mapping[type, Callable[[Node], Iterable[Any]]] = {
 
 def _world_steps(node: Node) -> Iterator[tuple[str, Node]]:
     """Time and life outside the portal: (name, configuration after it)."""
-    holder, day = node.holder, local_date(node.at)
+    holder, day, timing = node.holder, local_date(node.at), node.timing
     permit = holder.permit
     if permit.state in (PermitState.VALID, PermitState.SUSPENDED) and permit.expires_on:
+        # Time passes to the next class of the expiry: every class is met on the way, so a
+        # step to a later one would only repeat them.
+        now = timing.expiry(permit.expires_on, day)
         left = (permit.expires_on - day).days
-        for name, days in (
-            ("the expiry draws near", NEAR_EXPIRY_DAYS),
-            ("the expiry day arrives", 0),
-            ("the expiry day passes", -1),
+        for name, days in _EXPIRY_STEPS:
+            then = timing.expiry(day + timedelta(days=days), day)
+            if days < left and _EXPIRY_ORDER.index(then) > _EXPIRY_ORDER.index(now):
+                moved = _time_passes(node, left - days)
+                if moved is not None:
+                    yield name, moved
+                break
+    fresh = [a for a in holder.attachments
+             if a.issued_on is not None and timing.fresh(a, day)]  # fmt: skip
+    if fresh:
+        # Within the class of the expiry (a later class is the move above): the documents
+        # dated a month ago or more.
+        days = max(timing.stale_after(a, day) for a in fresh)
+        expires = permit.expires_on if _live(permit) else None
+        if expires is None or timing.expiry(expires - timedelta(days=days), day) is (
+            timing.expiry(expires, day)
         ):
-            if left > days:
-                moved = _with_expiry(node, day + timedelta(days=days))
-                yield name, _aged(moved) if left - days > FRESH_DAYS else moved
-    elif any(a.issued_on is not None and _fresh(a, day) for a in holder.attachments):
-        yield "documents older than a month", _aged(node)
+            moved = _time_passes(node, days)
+            if moved is not None:
+                yield "documents older than a month", moved
+    yield from _reasons_to_cancel(node)
     contract = holder.employment.contract
     if contract is not None and contract.employer_credit_code == FORMER.credit_code:
         yield "the holder starts work at employer B", _join(node, NEW_EMPLOYER)
@@ -868,33 +1111,101 @@ def _world_steps(node: Node) -> Iterator[tuple[str, Node]]:
             yield PAID_MONTH, _paid_month(node, NEW_EMPLOYER)
 
 
+_EXPIRY_STEPS = (
+    ("the expiry draws near", NEAR_EXPIRY_DAYS),
+    ("the latest submission day passes", LATE_DAYS),
+    ("the expiry day arrives", 0),
+    ("the expiry day passes", -1),
+)
+
 PAID_MONTH = "employer B pays a month of social insurance"
 """The one move of the world a holder may wait for to get out of a configuration."""
 
 
-def _aged(node: Node) -> Node:
-    """Months have passed: every dated document is older than a month."""
-    day = local_date(node.at)
-    aged = tuple(
-        attrs.evolve(a, issued_on=day - timedelta(days=STALE_DAYS))
-        if a.issued_on is not None and _fresh(a, day)
-        else a
-        for a in node.holder.attachments
-    )
-    return attrs.evolve(node, holder=attrs.evolve(node.holder, attachments=aged))
+def _time_passes(node: Node, days: int) -> Node | None:
+    """The configuration ``days`` later, seen from the moment it stands at: the permit's dates
+    and the documents' come that much nearer (the search's clock stays where it is, so that the
+    months of income and insurance stay those the record holds). None when a date would leave
+    the horizon."""
+    holder = node.holder
+    shift = timedelta(days=-days)
 
+    def earlier(day: date | None) -> date | None:
+        return None if day is None else day + shift
 
-def _with_expiry(node: Node, expires: date) -> Node:
-    permit = node.holder.permit
-    assert permit.expires_on is not None  # only live permits with an expiry are moved
-    shift = expires - permit.expires_on
+    permit = holder.permit
     moved = attrs.evolve(
         permit,
-        expires_on=expires,
-        issued_on=permit.issued_on + shift if permit.issued_on else None,
-        changed_on=permit.changed_on + shift if permit.changed_on else None,
+        expires_on=earlier(permit.expires_on),
+        issued_on=earlier(permit.issued_on),
+        changed_on=earlier(permit.changed_on),
+        employer_set_on=earlier(permit.employer_set_on),
     )
-    return attrs.evolve(node, holder=attrs.evolve(node.holder, permit=moved))
+    attachments = tuple(
+        attrs.evolve(a, uploaded_on=a.uploaded_on + shift, issued_on=earlier(a.issued_on))
+        for a in holder.attachments
+    )
+    floor = local_date(AT) - HORIZON
+    dates = [moved.issued_on, moved.expires_on, *(a.uploaded_on for a in attachments)]
+    if any(d is not None and d < floor for d in dates):
+        return None
+    return attrs.evolve(node, holder=attrs.evolve(holder, permit=moved, attachments=attachments))
+
+
+RETIRING_ID = "420106196512160016"
+"""The resident id of a man born 1965-12-16, who reaches the statutory retirement age on the
+search's first day (2026-03-16, 60 years and 3 months under the 2024 reform)."""
+
+
+def _reasons_to_cancel(node: Node) -> Iterator[tuple[str, Node]]:
+    """The facts that end a live permit at once (M§7: 已取得北京市户口、工作单位转至外省市或已到达
+    法定退休年龄的，应即时注销), each arising when nothing is in flight and none holds yet: one
+    reason is enough to need the cancellation."""
+    holder = node.holder
+    general = holder.profile.general
+    if (
+        general is None
+        or not _live(holder.permit)
+        or holder.open_application is not None
+        or any(app.state != DRAFT for _, app, _ in node.applications)
+        or _cancellation_reasons(node)
+    ):
+        return
+    day = local_date(node.at)
+    beijing = attrs.evolve(
+        general.hukou, kind=HukouKind.FAMILY, province_code=BEIJING_PROVINCE_CODE,
+        place="北京市海淀区", registered_on=day,
+    )  # fmt: skip
+    yield "the holder obtains a Beijing hukou", _with_general(node, hukou=beijing)
+    association = holder.association
+    employer = association.employer
+    contract = holder.employment.contract
+    if (
+        association.state is AssociationState.ASSOCIATED
+        and employer is not None
+        and contract is not None
+        and contract.employer_credit_code == employer.credit_code
+    ):
+        moved = attrs.evolve(employer, in_beijing=False, moved_out_on=day)
+        yield f"employer {_tag(employer.credit_code)} moves out of Beijing", attrs.evolve(
+            node,
+            holder=attrs.evolve(holder, association=attrs.evolve(association, employer=moved)),
+            moved_out=node.moved_out | {employer.credit_code},
+        )
+    if retirement_reached(holder, day) is None:
+        # What the rules read of the holder's age is the birth date of the basic information's
+        # resident id; the account keeps its own number.
+        retiring = _with_general(node, resident_id=RETIRING_ID)
+        if retirement_reached(retiring.holder, day) is not None:
+            yield "the holder reaches the statutory retirement age", retiring
+
+
+def _with_general(node: Node, **changes: Any) -> Node:
+    profile = node.holder.profile
+    assert profile.general is not None  # the caller checked it
+    general = attrs.evolve(profile.general, **changes)
+    holder = attrs.evolve(node.holder, profile=attrs.evolve(profile, general=general))
+    return attrs.evolve(node, holder=holder)
 
 
 def _join(node: Node, employer: Employer) -> Node:
@@ -924,7 +1235,9 @@ def _paid_month(node: Node, employer: Employer) -> Node:
 # --- the search -------------------------------------------------------------------------------
 
 
-def initial_nodes(at: datetime = AT) -> tuple[tuple[str, Node], ...]:
+def initial_nodes(
+    at: datetime = AT, timing: Timing = Timing()
+) -> tuple[tuple[str, Node], ...]:
     """A holder with no permit, associated with employer A, with and without its permission."""
     starts = []
     for permission in (True, False):
@@ -933,19 +1246,43 @@ def initial_nodes(at: datetime = AT) -> tuple[tuple[str, Node], ...]:
         label = "employer A has handling permission" if permission else (
             "employer A has no handling permission"
         )
-        starts.append((label, Node(holder, (), at, former_permission=permission)))
+        starts.append((label, Node(holder, (), at, former_permission=permission, timing=timing)))
     return tuple(starts)
 
 
 def _eligible(node: Node) -> bool:
-    """The holder works for an employer that may handle permits (the manual's conditions the
-    search varies; the others hold in every configuration)."""
+    """The holder may hold a permit in the manual's sense, as far as the search varies it: works
+    for an employer that may handle permits, and — unless a live permit must now be ended
+    (M§7: 应即时注销, its lawful end then being the cancellation) — has no Beijing hukou, works
+    for an employer still in Beijing and is below the statutory retirement age."""
     contract = node.holder.employment.contract
     if contract is None:
         return False
     if contract.employer_credit_code == NEW_EMPLOYER.credit_code:
-        return NEW_EMPLOYER.handling_permission
-    return node.former_permission
+        permitted = NEW_EMPLOYER.handling_permission
+    else:
+        permitted = node.former_permission
+    return permitted and (_live(node.holder.permit) or not _cancellation_reasons(node))
+
+
+def _live(permit: Permit) -> bool:
+    return permit.state in (PermitState.VALID, PermitState.SUSPENDED)
+
+
+def _cancellation_reasons(node: Node) -> tuple[str, ...]:
+    """Which of the facts that end a permit at once hold (M§7): a Beijing hukou, the employer
+    the holder works for moved out of Beijing, the statutory retirement age reached."""
+    holder, day = node.holder, local_date(node.at)
+    general = holder.profile.general
+    contract = holder.employment.contract
+    reasons = []
+    if general is not None and general.hukou.in_beijing:
+        reasons.append("hukou")
+    if contract is not None and contract.employer_credit_code in node.moved_out:
+        reasons.append("moved out")
+    if retirement_reached(holder, day) is not None:
+        reasons.append("retired")
+    return tuple(reasons)
 
 
 def _in_flight(explorer: Explorer, node: Node) -> tuple[Application, ...]:
@@ -957,14 +1294,15 @@ def _in_flight(explorer: Explorer, node: Node) -> tuple[Application, ...]:
 
 
 def _settled(explorer: Explorer, node: Node) -> bool:
-    """A configuration a holder can live in: a valid permit within its term and nothing open,
-    or a cancelled permit (the lawful end)."""
+    """A configuration a holder can live in: a valid permit within its term, nothing open and
+    no reason to cancel it (M§7), or a cancelled permit (the lawful end)."""
     holder, day = node.holder, local_date(node.at)
     permit = holder.permit
     if permit.state is PermitState.CANCELLED:
         return True
     return (
         permit.state is PermitState.VALID
+        and not cancellation_due(holder, day)
         and permit.expires_on is not None
         and permit.expires_on >= day
         and holder.open_application is None
@@ -990,6 +1328,8 @@ class _Search:
         """Configurations some of whose successors the bound left out."""
         self.transitions = 0
         self.complete = True
+        self.beyond_horizon = 0
+        """Configurations left out because a date of theirs lies beyond the horizon."""
         self.found: dict[tuple[Hashable, ...], Violation] = {}
         self._options: _Options | None = None
         self._words: dict[str, bool] = {}
@@ -1016,6 +1356,12 @@ class _Search:
         node_key = key(node)
         if node_key in self.nodes:
             return node_key
+        if _beyond_horizon(node):
+            self.beyond_horizon += 1
+            self.complete = False
+            if parent is not None:
+                self.truncated.add(parent)
+            return None
         if len(self.nodes) >= self.max:
             self.complete = False
             if parent is not None:
@@ -1043,7 +1389,7 @@ class _Search:
 
     def run(self) -> None:
         self.queue: deque[Hashable] = deque()
-        for label, node in initial_nodes():
+        for label, node in initial_nodes(timing=Timing.of(self.engine)):
             self.add(node, None, Move("start", label, "holder"))
         while self.queue:
             node_key = self.queue.popleft()
@@ -1070,7 +1416,10 @@ class _Search:
     # --- checks ---
 
     def check_node(self, node_key: Hashable, node: Node) -> None:
-        flying = _in_flight(self.explorer, node)
+        # A cancellation is filed whatever else is open (M§7: 应即时注销); its approval makes
+        # the other moot.
+        flying = [app for app in _in_flight(self.explorer, node)
+                  if app.business_type is not BusinessType.CANCELLATION]  # fmt: skip
         if len(flying) > 1:
             kinds = "、".join(sorted(app.business_type.value for app in flying))
             self.report(
@@ -1187,6 +1536,14 @@ class _Search:
                 f"{signature}",
                 node_key,
             )  # fmt: skip
+
+
+def _beyond_horizon(node: Node) -> bool:
+    """The moment or the permit's expiry lies beyond the horizon (permits renewed one after the
+    other would otherwise reach years the working-day calendar does not know)."""
+    limit = local_date(AT) + HORIZON
+    expires = node.holder.permit.expires_on
+    return local_date(node.at) > limit or (expires is not None and expires > limit)
 
 
 def _instructions(message: str) -> Iterator[str]:
@@ -1357,4 +1714,5 @@ def explore(
         violations=tuple(violations),
         complete=search.complete,
         skipped_events=tuple(sorted(explorer.skipped)),
+        beyond_horizon=search.beyond_horizon,
     )
