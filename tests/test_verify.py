@@ -72,8 +72,14 @@ def test_a_contradictory_pair_of_rules_is_a_dead_end_with_its_path() -> None:
     assert [move.actor for move in dead[0].path] == ["start"]
     assert "permit none" in dead[0].state
     text = report.render()
-    assert "[dead_end]" in text
-    assert "1. start: employer A has handling permission (holder)" in text
+    assert "1. 死路：无路可达有效证件或合法结束：证件未持证" in text
+    assert "1. 起点：聘用单位A有办理权限" in text
+    english = report.render("en")
+    assert "1. A dead end: no way to a valid permit or a lawful end: permit: No permit" in english
+    assert "1. start: employer A has handling permission" in english
+    for code in ("dead_end", "none", "complete;", "(holder)"):
+        assert code not in text and code not in english, code
+    assert report.to_dict()["violations"][0]["check"] == "dead_end"
 
 
 def test_one_of_the_pair_alone_lets_the_holder_reach_a_permit() -> None:
@@ -91,21 +97,28 @@ def test_a_bounded_search_on_haidian_says_what_it_explored() -> None:
     assert not report.complete
     assert report.configurations == 150
     assert report.transitions >= 150
-    text = report.render()
+    text = report.render("en")
     assert "150 configurations" in text
     assert "stopped at the bound" in text
+    assert "探查 150 个状态组合" in report.render("zh")
     data = report.to_dict()
     assert data["configurations"] == 150
     assert all(v["path"] for v in data["violations"])
 
 
-@pytest.mark.parametrize("fmt", ["text", "json"])
+@pytest.mark.parametrize(
+    ("fmt", "lang", "said"),
+    [
+        ("text", "zh", "探查 20 个状态组合"),
+        ("text", "en", "20 configurations"),
+        ("json", "en", '"configurations": 20'),
+    ],
+)
 def test_the_command_stops_with_2_at_its_bound(
-    fmt: str, capsys: pytest.CaptureFixture[str]
+    fmt: str, lang: str, said: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["verify", "--max-configurations", "20", "--format", fmt]) == 2
-    out = capsys.readouterr().out
-    assert "20" in out
+    assert main(["verify", "--max-configurations", "20", "--format", fmt, "--lang", lang]) == 2
+    assert said in capsys.readouterr().out
 
 
 DAY = date(2026, 3, 16)
@@ -170,8 +183,8 @@ def test_a_configuration_beyond_the_horizon_is_left_out_and_said() -> None:
 
     assert not report.complete
     assert report.beyond_horizon >= 1
-    assert "beyond the horizon" in report.render()
-    assert "stopped at the bound" not in report.render()
+    assert "beyond the horizon" in report.render("en")
+    assert "stopped at the bound" not in report.render("en")
 
 
 def test_a_reason_to_cancel_arises_on_a_quiet_live_permit_and_leaves_one_lawful_end() -> None:

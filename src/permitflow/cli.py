@@ -341,7 +341,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     if args.format == "json":
         _print_json(report.to_dict())
     else:
-        print(report.render())
+        langs: tuple[Language, ...] = ("zh", "en") if args.lang == "both" else (args.lang,)
+        print("\n\n".join(report.render(lang) for lang in langs))
     if not report.complete:
         return EXIT_INPUT
     return EXIT_OK if report.ok else EXIT_BLOCKED

@@ -87,20 +87,29 @@ from permitflow.deadlines import (
     latest_renewal_submission,
 )
 from permitflow.engine.definition import MachineDefinition, Transition
-from permitflow.engine.engine import Engine, EventOption
+from permitflow.engine.engine import Engine
 from permitflow.engine.review import APPROVED
 from permitflow.engine.rulesource import RuleSetVersion
 from permitflow.errors import (
+    Blocked,
     CalendarEstimateWarning,
     InvalidInput,
     PermitflowError,
     ProcedureError,
 )
+from permitflow.labels import (
+    event_label,
+    label,
+    machine_label,
+    role_label,
+    ruleset_label,
+    state_label,
+)
 from permitflow.machines.association import AssociationRequest
 from permitflow.machines.attachments import DeleteAttachment
 from permitflow.machines.common import DRAFT
 from permitflow.machines.permit import TIMER, sweep
-from permitflow.machines.status import Availability, available_business
+from permitflow.messages import Language
 from permitflow.months import add_months
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import (
@@ -125,9 +134,10 @@ from permitflow.records.holder import (
     PermitState,
     Profile,
     ProfileState,
+    Slot,
     WorkRecord,
 )
-from permitflow.rules.finding import Finding, RuleKind, Severity
+from permitflow.rules.finding import Finding, Severity
 from permitflow.rules.rule import local_date
 from permitflow.testing import AT, CHILD, EMPLOYERS, default_form, valid_holder
 
@@ -171,11 +181,11 @@ class Check(Enum):
 
 
 CHECK_LABELS = {
-    Check.DEAD_END: ("死路", "dead end"),
-    Check.REVIVAL: ("已结束的证件又生效", "an ended permit valid again"),
-    Check.SWEEP: ("扫描后证件仍过期有效", "live past expiry after a sweep"),
-    Check.ONE_OPEN: ("同时在办多项业务", "more than one open application"),
-    Check.MESSAGE: ("提示指向不存在或不可办的操作", "a message names an impossible action"),
+    Check.DEAD_END: ("死路", "A dead end"),
+    Check.REVIVAL: ("已结束的证件又生效", "An ended permit valid again"),
+    Check.SWEEP: ("扫描后证件过期仍有效", "Live past its expiry after the sweep"),
+    Check.ONE_OPEN: ("同时在办多项业务", "More than one open application"),
+    Check.MESSAGE: ("提示指向不存在或不可办的操作", "A message names an impossible action"),
 }
 
 
@@ -188,6 +198,11 @@ class Move:
     subject: str
     findings: tuple[str, ...] = ()
     """The rule ids of the findings the step produced (warnings and tips)."""
+    codes: tuple[str, ...] = ()
+    """The events fired, in order, when the step is more than ``event`` alone (a start and
+    its first step, a document deleted and uploaded again)."""
+    detail: str = ""
+    """The form choice, the document slots or the employer the step names."""
 
     def describe(self) -> str:
         noted = f" [{', '.join(self.findings)}]" if self.findings else ""
@@ -205,6 +220,9 @@ class Violation:
     """The configuration, as state names and data choices."""
     count: int = 1
     """How many configurations show the same violation."""
+    words: Mapping[Language, tuple[str, str, tuple[str, ...]]] = attrs.field(factory=dict)
+    """In each language: the summary, the configuration and each step of the path, in the
+    platform's words (`permitflow.labels`)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -230,6 +248,8 @@ class Report:
     beyond_horizon: int = 0
     """Configurations left out because a date of theirs lies beyond the horizon (the search is
     then not complete)."""
+    ruleset_words: Mapping[Language, str] = attrs.field(factory=dict)
+    """The rule set as a person knows it, in each language."""
 
     @property
     def ok(self) -> bool:
@@ -247,31 +267,46 @@ class Report:
             "violations": [v.to_dict() for v in self.violations],
         }
 
-    def render(self) -> str:
+    def render(self, lang: Language = "zh") -> str:
+        """The report for a person in ``lang``: states, events, machines and checks by their
+        labels, no code names."""
+        zh = lang == "zh"
+        ruleset = self.ruleset_words.get(lang, self.ruleset)
         lines = [
-            f"permitflow verify: rule set {self.ruleset}: {self.configurations} configurations, "
+            f"permitflow verify：{ruleset}：探查 {self.configurations} 个状态组合、"
+            f"{self.transitions} 次转换，用时 {self.seconds:.1f} 秒"
+            if zh else
+            f"permitflow verify: {ruleset}: {self.configurations} configurations, "
             f"{self.transitions} transitions explored in {self.seconds:.1f} s"
-            + ("" if self.complete or self.beyond_horizon else " (stopped at the bound)"),
-        ]
+        ]  # fmt: skip
+        if not (self.complete or self.beyond_horizon):
+            lines[0] += "（达到上限，未探查完）" if zh else " (stopped at the bound)"
         if self.beyond_horizon:
             lines.append(
+                f"{self.beyond_horizon} 个状态组合超出 {HORIZON.days} 天的时间范围，未探查"
+                if zh else
                 f"{self.beyond_horizon} configuration(s) left out beyond the horizon of "
                 f"{HORIZON.days} days"
-            )
+            )  # fmt: skip
         if self.skipped_events:
-            lines.append(f"events with no payload to try: {', '.join(self.skipped_events)}")
-        if not self.violations:
-            lines.append("no violations")
-        for number, violation in enumerate(self.violations, 1):
-            zh, en = CHECK_LABELS[violation.check]
             lines.append(
-                f"{number}. [{violation.check.value}] {zh} / {en}: {violation.summary} "
-                f"({violation.count} configuration{'s' if violation.count > 1 else ''})"
+                ("无法构造数据、未尝试的事件：" if zh else "events with no payload to try: ")
+                + ", ".join(self.skipped_events)
             )
-            lines.append(f"   at: {violation.state}")
-            for step, move in enumerate(violation.path, 1):
-                lines.append(f"   {step:2}. {move.describe()}")
-        lines.append(f"{len(self.violations)} violation(s)")
+        for number, violation in enumerate(self.violations, 1):
+            summary, state, steps = violation.words[lang]
+            check = CHECK_LABELS[violation.check][0 if zh else 1]
+            count = (
+                f"{violation.count} 个状态组合" if zh else
+                f"{violation.count} configuration{'s' if violation.count > 1 else ''}"
+            )  # fmt: skip
+            lines.append(f"{number}. {check}：{summary}（{count}）" if zh
+                         else f"{number}. {check}: {summary} ({count})")  # fmt: skip
+            lines.append(f"   {'所在状态：' if zh else 'at: '}{state}")
+            lines.extend(f"   {step:2}. {words}" for step, words in enumerate(steps, 1))
+        lines.append(
+            f"发现 {len(self.violations)} 项问题" if zh else f"{len(self.violations)} violation(s)"
+        )
         return "\n".join(lines)
 
 
@@ -454,7 +489,7 @@ def _employment_key(employment: Employment) -> tuple[str, tuple[str, ...]]:
     return (_tag(contract.employer_credit_code) if contract else "-", tuple(paid))
 
 
-def key(node: Node) -> Hashable:
+def key(node: Node) -> tuple[Hashable, ...]:
     """The abstract configuration: state names and the data choices the rules read, dates as
     the classes the rules tell apart (never a date itself, so that successive permits, each
     three years on, meet in the same configurations)."""
@@ -484,7 +519,7 @@ def key(node: Node) -> Hashable:
         tuple(is_minor(c.birth_date, day) for c in permit.children),
         _cancellation_reasons(node),
         tuple(sorted(_tag(code) for code in node.moved_out)),
-        (opened.business_type, opened.under_review, current_ids.get(opened.id))
+        (opened.business_type, opened.state, current_ids.get(opened.id))
         if opened
         else None,
         slots,
@@ -549,6 +584,9 @@ class Refusal:
     move: Move
     messages: tuple[tuple[str, str], ...]
     """(source, message_zh): the rule id (or error code) and its Chinese message."""
+    open: bool = False
+    """Refused only by rules a person can satisfy (none of them between the procedures,
+    `FLOW_GROUP`): the step exists and is the actor's once the data are put right."""
 
 
 class Explorer:
@@ -570,6 +608,11 @@ class Explorer:
         self._actors: dict[str, tuple[tuple[str, Actor], ...]] = {}
         self._moves: dict[Hashable, tuple[MachineDefinition, tuple[Option, ...]]] = {}
         self._forms: dict[tuple[BusinessType, date], tuple[tuple[str, Form], ...]] = {}
+        self._refusals: dict[Hashable, Refusal] = {}
+        self._holder_key: Hashable = None
+        self.taken: set[tuple[str, str]] = set()
+        """(subject, event) of each step some actor took or could take once the data are put
+        right, at the configuration last stepped from (a start's event is `START`)."""
         self._complete_profile = next(
             (t for d in engine.holder_definitions for t in d.transitions
              if d.state_path == ("profile_state",) and t.payload is None and not t.internal
@@ -637,20 +680,50 @@ class Explorer:
 
     # --- steps ---
 
-    def steps(self, node: Node) -> Iterator[Step | Refusal]:
+    def steps(self, node: Node, holder_key: Hashable = None) -> Iterator[Step | Refusal]:
+        """Every step out of ``node``; `taken` then holds what some actor could take there.
+
+        ``holder_key`` is the part of the node's key that is not its applications' (`key`):
+        a refusal depends on the holder and the application it is about, so one found once is
+        that step's answer in every configuration with the same holder part and application.
+        """
+        self.taken = set()
+        self._holder_key = holder_key
         yield from self._application_steps(node)
         yield from self._starts(node)
         yield from self._holder_steps(node)
         yield from self._sweep(node)
 
+    def _remembered(
+        self, memo: Hashable, target: tuple[str, str], fire: Callable[[], Step | Refusal]
+    ) -> Step | Refusal:
+        """``fire()``, or the refusal it gave in a configuration of the same key part; noting
+        in `taken` whether ``target`` (subject, event) is open to the actor."""
+        known = self._refusals.get(memo) if self._holder_key is not None else None
+        item = fire() if known is None else known
+        if isinstance(item, Refusal):
+            if self._holder_key is not None:
+                self._refusals[memo] = item
+            if item.open:
+                self.taken.add(target)
+        else:
+            self.taken.add(target)
+        return item
+
     def _application_steps(self, node: Node) -> Iterator[Step | Refusal]:
-        for kind, application, _choice in node.applications:
+        for kind, application, choice in node.applications:
             definition = self.definition(application, node.at)
             if application.state in definition.terminal_states:
                 continue
+            slot = (self._holder_key, kind, application.state, application.employer_id, choice)
             for transition, actors in self.moves(definition, application.state, node):
                 for name, actor in actors:
-                    yield self._fire(node, application, transition, name, actor, kind)
+                    yield self._remembered(
+                        (slot, transition.event, name), (kind.value, transition.event),
+                        functools.partial(
+                            self._fire, node, application, transition, name, actor, kind
+                        ),
+                    )  # fmt: skip
 
     def _fire(
         self,
@@ -686,7 +759,7 @@ class Explorer:
                 reason=REASON if transition.reason else None,
             )
         except (ProcedureError, InvalidInput) as error:
-            return Refusal(move, _messages(error))
+            return self._refusal(move, error, application, at)
         assert outcome.application is not None  # fire always returns the application
         moved = node.with_application(outcome.application, choice, outcome.holder)
         return (_noted(move, outcome.findings), moved, outcome.findings)
@@ -729,8 +802,20 @@ class Explorer:
                     if transition.withdraws or Role.SYSTEM in transition.roles:
                         continue
                     for name, actor in actors:
-                        step = self._fire(started, application, transition, name, actor, kind)
-                        yield _started(step, choice)
+                        yield self._remembered(
+                            (self._holder_key, kind, choice, transition.event, name),
+                            (kind.value, START),
+                            functools.partial(
+                                self._start, started, application, transition, name, actor, choice
+                            ),
+                        )  # fmt: skip
+
+    def _start(
+        self, node: Node, application: Application, transition: Transition, name: str,
+        actor: Actor, choice: str,
+    ) -> Step | Refusal:  # fmt: skip
+        kind = application.business_type
+        return _started(self._fire(node, application, transition, name, actor, kind), choice)
 
     def forms(self, kind: BusinessType, at: datetime) -> tuple[tuple[str, Form], ...]:
         day = local_date(at)
@@ -754,7 +839,13 @@ class Explorer:
                     continue
                 for payload in self._holder_payloads(transition, node):
                     for name, actor in actors:
-                        yield self._fire_holder(node, transition, name, actor, payload)
+                        yield self._remembered(
+                            (self._holder_key, transition.event, name, _payload_label(payload)),
+                            ("holder", transition.event),
+                            functools.partial(
+                                self._fire_holder, node, transition, name, actor, payload
+                            ),
+                        )  # fmt: skip
 
     def _holder_payloads(self, transition: Transition, node: Node) -> Iterable[Any]:
         if transition.payload is None:
@@ -775,13 +866,14 @@ class Explorer:
         self, node: Node, transition: Transition, name: str, actor: Actor, payload: Any
     ) -> Step | Refusal:
         detail = _payload_label(payload)
-        move = Move(name, transition.event + (f" {detail}" if detail else ""), "holder")
+        move = Move(name, transition.event + (f" {detail}" if detail else ""), "holder",
+                    codes=(transition.event,), detail=detail)  # fmt: skip
         try:
             outcome = self.engine.fire_holder(
                 node.holder, transition.event, actor=actor, at=node.at + _STEP, payload=payload
             )
         except ProcedureError as error:
-            return Refusal(move, _messages(error))
+            return self._refusal(move, error, None, node.at + _STEP)
         moved = attrs.evolve(node, holder=outcome.holder, at=node.at + _STEP)
         step: Step = (_noted(move, outcome.findings), moved, outcome.findings)
         if isinstance(payload, DeleteAttachment):
@@ -805,7 +897,8 @@ class Explorer:
         except ProcedureError:
             return step
         moved = attrs.evolve(node, holder=outcome.holder, at=node.at + _STEP)
-        return (attrs.evolve(move, event=f"{move.event} + {complete.event}"), moved,
+        return (attrs.evolve(move, event=f"{move.event} + {complete.event}",
+                             codes=(*move.codes, complete.event)), moved,
                 (*findings, *outcome.findings))  # fmt: skip
 
     def _then_upload(
@@ -842,9 +935,11 @@ class Explorer:
                     ).holder
             except ProcedureError:
                 break
+        named = ", ".join(s.value for s in slots)
         replaced = attrs.evolve(
-            move, event=f"{delete.event} + {upload.event} ({', '.join(s.value for s in slots)})"
-        )
+            move, event=f"{delete.event} + {upload.event} ({named})",
+            codes=(delete.event, upload.event), detail=named,
+        )  # fmt: skip
         return (replaced, attrs.evolve(node, holder=holder, at=at), findings)
 
     def _sweep(self, node: Node) -> Iterator[Step | Refusal]:
@@ -853,7 +948,7 @@ class Explorer:
         try:
             result = sweep(self.engine, node.holder, applications, at)
         except ProcedureError as error:
-            yield Refusal(Move("system", "sweep", "holder"), _messages(error))
+            yield Refusal(Move("system", SWEEP, "holder"), _messages(error))
             return
         if not result.events:
             return
@@ -861,7 +956,19 @@ class Explorer:
         for application in result.applications:
             moved = moved.with_application(application, holder=moved.holder)
         moved = attrs.evolve(moved, at=at)
-        yield (Move("system", "sweep", "holder"), moved, ())
+        yield (Move("system", SWEEP, "holder"), moved, ())
+
+    def _refusal(
+        self, move: Move, error: ProcedureError | InvalidInput, application: Application | None,
+        at: datetime,
+    ) -> Refusal:  # fmt: skip
+        """The refused step, open when only rules about the data refused it."""
+        messages = _messages(error)
+        return Refusal(
+            move, messages,
+            isinstance(error, Blocked)
+            and not _between_procedures(self.engine, application, at, error.findings),
+        )  # fmt: skip
 
     def _payload(self, cls: type, node: Node) -> Any:
         """A payload of ``cls`` built from its fields' types (a date is today)."""
@@ -886,6 +993,8 @@ class Explorer:
 
 
 _UNKNOWN = object()
+START = "start"
+SWEEP = "sweep"
 OPINION = "请按审核意见修改"
 REASON = "个人原因"
 
@@ -908,14 +1017,19 @@ _DEFAULTS: Mapping[Any, Any] = {
 def _started(step: Step | Refusal, choice: str) -> Step | Refusal:
     """The first step of a new application, named as a start with its form choice."""
     if isinstance(step, Refusal):
-        move = step.move
-        return attrs.evolve(step, move=attrs.evolve(move, event=f"start ({choice}) + {move.event}"))
+        return attrs.evolve(step, move=_start_move(step.move, choice))
     move, node, findings = step
     application = node.application(BusinessType(move.subject))
     assert application is not None  # the step just fired it
     node = node.with_application(application, choice)
     node = attrs.evolve(node, at=node.at - _STEP)
-    return (attrs.evolve(move, event=f"start ({choice}) + {move.event}"), node, findings)
+    return (_start_move(move, choice), node, findings)
+
+
+def _start_move(move: Move, choice: str) -> Move:
+    return attrs.evolve(
+        move, event=f"start ({choice}) + {move.event}", codes=(START, move.event), detail=choice
+    )
 
 
 def _read(subject: Any, path: tuple[str, ...]) -> str:
@@ -941,7 +1055,7 @@ def _may(transition: Transition, actor: Actor) -> bool:
 
 
 def _messages(error: ProcedureError | InvalidInput) -> tuple[tuple[str, str], ...]:
-    findings: tuple[Finding, ...] = error.context.get("findings", ())
+    findings = error.findings if isinstance(error, Blocked) else ()
     blocking = tuple((f.rule_id, f.message_zh) for f in findings if f.blocks)
     return blocking or ((error.code, error.message_zh),)
 
@@ -1331,11 +1445,15 @@ class _Search:
         self.beyond_horizon = 0
         """Configurations left out because a date of theirs lies beyond the horizon."""
         self.found: dict[tuple[Hashable, ...], Violation] = {}
-        self._options: _Options | None = None
-        self._words: dict[str, bool] = {}
-        """Whether some actor could take what each word names, in the configuration of
-        ``_options``."""
+        self._words: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {}
+        self.taken: dict[Hashable, frozenset[tuple[str, str]]] = {}
+        """`Explorer.taken` of each configuration stepped from."""
+        self.swept: dict[Hashable, Hashable] = {}
+        """The configuration the sweep leads to from each where it changes something."""
+        self.instructions: list[tuple[Hashable, Refusal, str, str, tuple[str, ...]]] = []
+        """(configuration, refusal, source, message, action words) still to be checked."""
         self._targets = {word: _targets(self.engine, word) for word in ACTION_WORDS}
+        self.words = Words(explorer)
 
     # --- bookkeeping ---
 
@@ -1374,31 +1492,44 @@ class _Search:
 
     def report(
         self, check: Check, signature: Hashable, summary: str, at: Hashable,
-        extra: tuple[Move, ...] = (),
+        extra: tuple[Move, ...] = (), say: Callable[[Language], str] | None = None,
     ) -> None:  # fmt: skip
+        """Note a violation at ``at``; ``say`` gives its summary in words in a language."""
         slot = (check, signature)
         known = self.found.get(slot)
         if known is not None:
             self.found[slot] = attrs.evolve(known, count=known.count + 1)
             return
+        path = (*self.path(at), *extra)
+        node = self.nodes[at]
         self.found[slot] = Violation(
-            check, summary, (*self.path(at), *extra), describe(self.nodes[at])
-        )
+            check, summary, path, describe(node),
+            words={
+                lang: (
+                    say(lang) if say is not None else summary,
+                    self.words.node(node, lang),
+                    tuple(self.words.move(move, lang) for move in path),
+                )
+                for lang in LANGUAGES
+            },
+        )  # fmt: skip
 
     # --- the walk ---
 
     def run(self) -> None:
-        self.queue: deque[Hashable] = deque()
-        for label, node in initial_nodes(timing=Timing.of(self.engine)):
-            self.add(node, None, Move("start", label, "holder"))
+        self.queue: deque[tuple[Hashable, ...]] = deque()
+        for name, node in initial_nodes(timing=Timing.of(self.engine)):
+            self.add(node, None, Move("start", name, "holder"))
         while self.queue:
             node_key = self.queue.popleft()
             node = self.nodes[node_key]
             self.expanded.add(node_key)
             self.check_node(node_key, node)
-            for item in self.explorer.steps(node):
+            items = list(self.explorer.steps(node, node_key[:-1]))
+            self.taken[node_key] = frozenset(self.explorer.taken)
+            for item in items:
                 if isinstance(item, Refusal):
-                    self.check_refusal(node_key, node, item)
+                    self.check_refusal(node_key, item)
                     continue
                 move, child, _findings = item
                 self.transitions += 1
@@ -1406,11 +1537,14 @@ class _Search:
                 child_key = self.add(child, node_key, move)
                 if child_key is not None:
                     self.escapes.setdefault(child_key, set()).add(node_key)
+                    if move.event == SWEEP:
+                        self.swept[node_key] = child_key
             for name, child in _world_steps(node) if self.world else ():
                 self.transitions += 1
                 child_key = self.add(child, node_key, Move("world", name, "holder"))
                 if child_key is not None and name == PAID_MONTH:
                     self.escapes.setdefault(child_key, set()).add(node_key)
+        self.check_messages()
         self.check_dead_ends()
 
     # --- checks ---
@@ -1421,11 +1555,19 @@ class _Search:
         flying = [app for app in _in_flight(self.explorer, node)
                   if app.business_type is not BusinessType.CANCELLATION]  # fmt: skip
         if len(flying) > 1:
-            kinds = "、".join(sorted(app.business_type.value for app in flying))
+            codes = sorted(app.business_type.value for app in flying)
+            kinds = "、".join(codes)
+            w = self.words
+
+            def say(lang: Language) -> str:
+                named = ("、" if lang == "zh" else ", ").join(w.business(c, lang) for c in codes)
+                return (f"{len(flying)} 项业务同时在办：{named}" if lang == "zh"
+                        else f"{len(flying)} applications open at once: {named}")  # fmt: skip
+
             self.report(
                 Check.ONE_OPEN, kinds,
                 f"{len(flying)} 项业务同时在办 / {len(flying)} applications open at once: {kinds}",
-                node_key,
+                node_key, say=say,
             )  # fmt: skip
 
     def check_step(self, node_key: Hashable, node: Node, move: Move, child: Node) -> None:
@@ -1438,6 +1580,7 @@ class _Search:
             node.application(BusinessType(subject)) is None
             or node.application(BusinessType(subject)) != application
         )
+        w = self.words
         if before.state in _ENDED and after.state is PermitState.VALID and not (
             approved and subject == BusinessType.NEW.value
         ):
@@ -1446,6 +1589,12 @@ class _Search:
                 f"{subject} {move.event}: 证件由{before.state.value}变为有效 / the "
                 f"{before.state.value} permit became valid again",
                 node_key, (move,),
+                say=lambda lang: (
+                    f"{w.move(move, lang)}：证件由“{w.permit(before.state, lang)}”变为有效"
+                    if lang == "zh" else
+                    f"{w.move(move, lang)}: the permit, {w.permit(before.state, lang)}, "
+                    "became valid again"
+                ),
             )  # fmt: skip
         elif before.state in _ENDED and approved and subject != BusinessType.NEW.value:
             self.report(
@@ -1453,8 +1602,14 @@ class _Search:
                 f"{subject} 在证件{before.state.value}后审核通过 / a {subject} was approved on "
                 f"a {before.state.value} permit",
                 node_key, (move,),
+                say=lambda lang: (
+                    f"证件“{w.permit(before.state, lang)}”后，{w.business(subject, lang)}审核通过"
+                    if lang == "zh" else
+                    f"a {w.business(subject, lang)} was approved on a permit that is "
+                    f"{w.permit(before.state, lang)}"
+                ),
             )  # fmt: skip
-        if move.event == "sweep":
+        if move.event == SWEEP:
             day = local_date(child.at)
             if (
                 after.state in (PermitState.VALID, PermitState.SUSPENDED)
@@ -1466,6 +1621,12 @@ class _Search:
                     f"扫描后证件仍为{after.state.value}，已过有效期 / after the sweep the permit "
                     f"is {after.state.value} past its expiry",
                     node_key, (move,),
+                    say=lambda lang: (
+                        f"每日扫描后证件仍为“{w.permit(after.state, lang)}”，已过有效期"
+                        if lang == "zh" else
+                        f"after the sweep the permit is {w.permit(after.state, lang)} past "
+                        "its expiry"
+                    ),
                 )  # fmt: skip
         if move.event == "withdraw" and application is not None:
             opened = child.holder.open_application
@@ -1475,43 +1636,69 @@ class _Search:
                     f"{subject} 撤回后仍占用在办业务 / withdrawing the {subject} did not free "
                     "the holder",
                     node_key, (move,),
+                    say=lambda lang: (
+                        f"{w.business(subject, lang)}撤回后仍占用在办业务" if lang == "zh"
+                        else f"withdrawing the {w.business(subject, lang)} did not free the "
+                        "holder"
+                    ),
                 )  # fmt: skip
 
-    def check_refusal(self, node_key: Hashable, node: Node, refusal: Refusal) -> None:
+    def check_refusal(self, node_key: Hashable, refusal: Refusal) -> None:
+        """Note each instruction of the refusal's messages, to be checked once every
+        configuration has been stepped from (`check_messages`)."""
         own = refusal.move.subject
         for source, message in refusal.messages:
+            for words in self._instructed(message, own):
+                missing = any(not self._targets[w] for w in words)
+                signature = (source, words, missing)
+                if (Check.MESSAGE, signature) not in self.found:
+                    self.instructions.append((node_key, refusal, source, message, words))
+
+    def check_messages(self) -> None:
+        """Every action an instruction names exists, and some actor could take it where it was
+        said, or once the nightly sweep has run there (what the system does on its own)."""
+        for node_key, refusal, source, message, words in self.instructions:
+            missing = [w for w in words if not self._targets[w]]
+            signature = (source, words, bool(missing))
+            if missing:
+                why = ("没有这样的事件", "no such event exists")
+            elif self._possible(node_key, words) or (Check.MESSAGE, signature) in self.found:
+                continue
+            else:
+                why = ("此时无人可以办理", "nobody may take it here")
+            named = "、".join(words)
+            self.report(
+                Check.MESSAGE, signature,
+                f"{source} 提示“{named}”，{why[0]} / {why[1]}: {message}",
+                node_key, (refusal.move,),
+                say=functools.partial(_say_message, named, why, message, source),
+            )  # fmt: skip
+
+    def _possible(self, node_key: Hashable, words: tuple[str, ...]) -> bool:
+        swept = self.swept.get(node_key)
+        places = (node_key,) if swept is None else (node_key, swept)
+        return any(
+            self._targets[w].met(self.taken.get(place, frozenset()))
+            for w in words
+            for place in places
+        ) or any(place in self.truncated or place not in self.expanded for place in places[1:])
+
+    def _instructed(self, message: str, own: str) -> tuple[tuple[str, ...], ...]:
+        """The action words of each instruction of ``message`` that name something other than
+        the refused step's own business (read once per message text)."""
+        cache_key = (message, own)
+        known = self._words.get(cache_key)
+        if known is None:
+            found = []
             for clause in _instructions(message):
-                words = [
+                words = tuple(
                     w for w in ACTION_WORDS
                     if w in clause and own not in {k.value for k in self._targets[w].business_types}
-                ]  # fmt: skip
-                if not words:
-                    continue
-                missing = [w for w in words if not self._targets[w]]
-                signature = (source, tuple(words), bool(missing))
-                if (Check.MESSAGE, signature) in self.found:
-                    continue
-                if missing:
-                    why = f"没有“{'、'.join(missing)}”这样的事件 / no such event exists"
-                elif any(self._word_ok(node, w) for w in words):
-                    continue
-                else:
-                    why = "此时无人可以办理 / nobody may take it here"
-                self.report(
-                    Check.MESSAGE, signature,
-                    f"{source} 提示“{'、'.join(words)}”，{why}: {message}",
-                    node_key, (refusal.move,),
                 )  # fmt: skip
-
-    def _word_ok(self, node: Node, word: str) -> bool:
-        options = self._options
-        if options is None or options.node is not node:
-            options = self._options = _Options(self.explorer, node)
-            self._words = {}
-        cached = self._words.get(word)
-        if cached is None:
-            cached = self._words[word] = _permitted(options, self._targets[word])
-        return cached
+                if words:
+                    found.append(words)
+            known = self._words[cache_key] = tuple(found)
+        return known
 
     def check_dead_ends(self) -> None:
         good = [
@@ -1534,8 +1721,22 @@ class _Search:
                 Check.DEAD_END, signature,
                 f"无路可达有效证件或合法结束 / no way to a valid permit or a lawful end: "
                 f"{signature}",
-                node_key,
+                node_key, say=functools.partial(self._say_stuck, node),
             )  # fmt: skip
+
+    def _say_stuck(self, node: Node, lang: Language) -> str:
+        stuck = self.words.stuck(node, lang)
+        if lang == "zh":
+            return f"无路可达有效证件或合法结束：{stuck}"
+        return f"no way to a valid permit or a lawful end: {stuck}"
+
+
+def _say_message(
+    named: str, why: tuple[str, str], message: str, source: str, lang: Language
+) -> str:
+    if lang == "zh":
+        return f"提示“{named}”，{why[0]}：{message}"
+    return f"the message of [{source}] names “{named}”, {why[1]}: {message}"
 
 
 def _beyond_horizon(node: Node) -> bool:
@@ -1569,6 +1770,17 @@ class _Targets:
     def __bool__(self) -> bool:
         return bool(self.business_types or self.events or self.holder_events)
 
+    def met(self, taken: frozenset[tuple[str, str]]) -> bool:
+        """Some actor took or could take one of these (``taken`` as in `Explorer.taken`): an
+        event of a business's application or its start, one of the events, a holder event."""
+        kinds = {kind.value for kind in self.business_types}
+        return any(
+            subject in kinds
+            or (subject != "holder" and (BusinessType(subject), event) in self.events)
+            or (subject == "holder" and event in self.holder_events)
+            for subject, event in taken
+        )
+
 
 def _targets(engine: Engine, word: str) -> _Targets:
     """The businesses and events whose label says ``word``."""
@@ -1591,94 +1803,200 @@ def _targets(engine: Engine, word: str) -> _Targets:
     return _Targets(tuple(kinds), tuple(dict.fromkeys(events)), tuple(dict.fromkeys(holder)))
 
 
-def _structural(engine: Engine, application: Application | None, at: datetime,
-                findings: Iterable[Finding] | Iterable[str]) -> bool:  # fmt: skip
-    """Some refusal among these is the procedure's (a process rule), not the data's."""
+FLOW_GROUP = "flow"
+"""The rules between the procedures (one application at a time, the permit's state, an ended
+permit): what they refuse cannot be had now, whatever the data; every other rule, process
+rules of association and review included, asks for something a person can put right."""
+
+
+def _between_procedures(
+    engine: Engine, application: Application | None, at: datetime, findings: Iterable[Finding]
+) -> bool:
+    """Some blocking finding among these is of a rule between the procedures."""
     ruleset = engine.ruleset_for(application, at)
-    for item in findings:
-        rule_id = item if isinstance(item, str) else item.rule_id
-        if isinstance(item, Finding) and not item.blocks:
-            continue
-        if ruleset.rule(rule_id).kind is RuleKind.PROCESS:
-            return True
-    return False
+    return any(f.blocks and ruleset.rule(f.rule_id).group == FLOW_GROUP for f in findings)
 
 
-class _Options:
-    """What each actor may do in one configuration: asked of the engine once, then read by
-    every word of every refusal there."""
 
-    def __init__(self, explorer: Explorer, node: Node) -> None:
-        self.explorer, self.node = explorer, node
-        self.at = node.at + _STEP
-        self._events: dict[tuple[BusinessType, str], tuple[EventOption, ...]] = {}
-        self._holder: dict[str, tuple[EventOption, ...]] = {}
-        self._business: tuple[Availability, ...] | None = None
+# --- the report in words ------------------------------------------------------------------------
 
-    def events(self, kind: BusinessType, name: str, actor: Actor) -> tuple[EventOption, ...]:
-        """The events of the open application of ``kind`` (none when it has ended)."""
-        options = self._events.get((kind, name))
-        if options is None:
-            application = self.node.application(kind)
-            options = ()
-            if application is not None and not self.explorer._ended(application, self.at):
-                options = self.explorer.engine.allowed_events(
-                    application, actor, self.at, holder=self.node.holder
-                )
-            self._events[(kind, name)] = options
-        return options
+LANGUAGES: tuple[Language, ...] = ("zh", "en")
 
-    def holder_events(self, name: str, actor: Actor) -> tuple[EventOption, ...]:
-        options = self._holder.get(name)
-        if options is None:
-            options = self._holder[name] = self.explorer.engine.allowed_holder_events(
-                self.node.holder, actor, self.at
-            )
-        return options
-
-    def business(self) -> tuple[Availability, ...]:
-        if self._business is None:
-            self._business = available_business(self.explorer.engine, self.node.holder, self.at)
-        return self._business
-
-
-def _permitted(options: _Options, targets: _Targets) -> bool:
-    """Some actor could take one of ``targets`` now, refused at most by a rule about the data."""
-    explorer, node, at = options.explorer, options.node, options.at
-    engine = explorer.engine
-    actors = explorer.actors(node)
-    for kind in targets.business_types:
-        application = node.application(kind)
-        for name, actor in actors if application is not None else ():
-            for option in options.events(kind, name, actor):
-                if _open_option(engine, application, at, option):
-                    return True
-    if targets.business_types:
-        for line in options.business():
-            if line.business_type in targets.business_types and not _structural(
-                engine, None, at, (reason.rule_id for reason in line.reasons)
-            ):
-                return True
-    for kind, event in targets.events:
-        application = node.application(kind)
-        for name, actor in actors if application is not None else ():
-            for option in options.events(kind, name, actor):
-                if option.event == event and _open_option(engine, application, at, option):
-                    return True
-    for name, actor in actors if targets.holder_events else ():
-        for option in options.holder_events(name, actor):
-            if option.event in targets.holder_events and _open_option(engine, None, at, option):
-                return True
-    return False
+EXPIRY_WORDS = {
+    Expiry.FAR: ("距到期尚远", "far from its expiry"),
+    Expiry.NEAR: ("临近到期", "near its expiry"),
+    Expiry.LATE: ("已过最晚提交日", "past the latest submission day"),
+    Expiry.EXPIRY_DAY: ("到期当日", "on its expiry day"),
+    Expiry.PAST: ("已过有效期", "past its expiry"),
+}
+WORLD_WORDS = {
+    "the expiry draws near": ("证件临近到期", "the expiry draws near"),
+    "the latest submission day passes": ("最晚提交日已过", "the latest submission day passes"),
+    "the expiry day arrives": ("到期日到来", "the expiry day arrives"),
+    "the expiry day passes": ("到期日已过", "the expiry day passes"),
+    "documents older than a month": ("材料已超过一个月", "the documents are over a month old"),
+    "the holder starts work at employer B": ("持证人入职聘用单位B",
+                                             "the holder starts work at employer B"),
+    PAID_MONTH: ("聘用单位B缴纳一个月社会保险", "employer B pays a month of social insurance"),
+    "the holder obtains a Beijing hukou": ("持证人取得北京市户口",
+                                           "the holder obtains a Beijing hukou"),
+    "employer A moves out of Beijing": ("聘用单位A转至外省市", "employer A moves out of Beijing"),
+    "employer B moves out of Beijing": ("聘用单位B转至外省市", "employer B moves out of Beijing"),
+    "the holder reaches the statutory retirement age": (
+        "持证人到达法定退休年龄", "the holder reaches the statutory retirement age"),
+    "employer A has handling permission": ("起点：聘用单位A有办理权限",
+                                           "start: employer A has handling permission"),
+    "employer A has no handling permission": ("起点：聘用单位A无办理权限",
+                                              "start: employer A has no handling permission"),
+}  # fmt: skip
+"""The world's moves and the starts, in words."""
+CHOICE_WORDS = {
+    "minor child": ("未成年子女", "a minor child"),
+    "adult child": ("已成年子女", "an adult child"),
+}
 
 
-def _open_option(engine: Engine, application: Application | None, at: datetime,
-                 option: Any) -> bool:  # fmt: skip
-    if option.allowed:
-        return True
-    return option.reason == "blocked_by_rules" and not _structural(
-        engine, application, at, option.findings
-    )
+class Words:
+    """The configurations and steps of the search in the platform's words."""
+
+    def __init__(self, explorer: Explorer) -> None:
+        self.explorer = explorer
+        engine = explorer.engine
+        levels = explorer._levels()
+        self.machines = {kind.value: engine.definition(kind, levels)
+                         for kind in engine.business_types}  # fmt: skip
+        self.holder = {t.event: d for d in engine.holder_definitions for t in d.transitions}
+
+    def business(self, kind: str, lang: Language) -> str:
+        return label(BusinessType(kind), lang)
+
+    def state(self, kind: str, state: str, lang: Language) -> str:
+        definition = self.machines.get(kind)
+        if definition is None or state not in {s.name for s in definition.states}:
+            return state
+        return state_label(definition, state, lang)
+
+    def permit(self, state: PermitState, lang: Language) -> str:
+        return label(state, lang)
+
+    def actor(self, name: str, lang: Language) -> str:
+        if name.startswith("employer "):
+            tag = name[-1] if lang == "zh" else f" {name[-1]}"
+            return f"{role_label(Role.EMPLOYER, lang)}{tag}"
+        if name.startswith("authority "):
+            return role_label(Role.AUTHORITY, lang, level=int(name.split()[1]))
+        if name in ("applicant", "system"):
+            return role_label(Role(name), lang)
+        return name
+
+    def event(self, subject: str, code: str, lang: Language) -> str:
+        if code == START:
+            return "发起" if lang == "zh" else "start"
+        if code == SWEEP:
+            return "每日扫描" if lang == "zh" else "the nightly sweep"
+        definition = self.machines.get(subject) or self.holder.get(code)
+        if definition is None:
+            return code
+        return event_label(definition, code, lang)
+
+    def detail(self, detail: str, lang: Language) -> str:
+        index = 0 if lang == "zh" else 1
+        if detail in CHOICE_WORDS:
+            return CHOICE_WORDS[detail][index]
+        if detail in {t.value for t in CancellationTrigger}:
+            return label(CancellationTrigger(detail), lang)
+        if detail in ("A", "B"):
+            return self.actor(f"employer {detail}", lang)
+        slots = [part for part in detail.split(", ") if part in {s.value for s in Slot}]
+        if slots and len(slots) == len(detail.split(", ")):
+            return ("、" if lang == "zh" else ", ").join(label(Slot(x), lang) for x in slots)
+        return "" if detail == "form" else detail
+
+    def move(self, move: Move, lang: Language) -> str:
+        zh = lang == "zh"
+        if move.actor in ("world", "start"):
+            pair = WORLD_WORDS.get(move.event)
+            return pair[0 if zh else 1] if pair else move.event
+        codes = move.codes or (move.event,)
+        subject = move.subject
+        what = (" + " if not zh else "并").join(self.event(subject, c, lang) for c in codes)
+        where = (
+            self.business(subject, lang)
+            if subject in self.machines
+            else machine_label(self.holder[codes[-1]], lang)
+            if codes[-1] in self.holder
+            else ""
+        )
+        detail = self.detail(move.detail, lang)
+        text = f"{self.actor(move.actor, lang)}{'：' if zh else ': '}{what}"
+        if where:
+            text += f"（{where}）" if zh else f" ({where})"
+        if detail:
+            text += f"［{detail}］" if zh else f" [{detail}]"
+        if move.findings:
+            text += (f"，提示：{'、'.join(move.findings)}" if zh
+                     else f"; noted: {', '.join(move.findings)}")  # fmt: skip
+        return text
+
+    def node(self, node: Node, lang: Language) -> str:
+        zh = lang == "zh"
+        holder, day = node.holder, local_date(node.at)
+        permit = holder.permit
+        association = holder.association
+        employer = association.employer
+        sep = "；" if zh else "; "
+        parts = [
+            (f"个人信息{label(holder.profile_state, lang)}" if zh
+             else f"profile: {label(holder.profile_state, lang)}"),
+            (("单位关联" if zh else "association: ") + label(association.state, lang)
+             + (f"（{_tag(employer.credit_code)}）" if employer and zh
+                else f" ({_tag(employer.credit_code)})" if employer else "")),
+        ]  # fmt: skip
+        expiry = node.timing.expiry(permit.expires_on, day)
+        permit_words = ("证件" if zh else "permit: ") + self.permit(permit.state, lang)
+        if expiry is not None:
+            when = EXPIRY_WORDS[expiry][0 if zh else 1]
+            permit_words += (f"（{when}，有效期至 {permit.expires_on}）" if zh
+                             else f" ({when}: expires {permit.expires_on})")  # fmt: skip
+        parts.append(permit_words)
+        contract = _employment_key(holder.employment)[0]
+        parts.append(f"劳动合同：单位{contract}" if zh else f"contract: employer {contract}")
+        stale = [label(a.slot, lang) for a in holder.attachments
+                 if not node.timing.fresh(a, day)]  # fmt: skip
+        if stale:
+            joined = ("、" if zh else ", ").join(stale)
+            parts.append(("材料已过期：" if zh else "outdated: ") + joined)
+        reasons = _cancellation_reasons(node)
+        if reasons:
+            parts.append(("应即时注销：" if zh else "cancellation due: ") + ", ".join(
+                REASON_WORDS[r][0 if zh else 1] for r in reasons))
+        if holder.open_application:
+            kind = holder.open_application.business_type
+            parts.append(("在办：" if zh else "open: ") + self.business(kind, lang))
+        parts.extend(
+            f"{self.business(kind.value, lang)}{'：' if zh else ': '}"
+            f"{self.state(kind.value, app.state, lang)}"
+            for kind, app, _ in node.applications
+        )
+        return sep.join(parts)
+
+    def stuck(self, node: Node, lang: Language) -> str:
+        """What a dead end is stuck on, in words: the permit and the applications in flight."""
+        zh = lang == "zh"
+        flying = [
+            f"{self.business(app.business_type.value, lang)}"
+            f"{'：' if zh else ': '}{self.state(app.business_type.value, app.state, lang)}"
+            for app in _in_flight(self.explorer, node)
+        ]
+        text = ("证件" if zh else "permit: ") + self.permit(node.holder.permit.state, lang)
+        return text + "".join(("；" if zh else "; ") + f for f in flying)
+
+
+REASON_WORDS = {
+    "hukou": ("已取得北京市户口", "a Beijing hukou"),
+    "moved out": ("工作单位转至外省市", "the employer moved out of Beijing"),
+    "retired": ("已到达法定退休年龄", "the statutory retirement age reached"),
+}
 
 
 # --- the entry point ----------------------------------------------------------------------------
@@ -1708,6 +2026,9 @@ def explore(
     ruleset = engine.ruleset_for(None, AT)
     return Report(
         ruleset=f"{ruleset.name} {ruleset.version}",
+        ruleset_words={
+            lang: ruleset_label(ruleset.name, ruleset.version, lang) for lang in LANGUAGES
+        },
         configurations=len(search.nodes),
         transitions=search.transitions,
         seconds=time.perf_counter() - began,
