@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import attrs
 import pytest
-from rules_fixtures import application, context, expect, valid_holder
+from rules_fixtures import application, context, expect, on, valid_holder
 
 from permitflow.errors import RuleDataError
 from permitflow.records.application import BusinessType, PermitType
@@ -92,3 +93,24 @@ def test_huk_004_tells_a_holder_to_cancel_the_permit() -> None:
     assert "cannot be applied for" not in finding.message_en
     ctx = context(valid_holder(), application(BusinessType.RENEWAL), "submit")
     expect("HUK-004", ctx, PASSED)
+
+
+@pytest.mark.parametrize(
+    ("state", "status"),
+    [("valid", FAILED), ("suspended", FAILED), ("expired", PASSED), ("cancelled", PASSED)],
+)
+def test_huk_004_points_to_the_cancellation_only_while_the_permit_is_live(
+    state: str, status: Status
+) -> None:
+    beijing = {"profile.general.hukou.province_code": "11", "permit.state": state}
+    ctx = context(valid_holder(**beijing), application(BusinessType.BASIC_CHANGE), "submit")
+    expect("HUK-004", ctx, status)
+
+
+def test_huk_004_past_the_expiry_date_the_permit_has_ended_before_the_timer_marks_it() -> None:
+    beijing = {"profile.general.hukou.province_code": "11"}
+    day = on(date(2026, 3, 16))
+    for expires_on, status in ((date(2026, 3, 16), FAILED), (date(2026, 3, 15), PASSED)):
+        holder = valid_holder(**beijing, **{"permit.expires_on": expires_on})
+        ctx = context(holder, application(BusinessType.BASIC_CHANGE), "submit", day)
+        expect("HUK-004", ctx, status)

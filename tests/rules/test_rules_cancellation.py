@@ -161,6 +161,31 @@ def test_can_005_the_day_before_the_recorded_move_passes() -> None:
     expect("CAN-005", keeping(BusinessType.RENEWAL, "initiate", **moved), Status.PASSED)
 
 
+@pytest.mark.parametrize(
+    ("state", "status"),
+    [("valid", Status.FAILED), ("suspended", Status.FAILED), ("expired", Status.PASSED),
+     ("cancelled", Status.PASSED)],
+)  # fmt: skip
+def test_can_004_and_005_point_to_the_cancellation_only_while_the_permit_is_live(
+    state: str, status: Status
+) -> None:
+    retired = keeping(BusinessType.RENEWAL, "prepare", on(date(2026, 3, 16)),
+                      **person(MALE_1965_12, None), **{"permit.state": state})  # fmt: skip
+    expect("CAN-004", retired, status)
+    moved = {"association.employer.in_beijing": False,
+             "association.employer.moved_out_on": date(2026, 3, 16), "permit.state": state}
+    expect("CAN-005", keeping(BusinessType.RENEWAL, "initiate", **moved), status)
+
+
+def test_can_004_past_the_expiry_date_the_permit_has_ended_before_the_timer_marks_it() -> None:
+    day = on(date(2026, 3, 16))
+    for expires_on, status in ((date(2026, 3, 16), Status.FAILED),
+                               (date(2026, 3, 15), Status.PASSED)):  # fmt: skip
+        ctx = keeping(BusinessType.RENEWAL, "prepare", day, **person(MALE_1965_12, None),
+                      **{"permit.expires_on": expires_on})  # fmt: skip
+        expect("CAN-004", ctx, status)
+
+
 def test_can_005_an_employer_in_beijing_passes() -> None:
     expect("CAN-005", keeping(BusinessType.EMPLOYER_CHANGE, "initiate"), Status.PASSED)
 

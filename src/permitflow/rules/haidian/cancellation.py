@@ -37,7 +37,7 @@ from permitflow.retirement import (
 from permitflow.rules.facts import Age, Facts, Given, Unit, unit
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import TEXTS, resident_id, same_code
-from permitflow.rules.haidian.flow import CASE_EVENTS, associated_employer
+from permitflow.rules.haidian.flow import CASE_EVENTS, associated_employer, ending
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
 
 CANCELLATION = frozenset({BusinessType.CANCELLATION})
@@ -181,7 +181,10 @@ class Retired(Facts):
 
 
 def _not_retired(ctx: RuleContext) -> Iterable[Verdict[Retired]]:
-    retirement = retirement_reached(ctx.holder, ctx.day)
+    # An ended permit (past its expiry date too) has no cancellation left to point to: FLOW-002
+    # or REN-006 refuses the business.
+    live = ending(ctx.holder.permit, ctx.day) is None
+    retirement = retirement_reached(ctx.holder, ctx.day) if live else None
     if retirement is None:
         yield passed("profile.general.resident_id")
     else:
@@ -204,7 +207,9 @@ class MovedOutUndated(Facts):
 
 
 def _employer_in_beijing(ctx: RuleContext) -> Iterable[Verdict[MovedOut | MovedOutUndated]]:
-    employer = moved_out_employer(ctx.holder, ctx.day)
+    # An ended permit (past its expiry date too): FLOW-002 or REN-006 refuses the business.
+    live = ending(ctx.holder.permit, ctx.day) is None
+    employer = moved_out_employer(ctx.holder, ctx.day) if live else None
     if employer is None:
         yield passed("association.employer.in_beijing")
         return

@@ -20,6 +20,7 @@ from permitflow.records.holder import Hukou, HukouKind
 from permitflow.rules.facts import Facts, Given
 from permitflow.rules.finding import RuleKind, Severity
 from permitflow.rules.haidian._shared import APPLICANT_SIDE, EMPLOYMENT_BUSINESS, TEXTS, cite
+from permitflow.rules.haidian.flow import ending
 from permitflow.rules.parameters import ParameterTable
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
 
@@ -133,6 +134,10 @@ def _not_beijing_hukou(ctx: RuleContext) -> Iterable[Verdict[Registered | Holder
     if ctx.business_type is BusinessType.NEW:
         # Someone applying (again) holds no permit to cancel: the permit is not for them.
         return (failed(_FIELD, Registered(place)),)
+    if ending(ctx.holder.permit, ctx.day) is not None:
+        # An ended permit (past its expiry date too) has nothing left to cancel: FLOW-002 or
+        # REN-006 refuses the business.
+        return _PASS
     return (failed(_FIELD, HolderInBeijing(place, ctx.business_type)),)
 
 
