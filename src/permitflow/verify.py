@@ -57,8 +57,14 @@ It checks (each violation with a shortest path from the start):
   (filed whatever else is open, M§7), and ``withdraw`` (where a machine has it) frees the
   holder;
 * **refusals name what exists** — every action word (撤回, 新办, 续签, 注销, 挂起) in a refusal's
-  message names an event or business that exists and that some actor could take then (refused
-  at most by a rule about the data, not by the machine or a process rule).
+  message names an event or business that exists and that some actor could take then, or once
+  the nightly sweep has run (refused at most by rules a person can satisfy, none of them a rule
+  between the procedures: not by the machine, the actor's role or a FLOW rule). What an actor
+  could take is read from the steps the search tries there, not asked of the engine again.
+
+A refused step is asked of the engine once per holder part of the key (everything but the
+applications) and the application it is about: met again where only the other applications
+differ, it is the same answer, as equal keys are the same configuration.
 """
 
 from __future__ import annotations
