@@ -214,7 +214,8 @@ def _world_steps_named(node: Node, part: str) -> list[str]:
 
 
 def test_the_search_on_haidian_is_complete() -> None:
-    report = explore(business_types=COMPLETE_SUBSET)
+    # The data as they start (CI runs the search with the world's moves and every business).
+    report = explore(business_types=COMPLETE_SUBSET, world=False)
 
     assert report.complete, report.render()
     assert report.transitions > report.configurations > 100
