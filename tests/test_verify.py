@@ -33,7 +33,7 @@ from permitflow.verify import (
 )
 
 NEW_ONLY = (BusinessType.NEW,)
-COMPLETE_SUBSET = (BusinessType.NEW, BusinessType.CANCELLATION)
+COMPLETE_SUBSET = (BusinessType.NEW, BusinessType.EMPLOYER_CHANGE, BusinessType.CANCELLATION)
 """The businesses of the unit test's complete search (CI runs all of them)."""
 
 

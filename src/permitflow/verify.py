@@ -1895,7 +1895,7 @@ class Words:
             return role_label(Role(name), lang)
         return name
 
-    def event(self, subject: str, code: str, lang: Language) -> str:
+    def event(self, subject: str, code: str, lang: Language, actor: str = "") -> str:
         if code == START:
             return "发起" if lang == "zh" else "start"
         if code == SWEEP:
@@ -1903,6 +1903,12 @@ class Words:
         definition = self.machines.get(subject) or self.holder.get(code)
         if definition is None:
             return code
+        if actor.startswith("authority "):
+            # An event reads per review level (第2级审核通过): the reviewer's level tells which.
+            level = int(actor.split()[1])
+            for transition in definition.transitions:
+                if transition.event == code and transition.level == level:
+                    return transition.label_zh if lang == "zh" else transition.label_en
         return event_label(definition, code, lang)
 
     def detail(self, detail: str, lang: Language) -> str:
@@ -1925,7 +1931,9 @@ class Words:
             return pair[0 if zh else 1] if pair else move.event
         codes = move.codes or (move.event,)
         subject = move.subject
-        what = (" + " if not zh else "并").join(self.event(subject, c, lang) for c in codes)
+        what = (" + " if not zh else "并").join(
+            self.event(subject, c, lang, move.actor) for c in codes
+        )
         where = (
             self.business(subject, lang)
             if subject in self.machines
