@@ -75,10 +75,14 @@ class Confidence(StrEnum):
 
 @frozen
 class DatedValue:
+    """One value of a parameter, in force from ``since`` until the next value's day."""
+
     since: date
     value: Any
     citation: str
+    """Where the value comes from (a manual section, a notice)."""
     quote: str = ""
+    """The sentence of the source that states it, in the source's language."""
 
 
 @frozen
