@@ -323,11 +323,14 @@ class Story:
         if seen.confirmation_slip_available:
             permit = self.holder.permit
             employer = NAMES.get(permit.employer_credit_code or "")
+            ended = permit.state is not PermitState.VALID
+            until_zh, until_en = ("原有效期至", "it was valid until") if ended else (
+                "有效期至", "valid until")
             print("      " + say(
                 f"审核通过，可打印确认单；证件{label(permit.state, LANG)}，聘用单位 "
-                f"{words(employer)}，有效期至 {words(permit.expires_on)}",
+                f"{words(employer)}，{until_zh} {words(permit.expires_on)}",
                 f"Approved, the confirmation slip can be printed; the permit is "
-                f"{label(permit.state, LANG).lower()}, employer {words(employer)}, valid until "
+                f"{label(permit.state, LANG).lower()}, employer {words(employer)}, {until_en} "
                 f"{words(permit.expires_on)}",
             ))  # fmt: skip
 
@@ -354,7 +357,8 @@ class Story:
             self.applications[app_id] = outcome.application
         if pending:
             ids = words(tuple(f.rule_id for f in pending))
-            self.line(at, f"{app_id}  " + say(
+            kind = label(self.applications[app_id].business_type, LANG)
+            self.line(at, f"{kind} {app_id}  " + say(
                 f"{who(reviewer)}核验原件，确认 {len(pending)} 项须由审核人员判断的事项（{ids}）",
                 f"{who(reviewer)} checks the originals and confirms the {len(pending)} points "
                 f"only a reviewer can judge ({ids})",

@@ -287,3 +287,24 @@ def test_the_review_clock_and_the_renewal_deadline_are_the_rule_sets(bare: Engin
         status = holder_status(each, valid_holder(), AT).latest_renewal_submission
         assert status is not None
         assert status.working_days == latest
+
+
+def test_a_business_the_procedure_refuses_lists_only_that_refusal() -> None:
+    """While FLOW-003 refuses the employer change of a valid permit, its missing resignation
+    certificate (ATT-007) is no second task; before any permit, the renewal is refused only for
+    lack of a permit, not for the new application's address faults."""
+    engine = Engine(ruleset=haidian.ruleset)
+    lines = listing(engine, valid_holder())
+    assert lines[BusinessType.EMPLOYER_CHANGE] == (False, {"FLOW-003"})
+
+    new_applicant = holder_for(BusinessType.NEW)
+    profile = new_applicant.profile
+    assert profile is not None
+    general = profile.general
+    doubled = attrs.evolve(general, address="海淀区" + general.address)
+    blocked = attrs.evolve(new_applicant, profile=attrs.evolve(profile, general=doubled))
+    lines = listing(engine, blocked)
+    assert lines[BusinessType.RENEWAL] == (False, {"FLOW-003"})
+    available, reasons = lines[BusinessType.NEW]
+    assert not available
+    assert reasons == {"BI-004", "BI-005"}

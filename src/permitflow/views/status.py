@@ -42,6 +42,7 @@ from permitflow.engine.checks import check_at
 from permitflow.engine.definition import MachineDefinition
 from permitflow.engine.engine import Engine
 from permitflow.engine.review import APPROVED, RESUME, SUSPEND
+from permitflow.engine.rulesource import RuleSetVersion
 from permitflow.errors import EventNotAllowed, NotPermitted
 from permitflow.labels import label, role_label
 from permitflow.machines.common import CLOSED, SUBMISSION_EVENTS, WITHDRAWN
@@ -366,6 +367,19 @@ def _no_reason_holds(judged: list[tuple[Finding, ...]]) -> Reason:
     )
 
 
+PROCEDURE_GROUP = "flow"
+"""The rule group of the constraints between procedures (FLOW): whether a business can be
+started at all."""
+
+
+def _gateway_first(ruleset: RuleSetVersion, blocking: list[Finding]) -> list[Finding]:
+    """What stops a business at its door, alone: while the procedure itself refuses it (no
+    permit yet, one already open), the materials it would need are not yet the person's concern
+    and would read as a second, contradictory task."""
+    gateway = [f for f in blocking if ruleset.rule(f.rule_id).group == PROCEDURE_GROUP]
+    return gateway or blocking
+
+
 def _about_the_form(finding: Finding) -> bool:
     """The finding is about the form, which is filled in when the business is started."""
     field = finding.field or ""
@@ -387,7 +401,10 @@ def available_business(
         if engine.rules_enabled:
             judged, held_back = _rule_findings(engine, business_type, first.event, holder, at)
             findings = tuple(f for f in judged if not _about_the_form(f))
-        reasons = [Reason(f.rule_id, f.message_zh, f.message_en) for f in findings if f.blocks]
+        blocking = [f for f in findings if f.blocks]
+        if engine.rules_enabled:
+            blocking = _gateway_first(engine.ruleset_for(None, at), blocking)
+        reasons = [Reason(f.rule_id, f.message_zh, f.message_en) for f in blocking]
         if held_back is not None:
             reasons.append(held_back)
         lines.append(
