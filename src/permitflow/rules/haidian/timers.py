@@ -24,10 +24,9 @@ from permitflow.records.holder import PermitState
 from permitflow.records.lifecycle import expiry_due, is_moot
 from permitflow.rules.facts import Facts
 from permitflow.rules.finding import Citation, RuleKind, Severity
-from permitflow.rules.haidian._shared import TEXTS
+from permitflow.rules.haidian._shared import ALL_BUSINESS, TEXTS
 from permitflow.rules.rule import JudgedOn, Rule, RuleContext, Verdict, failed, passed
 
-ALL_TYPES = frozenset(BusinessType)
 LOCKED_EVENTS = frozenset({"edit_profile", "upload_attachment", "delete_attachment"})
 
 
@@ -83,7 +82,7 @@ def _not_under_review(ctx: RuleContext) -> Iterable[Verdict[UnderReview]]:
 RULES: tuple[Rule, ...] = (
     Rule(
         id="FLOW-101", kind=RuleKind.MACHINE, severity=Severity.ERROR, group="flow",
-        business_types=ALL_TYPES,
+        business_types=ALL_BUSINESS,
         citation=Citation(
             "M§3 注意事项 3", "申请单位及申请人应及时关注证件到期时间，一旦过期，无法恢复"
         ),
@@ -92,7 +91,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="FLOW-102", kind=RuleKind.MACHINE, severity=Severity.ERROR, group="flow",
-        business_types=ALL_TYPES,
+        business_types=ALL_BUSINESS,
         citation=Citation(
             "M§3 注意事项 3", "未按时提交申请导致审核未完成证件失效的，责任由申请单位及申请人承担"
         ),
@@ -101,7 +100,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="FLOW-103", kind=RuleKind.PROCESS, severity=Severity.ERROR, group="flow",
-        business_types=ALL_TYPES,
+        business_types=ALL_BUSINESS,
         citation=Citation(
             "M§2.3",
             "该界面只可查看“个人基础信息”但无法编辑，如需进行修改应退回到人才业务办理平台修改"
