@@ -1,5 +1,11 @@
 """Every business type and the holder's record, as machine definitions the Engine runs.
 
+What a new business type is made of: a ``BusinessTypeSpec`` registered with
+``register_business_type``, its machine built with the procedure builders
+``applicant_initiated`` (the applicant files, the employer reviews), ``employer_initiated`` (the
+employer files) or, for anything else, ``business_machine`` with its own steps (``withdraw``
+and ``chain`` for the shared effects).
+
 Each business type is one registered spec (``permitflow.machines.spec``); ``BUSINESS_MACHINES``
 maps each registered type to a factory taking the number of authority review levels;
 ``HOLDER_MACHINES`` are the parts of the holder's record and its imported facts.
@@ -20,6 +26,14 @@ from permitflow.machines import (
 )
 from permitflow.machines.association import ASSOCIATION
 from permitflow.machines.attachments import ATTACHMENTS
+from permitflow.machines.common import (
+    Guards,
+    applicant_initiated,
+    business_machine,
+    chain,
+    employer_initiated,
+    withdraw,
+)
 from permitflow.machines.imports import IMPORTS
 from permitflow.machines.permit import PERMIT
 from permitflow.machines.profile import PROFILE
@@ -37,13 +51,19 @@ __all__ = [
     "BUSINESS_MACHINES",
     "HOLDER_MACHINES",
     "BusinessTypeSpec",
+    "Guards",
     "Procedure",
     "SweepResult",
     "TimerEvent",
+    "applicant_initiated",
+    "business_machine",
     "business_type_spec",
     "business_type_specs",
+    "chain",
+    "employer_initiated",
     "register_business_type",
     "sweep",
+    "withdraw",
 ]
 
 for _module in (new, renewal, employer_change, basic_change, business_change, cancellation):
