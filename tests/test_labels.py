@@ -347,3 +347,17 @@ def test_a_field_reads_by_its_parent_where_the_name_is_shared() -> None:
     assert field_label("$.holder.nickname") is None
     assert where("$.holder.nickname", None, "zh") == "“nickname”（$.holder.nickname）"
     assert where("$", None, "en") == "the document ($)"
+
+
+def test_labels_added_in_code_read_as_written_and_a_reworded_one_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(labels, "_CATALOGUE", labels._CATALOGUE)
+    labels.add_labels(
+        {"state.draft.replacement": ("草稿（补办申请）", "Draft: replacement"),
+         "business_type.new": ("新办", "New application")}
+    )  # fmt: skip
+    assert labels.both("state.draft.replacement") == ("草稿（补办申请）", "Draft: replacement")
+    with pytest.raises(DefinitionError, match=r"business_type\.new is written already"):
+        labels.add_labels({"business_type.new": ("补办", "Replacement")})
+    assert label(BusinessType.NEW, "en") == "New application"

@@ -80,6 +80,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FILE",
     "VOCABULARIES",
+    "add_labels",
     "both",
     "codes",
     "enum_both",
@@ -170,6 +171,14 @@ def _load() -> Catalogue:
 
 
 _CATALOGUE = _load()
+
+
+def add_labels(texts: Mapping[str, tuple[str, str]]) -> None:
+    """Adds labels written in code (code → (zh, en)): a business type registered from outside
+    the package brings its name (``business_type.<code>``) and the words of its states and
+    events this way. A label given again must read the same."""
+    global _CATALOGUE
+    _CATALOGUE = _CATALOGUE.extended(texts)
 
 
 def _code(value: Enum) -> str:

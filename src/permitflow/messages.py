@@ -355,6 +355,22 @@ class Catalogue:
             )
         return Catalogue(self.name, {**self._entries, **changed._entries})
 
+    def extended(self, texts: Mapping[str, tuple[str, str]]) -> Catalogue:
+        """This catalogue with more texts written in code (code → (zh, en)): a text may be
+        given again only in the same words, as rewording belongs to ``overlay``."""
+        added = Catalogue.of(f"{self.name} (extension)", texts)
+        changed = sorted(
+            code for code in texts
+            if code in self._entries
+            and (self._entries[code].zh, self._entries[code].en)
+            != (added._entries[code].zh, added._entries[code].en)
+        )  # fmt: skip
+        if changed:
+            raise catalogue_error(
+                added.name, [f"{code} is written already, in other words" for code in changed]
+            )
+        return Catalogue(self.name, {**added._entries, **self._entries})
+
     @property
     def codes(self) -> frozenset[str]:
         """Every code it has a text for."""

@@ -16,6 +16,7 @@ from attrs import frozen
 
 from permitflow.engine.definition import MachineDefinition
 from permitflow.errors import Expected, InvalidInput
+from permitflow.labels import add_labels
 from permitflow.records.application import FORM_TYPES, BusinessType, Form, business_type_of
 from permitflow.records.holder import PermitState
 
@@ -59,6 +60,11 @@ class BusinessTypeSpec:
     new_employer: bool = False
     """Whether it starts associated with an employer other than the permit's (the old one's
     dissociation having suspended the permit)."""
+    labels: Mapping[str, tuple[str, str]] = {}
+    """Labels (code → (zh, en)) the type brings beyond ``labels.toml``: for a type registered
+    from outside, its name (``business_type.<code>``) and any words its states and events need
+    beyond the shared ones (``state.draft.<code>``); the built-in types have theirs in the
+    file."""
 
 
 _SPECS: dict[BusinessType, BusinessTypeSpec] = {}
@@ -69,11 +75,13 @@ def register_business_type(spec: BusinessTypeSpec) -> BusinessTypeSpec:
 
     Raises:
         InvalidInput: for a business type registered already.
+        DefinitionError: for a label the spec gives in other words than the catalogue's.
     """
     if spec.business_type in _SPECS:
         raise InvalidInput(
             "registered_twice", field="business_type", value=str(spec.business_type)
         )
+    add_labels(spec.labels)
     _SPECS[spec.business_type] = spec
     FORM_TYPES[spec.business_type] = spec.form_type
     return spec
