@@ -8,8 +8,8 @@ new code.
   （规定审核周期）提交" (M§3 注意事项 3; the same for an employer change, M§4 注意事项 4).
 * Calendar-month windows (catalogue DOC-001/DOC-002): "带有有效期限的材料……提供时一般应在有效期
   截止前 3 个月以上，申请材料的日期应在 1 个月以内申报" (M§1 注意事项 2). Months are calendar
-  months with end-of-month clamping (``dateutil.relativedelta``): 2025-11-30 + 3 months is
-  2026-02-28.
+  months with end-of-month clamping (`add_months`, the answer of ``dateutil.relativedelta``):
+  2025-11-30 + 3 months is 2026-02-28.
 * Age of majority for accompanying children (catalogue ID-002): 18 years.
 """
 
@@ -20,10 +20,10 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 from attrs import frozen
-from dateutil.relativedelta import relativedelta
 
 from permitflow.calendar import DEFAULT_CALENDAR, WorkingDayCalendar, warn_estimated
 from permitflow.errors import Language
+from permitflow.months import add_months
 
 __all__ = [
     "Deadline",
@@ -297,7 +297,7 @@ def validity_threshold(submission: dt.date, *, months: int = VALIDITY_MONTHS) ->
 
     ``submission + months`` calendar months, clamped to the month end (DOC-001).
     """
-    return _as_date(submission) + relativedelta(months=months)
+    return add_months(_as_date(submission), months)
 
 
 def validity_sufficient(
@@ -316,7 +316,7 @@ def earliest_issue_date(submission: dt.date, *, months: int = RECENT_MONTHS) -> 
 
     ``submission - months`` calendar months, clamped to the month end (DOC-002).
     """
-    return _as_date(submission) - relativedelta(months=months)
+    return add_months(_as_date(submission), -months)
 
 
 def dated_recently(issued: dt.date, submission: dt.date, *, months: int = RECENT_MONTHS) -> bool:
