@@ -15,8 +15,10 @@ whole reachable space:
   years on, meet in the same configurations;
 * each document fresh or stale on the day (DOC-002) and uploaded before or after the permit's
   last issue or change (REN-008, BCH-002); the work history up to the current contract or not;
-* a child on the permit a minor or not; the months paid by the new employer (0 or ≥ 1); the
-  former employer's handling permission (while it can still be read);
+* a child a minor or of age: the business-information change is tried with each (the CHD
+  rules read the declared child's age; only a minor reaches the permit, and no rule reads the
+  age of a child already on it); the months paid by the new employer (0 or ≥ 1); the former
+  employer's handling permission (while it can still be read; the new employer has it);
 * the facts that end a permit at once (M§7): a Beijing hukou, the employer moved out of Beijing,
   the statutory retirement age reached.
 
