@@ -526,7 +526,7 @@ def key(node: Node) -> tuple[Hashable, ...]:
         _tag(permit.employer_credit_code),
         tuple(is_minor(c.birth_date, day) for c in permit.children),
         _cancellation_reasons(node),
-        tuple(sorted(_tag(code) for code in node.moved_out)),
+        tuple(sorted(_tag(code) for code in node.moved_out if code in _readable(holder))),
         (opened.business_type, opened.state, current_ids.get(opened.id))
         if opened
         else None,
@@ -541,6 +541,19 @@ def _history_current(holder: HolderRecord) -> bool:
     return contract is None or any(
         w.employer_uscc == contract.employer_credit_code for w in holder.profile.work_history
     )
+
+
+def _readable(holder: HolderRecord) -> frozenset[str | None]:
+    """The employers whose records the rules can still read: the one of the contract (a request
+    to associate names it as the world knows it) and the one of the association, in whatever
+    state. The holder never goes back to an employer left, so an employer's move out of Beijing
+    past that changes nothing any rule reads."""
+    contract = holder.employment.contract
+    employer = holder.association.employer
+    return frozenset({
+        contract.employer_credit_code if contract else None,
+        employer.credit_code if employer else None,
+    })  # fmt: skip
 
 
 def _former_matters(holder: HolderRecord) -> bool:
