@@ -1387,9 +1387,9 @@ def initial_nodes(
 
 def _eligible(node: Node) -> bool:
     """The holder may hold a permit in the manual's sense, as far as the search varies it: works
-    for an employer that may handle permits, and — unless a live permit must now be ended
-    (M§7: 应即时注销, its lawful end then being the cancellation) — has no Beijing hukou, works
-    for an employer still in Beijing and is below the statutory retirement age."""
+    for an employer that may handle permits, and — unless a live permit within its term must now
+    be ended (M§7: 应即时注销, its lawful end then being the cancellation) — has no Beijing
+    hukou, works for an employer still in Beijing and is below the statutory retirement age."""
     contract = node.holder.employment.contract
     if contract is None:
         return False
@@ -1397,7 +1397,10 @@ def _eligible(node: Node) -> bool:
         permitted = NEW_EMPLOYER.handling_permission
     else:
         permitted = node.former_permission
-    return permitted and (_live(node.holder.permit) or not _cancellation_reasons(node))
+    permit, day = node.holder.permit, local_date(node.at)
+    # A permit past its expiry date has ended, swept or not (FLOW-002): nothing is left to cancel.
+    unexpired = permit.expires_on is not None and permit.expires_on >= day
+    return permitted and ((_live(permit) and unexpired) or not _cancellation_reasons(node))
 
 
 def _live(permit: Permit) -> bool:

@@ -145,3 +145,18 @@ def test_leaving_close_to_expiry_is_a_warning_not_a_refusal() -> None:
     assert [f.rule_id for f in left.findings] == ["CHG-005", "CHG-012"]
     assert all(f.severity is Severity.WARNING for f in left.findings)
     assert left.holder.permit.state is PermitState.SUSPENDED
+
+
+@pytest.mark.parametrize("event", ["dissociate", "declare_leaving"])
+def test_no_one_ends_the_association_while_its_employer_change_is_open(event: str) -> None:
+    """Approved after the association ended, the change would leave a valid permit with an
+    employer the holder no longer has, which no dissociation could suspend again."""
+    engine = Engine()
+    change = Case.start(BusinessType.EMPLOYER_CHANGE, engine=engine).fire("prepare", APPLICANT)
+    change = change.fire("initiate", EMPLOYER)
+    by = APPLICANT if event == "declare_leaving" else EMPLOYER
+    payload = LeavingDeclaration(date(2026, 3, 16)) if event == "declare_leaving" else None
+    with pytest.raises(Blocked) as refused:
+        change.fire_holder(event, by, payload=payload)
+    assert refused.value.context["rule_ids"] == ["CHG-010"]
+    assert "撤回" in refused.value.message_zh

@@ -338,7 +338,18 @@ def test_chg_010_an_open_renewal_refuses_both_ways_of_leaving(event: str) -> Non
     assert "撤回" in findings[0].message_zh
 
 
-@pytest.mark.parametrize("open_type", [None, "basic_change"])
+@pytest.mark.parametrize("event", ["dissociate", "declare_leaving"])
+def test_chg_010_an_open_employer_change_refuses_both_ways_of_leaving(event: str) -> None:
+    opened = OpenApplication("chg-4", "employer_change", under_review=True)
+    ctx = context(valid_holder(open_application=opened), None, event, business_type=CHANGE,
+                  payload=LeavingDeclaration(date(2026, 3, 1)))  # fmt: skip
+    findings = expect("CHG-010", ctx, Status.FAILED)
+    assert "chg-4" in findings[0].message_zh
+    assert "聘用单位变更" in findings[0].message_zh
+    assert "撤回" in findings[0].message_zh
+
+
+@pytest.mark.parametrize("open_type", [None, "basic_change", "business_change"])
 def test_chg_010_no_open_renewal_passes(open_type: str | None) -> None:
     opened = OpenApplication("app-3", open_type) if open_type else None
     holder = valid_holder(open_application=opened)

@@ -8,10 +8,12 @@ A holder who changed employer several times files the changes one by one (CHG-00
 Leaving ends the association either way — the former employer dissociates, or the holder
 declares having left (``dissociate`` / ``declare_leaving``). Both are refused while a renewal
 is open, to be finished or withdrawn first (CHG-010: 证件续签手续完成后再办理解除员工与单位
-关联); a declared leaving day is neither in the future nor before the association began
-(CHG-011); and when leaving now would leave too little time for the employer change before
-expiry, CHG-005 warns that the former employer should renew first (the heuristic of catalogue
-§9.4 is a warning: it guesses when the new employer will file).
+关联), and while an employer change filed by the associated employer is open (approved after
+the association ended, it would land on an association that no longer holds); a declared
+leaving day is neither in the future nor before the association began (CHG-011); and when
+leaving now would leave too little time for the employer change before expiry, CHG-005 warns
+that the former employer should renew first (the heuristic of catalogue §9.4 is a warning: it
+guesses when the new employer will file).
 
 Back to the permit's own employer: an employer that dissociated a holder who still works for
 it (CHG-012 warns it beforehand), or that takes back a holder who left (返聘), resumes the
@@ -236,12 +238,24 @@ class OpenRenewal(Facts):
     open_id: str
 
 
-def _no_open_renewal(ctx: RuleContext) -> Iterable[Verdict[OpenRenewal]]:
+@frozen
+class OpenEmployerChange(Facts):
+    variant: ClassVar[str] = "employer_change"
+    open_id: str
+
+
+def _no_open_renewal(ctx: RuleContext) -> Iterable[Verdict[OpenRenewal | OpenEmployerChange]]:
     current = ctx.holder.open_application
+    kind = current.business_type if current is not None else None
     # 证件续签手续完成后再办理解除员工与单位关联: a renewal the employer filed (or the holder
     # prepared for it) is finished, or withdrawn, before the association ends.
-    if current is not None and current.business_type == BusinessType.RENEWAL.value:
+    if current is not None and kind == BusinessType.RENEWAL.value:
         yield failed("open_application", OpenRenewal(current.id))
+    # The employer change in flight is filed by the employer the holder is associated with now:
+    # approved after the association ended, it would make the permit valid with an employer the
+    # holder no longer has, and suspending it again would take a dissociation nobody can make.
+    elif current is not None and kind == BusinessType.EMPLOYER_CHANGE.value:
+        yield failed("open_application", OpenEmployerChange(current.id))
     else:
         yield passed("open_application")
 
