@@ -89,3 +89,41 @@ def test_the_command_line_names_an_unknown_rule_set_or_version(
     assert "nowhere" in error or "1999.1" in error
     assert "KeyError" not in error
 
+
+
+def test_a_rule_naming_a_step_no_machine_has_is_refused_when_the_engine_is_built() -> None:
+    """Renaming REN-002's event to "intiate" once failed only two golden cases: the rule was
+    silently never judged. Every such rule is named at once, with the names it got wrong."""
+    import attrs
+
+    from permitflow.errors import DefinitionError
+    from permitflow.rules import haidian
+
+    version = haidian.ruleset.in_force_on(AT.date())
+    misspelt = attrs.evolve(version.rule("REN-002"), events=frozenset({"intiate", "initiate"}))
+    retired = attrs.evolve(version.rule("CHG-010"), events=frozenset({"leave"}))
+    with pytest.raises(DefinitionError) as refused:
+        rule_engine([misspelt, retired, version.rule("REN-005")])
+    said = refused.value.message_en
+    assert "(REN-002)" in said
+    assert "“intiate”" in said
+    assert "(CHG-010)" in said
+    assert "“leave”" in said
+    assert "REN-005" not in said
+    assert "initiate”" not in said.replace("“intiate”", "")
+    assert "所把关的办理事项在各业务流程中都不存在" in refused.value.message_zh
+
+
+def test_a_step_renamed_in_a_machine_leaves_no_rule_that_guards_it_unused() -> None:
+    """The holder's machines without the association: the Haidian rules guarding its steps
+    (dissociate, declare_leaving) name steps the engine no longer has."""
+    from permitflow.errors import DefinitionError
+    from permitflow.machines import HOLDER_MACHINES
+    from permitflow.machines.association import ASSOCIATION
+
+    without = tuple(machine for machine in HOLDER_MACHINES if machine is not ASSOCIATION)
+    with pytest.raises(DefinitionError) as refused:
+        Engine(holder_definitions=without)
+    assert "(CHG-010)" in refused.value.message_en
+    assert "“dissociate”" in refused.value.message_en
+    Engine(rules=False, holder_definitions=without)

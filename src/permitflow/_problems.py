@@ -265,6 +265,7 @@ PROBLEMS: Mapping[str, tuple[str, ...]] = {
     "unknown_guard_groups": ("event", "groups"),
     "unknown_key": ("where", "known"),
     "unknown_parameter": ("where",),
+    "unknown_events": ("rule_id", "version", "names"),
     "unknown_parameters": ("rule_id", "names"),
     "unknown_rule": ("where",),
     "unknown_state": ("where", "given", "machine", "levels"),

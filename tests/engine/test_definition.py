@@ -64,10 +64,10 @@ def test_an_unknown_rule_group_is_refused_when_an_engine_takes_the_machine() -> 
     # A definition knows no rule groups; the engine that runs it checks them.
     unknown = machine(go("x", "a", "b", guards=frozenset({"nope"})), go("y", "b", "end"))
     with pytest.raises(DefinitionError) as caught:
-        Engine(holder_definitions=(unknown,))
+        Engine(rules=False, holder_definitions=(unknown,))
     assert caught.value.context["groups"] == ["nope"]
-    Engine(holder_definitions=(machine(go("x", "a", "b", guards=frozenset({"bi"})),
-                                       go("y", "b", "end")),))  # fmt: skip
+    Engine(rules=False, holder_definitions=(machine(go("x", "a", "b", guards=frozenset({"bi"})),
+                                                    go("y", "b", "end")),))  # fmt: skip
 
 
 def test_the_same_event_twice_from_one_state_is_refused() -> None:

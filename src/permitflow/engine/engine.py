@@ -68,6 +68,7 @@ from permitflow.errors import (
     Expected,
     InvalidInput,
     NotPermitted,
+    Problem,
     UnknownEvent,
 )
 from permitflow.records.actors import Actor, Role
@@ -185,7 +186,32 @@ class Engine:
                     )
                 self._holder_events[event] = compiled
         self._holder_machines = holder_machines
+        if rules:
+            self._check_rule_events()
         self._holder_rules: dict[tuple[str, frozenset[str], str, str], tuple[Any, ...]] = {}
+
+    def _check_rule_events(self) -> None:
+        """Every event a rule names is a step of one of this engine's machines: a misspelt or
+        retired event name would otherwise leave the rule silently unused. The rules name
+        shared sets of events (every filing step of every business), so a name is checked
+        against all the machines, not only its own business types'. All such rules of every
+        version are named at once."""
+        levels = self._fixed_levels or 1
+        steps = ({t.event for t in make(levels).transitions} for make in self._factories.values())
+        known = set(self._holder_events).union(*steps)
+        problems = [
+            Problem(
+                "unknown_events",
+                facts={"rule_id": rule.id, "version": version.version, "names": unknown},
+            )
+            for version in self._family.versions
+            for rule in version.rules
+            if rule.events is not None and rule.business_types & self._factories.keys()
+            for unknown in [sorted(rule.events - known)]
+            if unknown
+        ]
+        if problems:
+            raise DefinitionError("ruleset", ruleset=self._family.name, problems=problems)
 
     # --- rule sets and definitions ---------------------------------------------------------
 

@@ -39,6 +39,11 @@ class RuleSetVersion(Protocol):
 
     def rule(self, rule_id: str) -> Rule: ...
 
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """Every rule of the version, checked against the machines when an engine is built."""
+        ...
+
 
 @runtime_checkable
 class RuleSetVersions(Protocol):
@@ -46,6 +51,11 @@ class RuleSetVersions(Protocol):
 
     @property
     def name(self) -> str: ...
+
+    @property
+    def versions(self) -> tuple[RuleSetVersion, ...]:
+        """Every version, oldest first."""
+        ...
 
     def in_force_on(self, day: date) -> RuleSetVersion: ...
 
@@ -97,6 +107,7 @@ class _SingleVersion:
     def __init__(self, ruleset: RuleSetVersion) -> None:
         self._ruleset = ruleset
         self.name = ruleset.name
+        self.versions = (ruleset,)
 
     def in_force_on(self, day: date) -> RuleSetVersion:
         self._ruleset.params_on(day)  # raises outside the version's period
