@@ -54,7 +54,9 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from permitflow.calendar import local_date
 from permitflow.engine.engine import Engine, Outcome
+from permitflow.engine.rulesource import RuleSetChoice, resolve_family
 from permitflow.engine.snapshot import from_dict, to_dict
 from permitflow.errors import (
     EventNotAllowed,
@@ -80,7 +82,7 @@ from permitflow.records.holder import (
 )
 from permitflow.rules.finding import Finding, Severity
 from permitflow.rules.parameters import ResolvedParameters
-from permitflow.rules.rule import Rule
+from permitflow.rules.rule import Rule, RuleContext, judging_day
 from permitflow.samples import (
     AT,
     CHILD,
@@ -115,8 +117,10 @@ __all__ = [
     "fire_all",
     "holder_for",
     "holders",
+    "judge",
     "oracle_machine",
     "right_actor",
+    "rule_context",
     "rule_engine",
     "valid_holder",
     "wording_problems",
@@ -167,6 +171,51 @@ def rule_engine(
 ) -> Engine:
     """The default machines judged by ``rules`` alone (with ``params``)."""
     return Engine(FixedRuleSet(tuple(rules), dict(params or {}), levels))
+
+
+def rule_context(
+    holder: HolderRecord,
+    application: Application | None = None,
+    event: str = "submit",
+    at: datetime = AT,
+    *,
+    business_type: BusinessType | None = None,
+    payload: Any = None,
+    ruleset: RuleSetChoice = None,
+) -> RuleContext:
+    """The context a rule sees when ``event`` is fired at ``at``, as the engine builds it: the
+    parameters of ``ruleset`` (default: the default family) in force on the judging day (the
+    application's first submission, else ``at``). Without an application, name the
+    ``business_type``; a holder event's ``payload`` as it hands it in."""
+    kind = business_type or (application.business_type if application is not None else None)
+    if kind is None:
+        raise TypeError("rule_context() without an application needs business_type=")
+    day = judging_day(application, at)
+    params = resolve_family(ruleset).in_force_on(day).params_on(day)
+    return RuleContext(holder, application, kind, event, at, params, payload)
+
+
+def judge(
+    rule_id: str, ctx: RuleContext, *, ruleset: RuleSetChoice = None, switched_off: bool = False
+) -> tuple[Finding, ...]:
+    """The findings of one rule of ``ruleset`` (default: the default family), as the engine
+    judges it: the version in force on the judging day, the severity that version gives the
+    rule, the day the rule declares. A rule that does not guard ``ctx.event`` for
+    ``ctx.business_type`` in that version (an event renamed, a rule switched off) fails the
+    test, as it would never be judged when the event fires; ``switched_off`` judges a rule the
+    version switches off (its own severity), for the district that would switch it on."""
+    version = resolve_family(ruleset).in_force_on(judging_day(ctx.application, ctx.at))
+    rule = version.rule(rule_id)
+    guarding = version.rules_for(ctx.business_type, ctx.event, frozenset({rule.group}))
+    severities = [severity for candidate, severity in guarding if candidate.id == rule_id]
+    if not severities and switched_off and rule.applies(ctx.business_type, ctx.event):
+        severities = [rule.severity]
+    if not severities:
+        raise AssertionError(
+            f"{rule_id} does not guard {ctx.event!r} for {ctx.business_type.value!r} in "
+            f"{version.name} {version.version} (on {local_date(ctx.at)})"
+        )
+    return rule.evaluate(ctx, severities[0])
 
 
 # --- holders ------------------------------------------------------------------------------------

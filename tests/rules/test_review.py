@@ -57,8 +57,8 @@ def test_rev_001_counts_from_the_last_acceptance() -> None:
 
 def test_rev_002_and_003_are_enforced_by_the_procedure() -> None:
     app = with_trail(application(NEW, "authority_review_2"), "accept", "pass")
-    for rule_id in ("REV-002", "REV-003"):
-        findings = expect(rule_id, context(valid_holder(), app, "pass"), Status.PASSED)
+    for rule_id, event in (("REV-002", "pass"), ("REV-003", "return")):
+        findings = expect(rule_id, context(valid_holder(), app, event), Status.PASSED)
         assert "enforced_by" in findings[0].facts_dict()
 
 
