@@ -21,6 +21,7 @@ state
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -58,7 +59,6 @@ from permitflow.engine.rulesource import (
     RuleSetVersions,
     params_in_force,
     resolve_family,
-    run_rules,
 )
 from permitflow.engine.snapshot import Snapshot, from_dict
 from permitflow.errors import (
@@ -85,7 +85,8 @@ from permitflow.records.audit import AuditEntry
 from permitflow.records.copying import positional, replace
 from permitflow.records.holder import HolderRecord, OpenApplication, PermitState
 from permitflow.rules.finding import Finding, Severity, Status
-from permitflow.rules.rule import GROUPS, Rule, RuleContext, local_date
+from permitflow.rules.rule import GROUPS, Rule, judging_day, local_date
+from permitflow.rules.ruleset import judge_rules
 from permitflow.wiring import default_definitions, default_holder_definitions
 
 DEFAULT_MOMENT_TOLERANCE = timedelta(days=3660)
@@ -188,7 +189,10 @@ class Engine:
         self._holder_machines = holder_machines
         if rules:
             self._check_rule_events()
-        self._holder_rules: dict[tuple[str, frozenset[str], str, str], tuple[Any, ...]] = {}
+        self._selections: dict[
+            tuple[tuple[BusinessType, ...], str, frozenset[str], str, str],
+            tuple[tuple[Rule, Severity, BusinessType], ...],
+        ] = {}
 
     def _check_rule_events(self) -> None:
         """Every event a rule names is a step of one of this engine's machines: a misspelt or
@@ -359,61 +363,12 @@ class Engine:
         ``opinion`` and ``tips`` go with a return; ``reason`` with a withdrawal, a suspension
         and a resumption. The holder's open-application marker follows the application's state.
         """
-        tips = tuple(tips)
-        request = Request(event, actor, payload, opinion, tips, reason)
-        replay = admit(
-            application, request, at, expected_version, idempotency_key,
-            after=self._after(application, holder), tolerance=self._tolerance,
-        )  # fmt: skip
-        if replay is not None:
-            return Outcome(event, holder, application, replay.findings, replayed=True)
-        check_holder(holder, application)
-        compiled, ruleset = self._machine_for(application, at)
-        kind = application.business_type
-        transition = transition_for(compiled, application.state, event, kind)
-        owner = application_owner(application)
-        check_actor(transition, actor, kind, application.state, event, owner)
-        check_filer(transition, actor, application)
-        check_payload(transition, kind, payload, opinion, tips, reason)
-        judged = _amended(transition, application, payload)
-        findings = self._evaluate(
-            ruleset, transition, holder, judged, application.business_type, event, at
-        )
-        sequence = application.version + 1
-        entry = _new_entry(
-            sequence, event, application.state, transition.dest, actor, at, opinion, reason,
-            tips, idempotency_key, findings,
-            request.fingerprint() if idempotency_key is not None else None,
-        )  # fmt: skip
-        history = (*application.history, entry)
-        if transition.submits and application.submitted_at is None:
-            pin = RuleSetPin(ruleset.name, ruleset.version) if ruleset is not None else None
-            # A submitted file is new: what was attested of it is attested again.
-            moved = replace(
-                judged, state=transition.dest, version=sequence, history=history,
-                attestations=(), submitted_at=at, ruleset=pin or judged.ruleset,
-            )  # fmt: skip
-        elif clears_attestations(transition):
-            # A returned file comes back corrected: what was attested of it is attested again.
-            moved = replace(
-                judged, state=transition.dest, version=sequence, history=history,
-                attestations=(),
-            )  # fmt: skip
-        else:
-            moved = replace(judged, state=transition.dest, version=sequence, history=history)
-        after, moved_application = holder, moved
-        if transition.effect is not None:
-            change = transition.effect(
-                Change(holder, moved, actor, at, payload, params_in_force(ruleset, at))
-            )
-            after = change.holder
-            if change.application is not None:
-                moved_application = change.application
-        marker = _followed(compiled, after.open_application, moved_application)
-        new_holder = _record_holder_change(holder, after, marker, entry, f"{moved.id}:{event}")
-        return _new_outcome(
-            event, new_holder, moved_application, findings, False,
-            _made_moot(holder, new_holder, moved_application.id),
+        request = Request(event, actor, payload, opinion, tuple(tips), reason)
+        return self._fire(
+            application, holder, request, at, expected_version, idempotency_key,
+            after=_after(application, holder),
+            locate=lambda: self._application_step(application, holder, request, at),
+            replayed=lambda findings: Outcome(event, holder, application, findings, replayed=True),
         )  # fmt: skip
 
     def attest(
@@ -438,54 +393,12 @@ class Engine:
         """
         event = f"{ATTEST_PREFIX}{rule_id}"
         request = Request(event, actor, opinion=note or None)
-        replay = admit(
-            application, request, at, expected_version, idempotency_key,
-            after=self._after(application, holder), tolerance=self._tolerance,
+        return self._fire(
+            application, holder, request, at, expected_version, idempotency_key,
+            after=_after(application, holder),
+            locate=lambda: self._attestation_step(application, holder, rule_id, request, at),
+            replayed=lambda findings: Outcome(event, holder, application, findings, replayed=True),
         )  # fmt: skip
-        if replay is not None:
-            return Outcome(event, holder, application, replay.findings, replayed=True)
-        check_holder(holder, application)
-        compiled, ruleset = self._machine_for(application, at)
-        kind, state = application.business_type, application.state
-        if state in compiled.definition.terminal_states:
-            raise EventNotAllowed(
-                "ended", machine=kind, event=event, state=state, rule_id=rule_id, allowed=()
-            )
-        rule = (ruleset or self.ruleset_for(application, at)).rule(rule_id)
-        attesters = rule.attested_by
-        variant = None
-        if actor.role not in attesters or not application_owner(application)(actor):
-            variant = "attest_role"
-        elif not may_attest(compiled, state, actor):
-            variant = "attest_step"
-        if variant is not None:
-            raise NotPermitted(
-                variant, machine=kind, event=event, state=state, rule_id=rule_id, actor=actor,
-                roles=attesters,
-            )  # fmt: skip
-        existing = application.attested(rule_id)
-        if existing is not None:
-            raise InvalidInput(
-                "attested", field="rule_id", value=rule_id, rule_id=rule_id, actor=existing.actor
-            )
-        entry = AuditEntry(
-            sequence=application.version + 1,
-            event=event,
-            from_state=application.state,
-            to_state=application.state,
-            actor=actor,
-            at=at,
-            opinion=note or None,
-            idempotency_key=idempotency_key,
-            fingerprint=request.fingerprint() if idempotency_key is not None else None,
-        )
-        attested = replace(
-            application,
-            version=entry.sequence,
-            history=(*application.history, entry),
-            attestations=(*application.attestations, Attestation(rule_id, actor, at, note)),
-        )
-        return Outcome(event, holder, attested)
 
     def allowed_events(
         self, application: Application, actor: Actor, at: datetime, *, holder: HolderRecord
@@ -493,23 +406,17 @@ class Engine:
         """Every event of the application's machine, with whether ``actor`` may fire it now."""
         check_at(at)
         compiled, ruleset = self._machine_for(application, at)
+        kind, state = application.business_type, application.state
 
         def judge(transition: Transition) -> tuple[Finding, ...]:
             check_filer(transition, actor, application)
-            return self._evaluate(
-                ruleset, transition, holder, application, application.business_type,
-                transition.event, at,
-            )  # fmt: skip
-
-        return tuple(
-            self._option(
-                compiled,
-                application.state,
-                event,
-                actor,
-                application_owner(application),
-                judge,
+            return self._judge(
+                _step(transition, kind, state, (kind,), ruleset, application), holder, at
             )
+
+        owner = application_owner(application)
+        return tuple(
+            _option(compiled, state, event, actor, owner, judge)
             for event in compiled.definition.events
         )
 
@@ -526,19 +433,12 @@ class Engine:
         check_at(at)
         check_holder(holder, application)
         compiled, ruleset = self._machine_for(application, at)
-        transition = transition_for(compiled, application.state, event, application.business_type)
+        kind, state = application.business_type, application.state
+        transition = transition_for(compiled, state, event, kind)
         if ruleset is None:
             ruleset = self.ruleset_for(application, at)
-        return run_rules(
-            ruleset,
-            ruleset.rules_for(application.business_type, event, transition.guards),
-            holder,
-            application,
-            application.business_type,
-            event,
-            at,
-            include_passed,
-        )
+        step = _step(transition, kind, state, (kind,), ruleset, application)
+        return self._judge(step, holder, at, checklist=True, include_passed=include_passed)
 
     def pending_attestations(
         self, application: Application, event: str, *, at: datetime, holder: HolderRecord
@@ -572,68 +472,141 @@ class Engine:
     ) -> Outcome:
         """Fire an event on the holder's record (profile, attachments, association, permit)."""
         request = Request(event, actor, payload)
-        replay = admit(
-            holder, request, at, expected_version, idempotency_key,
-            after=last_at(holder), tolerance=self._tolerance,
+        return self._fire(
+            holder, holder, request, at, expected_version, idempotency_key,
+            after=last_at(holder),
+            locate=lambda: self._holder_step(holder, request, at),
+            replayed=lambda findings: Outcome(event, holder, None, findings, replayed=True),
         )  # fmt: skip
-        if replay is not None:
-            return Outcome(event, holder, None, replay.findings, replayed=True)
-        compiled = self._holder_machine(event)
-        path = compiled.definition.state_path
-        state = _holder_state(holder, compiled.definition)
-        machine = compiled.definition.name
-        transition = transition_for(compiled, state, event, machine)
-        check_actor(transition, actor, machine, state, event, holder_owner(holder))
-        check_payload(transition, machine, payload, None, ())
-        ruleset = self._family.in_force_on(local_date(at)) if self.rules_enabled else None
-        findings = self._evaluate_holder(ruleset, transition, holder, event, at, payload)
-        entry = AuditEntry(
-            sequence=holder.version + 1,
-            event=event,
-            from_state=state,
-            to_state=transition.dest,
-            actor=actor,
-            at=at,
-            idempotency_key=idempotency_key,
-            findings=findings,
-            fingerprint=request.fingerprint() if idempotency_key is not None else None,
-        )
-        moved = _write_path(holder, path, transition.dest) if path else holder
-        if transition.effect is not None:
-            moved = transition.effect(
-                Change(moved, None, actor, at, payload, params_in_force(ruleset, at))
-            ).holder
-        moved = replace(moved, version=entry.sequence, history=(*holder.history, entry))
-        return Outcome(event, moved, None, findings, moot=_made_moot(holder, moved, None))
 
     def allowed_holder_events(
         self, holder: HolderRecord, actor: Actor, at: datetime
     ) -> tuple[EventOption, ...]:
         """The holder events ``actor`` may fire on ``holder`` now."""
         check_at(at)
-        ruleset = self._family.in_force_on(local_date(at)) if self.rules_enabled else None
+        ruleset = self._holder_ruleset(at)
+        owner = holder_owner(holder)
         options = []
         for event in self.holder_events:
             compiled = self._holder_events[event]
             state = _holder_state(holder, compiled.definition)
-            options.append(
-                self._option(
-                    compiled,
-                    state,
-                    event,
-                    actor,
-                    holder_owner(holder),
-                    lambda transition, e=event: self._evaluate_holder(  # type: ignore[misc]
-                        ruleset, transition, holder, e, at
-                    ),
-                )
-            )
+
+            def judge(transition: Transition, machine: str = compiled.definition.name,
+                      state: str = state) -> tuple[Finding, ...]:  # fmt: skip
+                return self._judge(_step(transition, machine, state, _EVERY, ruleset), holder, at)
+
+            options.append(_option(compiled, state, event, actor, owner, judge))
         return tuple(options)
 
-    def _after(self, application: Application, holder: HolderRecord) -> datetime | None:
-        """The latest moment accepted on an application and its holder's record: the next
-        event of the application comes no earlier (nor before the application was created)."""
-        return latest_moment(last_at(application), application.created_at, last_at(holder))
+    # --- the firing pipeline -----------------------------------------------------------------
+
+    def _fire(
+        self,
+        subject: Application | HolderRecord,
+        holder: HolderRecord,
+        request: Request,
+        at: datetime,
+        expected_version: int | None,
+        idempotency_key: str | None,
+        *,
+        after: datetime | None,
+        locate: Callable[[], tuple[_Step, _Write]],
+        replayed: Callable[[tuple[Finding, ...]], Outcome],
+    ) -> Outcome:
+        """The one way an event is taken, for applications, attestations and the holder's
+        record alike: the request admitted (moment, key, replay, version), the step located and
+        allowed (``locate``: machine, transition, actor, input), its rules judged, one audit
+        entry, the new snapshots (the writer ``locate`` handed back)."""
+        replay = admit(
+            subject, request, at, expected_version, idempotency_key,
+            after=after, tolerance=self._tolerance,
+        )  # fmt: skip
+        if replay is not None:
+            return replayed(replay.findings)
+        step, write = locate()
+        findings = self._judge(step, holder, at)
+        entry = _new_entry(
+            subject.version + 1, request.event, step.state, step.dest, request.actor, at,
+            request.opinion, request.reason, request.tips, idempotency_key, findings,
+            request.fingerprint() if idempotency_key is not None else None,
+        )  # fmt: skip
+        return write(entry)
+
+    def _application_step(
+        self, application: Application, holder: HolderRecord, request: Request, at: datetime
+    ) -> tuple[_Step, _Write]:
+        check_holder(holder, application)
+        compiled, ruleset = self._machine_for(application, at)
+        kind, state, event, actor = (
+            application.business_type, application.state, request.event, request.actor,
+        )  # fmt: skip
+        transition = transition_for(compiled, state, event, kind)
+        check_actor(transition, actor, kind, state, event, application_owner(application))
+        check_filer(transition, actor, application)
+        check_payload(transition, kind, request.payload, request.opinion, request.tips,
+                      request.reason)  # fmt: skip
+        judged = _amended(transition, application, request.payload)
+        step = _step(transition, kind, state, (kind,), ruleset, judged)
+        return step, functools.partial(
+            _moved, compiled, transition, ruleset, judged, holder, request.payload
+        )
+
+    def _attestation_step(
+        self,
+        application: Application,
+        holder: HolderRecord,
+        rule_id: str,
+        request: Request,
+        at: datetime,
+    ) -> tuple[_Step, _Write]:
+        check_holder(holder, application)
+        compiled, ruleset = self._machine_for(application, at)
+        kind, state, event, actor = (
+            application.business_type, application.state, request.event, request.actor,
+        )  # fmt: skip
+        if state in compiled.definition.terminal_states:
+            raise EventNotAllowed(
+                "ended", machine=kind, event=event, state=state, rule_id=rule_id, allowed=()
+            )
+        attesters = (ruleset or self.ruleset_for(application, at)).rule(rule_id).attested_by
+        variant = None
+        if actor.role not in attesters or not application_owner(application)(actor):
+            variant = "attest_role"
+        elif not may_attest(compiled, state, actor):
+            variant = "attest_step"
+        if variant is not None:
+            raise NotPermitted(
+                variant, machine=kind, event=event, state=state, rule_id=rule_id, actor=actor,
+                roles=attesters,
+            )  # fmt: skip
+        existing = application.attested(rule_id)
+        if existing is not None:
+            raise InvalidInput(
+                "attested", field="rule_id", value=rule_id, rule_id=rule_id, actor=existing.actor
+            )
+        # An attestation is guarded by no rule: it is what one of them waits for.
+        step = _Step(event, kind, state, state, frozenset(), (kind,), None, application)
+        attestation = Attestation(rule_id, actor, at, request.opinion or "")
+        return step, functools.partial(_attested, application, holder, attestation)
+
+    def _holder_step(
+        self, holder: HolderRecord, request: Request, at: datetime
+    ) -> tuple[_Step, _Write]:
+        event, actor, payload = request.event, request.actor, request.payload
+        compiled = self._holder_machine(event)
+        definition = compiled.definition
+        state = _holder_state(holder, definition)
+        transition = transition_for(compiled, state, event, definition.name)
+        check_actor(transition, actor, definition.name, state, event, holder_owner(holder))
+        check_payload(transition, definition.name, payload, None, ())
+        ruleset = self._holder_ruleset(at)
+        step = _step(transition, definition.name, state, _EVERY, ruleset, payload=payload)
+        return step, functools.partial(
+            _moved_holder, definition.state_path, transition, ruleset, holder, payload
+        )
+
+    def _holder_ruleset(self, at: datetime) -> RuleSetVersion | None:
+        return self._family.in_force_on(local_date(at)) if self.rules_enabled else None
 
     def _holder_machine(self, event: str) -> CompiledMachine:
         try:
@@ -643,92 +616,207 @@ class Engine:
 
     # --- rules -------------------------------------------------------------------------------
 
-    def _evaluate(
+    def _judge(
         self,
-        ruleset: RuleSetVersion | None,
-        transition: Transition,
+        step: _Step,
         holder: HolderRecord,
-        application: Application | None,
-        business_type: BusinessType,
-        event: str,
         at: datetime,
+        *,
+        checklist: bool = False,
+        include_passed: bool = False,
     ) -> tuple[Finding, ...]:
-        if not self.rules_enabled or not transition.guards or ruleset is None:
+        """The rules guarding ``step``, judged: the one judging of every firing, event option
+        and checklist. Error findings refuse the step, except in a checklist (`check`), which
+        runs even on an engine whose rules are switched off and refuses nothing."""
+        ruleset = step.ruleset
+        if ruleset is None or not step.guards or not (checklist or self.rules_enabled):
             return ()
-        rules = ruleset.rules_for(business_type, event, transition.guards)
-        findings = run_rules(
-            ruleset, rules, holder, application, business_type, event, at, include_passed=False
-        )
-        raise_if_blocked(
-            findings, business_type, event, application.state if application else None
-        )
+        selected = self._selected(ruleset, step)
+        if not selected:
+            return ()
+        findings = judge_rules(
+            selected, ruleset.params_on(judging_day(step.judged, at)), holder, step.judged,
+            step.event, at, payload=step.payload, include_passed=include_passed,
+        )  # fmt: skip
+        if not checklist:
+            raise_if_blocked(findings, step.machine, step.event, step.state)
         return findings
 
-    def _evaluate_holder(
-        self,
-        ruleset: RuleSetVersion | None,
-        transition: Transition,
-        holder: HolderRecord,
-        event: str,
-        at: datetime,
-        payload: Any = None,
-    ) -> tuple[Finding, ...]:
-        """Holder events belong to no single business type: every rule naming the event applies.
-        The rules judge the record before the event, with what it hands in (``payload``)."""
-        if not self.rules_enabled or not transition.guards or ruleset is None:
-            return ()
-        key = (event, transition.guards, ruleset.name, ruleset.version)
-        selected = self._holder_rules.get(key)
+    def _selected(
+        self, ruleset: RuleSetVersion, step: _Step
+    ) -> tuple[tuple[Rule, Severity, BusinessType], ...]:
+        """The rules guarding a step, each once: a holder event belongs to no single business
+        type, so every rule naming it applies, read as of the first type that has it."""
+        key = (step.kinds, step.event, step.guards, ruleset.name, ruleset.version)
+        selected = self._selections.get(key)
         if selected is None:
             by_id: dict[str, tuple[Rule, Severity, BusinessType]] = {}
-            for business_type in BusinessType:
-                for rule, severity in ruleset.rules_for(business_type, event, transition.guards):
-                    by_id.setdefault(rule.id, (rule, severity, business_type))
-            selected = self._holder_rules[key] = tuple(by_id.values())
-        params = ruleset.params_on(local_date(at))
-        findings: list[Finding] = []
-        for rule, severity, business_type in selected:
-            ctx = RuleContext(holder, None, business_type, event, at, params, payload)
-            rule.judge(ctx, severity, False, findings)
-        result = tuple(findings)
-        definition = self._holder_events[event].definition
-        raise_if_blocked(result, definition.name, event, _holder_state(holder, definition))
-        return result
+            for kind in step.kinds:
+                for rule, severity in ruleset.rules_for(kind, step.event, step.guards):
+                    by_id.setdefault(rule.id, (rule, severity, kind))
+            selected = self._selections[key] = tuple(by_id.values())
+        return selected
 
-    def _option(
-        self,
-        compiled: CompiledMachine,
-        state: str,
-        event: str,
-        actor: Actor,
-        owner: Callable[[Actor], bool],
-        evaluate: Callable[[Transition], tuple[Finding, ...]],
-    ) -> EventOption:
-        machine = compiled.definition.name
-        transition = compiled.table.get((state, event))
-        if transition is None:
-            sample = next(t for t in compiled.definition.transitions if t.event == event)
-            refused = EventNotAllowed(
-                machine=machine, event=event, state=state, allowed=compiled.allowed_from(state)
-            )
-            return EventOption(
-                event, False, sample.label_zh, sample.label_en, reason=refused.code,
-                reason_zh=refused.message_zh, reason_en=refused.message_en,
-            )  # fmt: skip
-        option = EventOption(
-            event, True, transition.label_zh, transition.label_en, dest=transition.dest
+
+# --- steps ------------------------------------------------------------------------------------
+
+_EVERY: tuple[BusinessType, ...] = tuple(BusinessType)
+"""The business types whose rules guard a holder event: every one."""
+
+_Write = Callable[[AuditEntry], Outcome]
+"""Writes the new snapshots of a step from its audit entry."""
+
+
+@frozen
+class _Step:
+    """One event located in its machine and allowed for its actor: what its rules judge."""
+
+    event: str
+    machine: str
+    """The machine, as a refusal names it."""
+    state: str
+    """The state before the event."""
+    dest: str
+    """The state after it (the same for an attestation)."""
+    guards: frozenset[str]
+    """The rule groups guarding it."""
+    kinds: tuple[BusinessType, ...]
+    """The business types whose rules guard it."""
+    ruleset: RuleSetVersion | None
+    """The rule-set version judging it; None on an engine without one."""
+    judged: Application | None = None
+    """The application as its rules judge it (with what the event hands in)."""
+    payload: Any = None
+    """What a holder event hands its rules, judged before the record changes."""
+
+
+def _step(
+    transition: Transition,
+    machine: str,
+    state: str,
+    kinds: tuple[BusinessType, ...],
+    ruleset: RuleSetVersion | None,
+    judged: Application | None = None,
+    payload: Any = None,
+) -> _Step:
+    return _Step(
+        transition.event, machine, state, transition.dest, transition.guards, kinds, ruleset,
+        judged, payload,
+    )  # fmt: skip
+
+
+def _moved(
+    compiled: CompiledMachine,
+    transition: Transition,
+    ruleset: RuleSetVersion | None,
+    judged: Application,
+    holder: HolderRecord,
+    payload: Any,
+    entry: AuditEntry,
+) -> Outcome:
+    """The application past ``entry``, the holder's record after the transition's effect."""
+    sequence, history = entry.sequence, (*judged.history, entry)
+    if transition.submits and judged.submitted_at is None:
+        pin = RuleSetPin(ruleset.name, ruleset.version) if ruleset is not None else None
+        # A submitted file is new: what was attested of it is attested again.
+        moved = replace(
+            judged, state=transition.dest, version=sequence, history=history,
+            attestations=(), submitted_at=entry.at, ruleset=pin or judged.ruleset,
+        )  # fmt: skip
+    elif clears_attestations(transition):
+        # A returned file comes back corrected: what was attested of it is attested again.
+        moved = replace(
+            judged, state=transition.dest, version=sequence, history=history, attestations=()
         )
-        try:
-            check_actor(transition, actor, machine, state, event, owner)
-            findings = evaluate(transition)
-        except NotPermitted as error:
-            return replace(option, allowed=False, reason=error.code,
-                                reason_zh=error.message_zh, reason_en=error.message_en)  # fmt: skip
-        except Blocked as error:
-            return replace(option, allowed=False, reason=error.code,
-                                reason_zh=error.message_zh, reason_en=error.message_en,
-                                findings=error.findings)  # fmt: skip
-        return replace(option, findings=findings)
+    else:
+        moved = replace(judged, state=transition.dest, version=sequence, history=history)
+    after, moved_application = holder, moved
+    if transition.effect is not None:
+        change = transition.effect(
+            Change(holder, moved, entry.actor, entry.at, payload,
+                   params_in_force(ruleset, entry.at))
+        )  # fmt: skip
+        after = change.holder
+        if change.application is not None:
+            moved_application = change.application
+    marker = _followed(compiled, after.open_application, moved_application)
+    new_holder = _record_holder_change(holder, after, marker, entry, f"{moved.id}:{entry.event}")
+    return _new_outcome(
+        entry.event, new_holder, moved_application, entry.findings, False,
+        _made_moot(holder, new_holder, moved_application.id),
+    )  # fmt: skip
+
+
+def _attested(
+    application: Application, holder: HolderRecord, attestation: Attestation, entry: AuditEntry
+) -> Outcome:
+    attested = replace(
+        application,
+        version=entry.sequence,
+        history=(*application.history, entry),
+        attestations=(*application.attestations, attestation),
+    )
+    return Outcome(entry.event, holder, attested)
+
+
+def _moved_holder(
+    path: tuple[str, ...],
+    transition: Transition,
+    ruleset: RuleSetVersion | None,
+    holder: HolderRecord,
+    payload: Any,
+    entry: AuditEntry,
+) -> Outcome:
+    """The holder's record past ``entry``: its machine's state, then the transition's effect."""
+    moved = _write_path(holder, path, transition.dest) if path else holder
+    if transition.effect is not None:
+        moved = transition.effect(
+            Change(moved, None, entry.actor, entry.at, payload,
+                   params_in_force(ruleset, entry.at))
+        ).holder  # fmt: skip
+    moved = replace(moved, version=entry.sequence, history=(*holder.history, entry))
+    return Outcome(entry.event, moved, None, entry.findings, moot=_made_moot(holder, moved, None))
+
+
+def _after(application: Application, holder: HolderRecord) -> datetime | None:
+    """The latest moment accepted on an application and its holder's record: the next
+    event of the application comes no earlier (nor before the application was created)."""
+    return latest_moment(last_at(application), application.created_at, last_at(holder))
+
+
+def _option(
+    compiled: CompiledMachine,
+    state: str,
+    event: str,
+    actor: Actor,
+    owner: Callable[[Actor], bool],
+    judge: Callable[[Transition], tuple[Finding, ...]],
+) -> EventOption:
+    machine = compiled.definition.name
+    transition = compiled.table.get((state, event))
+    if transition is None:
+        sample = next(t for t in compiled.definition.transitions if t.event == event)
+        refused = EventNotAllowed(
+            machine=machine, event=event, state=state, allowed=compiled.allowed_from(state)
+        )
+        return EventOption(
+            event, False, sample.label_zh, sample.label_en, reason=refused.code,
+            reason_zh=refused.message_zh, reason_en=refused.message_en,
+        )  # fmt: skip
+    option = EventOption(
+        event, True, transition.label_zh, transition.label_en, dest=transition.dest
+    )
+    try:
+        check_actor(transition, actor, machine, state, event, owner)
+        findings = judge(transition)
+    except NotPermitted as error:
+        return replace(option, allowed=False, reason=error.code,
+                            reason_zh=error.message_zh, reason_en=error.message_en)  # fmt: skip
+    except Blocked as error:
+        return replace(option, allowed=False, reason=error.code,
+                            reason_zh=error.message_zh, reason_en=error.message_en,
+                            findings=error.findings)  # fmt: skip
+    return replace(option, findings=findings)
 
 
 # --- helpers ----------------------------------------------------------------------------------

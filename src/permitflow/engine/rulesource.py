@@ -11,10 +11,9 @@ from datetime import date, datetime
 from typing import Any, Protocol, runtime_checkable
 
 from permitflow.errors import UnknownRuleSet
-from permitflow.records.application import Application, BusinessType
-from permitflow.records.holder import HolderRecord
-from permitflow.rules.finding import Finding, Severity
-from permitflow.rules.rule import Rule, RuleContext, judging_day, local_date
+from permitflow.records.application import BusinessType
+from permitflow.rules.finding import Severity
+from permitflow.rules.rule import Rule, local_date
 
 _NO_PARAMS: Mapping[str, Any] = {}
 
@@ -64,26 +63,6 @@ class RuleSetVersions(Protocol):
 
 def params_in_force(ruleset: RuleSetVersion | None, at: datetime) -> Mapping[str, Any]:
     return ruleset.params_on(local_date(at)) if ruleset is not None else _NO_PARAMS
-
-
-def run_rules(
-    ruleset: RuleSetVersion,
-    rules: tuple[tuple[Rule, Severity], ...],
-    holder: HolderRecord,
-    application: Application | None,
-    business_type: BusinessType,
-    event: str,
-    at: datetime,
-    include_passed: bool,
-) -> tuple[Finding, ...]:
-    if not rules:
-        return ()
-    params = ruleset.params_on(judging_day(application, at))
-    ctx = RuleContext(holder, application, business_type, event, at, params)
-    findings: list[Finding] = []
-    for rule, severity in rules:
-        rule.judge(ctx, severity, include_passed, findings)
-    return tuple(findings)
 
 
 RuleSetChoice = str | RuleSetVersions | RuleSetVersion | None

@@ -171,6 +171,35 @@ def _definition(where: str, problems: list[Problem]) -> DefinitionError:
 _RulesKey = tuple[BusinessType, str, frozenset[str]]
 
 
+Selected = Iterable[tuple[Rule, Severity, BusinessType]]
+"""Rules chosen to judge one step, each with its severity and the business type it judges."""
+
+
+def judge_rules(
+    selected: Selected,
+    params: Mapping[str, Any],
+    holder: HolderRecord,
+    application: Application | None,
+    event: str,
+    at: datetime,
+    *,
+    payload: Any = None,
+    include_passed: bool = False,
+) -> tuple[Finding, ...]:
+    """The one judging of rules, for a rule set's ``evaluate`` and for every call of the engine:
+    the findings of the ``selected`` rules in their order, read with ``params``. A holder event
+    belongs to no single business type, so each rule is read as of the type it was chosen for;
+    one context serves the rules of one type. Without ``include_passed`` only what did not pass
+    is returned, and passes cost no finding at all."""
+    findings: list[Finding] = []
+    ctx: RuleContext | None = None
+    for rule, severity, business_type in selected:
+        if ctx is None or ctx.business_type != business_type:
+            ctx = RuleContext(holder, application, business_type, event, at, params, payload)
+        rule.judge(ctx, severity, include_passed, findings)
+    return tuple(findings)
+
+
 @frozen(eq=False)
 class RuleSet:
     """One version of a named rule set, in force from ``effective_from`` to ``effective_until``
@@ -395,12 +424,12 @@ class RuleSet:
         Without ``include_passed`` only what did not pass is returned, and passes cost no
         finding at all.
         """
-        params = self.params_on(judging_day(application, at))
-        ctx = RuleContext(holder, application, business_type, event, at, params)
-        findings: list[Finding] = []
-        for rule, severity in self.rules_for(business_type, event, groups):
-            rule.judge(ctx, severity, include_passed, findings)
-        return tuple(findings)
+        selected = self.rules_for(business_type, event, groups)
+        return judge_rules(
+            ((rule, severity, business_type) for rule, severity in selected),
+            self.params_on(judging_day(application, at)),
+            holder, application, event, at, include_passed=include_passed,
+        )  # fmt: skip
 
     def reworded(self, texts: Catalogue, version: str | None = None) -> RuleSet:
         """This version with its rules' texts taken from ``texts`` (a district's or a policy's
