@@ -218,6 +218,7 @@ class DefinitionError(PermitflowError):
         "level_without_authority": ("definition", "event"),
         "terminal_exit": ("definition", "states", "event"),
         "defined_twice": ("definition", "states", "event"),
+        "tags_differ": ("definition", "event"),
         "unreachable": ("definition", "states"),
         "no_way_out": ("definition", "states"),
         "trapped": ("definition", "states"),

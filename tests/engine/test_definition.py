@@ -9,6 +9,7 @@ from permitflow.engine.engine import Engine
 from permitflow.engine.review import review_path
 from permitflow.errors import DefinitionError
 from permitflow.records.actors import Role
+from permitflow.tags import Tag
 
 APPLICANT = frozenset({Role.APPLICANT})
 
@@ -74,6 +75,27 @@ def test_the_same_event_twice_from_one_state_is_refused() -> None:
     with pytest.raises(DefinitionError) as caught:
         machine(go("x", "a", "b"), go("x", "a", "end"), go("y", "b", "end"))
     assert caught.value.context["event"] == "x"
+
+
+def test_every_transition_of_one_event_is_the_same_kind_of_step() -> None:
+    submission = frozenset({Tag.SUBMISSION})
+    with pytest.raises(DefinitionError) as caught:
+        machine(go("x", "a", "b", tags=submission), go("x", "b", "end"))
+    assert (caught.value.variant, caught.value.context["event"]) == ("tags_differ", "x")
+    machine(go("x", "a", "b", tags=submission), go("x", "b", "end", tags=submission))
+
+
+@pytest.mark.parametrize("levels", [1, 2, 3])
+def test_every_step_of_the_shipped_machines_says_what_kind_it_is(levels: int) -> None:
+    engine = Engine(rules=False)
+    definitions = [engine.definition(kind, levels) for kind in engine.business_types]
+    untagged = sorted(
+        f"{definition.name}.{transition.event}"
+        for definition in (*definitions, *engine.holder_definitions)
+        for transition in definition.transitions
+        if not transition.tags
+    )
+    assert untagged == []
 
 
 def test_a_terminal_state_has_no_way_out() -> None:

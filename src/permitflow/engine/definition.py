@@ -24,6 +24,7 @@ from permitflow.messages import catalogue_error
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import Application
 from permitflow.records.holder import HolderRecord
+from permitflow.tags import Tag
 
 
 @frozen
@@ -87,6 +88,10 @@ class Transition:
     """Rule groups evaluated before the event is accepted; error findings block it."""
     level: int | None = None
     """The review level an authority actor must hold to fire this transition."""
+    tags: frozenset[Tag] = frozenset()
+    """What kind of step it is ([`Tag`][permitflow.tags.Tag]): what the rules select by and the
+    history is searched by, whatever the event is called. Every transition of one event in a
+    machine carries the same tags."""
     effect: Effect | None = attrs.field(default=None, eq=False, repr=False)
     """What it does to the records besides the state (a callable on a Change), if anything."""
     amend: Amend | None = attrs.field(default=None, eq=False, repr=False)
@@ -209,7 +214,10 @@ def check_definition(definition: MachineDefinition) -> None:
     forward: dict[str, set[str]] = {}
     backward: dict[str, set[str]] = {}
     seen_pairs: set[tuple[str, str]] = set()
+    tags: dict[str, frozenset[Tag]] = {}
     for transition in definition.transitions:
+        if tags.setdefault(transition.event, transition.tags) != transition.tags:
+            raise _fail("tags_differ", name, event=transition.event)
         unknown = sorted({*transition.sources, transition.dest} - declared)
         if unknown:
             raise _fail("undeclared_states", name, event=transition.event, states=unknown)

@@ -20,6 +20,7 @@ from permitflow.engine.definition import Effect, State, Transition
 from permitflow.errors import DefinitionError
 from permitflow.labels import both
 from permitflow.records.actors import Role
+from permitflow.tags import Tag
 
 AWAITING_ACCEPTANCE = "awaiting_acceptance"
 APPROVED = "approved"
@@ -27,6 +28,7 @@ RETURNED = "returned"
 SUSPEND = "suspend"
 RESUME = "resume"
 AUTHORITY = frozenset({Role.AUTHORITY})
+_RETURN = frozenset({Tag.AUTHORITY_RETURN})
 
 
 def review_state(level: int) -> str:
@@ -74,10 +76,11 @@ def review_path(
         Transition(
             "accept", (AWAITING_ACCEPTANCE,), review_state(1), AUTHORITY,
             *both("event.accept"), guards=guards, level=1,
+            tags=frozenset({Tag.AUTHORITY_ACCEPTANCE}),
         ),
         Transition(
             "return", (AWAITING_ACCEPTANCE,), RETURNED, AUTHORITY,
-            *both("event.return"), level=1, opinion=True, effect=on_return,
+            *both("event.return"), level=1, opinion=True, effect=on_return, tags=_RETURN,
         ),
     ]  # fmt: skip
     for k in range(1, levels + 1):
@@ -86,26 +89,28 @@ def review_path(
             Transition(
                 "pass", (review_state(k),), APPROVED if last else review_state(k + 1), AUTHORITY,
                 *both("event.pass", level=k), guards=guards, level=k,
-                effect=on_approve if last else None,
+                effect=on_approve if last else None, tags=frozenset({Tag.AUTHORITY_PASS}),
             )
         )  # fmt: skip
         transitions.append(
             Transition(
                 "return", (review_state(k),), RETURNED, AUTHORITY,
                 *both("event.return.at_level", level=k), level=k, opinion=True,
-                effect=on_return,
+                effect=on_return, tags=_RETURN,
             )
         )  # fmt: skip
         transitions.append(
             Transition(
                 SUSPEND, (review_state(k),), suspended_state(k), AUTHORITY,
                 *both("event.suspend", level=k), level=k, reason=True,
+                tags=frozenset({Tag.SUSPENSION}),
             )
         )  # fmt: skip
         transitions.append(
             Transition(
                 RESUME, (suspended_state(k),), review_state(k), AUTHORITY,
                 *both("event.resume", level=k), level=k, reason=True,
+                tags=frozenset({Tag.RESUMPTION}),
             )
         )  # fmt: skip
     return ReviewPath(tuple(states), tuple(transitions))

@@ -37,6 +37,7 @@ from permitflow.records.holder import (
     LeavingDeclaration,
     PermitState,
 )
+from permitflow.tags import Tag
 
 NONE, REQUESTED = AssociationState.NONE.value, AssociationState.REQUESTED.value
 ASSOCIATED, DISSOCIATED = AssociationState.ASSOCIATED.value, AssociationState.DISSOCIATED.value
@@ -93,6 +94,8 @@ def _declare_leaving(change: Change) -> Change:
 
 
 _NAME = both("machine.association")
+_ASSOCIATION = frozenset({Tag.ASSOCIATION})
+_LEAVING = frozenset({Tag.LEAVING})
 
 ASSOCIATION = MachineDefinition(
     name="association",
@@ -105,25 +108,28 @@ ASSOCIATION = MachineDefinition(
             "request_association", (NONE, DISSOCIATED), REQUESTED, APPLICANT,
             *both("event.association.request_association"),
             guards=frozenset({"flow"}), payload=AssociationRequest,
-            payload_required=True, effect=_request,
+            payload_required=True, effect=_request, tags=_ASSOCIATION,
         ),
         Transition(
             "approve_association", (REQUESTED,), ASSOCIATED, EMPLOYER,
             *both("event.association.approve_association"), effect=_approve,
+            tags=_ASSOCIATION,
         ),
         Transition(
             "reject_association", (REQUESTED,), NONE, EMPLOYER,
             *both("event.association.reject_association"), effect=_reject,
+            tags=_ASSOCIATION,
         ),
         Transition(
             "dissociate", (ASSOCIATED,), DISSOCIATED, EMPLOYER,
             *both("event.association.dissociate"), guards=frozenset({"chg", "flow"}),
-            effect=_dissociate,
+            effect=_dissociate, tags=_LEAVING,
         ),
         Transition(
             "declare_leaving", (ASSOCIATED,), DISSOCIATED, APPLICANT,
             *both("event.association.declare_leaving"), guards=frozenset({"chg", "flow"}),
             payload=LeavingDeclaration, payload_required=True, effect=_declare_leaving,
+            tags=_LEAVING,
         ),
     ),
     state_path=("association", "state"),

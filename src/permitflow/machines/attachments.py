@@ -21,6 +21,7 @@ from permitflow.errors import EventNotAllowed
 from permitflow.labels import both
 from permitflow.machines.common import APPLICANT
 from permitflow.records.holder import Attachment, ProfileState, Slot
+from permitflow.tags import Tag
 
 MANAGED = ProfileState.COMPLETE.value
 
@@ -71,13 +72,13 @@ ATTACHMENTS = MachineDefinition(
             "upload_attachment", (MANAGED,), MANAGED, APPLICANT,
             *both("event.attachments.upload_attachment"),
             guards=frozenset({"att", "flow"}), payload=Attachment, payload_required=True,
-            effect=_upload,
+            effect=_upload, tags=frozenset({Tag.UPLOAD}),
         ),
         Transition(
             "delete_attachment", (MANAGED,), MANAGED, APPLICANT,
             *both("event.attachments.delete_attachment"),
             guards=frozenset({"flow"}), payload=DeleteAttachment, payload_required=True,
-            effect=_delete,
+            effect=_delete, tags=frozenset({Tag.REMOVAL}),
         ),
     ),
     state_path=("profile_state",),

@@ -34,6 +34,7 @@ from permitflow.machines.permit import permit_step
 from permitflow.machines.spec import BusinessTypeSpec, Procedure
 from permitflow.records.actors import Role
 from permitflow.records.application import BusinessType, CancellationForm, CancellationTrigger
+from permitflow.tags import Tag
 
 FILING_GUARDS = frozenset({"can", "id", "rev", "flow"})
 REVIEW_GUARDS = frozenset({"rev", "flow"})
@@ -60,13 +61,13 @@ def cancellation_machine(
             Transition(
                 "submit", (DRAFT,), AWAITING_ACCEPTANCE, roles,
                 *both("event.submit.cancellation"), guards=FILING_GUARDS, payload=CancellationForm,
-                submits=True,
+                submits=True, tags=frozenset({Tag.SUBMISSION}),
             ),
             Transition(
                 "resubmit", (RETURNED,), AWAITING_ACCEPTANCE, roles,
                 *both("event.resubmit.cancellation"), guards=FILING_GUARDS,
                 payload=CancellationForm,
-                submits=True,
+                submits=True, tags=frozenset({Tag.RESUBMISSION}),
             ),
             withdraw((DRAFT, AWAITING_ACCEPTANCE, RETURNED), roles, by_filer=FILINGS),
             *path.transitions,

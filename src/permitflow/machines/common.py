@@ -57,6 +57,7 @@ from permitflow.records.copying import replace
 from permitflow.records.holder import OpenApplication
 from permitflow.rules.rule import RETURN_EVENTS as RETURN_EVENTS
 from permitflow.rules.rule import SUBMISSION_EVENTS as SUBMISSION_EVENTS
+from permitflow.tags import Tag
 
 APPLICANT = frozenset({Role.APPLICANT})
 EMPLOYER = frozenset({Role.EMPLOYER})
@@ -69,6 +70,9 @@ READY = "ready"
 FIXED = "fixed"
 CLOSED = "closed"
 WITHDRAWN = "withdrawn"
+
+_SUBMISSION = frozenset({Tag.SUBMISSION})
+_RESUBMISSION = frozenset({Tag.RESUBMISSION})
 
 REASON_EVENTS = frozenset({"withdraw", SUSPEND, RESUME})
 """Events that need a stated reason (撤回, 中止审核, 恢复审核)."""
@@ -160,13 +164,14 @@ def withdraw(
     return Transition(
         "withdraw", sources, WITHDRAWN, roles, *both("event.withdraw"),
         reason=True, withdraws=True, by_filer=by_filer, effect=release,
+        tags=frozenset({Tag.WITHDRAWAL}),
     )  # fmt: skip
 
 
 def close_moot(sources: tuple[str, ...]) -> Transition:
     return Transition(
         "close_moot", sources, CLOSED, SYSTEM, *both("event.close_moot"),
-        guards=frozenset({"flow"}), effect=release,
+        guards=frozenset({"flow"}), effect=release, tags=frozenset({Tag.CLOSING}),
     )  # fmt: skip
 
 
@@ -226,12 +231,13 @@ def applicant_initiated(
     transitions = [
         Transition(
             "submit", (DRAFT,), EMPLOYER_REVIEW, APPLICANT, *both("event.submit"),
-            guards=guards.start, payload=form, submits=True, effect=lock,
+            guards=guards.start, payload=form, submits=True, effect=lock, tags=_SUBMISSION,
         ),
         Transition(
             "employer_approve", (EMPLOYER_REVIEW,), AWAITING_ACCEPTANCE, EMPLOYER,
             *both("event.employer_approve"), guards=guards.employer,
             payload=employer_payload, amend=employer_amend,
+            tags=frozenset({Tag.EMPLOYER_APPROVAL}),
         ),
     ]  # fmt: skip
     resubmit_from = [RETURNED]
@@ -242,6 +248,7 @@ def applicant_initiated(
             Transition(
                 "employer_return", (EMPLOYER_REVIEW,), EMPLOYER_RETURNED, EMPLOYER,
                 *both("event.employer_return"), opinion=True, effect=unlock,
+                tags=frozenset({Tag.EMPLOYER_RETURN}),
             )
         )  # fmt: skip
         resubmit_from.insert(0, EMPLOYER_RETURNED)
@@ -252,7 +259,7 @@ def applicant_initiated(
             Transition(
                 "resubmit", tuple(resubmit_from), EMPLOYER_REVIEW, APPLICANT,
                 *both("event.resubmit"), guards=guards.start, payload=form,
-                submits=True, effect=lock,
+                submits=True, effect=lock, tags=_RESUBMISSION,
             )
         )  # fmt: skip
     else:
@@ -261,14 +268,14 @@ def applicant_initiated(
                 Transition(
                     "resubmit", (EMPLOYER_RETURNED,), EMPLOYER_REVIEW, APPLICANT,
                     *both("event.resubmit"), guards=guards.start,
-                    payload=form, submits=True, effect=lock,
+                    payload=form, submits=True, effect=lock, tags=_RESUBMISSION,
                 )
             )  # fmt: skip
         transitions.append(
             Transition(
                 "resubmit", (RETURNED,), AWAITING_ACCEPTANCE, APPLICANT,
                 *both("event.resubmit"), guards=guards.start, payload=form,
-                submits=True, effect=lock,
+                submits=True, effect=lock, tags=_RESUBMISSION,
             )
         )  # fmt: skip
     return business_machine(
@@ -297,20 +304,21 @@ def employer_initiated(
     transitions = (
         Transition(
             "prepare", (DRAFT,), READY, APPLICANT, *both("event.prepare"),
-            guards=guards.start, effect=unlock,
+            guards=guards.start, effect=unlock, tags=frozenset({Tag.FILING}),
         ),
         Transition(
             "initiate", (READY,), AWAITING_ACCEPTANCE, EMPLOYER, *both("event.initiate"),
             guards=guards.employer, payload=form, submits=True, effect=lock,
+            tags=_SUBMISSION,
         ),
         Transition(
             "notify_fixed", (RETURNED,), FIXED, APPLICANT, *both("event.notify_fixed"),
-            guards=guards.start, payload=form,
+            guards=guards.start, payload=form, tags=frozenset({Tag.REFILING}),
         ),
         Transition(
             "reinitiate", (FIXED,), AWAITING_ACCEPTANCE, EMPLOYER, *both("event.reinitiate"),
             guards=guards.employer, payload=form,
-            submits=True, effect=lock,
+            submits=True, effect=lock, tags=_RESUBMISSION,
         ),
         withdraw((DRAFT, READY), APPLICANT | EMPLOYER),
         withdraw((AWAITING_ACCEPTANCE, RETURNED, FIXED), EMPLOYER),

@@ -23,6 +23,7 @@ from permitflow.records.holder import (
     PaymentsImport,
     ResidenceProof,
 )
+from permitflow.tags import Tag
 
 RECORDED = "recorded"
 
@@ -66,7 +67,7 @@ def _employer_flags(change: Change) -> Change:
 def _import(event: str, payload: type, effect: Effect) -> Transition:
     return Transition(
         event, (RECORDED,), RECORDED, SYSTEM, *both(f"event.imports.{event}"), payload=payload,
-        payload_required=True, effect=effect,
+        payload_required=True, effect=effect, tags=frozenset({Tag.IMPORT}),
     )  # fmt: skip
 
 

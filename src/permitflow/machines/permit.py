@@ -33,6 +33,7 @@ from permitflow.machines.common import SYSTEM, param
 from permitflow.records.holder import HolderRecord, Permit, PermitState
 from permitflow.records.lifecycle import expiry_due as expiry_due
 from permitflow.records.lifecycle import is_moot as is_moot
+from permitflow.tags import Tag
 from permitflow.views.sweep import TIMER as TIMER
 from permitflow.views.sweep import SweepResult as SweepResult
 from permitflow.views.sweep import TimerEvent as TimerEvent
@@ -49,7 +50,8 @@ DEFAULT_VALIDITY_YEARS = 3
 
 def _effect(event: str, sources: tuple[str, ...], dest: str) -> Transition:
     return Transition(
-        event, sources, dest, frozenset(), *both(f"event.permit.{event}"), internal=True
+        event, sources, dest, frozenset(), *both(f"event.permit.{event}"), internal=True,
+        tags=frozenset({Tag.PERMIT}),
     )
 
 
@@ -74,7 +76,7 @@ PERMIT = MachineDefinition(
         _effect("cancel", (VALID, SUSPENDED), CANCELLED),
         Transition(
             "expire", (VALID, SUSPENDED), EXPIRED, SYSTEM, *both("event.permit.expire"),
-            guards=frozenset({"flow"}),
+            guards=frozenset({"flow"}), tags=frozenset({Tag.TIMER}),
         ),
     ),
     state_path=("permit", "state"),

@@ -16,6 +16,7 @@ from permitflow.engine.definition import Change, MachineDefinition, State, Trans
 from permitflow.labels import both, enum_both
 from permitflow.machines.common import APPLICANT
 from permitflow.records.holder import Profile, ProfileState
+from permitflow.tags import Tag
 
 INCOMPLETE, COMPLETE = ProfileState.INCOMPLETE.value, ProfileState.COMPLETE.value
 _NAME = both("machine.profile")
@@ -29,6 +30,7 @@ def _edit(source: str, code: str) -> Transition:
     return Transition(
         "edit_profile", (source,), INCOMPLETE, APPLICANT, *both(code),
         guards=frozenset({"flow"}), payload=Profile, payload_required=True, effect=_set_profile,
+        tags=frozenset({Tag.PROFILE}),
     )  # fmt: skip
 
 
@@ -48,6 +50,7 @@ PROFILE = MachineDefinition(
             "complete_profile", (INCOMPLETE,), COMPLETE, APPLICANT,
             *both("event.profile.complete_profile"),
             guards=frozenset({"bi", "edu", "his", "id", "flow"}),
+            tags=frozenset({Tag.PROFILE_COMPLETION}),
         ),
     ),
     state_path=("profile_state",),
