@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from enum import Enum
 from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin
 
@@ -29,6 +28,7 @@ from cattrs.errors import (
 
 from permitflow import _texts as texts
 from permitflow import _words as words
+from permitflow._keys import is_vocabulary
 from permitflow.messages import Language
 
 Given = str | int | float | bool | list[Any] | dict[str, Any] | None
@@ -90,7 +90,7 @@ class Expected:
             return cls("object")
         if not isinstance(hint, type):
             return cls("value")
-        if issubclass(hint, Enum):
+        if is_vocabulary(hint):
             return cls("one_of", tuple(member.value for member in hint), hint)
         for kind, name in _FORMS:
             if issubclass(hint, kind):

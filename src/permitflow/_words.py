@@ -21,6 +21,7 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
+from permitflow._keys import Member, is_vocabulary
 from permitflow.messages import Language
 from permitflow.text import Quoted, render
 
@@ -86,7 +87,7 @@ def period(version: str, start: date, end: date | None, lang: Language) -> str:
 def say(value: Any, lang: Language) -> str:
     """Any fact in words: data in quotes, an actor by role and identity, a list item by item;
     everything else (labels, dates, numbers, nothing) through ``permitflow.text.render``."""
-    if isinstance(value, str) and not isinstance(value, Enum):
+    if isinstance(value, str) and not isinstance(value, Member):
         return quoted(value)
     role = getattr(value, "role", None)
     if isinstance(role, Enum) and hasattr(value, "id"):
@@ -190,8 +191,8 @@ def choices(values: Sequence[Any], enum: type | None, lang: Language) -> str:
     return listing(spoken, lang)
 
 
-def _member(enum: type | None, value: Any) -> Enum | None:
-    if enum is None or not issubclass(enum, Enum):
+def _member(enum: type | None, value: Any) -> Member | None:
+    if not is_vocabulary(enum):
         return None
     try:
         return enum(value)
@@ -203,28 +204,31 @@ def _member(enum: type | None, value: Any) -> Enum | None:
 
 
 @cache
-def _definitions() -> Mapping[str, Any]:
-    """The built-in definitions by name; a business machine with the most review levels any
+def _definitions(kinds: tuple[Any, ...]) -> Mapping[str, Any]:
+    """The registered definitions by name; a business machine with the most review levels any
     rule set has had, so that every levelled state has its label."""
     from permitflow.machines import BUSINESS_MACHINES, HOLDER_MACHINES
     from permitflow.rules.registry import default_family
 
     levels = max(default_family().review_levels_used)
     found: dict[str, Any] = {d.name: d for d in HOLDER_MACHINES}
-    for factory in BUSINESS_MACHINES.values():
-        definition = factory(levels)
+    for kind in kinds:
+        definition = BUSINESS_MACHINES[kind](levels)
         found[definition.name] = definition
     return found
 
 
 def _definition(name: str) -> Any:
-    return _definitions().get(name)
+    from permitflow.machines import BUSINESS_MACHINES
+
+    # A business type registered later is another set of machines, whose words are found too.
+    return _definitions(tuple(BUSINESS_MACHINES)).get(name)
 
 
 def _is_business(name: str) -> bool:
     from permitflow.records.application import BusinessType
 
-    return name in {kind.value for kind in BusinessType}
+    return name in BusinessType
 
 
 def machine(name: str, lang: Language) -> str:

@@ -39,7 +39,6 @@ import sys
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
-from enum import Enum
 from pathlib import Path
 from typing import Any, Literal, NoReturn
 
@@ -47,6 +46,7 @@ import attrs
 
 from permitflow import __version__
 from permitflow import _words as words
+from permitflow._keys import Vocabulary
 from permitflow.cases import (
     EXIT_BLOCKED,
     EXIT_INPUT,
@@ -398,21 +398,21 @@ def _positive(text: str) -> int:
     return value
 
 
-_KINDS: dict[type[Enum], tuple[str, str]] = {
+_KINDS: dict[Vocabulary, tuple[str, str]] = {
     RetirementCategory: ("退休人员类别", "retirement category"),
     BusinessType: ("业务类型", "business type"),
 }
 """What a labelled argument names, in both languages."""
 
 
-def _choices(enum: type[Enum], lang: CliLanguage) -> str:
+def _choices(enum: Vocabulary, lang: CliLanguage) -> str:
     """The values of ``enum`` with their labels: 续签（renewal）、… / Renewal (renewal), …"""
     if lang == "both":
         return f"{_choices(enum, 'zh')}; {_choices(enum, 'en')}"
     return words.choices([member.value for member in enum], enum, lang)
 
 
-def _labelled(enum: type[Enum]) -> Callable[[str], Any]:
+def _labelled(enum: Vocabulary) -> Callable[[str], Any]:
     """A converter taking a member's code, as a person types it; a wrong code is refused with
     every choice in words."""
     zh, en = _KINDS[enum]
@@ -430,7 +430,7 @@ def _labelled(enum: type[Enum]) -> Callable[[str], Any]:
     return convert
 
 
-def _labelled_help(enum: type[Enum], lang: CliLanguage) -> str:
+def _labelled_help(enum: Vocabulary, lang: CliLanguage) -> str:
     """The kind of value, then one line per code a person may type, with its label."""
     zh, en = _KINDS[enum]
     lines = [_say(lang, f"{zh}，可选：", f"{en}, one of:").replace("\n", " / ")]

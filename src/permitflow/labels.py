@@ -37,11 +37,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from enum import Enum
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from permitflow._keys import Member, Vocabulary
 from permitflow.deadlines import DeadlineKind
 from permitflow.errors import Expected, InvalidInput, UnknownEvent
 from permitflow.identifiers import Sex
@@ -96,7 +96,7 @@ __all__ = [
 FILE = Path(__file__).with_name("labels.toml")
 """The catalogue's data file."""
 
-VOCABULARIES: Mapping[type[Enum], str] = MappingProxyType(
+VOCABULARIES: Mapping[Vocabulary, str] = MappingProxyType(
     {
         BusinessType: "business_type",
         Slot: "slot",
@@ -181,7 +181,7 @@ def add_labels(texts: Mapping[str, tuple[str, str]]) -> None:
     _CATALOGUE = _CATALOGUE.extended(texts)
 
 
-def _code(value: Enum) -> str:
+def _code(value: Member) -> str:
     table = VOCABULARIES.get(type(value))
     if table is None:
         raise catalogue_error(FILE.name, [f"{type(value).__name__} has no labels"])
@@ -189,7 +189,7 @@ def _code(value: Enum) -> str:
 
 
 def label(
-    value: Enum, lang: Language = "zh", *, business_type: BusinessType | None = None
+    value: Member, lang: Language = "zh", *, business_type: BusinessType | None = None
 ) -> str:
     """The label of an enum member of the records' vocabularies in ``lang``; with
     ``business_type``, as that business's screen reads it (the marriage slot is 婚姻证明材料
@@ -209,7 +209,7 @@ def both(code: str, **values: int | str) -> tuple[str, str]:
     return template.render(values, "zh"), template.render(values, "en")
 
 
-def enum_both(value: Enum) -> tuple[str, str]:
+def enum_both(value: Member) -> tuple[str, str]:
     """The Chinese and English label of an enum member (a permit state as the permit machine's
     state, a business type as its machine's name)."""
     return both(_code(value))

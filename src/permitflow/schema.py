@@ -19,17 +19,17 @@ import types
 import typing
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
-from enum import Enum
 from functools import cache
 from typing import Any, Union
 
 import attrs
 
 from permitflow import _words as words
+from permitflow._keys import Vocabulary, is_vocabulary
 from permitflow.engine.snapshot import _LENIENT_VERSIONS, SCHEMA_VERSION
 from permitflow.errors import ABSENT, Expected, Problem
 from permitflow.records.actors import Actor
-from permitflow.records.application import FORM_TYPES, Application, BusinessType
+from permitflow.records.application import FORM_TYPES, Application, BusinessType, Form
 from permitflow.records.audit import AuditEntry
 from permitflow.records.holder import HolderRecord
 
@@ -38,7 +38,7 @@ __all__ = ["case_schema", "field_docs", "problems", "snapshot_schema", "validate
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 Schema = dict[str, Any]
 
-_ENUMS: dict[str, type[Enum]] = {}
+_ENUMS: dict[str, Vocabulary] = {}
 """The enums the schemas name (by ``title``): their members' labels say the allowed values."""
 
 
@@ -106,7 +106,7 @@ class _Builder:
         return {}
 
     def _plain(self, hint: type, partial: bool) -> Schema:
-        if issubclass(hint, Enum):
+        if is_vocabulary(hint):
             _ENUMS[hint.__name__] = hint
             return {"title": hint.__name__, "enum": [member.value for member in hint]}
         if hint is bool:
@@ -163,26 +163,35 @@ class _Builder:
         return {"$ref": f"#/$defs/{name}"}
 
 
-def _forms(builder: _Builder) -> Schema:
-    return {"anyOf": [builder.ref(form) for form in dict.fromkeys(FORM_TYPES.values())]}
+_Forms = tuple[tuple[BusinessType, type[Form]], ...]
+"""The registered business types and their forms, as a schema is built for them."""
 
 
-def _with_forms(builder: _Builder) -> None:
+def _forms(builder: _Builder, forms: _Forms) -> Schema:
+    return {"anyOf": [builder.ref(form) for form in dict.fromkeys(form for _, form in forms)]}
+
+
+def _with_forms(builder: _Builder, forms: _Forms) -> None:
     """An application's ``form`` is the form of its business type: one of the form records."""
     application = builder.defs["Application"]
     application["properties"]["form"] = {
-        **_forms(builder),
+        **_forms(builder, forms),
         "description": application["properties"]["form"].get("description", ""),
     }
 
 
-@cache
 def _built() -> tuple[Schema, Schema]:
+    # A business type registered later is a new table of forms: its schemas name it.
+    return _built_for(tuple(FORM_TYPES.items()))
+
+
+@cache
+def _built_for(forms: _Forms) -> tuple[Schema, Schema]:
     builder = _Builder()
     builder.ref(AuditEntry)
     holder = builder.snapshot(HolderRecord, "holder")
     builder.ref(Application)
-    _with_forms(builder)
+    _with_forms(builder, forms)
     application = builder.snapshot(Application, "application")
     snapshot: Schema = {
         "$schema": DIALECT,
@@ -227,7 +236,7 @@ def _built() -> tuple[Schema, Schema]:
                 "type": "string",
                 "description": "申请状态: the state the draft is taken to (default: the draft).",
             },
-            "form": {**_forms(builder), "description": "申请表: the form of the draft."},
+            "form": {**_forms(builder, forms), "description": "申请表: the form of the draft."},
             "event": {"type": "string", "description": "要检查的事项: the event to check."},
             "expect": {
                 "type": "object",

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from enum import Enum
 from typing import TYPE_CHECKING
 
 from attrs import frozen
+
+from permitflow._keys import Member
 
 if TYPE_CHECKING:
     from permitflow.messages import Language
@@ -109,7 +110,7 @@ class Labelled:
     """An enum member read on one business's screen: ``Labelled(Slot.MARRIAGE,
     BusinessType.BUSINESS_CHANGE)`` reads 婚姻证明材料."""
 
-    value: Enum
+    value: Member
     """The member."""
     business_type: BusinessType | None
     """The business whose screen it is on (None: the default label)."""
@@ -148,7 +149,7 @@ def render(value: object, lang: Language) -> str:
         return str(spoken(lang))
     if isinstance(value, bool):
         return _YES_NO[lang][0 if value else 1]
-    if isinstance(value, Enum):
+    if isinstance(value, Member):
         return _label(value, lang, None)
     if isinstance(value, str):
         return value
@@ -169,7 +170,7 @@ def render(value: object, lang: Language) -> str:
     raise TypeError(f"no words for a {type(value).__name__}: give it a label or a words()")
 
 
-def _label(value: Enum, lang: Language, business_type: BusinessType | None) -> str:
+def _label(value: Member, lang: Language, business_type: BusinessType | None) -> str:
     # Imported on first use: the labels' vocabularies are records whose errors speak through
     # this formatter.
     from permitflow.labels import label

@@ -31,6 +31,7 @@ from typing import Any, Union, get_args, get_origin
 
 import attrs
 
+from permitflow._keys import Key, Member, is_vocabulary
 from permitflow.engine import snapshot as detailed
 from permitflow.engine.loadchecks import DEFAULT_LIMITS, measure
 from permitflow.records.actors import Actor
@@ -100,6 +101,19 @@ def _parsed(parse: Callable[[Any, type], Any], cls: type) -> Reader:
         try:
             return parse(raw, cls)
         except Exception:
+            raise _Unsound from None
+
+    return read
+
+
+def _key(cls: type[Key]) -> Reader:
+    # An open vocabulary may grow after the reader is made: its keys are looked up when read.
+    def read(raw: Any, _: Tally) -> Any:
+        if type(raw) is not str:
+            raise _Unsound
+        try:
+            return cls(raw)
+        except ValueError:
             raise _Unsound from None
 
     return read
@@ -291,6 +305,8 @@ def _reader(kind: Any) -> Reader:
         return _entry
     if isinstance(kind, type) and issubclass(kind, Enum):
         return _member(kind)
+    if isinstance(kind, type) and issubclass(kind, Key):
+        return _key(kind)
     if isinstance(kind, type) and attrs.has(kind):
         return _class_reader(kind)
     origin, arguments = get_origin(kind), get_args(kind)
@@ -323,15 +339,13 @@ def _application_readers() -> tuple[tuple[str, Reader], ...]:
 
 def _application(raw: dict[str, Any], tally: Tally) -> Application:
     kind = raw["business_type"]
-    if type(kind) is not str or kind not in _BUSINESS_TYPES:
+    if type(kind) is not str or kind not in FORM_TYPES:
         raise _Unsound
     business_type = BusinessType(kind)
     values = {name: read(raw[name], tally) for name, read in _application_readers()}
     form = _class_reader(FORM_TYPES[business_type])(raw["form"], tally)
     return Application(**values, business_type=business_type, form=form)
 
-
-_BUSINESS_TYPES = frozenset(kind.value for kind in BusinessType)
 
 
 def read_sound(data: Any) -> Application | HolderRecord | None:
@@ -372,7 +386,7 @@ def _same(value: Any) -> Any:
     return value
 
 
-def _value_of(value: Enum) -> Any:
+def _value_of(value: Member) -> Any:
     return value.value
 
 
@@ -393,7 +407,7 @@ def _writer(kind: Any) -> Writer:
         return _base64
     if kind is AuditEntry:
         return write_entry
-    if isinstance(kind, type) and issubclass(kind, Enum):
+    if is_vocabulary(kind):
         return _value_of
     if isinstance(kind, type) and attrs.has(kind):
         return _class_writer(kind)

@@ -324,7 +324,7 @@ class Engine:
         form_type = FORM_TYPES[kind]
         if form is None:
             try:
-                form = form_type()  # type: ignore[call-arg]
+                form = form_type()
             except TypeError:
                 raise InvalidInput("form_needed", field="form", business_type=kind) from None
         if not isinstance(form, form_type):
@@ -486,6 +486,7 @@ class Engine:
         check_at(at)
         ruleset = self._holder_ruleset(at)
         owner = holder_owner(holder)
+        every = tuple(BusinessType)  # a holder event is guarded by every type's rules
         options = []
         for event in self.holder_events:
             compiled = self._holder_events[event]
@@ -493,7 +494,7 @@ class Engine:
 
             def judge(transition: Transition, machine: str = compiled.definition.name,
                       state: str = state) -> tuple[Finding, ...]:  # fmt: skip
-                return self._judge(_step(transition, machine, state, _EVERY, ruleset), holder, at)
+                return self._judge(_step(transition, machine, state, every, ruleset), holder, at)
 
             options.append(_option(compiled, state, event, actor, owner, judge))
         return tuple(options)
@@ -600,7 +601,8 @@ class Engine:
         check_actor(transition, actor, definition.name, state, event, holder_owner(holder))
         check_payload(transition, definition.name, payload, None, ())
         ruleset = self._holder_ruleset(at)
-        step = _step(transition, definition.name, state, _EVERY, ruleset, payload=payload)
+        every = tuple(BusinessType)  # a holder event is guarded by every type's rules
+        step = _step(transition, definition.name, state, every, ruleset, payload=payload)
         return step, functools.partial(
             _moved_holder, definition.state_path, transition, ruleset, holder, payload
         )
@@ -659,9 +661,6 @@ class Engine:
 
 
 # --- steps ------------------------------------------------------------------------------------
-
-_EVERY: tuple[BusinessType, ...] = tuple(BusinessType)
-"""The business types whose rules guard a holder event: every one."""
 
 _Write = Callable[[AuditEntry], Outcome]
 """Writes the new snapshots of a step from its audit entry."""

@@ -21,7 +21,7 @@ import sys
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta, timezone
-from enum import Enum, StrEnum
+from enum import StrEnum
 from functools import cache, lru_cache
 from typing import Any, TypeVar, get_origin
 
@@ -31,6 +31,7 @@ from cattrs.errors import AttributeValidationNote, ClassValidationError
 from cattrs.gen import make_dict_structure_fn
 from cattrs.preconf.json import make_converter
 
+from permitflow._keys import Key, Member, Vocabulary, is_vocabulary
 from permitflow._problems import Refusal, problems_of
 from permitflow.calendar import FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR
 from permitflow.engine.codec import read_sound, write_entry, write_sound
@@ -194,15 +195,15 @@ def _structure_bytes(value: Any, _: type) -> bytes:
         raise ValueError("invalid base64") from error
 
 
-def _structure_enum(value: Any, cls: type[Enum]) -> Any:
+def _structure_enum(value: Any, cls: Vocabulary) -> Any:
     if not isinstance(value, str):
         raise TypeError("expected a string")
     return cls(value)
 
 
 def _structure_str(value: Any, cls: type) -> Any:
-    # String enums are str subclasses and reach this hook too.
-    if issubclass(cls, Enum):
+    # String enums and keys are str subclasses and reach this hook too.
+    if is_vocabulary(cls):
         return _structure_enum(value, cls)
     if not isinstance(value, str):
         raise TypeError("expected a string")
@@ -221,12 +222,10 @@ def _structure_bool(value: Any, _: type) -> bool:
     return value
 
 
-def _is_enum(cls: Any) -> bool:
-    return isinstance(cls, type) and issubclass(cls, Enum)
 
 
-def _enum_value(value: Enum) -> Any:
-    # A string enum is a str: written as its plain value, the dict is plain JSON.
+def _enum_value(value: Member) -> Any:
+    # A string enum or key is a str: written as its plain value, the dict is plain JSON.
     return value.value
 
 
@@ -277,6 +276,7 @@ def _make_converter(*, detailed: bool, every_key: bool) -> cattrs.Converter:
     if every_key:
         converter.register_structure_hook_factory(attrs.has, _every_key(converter, detailed))
     converter.register_unstructure_hook(StrEnum, _enum_value)
+    converter.register_unstructure_hook(Key, _enum_value)
     converter.register_unstructure_hook(datetime, datetime.isoformat)
     converter.register_unstructure_hook(date, date.isoformat)
     converter.register_unstructure_hook(bytes, lambda value: base64.b64encode(value).decode())
@@ -288,7 +288,7 @@ def _make_converter(*, detailed: bool, every_key: bool) -> cattrs.Converter:
     converter.register_structure_hook(str, _structure_str)
     converter.register_structure_hook(int, _structure_int)
     converter.register_structure_hook(bool, _structure_bool)
-    converter.register_structure_hook_func(_is_enum, _structure_enum)
+    converter.register_structure_hook_func(is_vocabulary, _structure_enum)
     converter.register_structure_hook_func(_is_tuple, _list_only(converter))
     # Which form an application carries follows from its business type; it is structured
     # by ``_structure_application`` before the attrs class is built.
@@ -484,7 +484,7 @@ def _structure_snapshot(converter: cattrs.Converter, kind: str, body: dict[str, 
 
 def _structure_application(converter: cattrs.Converter, body: dict[str, Any]) -> Application:
     raw = body.get("business_type", ABSENT)
-    if type(raw) is not str or raw not in _BUSINESS_TYPES:
+    if type(raw) is not str or raw not in FORM_TYPES:
         raise _invalid(Problems(1), [Problem(
             "wrong", "$.business_type", _shown(raw), Expected.of(BusinessType)
         )])  # fmt: skip
@@ -496,8 +496,6 @@ def _structure_application(converter: cattrs.Converter, body: dict[str, Any]) ->
         raise _invalid(Problems(50), problems_of(error, form, "$.form")) from None
     return converter.structure({**body, "form": form}, Application)
 
-
-_BUSINESS_TYPES = frozenset(kind.value for kind in BusinessType)
 
 
 def _invalid(problems: Problems, more: Iterable[Problem] = ()) -> InvalidSnapshot:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from enum import StrEnum
 
-from attrs import frozen
+from attrs import field, frozen
 
 from permitflow.engine.definition import MachineDefinition
 from permitflow.errors import Expected, InvalidInput
@@ -41,12 +41,17 @@ class Procedure(StrEnum):
     """The filing goes straight to the authority (注销)."""
 
 
+def _key(code: BusinessType | str) -> BusinessType:
+    return BusinessType.define(code)
+
+
 @frozen
 class BusinessTypeSpec:
     """A business type, whole: its machine, its form and where a holder starts it from."""
 
-    business_type: BusinessType
-    """The business type it describes."""
+    business_type: BusinessType = field(converter=_key)
+    """The business type it describes: a built-in one, or a new code (``"reissue"``), which
+    the spec defines as a key (``BusinessType("reissue")``)."""
     machine: Callable[[int], MachineDefinition]
     """Its machine for a number of authority review levels."""
     form_type: type[Form]

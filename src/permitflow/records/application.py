@@ -4,31 +4,41 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import ClassVar
 
-from attrs import field, frozen
+from attrs import AttrsInstance, field, frozen
 
+from permitflow._keys import Key
 from permitflow.errors import Expected, InvalidInput
 from permitflow.records.actors import Actor
 from permitflow.records.audit import AuditEntry
 from permitflow.records.holder import Child, Hukou
 
 
-class BusinessType(StrEnum):
-    """The six businesses (业务类型) of the personal edition: 新办, 续签, 聘用单位变更,
-    证件基础信息变更, 证件业务信息变更, 注销."""
+class BusinessType(Key):
+    """A business (业务类型): the six of the personal edition (新办, 续签, 聘用单位变更,
+    证件基础信息变更, 证件业务信息变更, 注销), and any a ``BusinessTypeSpec`` registered since
+    defines (``permitflow.machines.register_business_type``). Read like a string enum:
+    ``BusinessType("new") is BusinessType.NEW``; an unknown code is a ``ValueError``."""
 
-    NEW = "new"
+    NEW: ClassVar[BusinessType]
     """新办 (M§2)."""
-    RENEWAL = "renewal"
+    RENEWAL: ClassVar[BusinessType]
     """续签 (M§3)."""
-    EMPLOYER_CHANGE = "employer_change"
+    EMPLOYER_CHANGE: ClassVar[BusinessType]
     """聘用单位变更 (M§4)."""
-    BASIC_CHANGE = "basic_change"
+    BASIC_CHANGE: ClassVar[BusinessType]
     """证件基础信息变更 (M§5)."""
-    BUSINESS_CHANGE = "business_change"
+    BUSINESS_CHANGE: ClassVar[BusinessType]
     """证件业务信息变更: accompanying children (M§6)."""
-    CANCELLATION = "cancellation"
+    CANCELLATION: ClassVar[BusinessType]
     """注销 (M§7)."""
+
+
+for _code in (
+    "new", "renewal", "employer_change", "basic_change", "business_change", "cancellation",
+):  # fmt: skip
+    BusinessType.define(_code)
 
 
 def business_type_of(value: BusinessType | str) -> BusinessType:
@@ -139,14 +149,10 @@ class CancellationForm:
     """The reason of the cancellation."""
 
 
-Form = (
-    NewForm
-    | RenewalForm
-    | EmployerChangeForm
-    | BasicChangeForm
-    | BusinessChangeForm
-    | (CancellationForm)
-)
+Form = AttrsInstance
+"""A business type's form: an attrs class of its own (``NewForm``, ``RenewalForm``, … or the
+form of a type registered from outside); the rules narrow it with ``isinstance``."""
+
 
 FORM_TYPES: dict[BusinessType, type[Form]] = {}
 """The form each business type files, filled in as business types are registered

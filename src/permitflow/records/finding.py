@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from enum import Enum, StrEnum
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import attrs
 from attrs import frozen
+
+from permitflow._keys import Member
 
 
 class Severity(StrEnum):
@@ -66,7 +68,7 @@ def plain(value: object) -> str:
     a date is ISO 8601, a list is joined with commas, nothing is empty."""
     if value is None:
         return ""
-    if isinstance(value, Enum):
+    if isinstance(value, Member):
         return str(value.value)
     if isinstance(value, datetime | date):
         return value.isoformat()

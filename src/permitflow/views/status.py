@@ -330,7 +330,7 @@ def review_level(definition: MachineDefinition, state: str) -> int | None:
 def _probe_forms(business_type: BusinessType) -> tuple[Form, ...]:
     if business_type is BusinessType.CANCELLATION:
         return tuple(CancellationForm(trigger) for trigger in CancellationTrigger)
-    return (FORM_TYPES[business_type](),)  # type: ignore[call-arg]
+    return (FORM_TYPES[business_type](),)
 
 
 def _rule_findings(

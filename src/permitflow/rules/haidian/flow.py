@@ -138,7 +138,7 @@ class OpenCase:
 
     def words(self, lang: Language) -> str:
         marker = self.marker
-        known = marker.business_type in set(BusinessType)
+        known = marker.business_type in BusinessType
         # A marker written before it carried the business's words still names its type.
         business = marker.business_type
         fallback = label(BusinessType(business), lang) if known else business

@@ -72,7 +72,7 @@ class UnderReview(Facts):
 def _not_under_review(ctx: RuleContext) -> Iterable[Verdict[UnderReview]]:
     current = ctx.holder.open_application
     if current is not None and current.under_review:
-        known = current.business_type in set(BusinessType)
+        known = current.business_type in BusinessType
         business = BusinessType(current.business_type) if known else current.business_type
         yield failed("open_application", UnderReview(business))
     else:
