@@ -180,7 +180,9 @@ def business_type_page(engine: Engine, ruleset: RuleSet, business_type: Business
         ]
         ids: dict[str, None] = {}
         for transition in transitions:
-            for guarding, _ in ruleset.rules_for(business_type, event, transition.guards):
+            for guarding, _ in ruleset.rules_for(
+                business_type, event, transition.tags, transition.guards
+            ):
                 ids.setdefault(guarding.id, None)
         if not ids:
             lines += ["No rule guards this event.", ""]

@@ -20,7 +20,7 @@ def test_a_rule_is_judged_with_the_parameters_and_severity_of_the_version_in_for
     assert ctx.params["renewal.working_days_before_expiry"] == 20
     findings = judge("REN-005", ctx)
     assert [f.status for f in findings] == [Status.PASSED]
-    guarding = version.rules_for(BusinessType.RENEWAL, "initiate", frozenset({"ren"}))
+    guarding = version.rules_for(BusinessType.RENEWAL, "initiate", ctx.tags, frozenset({"ren"}))
     (expected,) = [severity for rule, severity in guarding if rule.id == "REN-005"]
     assert findings[0].severity is expected
 

@@ -93,25 +93,34 @@ def test_the_command_line_names_an_unknown_rule_set_or_version(
 
 def test_a_rule_naming_a_step_no_machine_has_is_refused_when_the_engine_is_built() -> None:
     """Renaming REN-002's event to "intiate" once failed only two golden cases: the rule was
-    silently never judged. Every such rule is named at once, with the names it got wrong."""
+    silently never judged. Every such rule is named at once, with the names it got wrong: an
+    event no machine has, a kind of step no machine of the rule's businesses has."""
     import attrs
 
     from permitflow.errors import DefinitionError
     from permitflow.rules import haidian
+    from permitflow.tags import Tag
 
     version = haidian.ruleset.in_force_on(AT.date())
-    misspelt = attrs.evolve(version.rule("REN-002"), events=frozenset({"intiate", "initiate"}))
-    retired = attrs.evolve(version.rule("CHG-010"), events=frozenset({"leave"}))
+    misspelt = attrs.evolve(version.rule("REN-002"), event="intiate")
+    retired = attrs.evolve(version.rule("CHG-010"), event="leave")
+    # A renewal is filed by the employer: no employer approves it.
+    untagged = attrs.evolve(
+        version.rule("REN-003"), tags=frozenset({Tag.SUBMISSION, Tag.EMPLOYER_APPROVAL})
+    )
     with pytest.raises(DefinitionError) as refused:
-        rule_engine([misspelt, retired, version.rule("REN-005")])
+        rule_engine([misspelt, retired, untagged, version.rule("REN-005")])
     said = refused.value.message_en
     assert "(REN-002)" in said
     assert "“intiate”" in said
     assert "(CHG-010)" in said
     assert "“leave”" in said
+    assert "(REN-003)" in said
+    assert "“employer_approval”" in said
+    assert "“submission”" not in said
     assert "REN-005" not in said
-    assert "initiate”" not in said.replace("“intiate”", "")
     assert "所把关的办理事项在各业务流程中都不存在" in refused.value.message_zh
+    assert "所把关的步骤类型在其所适用业务的流程中都不存在" in refused.value.message_zh
 
 
 def test_a_step_renamed_in_a_machine_leaves_no_rule_that_guards_it_unused() -> None:

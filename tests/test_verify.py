@@ -16,6 +16,7 @@ from permitflow.records.holder import MaritalStatus, Permit, PermitState
 from permitflow.rules.facts import Plain
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
+from permitflow.tags import SUBMITTING
 from permitflow.testing import rule_engine
 from permitflow.verify import (
     Check,
@@ -57,7 +58,7 @@ def _marital(wanted: bool) -> Rule:
         citation=Citation("test", "a planted rule"),
         texts=Catalogue.of("test", texts),
         check=check,
-        events=frozenset({"submit", "resubmit"}),
+        tags=SUBMITTING,
     )
 
 

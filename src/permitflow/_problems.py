@@ -266,6 +266,7 @@ PROBLEMS: Mapping[str, tuple[str, ...]] = {
     "unknown_key": ("where", "known"),
     "unknown_parameter": ("where",),
     "unknown_events": ("rule_id", "version", "names"),
+    "unknown_tags": ("rule_id", "version", "names"),
     "unknown_parameters": ("rule_id", "names"),
     "unknown_rule": ("where",),
     "unknown_state": ("where", "given", "machine", "levels"),

@@ -10,6 +10,7 @@ the same ones.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
 
@@ -63,3 +64,21 @@ class Tag(StrEnum):
     TIMER = "timer"
     """A step the portal's timer takes when a date has passed (the permit expires)."""
 
+
+
+SUBMITTING: frozenset[Tag] = frozenset({Tag.SUBMISSION, Tag.RESUBMISSION})
+"""The steps that hand an application (again) to the employer or the authority."""
+HANDING_IN: frozenset[Tag] = SUBMITTING | {Tag.FILING, Tag.REFILING}
+"""The steps that hand the holder's data in (again): the applicant's filing and fixing steps
+and the (re)submissions. Their day is the day of the current (re)submission."""
+RETURNING: frozenset[Tag] = frozenset({Tag.AUTHORITY_RETURN, Tag.EMPLOYER_RETURN})
+"""The steps that hand an application back to its filer to be fixed."""
+
+
+def events_tagged(
+    tags_by_event: Mapping[str, frozenset[Tag]], tags: Iterable[Tag]
+) -> frozenset[str]:
+    """The events of a machine (``tags_by_event``, its events' tags) that carry one of ``tags``:
+    what a history is searched for."""
+    wanted = frozenset(tags)
+    return frozenset(event for event, carried in tags_by_event.items() if carried & wanted)

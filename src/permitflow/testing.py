@@ -37,6 +37,7 @@ Install the ``testing`` extra (it brings hypothesis; nothing else in permitflow 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -55,6 +56,7 @@ from hypothesis.stateful import (
 )
 
 from permitflow.calendar import local_date
+from permitflow.engine.definition import MachineDefinition
 from permitflow.engine.engine import Engine, Outcome
 from permitflow.engine.rulesource import RuleSetChoice, resolve_family
 from permitflow.engine.snapshot import from_dict, to_dict
@@ -67,7 +69,6 @@ from permitflow.errors import (
     UnknownEvent,
     UnknownRuleSet,
 )
-from permitflow.machines.common import REASON_EVENTS, RETURN_EVENTS, SUBMISSION_EVENTS
 from permitflow.machines.spec import Procedure, business_type_spec
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import (
@@ -94,7 +95,9 @@ from permitflow.samples import (
     holder_for,
     valid_holder,
 )
+from permitflow.tags import SUBMITTING, Tag
 from permitflow.views.status import review_level
+from permitflow.wiring import default_definitions, default_holder_definitions
 
 __all__ = [
     "AT",
@@ -151,12 +154,16 @@ class FixedRuleSet:
         return ResolvedParameters(dict(self.params), {}, day)
 
     def rules_for(
-        self, business_type: BusinessType, event: str, groups: frozenset[str]
+        self,
+        business_type: BusinessType,
+        event: str,
+        tags: frozenset[Tag],
+        groups: frozenset[str],
     ) -> tuple[tuple[Rule, Severity], ...]:
         return tuple(
             (rule, rule.severity)
             for rule in self.rules
-            if rule.group in groups and rule.applies(business_type, event)
+            if rule.group in groups and rule.applies(business_type, event, tags)
         )
 
     def rule(self, rule_id: str) -> Rule:
@@ -185,14 +192,21 @@ def rule_context(
 ) -> RuleContext:
     """The context a rule sees when ``event`` is fired at ``at``, as the engine builds it: the
     parameters of ``ruleset`` (default: the default family) in force on the judging day (the
-    application's first submission, else ``at``). Without an application, name the
-    ``business_type``; a holder event's ``payload`` as it hands it in."""
+    application's first submission, else ``at``), the tags of the events of the machine
+    ``event`` belongs to (the business type's, else the holder's machine that has it). Without
+    an application, name the ``business_type``; a holder event's ``payload`` as it hands it
+    in."""
     kind = business_type or (application.business_type if application is not None else None)
     if kind is None:
         raise TypeError("rule_context() without an application needs business_type=")
     day = judging_day(application, at)
-    params = resolve_family(ruleset).in_force_on(day).params_on(day)
-    return RuleContext(holder, application, kind, event, at, params, payload)
+    version = resolve_family(ruleset).in_force_on(day)
+    machines = [default_definitions()[kind](version.review_levels(day))]
+    machines += default_holder_definitions()
+    steps = next((d.tags_by_event for d in machines if event in d.tags_by_event), {})
+    return RuleContext(
+        holder, application, kind, event, at, version.params_on(day), payload, steps
+    )  # fmt: skip
 
 
 def judge(
@@ -206,9 +220,10 @@ def judge(
     version switches off (its own severity), for the district that would switch it on."""
     version = resolve_family(ruleset).in_force_on(judging_day(ctx.application, ctx.at))
     rule = version.rule(rule_id)
-    guarding = version.rules_for(ctx.business_type, ctx.event, frozenset({rule.group}))
+    groups = frozenset({rule.group})
+    guarding = version.rules_for(ctx.business_type, ctx.event, ctx.tags, groups)
     severities = [severity for candidate, severity in guarding if candidate.id == rule_id]
-    if not severities and switched_off and rule.applies(ctx.business_type, ctx.event):
+    if not severities and switched_off and rule.applies(ctx.business_type, ctx.event, ctx.tags):
         severities = [rule.severity]
     if not severities:
         raise AssertionError(
@@ -289,10 +304,14 @@ class Step:
     reason: str | None = None
 
 
-def _step(event: str, actor: Actor) -> Step:
+def _step(definition: MachineDefinition | None, event: str, actor: Actor) -> Step:
+    """``event`` by ``actor``, with the opinion or the reason its transitions in ``definition``
+    (the application's machine; None for the holder's) ask for."""
+    transitions = definition.transitions if definition is not None else ()
+    asks = [t for t in transitions if t.event == event]
     return Step(
-        event, actor, "请按审核意见修改" if event in RETURN_EVENTS else None,
-        "申请人另有安排" if event in REASON_EVENTS else None,
+        event, actor, "请按审核意见修改" if any(t.opinion for t in asks) else None,
+        "申请人另有安排" if any(t.reason for t in asks) else None,
     )  # fmt: skip
 
 
@@ -305,12 +324,15 @@ def event_sequences(
     """Blind sequences of steps for ``subject``'s machine (or the holder's events), fired by
     right and wrong actors alike."""
     engine = engine or bare_engine()
+    definition = None
     if isinstance(subject, Application):
-        events = engine.definition(subject.business_type, 2).events
+        definition = engine.definition(subject.business_type, 2)
+        events = definition.events
     else:
         events = engine.holder_events
     who = st.one_of(actors(subject), actors(subject, right=False))
-    return st.lists(st.builds(_step, st.sampled_from(events), who), max_size=max_size)
+    steps = st.builds(functools.partial(_step, definition), st.sampled_from(events), who)
+    return st.lists(steps, max_size=max_size)
 
 
 # --- applications -------------------------------------------------------------------------------
@@ -379,7 +401,7 @@ class Case:
         """Fire ``event`` on the application; a return gets a default opinion, a withdrawal,
         a suspension and a resumption a default reason."""
         actor = self.actor(by, level)
-        step = _step(event, actor)
+        step = _step(self.engine.definition_for(self.application, self.at), event, actor)
         outcome = self.engine.fire(
             self.application, event, actor=actor, at=self.at, holder=self.holder,
             payload=payload, opinion=opinion or step.opinion, tips=tips,
@@ -473,10 +495,13 @@ def _who(actor: Actor) -> str:
     return actor.role.value
 
 
-def _permitted(who: frozenset[str], actor: Actor, application: Application) -> bool:
+def _permitted(
+    who: frozenset[str], actor: Actor, application: Application, definition: MachineDefinition
+) -> bool:
     if _who(actor) not in who:
         return False
-    filing = application.latest(SUBMISSION_EVENTS) if "filer" in who else None
+    submissions = definition.events_tagged(SUBMITTING)
+    filing = application.latest(submissions) if "filer" in who else None
     return filing is None or filing.actor == actor
 
 
@@ -541,14 +566,15 @@ def oracle_machine(
             expected = table.get((self.application.state, event))
             allowed = (
                 expected is not None
-                and _permitted(expected[1], actor, self.application)
+                and _permitted(expected[1], actor, self.application, definition)
                 and not stranger
             )
             before = (to_dict(self.application), to_dict(self.holder))
+            step = _step(definition, event, actor)
             outcome, refusal = _attempt(
                 lambda: bare.fire(
                     self.application, event, actor=actor, at=self.moment, holder=self.holder,
-                    opinion=_step(event, actor).opinion, reason=_step(event, actor).reason,
+                    opinion=step.opinion, reason=step.reason,
                 )
             )  # fmt: skip
             if refusal is not None:

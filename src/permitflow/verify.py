@@ -147,6 +147,7 @@ from permitflow.records.holder import (
 )
 from permitflow.rules.finding import Finding, Severity
 from permitflow.rules.rule import local_date
+from permitflow.tags import Tag
 from permitflow.testing import AT, CHILD, EMPLOYERS, default_form, valid_holder
 
 __all__ = [
@@ -366,11 +367,12 @@ class Timing:
         day = local_date(at)
         ruleset = engine.ruleset_for(None, at)
         params = ruleset.params_on(day)
-        events = frozenset(engine.holder_events).union(
-            t.event
-            for kind in engine.business_types
-            for t in engine.definition(kind, ruleset.review_levels(day)).transitions
-        )
+        levels = ruleset.review_levels(day)
+        machines = [
+            *engine.holder_definitions,
+            *(engine.definition(kind, levels) for kind in engine.business_types),
+        ]
+        events = frozenset(step for d in machines for step in d.tags_by_event.items())
         return cls(
             int(params.get("renewal.working_days_before_expiry", RENEWAL_WORKING_DAYS)),
             int(params.get("employer_change.min_insurance_months", 1)),
@@ -410,7 +412,9 @@ class Timing:
         return Expiry.NEAR if earliest_change > latest and self.near else Expiry.FAR
 
 
-def _can_refuse(ruleset: RuleSetVersion, rule_id: str, events: frozenset[str]) -> bool:
+def _can_refuse(
+    ruleset: RuleSetVersion, rule_id: str, events: frozenset[tuple[str, frozenset[Tag]]]
+) -> bool:
     """Whether the rule refuses anything in ``ruleset`` (True when the set does not have it)."""
     try:
         rule = ruleset.rule(rule_id)
@@ -420,8 +424,8 @@ def _can_refuse(ruleset: RuleSetVersion, rule_id: str, events: frozenset[str]) -
     return any(
         severity is Severity.ERROR
         for kind in rule.business_types
-        for event in (rule.events if rule.events is not None else events)
-        for candidate, severity in ruleset.rules_for(kind, event, groups)
+        for event, tags in events
+        for candidate, severity in ruleset.rules_for(kind, event, tags, groups)
         if candidate.id == rule_id
     )
 
@@ -1652,7 +1656,9 @@ class _Search:
                         "its expiry"
                     ),
                 )  # fmt: skip
-        if move.event == "withdraw" and application is not None:
+        if application is not None and Tag.WITHDRAWAL in w.machines[subject].tags_by_event.get(
+            move.event, frozenset()
+        ):
             opened = child.holder.open_application
             if opened is not None and opened.id == application.id:
                 self.report(

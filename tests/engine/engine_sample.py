@@ -21,6 +21,7 @@ from permitflow.records.holder import OpenApplication, ProfileSection
 from permitflow.rules.facts import Facts, Plain
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, needs_attestation, passed
+from permitflow.tags import Tag
 from permitflow.testing import FixedRuleSet
 
 HOLDER_ID = "11010519491231002X"
@@ -129,7 +130,7 @@ def _housing_check(ctx: RuleContext) -> Iterable[Verdict[Plain]]:
 
 ATTESTATION_RULE = Rule(
     id="RES-001", kind=RuleKind.ATTESTATION, severity=Severity.ERROR, group="res",
-    business_types=frozenset(BusinessType), events=frozenset({"pass"}),
+    business_types=frozenset(BusinessType), tags=frozenset({Tag.AUTHORITY_PASS}),
     citation=Citation("M§2 注意事项 4", "住房材料必须合理合法"),
     texts=TEXTS, check=_housing_check,
 )  # fmt: skip

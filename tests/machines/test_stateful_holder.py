@@ -24,7 +24,7 @@ from permitflow.errors import EventNotAllowed, InvalidInput, ProcedureError
 from permitflow.machines import sweep
 from permitflow.machines.association import AssociationRequest
 from permitflow.machines.attachments import DeleteAttachment
-from permitflow.machines.common import CLOSED, DRAFT, REASON_EVENTS, WITHDRAWN
+from permitflow.machines.common import CLOSED, DRAFT, WITHDRAWN
 from permitflow.records.actors import Actor
 from permitflow.records.application import Application, BusinessType
 from permitflow.records.holder import (
@@ -74,6 +74,12 @@ PAYLOADS: dict[str, st.SearchStrategy[Any]] = {
 }
 
 
+def needs_reason(application: Application, event: str) -> bool:
+    """Whether ``event`` of the application's machine asks for a stated reason."""
+    definition = ENGINE.definition(application.business_type, 2)
+    return any(t.reason for t in definition.transitions if t.event == event)
+
+
 def round_trips(snapshot: Application | HolderRecord) -> bool:
     return bool(from_dict(json.loads(json.dumps(to_dict(snapshot)))) == snapshot)
 
@@ -120,7 +126,7 @@ class HolderLife(RuleBasedStateMachine):
             outcome = ENGINE.fire(
                 application, event, actor=actor, at=self.moment, holder=self.holder,
                 opinion="请按意见修改" if "return" in event else None,
-                reason="另有安排" if event in REASON_EVENTS else None,
+                reason="另有安排" if needs_reason(application, event) else None,
             )  # fmt: skip
         except (ProcedureError, InvalidInput):
             assert self._snapshot() == before
@@ -148,7 +154,7 @@ class HolderLife(RuleBasedStateMachine):
                 outcome = ENGINE.fire(
                     application, event, actor=actor, at=self.moment, holder=self.holder,
                     opinion="请按意见修改" if "return" in event else None,
-                    reason="另有安排" if event in REASON_EVENTS else None,
+                    reason="另有安排" if needs_reason(application, event) else None,
                 )  # fmt: skip
             except EventNotAllowed:
                 # the permit's own lifecycle refuses it (a renewal of a suspended permit)

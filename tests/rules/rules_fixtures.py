@@ -81,6 +81,8 @@ from permitflow.records.holder import (
 )
 from permitflow.rules.finding import Finding, Status
 from permitflow.rules.rule import BEIJING, RuleContext, local_date
+from permitflow.tags import Tag
+from permitflow.wiring import default_definitions
 
 AT = datetime(2026, 3, 16, 10, 0, tzinfo=BEIJING)
 """Monday 2026-03-16, 10:00 in Beijing: a plain working day with official calendar data."""
@@ -261,6 +263,13 @@ def _family() -> Any:
     from permitflow.rules.haidian import ruleset
 
     return ruleset
+
+
+def submission(kind: BusinessType) -> str:
+    """The event that first submits an application of ``kind`` (submit, or the employer's
+    initiate)."""
+    (event,) = default_definitions()[kind](2).events_tagged({Tag.SUBMISSION})
+    return event
 
 
 def context(

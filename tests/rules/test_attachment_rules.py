@@ -7,7 +7,16 @@ from typing import Any
 
 import attrs
 import pytest
-from rules_fixtures import AT, REMOVED, application, context, expect, pdf, valid_holder
+from rules_fixtures import (
+    AT,
+    REMOVED,
+    application,
+    context,
+    expect,
+    pdf,
+    submission,
+    valid_holder,
+)
 
 from permitflow.errors import RuleDataError
 from permitflow.records.application import BasicItem, BusinessType
@@ -16,6 +25,7 @@ from permitflow.rules.finding import Status
 from permitflow.rules.haidian import attachments, parameters, ruleset
 from permitflow.rules.parameters import ParameterTable
 from permitflow.rules.rule import BEIJING, RuleContext
+from permitflow.wiring import default_definitions
 
 NEW = BusinessType.NEW
 PASSED, FAILED, ATTEST = Status.PASSED, Status.FAILED, Status.NEEDS_ATTESTATION
@@ -25,7 +35,7 @@ MIB = 1024 * 1024
 def submit(
     holder: HolderRecord | None = None, kind: BusinessType = NEW, **form: Any
 ) -> RuleContext:
-    return context(holder or valid_holder(), application(kind, **form), "submit")
+    return context(holder or valid_holder(), application(kind, **form), submission(kind))
 
 
 def review(holder: HolderRecord | None = None, attested: tuple[str, ...] = ()) -> RuleContext:
@@ -112,8 +122,9 @@ def test_attestation_rules_guard_the_authority_pass_only() -> None:
     attestations = {"ATT-004", "ATT-005", "ATT-006", "BI-002", "BI-003", "RES-001"}
     rs = ruleset.in_force_on(AT.date())
     groups = frozenset({"att", "bi", "res"})
-    at_submit = {r.id for r, _ in rs.rules_for(NEW, "submit", groups)}
-    at_pass = {r.id for r, _ in rs.rules_for(NEW, "pass", groups)}
+    steps = default_definitions()[NEW](2).tags_by_event
+    at_submit = {r.id for r, _ in rs.rules_for(NEW, "submit", steps["submit"], groups)}
+    at_pass = {r.id for r, _ in rs.rules_for(NEW, "pass", steps["pass"], groups)}
     assert not at_submit & attestations
     assert attestations <= at_pass
 

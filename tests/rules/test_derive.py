@@ -17,6 +17,9 @@ from permitflow.rules.haidian import ruleset
 from permitflow.rules.parameters import Confidence, DatedValue, ParameterDescription
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
 from permitflow.rules.ruleset import OVERRIDES_PARAMETER, RuleSet
+from permitflow.wiring import default_definitions
+
+RENEWAL_STEPS = default_definitions()[BusinessType.RENEWAL](2).tags_by_event
 
 HAIDIAN = ruleset.versions[0]
 SINCE = date(2024, 1, 1)
@@ -34,7 +37,9 @@ def ren_005(rules: RuleSet, day: date) -> Finding:
     holder = valid_holder(**EXPIRY)
     app = application(BusinessType.RENEWAL, employer_checked=True, at=on(day))
     at = on(day)
-    ctx = RuleContext(holder, app, BusinessType.RENEWAL, "initiate", at, rules.params_on(day))
+    ctx = RuleContext(
+        holder, app, BusinessType.RENEWAL, "initiate", at, rules.params_on(day), None, RENEWAL_STEPS
+    )
     (finding,) = rules.rule("REN-005").evaluate(ctx, rules.severity(rules.rule("REN-005")))
     return finding
 
@@ -92,10 +97,10 @@ def test_a_switched_rule_is_disabled_on_top_of_the_inherited_switches() -> None:
     assert by_id["REN-005"].severity is Severity.WARNING  # inherited
     assert not by_id["POL-004"].enabled  # inherited
     assert all(rule.id != "REN-002" for rule, _ in rules.rules_for(
-        BusinessType.RENEWAL, "initiate", frozenset({"ren"})
+        BusinessType.RENEWAL, "initiate", RENEWAL_STEPS["initiate"], frozenset({"ren"})
     ))  # fmt: skip
     assert {rule.id for rule, _ in HAIDIAN.rules_for(
-        BusinessType.RENEWAL, "initiate", frozenset({"ren"})
+        BusinessType.RENEWAL, "initiate", RENEWAL_STEPS["initiate"], frozenset({"ren"})
     )} >= {"REN-002"}  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from rules_fixtures import (
     expect,
     new_applicant,
     on,
+    submission,
     valid_holder,
 )
 
@@ -162,8 +163,7 @@ def refused(state: PermitState, business: BusinessType, **overrides: object) -> 
     holder = valid_holder(**{"permit.state": state, **overrides})
     form = {"trigger": CancellationTrigger.BEIJING_HUKOU} if business is CANCEL else {}
     app = application(business, **form)
-    event = "initiate" if business in (RENEWAL, CHANGE) else "submit"
-    (finding,) = expect("FLOW-003", context(holder, app, event), Status.FAILED)
+    (finding,) = expect("FLOW-003", context(holder, app, submission(business)), Status.FAILED)
     assert "flow.permit_states" not in finding.message_zh
     assert "{" not in finding.message_zh + finding.message_en
     return finding.message_zh
@@ -182,7 +182,8 @@ def test_flow_003_leaves_an_ended_permit_to_flow_002(
 ) -> None:
     holder = valid_holder(**{"permit.state": state})
     form = {"trigger": CancellationTrigger.BEIJING_HUKOU} if business is CANCEL else {}
-    assert evaluate("FLOW-003", context(holder, application(business, **form), "submit")) == ()
+    judged = context(holder, application(business, **form), submission(business))
+    assert evaluate("FLOW-003", judged) == ()
 
 
 def test_flow_003_there_is_nothing_to_cancel_without_a_permit() -> None:

@@ -142,7 +142,7 @@ def test_golden_case(case: Case | list[str]) -> None:
     rs = ruleset.in_force_on(local_date(case.at))
     for expected in case.expect:
         rule = rs.rule(expected.rule_id)
-        assert rule.applies(case.business_type, case.event), (
+        assert rule.applies(case.business_type, case.event, ctx.tags), (
             f"{expected.rule_id} does not guard {case.event} of {case.business_type.value}"
         )
         expect(expected.rule_id, ctx, expected.status)

@@ -23,6 +23,7 @@ from permitflow.records.holder import HolderRecord
 from permitflow.rules import JudgedOn, Rule, RuleContext, RuleKind, Severity, Verdict, passed
 from permitflow.rules.finding import Citation
 from permitflow.testing import AT, Case, holder_for
+from permitflow.wiring import default_definitions
 
 APPLICANT, EMPLOYER, AUTHORITY = Role.APPLICANT, Role.EMPLOYER, Role.AUTHORITY
 HAIDIAN = Engine()
@@ -254,7 +255,10 @@ def test_each_rule_reads_the_day_it_declares() -> None:
     case = handed_in_again(reprinted(returned(BusinessType.RENEWAL), date(2026, 3, 30)))
     assert case.application.latest(frozenset({"reinitiate"})) is not None
     later = AT.replace(month=4, day=8)
-    ctx = RuleContext(case.holder, case.application, BusinessType.RENEWAL, "accept", later, {})
+    steps = default_definitions()[BusinessType.RENEWAL](2).tags_by_event
+    ctx = RuleContext(
+        case.holder, case.application, BusinessType.RENEWAL, "accept", later, {}, None, steps
+    )
     days = {
         judged_on: rule(judged_on).evaluate(ctx)[0].facts_dict()["day"] for judged_on in JudgedOn
     }
@@ -264,7 +268,9 @@ def test_each_rule_reads_the_day_it_declares() -> None:
         JudgedOn.STEP: "2026-04-08",
     }
     # A filing step is itself the (re)submission: its own day.
-    ctx = RuleContext(case.holder, case.application, BusinessType.RENEWAL, "reinitiate", later, {})
+    ctx = RuleContext(
+        case.holder, case.application, BusinessType.RENEWAL, "reinitiate", later, {}, None, steps
+    )
     assert rule(JudgedOn.SUBMISSION).evaluate(ctx)[0].facts_dict()["day"] == "2026-04-08"
 
 

@@ -39,9 +39,13 @@ from permitflow.rules.rule import (
     passed,
 )
 from permitflow.rules.ruleset import EnforcedBy, RuleSet, RuleSetFamily
+from permitflow.tags import Tag
+from permitflow.wiring import default_definitions
 
 NEW = BusinessType.NEW
 RENEWAL = BusinessType.RENEWAL
+NEW_STEPS = default_definitions()[NEW](2).tags_by_event
+SUBMIT, PASS = NEW_STEPS["submit"], NEW_STEPS["pass"]
 
 PARAMS = """
 [demo.limit]
@@ -122,7 +126,7 @@ def make_rule(
     rule_id: str = "DEMO-001",
     group: str = "att",
     types: frozenset[BusinessType] = frozenset({NEW}),
-    events: frozenset[str] | None = None,
+    tags: frozenset[Tag] | None = None,
     check: Check = _limit_check,
 ) -> Rule:
     return Rule(
@@ -134,7 +138,7 @@ def make_rule(
         citation=Citation("M§0", "示例"),
         texts=_texts(rule_id, check),
         check=check,
-        events=events,
+        tags=tags,
     )
 
 
@@ -188,24 +192,30 @@ def test_a_rule_id_defined_twice_is_a_definition_error(table: ParameterTable) ->
 # --- rules_for and evaluate ---------------------------------------------------------------------
 
 
-def test_rules_for_selects_by_group_business_type_and_event(table: ParameterTable) -> None:
+def test_rules_for_selects_by_group_business_type_and_tag(table: ParameterTable) -> None:
     a = make_rule("A-1", "att")
     b = make_rule("B-1", "doc")
     c = make_rule("C-1", "att", frozenset({RENEWAL}))
-    d = make_rule("D-1", "att", events=frozenset({"pass"}))
-    rs = make_set(table, (a, b, c, d))
-    ids = [r.id for r, _ in rs.rules_for(NEW, "submit", frozenset({"att"}))]
+    d = make_rule("D-1", "att", tags=frozenset({Tag.AUTHORITY_PASS}))
+    e = attrs.evolve(make_rule("E-1", "att"), event="resubmit")
+    rs = make_set(table, (a, b, c, d, e))
+    ids = [r.id for r, _ in rs.rules_for(NEW, "submit", SUBMIT, frozenset({"att"}))]
     assert ids == ["A-1"]
-    ids = [r.id for r, _ in rs.rules_for(NEW, "pass", frozenset({"att", "doc"}))]
+    ids = [r.id for r, _ in rs.rules_for(NEW, "pass", PASS, frozenset({"att", "doc"}))]
     assert ids == ["A-1", "B-1", "D-1"]
-    assert rs.rules_for(NEW, "pass", frozenset({"att"})) is rs.rules_for(
-        NEW, "pass", frozenset({"att"})
+    # A step of another name carrying the tag is guarded all the same.
+    ids = [r.id for r, _ in rs.rules_for(NEW, "approve", PASS, frozenset({"att"}))]
+    assert ids == ["A-1", "D-1"]
+    ids = [r.id for r, _ in rs.rules_for(NEW, "resubmit", frozenset(), frozenset({"att"}))]
+    assert ids == ["A-1", "E-1"]
+    assert rs.rules_for(NEW, "pass", PASS, frozenset({"att"})) is rs.rules_for(
+        NEW, "pass", PASS, frozenset({"att"})
     )
 
 
 def test_rules_for_refuses_an_unknown_guard_group(table: ParameterTable) -> None:
     with pytest.raises(DefinitionError, match="nonsense"):
-        make_set(table).rules_for(NEW, "submit", frozenset({"nonsense"}))
+        make_set(table).rules_for(NEW, "submit", SUBMIT, frozenset({"nonsense"}))
 
 
 def test_evaluate_builds_findings_for_failures_only_by_default(table: ParameterTable) -> None:
@@ -217,6 +227,7 @@ def test_evaluate_builds_findings_for_failures_only_by_default(table: ParameterT
         "business_type": NEW,
         "event": "submit",
         "groups": frozenset({"att"}),
+        "tags_by_event": NEW_STEPS,
     }
     # 8 attachments: over the 2025 limit of 3 and the 2026 limit of 5.
     (finding,) = rs.evaluate(at=AT, **common)
@@ -245,6 +256,7 @@ def test_parameters_are_those_of_the_first_submission_day(table: ParameterTable)
         event="employer_approve",
         at=AT,
         groups=frozenset({"att"}),
+        tags_by_event=NEW_STEPS,
     )
     assert finding.facts_dict()["limit"] == "3"
 
@@ -258,6 +270,7 @@ def test_an_attested_verdict_is_no_finding(table: ParameterTable) -> None:
         "event": "pass",
         "at": AT,
         "groups": frozenset({"att"}),
+        "tags_by_event": NEW_STEPS,
     }
     (waiting,) = rs.evaluate(application=application(NEW, "authority_review"), **args)
     assert waiting.status is Status.NEEDS_ATTESTATION
@@ -280,6 +293,7 @@ def test_evaluate_outside_the_period_raises(table: ParameterTable) -> None:
             event="submit",
             at=AT,
             groups=frozenset({"att"}),
+            tags_by_event=NEW_STEPS,
         )
 
 
@@ -290,7 +304,7 @@ def test_overrides_change_severity_and_disable_rules(tmp_path: Path) -> None:
     table = _table(tmp_path, '"A-1" = { severity = "warning" }\n"B-1" = { enabled = false }')
     a, b = make_rule("A-1"), make_rule("B-1")
     rs = make_set(table, (a, b))
-    assert rs.rules_for(NEW, "submit", frozenset({"att"})) == ((a, Severity.WARNING),)
+    assert rs.rules_for(NEW, "submit", SUBMIT, frozenset({"att"})) == ((a, Severity.WARNING),)
     described = {d.id: d for d in rs.describe()}
     assert described["A-1"].severity is Severity.WARNING
     assert described["A-1"].default_severity is Severity.ERROR
@@ -302,6 +316,7 @@ def test_overrides_change_severity_and_disable_rules(tmp_path: Path) -> None:
         event="submit",
         at=AT,
         groups=frozenset({"att"}),
+        tags_by_event=NEW_STEPS,
     )
     assert finding.severity is Severity.WARNING
     assert not finding.blocks
@@ -362,7 +377,7 @@ def test_describe_reports_machine_enforced_rules(table: ParameterTable) -> None:
     assert described["DEMO-001"].enforced_by is None
     assert described["P-1"].enforced_by == EnforcedBy("由状态机保证", "The machine enforces it")
     assert described["P-1"].business_types == (NEW,)
-    assert described["P-1"].events is None
+    assert (described["P-1"].tags, described["P-1"].event) == (None, None)
     assert rs.rule("P-1") is enforced
     with pytest.raises(CoverageError, match="NOPE"):
         rs.rule("NOPE")

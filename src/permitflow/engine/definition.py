@@ -12,7 +12,7 @@ state, role or rule group. A bad definition raises
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +24,7 @@ from permitflow.messages import catalogue_error
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import Application
 from permitflow.records.holder import HolderRecord
-from permitflow.tags import Tag
+from permitflow.tags import Tag, events_tagged
 
 
 @frozen
@@ -144,9 +144,18 @@ class MachineDefinition:
     cyclic: bool = False
     """A lifecycle that never ends (the profile, the employer association): no terminal state
     is required, but every state needs a way out."""
+    tags_by_event: Mapping[str, frozenset[Tag]] = attrs.field(init=False, eq=False, repr=False)
+    """The tags of each of its events (every transition of an event carries the same): how
+    an audit entry of this machine is read as a kind of step."""
 
     def __attrs_post_init__(self) -> None:
         check_definition(self)
+        tags = {transition.event: transition.tags for transition in self.transitions}
+        object.__setattr__(self, "tags_by_event", tags)
+
+    def events_tagged(self, tags: Iterable[Tag]) -> frozenset[str]:
+        """Its events that carry one of ``tags``."""
+        return events_tagged(self.tags_by_event, tags)
 
     def state(self, name: str) -> State:
         """The state called ``name``."""

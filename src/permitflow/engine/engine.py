@@ -87,6 +87,7 @@ from permitflow.records.holder import HolderRecord, OpenApplication, PermitState
 from permitflow.rules.finding import Finding, Severity, Status
 from permitflow.rules.rule import GROUPS, Rule, judging_day, local_date
 from permitflow.rules.ruleset import judge_rules
+from permitflow.tags import Tag
 from permitflow.wiring import default_definitions, default_holder_definitions
 
 DEFAULT_MOMENT_TOLERANCE = timedelta(days=3660)
@@ -188,32 +189,37 @@ class Engine:
                 self._holder_events[event] = compiled
         self._holder_machines = holder_machines
         if rules:
-            self._check_rule_events()
+            self._check_rule_steps()
         self._selections: dict[
-            tuple[tuple[BusinessType, ...], str, frozenset[str], str, str],
+            tuple[tuple[BusinessType, ...], str, frozenset[Tag], frozenset[str], str, str],
             tuple[tuple[Rule, Severity, BusinessType], ...],
         ] = {}
 
-    def _check_rule_events(self) -> None:
-        """Every event a rule names is a step of one of this engine's machines: a misspelt or
-        retired event name would otherwise leave the rule silently unused. The rules name
-        shared sets of events (every filing step of every business), so a name is checked
-        against all the machines, not only its own business types'. All such rules of every
-        version are named at once."""
+    def _check_rule_steps(self) -> None:
+        """Every step a rule selects is one of this engine's machines has: the event it names
+        is an event of one of them, each of its tags is carried by a transition of the machine
+        of one of its business types (or of the holder's): a misspelt or retired name would
+        otherwise leave the rule silently unused. All such rules of every version are named
+        at once."""
         levels = self._fixed_levels or 1
-        steps = ({t.event for t in make(levels).transitions} for make in self._factories.values())
-        known = set(self._holder_events).union(*steps)
-        problems = [
-            Problem(
-                "unknown_events",
-                facts={"rule_id": rule.id, "version": version.version, "names": unknown},
-            )
-            for version in self._family.versions
-            for rule in version.rules
-            if rule.events is not None and rule.business_types & self._factories.keys()
-            for unknown in [sorted(rule.events - known)]
-            if unknown
-        ]
+        machines = {kind: make(levels) for kind, make in self._factories.items()}
+        holder = frozenset[Tag]().union(
+            *(tags for d in self._holder_machines for tags in d.tags_by_event.values())
+        )
+        carried = {kind: holder.union(*d.tags_by_event.values()) for kind, d in machines.items()}
+        known = set(self._holder_events).union(*(d.events for d in machines.values()))
+        problems: list[Problem] = []
+        for version in self._family.versions:
+            for rule in version.rules:
+                kinds = rule.business_types & carried.keys()
+                facts = {"rule_id": rule.id, "version": version.version}
+                if kinds and rule.event is not None and rule.event not in known:
+                    events = [rule.event]
+                    problems.append(Problem("unknown_events", facts={**facts, "names": events}))
+                tags = frozenset[Tag]().union(*(carried[kind] for kind in kinds))
+                unknown = [tag.value for tag in sorted((rule.tags or tags) - tags)] if kinds else []
+                if unknown:
+                    problems.append(Problem("unknown_tags", facts={**facts, "names": unknown}))
         if problems:
             raise DefinitionError("ruleset", ruleset=self._family.name, problems=problems)
 
@@ -407,11 +413,12 @@ class Engine:
         check_at(at)
         compiled, ruleset = self._machine_for(application, at)
         kind, state = application.business_type, application.state
+        steps = compiled.definition.tags_by_event
 
         def judge(transition: Transition) -> tuple[Finding, ...]:
             check_filer(transition, actor, application)
             return self._judge(
-                _step(transition, kind, state, (kind,), ruleset, application), holder, at
+                _step(transition, steps, kind, state, (kind,), ruleset, application), holder, at
             )
 
         owner = application_owner(application)
@@ -437,7 +444,10 @@ class Engine:
         transition = transition_for(compiled, state, event, kind)
         if ruleset is None:
             ruleset = self.ruleset_for(application, at)
-        step = _step(transition, kind, state, (kind,), ruleset, application)
+        step = _step(
+            transition, compiled.definition.tags_by_event, kind, state, (kind,), ruleset,
+            application,
+        )  # fmt: skip
         return self._judge(step, holder, at, checklist=True, include_passed=include_passed)
 
     def pending_attestations(
@@ -492,9 +502,12 @@ class Engine:
             compiled = self._holder_events[event]
             state = _holder_state(holder, compiled.definition)
 
-            def judge(transition: Transition, machine: str = compiled.definition.name,
+            def judge(transition: Transition, definition: MachineDefinition = compiled.definition,
                       state: str = state) -> tuple[Finding, ...]:  # fmt: skip
-                return self._judge(_step(transition, machine, state, every, ruleset), holder, at)
+                step = _step(
+                    transition, definition.tags_by_event, definition.name, state, every, ruleset
+                )
+                return self._judge(step, holder, at)
 
             options.append(_option(compiled, state, event, actor, owner, judge))
         return tuple(options)
@@ -547,7 +560,9 @@ class Engine:
         check_payload(transition, kind, request.payload, request.opinion, request.tips,
                       request.reason)  # fmt: skip
         judged = _amended(transition, application, request.payload)
-        step = _step(transition, kind, state, (kind,), ruleset, judged)
+        step = _step(
+            transition, compiled.definition.tags_by_event, kind, state, (kind,), ruleset, judged
+        )
         return step, functools.partial(
             _moved, compiled, transition, ruleset, judged, holder, request.payload
         )
@@ -602,7 +617,10 @@ class Engine:
         check_payload(transition, definition.name, payload, None, ())
         ruleset = self._holder_ruleset(at)
         every = tuple(BusinessType)  # a holder event is guarded by every type's rules
-        step = _step(transition, definition.name, state, every, ruleset, payload=payload)
+        step = _step(
+            transition, definition.tags_by_event, definition.name, state, every, ruleset,
+            payload=payload,
+        )  # fmt: skip
         return step, functools.partial(
             _moved_holder, definition.state_path, transition, ruleset, holder, payload
         )
@@ -638,7 +656,8 @@ class Engine:
             return ()
         findings = judge_rules(
             selected, ruleset.params_on(judging_day(step.judged, at)), holder, step.judged,
-            step.event, at, payload=step.payload, include_passed=include_passed,
+            step.event, at, tags_by_event=step.tags_by_event, payload=step.payload,
+            include_passed=include_passed,
         )  # fmt: skip
         if not checklist:
             raise_if_blocked(findings, step.machine, step.event, step.state)
@@ -649,12 +668,12 @@ class Engine:
     ) -> tuple[tuple[Rule, Severity, BusinessType], ...]:
         """The rules guarding a step, each once: a holder event belongs to no single business
         type, so every rule naming it applies, read as of the first type that has it."""
-        key = (step.kinds, step.event, step.guards, ruleset.name, ruleset.version)
+        key = (step.kinds, step.event, step.tags, step.guards, ruleset.name, ruleset.version)
         selected = self._selections.get(key)
         if selected is None:
             by_id: dict[str, tuple[Rule, Severity, BusinessType]] = {}
             for kind in step.kinds:
-                for rule, severity in ruleset.rules_for(kind, step.event, step.guards):
+                for rule, severity in ruleset.rules_for(kind, step.event, step.tags, step.guards):
                     by_id.setdefault(rule.id, (rule, severity, kind))
             selected = self._selections[key] = tuple(by_id.values())
         return selected
@@ -687,10 +706,15 @@ class _Step:
     """The application as its rules judge it (with what the event hands in)."""
     payload: Any = None
     """What a holder event hands its rules, judged before the record changes."""
+    tags: frozenset[Tag] = frozenset()
+    """The kinds of step it is (the transition's tags)."""
+    tags_by_event: Mapping[str, frozenset[Tag]] = attrs.field(factory=dict, eq=False)
+    """The tags of every event of its machine: how its rules read the history."""
 
 
 def _step(
     transition: Transition,
+    tags_by_event: Mapping[str, frozenset[Tag]],
     machine: str,
     state: str,
     kinds: tuple[BusinessType, ...],
@@ -700,7 +724,7 @@ def _step(
 ) -> _Step:
     return _Step(
         transition.event, machine, state, transition.dest, transition.guards, kinds, ruleset,
-        judged, payload,
+        judged, payload, transition.tags, tags_by_event,
     )  # fmt: skip
 
 

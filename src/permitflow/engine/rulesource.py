@@ -14,6 +14,7 @@ from permitflow.errors import UnknownRuleSet
 from permitflow.records.application import BusinessType
 from permitflow.rules.finding import Severity
 from permitflow.rules.rule import Rule, local_date
+from permitflow.tags import Tag
 
 _NO_PARAMS: Mapping[str, Any] = {}
 
@@ -33,7 +34,11 @@ class RuleSetVersion(Protocol):
     def params_on(self, day: date) -> Mapping[str, Any]: ...
 
     def rules_for(
-        self, business_type: BusinessType, event: str, groups: frozenset[str]
+        self,
+        business_type: BusinessType,
+        event: str,
+        tags: frozenset[Tag],
+        groups: frozenset[str],
     ) -> tuple[tuple[Rule, Severity], ...]: ...
 
     def rule(self, rule_id: str) -> Rule: ...

@@ -4,7 +4,8 @@ What a new business type is made of: a ``BusinessTypeSpec`` registered with
 ``register_business_type``, its machine built with the procedure builders
 ``applicant_initiated`` (the applicant files, the employer reviews), ``employer_initiated`` (the
 employer files) or, for anything else, ``business_machine`` with its own steps (``withdraw``
-and ``chain`` for the shared effects).
+and ``chain`` for the shared effects), each transition tagged with the kind of step it is
+(``Tag``): the rules select what they guard by tag, whatever the event is called.
 
 Each business type is one registered spec (``permitflow.machines.spec``); ``BUSINESS_MACHINES``
 maps each registered type to a factory taking the number of authority review levels;
@@ -45,6 +46,7 @@ from permitflow.machines.spec import (
     business_type_specs,
     register_business_type,
 )
+from permitflow.tags import Tag
 from permitflow.views.sweep import SweepResult, TimerEvent, sweep
 
 __all__ = [
@@ -54,6 +56,7 @@ __all__ = [
     "Guards",
     "Procedure",
     "SweepResult",
+    "Tag",
     "TimerEvent",
     "applicant_initiated",
     "business_machine",

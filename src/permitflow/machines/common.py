@@ -48,15 +48,13 @@ from permitflow.engine.definition import (
     State,
     Transition,
 )
-from permitflow.engine.review import AWAITING_ACCEPTANCE, RESUME, RETURNED, SUSPEND, review_path
+from permitflow.engine.review import AWAITING_ACCEPTANCE, RETURNED, review_path
 from permitflow.errors import InvalidInput
 from permitflow.labels import both, enum_both
 from permitflow.records.actors import Role
 from permitflow.records.application import FORM_TYPES, Application, BusinessType
 from permitflow.records.copying import replace
 from permitflow.records.holder import OpenApplication
-from permitflow.rules.rule import RETURN_EVENTS as RETURN_EVENTS
-from permitflow.rules.rule import SUBMISSION_EVENTS as SUBMISSION_EVENTS
 from permitflow.tags import Tag
 
 APPLICANT = frozenset({Role.APPLICANT})
@@ -73,10 +71,6 @@ WITHDRAWN = "withdrawn"
 
 _SUBMISSION = frozenset({Tag.SUBMISSION})
 _RESUBMISSION = frozenset({Tag.RESUBMISSION})
-
-REASON_EVENTS = frozenset({"withdraw", SUSPEND, RESUME})
-"""Events that need a stated reason (撤回, 中止审核, 恢复审核)."""
-
 
 RECORD_GROUPS = frozenset({"acc", "bi", "edu", "his", "att", "doc", "huk", "emp", "res", "id"})
 """The groups judging the holder's record itself: what every full filing is checked against."""

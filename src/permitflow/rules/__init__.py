@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         passed,
     )
     from permitflow.rules.ruleset import EnforcedBy, RuleDescription, RuleSet, RuleSetFamily
+    from permitflow.tags import Tag
 
 __all__ = [
     "GROUPS",
@@ -55,6 +56,7 @@ __all__ = [
     "RuleSetFamily",
     "Severity",
     "Status",
+    "Tag",
     "Unit",
     "Verdict",
     "default_family",
@@ -94,6 +96,7 @@ _LAZY = {
         ("EnforcedBy", "RuleDescription", "RuleSet", "RuleSetFamily"),
         "permitflow.rules.ruleset",
     ),
+    "Tag": "permitflow.tags",
 }
 
 

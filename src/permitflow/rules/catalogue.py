@@ -47,7 +47,8 @@ def rule_dict(rule: RuleDescription) -> dict[str, Any]:
         "default_severity": rule.default_severity.value,
         "enabled": rule.enabled,
         "business_types": [t.value for t in rule.business_types],
-        "events": list(rule.events) if rule.events is not None else None,
+        "tags": [tag.value for tag in rule.tags] if rule.tags is not None else None,
+        "event": rule.event,
         "judged_on": rule.judged_on.value,
         "title": {"zh": rule.title_zh, "en": rule.title_en},
         "message": {"zh": rule.message_zh, "en": rule.message_en},
@@ -123,7 +124,8 @@ def rules_markdown(ruleset: RuleSet) -> str:
                 severity = f"{severity} (disabled)"
             elif rule.severity is not rule.default_severity:
                 severity = f"{severity} (default {rule.default_severity.value})"
-            events = f"<br>events: {', '.join(rule.events)}" if rule.events else ""
+            events = f"<br>steps: {', '.join(rule.tags)}" if rule.tags else ""
+            events += f"<br>event: {rule.event}" if rule.event else ""
             events += f"<br>judged on: {rule.judged_on.value}"
             enforced = (
                 f"<br>enforced by the machines: {rule.enforced_by.en}" if rule.enforced_by else ""

@@ -23,10 +23,12 @@ from permitflow.errors import DefinitionError
 from permitflow.messages import Catalogue, Template, Text, catalogue_error
 from permitflow.records.actors import Role
 from permitflow.records.application import Application, Attestation, BusinessType
+from permitflow.records.audit import AuditEntry
 from permitflow.records.copying import make
 from permitflow.records.holder import HolderRecord
 from permitflow.rules.facts import PLAIN, Facts, Plain
 from permitflow.rules.finding import Citation, Finding, RuleKind, Severity, Status, plain
+from permitflow.tags import HANDING_IN, Tag, events_tagged
 
 GROUPS: frozenset[str] = frozenset(
     {
@@ -46,25 +48,19 @@ def judging_day(application: Application | None, at: datetime) -> date:
     return local_date(submitted if submitted is not None else at)
 
 
-FILING_EVENTS: frozenset[str] = frozenset(
-    {"submit", "resubmit", "prepare", "notify_fixed", "initiate", "reinitiate"}
-)
-"""The events that hand the holder's data in (again): the applicant's filing and fixing steps
-and the employer's (re-)initiation. Their day is the day of the current (re)submission."""
-
-SUBMISSION_EVENTS: frozenset[str] = frozenset({"submit", "resubmit", "initiate", "reinitiate"})
-"""Events that hand an application (again) to the employer or the authority."""
-RETURN_EVENTS: frozenset[str] = frozenset({"return", "employer_return"})
-"""Events that hand an application back to its filer to be fixed."""
-
-
-def current_submission_day(application: Application | None, event: str, at: datetime) -> date:
+def current_submission_day(
+    application: Application | None,
+    tags_by_event: Mapping[str, frozenset[Tag]],
+    event: str,
+    at: datetime,
+) -> date:
     """The day of the current (re)submission: the day of ``at`` when ``event`` hands the data in,
-    else the day of the latest filing step of the application's history (the authority's
-    acceptance and review judge what was handed in then), else its first submission."""
-    if application is None or event in FILING_EVENTS:
+    else the day of the latest step of the application's history that did (the authority's
+    acceptance and review judge what was handed in then), else its first submission.
+    ``tags_by_event`` are the tags of the events of the application's machine."""
+    if application is None or tags_by_event.get(event, frozenset()) & HANDING_IN:
         return local_date(at)
-    entry = application.latest(FILING_EVENTS)
+    entry = application.latest(events_tagged(tags_by_event, HANDING_IN))
     if entry is not None:
         return local_date(entry.at)
     return judging_day(application, at)
@@ -108,9 +104,14 @@ class RuleContext:
     payload: Any = None
     """What a holder event hands in (the file to upload, the declared leaving day), judged
     before the event changes the record; None for an application's event."""
+    tags_by_event: Mapping[str, frozenset[Tag]] = attrs.field(factory=dict)
+    """The tags of each event of the machine judged (its definition's ``tags_by_event``): how
+    the rules read the event and the application's history as kinds of step."""
     judged_on: JudgedOn = JudgedOn.SUBMISSION
     """The day each kind of fact is judged on (the current submission, the first submission, today).
     """
+    tags: frozenset[Tag] = attrs.field(init=False)
+    """The tags of ``event``: what kind of step is judged."""
     on: date = attrs.field(init=False)
     """The Beijing day of ``at``: the day of the step."""
     submission_date: date = attrs.field(init=False)
@@ -126,10 +127,12 @@ class RuleContext:
         # Dozens of rules ask for these days; they are worked out once per context.
         on = local_date(self.at)
         object.__setattr__(self, "on", on)
+        object.__setattr__(self, "tags", self.tags_of(self.event))
         object.__setattr__(self, "submission_date", judging_day(self.application, self.at))
-        object.__setattr__(
-            self, "resubmission_date", current_submission_day(self.application, self.event, self.at)
+        resubmitted = current_submission_day(
+            self.application, self.tags_by_event, self.event, self.at
         )
+        object.__setattr__(self, "resubmission_date", resubmitted)
         object.__setattr__(self, "day", self._day_of(self.judged_on))
         self._days[self.judged_on] = self
 
@@ -139,6 +142,17 @@ class RuleContext:
         if judged_on is JudgedOn.SUBMISSION:
             return self.resubmission_date
         return self.on
+
+    def tags_of(self, event: str) -> frozenset[Tag]:
+        """The tags of ``event`` of the machine judged (of an audit entry's event)."""
+        return self.tags_by_event.get(event, frozenset())
+
+    def latest(self, tags: Iterable[Tag]) -> AuditEntry | None:
+        """The most recent entry of the application's history whose event carries one of
+        ``tags`` (None without an application)."""
+        if self.application is None:
+            return None
+        return self.application.latest(events_tagged(self.tags_by_event, tags))
 
     def judging(self, judged_on: JudgedOn) -> RuleContext:
         """This context for a rule judging on ``judged_on`` (built once per day, then shared)."""
@@ -404,8 +418,12 @@ class Rule:
     """The rule-set parameters its check reads (``ctx.params``), by name or by name and type
     ([`Reads`][permitflow.rules.rule.Reads]); a rule set checks they exist with that type in
     every value and notes in the messages when one of them is not confirmed."""
-    events: frozenset[str] | None = None
-    """The events this rule guards; None means every event its group guards."""
+    tags: frozenset[Tag] | None = None
+    """The kinds of step this rule guards (a step carrying any of them); None means every step
+    its group guards."""
+    event: str | None = None
+    """The one event it guards, where the manual names the step itself (the employer's ending
+    of the association, the holder's declaration of leaving); None: every event of its tags."""
     attesters: frozenset[Role] | None = None
     """Who may record an attestation for this rule. None: the authority's reviewers for
     attestation and hybrid rules, nobody for the others."""
@@ -462,10 +480,13 @@ class Rule:
             return frozenset({Role.AUTHORITY})
         return frozenset()
 
-    def applies(self, business_type: BusinessType, event: str) -> bool:
-        """True when the rule applies to ``business_type`` and ``event``."""
-        return business_type in self.business_types and (
-            self.events is None or event in self.events
+    def applies(self, business_type: BusinessType, event: str, tags: frozenset[Tag]) -> bool:
+        """True when the rule applies to ``event`` of ``business_type``, a step carrying
+        ``tags``."""
+        return (
+            business_type in self.business_types
+            and (self.tags is None or not self.tags.isdisjoint(tags))
+            and (self.event is None or event == self.event)
         )
 
     def evaluate(

@@ -52,6 +52,7 @@ from permitflow.rules.rule import (
     judging_day,
     passed,
 )
+from permitflow.tags import Tag
 
 __all__ = [
     "OVERRIDES_PARAMETER",
@@ -112,7 +113,10 @@ class RuleDescription:
     enabled: bool
     group: str
     business_types: tuple[BusinessType, ...]
-    events: tuple[str, ...] | None
+    tags: tuple[Tag, ...] | None
+    """The kinds of step it guards (``Rule.tags``); None: every step its group guards."""
+    event: str | None
+    """The one event it guards, if it names one (``Rule.event``)."""
     citation: Citation
     title_zh: str
     title_en: str
@@ -168,7 +172,7 @@ def _definition(where: str, problems: list[Problem]) -> DefinitionError:
     return DefinitionError("ruleset", ruleset=where, problems=problems)
 
 
-_RulesKey = tuple[BusinessType, str, frozenset[str]]
+_RulesKey = tuple[BusinessType, str, frozenset[Tag], frozenset[str]]
 
 
 Selected = Iterable[tuple[Rule, Severity, BusinessType]]
@@ -183,11 +187,13 @@ def judge_rules(
     event: str,
     at: datetime,
     *,
+    tags_by_event: Mapping[str, frozenset[Tag]],
     payload: Any = None,
     include_passed: bool = False,
 ) -> tuple[Finding, ...]:
     """The one judging of rules, for a rule set's ``evaluate`` and for every call of the engine:
-    the findings of the ``selected`` rules in their order, read with ``params``. A holder event
+    the findings of the ``selected`` rules in their order, read with ``params``;
+    ``tags_by_event`` are the tags of the events of the machine judged. A holder event
     belongs to no single business type, so each rule is read as of the type it was chosen for;
     one context serves the rules of one type. Without ``include_passed`` only what did not pass
     is returned, and passes cost no finding at all."""
@@ -195,7 +201,9 @@ def judge_rules(
     ctx: RuleContext | None = None
     for rule, severity, business_type in selected:
         if ctx is None or ctx.business_type != business_type:
-            ctx = RuleContext(holder, application, business_type, event, at, params, payload)
+            ctx = RuleContext(
+                holder, application, business_type, event, at, params, payload, tags_by_event
+            )
         rule.judge(ctx, severity, include_passed, findings)
     return tuple(findings)
 
@@ -378,14 +386,20 @@ class RuleSet:
         return switch is None or switch.enabled
 
     def rules_for(
-        self, business_type: BusinessType, event: str, groups: frozenset[str]
+        self,
+        business_type: BusinessType,
+        event: str,
+        tags: frozenset[Tag],
+        groups: frozenset[str],
     ) -> tuple[tuple[Rule, Severity], ...]:
-        """The enabled rules guarding ``event`` of ``business_type`` among ``groups``.
+        """The enabled rules guarding ``event`` of ``business_type``, a step carrying ``tags``,
+        among ``groups``.
 
         A rule guards it when its group is one of the event's guard groups, its business types
-        include the type, and its events are None or include the event.
+        include the type, its tags are None or meet the step's, and the event it names, if
+        any, is this one.
         """
-        key = (business_type, event, groups)
+        key = (business_type, event, tags, groups)
         found = self._rules_for.get(key)
         if found is None:
             unknown = groups - GROUPS
@@ -400,7 +414,7 @@ class RuleSet:
                 (rule, self.severity(rule))
                 for rule in self.rules
                 if rule.group in groups
-                and rule.applies(business_type, event)
+                and rule.applies(business_type, event, tags)
                 and self.enabled(rule)
             )
             self._rules_for[key] = found
@@ -415,20 +429,24 @@ class RuleSet:
         event: str,
         at: datetime,
         groups: frozenset[str],
+        tags_by_event: Mapping[str, frozenset[Tag]],
         include_passed: bool = False,
     ) -> tuple[Finding, ...]:
-        """Judge a case: the findings of every rule guarding the event.
+        """Judge a case: the findings of every rule guarding the event, a step of the machine
+        whose events carry ``tags_by_event`` (its definition's).
 
         Parameters are those in force on the day the application was first submitted (or on
         the day of ``at`` before that), so one application is judged by one set of values.
         Without ``include_passed`` only what did not pass is returned, and passes cost no
         finding at all.
         """
-        selected = self.rules_for(business_type, event, groups)
+        tags = tags_by_event.get(event, frozenset())
+        selected = self.rules_for(business_type, event, tags, groups)
         return judge_rules(
             ((rule, severity, business_type) for rule, severity in selected),
             self.params_on(judging_day(application, at)),
-            holder, application, event, at, include_passed=include_passed,
+            holder, application, event, at, tags_by_event=tags_by_event,
+            include_passed=include_passed,
         )  # fmt: skip
 
     def reworded(self, texts: Catalogue, version: str | None = None) -> RuleSet:
@@ -534,7 +552,8 @@ class RuleSet:
                 enabled=self.enabled(rule),
                 group=rule.group,
                 business_types=tuple(t for t in BusinessType if t in rule.business_types),
-                events=tuple(sorted(rule.events)) if rule.events is not None else None,
+                tags=tuple(sorted(rule.tags)) if rule.tags is not None else None,
+                event=rule.event,
                 citation=rule.citation,
                 title_zh=rule.title_zh,
                 title_en=rule.title_en,

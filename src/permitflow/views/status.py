@@ -41,11 +41,11 @@ from permitflow.deadlines import (
 from permitflow.engine.checks import check_at
 from permitflow.engine.definition import MachineDefinition
 from permitflow.engine.engine import Engine
-from permitflow.engine.review import APPROVED, RESUME, SUSPEND
+from permitflow.engine.review import APPROVED
 from permitflow.engine.rulesource import RuleSetVersion
 from permitflow.errors import EventNotAllowed, NotPermitted
 from permitflow.labels import label, role_label
-from permitflow.machines.common import CLOSED, SUBMISSION_EVENTS, WITHDRAWN
+from permitflow.machines.common import CLOSED, WITHDRAWN
 from permitflow.messages import LANGUAGES, Language
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import (
@@ -60,6 +60,7 @@ from permitflow.records.holder import HolderRecord, OpenApplication, PermitState
 from permitflow.rules.finding import Finding
 from permitflow.rules.rule import judging_day
 from permitflow.rules.ruleset import RENEWAL_DAYS_PARAMETER, REVIEW_DAYS_PARAMETER
+from permitflow.tags import SUBMITTING, Tag
 from permitflow.text import Quoted, referenced, render
 
 PROBE_ID = "(可办业务检查)"
@@ -474,18 +475,23 @@ class _Clock:
 
 
 def _review_clock(
-    application: Application, submitted: datetime, at: datetime, working_days: int
+    definition: MachineDefinition,
+    application: Application,
+    submitted: datetime,
+    at: datetime,
+    working_days: int,
 ) -> _Clock:
     """The review period of ``working_days`` since ``submitted``, stopped while the review was
-    suspended."""
+    suspended (``definition``: the application's machine, whose steps say which suspend it)."""
     periods: list[tuple[date, date]] = []
     suspended_on: date | None = None
     for entry in application.history:
         if entry.at < submitted:
             continue
-        if entry.event == SUSPEND:
+        tags = definition.tags_by_event.get(entry.event, frozenset())
+        if Tag.SUSPENSION in tags:
             suspended_on = local_date(entry.at)
-        elif entry.event == RESUME and suspended_on is not None:
+        elif Tag.RESUMPTION in tags and suspended_on is not None:
             periods.append((suspended_on, local_date(entry.at)))
             suspended_on = None
     today = local_date(at)
@@ -520,14 +526,16 @@ def progress(
     definition = engine.definition_for(application, at)
     state = definition.state(application.state)
     returned = next((e for e in reversed(application.history) if e.opinion is not None), None)
-    submitted = application.latest(SUBMISSION_EVENTS)
+    submitted = application.latest(definition.events_tagged(SUBMITTING))
     ended = state.terminal
     clock = None
     if submitted and not ended:
         # The review period of the rule-set version the application is judged by, on the day
         # its parameters are read (its first submission).
         params = engine.ruleset_for(application, at).params_on(judging_day(application, at))
-        clock = _review_clock(application, submitted.at, at, params[REVIEW_DAYS_PARAMETER])
+        clock = _review_clock(
+            definition, application, submitted.at, at, params[REVIEW_DAYS_PARAMETER]
+        )
     return Progress(
         application_id=application.id,
         business_type=application.business_type,

@@ -18,6 +18,7 @@ from permitflow.records.actors import Actor
 from permitflow.records.application import Application
 from permitflow.records.holder import HolderRecord
 from permitflow.records.lifecycle import expiry_due, is_moot
+from permitflow.tags import Tag
 
 if TYPE_CHECKING:
     from permitflow.engine.engine import Engine
@@ -75,13 +76,30 @@ def sweep(
         events.append(TimerEvent("holder", "expire", before, holder.permit.state.value))
     swept: list[Application] = []
     for application in applications:
-        if is_moot(holder, application.business_type, local_date(at)) and any(
-            option.allowed and option.event == "close_moot"
-            for option in engine.allowed_events(application, actor, at, holder=holder)
-        ):
-            outcome = engine.fire(application, "close_moot", actor=actor, at=at, holder=holder)
+        closing = (
+            _closing(engine, application, actor, at, holder)
+            if is_moot(holder, application.business_type, local_date(at))
+            else None
+        )
+        if closing is not None:
+            outcome = engine.fire(application, closing, actor=actor, at=at, holder=holder)
             assert outcome.application is not None  # fire always returns the application
-            events.append(TimerEvent(application.id, "close_moot", application.state, CLOSED))
+            events.append(TimerEvent(application.id, closing, application.state, CLOSED))
             holder, application = outcome.holder, outcome.application
         swept.append(application)
     return SweepResult(holder, tuple(swept), tuple(events))
+
+
+def _closing(
+    engine: Engine, application: Application, actor: Actor, at: datetime, holder: HolderRecord
+) -> str | None:
+    """The step closing a moot application that ``actor`` may take now, if any."""
+    closing = engine.definition_for(application, at).events_tagged({Tag.CLOSING})
+    return next(
+        (
+            option.event
+            for option in engine.allowed_events(application, actor, at, holder=holder)
+            if option.allowed and option.event in closing
+        ),
+        None,
+    )

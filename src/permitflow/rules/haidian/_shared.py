@@ -1,7 +1,7 @@
 """What the Haidian rule modules share: business-type sets, review events, cached parses.
 
 Attestations are a reviewer's business: an attestation rule guards the authority's ``pass``
-event only (``REVIEW_EVENTS``), and a hybrid rule asks for its attestation half there while its
+step only (``REVIEWING``), and a hybrid rule asks for its attestation half there while its
 machine half runs at every event it guards (``attestation_due``).
 
 Passing is the common case and must stay cheap: a pass is a module-level verdict without facts
@@ -26,7 +26,8 @@ from permitflow.identifiers import (
 from permitflow.messages import Catalogue
 from permitflow.records.application import BusinessType
 from permitflow.rules.finding import Citation
-from permitflow.rules.rule import FILING_EVENTS, RuleContext
+from permitflow.rules.rule import RuleContext
+from permitflow.tags import HANDING_IN, Tag
 
 TEXTS_DIR = Path(__file__).parent / "texts"
 TEXTS = Catalogue.load("haidian", TEXTS_DIR.glob("*.toml"))
@@ -51,16 +52,15 @@ EMPLOYMENT_BUSINESS: frozenset[BusinessType] = frozenset(
 RESIDENCE_BUSINESS: frozenset[BusinessType] = EMPLOYMENT_BUSINESS | {BusinessType.BASIC_CHANGE}
 """The businesses that submit a residence proof (a basic change may change the address)."""
 
-REVIEW_EVENTS: frozenset[str] = frozenset({"pass"})
-"""The authority's approval at each level: where attestations are demanded."""
-DATA_EVENTS: frozenset[str] = FILING_EVENTS
-"""The events that hand the holder's data in (again). The record is locked while a case is
-under review (FLOW-103), so a check of the data alone needs no repeating at the review."""
-PROFILE_EVENTS: frozenset[str] = DATA_EVENTS | {"complete_profile"}
-"""The events that hand in the basic information: every filing, and its preview and submission
+REVIEWING: frozenset[Tag] = frozenset({Tag.AUTHORITY_PASS})
+"""The authority's approval at each level: where attestations are demanded. A check of the
+data alone guards the steps that hand them in (``HANDING_IN``): the record is locked while a
+case is under review (FLOW-103), so it needs no repeating at the review."""
+PROFILE_STEPS: frozenset[Tag] = HANDING_IN | {Tag.PROFILE_COMPLETION}
+"""The steps that hand in the basic information: every filing, and its preview and submission
 (预览提交, M§1.5) — no profile is complete that the basic-information rules would refuse."""
-UPLOAD_EVENTS: frozenset[str] = DATA_EVENTS | {"upload_attachment"}
-"""The events that judge an attachment's format and size: every filing, and the upload itself,
+UPLOAD_STEPS: frozenset[Tag] = HANDING_IN | {Tag.UPLOAD}
+"""The steps that judge an attachment's format and size: every filing, and the upload itself,
 which judges only the file it hands in."""
 
 
@@ -70,7 +70,7 @@ def cite(section: str, quote: str, source: str = "平台操作手册（个人版
 
 def attestation_due(ctx: RuleContext) -> bool:
     """Whether the event is one where a reviewer must attest the human half of a rule."""
-    return ctx.event in REVIEW_EVENTS
+    return not ctx.tags.isdisjoint(REVIEWING)
 
 
 # Parsing is pure: each number is parsed once per process, however many cases mention it. The

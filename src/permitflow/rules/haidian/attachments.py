@@ -33,10 +33,9 @@ from permitflow.rules.facts import Bytes, Facts
 from permitflow.rules.finding import RuleKind, Severity
 from permitflow.rules.haidian._shared import (
     APPLICANT_SIDE,
-    DATA_EVENTS,
-    REVIEW_EVENTS,
+    REVIEWING,
     TEXTS,
-    UPLOAD_EVENTS,
+    UPLOAD_STEPS,
     cite,
 )
 from permitflow.rules.parameters import ParameterTable
@@ -49,6 +48,7 @@ from permitflow.rules.rule import (
     needs_attestation,
     passed,
 )
+from permitflow.tags import HANDING_IN, SUBMITTING
 
 PDF_SIGNATURE = b"%PDF-"
 """The first bytes of every PDF file (ISO 32000-1, 7.5.2 File Header)."""
@@ -105,7 +105,7 @@ ATT_001 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="att",
-    events=UPLOAD_EVENTS,
+    tags=UPLOAD_STEPS,
     business_types=APPLICANT_SIDE,
     citation=cite("M§1.6 附件格式; M§1 注意事项 1", _NOTE_1),
     texts=TEXTS,
@@ -157,7 +157,7 @@ ATT_002 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="att",
-    events=UPLOAD_EVENTS,
+    tags=UPLOAD_STEPS,
     business_types=APPLICANT_SIDE,
     citation=cite("M§1.6 附件管理表", "格式：PDF 大小：2M以内"),
     texts=TEXTS,
@@ -171,7 +171,7 @@ ATT_003 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="att",
-    events=UPLOAD_EVENTS,
+    tags=UPLOAD_STEPS,
     business_types=APPLICANT_SIDE,
     citation=cite("M§1.6 附件管理表", "格式：PDF 大小：5M以内"),
     texts=TEXTS,
@@ -198,7 +198,7 @@ ATT_004 = Rule(
     severity=Severity.ERROR,
     group="att",
     business_types=APPLICANT_SIDE,
-    events=REVIEW_EVENTS,
+    tags=REVIEWING,
     citation=cite("M§1 注意事项 1; M§2 注意事项 1; M§6 注意事项 1", _NOTE_1),
     texts=TEXTS,
     check=_scan_quality,
@@ -232,7 +232,7 @@ ATT_005 = Rule(
     severity=Severity.ERROR,
     group="att",
     business_types=APPLICANT_SIDE,
-    events=REVIEW_EVENTS,
+    tags=REVIEWING,
     citation=cite(
         "M§1 注意事项 1",
         "其它职称、专利、软件著作权等相关认证材料需注"
@@ -269,7 +269,7 @@ ATT_006 = Rule(
     severity=Severity.ERROR,
     group="att",
     business_types=APPLICANT_SIDE,
-    events=REVIEW_EVENTS,
+    tags=REVIEWING,
     citation=cite(
         "M§1.6; M§3.1; M§4.2",
         "其中《个人诚信声明》（模板在北京国际人才网首页——业务办理指南——工作居住证办理指南——"
@@ -340,7 +340,7 @@ ATT_007 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="att",
-    events=DATA_EVENTS,
+    tags=HANDING_IN,
     business_types=APPLICANT_SIDE,
     citation=cite("M§1.6; M§4.2", "其他材料（非必传项）"),
     texts=TEXTS,
@@ -387,7 +387,7 @@ ATT_008 = Rule(
     kind=RuleKind.PROCESS,
     severity=Severity.WARNING,
     group="att",
-    events=DATA_EVENTS,
+    tags=SUBMITTING,
     business_types=frozenset({BusinessType.BASIC_CHANGE}),
     citation=cite("M§1.6; M§5.2", "申请人应在此处及时更新附件（信息发生变化之时）。"),
     texts=TEXTS,
@@ -408,7 +408,7 @@ ATT_009 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="att",
-    events=DATA_EVENTS,
+    tags=HANDING_IN,
     business_types=APPLICANT_SIDE,
     citation=cite("M§2.2", "再次确认附件均按要求上传齐全后，发起申请事项。"),
     texts=TEXTS,

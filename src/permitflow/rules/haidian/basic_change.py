@@ -23,7 +23,8 @@ from permitflow.rules.haidian._shared import TEXTS
 from permitflow.rules.haidian.employment import handled_by_associated_employer
 from permitflow.rules.haidian.renewal import permit_reference_day
 from permitflow.rules.haidian.review import returned_since_filing
-from permitflow.rules.rule import SUBMISSION_EVENTS, Rule, RuleContext, Verdict, failed, passed
+from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
+from permitflow.tags import SUBMITTING, Tag
 
 BASIC_CHANGE = frozenset({BusinessType.BASIC_CHANGE})
 
@@ -153,7 +154,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="bch",
         business_types=BASIC_CHANGE,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation(
             "M§5", "持证人可发起的“证件基础信息变更”业务包含:变更户口所在地、居住地等信息事项。"
         ),
@@ -166,7 +167,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="bch",
         business_types=BASIC_CHANGE,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation(
             "M§5.2",
             "登录人才业务办理平台首页——附件管理——删除原有附件——结合《海淀区办理指南》要求上传所需修"
@@ -182,7 +183,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="bch",
         business_types=BASIC_CHANGE,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation(
             "M§5.3",
             "仔细阅读申请说明并确认，点击下一步，预览核对信息无误后，填写申请原因，如："
@@ -197,7 +198,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="bch",
         business_types=BASIC_CHANGE,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation(
             "M§5.5", "申请发起后，由申请单位进行审核，审核通过后等待主管部门进行受理"
         ),
@@ -210,7 +211,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="bch",
         business_types=BASIC_CHANGE,
-        events=frozenset({"resubmit"}),
+        tags=frozenset({Tag.RESUBMISSION}),
         citation=Citation(
             "M§5.5", "根据主管部门出具的审批意见进行修改，在修改完毕后由个人再次发起申请事项"
         ),
@@ -223,7 +224,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="bch",
         business_types=BASIC_CHANGE,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation(
             "M§7（推定：取得北京市户口不属于基础信息变更）",
             "申请人已取得北京市户口、工作单位转至外省市或已到达法定退休年龄的，"

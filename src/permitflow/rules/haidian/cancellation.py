@@ -37,13 +37,14 @@ from permitflow.retirement import (
 from permitflow.rules.facts import Age, Facts, Given, Unit, unit
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import TEXTS, resident_id, same_code
-from permitflow.rules.haidian.flow import CASE_EVENTS, associated_employer, ending
+from permitflow.rules.haidian.flow import EMPLOYER_FILED_STEPS, associated_employer, ending
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
+from permitflow.tags import Tag
 
 CANCELLATION = frozenset({BusinessType.CANCELLATION})
 CONTINUING = frozenset({BusinessType.RENEWAL, BusinessType.EMPLOYER_CHANGE})
 """The businesses that keep a permit going, refused once its cancellation is due."""
-FILED = frozenset({"submit"})
+FILED = frozenset({Tag.SUBMISSION})
 RESIDENT_ID_FIELD = "profile.general.resident_id"
 _QUOTE = (
     "申请人已取得北京市户口、工作单位转至外省市或已到达法定退休年龄的，应即时注销北京市工作居住证。"
@@ -227,7 +228,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="can",
         business_types=CANCELLATION,
-        events=FILED,
+        tags=FILED,
         citation=Citation("M§7", _QUOTE),
         texts=TEXTS,
         check=_beijing_hukou,
@@ -238,7 +239,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="can",
         business_types=CANCELLATION,
-        events=FILED,
+        tags=FILED,
         citation=Citation("M§7", _QUOTE),
         texts=TEXTS,
         check=_employer_left_beijing,
@@ -249,7 +250,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="can",
         business_types=CANCELLATION,
-        events=FILED,
+        tags=FILED,
         citation=Citation("M§7", _QUOTE),
         texts=TEXTS,
         check=_retired,
@@ -260,7 +261,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="can",
         business_types=CONTINUING,
-        events=CASE_EVENTS,
+        tags=EMPLOYER_FILED_STEPS,
         citation=Citation("M§7", _QUOTE),
         texts=TEXTS,
         check=_not_retired,
@@ -271,7 +272,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="can",
         business_types=CONTINUING,
-        events=CASE_EVENTS,
+        tags=EMPLOYER_FILED_STEPS,
         citation=Citation("M§7", _QUOTE),
         texts=TEXTS,
         check=_employer_in_beijing,

@@ -30,10 +30,9 @@ from permitflow.records.holder import (
 )
 from permitflow.rules.facts import Facts, Plain
 from permitflow.rules.finding import Citation, RuleKind, Severity
-from permitflow.rules.haidian._shared import REVIEW_EVENTS, TEXTS, attestation_due
+from permitflow.rules.haidian._shared import REVIEWING, TEXTS, attestation_due
 from permitflow.rules.haidian.review import returned_since_filing
 from permitflow.rules.rule import (
-    SUBMISSION_EVENTS,
     Rule,
     RuleContext,
     Verdict,
@@ -42,6 +41,7 @@ from permitflow.rules.rule import (
     needs_attestation,
     passed,
 )
+from permitflow.tags import SUBMITTING, Tag
 
 BUSINESS_CHANGE = frozenset({BusinessType.BUSINESS_CHANGE})
 WITH_CHILDREN = frozenset({BusinessType.NEW, BusinessType.BUSINESS_CHANGE})
@@ -314,7 +314,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chd",
         business_types=BUSINESS_CHANGE,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation("M§6 注意事项 3", "办理随往国内非京籍子女的，子女应未成年。"),
         texts=TEXTS,
         check=minors_only,
@@ -325,7 +325,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chd",
         business_types=WITH_CHILDREN,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation("M§6", "注意：办理随往国内非京籍子女的，子女应未成年。"),
         texts=TEXTS,
         check=_domestic_non_beijing,
@@ -336,7 +336,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chd",
         business_types=WITH_CHILDREN,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation("M§6.3", "点击添加——完善随往人员信息"),
         texts=TEXTS,
         check=_fields_filled,
@@ -347,7 +347,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chd",
         business_types=WITH_CHILDREN,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation("M§6.3", "上传随往人员“子女医学出生证明”和“子女户口本页”附件材料。"),
         texts=TEXTS,
         parameters={"children.uploads_required": dict},
@@ -359,7 +359,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chd",
         business_types=BUSINESS_CHANGE,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation("M§6.3", "阅读申请说明并确认勾选，点击下一步"),
         texts=TEXTS,
         check=_instructions_and_change,
@@ -370,7 +370,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chd",
         business_types=BUSINESS_CHANGE,
-        events=frozenset({"resubmit"}),
+        tags=frozenset({Tag.RESUBMISSION}),
         citation=Citation(
             "M§6.4", "根据主管部门出具的审批意见进行修改，在修改完毕后由个人再次发起申请事项"
         ),
@@ -383,7 +383,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chd",
         business_types=BUSINESS_CHANGE,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation("M§6 注意事项 2", "填写“现居住地址”时，注意区县不要重复。"),
         texts=TEXTS,
         check=_address_not_repeated,
@@ -394,7 +394,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="mar",
         business_types=BUSINESS_CHANGE,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation("M§6.1", "已婚已育上传合法有效的婚姻材料"),
         texts=TEXTS,
         check=_married,
@@ -405,7 +405,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="mar",
         business_types=BUSINESS_CHANGE,
-        events=frozenset({"employer_approve"}),
+        tags=frozenset({Tag.EMPLOYER_APPROVAL}),
         citation=Citation("M§6.1", "未婚已育的婚姻材料无需上传，提交时需申请单位备注说明"),
         texts=TEXTS,
         check=_unmarried,
@@ -416,7 +416,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="mar",
         business_types=BUSINESS_CHANGE,
-        events=SUBMISSION_EVENTS | REVIEW_EVENTS,
+        tags=SUBMITTING | REVIEWING,
         citation=Citation("M§6.1", "离婚已育的需上传离婚协议，且协议内容中明确子女抚养权为申请人"),
         texts=TEXTS,
         check=_divorced,
@@ -427,7 +427,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="mar",
         business_types=BUSINESS_CHANGE,
-        events=REVIEW_EVENTS,
+        tags=REVIEWING,
         citation=Citation(
             "M§6.1", "其他涉及再婚或领养的，需提供合法有效的关系证明材料，具体材料以审核意见为准"
         ),

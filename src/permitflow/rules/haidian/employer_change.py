@@ -45,7 +45,7 @@ from permitflow.rules.facts import Facts, Plain, Unit, unit
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import (
     ALL_BUSINESS,
-    REVIEW_EVENTS,
+    REVIEWING,
     TEXTS,
     attestation_due,
     same_code,
@@ -58,7 +58,6 @@ from permitflow.rules.haidian.renewal import (
     submitted_in_time,
 )
 from permitflow.rules.rule import (
-    SUBMISSION_EVENTS,
     JudgedOn,
     Rule,
     RuleContext,
@@ -69,10 +68,11 @@ from permitflow.rules.rule import (
     passed,
 )
 from permitflow.rules.ruleset import EnforcedBy
+from permitflow.tags import SUBMITTING, Tag
 
 CHANGE = frozenset({BusinessType.EMPLOYER_CHANGE})
-LEAVING_EVENTS = frozenset({"dissociate", "declare_leaving"})
-"""The two ways the association with the former employer ends."""
+LEAVING = frozenset({Tag.LEAVING})
+"""The two ways the association with the former employer ends (the employer's, the holder's)."""
 RESIGNATION_CERTIFICATE = "resignation_certificate"
 """The ``document`` of the resignation certificate (离职证明) in the "other materials" slot."""
 
@@ -429,7 +429,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chg",
         business_types=CHANGE,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation(
             "M§4",
             "工作居住证持证人在新入职单位产生至少产生 1 个月社保记录后，"
@@ -445,7 +445,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chg",
         business_types=CHANGE,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation("M§4", "经单位认可后由单位申请办理“聘用单位变更”"),
         texts=TEXTS,
         check=_accepted_by_employer,
@@ -456,7 +456,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chg",
         business_types=CHANGE,
-        events=SUBMISSION_EVENTS | REVIEW_EVENTS,
+        tags=SUBMITTING | REVIEWING,
         citation=Citation("M§4.2", "“其他材料”上传原单位出具的离职证明。"),
         texts=TEXTS,
         check=_resignation_certificate,
@@ -467,7 +467,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chg",
         business_types=CHANGE,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation(
             "M§4.1",
             "个人进入“人才业务办理平台-个人版”首页点击“工作居住证”申请进行单位关联（关联码由聘用单"
@@ -482,7 +482,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         group="chg",
         business_types=ALL_BUSINESS,
-        events=LEAVING_EVENTS,
+        tags=LEAVING,
         citation=Citation(
             # A warning: the trigger (catalogue §9.4, I) guesses when the new employer files.
             "M§4 注意事项 3; 规则目录 §9.4",
@@ -503,7 +503,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chg",
         business_types=CHANGE,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation(
             "M§4 注意事项 2",
             "如申请人发生多次劳动关系变更，应逐一变更《北京市工作居住证》关联单位。",
@@ -517,7 +517,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chg",
         business_types=CHANGE,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation(
             "M§4",
             "新单位（指申请人首次劳动关系变更单位）应立即与持证人进行关联，"
@@ -532,7 +532,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chg",
         business_types=CHANGE,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation(
             "M§4 注意事项 1",
             "申请人《北京市工作居住证》关联申请单位需与其《劳动合同》签订单位、个税扣缴及社保缴纳单位一致；",
@@ -551,7 +551,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chg",
         business_types=CHANGE,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation(
             # The severity is set by rules.overrides; an expired permit is REN-006's.
             "M§4 注意事项 4",
@@ -569,7 +569,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chg",
         business_types=ALL_BUSINESS,
-        events=LEAVING_EVENTS,
+        tags=LEAVING,
         citation=Citation(
             "M§4",
             "若证件续签与聘用单位变更业务同时发生时，请先由原单位办理证件续签手续，"
@@ -585,7 +585,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="chg",
         business_types=ALL_BUSINESS,
-        events=frozenset({"declare_leaving"}),
+        event="declare_leaving",
         citation=Citation("M§4.1", "自原单位离职后，将工作居住证操作为“挂起”状态"),
         texts=TEXTS,
         judged_on=JudgedOn.STEP,
@@ -597,7 +597,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         group="chg",
         business_types=ALL_BUSINESS,
-        events=frozenset({"dissociate"}),
+        event="dissociate",
         citation=Citation("M§7 注; M§4", "注：员工离职解除关联应由单位系统操作。"),
         texts=TEXTS,
         judged_on=JudgedOn.STEP,

@@ -60,7 +60,6 @@ from permitflow.rules.facts import Facts
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import ALL_BUSINESS, TEXTS
 from permitflow.rules.rule import (
-    SUBMISSION_EVENTS,
     Check,
     JudgedOn,
     Rule,
@@ -69,14 +68,18 @@ from permitflow.rules.rule import (
     failed,
     passed,
 )
+from permitflow.tags import SUBMITTING, Tag
 
 INFERENCE = "permitflow 规则目录（推定）"
 """Citation source of a rule the manual implies but does not state."""
 
-OPENING_EVENTS = SUBMISSION_EVENTS | {"prepare"}
-"""Events that open or re-open an application for the holder."""
-CASE_EVENTS = OPENING_EVENTS | {"employer_approve", "accept", "pass"}
-"""Every event that moves a case towards approval."""
+OPENING_STEPS = SUBMITTING | {Tag.FILING}
+"""The steps that open or re-open an application for the holder."""
+EMPLOYER_FILED_STEPS = OPENING_STEPS | {Tag.AUTHORITY_ACCEPTANCE, Tag.AUTHORITY_PASS}
+"""Every step that moves a case the employer files (a renewal, an employer change) towards
+approval: there the employer's review is its own submission."""
+CASE_STEPS = EMPLOYER_FILED_STEPS | {Tag.EMPLOYER_APPROVAL}
+"""Every step that moves a case towards approval."""
 BEFORE_EXPIRY = frozenset({BusinessType.RENEWAL, BusinessType.EMPLOYER_CHANGE})
 """The businesses REN-006 refuses on a permit past its expiry date: they keep the permit going."""
 ONE_AT_A_TIME = ALL_BUSINESS - {BusinessType.CANCELLATION}
@@ -442,7 +445,7 @@ def _one_at_a_time(rule_id: str, check: Check) -> Rule:
         severity=Severity.ERROR,
         group="flow",
         business_types=ONE_AT_A_TIME,
-        events=OPENING_EVENTS,
+        tags=OPENING_STEPS,
         citation=Citation(
             "规则目录 §3.5（推定）",
             "同一申请人同一时间只能有一笔在办业务（推定，手册未明言）。",
@@ -463,7 +466,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="flow",
         business_types=ALL_BUSINESS - {BusinessType.NEW},
-        events=CASE_EVENTS,
+        tags=CASE_STEPS,
         citation=Citation(
             "M§3 注意事项 3; M§7", "申请单位及申请人应及时关注证件到期时间，一旦过期，无法恢复"
         ),
@@ -477,7 +480,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="flow",
         business_types=ALL_BUSINESS,
-        events=CASE_EVENTS,
+        tags=CASE_STEPS,
         citation=Citation(
             "M§4.1; 规则目录 §3.6（推定）", "自原单位离职后，将工作居住证操作为“挂起”状态"
         ),

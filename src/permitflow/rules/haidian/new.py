@@ -14,8 +14,9 @@ from permitflow.rules.haidian._shared import TEXTS
 from permitflow.rules.haidian.children import minors_only
 from permitflow.rules.haidian.employment import handled_by_associated_employer
 from permitflow.rules.haidian.review import returned_since_filing
-from permitflow.rules.rule import SUBMISSION_EVENTS, JudgedOn, Rule
+from permitflow.rules.rule import JudgedOn, Rule
 from permitflow.rules.ruleset import EnforcedBy
+from permitflow.tags import SUBMITTING, Tag
 
 NEW = frozenset({BusinessType.NEW})
 
@@ -26,7 +27,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="new",
         business_types=NEW,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation("M§2 注意事项 5", "办理随往国内非京籍子女的，子女应未成年。"),
         texts=TEXTS,
         check=minors_only,
@@ -37,7 +38,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="new",
         business_types=NEW,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation(
             "M§2.3",
             "核对基础信息，该界面只可查看“个人基础信息”但无法编辑，"
@@ -56,7 +57,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="new",
         business_types=NEW,
-        events=SUBMISSION_EVENTS | {"employer_approve", "accept", "pass"},
+        tags=SUBMITTING | {Tag.EMPLOYER_APPROVAL, Tag.AUTHORITY_ACCEPTANCE, Tag.AUTHORITY_PASS},
         citation=Citation(
             "M§2.1, M§2.4",
             "申请发起后，由聘用单位进行审核，审核通过后等待主管部门进行受理",
@@ -71,7 +72,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="new",
         business_types=NEW,
-        events=frozenset({"resubmit"}),
+        tags=frozenset({Tag.RESUBMISSION}),
         citation=Citation(
             "M§2.4",
             "不通过的：根据主管部门出具的审批意见进行修改，"

@@ -25,7 +25,7 @@ from permitflow.records.holder import ProofKind, Slot
 from permitflow.rules.facts import Facts, Given, Money, MonthSpan, Unit, unit
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import (
-    REVIEW_EVENTS,
+    REVIEWING,
     TEXTS,
     attestation_due,
     credit_code,
@@ -34,7 +34,6 @@ from permitflow.rules.haidian._shared import (
 from permitflow.rules.haidian.cancellation import resident
 from permitflow.rules.haidian.renewal import paid_months, window_text
 from permitflow.rules.rule import (
-    SUBMISSION_EVENTS,
     Rule,
     RuleContext,
     Verdict,
@@ -42,6 +41,7 @@ from permitflow.rules.rule import (
     failed,
     passed,
 )
+from permitflow.tags import SUBMITTING
 
 NEW = frozenset({BusinessType.NEW})
 SECONDARY = "permitflow 规则目录 §4.12、§7（二手资料，未经官方确认）"
@@ -280,7 +280,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         group="pol",
         business_types=NEW,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation(
             "规则目录 §4.12、§7；S1、S2、S4、S5、H1",
             "男性不超过 60 周岁，女性不超过 55 周岁。",
@@ -296,7 +296,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         group="pol",
         business_types=NEW,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation(
             "规则目录 §4.12、§7；S1-S5",
             "本科及以上学历（学士及以上学位），或中级及以上专业技术职称。",
@@ -312,7 +312,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         group="pol",
         business_types=NEW,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation(
             "规则目录 §4.12、§7；S1、S2、S4、S5",
             "在申报单位工作满 6 个月及以上；在该单位缴纳社会保险和个人所得税满 6 个月或 12 个月"
@@ -329,7 +329,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         group="pol",
         business_types=NEW,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation(
             "规则目录 §4.12、§7；S1、S2、S8",
             "应税收入不低于本市上年度职工平均工资的 k 倍（各区 k 为 1.2 或 1.5）。",
@@ -349,7 +349,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         group="pol",
         business_types=NEW,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation(
             "规则目录 §4.12、§7；S2-S5", "具有 2 年及以上工作经历。", SECONDARY
         ),
@@ -363,7 +363,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         group="pol",
         business_types=NEW,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation(
             "规则目录 §4.12、§7；H1（2014）、S3、S10",
             "在海淀区注册并纳税、具有独立法人资格的单位（企业、事业单位、民办非企业单位、"
@@ -380,7 +380,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         group="pol",
         business_types=frozenset({BusinessType.RENEWAL}),
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation(
             "规则目录 §4.12、§7；S3、S9",
             "有效期 3 年，期满续签；续签材料覆盖 3 年。",
@@ -396,7 +396,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         group="pol",
         business_types=frozenset({BusinessType.EMPLOYER_CHANGE}),
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation(
             "规则目录 §4.12、§7；S6、S7、S8",
             "离职后须在 60 天内办理聘用单位变更，否则证件失效。",
@@ -414,7 +414,7 @@ RULES: tuple[Rule, ...] = (
         business_types=frozenset(
             {BusinessType.NEW, BusinessType.RENEWAL, BusinessType.EMPLOYER_CHANGE}
         ),
-        events=SUBMISSION_EVENTS | REVIEW_EVENTS,
+        tags=SUBMITTING | REVIEWING,
         citation=Citation(
             "M§2 注意事项 4; S1-S5",
             "住房材料必须合理合法，位于北京市行政区域内，且房屋用途需为住宅（办公、"

@@ -24,9 +24,8 @@ from permitflow.rules.facts import Facts, Given, Month, Plain, months
 from permitflow.rules.finding import RuleKind, Severity
 from permitflow.rules.haidian._shared import (
     APPLICANT_SIDE,
-    DATA_EVENTS,
-    PROFILE_EVENTS,
-    REVIEW_EVENTS,
+    PROFILE_STEPS,
+    REVIEWING,
     TEXTS,
     attestation_due,
     cite,
@@ -41,6 +40,7 @@ from permitflow.rules.rule import (
     needs_attestation,
     passed,
 )
+from permitflow.tags import HANDING_IN
 
 _STANDARD = "M§1.4 “个人基础信息”填写标准"
 _PASS_PROFILE = (passed("profile"),)
@@ -73,7 +73,7 @@ BI_001 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="bi",
-    events=PROFILE_EVENTS,
+    tags=PROFILE_STEPS,
     business_types=APPLICANT_SIDE,
     citation=cite(
         "M§1.4",
@@ -97,7 +97,7 @@ BI_002 = Rule(
     severity=Severity.ERROR,
     group="bi",
     business_types=APPLICANT_SIDE,
-    events=REVIEW_EVENTS,
+    tags=REVIEWING,
     citation=cite(_STANDARD, "填写信息均应以目前实际情况及所提供的佐证材料作为依据"),
     texts=TEXTS,
     check=_reflects_reality,
@@ -128,7 +128,7 @@ BI_003 = Rule(
     severity=Severity.ERROR,
     group="bi",
     business_types=APPLICANT_SIDE,
-    events=REVIEW_EVENTS,
+    tags=REVIEWING,
     citation=cite("M§1.4; M§1 注意事项 1", "照片应为申请人近期一寸免冠白底彩色证件照"),
     texts=TEXTS,
     check=_photo_standard,
@@ -194,7 +194,7 @@ BI_004 = Rule(
     kind=RuleKind.HYBRID,
     severity=Severity.ERROR,
     group="bi",
-    events=DATA_EVENTS | REVIEW_EVENTS,
+    tags=HANDING_IN | REVIEWING,
     business_types=APPLICANT_SIDE,
     citation=cite(
         _STANDARD,
@@ -233,7 +233,7 @@ BI_005 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="bi",
-    events=PROFILE_EVENTS,
+    tags=PROFILE_STEPS,
     business_types=APPLICANT_SIDE,
     citation=cite(_STANDARD, "注意北京市所在区不要重复"),
     texts=TEXTS,
@@ -290,7 +290,7 @@ EDU_001 = Rule(
     kind=RuleKind.HYBRID,
     severity=Severity.ERROR,
     group="edu",
-    events=PROFILE_EVENTS | REVIEW_EVENTS,
+    tags=PROFILE_STEPS | REVIEWING,
     business_types=APPLICANT_SIDE,
     citation=cite(
         _STANDARD,
@@ -337,7 +337,7 @@ EDU_002 = Rule(
     kind=RuleKind.HYBRID,
     severity=Severity.ERROR,
     group="edu",
-    events=PROFILE_EVENTS | REVIEW_EVENTS,
+    tags=PROFILE_STEPS | REVIEWING,
     business_types=APPLICANT_SIDE,
     citation=cite(
         _STANDARD,
@@ -373,7 +373,7 @@ EDU_003 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="edu",
-    events=PROFILE_EVENTS,
+    tags=PROFILE_STEPS,
     business_types=APPLICANT_SIDE,
     citation=cite(_STANDARD, "以学位进行申报的不要填写“职称信息”"),
     texts=TEXTS,
@@ -396,7 +396,7 @@ EDU_004 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="edu",
-    events=PROFILE_EVENTS,
+    tags=PROFILE_STEPS,
     business_types=APPLICANT_SIDE,
     citation=cite(
         _STANDARD,
@@ -452,7 +452,7 @@ HIS_001 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="his",
-    events=PROFILE_EVENTS,
+    tags=PROFILE_STEPS,
     business_types=APPLICANT_SIDE,
     citation=cite(_STANDARD, "学习经历：填写自高中时期（或中专）开始至取得最高学历学位时期的信息"),
     texts=TEXTS,
@@ -505,7 +505,7 @@ HIS_002 = Rule(
     kind=RuleKind.HYBRID,
     severity=Severity.ERROR,
     group="his",
-    events=PROFILE_EVENTS | REVIEW_EVENTS,
+    tags=PROFILE_STEPS | REVIEWING,
     business_types=APPLICANT_SIDE,
     citation=cite(_STANDARD, "工作经历：填写自参加工作至申报时期的全部经历"),
     texts=TEXTS,
@@ -559,7 +559,7 @@ HIS_003 = Rule(
     kind=RuleKind.HYBRID,
     severity=Severity.WARNING,
     group="his",
-    events=PROFILE_EVENTS | REVIEW_EVENTS,
+    tags=PROFILE_STEPS | REVIEWING,
     business_types=APPLICANT_SIDE,
     citation=cite(_STANDARD, "填写时建议比对实际社保缴纳情况"),
     texts=TEXTS,

@@ -39,10 +39,15 @@ from permitflow.rules.facts import (
     units,
 )
 from permitflow.rules.finding import Citation, RuleKind, Severity
-from permitflow.rules.haidian._shared import REVIEW_EVENTS, TEXTS, attestation_due, same_code
-from permitflow.rules.haidian.flow import BEFORE_EXPIRY, CASE_EVENTS, Anew, Ending, apply_anew
+from permitflow.rules.haidian._shared import REVIEWING, TEXTS, attestation_due, same_code
+from permitflow.rules.haidian.flow import (
+    BEFORE_EXPIRY,
+    EMPLOYER_FILED_STEPS,
+    Anew,
+    Ending,
+    apply_anew,
+)
 from permitflow.rules.rule import (
-    SUBMISSION_EVENTS,
     JudgedOn,
     Rule,
     RuleContext,
@@ -52,6 +57,7 @@ from permitflow.rules.rule import (
     passed,
 )
 from permitflow.rules.ruleset import EnforcedBy
+from permitflow.tags import SUBMITTING
 
 RENEWAL = frozenset({BusinessType.RENEWAL})
 
@@ -394,7 +400,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="ren",
         business_types=RENEWAL,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation(
             "M§3 注意事项 1",
             "申请单位、《劳动合同》签订单位、个税扣缴和社保缴纳单位须为同一家单位；",
@@ -412,7 +418,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="ren",
         business_types=RENEWAL,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation("M§3 注意事项 2", "持证期间近三年应税收入应连续正常缴纳不为零"),
         texts=TEXTS,
         parameters={"renewal.evidence_months": int, "renewal.evidence_lag_months": int},
@@ -424,7 +430,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="ren",
         business_types=RENEWAL,
-        events=SUBMISSION_EVENTS | REVIEW_EVENTS,
+        tags=SUBMITTING | REVIEWING,
         citation=Citation(
             "M§3 注意事项 2",
             "申请单位应依据《中华人民共和国社会保险法》为申请人按时并足额并连续缴纳社会保险费",
@@ -443,7 +449,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="ren",
         business_types=RENEWAL,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation(
             "M§3 注意事项 2",
             "且需符合聘用单位变更规定要求，未按要求做聘用单位变更业务的不在受理范围之内（聘用单位变"
@@ -459,7 +465,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="ren",
         business_types=RENEWAL,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         # The severity is set by rules.overrides: the manual puts the risk of a late filing on
         # the employer and the applicant, it does not refuse it.
         citation=Citation(
@@ -478,7 +484,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="ren",
         business_types=BEFORE_EXPIRY,
-        events=CASE_EVENTS,
+        tags=EMPLOYER_FILED_STEPS,
         citation=Citation(
             "M§3 注意事项 3; M§4 注意事项 4",
             "申请单位及申请人应及时关注证件到期时间，一旦过期，无法恢复",
@@ -493,7 +499,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="ren",
         business_types=RENEWAL,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation("M§3.2", "由单位确认无误后，在单位系统发起“续签”。"),
         texts=TEXTS,
         check=_employer_checked,
@@ -504,7 +510,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="ren",
         business_types=RENEWAL,
-        events=SUBMISSION_EVENTS,
+        tags=SUBMITTING,
         citation=Citation("M§3.1", "按续签标准上传各类附件。"),
         texts=TEXTS,
         parameters={"renewal.refreshed_slots": list},

@@ -17,9 +17,8 @@ from permitflow.records.holder import ProofKind, PropertyUse
 from permitflow.rules.facts import Facts, Given
 from permitflow.rules.finding import RuleKind, Severity
 from permitflow.rules.haidian._shared import (
-    DATA_EVENTS,
     RESIDENCE_BUSINESS,
-    REVIEW_EVENTS,
+    REVIEWING,
     TEXTS,
     attestation_due,
     cite,
@@ -33,6 +32,7 @@ from permitflow.rules.rule import (
     needs_attestation,
     passed,
 )
+from permitflow.tags import HANDING_IN
 
 _NOTE_4 = (
     "住房材料必须合理合法，位于北京市行政区域内，且房"
@@ -71,7 +71,7 @@ RES_001 = Rule(
     severity=Severity.ERROR,
     group="res",
     business_types=RESIDENCE_BUSINESS,
-    events=REVIEW_EVENTS,
+    tags=REVIEWING,
     citation=cite("M§2 注意事项 4", _NOTE_4),
     texts=TEXTS,
     check=_lawful,
@@ -105,7 +105,7 @@ RES_002 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="res",
-    events=DATA_EVENTS,
+    tags=HANDING_IN,
     business_types=RESIDENCE_BUSINESS,
     citation=cite("M§2 注意事项 4", _NOTE_4),
     texts=TEXTS,
@@ -136,7 +136,7 @@ RES_003 = Rule(
     kind=RuleKind.HYBRID,
     severity=Severity.ERROR,
     group="res",
-    events=DATA_EVENTS | REVIEW_EVENTS,
+    tags=HANDING_IN | REVIEWING,
     business_types=RESIDENCE_BUSINESS,
     citation=cite("M§2 注意事项 4", _NOTE_4),
     texts=TEXTS,
@@ -179,7 +179,7 @@ RES_004 = Rule(
     kind=RuleKind.HYBRID,
     severity=Severity.ERROR,
     group="res",
-    events=DATA_EVENTS | REVIEW_EVENTS,
+    tags=HANDING_IN | REVIEWING,
     business_types=RESIDENCE_BUSINESS,
     citation=cite(
         "M§2 注意事项 7",
@@ -208,7 +208,7 @@ RES_005 = Rule(
     kind=RuleKind.MACHINE,
     severity=Severity.ERROR,
     group="res",
-    events=DATA_EVENTS,
+    tags=HANDING_IN,
     business_types=RESIDENCE_BUSINESS,
     citation=cite(
         "M§1.4 “个人基础信息”填写标准",

@@ -18,14 +18,11 @@ from typing import ClassVar
 from attrs import frozen
 
 from permitflow.records.actors import Role
-from permitflow.records.application import Application, BusinessType
-from permitflow.records.audit import AuditEntry
+from permitflow.records.application import BusinessType
 from permitflow.rules.facts import Facts, Plain
 from permitflow.rules.finding import Citation, RuleKind, Severity
-from permitflow.rules.haidian._shared import ALL_BUSINESS, TEXTS
+from permitflow.rules.haidian._shared import ALL_BUSINESS, REVIEWING, TEXTS
 from permitflow.rules.rule import (
-    RETURN_EVENTS,
-    SUBMISSION_EVENTS,
     Rule,
     RuleContext,
     Verdict,
@@ -34,18 +31,10 @@ from permitflow.rules.rule import (
     passed,
 )
 from permitflow.rules.ruleset import EnforcedBy
+from permitflow.tags import RETURNING, SUBMITTING, Tag
 
 EMPLOYER_TYPES = frozenset({BusinessType.RENEWAL, BusinessType.EMPLOYER_CHANGE})
 """Business types the employer initiates and re-initiates (variant E of the machines)."""
-
-REFILING_EVENTS = frozenset({"resubmit", "reinitiate"})
-AUTHORITY_RETURN = "return"
-NOTIFY_FIXED = "notify_fixed"
-
-
-def latest_of(application: Application | None, events: frozenset[str]) -> AuditEntry | None:
-    """The most recent audit entry whose event is one of ``events``."""
-    return application.latest(events) if application is not None else None
 
 
 def returned_since_filing(ctx: RuleContext) -> Iterable[Verdict[Plain]]:
@@ -54,8 +43,8 @@ def returned_since_filing(ctx: RuleContext) -> Iterable[Verdict[Plain]]:
     "根据主管部门出具的审批意见进行修改，在修改完毕后由个人再次发起申请事项": a re-initiation
     answers a return, so the latest filing-or-return entry of the trail must be a return.
     """
-    entry = latest_of(ctx.application, RETURN_EVENTS | SUBMISSION_EVENTS)
-    if entry is not None and entry.event in RETURN_EVENTS:
+    entry = ctx.latest(RETURNING | SUBMITTING)
+    if entry is not None and not ctx.tags_of(entry.event).isdisjoint(RETURNING):
         yield passed("state", returned_by=entry.event, returned_at=entry.at.isoformat())
     else:
         yield failed("state")
@@ -72,9 +61,10 @@ def _review_levels(ctx: RuleContext) -> Iterable[Verdict[TooManyPasses]]:
     passes = 0
     if ctx.application is not None:
         for entry in reversed(ctx.application.history):
-            if entry.event == "accept":
+            tags = ctx.tags_of(entry.event)
+            if Tag.AUTHORITY_ACCEPTANCE in tags:
                 break
-            if entry.event == "pass":
+            if Tag.AUTHORITY_PASS in tags:
                 passes += 1
     level = passes + 1
     # 经主管部门多级逐一审核，全部审核通过的业务办理完成: one pass per level, level by level,
@@ -91,7 +81,7 @@ class EmployerIssue(Facts):
 
 
 def _employer_fixes_confirmed(ctx: RuleContext) -> Iterable[Verdict[EmployerIssue]]:
-    entry = latest_of(ctx.application, frozenset({AUTHORITY_RETURN}))
+    entry = ctx.latest({Tag.AUTHORITY_RETURN})
     if entry is None or not entry.opinion:
         return
     keywords: list[str] = ctx.params["review.employer_opinion_keywords"]
@@ -110,14 +100,13 @@ class NotNotified(Facts):
 
 
 def _fixed_and_notified(ctx: RuleContext) -> Iterable[Verdict[Plain | NotNotified]]:
-    entry = latest_of(
-        ctx.application, frozenset({AUTHORITY_RETURN, NOTIFY_FIXED, "initiate", "reinitiate"})
-    )
+    entry = ctx.latest(SUBMITTING | {Tag.AUTHORITY_RETURN, Tag.REFILING})
+    tags = ctx.tags_of(entry.event) if entry is not None else frozenset()
     # 在修改完毕后告知单位再次发起申请事项: the applicant's notice comes between the return and
     # the employer's re-initiation.
-    if entry is not None and entry.event == NOTIFY_FIXED:
+    if entry is not None and Tag.REFILING in tags:
         yield passed("state", notified_at=entry.at.isoformat())
-    elif entry is not None and entry.event == AUTHORITY_RETURN:
+    elif Tag.AUTHORITY_RETURN in tags:
         yield failed("state", NotNotified())
     else:
         yield failed("state")
@@ -130,7 +119,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="rev",
         business_types=ALL_BUSINESS,
-        events=frozenset({"pass"}),
+        tags=REVIEWING,
         citation=Citation(
             "M§2.4",
             "通过的：经主管部门多级逐一审核，全部审核通过的业务办理完成，此时可在系统打印确认单",
@@ -145,7 +134,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.TIP,
         group="rev",
         business_types=ALL_BUSINESS,
-        events=frozenset({"pass"}),
+        tags=REVIEWING,
         citation=Citation("M§2.4", "全部审核通过的业务办理完成，此时可在系统打印确认单"),
         texts=TEXTS,
         check=EnforcedBy(
@@ -160,7 +149,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.TIP,
         group="rev",
         business_types=ALL_BUSINESS,
-        events=frozenset({AUTHORITY_RETURN}) | REFILING_EVENTS,
+        tags=frozenset({Tag.AUTHORITY_RETURN, Tag.RESUBMISSION}),
         citation=Citation(
             "M§2 注意事项 6",
             "为提升审核效率，主管部门将在审核意见中增加“温馨提示”，避免后续出现其他审核问题，"
@@ -179,7 +168,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         group="rev",
         business_types=ALL_BUSINESS,
-        events=REFILING_EVENTS,
+        tags=frozenset({Tag.RESUBMISSION}),
         attesters=frozenset({Role.EMPLOYER}),
         citation=Citation("M§2.4", "涉及单位问题的，应确认单位修改无误，避免无效操作"),
         texts=TEXTS,
@@ -192,7 +181,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         group="rev",
         business_types=EMPLOYER_TYPES,
-        events=frozenset({"reinitiate"}),
+        tags=frozenset({Tag.RESUBMISSION}),
         citation=Citation(
             "M§3.2", "根据主管部门出具的审批意见进行修改，在修改完毕后告知单位再次发起申请事项"
         ),

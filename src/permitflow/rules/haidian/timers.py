@@ -26,8 +26,9 @@ from permitflow.rules.facts import Facts
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import ALL_BUSINESS, TEXTS
 from permitflow.rules.rule import JudgedOn, Rule, RuleContext, Verdict, failed, passed
+from permitflow.tags import Tag
 
-LOCKED_EVENTS = frozenset({"edit_profile", "upload_attachment", "delete_attachment"})
+LOCKED_STEPS = frozenset({Tag.PROFILE, Tag.UPLOAD, Tag.REMOVAL})
 
 
 @frozen
@@ -87,7 +88,7 @@ RULES: tuple[Rule, ...] = (
             "M§3 注意事项 3", "申请单位及申请人应及时关注证件到期时间，一旦过期，无法恢复"
         ),
         texts=TEXTS,
-        check=_expiry_passed, judged_on=JudgedOn.STEP, events=frozenset({"expire"}),
+        check=_expiry_passed, judged_on=JudgedOn.STEP, tags=frozenset({Tag.TIMER}),
     ),
     Rule(
         id="FLOW-102", kind=RuleKind.MACHINE, severity=Severity.ERROR, group="flow",
@@ -96,7 +97,7 @@ RULES: tuple[Rule, ...] = (
             "M§3 注意事项 3", "未按时提交申请导致审核未完成证件失效的，责任由申请单位及申请人承担"
         ),
         texts=TEXTS,
-        check=_permit_ended, judged_on=JudgedOn.STEP, events=frozenset({"close_moot"}),
+        check=_permit_ended, judged_on=JudgedOn.STEP, tags=frozenset({Tag.CLOSING}),
     ),
     Rule(
         id="FLOW-103", kind=RuleKind.PROCESS, severity=Severity.ERROR, group="flow",
@@ -107,6 +108,6 @@ RULES: tuple[Rule, ...] = (
             "基础信息",
         ),
         texts=TEXTS,
-        check=_not_under_review, events=LOCKED_EVENTS,
+        check=_not_under_review, tags=LOCKED_STEPS,
     ),
 )  # fmt: skip
