@@ -172,10 +172,11 @@ def business_type_page(engine: Engine, ruleset: RuleSet, business_type: Business
         first = transitions[0]
         roles = sorted({role.value for t in transitions for role in t.roles})
         moves = ", ".join(f"`{source}` → `{t.dest}`" for t in transitions for source in t.sources)
+        kinds = ", ".join(f"`{tag.value}`" for tag in sorted(first.tags)) or "none"
         lines += [
             f"### `{event}`: {first.label_en} ({first.label_zh})",
             "",
-            f"Who: {', '.join(roles)}. Moves: {moves}.",
+            f"Who: {', '.join(roles)}. Moves: {moves}. Kind of step: {kinds}.",
             "",
         ]
         ids: dict[str, None] = {}
