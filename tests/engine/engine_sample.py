@@ -66,7 +66,8 @@ def sample_definition(levels: int) -> MachineDefinition:
         initial="draft",
         transitions=(
             Transition("submit", ("draft",), "employer_review", applicant, "提交", "Submit",
-                       guards=frozenset({"bi"}), submits=True, effect=_open),
+                       guards=frozenset({"bi"}), tags=frozenset({Tag.SUBMISSION}),
+                       effect=_open),
             Transition("employer_approve", ("employer_review",), AWAITING_ACCEPTANCE, employer,
                        "单位审核通过", "Employer approves"),
             Transition("employer_return", ("employer_review",), "employer_returned", employer,

@@ -24,7 +24,7 @@ from permitflow.messages import catalogue_error
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import Application
 from permitflow.records.holder import HolderRecord
-from permitflow.tags import Tag, events_tagged
+from permitflow.tags import SUBMITTING, Tag, events_tagged
 
 
 @frozen
@@ -101,23 +101,31 @@ class Transition:
     """The attrs class the event's payload must be an instance of (None: no payload)."""
     payload_required: bool = False
     """The event must carry its payload."""
-    submits: bool = False
-    """A submission, the first or a later one: the first pins the rule-set version and the
-    submission moment; every one clears the attestations given before (the file is new)."""
     opinion: bool = False
     """The event carries a binding review opinion and optional tips (a return)."""
     reason: bool = False
     """The event needs a stated reason (a withdrawal, a suspension, a resumption), kept in its
     audit entry."""
-    withdraws: bool = False
-    """The event withdraws the application (撤回): who may fire it from a state is what the
-    holder's open-application marker tells a person who wants to start another business."""
     by_filer: frozenset[str] = frozenset()
     """When set, only the actor who fired the latest of these events (the party that filed the
     application) may fire this one; before any of them, every role of ``roles`` may."""
     internal: bool = False
     """A step that happens only as the effect of another machine's event (a new application's
     approval issues the permit); no actor fires it, so it names no role."""
+
+    @property
+    def submits(self) -> bool:
+        """A submission, the first or a later one (tagged so): the first pins the rule-set
+        version and the submission moment; every one clears the attestations given before (the
+        file is new)."""
+        return not self.tags.isdisjoint(SUBMITTING)
+
+    @property
+    def withdraws(self) -> bool:
+        """The event withdraws the application (撤回, tagged so): who may fire it from a state
+        is what the holder's open-application marker tells a person who wants to start another
+        business."""
+        return Tag.WITHDRAWAL in self.tags
 
 
 @frozen

@@ -61,13 +61,13 @@ def cancellation_machine(
             Transition(
                 "submit", (DRAFT,), AWAITING_ACCEPTANCE, roles,
                 *both("event.submit.cancellation"), guards=FILING_GUARDS, payload=CancellationForm,
-                submits=True, tags=frozenset({Tag.SUBMISSION}),
+                tags=frozenset({Tag.SUBMISSION}),
             ),
             Transition(
                 "resubmit", (RETURNED,), AWAITING_ACCEPTANCE, roles,
                 *both("event.resubmit.cancellation"), guards=FILING_GUARDS,
                 payload=CancellationForm,
-                submits=True, tags=frozenset({Tag.RESUBMISSION}),
+                tags=frozenset({Tag.RESUBMISSION}),
             ),
             withdraw((DRAFT, AWAITING_ACCEPTANCE, RETURNED), roles, by_filer=FILINGS),
             *path.transitions,

@@ -157,7 +157,7 @@ def withdraw(
     start another one."""
     return Transition(
         "withdraw", sources, WITHDRAWN, roles, *both("event.withdraw"),
-        reason=True, withdraws=True, by_filer=by_filer, effect=release,
+        reason=True, by_filer=by_filer, effect=release,
         tags=frozenset({Tag.WITHDRAWAL}),
     )  # fmt: skip
 
@@ -225,7 +225,7 @@ def applicant_initiated(
     transitions = [
         Transition(
             "submit", (DRAFT,), EMPLOYER_REVIEW, APPLICANT, *both("event.submit"),
-            guards=guards.start, payload=form, submits=True, effect=lock, tags=_SUBMISSION,
+            guards=guards.start, payload=form, effect=lock, tags=_SUBMISSION,
         ),
         Transition(
             "employer_approve", (EMPLOYER_REVIEW,), AWAITING_ACCEPTANCE, EMPLOYER,
@@ -253,7 +253,7 @@ def applicant_initiated(
             Transition(
                 "resubmit", tuple(resubmit_from), EMPLOYER_REVIEW, APPLICANT,
                 *both("event.resubmit"), guards=guards.start, payload=form,
-                submits=True, effect=lock, tags=_RESUBMISSION,
+                effect=lock, tags=_RESUBMISSION,
             )
         )  # fmt: skip
     else:
@@ -262,14 +262,14 @@ def applicant_initiated(
                 Transition(
                     "resubmit", (EMPLOYER_RETURNED,), EMPLOYER_REVIEW, APPLICANT,
                     *both("event.resubmit"), guards=guards.start,
-                    payload=form, submits=True, effect=lock, tags=_RESUBMISSION,
+                    payload=form, effect=lock, tags=_RESUBMISSION,
                 )
             )  # fmt: skip
         transitions.append(
             Transition(
                 "resubmit", (RETURNED,), AWAITING_ACCEPTANCE, APPLICANT,
                 *both("event.resubmit"), guards=guards.start, payload=form,
-                submits=True, effect=lock, tags=_RESUBMISSION,
+                effect=lock, tags=_RESUBMISSION,
             )
         )  # fmt: skip
     return business_machine(
@@ -302,8 +302,7 @@ def employer_initiated(
         ),
         Transition(
             "initiate", (READY,), AWAITING_ACCEPTANCE, EMPLOYER, *both("event.initiate"),
-            guards=guards.employer, payload=form, submits=True, effect=lock,
-            tags=_SUBMISSION,
+            guards=guards.employer, payload=form, effect=lock, tags=_SUBMISSION,
         ),
         Transition(
             "notify_fixed", (RETURNED,), FIXED, APPLICANT, *both("event.notify_fixed"),
@@ -312,7 +311,7 @@ def employer_initiated(
         Transition(
             "reinitiate", (FIXED,), AWAITING_ACCEPTANCE, EMPLOYER, *both("event.reinitiate"),
             guards=guards.employer, payload=form,
-            submits=True, effect=lock, tags=_RESUBMISSION,
+            effect=lock, tags=_RESUBMISSION,
         ),
         withdraw((DRAFT, READY), APPLICANT | EMPLOYER),
         withdraw((AWAITING_ACCEPTANCE, RETURNED, FIXED), EMPLOYER),
