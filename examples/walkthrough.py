@@ -300,7 +300,6 @@ class Story:
         definition = ENGINE.definition_for(application, at)
         step = event_label(definition, event, LANG, source=application.state)
         outcome = ENGINE.fire(application, event, actor=actor, at=at, holder=self.holder, **extra)
-        assert outcome.application is not None
         self.applications[app_id], self.holder = outcome.application, outcome.holder
         entry = outcome.application.history[-1]
         kind = label(application.business_type, LANG)
@@ -353,7 +352,6 @@ class Story:
                 self.applications[app_id], finding.rule_id, actor=reviewer, at=at,
                 holder=self.holder, note="已核验原件",
             )  # fmt: skip
-            assert outcome.application is not None
             self.applications[app_id] = outcome.application
         if pending:
             ids = words(tuple(f.rule_id for f in pending))

@@ -11,8 +11,9 @@ import permitflow.records
 import permitflow.rules
 
 CORE = {
-    "Actor", "Application", "BusinessType", "Engine", "Finding", "HolderRecord", "InvalidInput",
-    "InvalidSnapshot", "Outcome", "PermitflowError", "ProcedureError", "Role", "__version__",
+    "Actor", "Application", "BusinessType", "Engine", "Finding", "HolderOutcome", "HolderRecord",
+    "InvalidInput", "InvalidSnapshot", "Outcome", "PermitflowError", "ProcedureError", "Role",
+    "__version__",
     "available_business", "from_dict", "holder_status", "label", "progress", "render",
     "structure", "sweep", "to_dict", "unstructure",
 }  # fmt: skip

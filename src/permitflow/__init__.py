@@ -2,16 +2,17 @@
 
 ``__all__`` is the core a portal starts from: the ``Engine``, the records it moves
 (``HolderRecord``, ``Application``, ``Actor``, ``Role``, ``BusinessType``), what it answers
-(``Outcome``, ``Finding``), the snapshots' JSON (``to_dict`` / ``from_dict``, ``structure`` /
-``unstructure``), the status views and the sweep, the words (``label``, ``render``) and the
-errors a portal catches. Every other name below stays importable from here; each has its home
-in a package with its own ``__all__``: ``permitflow.records``, ``permitflow.rules`` (rule sets,
-families, parameters, ``Rule``: what a district extends), ``permitflow.machines`` (the
-business-type specs and the procedure builders: what a new business type is made of),
-``permitflow.errors``. The time and identity helpers are public modules of their own:
-``permitflow.calendar``, ``permitflow.deadlines``, ``permitflow.retirement``,
-``permitflow.identifiers``, ``permitflow.addresses``; valid sample records in
-``permitflow.samples``; hypothesis strategies and the shipped suites in ``permitflow.testing``.
+(``Outcome`` for an application, ``HolderOutcome`` for the holder's record, ``Finding``), the
+snapshots' JSON (``to_dict`` / ``from_dict``, ``structure`` / ``unstructure``), the status views
+and the sweep, the words (``label``, ``render``) and the errors a portal catches. Every other name
+below stays importable from here; each has its home in a package with its own ``__all__``:
+``permitflow.records``, ``permitflow.rules`` (rule sets, families, parameters, ``Rule``: what a
+district extends), ``permitflow.machines`` (the business-type specs and the procedure builders:
+what a new business type is made of), ``permitflow.errors``. The time and identity helpers are
+public modules of their own: ``permitflow.calendar``, ``permitflow.deadlines``,
+``permitflow.retirement``, ``permitflow.identifiers``, ``permitflow.addresses``; valid sample
+records in ``permitflow.samples``; hypothesis strategies and the shipped suites in
+``permitflow.testing``.
 """
 
 # The imports below combine plain names (the core, in __all__) with `Name as Name` re-exports
@@ -26,7 +27,7 @@ from permitflow.engine.definition import (
     Transition as Transition,
 )
 from permitflow.engine.diagrams import diagram as diagram
-from permitflow.engine.engine import Engine, EventOption as EventOption, Outcome
+from permitflow.engine.engine import Engine, EventOption as EventOption, HolderOutcome, Outcome
 from permitflow.engine.review import review_path as review_path
 from permitflow.engine.snapshot import (
     SCHEMA_VERSION as SCHEMA_VERSION,
@@ -152,6 +153,7 @@ __all__ = [
     "BusinessType",
     "Engine",
     "Finding",
+    "HolderOutcome",
     "HolderRecord",
     "InvalidInput",
     "InvalidSnapshot",

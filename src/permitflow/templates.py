@@ -135,7 +135,6 @@ def reach(
             opinion=_OPINION if transition.opinion else None,
             reason=_REASON if transition.reason else None,
         )
-        assert outcome.application is not None  # a business event always returns it
         application, holder = outcome.application, outcome.holder
     return application, holder
 

@@ -407,7 +407,6 @@ class Case:
             payload=payload, opinion=opinion or step.opinion, tips=tips,
             reason=reason or step.reason,
         )  # fmt: skip
-        assert outcome.application is not None  # fire always returns the application
         return Case(self.engine, outcome.holder, outcome.application, self.at + after,
                     outcome.findings)  # fmt: skip
 
@@ -585,7 +584,6 @@ def oracle_machine(
                 return
             assert allowed, f"{actor.describe()} {event} from {self.application.state} accepted"
             assert outcome is not None
-            assert outcome.application is not None
             assert expected is not None
             assert outcome.application.state == expected[0]
             self.application, self.holder = outcome.application, outcome.holder

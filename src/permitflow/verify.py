@@ -785,7 +785,6 @@ class Explorer:
             )
         except (ProcedureError, InvalidInput) as error:
             return self._refusal(move, error, application, at)
-        assert outcome.application is not None  # fire always returns the application
         moved = node.with_application(outcome.application, choice, outcome.holder)
         return (_noted(move, outcome.findings), moved, outcome.findings)
 

@@ -91,7 +91,6 @@ def test_the_switched_off_rule_judges_nothing_in_the_district() -> None:
         renewal = engine.start(BusinessType.RENEWAL, holder=holder, application_id="r-1", at=AT)
         applicant = right_actor(Role.APPLICANT, renewal)
         prepared = engine.fire(renewal, "prepare", actor=applicant, at=AT, holder=holder)
-        assert prepared.application is not None
         findings = engine.check(
             prepared.application, "initiate", at=AT, holder=holder, include_passed=False
         )

@@ -193,7 +193,6 @@ def replayed(application: Application, holder: HolderRecord) -> Application:
                 opinion=entry.opinion, tips=entry.tips, reason=entry.reason,
                 idempotency_key=entry.idempotency_key,
             )  # fmt: skip
-        assert outcome.application is not None
         current, holder = outcome.application, outcome.holder
     return current
 

@@ -44,7 +44,6 @@ def to_awaiting(engine: Engine, holder: HolderRecord) -> Outcome:
     """Submitted and approved by the employer a little before T0."""
     app = started(engine, holder)
     out = engine.fire(app, "submit", actor=APPLICANT, at=step(T0, -2), holder=holder)
-    assert out.application is not None
     return engine.fire(
         out.application, "employer_approve", actor=EMPLOYER, at=step(T0, -1), holder=out.holder
     )
@@ -73,12 +72,10 @@ def test_every_level_reviews_in_order_until_approval(holder: HolderRecord, level
     at = step(T0, 2)
     out = engine.fire(out.application, "accept", actor=Actor.authority(1), at=at, holder=out.holder)
     for level in range(1, levels + 1):
-        assert out.application is not None
         assert out.application.state == f"authority_review_{level}"
         out = engine.fire(
             out.application, "pass", actor=Actor.authority(level), at=at, holder=out.holder
         )
-    assert out.application is not None
     assert out.application.state == "approved"
     assert out.application.version == 3 + levels
     assert [e.sequence for e in out.application.history] == list(range(1, 4 + levels))
@@ -87,7 +84,6 @@ def test_every_level_reviews_in_order_until_approval(holder: HolderRecord, level
 
 def test_submission_pins_the_rule_set_and_the_moment(engine: Engine, holder: HolderRecord) -> None:
     out = engine.fire(started(engine, holder), "submit", actor=APPLICANT, at=T0, holder=holder)
-    assert out.application is not None
     assert out.application.ruleset == RuleSetPin("tiny", "1")
     assert out.application.submitted_at == T0
     assert out.holder.open_application is not None
@@ -108,7 +104,6 @@ def test_a_warning_is_reported_and_recorded_but_does_not_block(
     out = engine.fire(started(engine, holder), "submit", actor=APPLICANT, at=T0, holder=holder)
     assert [f.rule_id for f in out.findings] == ["BI-TIP"]
     assert out.warnings == out.findings
-    assert out.application is not None
     assert out.application.history[-1].findings == out.findings
 
 
@@ -170,7 +165,6 @@ def test_only_the_applicant_itself_submits(
 
 def test_only_the_applications_own_employer_reviews(engine: Engine, holder: HolderRecord) -> None:
     out = engine.fire(started(engine, holder), "submit", actor=APPLICANT, at=T0, holder=holder)
-    assert out.application is not None
     with pytest.raises(NotPermitted):
         engine.fire(out.application, "employer_approve", actor=Actor.employer(OTHER_EMPLOYER_ID),
                     at=T0, holder=out.holder)  # fmt: skip
@@ -180,7 +174,6 @@ def test_each_review_level_is_reserved_to_its_reviewers(
     engine: Engine, holder: HolderRecord
 ) -> None:
     out = to_awaiting(engine, holder)
-    assert out.application is not None
     with pytest.raises(NotPermitted) as caught:
         engine.fire(out.application, "accept", actor=Actor.authority(2), at=T0, holder=out.holder)
     assert caught.value.context["level"] == 1
@@ -188,7 +181,6 @@ def test_each_review_level_is_reserved_to_its_reviewers(
 
 def test_a_return_needs_an_opinion_and_keeps_the_tips(engine: Engine, holder: HolderRecord) -> None:
     out = to_awaiting(engine, holder)
-    assert out.application is not None
     with pytest.raises(InvalidInput) as caught:
         engine.fire(out.application, "return", actor=Actor.authority(1), at=T0, holder=out.holder)
     assert caught.value.context["field"] == "opinion"
@@ -196,7 +188,6 @@ def test_a_return_needs_an_opinion_and_keeps_the_tips(engine: Engine, holder: Ho
         out.application, "return", actor=Actor.authority(1), at=step(T0, 5), holder=out.holder,
         opinion="请补充劳动合同", tips=("下次请上传彩色扫描件",),
     )  # fmt: skip
-    assert returned.application is not None
     entry = returned.application.history[-1]
     assert (entry.opinion, entry.tips) == ("请补充劳动合同", ("下次请上传彩色扫描件",))
     assert returned.application.state == "returned"
@@ -212,7 +203,6 @@ def test_tips_never_ride_on_an_event_without_an_opinion(
 
 def test_an_empty_tip_is_refused_by_its_position(engine: Engine, holder: HolderRecord) -> None:
     out = to_awaiting(engine, holder)
-    assert out.application is not None
     with pytest.raises(InvalidInput) as caught:
         engine.fire(out.application, "return", actor=Actor.authority(1), at=T0,
                     holder=out.holder, opinion="x", tips=("ok", " "))  # fmt: skip
@@ -221,14 +211,11 @@ def test_an_empty_tip_is_refused_by_its_position(engine: Engine, holder: HolderR
 
 def test_the_applicant_resubmits_after_a_return(engine: Engine, holder: HolderRecord) -> None:
     out = to_awaiting(engine, holder)
-    assert out.application is not None
     out = engine.fire(out.application, "return", actor=Actor.authority(1), at=T0,
                       holder=out.holder, opinion="fix")  # fmt: skip
-    assert out.application is not None
     with pytest.raises(NotPermitted):
         engine.fire(out.application, "resubmit", actor=EMPLOYER, at=T0, holder=out.holder)
     again = engine.fire(out.application, "resubmit", actor=APPLICANT, at=T0, holder=out.holder)
-    assert again.application is not None
     assert again.application.state == "employer_review"
     assert again.application.submitted_at == step(T0, -2), "the first submission stays pinned"
 
@@ -247,7 +234,6 @@ def test_a_retry_with_the_same_key_replays_without_a_new_entry(
 ) -> None:
     first = engine.fire(started(engine, holder), "submit", actor=APPLICANT, at=T0, holder=holder,
                         idempotency_key="k1", expected_version=0)  # fmt: skip
-    assert first.application is not None
     retry = engine.fire(first.application, "submit", actor=APPLICANT, at=T0, holder=first.holder,
                         idempotency_key="k1", expected_version=0)  # fmt: skip
     assert retry.replayed
@@ -258,7 +244,6 @@ def test_a_retry_with_the_same_key_replays_without_a_new_entry(
 def test_a_key_reused_for_another_event_is_refused(engine: Engine, holder: HolderRecord) -> None:
     first = engine.fire(started(engine, holder), "submit", actor=APPLICANT, at=T0, holder=holder,
                         idempotency_key="k1")  # fmt: skip
-    assert first.application is not None
     with pytest.raises(IdempotencyConflict) as caught:
         engine.fire(first.application, "employer_approve", actor=EMPLOYER, at=T0,
                     holder=first.holder, idempotency_key="k1")  # fmt: skip
@@ -271,7 +256,6 @@ def test_time_must_be_aware_and_never_run_backwards(engine: Engine, holder: Hold
         engine.fire(app, "submit", actor=APPLICANT, at=datetime(2026, 3, 2), holder=holder)
     assert caught.value.context["field"] == "at"
     out = engine.fire(app, "submit", actor=APPLICANT, at=T0, holder=holder)
-    assert out.application is not None
     with pytest.raises(InvalidInput):
         engine.fire(out.application, "employer_approve", actor=EMPLOYER, at=step(T0, -1),
                     holder=out.holder)  # fmt: skip
@@ -343,9 +327,7 @@ def test_a_form_of_the_right_type_is_kept(engine: Engine, holder: HolderRecord) 
 
 def under_review(engine: Engine, holder: HolderRecord) -> Application:
     out = to_awaiting(engine, holder)
-    assert out.application is not None
     out = engine.fire(out.application, "accept", actor=Actor.authority(1), at=T0, holder=holder)
-    assert out.application is not None
     return out.application
 
 
@@ -361,14 +343,12 @@ def test_a_pass_waits_for_the_reviewers_attestation(holder: HolderRecord) -> Non
         app, "RES-001", actor=Actor.authority(1, "r-7"), at=T0, holder=holder,
         note="已核验租赁合同", expected_version=app.version,
     )  # fmt: skip
-    assert attested.application is not None
     after = attested.application
     assert (after.state, after.version) == (app.state, app.version + 1)
     assert after.history[-1].event == "attest:RES-001"
     assert after.history[-1].opinion == "已核验租赁合同"
     assert after.attested("RES-001") is not None
     passed = engine.fire(after, "pass", actor=Actor.authority(1), at=T0, holder=holder)
-    assert passed.application is not None
     assert passed.application.state == "authority_review_2"
     assert engine.pending_attestations(passed.application, "pass", at=T0, holder=holder) == ()
 
@@ -389,7 +369,6 @@ def test_an_attestation_is_given_once_and_replays_by_key(holder: HolderRecord) -
     app = under_review(engine, holder)
     first = engine.attest(app, "RES-001", actor=Actor.authority(1), at=T0, holder=holder,
                           idempotency_key="a1")  # fmt: skip
-    assert first.application is not None
     again = engine.attest(first.application, "RES-001", actor=Actor.authority(1), at=T0,
                           holder=holder, idempotency_key="a1")  # fmt: skip
     assert again.replayed
@@ -404,10 +383,8 @@ def test_a_return_clears_the_attestations(holder: HolderRecord) -> None:
     engine = make_engine(attestation=True)
     app = under_review(engine, holder)
     attested = engine.attest(app, "RES-001", actor=Actor.authority(1), at=T0, holder=holder)
-    assert attested.application is not None
     returned = engine.fire(attested.application, "return", actor=Actor.authority(1), at=T0,
                            holder=holder, opinion="租赁合同已过期")  # fmt: skip
-    assert returned.application is not None
     assert returned.application.attestations == ()
     assert "attest:RES-001" in [e.event for e in returned.application.history]
 
@@ -416,7 +393,6 @@ def test_nothing_is_attested_once_the_application_ended(holder: HolderRecord) ->
     engine = make_engine(levels=1)
     app = under_review(engine, holder)
     done = engine.fire(app, "pass", actor=Actor.authority(1), at=T0, holder=holder)
-    assert done.application is not None
     with pytest.raises(EventNotAllowed):
         engine.attest(done.application, "BI-001", actor=Actor.authority(1), at=T0, holder=holder)
 

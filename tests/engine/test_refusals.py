@@ -15,7 +15,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from permitflow import Engine, PermitflowError, to_dict
+from permitflow import Engine, HolderOutcome, Outcome, PermitflowError, to_dict
 from permitflow.errors import CalendarEstimateWarning
 from permitflow.machines import BUSINESS_MACHINES, HOLDER_MACHINES
 from permitflow.records.actors import Actor
@@ -82,12 +82,13 @@ def test_a_refused_call_changes_nothing(kind: BusinessType, steps: list[tuple[in
             continue
         COUNTS["accepted"] += 1
         holder = outcome.holder
-        app = outcome.application or app
+        if isinstance(outcome, Outcome):
+            app = outcome.application
         clock = max(clock, at)
 
 
 def _call(engine: Engine, app: Any, holder: Any, a: int, b: int, c: int, actor: Actor,
-          at: Any, key: Any) -> Any:  # fmt: skip
+          at: Any, key: Any) -> Outcome | HolderOutcome:  # fmt: skip
     kind = (a + b + c) % 10
     if kind < 6:
         here = [t for t in engine.definition(app.business_type, 2).transitions

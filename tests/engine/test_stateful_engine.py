@@ -87,7 +87,6 @@ class EngineAgainstOracle(RuleBasedStateMachine):
             assert not accepted
             assert (self.app, self.holder) == (before_app, before_holder)
             return
-        assert out.application is not None
         if out.replayed:
             assert replay
             assert key is not None

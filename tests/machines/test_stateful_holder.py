@@ -131,7 +131,6 @@ class HolderLife(RuleBasedStateMachine):
         except (ProcedureError, InvalidInput):
             assert self._snapshot() == before
             return
-        assert outcome.application is not None
         event_note(f"accepted {event}")
         self.holder = outcome.holder
         self.applications[index] = outcome.application
@@ -160,7 +159,6 @@ class HolderLife(RuleBasedStateMachine):
                 # the permit's own lifecycle refuses it (a renewal of a suspended permit)
                 assert self._snapshot() == before
                 return
-            assert outcome.application is not None
             event_note(f"advanced {event}")
             self.holder = outcome.holder
             self.applications[index] = outcome.application

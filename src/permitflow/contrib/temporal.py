@@ -221,7 +221,6 @@ class ApplicationWorkflow:
             )
         except PermitflowError as error:
             raise _rejected(error) from None
-        assert outcome.application is not None  # an application event returns the application
         self._accept(outcome.application, outcome.holder, outcome.findings, outcome.replayed)
         return self.snapshot()
 
@@ -268,7 +267,6 @@ class ApplicationWorkflow:
             )
         except PermitflowError as error:
             raise _rejected(error) from None
-        assert outcome.application is not None
         self._accept(outcome.application, outcome.holder, outcome.findings, outcome.replayed)
         return self.snapshot()
 

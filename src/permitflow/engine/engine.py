@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 from attrs import frozen
@@ -96,14 +96,15 @@ DEFAULT_MOMENT_TOLERANCE = timedelta(days=3660)
 
 @frozen
 class Outcome:
-    """What an accepted event produced. The snapshots handed in are never touched."""
+    """What an accepted event on an application produced (`Engine.fire`, `Engine.attest`). The
+    snapshots handed in are never touched."""
 
     event: str
     """The event fired."""
     holder: HolderRecord
     """The holder's record after the event."""
-    application: Application | None = None
-    """The application after the event; None for a holder event."""
+    application: Application
+    """The application after the event."""
     findings: tuple[Finding, ...] = ()
     """Every finding that applied: warnings, tips and attestations still open."""
     replayed: bool = False
@@ -117,11 +118,41 @@ class Outcome:
     @property
     def warnings(self) -> tuple[Finding, ...]:
         """The warnings among the findings."""
-        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+        return _warnings(self.findings)
+
+
+@frozen
+class HolderOutcome:
+    """What an accepted event on the holder's record produced (`Engine.fire_holder`): it moves
+    no application. The record handed in is never touched."""
+
+    event: str
+    """The event fired."""
+    holder: HolderRecord
+    """The holder's record after the event."""
+    findings: tuple[Finding, ...] = ()
+    """Every finding that applied: warnings and tips."""
+    replayed: bool = False
+    """True when the idempotency key had been seen: nothing new happened."""
+    moot: tuple[str, ...] = ()
+    """Ids of the holder's open applications this event made moot (the permit expired or was
+    cancelled while they were open); see `Outcome.moot`."""
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        """The warnings among the findings."""
+        return _warnings(self.findings)
+
+
+def _warnings(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    return tuple(f for f in findings if f.severity is Severity.WARNING)
 
 
 _new_outcome = positional(Outcome)
 _new_entry = positional(AuditEntry)
+
+_Result = TypeVar("_Result", Outcome, HolderOutcome)
+"""What a firing answers: an application's outcome, or the holder record's."""
 
 
 @frozen
@@ -479,14 +510,14 @@ class Engine:
         expected_version: int | None = None,
         idempotency_key: str | None = None,
         payload: Any = None,
-    ) -> Outcome:
+    ) -> HolderOutcome:
         """Fire an event on the holder's record (profile, attachments, association, permit)."""
         request = Request(event, actor, payload)
         return self._fire(
             holder, holder, request, at, expected_version, idempotency_key,
             after=last_at(holder),
             locate=lambda: self._holder_step(holder, request, at),
-            replayed=lambda findings: Outcome(event, holder, None, findings, replayed=True),
+            replayed=lambda findings: HolderOutcome(event, holder, findings, replayed=True),
         )  # fmt: skip
 
     def allowed_holder_events(
@@ -524,9 +555,9 @@ class Engine:
         idempotency_key: str | None,
         *,
         after: datetime | None,
-        locate: Callable[[], tuple[_Step, _Write]],
-        replayed: Callable[[tuple[Finding, ...]], Outcome],
-    ) -> Outcome:
+        locate: Callable[[], tuple[_Step, Callable[[AuditEntry], _Result]]],
+        replayed: Callable[[tuple[Finding, ...]], _Result],
+    ) -> _Result:
         """The one way an event is taken, for applications, attestations and the holder's
         record alike: the request admitted (moment, key, replay, version), the step located and
         allowed (``locate``: machine, transition, actor, input), its rules judged, one audit
@@ -607,7 +638,7 @@ class Engine:
 
     def _holder_step(
         self, holder: HolderRecord, request: Request, at: datetime
-    ) -> tuple[_Step, _Write]:
+    ) -> tuple[_Step, Callable[[AuditEntry], HolderOutcome]]:
         event, actor, payload = request.event, request.actor, request.payload
         compiled = self._holder_machine(event)
         definition = compiled.definition
@@ -682,7 +713,7 @@ class Engine:
 # --- steps ------------------------------------------------------------------------------------
 
 _Write = Callable[[AuditEntry], Outcome]
-"""Writes the new snapshots of a step from its audit entry."""
+"""Writes the new snapshots of an application's step from its audit entry."""
 
 
 @frozen
@@ -789,7 +820,7 @@ def _moved_holder(
     holder: HolderRecord,
     payload: Any,
     entry: AuditEntry,
-) -> Outcome:
+) -> HolderOutcome:
     """The holder's record past ``entry``: its machine's state, then the transition's effect."""
     moved = _write_path(holder, path, transition.dest) if path else holder
     if transition.effect is not None:
@@ -798,7 +829,7 @@ def _moved_holder(
                    params_in_force(ruleset, entry.at))
         ).holder  # fmt: skip
     moved = replace(moved, version=entry.sequence, history=(*holder.history, entry))
-    return Outcome(entry.event, moved, None, entry.findings, moot=_made_moot(holder, moved, None))
+    return HolderOutcome(entry.event, moved, entry.findings, moot=_made_moot(holder, moved, None))
 
 
 def _after(application: Application, holder: HolderRecord) -> datetime | None:
