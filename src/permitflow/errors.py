@@ -605,13 +605,14 @@ class InvalidInput(InputError):
 
 
 class InvalidSnapshot(InputError):
-    """A stored snapshot (or a case file) does not load; ``problems`` says where and why, and
-    ``context['errors']`` lists them as "message @ $.path" lines."""
+    """A stored snapshot (or a case file, or a file of rule cases) does not load; ``problems``
+    says where and why, and ``context['errors']`` lists them as "message @ $.path" lines."""
 
     code = "invalid_snapshot"
     messages: ClassVar[Mapping[str | None, tuple[str, ...]]] = {
         None: ("problems",),
         "case_file": ("file", "problems"),
+        "rule_cases": ("file", "problems"),
     }
 
     def __init__(

@@ -29,6 +29,10 @@ Install the ``testing`` extra (it brings hypothesis; nothing else in permitflow 
 * ``oracle_machine(business_type, table)`` — a ``RuleBasedStateMachine`` class firing random
   events from random actors and comparing each outcome with a plain table
   ``{(state, event): (dest, {"applicant", "employer", "system", "authority:1", ...})}``.
+* ``load_rule_cases(path)`` and ``run_rule_case(case)`` — rule cases as data (a TOML file of
+  ``[[case]]`` tables, each stating only the inputs that matter, the rest from the sample
+  holder and the type's empty form; format in ``docs/testing.md``), each rule a case names
+  judged as the engine judges it against the status the case expects.
 * ``wording_problems(text, lang)`` — what in a message a person should not read: a code name,
   ``None``/``True``/``False``, a byte dump, a field path outside its bracket, a placeholder left
   unfilled, Chinese in English text; run it on every message a portal shows, a rule set's
@@ -55,6 +59,15 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from permitflow._rulecases import (
+    REMOVED,
+    CaseApplication,
+    ExpectedFinding,
+    RuleCase,
+    apply_overrides,
+    load_rule_cases,
+    sample_application,
+)
 from permitflow.calendar import local_date
 from permitflow.engine.definition import MachineDefinition
 from permitflow.engine.engine import Engine, Outcome
@@ -81,7 +94,7 @@ from permitflow.records.holder import (
     MaritalStatus,
     PermitState,
 )
-from permitflow.rules.finding import Finding, Severity
+from permitflow.rules.finding import Finding, Severity, Status
 from permitflow.rules.parameters import ResolvedParameters
 from permitflow.rules.rule import Rule, RuleContext, judging_day
 from permitflow.samples import (
@@ -106,13 +119,20 @@ __all__ = [
     "FixedRuleSet",
     "HOLDER_IDS",
     "PROCEDURE_TABLES",
+    "REMOVED",
     "STRANGER_EMPLOYER",
     "STRANGER_ID",
     "Case",
+    "CaseApplication",
+    "Expect",
+    "ExpectedFinding",
+    "RuleCase",
     "Step",
     "actors",
     "allowed_moves",
     "applications",
+    "apply_overrides",
+    "assert_findings",
     "bare_engine",
     "check_procedure",
     "default_form",
@@ -121,10 +141,13 @@ __all__ = [
     "holder_for",
     "holders",
     "judge",
+    "load_rule_cases",
     "oracle_machine",
     "right_actor",
     "rule_context",
     "rule_engine",
+    "run_rule_case",
+    "sample_application",
     "valid_holder",
     "wording_problems",
 ]
@@ -782,3 +805,47 @@ def check_procedure(
     table = PROCEDURE_TABLES[business_type_spec(kind).procedure]
     covers(engine or Engine(rules=False, review_levels=2), kind, table)
     agrees_with(kind, table, engine=engine, examples=examples)
+
+
+# --- rule cases ---------------------------------------------------------------------------------
+
+Expect = Callable[[str, RuleContext, Status], tuple[Finding, ...]]
+"""Judges one rule of a case in its context and asserts the status the case expects."""
+
+
+def assert_findings(rule_id: str, findings: tuple[Finding, ...], status: Status | str) -> None:
+    """Fail unless ``findings`` of ``rule_id`` include ``status`` (and, for ``passed``, nothing
+    but passes)."""
+    wanted = Status(status)
+    seen = [finding.status for finding in findings]
+    assert wanted in seen, (
+        f"{rule_id}: expected {wanted.value}, got {[s.value for s in seen]}: "
+        + "; ".join(finding.message_en for finding in findings)
+    )
+    if wanted is Status.PASSED:
+        assert set(seen) == {Status.PASSED}, f"{rule_id}: not all passed: {findings}"
+
+
+def run_rule_case(
+    case: RuleCase,
+    *,
+    ruleset: RuleSetChoice = None,
+    switched_off: bool = False,
+    expect: Expect | None = None,
+) -> tuple[tuple[Finding, ...], ...]:
+    """Judge each rule ``case`` names as the engine would (`permitflow.testing.judge`, in the
+    version of ``ruleset`` in force on the judging day) and fail unless it comes to the status
+    the case expects; returns each rule's findings, in the case's order.
+
+    ``switched_off`` also judges a rule the version switches off; ``expect`` replaces the
+    judging and the assertion of each rule (a test recording what it saw, say).
+    """
+    def judged(rule_id: str, ctx: RuleContext, status: Status) -> tuple[Finding, ...]:
+        findings = judge(rule_id, ctx, ruleset=ruleset, switched_off=switched_off)
+        assert_findings(rule_id, findings, status)
+        return findings
+
+    holder, application = case.holder_record(), case.application_record()
+    ctx = rule_context(holder, application, case.event, case.at, ruleset=ruleset)
+    check = expect or judged
+    return tuple(check(wanted.rule_id, ctx, wanted.status) for wanted in case.expect)

@@ -8,45 +8,38 @@ Builders (plain functions; import them with ``from rules_fixtures import ...``):
   residence proof for a flat in Haidian. ``overrides`` are dotted paths (see ``apply_overrides``).
 * ``new_applicant(**overrides)`` — the same person before a permit was ever issued (permit NONE).
 * ``application(business_type, state="draft", **form_fields)`` — an application of that type
-  by the holder above, with the given form fields.
+  by the holder above, with the given form fields (``permitflow.testing.sample_application``).
 * ``context(holder, application, event, at)`` — a ``RuleContext`` with the parameters of the
   Haidian rule set in force on the day of ``at``.
 * ``AT`` — the moment most cases are judged: Monday 2026-03-16 10:00 Beijing time.
 
-Override paths: ``"profile.general.hukou.kind"`` walks attrs attributes; inside a tuple a
-segment is an index (``"profile.study_history.0.stage"``) or, for attachments, the slot value
-(``"attachments.degree_cert.file.size_bytes"``). A dict or list value is structured into the
-attribute's declared type (so TOML tables work), a str given for a bytes attribute is encoded,
-anything else is set as is. The value ``REMOVED`` drops a tuple element (an attachment slot) or
-sets an attribute to None.
+Override paths are those of ``permitflow.testing.apply_overrides``:
+``"profile.general.hukou.kind"`` walks attributes, a tuple's segment is an index or an
+attachment's slot, and ``REMOVED`` drops an element or sets an attribute to None.
 
 Which outcomes were tested: ``expect(rule_id, ctx, status)`` evaluates one rule, asserts that
 it produced a finding with that status (and, for ``passed``, nothing else) and records the pair.
 ``test_coverage.py`` runs last (``conftest.py`` orders it so) and checks that every rule of the
 Haidian rule set was seen both passing and not passing (failed or needs_attestation); a rule
 whose check is ``enforced_by`` the machines can only pass and needs a passing case only. Tests
-that go through ``expect`` — the golden collector does — are counted whoever wrote them.
+that go through ``expect`` — the golden cases do, through ``permitflow.testing.run_rule_case`` —
+are counted whoever wrote them.
 """
 
 from __future__ import annotations
 
-import typing
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import attrs
-import cattrs
 from dateutil.relativedelta import relativedelta
 
 from permitflow import testing
-from permitflow.records.actors import Actor
 from permitflow.records.application import (
-    FORM_TYPES,
     Application,
-    Attestation,
     BusinessType,
 )
 from permitflow.records.holder import (
@@ -82,6 +75,8 @@ from permitflow.records.holder import (
 from permitflow.rules.finding import Finding, Status
 from permitflow.rules.rule import BEIJING, RuleContext, local_date
 from permitflow.tags import Tag
+from permitflow.testing import REMOVED as REMOVED
+from permitflow.testing import apply_overrides
 from permitflow.wiring import default_definitions
 
 AT = datetime(2026, 3, 16, 10, 0, tzinfo=BEIJING)
@@ -97,10 +92,6 @@ OTHER_EMPLOYER_CODE = "91110105MA02EFGH7Y"
 ADDRESS = "北京市海淀区中关村大街27号院3号楼502室"
 PERMIT_EXPIRES = date(2026, 12, 31)
 PDF_HEAD = b"%PDF-1.7\n"
-
-REMOVED: Any = attrs.NOTHING
-"""Override value that removes a tuple element or sets an attribute to None."""
-
 
 # --- builders ----------------------------------------------------------------------------------
 
@@ -216,8 +207,7 @@ def valid_holder(**overrides: Any) -> HolderRecord:
             expires_on=PERMIT_EXPIRES,
         ),
     )
-    result: HolderRecord = apply_overrides(holder, overrides)
-    return result
+    return apply_overrides(holder, overrides)
 
 
 def new_applicant(**overrides: Any) -> HolderRecord:
@@ -225,37 +215,8 @@ def new_applicant(**overrides: Any) -> HolderRecord:
     return valid_holder(**{"permit": Permit(), **overrides})
 
 
-def application(
-    business_type: BusinessType | str,
-    state: str = "draft",
-    *,
-    submitted_at: datetime | None = None,
-    attested: Iterable[str] = (),
-    at: datetime = AT,
-    **form_fields: Any,
-) -> Application:
-    """An application of the holder built by ``valid_holder``.
-
-    ``submitted_at`` defaults to None for a draft and to ``at`` otherwise; ``attested`` lists
-    rule ids an authority reviewer has attested.
-    """
-    kind = BusinessType(business_type)
-    form_type = FORM_TYPES[kind]
-    form = form_type(**_coerce_fields(form_type, form_fields))
-    if submitted_at is None and state != "draft":
-        submitted_at = at
-    reviewer = Actor.authority(1, "reviewer-1")
-    return Application(
-        id=f"app-{kind.value}-1",
-        business_type=kind,
-        holder_id=HOLDER_ID,
-        employer_id=EMPLOYER_CODE,
-        state=state,
-        form=form,
-        created_at=at - timedelta(days=1),
-        submitted_at=submitted_at,
-        attestations=tuple(Attestation(rule_id, reviewer, at) for rule_id in attested),
-    )
+application = testing.sample_application
+"""An application of the holder above (``permitflow.testing.sample_application``)."""
 
 
 @cache
@@ -286,74 +247,6 @@ def context(
         holder, application, event, at, business_type=business_type, payload=payload,
         ruleset=_family(),
     )  # fmt: skip
-
-
-# --- overrides ---------------------------------------------------------------------------------
-
-_converter = cattrs.Converter()
-_converter.register_structure_hook(
-    date, lambda v, _: v if isinstance(v, date) else date.fromisoformat(v)
-)
-_converter.register_structure_hook(
-    datetime, lambda v, _: v if isinstance(v, datetime) else datetime.fromisoformat(v)
-)
-_converter.register_structure_hook(bytes, lambda v, _: v.encode() if isinstance(v, str) else v)
-
-
-def apply_overrides(obj: Any, overrides: Mapping[str, Any]) -> Any:
-    """``obj`` with each dotted path set to its value (see the module docstring)."""
-    for path, value in overrides.items():
-        obj = _set(obj, path.split("."), value)
-    return obj
-
-
-def _field_types(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
-def _coerce(value: Any, declared: Any) -> Any:
-    if isinstance(value, dict | list):
-        return _converter.structure(value, declared)
-    if isinstance(value, str) and declared in (bytes, bytes | None):
-        return value.encode()
-    return value
-
-
-def _coerce_fields(cls: type, values: Mapping[str, Any]) -> dict[str, Any]:
-    types = _field_types(cls)
-    return {name: _coerce(value, types[name]) for name, value in values.items()}
-
-
-def _set(obj: Any, path: list[str], value: Any) -> Any:
-    head, rest = path[0], path[1:]
-    if isinstance(obj, tuple):
-        index = _tuple_index(obj, head)
-        if not rest and value is REMOVED:
-            return obj[:index] + obj[index + 1 :]
-        item = _set(obj[index], rest, value) if rest else value
-        return (*obj[:index], item, *obj[index + 1 :])
-    types = _field_types(type(obj))
-    if head not in types:
-        raise KeyError(f"{type(obj).__name__} has no attribute {head!r}")
-    if rest:
-        return attrs.evolve(obj, **{head: _set(getattr(obj, head), rest, value)})
-    current = getattr(obj, head)
-    if value is REMOVED:
-        new: Any = None
-    elif isinstance(value, dict) and attrs.has(type(current)):
-        new = apply_overrides(current, value)
-    else:
-        new = _coerce(value, types[head])
-    return attrs.evolve(obj, **{head: new})
-
-
-def _tuple_index(items: tuple[Any, ...], key: str) -> int:
-    if key.isdigit():
-        return int(key)
-    for index, item in enumerate(items):
-        if str(getattr(item, "slot", "")) == key:
-            return index
-    raise KeyError(f"no element {key!r} among {len(items)} items")
 
 
 # --- asserted outcomes -------------------------------------------------------------------------
@@ -402,13 +295,7 @@ def expect(rule_id: str, ctx: RuleContext, status: Status | str) -> tuple[Findin
     """Assert the rule produced a finding with ``status`` (and only passes when it passed)."""
     wanted = Status(status)
     findings = evaluate(rule_id, ctx)
-    seen = [finding.status for finding in findings]
-    assert wanted in seen, (
-        f"{rule_id}: expected {wanted.value}, got {[s.value for s in seen]}: "
-        + ("; ".join(f.message_en for f in findings))
-    )
-    if wanted is Status.PASSED:
-        assert set(seen) == {Status.PASSED}, f"{rule_id}: not all passed: {findings}"
+    testing.assert_findings(rule_id, findings, wanted)
     EXERCISED.setdefault(rule_id, set()).add(wanted)
     READ.extend(finding for finding in findings if not finding.passed)
     return findings
