@@ -19,10 +19,13 @@ from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
 from permitflow.tags import SUBMITTING
 from permitflow.testing import rule_engine
 from permitflow.verify import (
+    _EXPIRY_NAMES,
+    START,
     Check,
     Expiry,
     Explorer,
     Node,
+    Refusal,
     Timing,
     _cancellation_reasons,
     _eligible,
@@ -208,6 +211,40 @@ def test_a_reason_to_cancel_arises_on_a_quiet_live_permit_and_leaves_one_lawful_
         assert not _world_steps_named(due, "Beijing hukou"), name  # one reason is enough
         ended = attrs.evolve(due, holder=attrs.evolve(due.holder, permit=Permit()))
         assert not _eligible(ended), name  # without a live permit: not to be issued one
+
+
+def test_once_a_reason_to_cancel_holds_the_world_waits_but_for_the_calendar() -> None:
+    _label, start = initial_nodes()[0]
+    live = _with_permit(start, date(2029, 3, 16))
+    moves = dict(_world_steps(live))
+    assert {"documents older than a month", "the holder starts work at employer B"} <= set(moves)
+
+    for name in ("the holder obtains a Beijing hukou",
+                 "the holder reaches the statutory retirement age"):  # fmt: skip
+        after = [then for then, _child in _world_steps(moves[name])]
+        assert after, name  # the permit's expiry still comes
+        assert set(after) <= _EXPIRY_NAMES, (name, after)
+    moved_out = dict(_world_steps(moves["employer A moves out of Beijing"]))
+    # A new job in Beijing ends that reason: the world takes it, and everything again after it.
+    assert set(moved_out) - _EXPIRY_NAMES == {"the holder starts work at employer B"}
+    assert not _cancellation_reasons(moved_out["the holder starts work at employer B"])
+
+
+def test_once_a_reason_to_cancel_holds_only_the_cancellation_is_followed() -> None:
+    _label, start = initial_nodes()[0]
+    live = _with_permit(start, date(2029, 3, 16))
+    explorer = Explorer(Engine())
+    followed = {item[0].subject for item in explorer.steps(live)
+                if not isinstance(item, Refusal) and START in item[0].codes}  # fmt: skip
+    assert "business_change" in followed and "cancellation" not in followed
+    assert ("business_change", START) in explorer.taken
+
+    due = dict(_world_steps(live))["the holder obtains a Beijing hukou"]
+    followed = {item[0].subject for item in explorer.steps(due)
+                if not isinstance(item, Refusal) and START in item[0].codes}  # fmt: skip
+    assert followed == {"cancellation"}
+    # Still tried: the refusals' messages are checked against what someone may take there.
+    assert ("business_change", START) in explorer.taken
 
 
 def _world_steps_named(node: Node, part: str) -> list[str]:

@@ -384,7 +384,7 @@ class Timing:
     def fresh(self, attachment: Attachment, day: date) -> bool:
         """An undated document, or one dated recently enough on ``day`` (DOC-002)."""
         issued = attachment.issued_on
-        return issued is None or dated_recently(issued, day, months=self.dated_months)
+        return issued is None or _dated_recently(issued, day, self.dated_months)
 
     def stale_after(self, attachment: Attachment, day: date) -> int:
         """The days after which a dated document no longer is recent enough."""
@@ -410,6 +410,12 @@ class Timing:
         if day > latest and self.late:
             return Expiry.LATE
         return Expiry.NEAR if earliest_change > latest and self.near else Expiry.FAR
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _dated_recently(issued: date, day: date, months: int) -> bool:
+    # Every configuration's key classes every document, and the search meets few days.
+    return dated_recently(issued, day, months=months)
 
 
 def _can_refuse(
@@ -810,11 +816,18 @@ class Explorer:
 
     def _starts(self, node: Node) -> Iterator[Step | Refusal]:
         """Each business type with nothing in flight, started and handed in at once (a draft
-        alone changes nothing anyone else sees, and one withdrawn at once was never started)."""
+        alone changes nothing anyone else sees, and one withdrawn at once was never started).
+
+        Once a reason to cancel holds, a start of another business is tried (its refusal, or
+        that someone may take it, is what the messages are checked against) but not followed:
+        the cancellation is due at once (M§7: 应即时注销), and its approval closes whatever
+        else is open as moot."""
+        due = bool(_cancellation_reasons(node))
         for kind in self.business_types:
             current = node.application(kind)
             if current is not None and not self._ended(current, node.at):
                 continue
+            follow = not due or kind is BusinessType.CANCELLATION
             for choice, form in self.forms(kind, node.at):
                 application = self.engine.start(
                     kind, holder=node.holder, application_id=f"{kind.value}-{node.serial + 1}",
@@ -826,13 +839,15 @@ class Explorer:
                     if transition.withdraws or Role.SYSTEM in transition.roles:
                         continue
                     for name, actor in actors:
-                        yield self._remembered(
+                        item = self._remembered(
                             (self._holder_key, kind, choice, transition.event, name),
                             (kind.value, START),
                             functools.partial(
                                 self._start, started, application, transition, name, actor, choice
                             ),
                         )  # fmt: skip
+                        if follow or isinstance(item, Refusal):
+                            yield item
 
     def _start(
         self, node: Node, application: Application, transition: Transition, name: str,
@@ -1211,7 +1226,29 @@ _PAYLOADS: Mapping[type, Callable[[Node], Iterable[Any]]] = {
 
 
 def _world_steps(node: Node) -> Iterator[tuple[str, Node]]:
-    """Time and life outside the portal: (name, configuration after it)."""
+    """Time and life outside the portal: (name, configuration after it).
+
+    Once a reason to cancel holds, the cancellation is due at once (M§7: 应即时注销) and the
+    world waits for it: only the calendar goes on to the permit's expiry (the other end of a
+    permit), and a new job is taken only where it ends the reason (an employer that moved out
+    of Beijing left for one in Beijing). The moves left out are the world's own (documents
+    growing old, a new employer, a month paid): none of them is read by a cancellation's rules,
+    and each is still taken before the reason arises, so every mix of them meets every reason.
+    """
+    if _cancellation_reasons(node):
+        for name, moved in _calendar_steps(node):
+            if name in _EXPIRY_NAMES:
+                yield name, moved
+        for name, moved in _life_steps(node):
+            if not _cancellation_reasons(moved):
+                yield name, moved
+        return
+    yield from _calendar_steps(node)
+    yield from _reasons_to_cancel(node)
+    yield from _life_steps(node)
+
+
+def _calendar_steps(node: Node) -> Iterator[tuple[str, Node]]:
     holder, day, timing = node.holder, local_date(node.at), node.timing
     permit = holder.permit
     if permit.state in (PermitState.VALID, PermitState.SUSPENDED) and permit.expires_on:
@@ -1239,7 +1276,10 @@ def _world_steps(node: Node) -> Iterator[tuple[str, Node]]:
             moved = _time_passes(node, days)
             if moved is not None:
                 yield "documents older than a month", moved
-    yield from _reasons_to_cancel(node)
+
+
+def _life_steps(node: Node) -> Iterator[tuple[str, Node]]:
+    holder = node.holder
     contract = holder.employment.contract
     if contract is not None and contract.employer_credit_code == FORMER.credit_code:
         yield "the holder starts work at employer B", _join(node, NEW_EMPLOYER)
@@ -1255,6 +1295,7 @@ _EXPIRY_STEPS = (
     ("the expiry day arrives", 0),
     ("the expiry day passes", -1),
 )
+_EXPIRY_NAMES = frozenset(name for name, _days in _EXPIRY_STEPS)
 
 PAID_MONTH = "employer B pays a month of social insurance"
 """The one move of the world a holder may wait for to get out of a configuration."""
