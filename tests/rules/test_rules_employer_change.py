@@ -22,6 +22,7 @@ from rules_fixtures import (
 )
 
 from permitflow.errors import CalendarEstimateWarning
+from permitflow.records.actors import Role
 from permitflow.records.application import Application, BusinessType
 from permitflow.records.holder import (
     AssociationState,
@@ -347,6 +348,27 @@ def test_chg_010_an_open_employer_change_refuses_both_ways_of_leaving(event: str
     assert "chg-4" in findings[0].message_zh
     assert "聘用单位变更" in findings[0].message_zh
     assert "撤回" in findings[0].message_zh
+
+
+@pytest.mark.parametrize(("open_type", "named"),
+                         [("renewal", "续签"), ("employer_change", "聘用单位变更")])  # fmt: skip
+def test_chg_010_an_application_the_authority_accepted_is_to_be_waited_for_not_withdrawn(
+    open_type: str, named: str
+) -> None:
+    accepted = OpenApplication("app-5", open_type, under_review=True, state="authority_review_1",
+                               state_zh="主管部门第1级审核中", state_en="Authority review, level 1")
+    withdrawable = attrs.evolve(accepted, state="employer_review", withdrawable_by=(Role.EMPLOYER,))
+    ctx = context(valid_holder(open_application=accepted), None, "dissociate",
+                  business_type=CHANGE)  # fmt: skip
+
+    findings = expect("CHG-010", ctx, Status.FAILED)
+    assert "撤回" not in findings[0].message_zh
+    assert "withdraw" not in findings[0].message_en
+    assert "主管部门第1级审核中" in findings[0].message_zh
+    assert named in findings[0].message_zh
+    ctx = context(valid_holder(open_application=withdrawable), None, "dissociate",
+                  business_type=CHANGE)  # fmt: skip
+    assert "撤回" in expect("CHG-010", ctx, Status.FAILED)[0].message_zh
 
 
 @pytest.mark.parametrize("open_type", [None, "basic_change", "business_change"])

@@ -50,7 +50,7 @@ from permitflow.rules.haidian._shared import (
     attestation_due,
     same_code,
 )
-from permitflow.rules.haidian.flow import associated_employer
+from permitflow.rules.haidian.flow import OpenState, associated_employer, withdrawable
 from permitflow.rules.haidian.renewal import (
     employer_reference_day,
     filed_before_deadline,
@@ -244,18 +244,39 @@ class OpenEmployerChange(Facts):
     open_id: str
 
 
-def _no_open_renewal(ctx: RuleContext) -> Iterable[Verdict[OpenRenewal | OpenEmployerChange]]:
+@frozen
+class AcceptedRenewal(Facts):
+    """Accepted by the authority: no longer withdrawn, only finished (passed or returned)."""
+
+    variant: ClassVar[str] = "accepted"
+    open_id: str
+    state: OpenState
+
+
+@frozen
+class AcceptedEmployerChange(Facts):
+    variant: ClassVar[str] = "employer_change_accepted"
+    open_id: str
+    state: OpenState
+
+
+_Open = OpenRenewal | OpenEmployerChange | AcceptedRenewal | AcceptedEmployerChange
+
+
+def _no_open_renewal(ctx: RuleContext) -> Iterable[Verdict[_Open]]:
     current = ctx.holder.open_application
     kind = current.business_type if current is not None else None
     # 证件续签手续完成后再办理解除员工与单位关联: a renewal the employer filed (or the holder
     # prepared for it) is finished, or withdrawn, before the association ends.
     if current is not None and kind == BusinessType.RENEWAL.value:
-        yield failed("open_application", OpenRenewal(current.id))
+        yield failed("open_application", OpenRenewal(current.id) if withdrawable(current)
+                     else AcceptedRenewal(current.id, OpenState(current)))  # fmt: skip
     # The employer change in flight is filed by the employer the holder is associated with now:
     # approved after the association ended, it would make the permit valid with an employer the
     # holder no longer has, and suspending it again would take a dissociation nobody can make.
     elif current is not None and kind == BusinessType.EMPLOYER_CHANGE.value:
-        yield failed("open_application", OpenEmployerChange(current.id))
+        yield failed("open_application", OpenEmployerChange(current.id) if withdrawable(current)
+                     else AcceptedEmployerChange(current.id, OpenState(current)))  # fmt: skip
     else:
         yield passed("open_application")
 
