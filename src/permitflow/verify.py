@@ -1388,11 +1388,11 @@ def _with_general(node: Node, **changes: Any) -> Node:
 
 
 def _join(node: Node, employer: Employer) -> Node:
-    day = local_date(node.at)
-    employment = attrs.evolve(
-        node.holder.employment,
-        contract=LabourContract(employer.credit_code, day - timedelta(days=5)),
-    )
+    """The holder works for ``employer`` from the latest month of the record on: the month it
+    pays (`_paid_month`) is one of its contract's, as every month an employer pays is."""
+    employment = node.holder.employment
+    start = max(m.month for m in employment.insurance)
+    employment = attrs.evolve(employment, contract=LabourContract(employer.credit_code, start))
     return attrs.evolve(node, holder=attrs.evolve(node.holder, employment=employment))
 
 

@@ -21,7 +21,7 @@ from rules_fixtures import (
 from test_children import resident_number
 
 from permitflow.records.application import BusinessType, CancellationTrigger
-from permitflow.records.holder import Hukou, HukouKind
+from permitflow.records.holder import Hukou, HukouKind, PermitState
 from permitflow.rules.finding import Status
 from permitflow.rules.rule import RuleContext
 
@@ -64,6 +64,28 @@ def test_can_002_an_employer_recorded_outside_beijing_passes() -> None:
 
 def test_can_002_an_employer_still_in_beijing_fails() -> None:
     expect("CAN-002", cancel(CancellationTrigger.EMPLOYER_LEFT_BEIJING), Status.FAILED)
+
+
+def test_can_002_a_new_employer_associated_and_moved_out_passes_as_the_permits_own_does() -> None:
+    # Left the permit's employer, associated with the next one, which then moved out of Beijing:
+    # the holder's work unit has moved (M§7), and no employer change to it can be filed.
+    moved = {
+        "association.employer.credit_code": "91110105MA02EFGH7Y",
+        "association.employer.in_beijing": False,
+        "permit.state": PermitState.SUSPENDED,
+    }
+    expect("CAN-002", cancel(CancellationTrigger.EMPLOYER_LEFT_BEIJING, **moved), Status.PASSED)
+    stayed = {**moved, "association.employer.in_beijing": True}
+    findings = expect(
+        "CAN-002", cancel(CancellationTrigger.EMPLOYER_LEFT_BEIJING, **stayed), Status.FAILED
+    )
+    assert "工作单位" in findings[0].message_zh
+
+
+def test_can_002_an_employer_that_moved_out_after_the_day_fails() -> None:
+    later = {"association.employer.in_beijing": False,
+             "association.employer.moved_out_on": date(2099, 1, 1)}  # fmt: skip
+    expect("CAN-002", cancel(CancellationTrigger.EMPLOYER_LEFT_BEIJING, **later), Status.FAILED)
 
 
 def test_can_003_on_the_statutory_retirement_date_passes() -> None:

@@ -4,7 +4,8 @@
 The cancellation form names its reason; the rule of that reason checks the data backs it:
 
 * CAN-001 — the hukou in the basic information is a Beijing one;
-* CAN-002 — the permit's employer is recorded as having moved out of Beijing;
+* CAN-002 — the holder's work unit (the employer associated now: the permit's own, or the
+  next one the holder associated with) is recorded as having moved out of Beijing;
 * CAN-003 — the statutory retirement date (2024 reform,
 [`permitflow.retirement`][permitflow.retirement]) has come.
   The category is the one declared in the basic information; a man needs none (the resident id
@@ -36,7 +37,7 @@ from permitflow.retirement import (
 )
 from permitflow.rules.facts import Age, Facts, Given, Unit, unit
 from permitflow.rules.finding import Citation, RuleKind, Severity
-from permitflow.rules.haidian._shared import TEXTS, resident_id, same_code
+from permitflow.rules.haidian._shared import TEXTS, resident_id
 from permitflow.rules.haidian.flow import EMPLOYER_FILED_STEPS, associated_employer, ending
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
 from permitflow.tags import Tag
@@ -90,17 +91,16 @@ class StillInBeijing(Facts):
 def _employer_left_beijing(ctx: RuleContext) -> Iterable[Verdict[StillInBeijing]]:
     if not _trigger(ctx, CancellationTrigger.EMPLOYER_LEFT_BEIJING):
         return
-    permit_employer = ctx.holder.permit.employer_credit_code
+    # 工作单位转至外省市: the holder's work unit — the employer associated now, the permit's own
+    # or one the holder moved to and associated with — is recorded as no longer in Beijing, the
+    # same fact that makes the cancellation due (cancellation_due).
+    moved = moved_out_employer(ctx.holder, ctx.day)
+    if moved is not None:
+        yield passed("association.employer.in_beijing", employer=moved.name)
+        return
     employer = associated_employer(ctx.holder)
-    if employer is None or not same_code(employer.credit_code, permit_employer):
-        employer = None
-    # 工作单位转至外省市: the permit's employer is recorded as no longer in Beijing.
-    if employer is not None and not employer.in_beijing:
-        yield passed("association.employer.in_beijing", employer=employer.name)
-    else:
-        yield failed(
-            "association.employer.in_beijing", StillInBeijing(unit(ctx.holder, permit_employer))
-        )
+    code = employer.credit_code if employer is not None else ctx.holder.permit.employer_credit_code
+    yield failed("association.employer.in_beijing", StillInBeijing(unit(ctx.holder, code)))
 
 
 @frozen
