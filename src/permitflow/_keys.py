@@ -57,6 +57,12 @@ class Key(str, metaclass=KeyType):
             setattr(cls, key.name, key)
         return key
 
+    @classmethod
+    def _forget(cls, code: str) -> None:
+        """Removes a key defined for a while (``permitflow.testing`` restores the vocabulary)."""
+        key = cls._keys.pop(code)
+        delattr(cls, key.name)
+
     @property
     def value(self) -> str:
         """The code, as a plain string (``"new"``)."""

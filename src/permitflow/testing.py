@@ -33,6 +33,9 @@ Install the ``testing`` extra (it brings hypothesis; nothing else in permitflow 
   ``[[case]]`` tables, each stating only the inputs that matter, the rest from the sample
   holder and the type's empty form; format in ``docs/testing.md``), each rule a case names
   judged as the engine judges it against the status the case expects.
+* ``check_procedure(business_type)`` — the shipped suite of a business type's procedure
+  variant; ``registries_restored()`` — the business types as they were after a test that
+  registers one of its own.
 * ``wording_problems(text, lang)`` — what in a message a person should not read: a code name,
   ``None``/``True``/``False``, a byte dump, a field path outside its bracket, a placeholder left
   unfilled, Chinese in English text; run it on every message a portal shows, a rule set's
@@ -44,7 +47,8 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
@@ -59,6 +63,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from permitflow import labels
 from permitflow._rulecases import (
     REMOVED,
     CaseApplication,
@@ -82,9 +87,11 @@ from permitflow.errors import (
     UnknownEvent,
     UnknownRuleSet,
 )
+from permitflow.machines import spec as spec_registry
 from permitflow.machines.spec import Procedure, business_type_spec
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import (
+    FORM_TYPES,
     Application,
     BusinessType,
     Form,
@@ -143,6 +150,7 @@ __all__ = [
     "judge",
     "load_rule_cases",
     "oracle_machine",
+    "registries_restored",
     "right_actor",
     "rule_context",
     "rule_engine",
@@ -849,3 +857,23 @@ def run_rule_case(
     ctx = rule_context(holder, application, case.event, case.at, ruleset=ruleset)
     check = expect or judged
     return tuple(check(wanted.rule_id, ctx, wanted.status) for wanted in case.expect)
+
+
+@contextmanager
+def registries_restored() -> Iterator[None]:
+    """The business types as they were once the block ends: a test that registers a type of its
+    own (``register_business_type``, or importing a module that does) leaves the keys, specs,
+    forms and labels to the tests after it as it found them."""
+    keys, specs, forms = tuple(BusinessType), dict(spec_registry._SPECS), dict(FORM_TYPES)
+    catalogue = labels._CATALOGUE
+    try:
+        yield
+    finally:
+        for key in tuple(BusinessType):
+            if key not in keys:
+                BusinessType._forget(key)
+        spec_registry._SPECS.clear()
+        spec_registry._SPECS.update(specs)
+        FORM_TYPES.clear()
+        FORM_TYPES.update(forms)
+        labels._CATALOGUE = catalogue

@@ -316,6 +316,24 @@ def test_an_unknown_requiredness_is_a_data_error_with_its_path() -> None:
     assert caught.value.context["file"] == "general.toml"
 
 
+def test_the_matrix_has_a_row_for_each_business_its_rules_name() -> None:
+    matrix = dict(parameters.get("attachments.required").values[0].value)
+    del matrix["renewal"]
+    with pytest.raises(RuleDataError) as caught:
+        attachments.check_parameters(_with_value("attachments.required", matrix))
+    assert "must hold exactly these" in caught.value.message_en
+    assert "“renewal”" in caught.value.message_en
+
+
+def test_a_matrix_row_for_no_business_type_is_a_data_error() -> None:
+    matrix = parameters.get("attachments.required").values[0].value
+    broken = {**matrix, "reissue": matrix["new"]}
+    with pytest.raises(RuleDataError) as caught:
+        attachments.check_parameters(_with_value("attachments.required", broken))
+    assert "$.attachments.required.values[0].value.reissue" in caught.value.message_en
+    assert "is not a field here" in caught.value.message_en
+
+
 def test_a_size_table_missing_a_slot_is_a_data_error() -> None:
     limits = dict(parameters.get("attachments.max_bytes").values[0].value)
     del limits["other"]

@@ -32,6 +32,7 @@ from permitflow.records.holder import (
 from permitflow.rules.facts import Bytes, Facts
 from permitflow.rules.finding import RuleKind, Severity
 from permitflow.rules.haidian._shared import (
+    ALL_BUSINESS,
     APPLICANT_SIDE,
     REVIEWING,
     TEXTS,
@@ -629,9 +630,15 @@ def _limit_errors(value: Any, path: str, slots: set[str], types: set[str]) -> It
 
 
 def _matrix_errors(value: Any, path: str, slots: set[str], types: set[str]) -> Iterable[Problem]:
-    if set(value) != types:
-        yield _exactly(path, types)
+    # A row for each business the attachment rules name; a derived set may add one for a
+    # business type registered since, never one for a code no type has.
+    guarded = {kind.value for kind in ALL_BUSINESS}
+    if not guarded <= set(value):
+        yield _exactly(path, guarded)
     for kind, row in value.items():
+        if kind not in types:
+            yield Problem("unknown_key", f"{path}.{kind}", facts={"known": sorted(types)})
+            continue
         if not isinstance(row, dict) or set(row) != slots:
             yield _exactly(f"{path}.{kind}", slots)
             continue

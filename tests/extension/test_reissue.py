@@ -1,0 +1,162 @@
+"""A seventh business type registered from a package of its own (``reissue_business``): it
+passes the shipped suite of its procedure, its key reads and is stored like the six built-in
+ones, its own rules judge it, and the tests after these still see six types."""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import pickle
+import sys
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from types import ModuleType
+
+import attrs
+import pytest
+from attrs import AttrsInstance
+
+from permitflow import from_dict, to_dict
+from permitflow.engine.engine import Engine
+from permitflow.errors import InvalidInput
+from permitflow.labels import label
+from permitflow.machines import business_type_specs
+from permitflow.records.actors import Role
+from permitflow.records.application import Application, BusinessType
+from permitflow.records.holder import PermitState
+from permitflow.rules import ParameterTable, haidian
+from permitflow.rules.haidian import attachments
+from permitflow.testing import (
+    AT,
+    check_procedure,
+    default_form,
+    holder_for,
+    judge,
+    registries_restored,
+    right_actor,
+    rule_context,
+)
+
+HERE = Path(__file__).parent
+SIX = (
+    "new", "renewal", "employer_change", "basic_change", "business_change", "cancellation",
+)  # fmt: skip
+
+
+@pytest.fixture
+def reissue(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
+    """The package imported as its author's users would, registering the type; afterwards the
+    registries are as they were and the module is forgotten."""
+    monkeypatch.syspath_prepend(str(HERE))
+    with registries_restored():
+        yield importlib.import_module("reissue_business")
+        sys.modules.pop("reissue_business")
+
+
+def test_the_type_passes_the_shipped_procedure_suite(reissue: ModuleType) -> None:
+    check_procedure("reissue")
+
+
+def test_the_key_reads_like_a_built_in_one(reissue: ModuleType) -> None:
+    kind = reissue.REISSUE
+    assert BusinessType("reissue") is kind
+    assert kind.value == "reissue"
+    assert BusinessType.REISSUE is kind  # type: ignore[attr-defined]
+    assert [key.value for key in BusinessType] == [*SIX, "reissue"]
+    assert pickle.loads(pickle.dumps(kind)) is kind
+    assert copy.deepcopy(kind) is kind
+    assert label(kind) == "证件补办"
+    assert label(kind, "en") == "Permit reissue"
+    assert [spec.business_type for spec in business_type_specs()][-1] is kind
+
+
+def test_an_application_round_trips_as_a_snapshot(reissue: ModuleType) -> None:
+    engine = Engine(rules=False)
+    holder = holder_for("reissue")
+    draft = engine.start("reissue", holder=holder, application_id="b-1", at=AT)
+    assert isinstance(draft.form, reissue.ReissueForm)
+    read = from_dict(to_dict(draft))
+    assert read == draft
+    assert isinstance(read, Application)
+    assert read.business_type is reissue.REISSUE
+
+
+def _filed(
+    engine: Engine, form: AttrsInstance, permit: PermitState = PermitState.VALID
+) -> set[str]:
+    holder = holder_for("reissue")
+    holder = attrs.evolve(holder, permit=attrs.evolve(holder.permit, state=permit))
+    draft = engine.start("reissue", holder=holder, application_id="b-1", at=AT, form=form)
+    findings = engine.check(draft, "submit", at=AT, holder=holder, include_passed=False)
+    return {finding.rule_id for finding in findings if finding.blocks}
+
+
+def test_its_own_rules_judge_it(reissue: ModuleType) -> None:
+    engine = Engine(reissue.ruleset)
+    assert _filed(engine, reissue.ReissueForm("遗失", published_notice=True)) == set()
+    assert _filed(engine, reissue.ReissueForm("遗失")) == {"REI-001"}
+    suspended = _filed(engine, reissue.ReissueForm("遗失", True), PermitState.SUSPENDED)
+    assert "REI-002" in suspended
+
+
+def test_a_rule_of_its_own_judged_alone(reissue: ModuleType) -> None:
+    holder = holder_for("reissue")
+    draft = Engine(rules=False).start("reissue", holder=holder, application_id="b-1", at=AT)
+    ctx = rule_context(holder, draft, ruleset=reissue.ruleset)
+    (finding,) = judge("REI-001", ctx, ruleset=reissue.ruleset)
+    assert finding.blocks
+    assert "遗失说明" in finding.message_zh
+
+
+def test_one_authority_level_approves_it_and_the_card_is_reissued(reissue: ModuleType) -> None:
+    engine = Engine(reissue.ruleset)
+    holder = holder_for("reissue")
+    application = engine.start(
+        "reissue", holder=holder, application_id="b-1", at=AT, form=default_form("reissue")
+    )
+    steps = (
+        ("submit", Role.APPLICANT), ("employer_approve", Role.EMPLOYER),
+        ("accept", Role.AUTHORITY), ("pass", Role.AUTHORITY),
+    )  # fmt: skip
+    for minutes, (event, role) in enumerate(steps):
+        outcome = engine.fire(
+            application, event, actor=right_actor(role, application),
+            at=AT + timedelta(minutes=minutes), holder=holder,
+        )  # fmt: skip
+        assert outcome.application is not None
+        application, holder = outcome.application, outcome.holder
+    assert application.state == "approved"
+    assert holder.permit.state is PermitState.VALID
+    assert holder.permit.changed_on == AT.date()
+    assert holder.open_application is None
+
+
+def test_haidian_s_attachment_matrix_may_carry_a_row_for_it(reissue: ModuleType) -> None:
+    matrix = haidian.parameters.get("attachments.required")
+    value = matrix.values[0].value
+    row = attrs.evolve(matrix.values[0], value={**value, "reissue": value["basic_change"]})
+    others = tuple(p for p in haidian.parameters.parameters if p.name != matrix.name)
+    attachments.check_parameters(
+        ParameterTable((*others, attrs.evolve(matrix, values=(row,))))
+    )
+    attachments.check_parameters(haidian.parameters)
+
+
+def test_the_registries_are_restored_after_a_type_of_ones_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.syspath_prepend(str(HERE))
+    with registries_restored():
+        importlib.import_module("reissue_business")
+        sys.modules.pop("reissue_business")
+        assert len(BusinessType) == len(SIX) + 1
+    assert [key.value for key in BusinessType] == list(SIX)
+    assert len(business_type_specs()) == len(SIX)
+    assert not hasattr(BusinessType, "REISSUE")
+    with pytest.raises(ValueError, match="'reissue' is not a valid BusinessType"):
+        BusinessType("reissue")
+    with pytest.raises(InvalidInput):
+        holder_for("reissue")
+    with pytest.raises(InvalidInput):
+        Engine(rules=False).definition("reissue", 1)
