@@ -40,6 +40,10 @@ From each configuration the search tries
   hukou, the employer moving out of Beijing or the holder reaching the statutory retirement age
   (the birth date of the basic information's resident id: the rules read nothing else of it).
 
+Once such a fact holds, the cancellation is due at once (M§7: 应即时注销): the world waits but for
+the calendar and a new job that ends the reason (`_world_steps`), and a start of another business
+is tried but not followed (`Explorer._starts`).
+
 No date of a configuration leaves a horizon of ten years around the start (well inside the
 working-day calendar's years): the world takes no step past it, and a configuration an event
 would take past it is left out and the search reported incomplete.
@@ -245,11 +249,17 @@ class Violation:
 
 @frozen
 class Report:
+    """What a search explored and found: `render` says it in a language, `to_dict` as data."""
+
     ruleset: str
+    """The rule set's name and version in force at the start."""
     configurations: int
+    """Distinct configurations reached."""
     transitions: int
+    """Steps taken between them (the world's moves included)."""
     seconds: float
     violations: tuple[Violation, ...]
+    """One per kind of violation, with a shortest path and how often it was met."""
     complete: bool
     """False when the search stopped at ``max_configurations``."""
     skipped_events: tuple[str, ...] = ()
@@ -262,6 +272,7 @@ class Report:
 
     @property
     def ok(self) -> bool:
+        """Nothing violated (the exit code 0 of ``permitflow verify``)."""
         return not self.violations
 
     def to_dict(self) -> dict[str, Any]:
