@@ -18,7 +18,7 @@ from permitflow.records.application import BusinessType
 from permitflow.records.holder import HolderRecord
 from permitflow.rules import registry
 from permitflow.rules.catalogue import rules_markdown
-from permitflow.testing import AT, right_actor, valid_holder
+from permitflow.testing import AT, check_procedure, right_actor, valid_holder
 
 HERE = Path(__file__).parent
 ENTRY_POINTS = """\
@@ -110,3 +110,10 @@ def test_a_case_file_is_judged_by_the_district_on_request(
     haidian = capsys.readouterr().out
     assert "须至少提前 15 个工作日提交，最晚提交日为 2026-03-13" in chaoyang
     assert "须至少提前 20 个工作日提交，最晚提交日为 2026-03-06" in haidian
+
+
+@pytest.mark.parametrize("kind", list(BusinessType))
+def test_the_districts_procedures_pass_the_shipped_suite(kind: BusinessType) -> None:
+    # The machines as the district's rule set shapes them (its review levels), each against
+    # the table of its procedure variant.
+    check_procedure(kind, engine=Engine("chaoyang", rules=False), examples=20)
