@@ -224,6 +224,7 @@ class DefinitionError(PermitflowError):
         "trapped": ("definition", "states"),
         "review_levels": ("levels",),
         "unknown_group": ("rule_id", "group"),
+        "group_titled_otherwise": ("group",),
         "ruleset": ("ruleset", "problems"),
         "ruleset_registered": ("ruleset",),
         "ruleset_entry_point": ("origin", "ruleset"),

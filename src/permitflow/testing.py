@@ -63,6 +63,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from permitflow import groups as rule_groups
 from permitflow import labels
 from permitflow._rulecases import (
     REMOVED,
@@ -863,8 +864,9 @@ def run_rule_case(
 def registries_restored() -> Iterator[None]:
     """The business types as they were once the block ends: a test that registers a type of its
     own (``register_business_type``, or importing a module that does) leaves the keys, specs,
-    forms and labels to the tests after it as it found them."""
+    forms, rule groups and labels to the tests after it as it found them."""
     keys, specs, forms = tuple(BusinessType), dict(spec_registry._SPECS), dict(FORM_TYPES)
+    groups = dict(rule_groups._TITLES)
     catalogue = labels._CATALOGUE
     try:
         yield
@@ -876,4 +878,6 @@ def registries_restored() -> Iterator[None]:
         spec_registry._SPECS.update(specs)
         FORM_TYPES.clear()
         FORM_TYPES.update(forms)
+        rule_groups._TITLES.clear()
+        rule_groups._TITLES.update(groups)
         labels._CATALOGUE = catalogue

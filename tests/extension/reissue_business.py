@@ -1,8 +1,8 @@
 """A business type of its own, registered from outside permitflow: 证件补办, the reissue of a
 lost permit. The applicant files, stating how the card was lost; the employer reviews; one
 authority level approves, and the approval records the reissued card on the permit. Nothing of
-it lives in the library: importing this module registers the type, and ``ruleset`` is Haidian's
-rules with the two of its own added."""
+it lives in the library: importing this module registers the type and the rule group of its
+own rules (``rei``), and ``ruleset`` is Haidian's rules with the two of its own added."""
 
 from __future__ import annotations
 
@@ -54,8 +54,11 @@ class ReissueForm:
     """The loss was published (已登报声明作废)."""
 
 
+GROUP = "rei"
+"""The group of the reissue's own rules, which the type brings with its title."""
+
 GUARDS = Guards(
-    start=RECORD_GROUPS | {"flow"},
+    start=RECORD_GROUPS | {GROUP, "flow"},
     employer=frozenset({"emp", "flow"}),
     review=frozenset({"flow"}),
 )
@@ -77,6 +80,7 @@ SPEC = register_business_type(
         "reissue", reissue_machine, ReissueForm, Procedure.APPLICANT_FILED,
         sample_form=lambda day: ReissueForm("2024 年 3 月在地铁遗失", published_notice=True),
         labels={"business_type.reissue": ("证件补办", "Permit reissue")},
+        groups={GROUP: ("证件补办", "Reissue")},
     )
 )  # fmt: skip
 REISSUE = SPEC.business_type
@@ -126,13 +130,13 @@ TEXTS = Catalogue.of(
 
 RULES = (
     Rule(
-        id="REI-001", kind=RuleKind.MACHINE, severity=Severity.ERROR, group="flow",
+        id="REI-001", kind=RuleKind.MACHINE, severity=Severity.ERROR, group=GROUP,
         business_types=frozenset({REISSUE}), tags=SUBMITTING,
         citation=Citation("第 2 条", "填写遗失说明，并登报声明原证件作废。", CITATION),
         texts=TEXTS, check=_loss_stated,
     ),
     Rule(
-        id="REI-002", kind=RuleKind.PROCESS, severity=Severity.ERROR, group="flow",
+        id="REI-002", kind=RuleKind.PROCESS, severity=Severity.ERROR, group=GROUP,
         business_types=frozenset({REISSUE}), tags=SUBMITTING,
         citation=Citation("第 1 条", "证件在有效期内方可补办。", CITATION),
         texts=TEXTS, check=_permit_in_force,

@@ -19,13 +19,15 @@ from attrs import AttrsInstance
 
 from permitflow import from_dict, to_dict
 from permitflow.engine.engine import Engine
-from permitflow.errors import InvalidInput
+from permitflow.errors import DefinitionError, InvalidInput
+from permitflow.groups import GROUP_TITLES, GROUPS, add_groups
 from permitflow.labels import label
-from permitflow.machines import business_type_specs
+from permitflow.machines import business_type_specs, register_business_type
 from permitflow.records.actors import Role
 from permitflow.records.application import Application, BusinessType
 from permitflow.records.holder import PermitState
 from permitflow.rules import ParameterTable, haidian
+from permitflow.rules.catalogue import rules_markdown
 from permitflow.rules.haidian import attachments
 from permitflow.testing import (
     AT,
@@ -132,6 +134,35 @@ def test_one_authority_level_approves_it_and_the_card_is_reissued(reissue: Modul
     assert holder.open_application is None
 
 
+def test_its_rules_have_a_group_of_their_own_in_the_catalogue(reissue: ModuleType) -> None:
+    assert {rule.group for rule in reissue.RULES} == {"rei"}
+    assert GROUP_TITLES["rei"] == ("证件补办", "Reissue")
+    catalogue = rules_markdown(reissue.ruleset.versions[0])
+    heading = "## REI: Reissue (证件补办) {#rei}"
+    assert heading in catalogue
+    # The type's group comes after the manual's, its two rules under it.
+    assert catalogue.index("## FLOW: ") < catalogue.index(heading)
+    below = catalogue[catalogue.index(heading) :].splitlines()
+    assert [line.split(" | ")[0] for line in below if line.startswith("| REI-")] == [
+        "| REI-001",
+        "| REI-002",
+    ]
+
+
+def test_a_group_given_again_must_read_the_same(reissue: ModuleType) -> None:
+    add_groups({"rei": ("证件补办", "Reissue"), "flow": GROUP_TITLES["flow"]})
+    again = attrs.evolve(
+        reissue.SPEC, business_type="reissue_again",
+        groups={"rei": ("补证", "Replacement"), "lost": ("挂失", "Loss")},
+    )  # fmt: skip
+    with pytest.raises(DefinitionError, match="rei") as raised:
+        register_business_type(again)
+    assert raised.value.variant == "group_titled_otherwise"
+    assert "规则组“rei”已有标题" in raised.value.message("zh")
+    assert "lost" not in GROUPS
+    assert GROUP_TITLES["rei"] == ("证件补办", "Reissue")
+
+
 def test_haidian_s_attachment_matrix_may_carry_a_row_for_it(reissue: ModuleType) -> None:
     matrix = haidian.parameters.get("attachments.required")
     value = matrix.values[0].value
@@ -148,11 +179,19 @@ def test_the_registries_are_restored_after_a_type_of_ones_own(
 ) -> None:
     monkeypatch.syspath_prepend(str(HERE))
     with registries_restored():
-        importlib.import_module("reissue_business")
+        module = importlib.import_module("reissue_business")
         sys.modules.pop("reissue_business")
         assert len(BusinessType) == len(SIX) + 1
+        assert "rei" in GROUPS
+        machine = module.reissue_machine(1)
     assert [key.value for key in BusinessType] == list(SIX)
     assert len(business_type_specs()) == len(SIX)
+    assert "rei" not in GROUPS
+    with pytest.raises(DefinitionError, match="rei"):
+        attrs.evolve(module.RULES[0])
+    with pytest.raises(DefinitionError, match="rei") as refused:
+        Engine(rules=False, holder_definitions=(machine,))
+    assert refused.value.variant == "unknown_groups"
     assert not hasattr(BusinessType, "REISSUE")
     with pytest.raises(ValueError, match="'reissue' is not a valid BusinessType"):
         BusinessType("reissue")

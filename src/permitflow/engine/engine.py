@@ -71,6 +71,7 @@ from permitflow.errors import (
     Problem,
     UnknownEvent,
 )
+from permitflow.groups import GROUPS
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import (
     FORM_TYPES,
@@ -85,7 +86,7 @@ from permitflow.records.audit import AuditEntry
 from permitflow.records.copying import positional, replace
 from permitflow.records.holder import HolderRecord, OpenApplication, PermitState
 from permitflow.rules.finding import Finding, Severity, Status
-from permitflow.rules.rule import GROUPS, Rule, judging_day, local_date
+from permitflow.rules.rule import Rule, judging_day, local_date
 from permitflow.rules.ruleset import judge_rules
 from permitflow.tags import Tag
 from permitflow.wiring import default_definitions, default_holder_definitions

@@ -3,7 +3,8 @@
 A business type is registered once, with ``register_business_type``, from this package or from
 outside it alike. The per-type tables are read from the registered specs: the machines an engine
 runs by default (``BUSINESS_MACHINES``), the form each type files (``FORM_TYPES``), the sample
-form and holder of ``permitflow.samples``.
+form and holder of ``permitflow.samples``; the rule groups it brings join those of
+``permitflow.groups``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from attrs import field, frozen
 
 from permitflow.engine.definition import MachineDefinition
 from permitflow.errors import Expected, InvalidInput
+from permitflow.groups import add_groups
 from permitflow.labels import add_labels
 from permitflow.records.application import FORM_TYPES, BusinessType, Form, business_type_of
 from permitflow.records.holder import PermitState
@@ -70,6 +72,10 @@ class BusinessTypeSpec:
     from outside, its name (``business_type.<code>``) and any words its states and events need
     beyond the shared ones (``state.draft.<code>``); the built-in types have theirs in the
     file."""
+    groups: Mapping[str, tuple[str, str]] = {}
+    """Rule groups (code → (zh, en) title) the type brings for its own rules and its guards
+    (``"rei": ("证件补办", "Reissue")``), registered with it; the groups of the manual are
+    known already."""
 
 
 _SPECS: dict[BusinessType, BusinessTypeSpec] = {}
@@ -80,13 +86,15 @@ def register_business_type(spec: BusinessTypeSpec) -> BusinessTypeSpec:
 
     Raises:
         InvalidInput: for a business type registered already.
-        DefinitionError: for a label the spec gives in other words than the catalogue's.
+        DefinitionError: for a label the spec gives in other words than the catalogue's,
+            or a rule group known already by other titles.
     """
     if spec.business_type in _SPECS:
         raise InvalidInput(
             "registered_twice", field="business_type", value=str(spec.business_type)
         )
     add_labels(spec.labels)
+    add_groups(spec.groups)
     _SPECS[spec.business_type] = spec
     FORM_TYPES[spec.business_type] = spec.form_type
     return spec

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from permitflow.rules.finding import Citation, Finding, RuleKind, Severity, Status
 
 if TYPE_CHECKING:
+    from permitflow.groups import GROUPS
     from permitflow.rules.facts import PLAIN, Facts, Plain, Unit
     from permitflow.rules.parameters import (
         Confidence,
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     )
     from permitflow.rules.registry import default_family, get_family, known_families, register
     from permitflow.rules.rule import (
-        GROUPS,
         JudgedOn,
         Rule,
         RuleContext,
@@ -81,7 +81,6 @@ _LAZY = {
     ),
     **dict.fromkeys(
         (
-            "GROUPS",
             "JudgedOn",
             "Rule",
             "RuleContext",
@@ -96,6 +95,7 @@ _LAZY = {
         ("EnforcedBy", "RuleDescription", "RuleSet", "RuleSetFamily"),
         "permitflow.rules.ruleset",
     ),
+    "GROUPS": "permitflow.groups",
     "Tag": "permitflow.tags",
 }
 

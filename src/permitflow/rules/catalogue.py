@@ -6,36 +6,11 @@ catalogue a reviewer reads cannot drift from the rules that run.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
+from permitflow.groups import GROUP_TITLES
 from permitflow.messages import Template
 from permitflow.rules.ruleset import RuleDescription, RuleSet
-
-GROUP_TITLES: Mapping[str, tuple[str, str]] = {
-    "acc": ("账户", "Account"),
-    "bi": ("个人基础信息", "Basic information"),
-    "edu": ("教育信息", "Education"),
-    "his": ("学习与工作经历", "Study and work history"),
-    "att": ("附件", "Attachments"),
-    "doc": ("材料日期", "Document dates"),
-    "huk": ("户口", "Hukou"),
-    "emp": ("聘用单位", "Employment"),
-    "res": ("在京住所", "Residence"),
-    "new": ("新办", "New application"),
-    "ren": ("续签", "Renewal"),
-    "chg": ("聘用单位变更", "Employer change"),
-    "bch": ("证件基础信息变更", "Basic-information change"),
-    "chd": ("随往子女", "Accompanying children"),
-    "mar": ("婚姻证明材料", "Marriage materials"),
-    "can": ("注销", "Cancellation"),
-    "rev": ("审核与退回", "Review and returns"),
-    "cal": ("工作日", "Working days"),
-    "id": ("证件号码", "Identifiers"),
-    "pol": ("政策条件（未经手册确认）", "Policy conditions (not confirmed by the manual)"),
-    "flow": ("业务之间的约束", "Constraints across the procedure"),
-}
-"""Headings of the rule groups (the catalogue's id prefixes)."""
 
 
 def rule_dict(rule: RuleDescription) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from attrs import frozen
 from permitflow.calendar import BEIJING as BEIJING
 from permitflow.calendar import local_date as local_date
 from permitflow.errors import DefinitionError
+from permitflow.groups import GROUPS
 from permitflow.messages import Catalogue, Template, Text, catalogue_error
 from permitflow.records.actors import Role
 from permitflow.records.application import Application, Attestation, BusinessType
@@ -29,15 +30,6 @@ from permitflow.records.holder import HolderRecord
 from permitflow.rules.facts import PLAIN, Facts, Plain
 from permitflow.rules.finding import Citation, Finding, RuleKind, Severity, Status, plain
 from permitflow.tags import HANDING_IN, Tag, events_tagged
-
-GROUPS: frozenset[str] = frozenset(
-    {
-        "acc", "bi", "edu", "his", "att", "doc", "huk", "emp", "res", "new", "ren", "chg",
-        "bch", "chd", "mar", "can", "rev", "cal", "id", "pol", "flow",
-    }
-)  # fmt: skip
-"""Rule groups a machine event may name as its guards: the catalogue's id prefixes in lower
-case, plus ``flow`` for the cross-machine constraints of the procedure itself."""
 
 
 def judging_day(application: Application | None, at: datetime) -> date:

@@ -31,6 +31,7 @@ from permitflow.errors import (
     RuleSetNotInForce,
     UnknownRuleSet,
 )
+from permitflow.groups import GROUPS
 from permitflow.messages import Catalogue, Template
 from permitflow.records.application import Application, BusinessType
 from permitflow.records.holder import HolderRecord
@@ -44,7 +45,6 @@ from permitflow.rules.parameters import (
     ResolvedParameters,
 )
 from permitflow.rules.rule import (
-    GROUPS,
     JudgedOn,
     Rule,
     RuleContext,
