@@ -145,6 +145,12 @@ class HolderOutcome:
         return _warnings(self.findings)
 
 
+def _every_business() -> tuple[BusinessType, ...]:
+    """The business types whose rules guard a holder event: every one defined when it fires
+    (a type registered after the engine was built included)."""
+    return tuple(BusinessType)
+
+
 def _warnings(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
     return tuple(f for f in findings if f.severity is Severity.WARNING)
 
@@ -528,7 +534,7 @@ class Engine:
         check_at(at)
         ruleset = self._holder_ruleset(at)
         owner = holder_owner(holder)
-        every = tuple(BusinessType)  # a holder event is guarded by every type's rules
+        every = _every_business()
         options = []
         for event in self.holder_events:
             compiled = self._holder_events[event]
@@ -648,10 +654,9 @@ class Engine:
         check_actor(transition, actor, definition.name, state, event, holder_owner(holder))
         check_payload(transition, definition.name, payload, None, ())
         ruleset = self._holder_ruleset(at)
-        every = tuple(BusinessType)  # a holder event is guarded by every type's rules
         step = _step(
-            transition, definition.tags_by_event, definition.name, state, every, ruleset,
-            payload=payload,
+            transition, definition.tags_by_event, definition.name, state, _every_business(),
+            ruleset, payload=payload,
         )  # fmt: skip
         return step, functools.partial(
             _moved_holder, definition.state_path, transition, ruleset, holder, payload
