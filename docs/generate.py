@@ -29,8 +29,6 @@ from permitflow.machines import BUSINESS_MACHINES, HOLDER_MACHINES
 from permitflow.records.actors import Role
 
 OUT = Path(__file__).resolve().parent / "machines"
-LEVELS = 2
-"""Authority review levels drawn: the Haidian rule set's ``review.authority_levels``."""
 
 
 def _who(transition: Transition) -> str:
@@ -99,12 +97,17 @@ def page(definition: MachineDefinition, module: str, note: str) -> str:
 def pages() -> dict[str, str]:
     """File name -> content of every generated page."""
     found: dict[str, str] = {}
+    version = gen_reference.newest()
     for kind, factory in BUSINESS_MACHINES.items():
-        definition = factory(LEVELS)
+        # Drawn for the levels the Haidian rule set reviews the type at when it takes effect.
+        levels = version.review_levels(version.effective_from, kind)
+        definition = factory(levels)
         note = (
-            f"Drawn for {LEVELS} authority review levels; the number is rule-set data "
-            "(`review.authority_levels`) and the machine has one `authority_review_k` state per "
-            "level."
+            f"Drawn for {levels} authority review levels; the number is rule-set data "
+            "(`review.authority_levels`) unless the type's spec fixes its own "
+            "(`BusinessTypeSpec.review_levels`) or the rule set names the type "
+            "(`review.authority_levels_by_type`), and the machine has one `authority_review_k` "
+            "state per level."
         )
         found[f"{kind.value}.md"] = page(definition, factory.__module__, note)
     for definition in HOLDER_MACHINES:

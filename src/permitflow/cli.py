@@ -300,7 +300,7 @@ def _cmd_diagram(args: argparse.Namespace) -> int:
     levels = args.review_levels
     if levels is None:
         today = local_date(now())
-        levels = get_family(args.ruleset).in_force_on(today).review_levels(today)
+        levels = get_family(args.ruleset).in_force_on(today).review_levels(today, args.type)
     print(diagram(args.type, args.format, review_levels=levels))
     return EXIT_OK
 
@@ -709,7 +709,7 @@ def build_parser(lang: CliLanguage = "zh") -> argparse.ArgumentParser:
     _add_format(draw, ("mermaid",), "mermaid")
     draw.add_argument(
         "--review-levels", type=_positive,
-        help="authority review levels (default: the rule set in force)",
+        help="authority review levels (default: the type's in the rule set in force)",
     )  # fmt: skip
     _add_ruleset(draw)
     _add_lang(draw)

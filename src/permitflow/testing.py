@@ -93,6 +93,7 @@ from permitflow.machines.spec import Procedure, business_type_spec
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import (
     FORM_TYPES,
+    REVIEW_LEVELS,
     Application,
     BusinessType,
     Form,
@@ -151,7 +152,9 @@ __all__ = [
     "judge",
     "load_rule_cases",
     "oracle_machine",
+    "procedure_table",
     "registries_restored",
+    "review_table",
     "right_actor",
     "rule_context",
     "rule_engine",
@@ -178,7 +181,8 @@ class FixedRuleSet:
     name: str = "fixed"
     version: str = "1"
 
-    def review_levels(self, day: date) -> int:
+    def review_levels(self, day: date, business_type: BusinessType | None = None) -> int:
+        """``levels``, for every business type."""
         return self.levels
 
     def params_on(self, day: date) -> Mapping[str, Any]:
@@ -233,7 +237,7 @@ def rule_context(
         raise TypeError("rule_context() without an application needs business_type=")
     day = judging_day(application, at)
     version = resolve_family(ruleset).in_force_on(day)
-    machines = [default_definitions()[kind](version.review_levels(day))]
+    machines = [default_definitions()[kind](version.review_levels(day, kind))]
     machines += default_holder_definitions()
     steps = next((d.tags_by_event for d in machines if event in d.tags_by_event), {})
     return RuleContext(
@@ -700,8 +704,8 @@ def wording_problems(text: str, lang: Literal["zh", "en"]) -> list[str]:
 
 
 # --- one suite per procedure variant -----------------------------------------------------------
-# Each table maps (state, event) to (destination, who may fire it), for two review levels. The
-# applicant-filed business types share one procedure (M§2.4, M§5.5, M§6.4), the employer-filed
+# Each table maps (state, event) to (destination, who may fire it), for a number of review levels.
+# The applicant-filed business types share one procedure (M§2.4, M§5.5, M§6.4), the employer-filed
 # ones another (M§3.2, M§4.3), a direct filing (M§7) a third: a business type registered with one
 # of them passes ``check_procedure`` without a table of its own.
 
@@ -709,83 +713,102 @@ Who = frozenset[str]
 Table = dict[tuple[str, str], tuple[str, Who]]
 
 A, E, S = frozenset({"applicant"}), frozenset({"employer"}), frozenset({"system"})
-L1, L2 = frozenset({"authority:1"}), frozenset({"authority:2"})
-REVIEW: Table = {
-    ("awaiting_acceptance", "accept"): ("authority_review_1", L1),
-    ("awaiting_acceptance", "return"): ("returned", L1),
-    ("authority_review_1", "pass"): ("authority_review_2", L1),
-    ("authority_review_1", "return"): ("returned", L1),
-    ("authority_review_2", "pass"): ("approved", L2),
-    ("authority_review_2", "return"): ("returned", L2),
-    ("authority_review_1", "suspend"): ("authority_suspended_1", L1),
-    ("authority_suspended_1", "resume"): ("authority_review_1", L1),
-    ("authority_review_2", "suspend"): ("authority_suspended_2", L2),
-    ("authority_suspended_2", "resume"): ("authority_review_2", L2),
-}
-REVIEW_OPEN = (
-    "awaiting_acceptance", "authority_review_1", "authority_review_2", "authority_suspended_1",
-    "authority_suspended_2", "returned",
-)  # fmt: skip
 
 
-def _closing(*open_states: str) -> Table:
-    return {(state, "close_moot"): ("closed", S) for state in (*open_states, *REVIEW_OPEN)}
+def review_table(levels: int = 2) -> Table:
+    """The authority's review at ``levels`` levels: each level passes, returns, suspends and
+    resumes by its own reviewer; the last pass approves."""
+    table: Table = {
+        ("awaiting_acceptance", "accept"): ("authority_review_1", frozenset({"authority:1"})),
+        ("awaiting_acceptance", "return"): ("returned", frozenset({"authority:1"})),
+    }
+    for k in range(1, levels + 1):
+        level, review, suspended = frozenset({f"authority:{k}"}), f"authority_review_{k}", (
+            f"authority_suspended_{k}"
+        )  # fmt: skip
+        table[review, "pass"] = ("approved" if k == levels else f"authority_review_{k + 1}", level)
+        table[review, "return"] = ("returned", level)
+        table[review, "suspend"] = (suspended, level)
+        table[suspended, "resume"] = (review, level)
+    return table
 
 
+def _review_open(levels: int) -> tuple[str, ...]:
+    return tuple(
+        {state: None for state, _event in review_table(levels)} | {"returned": None}
+    )
+
+
+def _closing(levels: int, *open_states: str) -> Table:
+    states = (*open_states, *_review_open(levels))
+    return {(state, "close_moot"): ("closed", S) for state in states}
 
 
 def _withdrawing(who: Who, *states: str) -> Table:
     return {(state, "withdraw"): ("withdrawn", who) for state in states}
 
 
-APPLICANT_INITIATED: Table = {
-    ("draft", "submit"): ("employer_review", A),
-    ("employer_review", "employer_approve"): ("awaiting_acceptance", E),
-    ("employer_review", "employer_return"): ("employer_returned", E),
-    ("employer_returned", "resubmit"): ("employer_review", A),
-    ("returned", "resubmit"): ("employer_review", A),
-    **REVIEW,
-    **_closing("draft", "employer_review", "employer_returned"),
-    **_withdrawing(
-        A, "draft", "employer_review", "employer_returned", "awaiting_acceptance", "returned"
-    ),
-}
-EMPLOYER_INITIATED: Table = {
-    ("draft", "prepare"): ("ready", A),
-    ("ready", "initiate"): ("awaiting_acceptance", E),
-    ("returned", "notify_fixed"): ("fixed", A),
-    ("fixed", "reinitiate"): ("awaiting_acceptance", E),
-    **REVIEW,
-    **_closing("draft", "ready", "fixed"),
-    **_withdrawing(A | E, "draft", "ready"),
-    **_withdrawing(E, "awaiting_acceptance", "returned", "fixed"),
-}
 APPLICANT_OR_EMPLOYER = A | E
 FILER = frozenset({"filer"})
 """Of the roles listed with it, only the party of the latest filing, once filed."""
-CANCELLATION: Table = {
-    ("draft", "submit"): ("awaiting_acceptance", APPLICANT_OR_EMPLOYER),
-    ("returned", "resubmit"): ("awaiting_acceptance", APPLICANT_OR_EMPLOYER),
-    **REVIEW,
-    **_closing("draft"),
-    **_withdrawing(APPLICANT_OR_EMPLOYER | FILER, "draft", "awaiting_acceptance", "returned"),
-}
+
+
+def procedure_table(procedure: Procedure, levels: int = 2) -> Table:
+    """The table of ``procedure`` with ``levels`` authority review levels."""
+    if procedure is Procedure.APPLICANT_FILED:
+        return {
+            ("draft", "submit"): ("employer_review", A),
+            ("employer_review", "employer_approve"): ("awaiting_acceptance", E),
+            ("employer_review", "employer_return"): ("employer_returned", E),
+            ("employer_returned", "resubmit"): ("employer_review", A),
+            ("returned", "resubmit"): ("employer_review", A),
+            **review_table(levels),
+            **_closing(levels, "draft", "employer_review", "employer_returned"),
+            **_withdrawing(
+                A, "draft", "employer_review", "employer_returned", "awaiting_acceptance",
+                "returned",
+            ),
+        }  # fmt: skip
+    if procedure is Procedure.EMPLOYER_FILED:
+        return {
+            ("draft", "prepare"): ("ready", A),
+            ("ready", "initiate"): ("awaiting_acceptance", E),
+            ("returned", "notify_fixed"): ("fixed", A),
+            ("fixed", "reinitiate"): ("awaiting_acceptance", E),
+            **review_table(levels),
+            **_closing(levels, "draft", "ready", "fixed"),
+            **_withdrawing(A | E, "draft", "ready"),
+            **_withdrawing(E, "awaiting_acceptance", "returned", "fixed"),
+        }
+    return {
+        ("draft", "submit"): ("awaiting_acceptance", APPLICANT_OR_EMPLOYER),
+        ("returned", "resubmit"): ("awaiting_acceptance", APPLICANT_OR_EMPLOYER),
+        **review_table(levels),
+        **_closing(levels, "draft"),
+        **_withdrawing(APPLICANT_OR_EMPLOYER | FILER, "draft", "awaiting_acceptance", "returned"),
+    }
 
 
 PROCEDURE_TABLES: Mapping[Procedure, Table] = {
-    Procedure.APPLICANT_FILED: APPLICANT_INITIATED,
-    Procedure.EMPLOYER_FILED: EMPLOYER_INITIATED,
-    Procedure.DIRECT: CANCELLATION,
+    procedure: procedure_table(procedure) for procedure in Procedure
 }
-"""The table of each procedure variant."""
+"""The table of each procedure variant, for two review levels."""
+APPLICANT_INITIATED = PROCEDURE_TABLES[Procedure.APPLICANT_FILED]
+EMPLOYER_INITIATED = PROCEDURE_TABLES[Procedure.EMPLOYER_FILED]
+CANCELLATION = PROCEDURE_TABLES[Procedure.DIRECT]
 
 
 def agrees_with(
-    kind: BusinessType, table: Table, *, engine: Engine | None = None, examples: int = 60
+    kind: BusinessType,
+    table: Table,
+    *,
+    engine: Engine | None = None,
+    levels: int = 2,
+    examples: int = 60,
 ) -> None:
     """Random events from random actors, each compared with the table."""
     run_state_machine_as_test(
-        oracle_machine(kind, table, engine=engine),
+        oracle_machine(kind, table, engine=engine, levels=levels),
         settings=settings(
             max_examples=examples, stateful_step_count=30, deadline=None,
             suppress_health_check=[HealthCheck.too_slow],
@@ -793,9 +816,10 @@ def agrees_with(
     )  # fmt: skip
 
 
-def covers(engine: Engine, kind: BusinessType, table: Table) -> None:
-    """The table lists exactly the transitions of the definition, no more, no fewer."""
-    definition = engine.definition(kind, 2)
+def covers(engine: Engine, kind: BusinessType, table: Table, *, levels: int = 2) -> None:
+    """The table lists exactly the transitions of the definition for ``levels`` review
+    levels, no more, no fewer."""
+    definition = engine.definition(kind, levels)
     declared = {(source, t.event): t.dest for t in definition.transitions for source in t.sources}
     expected = {key: dest for key, (dest, _who) in table.items()}
     if declared != expected:
@@ -809,11 +833,15 @@ def check_procedure(
     business_type: BusinessType | str, *, engine: Engine | None = None, examples: int = 60
 ) -> None:
     """Checks a registered business type against the table of its procedure: the machine has
-    exactly its transitions, and random events from random actors do what the table says."""
+    exactly its transitions, and random events from random actors do what the table says, at
+    the number of review levels the engine (by default the default rule set's) gives the type
+    on ``AT``'s day."""
     kind = business_type_spec(business_type).business_type
-    table = PROCEDURE_TABLES[business_type_spec(kind).procedure]
-    covers(engine or Engine(rules=False, review_levels=2), kind, table)
-    agrees_with(kind, table, engine=engine, examples=examples)
+    engine_used = engine or Engine(rules=False)
+    levels = engine_used.definition(kind, on=local_date(AT)).review_levels
+    table = procedure_table(business_type_spec(kind).procedure, levels)
+    covers(engine_used, kind, table, levels=levels)
+    agrees_with(kind, table, engine=engine, levels=levels, examples=examples)
 
 
 # --- rule cases ---------------------------------------------------------------------------------
@@ -864,8 +892,9 @@ def run_rule_case(
 def registries_restored() -> Iterator[None]:
     """The business types as they were once the block ends: a test that registers a type of its
     own (``register_business_type``, or importing a module that does) leaves the keys, specs,
-    forms, rule groups and labels to the tests after it as it found them."""
+    forms, review levels, rule groups and labels to the tests after it as it found them."""
     keys, specs, forms = tuple(BusinessType), dict(spec_registry._SPECS), dict(FORM_TYPES)
+    levels = dict(REVIEW_LEVELS)
     groups = dict(rule_groups._TITLES)
     catalogue = labels._CATALOGUE
     try:
@@ -878,6 +907,8 @@ def registries_restored() -> Iterator[None]:
         spec_registry._SPECS.update(specs)
         FORM_TYPES.clear()
         FORM_TYPES.update(forms)
+        REVIEW_LEVELS.clear()
+        REVIEW_LEVELS.update(levels)
         rule_groups._TITLES.clear()
         rule_groups._TITLES.update(groups)
         labels._CATALOGUE = catalogue

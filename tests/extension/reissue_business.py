@@ -70,8 +70,8 @@ def _reissue(change: Change) -> Change:
 
 
 def reissue_machine(levels: int) -> MachineDefinition:
-    """The reissue machine for ``levels`` authority review levels (the district reviews once;
-    the engine asks for the number its rule set gives)."""
+    """The reissue machine for ``levels`` authority review levels (the spec fixes one; a rule
+    set naming the type in ``review.authority_levels_by_type`` may give another)."""
     return applicant_initiated(REISSUE, levels, guards=GUARDS, on_approve=_reissue)
 
 
@@ -79,7 +79,7 @@ SPEC = register_business_type(
     BusinessTypeSpec(
         "reissue", reissue_machine, ReissueForm, Procedure.APPLICANT_FILED,
         sample_form=lambda day: ReissueForm("2024 年 3 月在地铁遗失", published_notice=True),
-        labels={"business_type.reissue": ("证件补办", "Permit reissue")},
+        labels={"business_type.reissue": ("证件补办", "Permit reissue")}, review_levels=1,
         groups={GROUP: ("证件补办", "Reissue")},
     )
 )  # fmt: skip
@@ -148,8 +148,9 @@ ruleset = RuleSetFamily(
     versions=(
         default_family().in_force_on(SINCE).derive(
             name="reissue", version="2024.1", since=SINCE, citation=CITATION,
-            parameters={"review.authority_levels": 1}, rules_added=RULES,
+            rules_added=RULES,
         ),
     ),
 )  # fmt: skip
-"""Haidian's rules with the reissue's own, reviewed at one authority level."""
+"""Haidian's rules with the reissue's own; the reissue is reviewed at the one level its spec
+fixes, Haidian's six types at Haidian's two."""

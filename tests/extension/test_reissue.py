@@ -17,7 +17,7 @@ import attrs
 import pytest
 from attrs import AttrsInstance
 
-from permitflow import from_dict, to_dict
+from permitflow import from_dict, progress, to_dict
 from permitflow.engine.engine import Engine
 from permitflow.errors import DefinitionError, InvalidInput
 from permitflow.groups import GROUP_TITLES, GROUPS, add_groups
@@ -132,6 +132,27 @@ def test_one_authority_level_approves_it_and_the_card_is_reissued(reissue: Modul
     assert holder.permit.state is PermitState.VALID
     assert holder.permit.changed_on == AT.date()
     assert holder.open_application is None
+
+
+def test_its_spec_reviews_it_at_one_level_and_a_district_may_say_otherwise(
+    reissue: ModuleType,
+) -> None:
+    engine, day = Engine(reissue.ruleset), AT.date()
+    assert engine.definition("reissue", on=day).review_levels == 1
+    assert engine.definition("new", on=day).review_levels == 2
+    holder = holder_for("reissue")
+    draft = engine.start("reissue", holder=holder, application_id="b-1", at=AT)
+    assert progress(engine, draft, AT, holder=holder).levels == 1
+    version = reissue.ruleset.versions[0]
+    assert version.review_levels_used == {1, 2}
+    district = version.derive(
+        name="district", version="2024.2", since=version.effective_from, citation="区通知",
+        parameters={"review.authority_levels_by_type": {"reissue": 2, "new": 3}},
+    )  # fmt: skip
+    by_district = Engine(district)
+    assert by_district.definition("reissue", on=day).review_levels == 2
+    assert by_district.definition("new", on=day).review_levels == 3
+    assert by_district.definition("renewal", on=day).review_levels == 2
 
 
 def test_its_rules_have_a_group_of_their_own_in_the_catalogue(reissue: ModuleType) -> None:

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import attrs
 import pytest
 
 from permitflow.engine.review import AWAITING_ACCEPTANCE
-from permitflow.errors import InvalidInput
+from permitflow.errors import DefinitionError, InvalidInput
 from permitflow.machines import (
     BUSINESS_MACHINES,
     BusinessTypeSpec,
@@ -16,8 +17,9 @@ from permitflow.machines import (
 )
 from permitflow.machines.common import EMPLOYER_REVIEW
 from permitflow.records.actors import Role
-from permitflow.records.application import FORM_TYPES, BusinessType
+from permitflow.records.application import FORM_TYPES, REVIEW_LEVELS, BusinessType
 from permitflow.samples import EMPLOYERS, default_form, holder_for
+from permitflow.testing import registries_restored
 
 DAY = date(2026, 3, 2)
 
@@ -68,3 +70,19 @@ def test_a_business_type_is_registered_once() -> None:
         register_business_type(spec)
     assert caught.value.variant == "registered_twice"
     assert business_type_specs().count(spec) == 1
+
+
+def test_a_spec_reviewed_at_no_level_is_refused() -> None:
+    new = business_type_spec(BusinessType.NEW)
+    with registries_restored():
+        for levels in (0, 1):
+            spec = attrs.evolve(new, business_type=f"reviewed_{levels}", review_levels=levels)
+            if levels:
+                register_business_type(spec)
+                continue
+            with pytest.raises(DefinitionError) as caught:
+                register_business_type(spec)
+            assert caught.value.variant == "review_levels"
+        assert [s.business_type for s in business_type_specs()][-1] == "reviewed_1"
+        assert dict(REVIEW_LEVELS) == {BusinessType("reviewed_1"): 1}
+    assert REVIEW_LEVELS == {}

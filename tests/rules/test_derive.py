@@ -177,3 +177,28 @@ def test_every_problem_of_a_derivation_is_reported_at_once() -> None:
 def test_an_added_rule_reading_a_parameter_nobody_defines_is_refused() -> None:
     with pytest.raises(DefinitionError, match=r"district\.flag"):
         derived(rules_added=[ADDED])
+
+
+LEVELS_BY_TYPE = "review.authority_levels_by_type"
+
+
+def test_a_district_reviews_one_business_type_at_levels_of_its_own() -> None:
+    three = derived(parameters={LEVELS_BY_TYPE: {"renewal": 3}})
+    assert three.review_levels(SINCE, BusinessType.RENEWAL) == 3
+    assert three.review_levels(SINCE, BusinessType.NEW) == 2
+    assert three.review_levels(SINCE) == 2
+    assert three.review_levels_used == {2, 3}
+    assert HAIDIAN.review_levels(SINCE, BusinessType.RENEWAL) == 2
+    values = three.parameters.get(LEVELS_BY_TYPE).values
+    assert [(v.since, v.value) for v in values] == [
+        (date(2021, 11, 1), {}), (SINCE, {"renewal": 3}),
+    ]  # fmt: skip
+
+
+def test_a_business_type_a_district_names_must_exist_and_be_reviewed_at_all() -> None:
+    with pytest.raises(DefinitionError) as raised:
+        derived(parameters={LEVELS_BY_TYPE: {"renwal": 3, "new": 0}})
+    errors = raised.value.context["errors"]
+    assert any("renwal" in e and f"$.{LEVELS_BY_TYPE}.values[1].value" in e for e in errors)
+    assert any(f"$.{LEVELS_BY_TYPE}.values[1].value.new" in e for e in errors)
+    assert len(errors) == 2

@@ -178,6 +178,11 @@ class MachineDefinition:
         return frozenset(state.name for state in self.states if state.terminal)
 
     @property
+    def review_levels(self) -> int:
+        """The number of authority review levels it is built for (0 without a review)."""
+        return max((state.level or 0 for state in self.states), default=0)
+
+    @property
     def events(self) -> tuple[str, ...]:
         """The names of its events, each once."""
         return tuple(dict.fromkeys(transition.event for transition in self.transitions))

@@ -277,8 +277,9 @@ class Engine:
         on: date | None = None,
     ) -> MachineDefinition:
         """The definition of a business type with ``review_levels`` authority review levels,
-        else with the levels of the rule-set version in force ``on`` that day (an engine built
-        with fixed ``review_levels`` needs neither). There is no default day: no clock is read.
+        else with the levels the rule-set version in force ``on`` that day gives the type (an
+        engine built with fixed ``review_levels`` needs neither). There is no default day: no
+        clock is read.
         """
         kind = business_type_of(business_type)
         if review_levels is None:
@@ -286,7 +287,7 @@ class Engine:
         if review_levels is None:
             if on is None:
                 raise InvalidInput("levels_or_day", field="on")
-            review_levels = self._levels(None, on)
+            review_levels = self._levels(kind, None, on)
         return self._machine(kind, review_levels).definition
 
     def definition_for(self, application: Application, at: datetime) -> MachineDefinition:
@@ -304,12 +305,12 @@ class Engine:
         """The machines of the holder's record (profile, attachments, association, permit)."""
         return self._holder_machines
 
-    def _levels(self, ruleset: RuleSetVersion | None, day: date) -> int:
+    def _levels(self, kind: BusinessType, ruleset: RuleSetVersion | None, day: date) -> int:
         if self._fixed_levels is not None:
             return self._fixed_levels
         if ruleset is None:
             ruleset = self._family.in_force_on(day)
-        return ruleset.review_levels(day)
+        return ruleset.review_levels(day, kind)
 
     def _machine(self, business_type: BusinessType, levels: int) -> CompiledMachine:
         key = (business_type, levels)
@@ -332,7 +333,8 @@ class Engine:
             return self._machine(application.business_type, self._fixed_levels), None
         ruleset = self.ruleset_for(application, at)
         day = local_date(application.submitted_at or at)
-        return self._machine(application.business_type, self._levels(ruleset, day)), ruleset
+        kind = application.business_type
+        return self._machine(kind, self._levels(kind, ruleset, day)), ruleset
 
     def load(self, data: Mapping[str, Any], *, review_levels: int | None = None) -> Snapshot:
         """[`from_dict`][permitflow.engine.snapshot.from_dict] against this engine's own
@@ -376,7 +378,7 @@ class Engine:
         if employer_id is None:
             employer = holder.association.employer
             employer_id = employer.credit_code if employer is not None else ""
-        compiled = self._machine(kind, self._levels(None, local_date(at)))
+        compiled = self._machine(kind, self._levels(kind, None, local_date(at)))
         return Application(
             id=application_id,
             business_type=kind,

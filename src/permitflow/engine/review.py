@@ -1,7 +1,8 @@
 """Multi-level authority review (主管部门多级逐一审核, M§2.4), generated for any number of levels.
 
-The number of levels is rule-set data (``review.authority_levels``): a district with two levels
-and one with four share the same code. Level 1 accepts (受理) and then reviews; each level passes
+The number of levels is rule-set data (``review.authority_levels``, or a business type's own:
+``permitflow.rules.ruleset.review_levels_of``): a district with two levels and one with four
+share the same code. Level 1 accepts (受理) and then reviews; each level passes
 to the next, the last passes to approval; any level returns with a binding opinion and optional
 non-binding tips (温馨提示).
 

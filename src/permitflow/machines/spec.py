@@ -16,10 +16,16 @@ from enum import StrEnum
 from attrs import field, frozen
 
 from permitflow.engine.definition import MachineDefinition
-from permitflow.errors import Expected, InvalidInput
+from permitflow.errors import DefinitionError, Expected, InvalidInput
 from permitflow.groups import add_groups
 from permitflow.labels import add_labels
-from permitflow.records.application import FORM_TYPES, BusinessType, Form, business_type_of
+from permitflow.records.application import (
+    FORM_TYPES,
+    REVIEW_LEVELS,
+    BusinessType,
+    Form,
+    business_type_of,
+)
 from permitflow.records.holder import PermitState
 
 __all__ = [
@@ -72,6 +78,10 @@ class BusinessTypeSpec:
     from outside, its name (``business_type.<code>``) and any words its states and events need
     beyond the shared ones (``state.draft.<code>``); the built-in types have theirs in the
     file."""
+    review_levels: int | None = field(default=None, kw_only=True)
+    """The number of authority levels that review it, where its procedure fixes one (证件补办:
+    one); None: the number its rule set gives every type (``review.authority_levels``). A
+    rule set naming the type in ``review.authority_levels_by_type`` overrides either."""
     groups: Mapping[str, tuple[str, str]] = {}
     """Rule groups (code → (zh, en) title) the type brings for its own rules and its guards
     (``"rei": ("证件补办", "Reissue")``), registered with it; the groups of the manual are
@@ -87,16 +97,20 @@ def register_business_type(spec: BusinessTypeSpec) -> BusinessTypeSpec:
     Raises:
         InvalidInput: for a business type registered already.
         DefinitionError: for a label the spec gives in other words than the catalogue's,
-            or a rule group known already by other titles.
+            a rule group known already by other titles, or fewer than one review level.
     """
     if spec.business_type in _SPECS:
         raise InvalidInput(
             "registered_twice", field="business_type", value=str(spec.business_type)
         )
+    if spec.review_levels is not None and spec.review_levels < 1:
+        raise DefinitionError("review_levels", levels=spec.review_levels)
     add_labels(spec.labels)
     add_groups(spec.groups)
     _SPECS[spec.business_type] = spec
     FORM_TYPES[spec.business_type] = spec.form_type
+    if spec.review_levels is not None:
+        REVIEW_LEVELS[spec.business_type] = spec.review_levels
     return spec
 
 

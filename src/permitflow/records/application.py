@@ -158,6 +158,11 @@ FORM_TYPES: dict[BusinessType, type[Form]] = {}
 """The form each business type files, filled in as business types are registered
 (``permitflow.machines.spec.register_business_type``)."""
 
+REVIEW_LEVELS: dict[BusinessType, int] = {}
+"""The number of authority review levels of each business type whose spec fixes one
+(``BusinessTypeSpec.review_levels``), filled in as business types are registered: a rule set
+reviews the type at that many levels unless it names the type itself."""
+
 
 @frozen
 class RuleSetPin:

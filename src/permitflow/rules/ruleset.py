@@ -33,7 +33,7 @@ from permitflow.errors import (
 )
 from permitflow.groups import GROUPS
 from permitflow.messages import Catalogue, Template
-from permitflow.records.application import Application, BusinessType
+from permitflow.records.application import REVIEW_LEVELS, Application, BusinessType
 from permitflow.records.holder import HolderRecord
 from permitflow.rules.facts import Facts
 from permitflow.rules.finding import Citation, Finding, RuleKind, Severity
@@ -64,6 +64,9 @@ __all__ = [
 
 OVERRIDES_PARAMETER = "rules.overrides"
 LEVELS_PARAMETER = "review.authority_levels"
+LEVELS_BY_TYPE_PARAMETER = "review.authority_levels_by_type"
+"""The number of authority review levels of each business type it names (code → number): a
+district reviewing one procedure at other levels than the rest names it here."""
 RENEWAL_DAYS_PARAMETER = "renewal.working_days_before_expiry"
 """The working days before expiry by which a renewal is submitted: the status views and the
 command line read it from the rule set in force, as the rules do."""
@@ -168,6 +171,18 @@ def _overrides(rules: Mapping[str, Rule], raw: Any, file: str, path: str) -> dic
     return result
 
 
+def review_levels_of(params: Mapping[str, Any], business_type: BusinessType) -> int:
+    """How many authority levels review ``business_type`` by the parameters of a day: the
+    number ``review.authority_levels_by_type`` gives the type, else the number its spec fixes
+    (``BusinessTypeSpec.review_levels``), else ``review.authority_levels``. A district thus
+    overrides what a type's spec says, and the spec what the district says of every type."""
+    named = params[LEVELS_BY_TYPE_PARAMETER].get(str(business_type))
+    if named is not None:
+        return int(named)
+    fixed = REVIEW_LEVELS.get(business_type)
+    return fixed if fixed is not None else int(params[LEVELS_PARAMETER])
+
+
 def _definition(where: str, problems: list[Problem]) -> DefinitionError:
     return DefinitionError("ruleset", ruleset=where, problems=problems)
 
@@ -245,12 +260,31 @@ class RuleSet:
             )
             if changes:
                 problems.append(Problem("switches_change", facts={"days": changes}))
+        problems += self._levels_by_type_problems()
         if problems:
             raise _definition(where, problems)
         switches = self._switches_in_force(by_id)
         object.__setattr__(self, "_by_id", by_id)
         object.__setattr__(self, "_switches", switches)
         object.__setattr__(self, "_rules_for", {})
+
+    def _levels_by_type_problems(self) -> list[Problem]:
+        """Each business type ``review.authority_levels_by_type`` names is a defined one and
+        is reviewed at one level at least: a misspelt code would leave the type reviewed at
+        the general number without a word."""
+        if LEVELS_BY_TYPE_PARAMETER not in self.parameters:
+            return []
+        parameter = self.parameters.get(LEVELS_BY_TYPE_PARAMETER)
+        problems: list[Problem] = []
+        for index, value in enumerate(parameter.values):
+            path = f"$.{parameter.name}.values[{index}].value"
+            for code, levels in value.value.items():
+                if code not in BusinessType:
+                    problems.append(Problem("wrong", path, code, Expected.of(BusinessType)))
+                if type(levels) is not int or levels < 1:
+                    where = f"{path}.{code}"
+                    problems.append(Problem("wrong", where, jsonable(levels), Expected("positive")))
+        return problems
 
     def _noted(self, rule: Rule, problems: list[Problem]) -> Rule:
         """``rule`` as this rule set judges it: its title with the values of the parameters it
@@ -357,15 +391,30 @@ class RuleSet:
         resolved = self.parameters.on(day)
         return resolved if resolved.day == day else resolved.on_day(day)
 
-    def review_levels(self, day: date) -> int:
-        """How many authority levels review an application (``review.authority_levels``)."""
-        return int(self.params_on(day)[LEVELS_PARAMETER])
+    def review_levels(self, day: date, business_type: BusinessType | None = None) -> int:
+        """How many authority levels review an application of ``business_type`` on ``day``
+        ([`review_levels_of`][permitflow.rules.ruleset.review_levels_of]); without a
+        business type, the number of ``review.authority_levels``."""
+        params = self.params_on(day)
+        if business_type is None:
+            return int(params[LEVELS_PARAMETER])
+        return review_levels_of(params, business_type)
 
     @property
     def review_levels_used(self) -> frozenset[int]:
-        """Every number of authority levels this version's data has had."""
-        values = self.parameters.get(LEVELS_PARAMETER).values
-        return frozenset(int(value.value) for value in values)
+        """Every number of authority levels this version's data has had, for any business type
+        (and those the registered business types fix)."""
+        general = self.parameters.get(LEVELS_PARAMETER).values
+        by_type = (
+            self.parameters.get(LEVELS_BY_TYPE_PARAMETER).values
+            if LEVELS_BY_TYPE_PARAMETER in self.parameters
+            else ()
+        )
+        return frozenset(
+            {int(value.value) for value in general}
+            | {int(levels) for value in by_type for levels in value.value.values()}
+            | set(REVIEW_LEVELS.values())
+        )
 
     # --- rules ----------------------------------------------------------------------------------
 

@@ -544,7 +544,7 @@ def progress(
         state_en=state.label_en,
         ended=ended,
         level=state.level,
-        levels=max(s.level or 0 for s in definition.states),
+        levels=definition.review_levels,
         next_steps=() if ended else _next_steps(engine, application, holder, at),
         opinion=returned.opinion if returned else None,
         tips=returned.tips if returned else (),

@@ -30,7 +30,12 @@ from permitflow.rules.rule import (
     needs_attestation,
     passed,
 )
-from permitflow.rules.ruleset import EnforcedBy
+from permitflow.rules.ruleset import (
+    LEVELS_BY_TYPE_PARAMETER,
+    LEVELS_PARAMETER,
+    EnforcedBy,
+    review_levels_of,
+)
 from permitflow.tags import RETURNING, SUBMITTING, Tag
 
 EMPLOYER_TYPES = frozenset({BusinessType.RENEWAL, BusinessType.EMPLOYER_CHANGE})
@@ -57,7 +62,7 @@ class TooManyPasses(Facts):
 
 
 def _review_levels(ctx: RuleContext) -> Iterable[Verdict[TooManyPasses]]:
-    levels = int(ctx.params["review.authority_levels"])
+    levels = review_levels_of(ctx.params, ctx.business_type)
     passes = 0
     if ctx.application is not None:
         for entry in reversed(ctx.application.history):
@@ -125,7 +130,7 @@ RULES: tuple[Rule, ...] = (
             "通过的：经主管部门多级逐一审核，全部审核通过的业务办理完成，此时可在系统打印确认单",
         ),
         texts=TEXTS,
-        parameters={"review.authority_levels": int},
+        parameters={LEVELS_PARAMETER: int, LEVELS_BY_TYPE_PARAMETER: dict},
         check=_review_levels,
     ),
     Rule(
