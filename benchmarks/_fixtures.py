@@ -14,8 +14,9 @@ It has the one authority return and resubmission of the scenario, and an employe
 before it, which takes the employer-return path too and makes the twelve entries of history
 the snapshot and memory benchmarks ask for. With the Haidian rules, the level-1 reviewer must
 also attest the rules only a person can decide (a colour scan, lawful housing, …) before
-passing the file, in each review round: each attestation is one more audit entry
-(``attest:<rule id>``), so the realistic approved application carries those entries too.
+passing the file, in each review round: each attestation is one more audit entry (of the
+kind ``attestation``, naming its rule), so the realistic approved application carries those
+entries too.
 """
 
 from __future__ import annotations
@@ -153,7 +154,7 @@ class Step:
     at: datetime
     opinion: str | None = None
     attests: str | None = None
-    """The rule a reviewer attests at this step (an ``attest:<rule>`` entry); None: an event."""
+    """The rule a reviewer attests at this step (an attestation entry); None: an event."""
 
 
 def new_lifecycle(
@@ -174,7 +175,7 @@ def new_lifecycle(
     applicant = Actor.applicant(holder_id)
     employer = Actor.employer(EMPLOYER_CODE)
     reviewers = [Actor.authority(level, f"reviewer-{level}") for level in range(1, levels + 1)]
-    attest = [(f"attest:{rule_id}", reviewers[0], None, rule_id) for rule_id in attestations]
+    attest = [("attest", reviewers[0], None, rule_id) for rule_id in attestations]
     plan: list[tuple[str, Actor, str | None, str | None]] = [
         ("submit", applicant, None, None),
         *(step for _ in range(employer_returns) for step in (

@@ -146,6 +146,8 @@ class CheckOut(BaseModel):
 class HistoryEntry(BaseModel):
     version: int
     event: str
+    kind: str = Field(description="event, or attestation (of the rule rule_id)")
+    rule_id: str | None
     from_state: str
     to_state: str
     actor: str

@@ -95,6 +95,8 @@ events = Table(
     Column("subject_id", String(APPLICATION_ID_LENGTH), nullable=False),
     Column("version", Integer, nullable=False),
     Column("event", String(128), nullable=False),
+    Column("kind", String(16), nullable=False, server_default="event"),
+    Column("rule_id", String(64), nullable=True),
     Column("from_state", String(64), nullable=False),
     Column("to_state", String(64), nullable=False),
     Column("actor", String(128), nullable=False),
@@ -450,7 +452,8 @@ class Store:
             connection.execute(
                 insert(events).values(
                     subject=subject, subject_id=subject_id, version=entry.sequence,
-                    event=entry.event, from_state=entry.from_state, to_state=entry.to_state,
+                    event=entry.event, kind=entry.kind.value, rule_id=entry.rule_id,
+                    from_state=entry.from_state, to_state=entry.to_state,
                     actor=entry.actor.describe(), at=entry.at.astimezone(UTC),
                     idempotency_key=entry.idempotency_key,
                     findings=[finding.to_dict() for finding in entry.findings],
@@ -468,6 +471,8 @@ class Store:
                 {
                     "version": row["version"],
                     "event": row["event"],
+                    "kind": row["kind"],
+                    "rule_id": row["rule_id"],
                     "from_state": row["from_state"],
                     "to_state": row["to_state"],
                     "actor": row["actor"],

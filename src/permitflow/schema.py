@@ -26,7 +26,7 @@ import attrs
 
 from permitflow import _words as words
 from permitflow._keys import Vocabulary, is_vocabulary
-from permitflow.engine.snapshot import _LENIENT_VERSIONS, SCHEMA_VERSION
+from permitflow.engine.upgrades import VERSIONS
 from permitflow.errors import ABSENT, Expected, Problem
 from permitflow.records.actors import Actor
 from permitflow.records.application import FORM_TYPES, Application, BusinessType, Form
@@ -154,8 +154,8 @@ class _Builder:
             "title": name,
             "properties": {
                 "kind": {"const": kind},
-                # A version-1 document, which may leave defaults out, is still read.
-                "schema_version": {"enum": sorted({*_LENIENT_VERSIONS, SCHEMA_VERSION})},
+                # A document of an older version is upgraded when it is read.
+                "schema_version": {"enum": list(VERSIONS)},
                 **record["properties"],
             },
             "required": ["kind", "schema_version", *record.get("required", [])],

@@ -33,11 +33,11 @@ from typing import Any
 import attrs
 
 from permitflow import SCHEMA_VERSION, Engine, InvalidSnapshot, PermitflowError, from_dict, to_dict
-from permitflow.engine.loadchecks import ATTEST_PREFIX
 from permitflow.machines import BUSINESS_MACHINES
 from permitflow.machines.status import holder_status, progress
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import Application, BusinessType
+from permitflow.records.audit import EntryKind
 from permitflow.records.holder import HolderRecord
 from permitflow.samples import AT, holder_for
 from permitflow.templates import reach, template_form
@@ -82,7 +82,8 @@ def _vocabulary() -> list[str]:
         definition = factory(2)
         words |= {state.name for state in definition.states}
         words |= {t.event for t in definition.transitions}
-    return sorted(words | {"authority_review_100000", "authority_review_²", "attest:RES-001"})
+    return sorted(words | {"authority_review_100000", "authority_review_²", "attest:RES-001",
+                            "attest", "attestation", "event", "RES-001"})
 
 
 VOCABULARY = _vocabulary()
@@ -177,9 +178,10 @@ def replayed(application: Application, holder: HolderRecord) -> Application:
     )  # fmt: skip
     definition = engine.definition_for(current, application.created_at)
     for entry in application.history:
-        if entry.event.startswith(ATTEST_PREFIX):
+        if entry.kind is EntryKind.ATTESTATION:
+            assert entry.rule_id is not None
             outcome = engine.attest(
-                current, entry.event[len(ATTEST_PREFIX) :], actor=entry.actor, at=entry.at,
+                current, entry.rule_id, actor=entry.actor, at=entry.at,
                 holder=holder, note=entry.opinion or "", idempotency_key=entry.idempotency_key,
             )  # fmt: skip
         else:

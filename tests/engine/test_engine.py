@@ -26,6 +26,7 @@ from permitflow.errors import (
 )
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import Application, NewForm, RenewalForm, RuleSetPin
+from permitflow.records.audit import EntryKind
 from permitflow.records.holder import HolderRecord
 from permitflow.rules.finding import Severity, Status
 
@@ -345,8 +346,9 @@ def test_a_pass_waits_for_the_reviewers_attestation(holder: HolderRecord) -> Non
     )  # fmt: skip
     after = attested.application
     assert (after.state, after.version) == (app.state, app.version + 1)
-    assert after.history[-1].event == "attest:RES-001"
-    assert after.history[-1].opinion == "已核验租赁合同"
+    entry = after.history[-1]
+    assert (entry.kind, entry.rule_id, entry.event) == (EntryKind.ATTESTATION, "RES-001", "attest")
+    assert entry.opinion == "已核验租赁合同"
     assert after.attested("RES-001") is not None
     passed = engine.fire(after, "pass", actor=Actor.authority(1), at=T0, holder=holder)
     assert passed.application.state == "authority_review_2"
@@ -379,6 +381,39 @@ def test_an_attestation_is_given_once_and_replays_by_key(holder: HolderRecord) -
     assert caught.value.context["field"] == "rule_id"
 
 
+def test_an_attestation_keeps_the_fingerprint_its_request_always_had(
+    holder: HolderRecord,
+) -> None:
+    engine = make_engine(attestation=True)
+    app = under_review(engine, holder)
+    attested = engine.attest(
+        app, "RES-001", actor=Actor.authority(1, "r-7"), at=T0, holder=holder,
+        note="已核验租赁合同", idempotency_key="a1",
+    )  # fmt: skip
+    # Digested when the entry spelled its rule in its event (attest:RES-001): a key stored
+    # then must still match the same request.
+    assert attested.application.history[-1].fingerprint == (
+        "a6c2961d688cb6ef49bd84c3d62f59cb970190316ded19eda8ef44f1170bce5a"
+    )
+
+
+def test_a_key_given_to_an_attestation_is_not_another_rules_or_an_events(
+    holder: HolderRecord,
+) -> None:
+    engine = make_engine(attestation=True)
+    app = under_review(engine, holder)
+    first = engine.attest(app, "RES-001", actor=Actor.authority(1), at=T0, holder=holder,
+                          idempotency_key="a1")  # fmt: skip
+    with pytest.raises(IdempotencyConflict) as caught:
+        engine.attest(first.application, "BI-001", actor=Actor.authority(1), at=T0,
+                      holder=holder, idempotency_key="a1")  # fmt: skip
+    assert caught.value.context["differs"] == ["rule_id"]
+    with pytest.raises(IdempotencyConflict) as caught:
+        engine.fire(first.application, "pass", actor=Actor.authority(1), at=T0, holder=holder,
+                    idempotency_key="a1")  # fmt: skip
+    assert caught.value.context["differs"] == ["event", "rule_id"]
+
+
 def test_a_return_clears_the_attestations(holder: HolderRecord) -> None:
     engine = make_engine(attestation=True)
     app = under_review(engine, holder)
@@ -386,7 +421,8 @@ def test_a_return_clears_the_attestations(holder: HolderRecord) -> None:
     returned = engine.fire(attested.application, "return", actor=Actor.authority(1), at=T0,
                            holder=holder, opinion="租赁合同已过期")  # fmt: skip
     assert returned.application.attestations == ()
-    assert "attest:RES-001" in [e.event for e in returned.application.history]
+    assert [e.rule_id for e in returned.application.history
+            if e.kind is EntryKind.ATTESTATION] == ["RES-001"]  # fmt: skip
 
 
 def test_nothing_is_attested_once_the_application_ended(holder: HolderRecord) -> None:

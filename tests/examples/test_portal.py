@@ -52,9 +52,10 @@ def test_a_new_application_goes_from_draft_to_approval(client: TestClient) -> No
     assert "RES-001" in attested
     holder = client.get(f"/holders/{HOLDER_ID}", headers=APPLICANT).json()["holder"]
     assert holder["permit"]["state"] == "valid"
-    assert [entry["event"] for entry in history(client)] == [
-        "submit", "employer_approve", "accept",
-        *(f"attest:{rule_id}" for rule_id in attested), "pass", "pass",
+    assert [(entry["kind"], entry["event"], entry["rule_id"]) for entry in history(client)] == [
+        ("event", "submit", None), ("event", "employer_approve", None), ("event", "accept", None),
+        *(("attestation", "attest", rule_id) for rule_id in attested),
+        ("event", "pass", None), ("event", "pass", None),
     ]  # fmt: skip
 
 

@@ -56,6 +56,32 @@ def test_the_migrations_build_the_schema_the_code_expects(empty_database: str) -
     assert differences == []
 
 
+def test_the_event_rows_of_attestations_say_so_once_migrated(empty_database: str) -> None:
+    from sqlalchemy import text
+
+    migrate(empty_database, "0002")
+    engine = create_engine(empty_database)
+    row = {"subject": "application", "subject_id": "A-1", "from_state": "authority_review_1",
+           "to_state": "authority_review_1", "actor": "authority", "at": "2026-03-16 10:00:00",
+           "findings": "[]"}  # fmt: skip
+    with engine.begin() as connection:
+        for version, event in enumerate(("accept", "attest:RES-001"), start=1):
+            connection.execute(text(
+                "INSERT INTO events (subject, subject_id, version, event, from_state, to_state,"
+                " actor, at, findings) VALUES (:subject, :subject_id, :version, :event,"
+                " :from_state, :to_state, :actor, :at, :findings)"
+            ), {**row, "version": version, "event": event})  # fmt: skip
+    migrate(empty_database)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(events.c.event, events.c.kind, events.c.rule_id).order_by(events.c.version)
+        ).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [
+        ("accept", "event", None), ("attest", "attestation", "RES-001")
+    ]
+
+
 def test_migrations_started_together_run_once(empty_database: str) -> None:
     if empty_database.startswith("sqlite"):
         pytest.skip("SQLite has no advisory lock: a single machine migrates once, before starting")

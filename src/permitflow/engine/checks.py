@@ -97,14 +97,19 @@ class Request:
     opinion: str | None = None
     tips: tuple[str, ...] = ()
     reason: str | None = None
+    rule_id: str | None = None
+    """The rule an attestation attests; None for an event."""
 
     def fingerprint(self) -> str:
         try:
             payload = unstructure(self.payload)
         except Exception:  # a payload of no known shape: check_payload refuses it later
             payload = repr(self.payload)
+        # An attestation was digested as the event ``attest:<rule id>`` when its entry named
+        # the rule that way: the digest keeps that text, so keys stored then still match.
+        event = self.event if self.rule_id is None else f"{self.event}:{self.rule_id}"
         text = json.dumps(
-            [self.event, self.actor.role.value, self.actor.id, self.actor.level, payload,
+            [event, self.actor.role.value, self.actor.id, self.actor.level, payload,
              self.opinion, list(self.tips), self.reason],
             sort_keys=True, ensure_ascii=False, default=repr,
         )  # fmt: skip
@@ -116,6 +121,7 @@ def _differences(entry: AuditEntry, request: Request) -> list[str]:
         name
         for name, before, now in (
             ("event", entry.event, request.event),
+            ("rule_id", entry.rule_id, request.rule_id),
             ("actor", entry.actor, request.actor),
             ("opinion", entry.opinion, request.opinion),
             ("tips", entry.tips, request.tips),
@@ -124,7 +130,7 @@ def _differences(entry: AuditEntry, request: Request) -> list[str]:
         if before != now
     ]
     if entry.fingerprint is None:  # an entry stored before requests were fingerprinted
-        return [name for name in differs if name in ("event", "actor")]
+        return [name for name in differs if name in ("event", "rule_id", "actor")]
     if not differs and entry.fingerprint != request.fingerprint():
         differs.append("payload")
     return differs

@@ -48,7 +48,6 @@ from permitflow.engine.checks import (
 from permitflow.engine.compiled import CompiledMachine, compile_definition
 from permitflow.engine.definition import Change, MachineDefinition, Transition
 from permitflow.engine.loadchecks import (
-    ATTEST_PREFIX,
     DefinitionFactory,
     clears_attestations,
     may_attest,
@@ -82,7 +81,7 @@ from permitflow.records.application import (
     RuleSetPin,
     business_type_of,
 )
-from permitflow.records.audit import AuditEntry
+from permitflow.records.audit import ATTESTATION_EVENT, AuditEntry, EntryKind
 from permitflow.records.copying import positional, replace
 from permitflow.records.holder import HolderRecord, OpenApplication, PermitState
 from permitflow.rules.finding import Finding, Severity, Status
@@ -434,11 +433,11 @@ class Engine:
         Attestation rules (a colour scan, lawful housing...) wait for this instead of passing
         silently. Only the party whose step it now is attests — the employer in its review, the
         authority level now reviewing. The attestation holds until the file is returned or
-        submitted again; it is one more audit entry (event ``attest:<rule id>``) and does not
-        change the state.
+        submitted again; it is one more audit entry, of the kind ``attestation`` and naming
+        ``rule_id``, and does not change the state.
         """
-        event = f"{ATTEST_PREFIX}{rule_id}"
-        request = Request(event, actor, opinion=note or None)
+        event = ATTESTATION_EVENT
+        request = Request(event, actor, opinion=note or None, rule_id=rule_id)
         return self._fire(
             application, holder, request, at, expected_version, idempotency_key,
             after=_after(application, holder),
@@ -583,6 +582,8 @@ class Engine:
             subject.version + 1, request.event, step.state, step.dest, request.actor, at,
             request.opinion, request.reason, request.tips, idempotency_key, findings,
             request.fingerprint() if idempotency_key is not None else None,
+            EntryKind.EVENT if request.rule_id is None else EntryKind.ATTESTATION,
+            request.rule_id,
         )  # fmt: skip
         return write(entry)
 
@@ -948,6 +949,7 @@ def _record_holder_change(
     entry = _new_entry(
         sequence, event, _permit_before(before, after), after.permit.state.value, cause.actor,
         cause.at, cause.opinion, cause.reason, cause.tips, None, (), cause.fingerprint,
+        EntryKind.EVENT, None,
     )  # fmt: skip
     return replace(
         after, open_application=marker, version=sequence, history=(*before.history, entry)

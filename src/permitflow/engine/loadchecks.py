@@ -30,11 +30,8 @@ from permitflow.engine.definition import MachineDefinition, Transition
 from permitflow.errors import ABSENT, Problem
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import Application, BusinessType
-from permitflow.records.audit import AuditEntry
+from permitflow.records.audit import ATTESTATION_EVENT, AuditEntry, EntryKind
 from permitflow.records.holder import AssociationState, HolderRecord
-
-ATTEST_PREFIX = "attest:"
-"""The event of an attestation entry is this prefix and the rule id (see ``Engine.attest``)."""
 
 MAX_KEY_LENGTH = 200
 """The longest idempotency key accepted (a UUID is 36 characters)."""
@@ -249,21 +246,29 @@ def replay_application(
             problems.note("from_state", f"{where}.from_state", entry.from_state, state=state)
         if not _owns(application, entry.actor):
             problems.note("not_own_record", f"{where}.actor")
-        if entry.event.startswith(ATTEST_PREFIX):
-            rule_id = entry.event[len(ATTEST_PREFIX) :]
-            if entry.to_state != entry.from_state:
+        if entry.kind is EntryKind.ATTESTATION:
+            rule_id = entry.rule_id
+            if rule_id is None:
+                problems.note("attest_no_rule", f"{where}.rule_id")
+                rule_id = ""
+            elif entry.event != ATTESTATION_EVENT:
+                problems.note("attest_event", f"{where}.event", entry.event,
+                              event=ATTESTATION_EVENT)  # fmt: skip
+            elif entry.to_state != entry.from_state:
                 problems.note("attest_changes_state", f"{where}.to_state")
             elif not may_attest(compiled, entry.from_state, entry.actor):
                 problems.note("attest_not_step", f"{where}.actor")
             elif any(given[0] == rule_id for given in attested):
-                problems.note("attest_twice", f"{where}.event")
+                problems.note("attest_twice", f"{where}.rule_id")
             elif entry.tips or entry.reason is not None or entry.opinion == "":
                 problems.note("attest_note_only", where)
             attested.append((rule_id, entry.actor, entry.at, entry.opinion or ""))
             state = entry.to_state
             continue
         transition = compiled.table.get((entry.from_state, entry.event))
-        if transition is None:
+        if entry.rule_id is not None:
+            problems.note("event_with_rule", f"{where}.rule_id")
+        elif transition is None:
             problems.note("no_step", f"{where}.event", entry.event, state=entry.from_state)
         elif transition.dest != entry.to_state:
             problems.note("leads_elsewhere", f"{where}.to_state", entry.to_state,
@@ -346,19 +351,29 @@ def replay_holder(
             return
         where = f"$.history[{index}]"
         compiled = by_event.get(entry.event)
-        if compiled is None:
+        if entry.kind is not EntryKind.EVENT:
+            problems.note("holder_attestation", f"{where}.kind")
+        elif entry.rule_id is not None:
+            problems.note("event_with_rule", f"{where}.rule_id")
+        elif compiled is None:
             # The effect of an application's event on the permit: its states, one step.
             if permit is not None and not _permit_step(permit, entry):
                 problems.note("permit_step", where, entry.from_state, state=entry.to_state)
-            continue
-        transition = compiled.table.get((entry.from_state, entry.event))
-        if transition is None:
-            problems.note("no_step", f"{where}.event", entry.event, state=entry.from_state)
-        elif transition.dest != entry.to_state:
-            problems.note("leads_elsewhere", f"{where}.to_state", entry.to_state,
-                          state=transition.dest)  # fmt: skip
-        elif not _allowed(transition, entry.actor):
-            problems.note("not_for_actor", f"{where}.actor")
+        else:
+            _holder_step(compiled, entry, where, problems)
+
+
+def _holder_step(
+    compiled: CompiledMachine, entry: AuditEntry, where: str, problems: Problems
+) -> None:
+    transition = compiled.table.get((entry.from_state, entry.event))
+    if transition is None:
+        problems.note("no_step", f"{where}.event", entry.event, state=entry.from_state)
+    elif transition.dest != entry.to_state:
+        problems.note("leads_elsewhere", f"{where}.to_state", entry.to_state,
+                      state=transition.dest)  # fmt: skip
+    elif not _allowed(transition, entry.actor):
+        problems.note("not_for_actor", f"{where}.actor")
 
 
 def _permit_step(permit: CompiledMachine, entry: AuditEntry) -> bool:

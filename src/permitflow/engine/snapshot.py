@@ -6,7 +6,8 @@ default value too, and ``from_dict`` requires every one: a key lost in storage (
 ``permit``) is an error, never a silent "no permit".
 
 ``from_dict`` trusts nothing (see [`permitflow.engine.loadchecks`][permitflow.engine.loadchecks]):
-hard caps, exact types
+hard caps, a document of an older ``schema_version`` upgraded
+([`permitflow.engine.upgrades`][permitflow.engine.upgrades]), exact types
 (a string is no list, ``true`` no integer), naive datetimes, then the history replayed against
 the machines. Its only outcomes are a faithful value or
 [`InvalidSnapshot`][permitflow.errors.InvalidSnapshot] listing the
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import sys
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta, timezone
@@ -34,7 +34,7 @@ from cattrs.preconf.json import make_converter
 from permitflow._keys import Key, Member, Vocabulary, is_vocabulary
 from permitflow._problems import Refusal, problems_of
 from permitflow.calendar import FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR
-from permitflow.engine.codec import read_sound, write_entry, write_sound
+from permitflow.engine.codec import read_entry, read_sound, write_entry, write_sound
 from permitflow.engine.definition import MachineDefinition
 from permitflow.engine.loadchecks import (
     DEFAULT_LIMITS,
@@ -45,19 +45,15 @@ from permitflow.engine.loadchecks import (
     replay_application,
     replay_holder,
 )
+from permitflow.engine.upgrades import SCHEMA_VERSION as SCHEMA_VERSION
+from permitflow.engine.upgrades import VERSIONS, upgraded
 from permitflow.errors import ABSENT, Expected, InvalidInput, InvalidSnapshot, Problem
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import FORM_TYPES, Application, BusinessType, Form
 from permitflow.records.audit import AuditEntry
-from permitflow.records.copying import builder, replace
+from permitflow.records.copying import replace
 from permitflow.records.holder import HolderRecord
-from permitflow.rules.finding import Finding
 from permitflow.wiring import default_definitions, default_holder_definitions
-
-SCHEMA_VERSION = 2
-"""2: every field written, every key required, entries carry a request fingerprint. A version 1
-document (defaults left out) still loads, its missing keys read as their defaults."""
-_LENIENT_VERSIONS = frozenset({1})
 
 Snapshot = Application | HolderRecord
 
@@ -91,85 +87,10 @@ def _structure_datetime(value: Any, _: type) -> datetime:
 
 # --- audit entries, the bulk of a snapshot, read and written by hand ------------------------
 
-_ENTRY_FIELDS = frozenset(field.name for field in attrs.fields(AuditEntry))
-_ACTOR_FIELDS = frozenset(field.name for field in attrs.fields(Actor))
-
-
-class _Unread(ValueError):
-    """The fast reader met something unexpected; the detailed reader will say what."""
-
-
-def _name(value: Any) -> str:
-    # States and events come from a small vocabulary: one string object each, shared.
-    if type(value) is not str:
-        raise _Unread
-    return sys.intern(value)
-
-
-def _optional_text(value: Any) -> str | None:
-    if value is not None and type(value) is not str:
-        raise _Unread
-    return value
-
 
 @lru_cache(maxsize=4096)
 def _shared_actor(role: str, identity: str, level: int | None) -> Actor:
     return Actor(Role(role), identity, level)
-
-
-def _read_actor(data: Any, every_key: bool) -> Actor:
-    if type(data) is not dict:
-        raise _Unread
-    if data.keys() != _ACTOR_FIELDS and (every_key or not data.keys() <= _ACTOR_FIELDS):
-        raise _Unread
-    role, identity, level = data.get("role"), data.get("id"), data.get("level")
-    if type(role) is not str or type(identity) is not str:
-        raise _Unread
-    if level is not None and type(level) is not int:
-        raise _Unread
-    return _shared_actor(role, identity, level)
-
-
-_new_entry = builder(AuditEntry)
-
-
-def _read_entry(
-    converter: cattrs.Converter, *, every_key: bool
-) -> Callable[[Any, type], AuditEntry]:
-    def read(data: Any, _: type) -> AuditEntry:
-        if type(data) is not dict:
-            raise _Unread
-        if data.keys() != _ENTRY_FIELDS and (every_key or not data.keys() <= _ENTRY_FIELDS):
-            raise _Unread
-        sequence, tips, findings = (
-            data.get("sequence"),
-            data.get("tips", []),
-            data.get("findings", []),
-        )
-        if type(sequence) is not int or type(tips) is not list or type(findings) is not list:
-            raise _Unread
-        if tips and any(type(tip) is not str for tip in tips):
-            raise _Unread
-        return _new_entry(
-            {
-                "sequence": sequence,
-                "event": _name(data.get("event")),
-                "from_state": _name(data.get("from_state")),
-                "to_state": _name(data.get("to_state")),
-                "actor": _read_actor(data.get("actor"), every_key),
-                "at": _structure_datetime(data.get("at"), datetime),
-                "opinion": _optional_text(data.get("opinion")),
-                "reason": _optional_text(data.get("reason")),
-                "tips": tuple(tips),
-                "idempotency_key": _optional_text(data.get("idempotency_key")),
-                "fingerprint": _optional_text(data.get("fingerprint")),
-                "findings": (
-                    converter.structure(findings, tuple[Finding, ...]) if findings else ()
-                ),
-            }
-        )
-
-    return read
 
 
 def _write_actor(actor: Actor) -> dict[str, Any]:
@@ -304,12 +225,7 @@ _converter = _make_converter(detailed=True, every_key=True)
 _fast = _make_converter(detailed=False, every_key=True)
 """Reads a sound document quickly; a document it refuses is read again by ``_converter``."""
 _lenient = _make_converter(detailed=True, every_key=False)
-"""Reads a value handed in by a portal (a payload, a form), where a default may be left out,
-and a version 1 document."""
-_ENTRY_READERS = {
-    True: _read_entry(_fast, every_key=True),
-    False: _read_entry(_fast, every_key=False),
-}
+"""Reads a value handed in by a portal (a payload, a form), where a default may be left out."""
 
 
 def to_dict(snapshot: Snapshot) -> dict[str, Any]:
@@ -385,24 +301,22 @@ def _read_detailed(
     too_large = measure(body, limits)
     if too_large is not None:
         raise _invalid(problems, [too_large])
-    kind = body.pop("kind", ABSENT)
-    version = body.pop("schema_version", ABSENT)
+    kind = body.get("kind", ABSENT)
+    version = body.get("schema_version", ABSENT)
     if type(kind) is not str or kind not in _KINDS:
         problems.add(_choice("$.kind", kind, sorted(_KINDS)))
-    lenient = type(version) is int and version in _LENIENT_VERSIONS
-    if type(version) is not int or not (version == SCHEMA_VERSION or lenient):
-        problems.add(_choice("$.schema_version", version, [SCHEMA_VERSION]))
+    if type(version) is not int or version not in VERSIONS:
+        problems.add(_choice("$.schema_version", version, list(VERSIONS)))
     if problems:
         raise _invalid(problems)
-    detailed = _lenient if lenient else _converter
-    history = _read_history(body.get("history", [] if lenient else None), detailed, problems)
+    body = upgraded(body, version)
+    del body["kind"], body["schema_version"]
+    history = _read_history(body.get("history"), problems)
     try:
-        snapshot = _structure_snapshot(
-            detailed if lenient else _fast, kind, {**body, "history": []}
-        )
+        snapshot = _structure_snapshot(_fast, kind, {**body, "history": []})
     except Exception:  # the fast reader only says that something is wrong; find out what
         try:
-            snapshot = _structure_snapshot(detailed, kind, {**body, "history": []})
+            snapshot = _structure_snapshot(_converter, kind, {**body, "history": []})
         except InvalidSnapshot as error:
             problems.extend(error.problems)
             raise _invalid(problems) from None
@@ -439,19 +353,16 @@ def _replay(
     return problems
 
 
-def _read_history(
-    raw: Any, detailed: cattrs.Converter, problems: Problems
-) -> tuple[AuditEntry, ...]:
+def _read_history(raw: Any, problems: Problems) -> tuple[AuditEntry, ...]:
     """The entries, read one by one: a sound entry costs the fast reader alone, a faulty one
     is read again for its problems until enough are listed, then only counted."""
     if type(raw) is not list:
         problems.add(Problem("wrong", "$.history", _shown(raw), Expected("list")))
         return ()
     entries = []
-    read = _ENTRY_READERS[detailed is _converter]
     for index, item in enumerate(raw):
         try:
-            entries.append(read(item, AuditEntry))
+            entries.append(read_entry(item))
             continue
         except Exception:
             pass
@@ -460,7 +371,7 @@ def _read_history(
             problems.note("entry_unreadable", where)
             continue
         try:
-            detailed.structure(item, AuditEntry)
+            _converter.structure(item, AuditEntry)
         except Exception as error:
             problems.extend(problems_of(error, item, where))
         else:

@@ -31,7 +31,9 @@ if TYPE_CHECKING:
         RuleSetPin,
     )
     from permitflow.records.audit import (
+        ATTESTATION_EVENT,
         AuditEntry,
+        EntryKind,
     )
     from permitflow.records.finding import (
         Citation,
@@ -74,6 +76,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "ATTESTATION_EVENT",
     "Actor",
     "Application",
     "ApplicationBasis",
@@ -94,6 +97,7 @@ __all__ = [
     "Employer",
     "EmployerChangeForm",
     "Employment",
+    "EntryKind",
     "FORM_TYPES",
     "FileInfo",
     "Finding",
@@ -156,7 +160,7 @@ _LAZY = {
         "permitflow.records.application",
     ),
     **dict.fromkeys(
-        ("AuditEntry",),
+        ("ATTESTATION_EVENT", "AuditEntry", "EntryKind"),
         "permitflow.records.audit",
     ),
     **dict.fromkeys(

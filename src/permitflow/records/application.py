@@ -11,7 +11,7 @@ from attrs import AttrsInstance, field, frozen
 from permitflow._keys import Key
 from permitflow.errors import Expected, InvalidInput
 from permitflow.records.actors import Actor
-from permitflow.records.audit import AuditEntry
+from permitflow.records.audit import AuditEntry, EntryKind
 from permitflow.records.holder import Child, Hukou
 
 
@@ -225,9 +225,9 @@ class Application:
         return self.history[-1] if self.history else None
 
     def latest(self, events: frozenset[str]) -> AuditEntry | None:
-        """The most recent audit entry whose event is one of ``events``."""
+        """The most recent audit entry of an event among ``events`` (never an attestation)."""
         for entry in reversed(self.history):
-            if entry.event in events:
+            if entry.event in events and entry.kind is EntryKind.EVENT:
                 return entry
         return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from attrs import frozen
 
@@ -10,15 +11,28 @@ from permitflow.records.actors import Actor
 from permitflow.records.finding import Finding
 
 
+class EntryKind(StrEnum):
+    """What an audit entry records."""
+
+    EVENT = "event"
+    """An event of the machine (``Engine.fire``, ``Engine.fire_holder``)."""
+    ATTESTATION = "attestation"
+    """A person's attestation of a rule (``Engine.attest``): the entry's ``rule_id`` names it."""
+
+
+ATTESTATION_EVENT = "attest"
+"""The ``event`` an attestation entry names: the call that made it; the rule is its ``rule_id``."""
+
+
 @frozen
 class AuditEntry:
-    """One accepted event in a snapshot's history: who did what, when, from which state to which,
-    and what the rules found."""
+    """One accepted event or attestation in a snapshot's history: who did what, when, from which
+    state to which, and what the rules found."""
 
     sequence: int
     """1 for the first accepted event; equals the snapshot version after the event."""
     event: str
-    """The event fired, e.g. ``submit`` or ``pass``."""
+    """The event fired, e.g. ``submit`` or ``pass``; ``attest`` for an attestation."""
     from_state: str
     """The state before the event."""
     to_state: str
@@ -28,7 +42,7 @@ class AuditEntry:
     at: datetime
     """When the event was accepted (timezone-aware)."""
     opinion: str | None = None
-    """The binding review opinion (审批意见) given with a return."""
+    """The binding review opinion (审批意见) given with a return; an attestation's note."""
     reason: str | None = None
     """The stated reason of a withdrawal (撤回), a suspension (中止审核) or a resumption."""
     tips: tuple[str, ...] = ()
@@ -41,3 +55,7 @@ class AuditEntry:
     fingerprint: str | None = None
     """With an idempotency key: the digest of the request (event, actor, payload, opinion, tips)
     the key was first given with, so that a retry is told apart from another request."""
+    kind: EntryKind = EntryKind.EVENT
+    """Whether the entry records an event or an attestation."""
+    rule_id: str | None = None
+    """The rule an attestation attests, e.g. ``RES-001``; None for an event."""
