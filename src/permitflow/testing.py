@@ -93,7 +93,7 @@ from permitflow.machines.spec import Procedure, business_type_spec
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import (
     FORM_TYPES,
-    REVIEW_LEVELS,
+    TRAITS,
     Application,
     BusinessType,
     Form,
@@ -892,9 +892,9 @@ def run_rule_case(
 def registries_restored() -> Iterator[None]:
     """The business types as they were once the block ends: a test that registers a type of its
     own (``register_business_type``, or importing a module that does) leaves the keys, specs,
-    forms, review levels, rule groups and labels to the tests after it as it found them."""
+    forms, traits, rule groups and labels to the tests after it as it found them."""
     keys, specs, forms = tuple(BusinessType), dict(spec_registry._SPECS), dict(FORM_TYPES)
-    levels = dict(REVIEW_LEVELS)
+    traits = dict(TRAITS)
     groups = dict(rule_groups._TITLES)
     catalogue = labels._CATALOGUE
     try:
@@ -907,8 +907,8 @@ def registries_restored() -> Iterator[None]:
         spec_registry._SPECS.update(specs)
         FORM_TYPES.clear()
         FORM_TYPES.update(forms)
-        REVIEW_LEVELS.clear()
-        REVIEW_LEVELS.update(levels)
+        TRAITS.clear()
+        TRAITS.update(traits)
         rule_groups._TITLES.clear()
         rule_groups._TITLES.update(groups)
         labels._CATALOGUE = catalogue

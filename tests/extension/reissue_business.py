@@ -24,7 +24,7 @@ from permitflow.machines import (
 from permitflow.machines.common import RECORD_GROUPS
 from permitflow.machines.permit import permit_step
 from permitflow.messages import Catalogue
-from permitflow.records.holder import PermitState
+from permitflow.records.holder import PermitState, Requirement, Slot
 from permitflow.rules import (
     Citation,
     Plain,
@@ -80,6 +80,9 @@ SPEC = register_business_type(
         "reissue", reissue_machine, ReissueForm, Procedure.APPLICANT_FILED,
         sample_form=lambda day: ReissueForm("2024 年 3 月在地铁遗失", published_notice=True),
         labels={"business_type.reissue": ("证件补办", "Permit reissue")}, review_levels=1,
+        # 登报声明: the published notice is handed in as other materials, and only it.
+        attachments={Slot.OTHER: Requirement.REQUIRED},
+        hands_in=lambda form: frozenset({Slot.OTHER}),
         groups={GROUP: ("证件补办", "Reissue")},
     )
 )  # fmt: skip

@@ -25,7 +25,7 @@ from permitflow.labels import label
 from permitflow.machines import business_type_specs, register_business_type
 from permitflow.records.actors import Role
 from permitflow.records.application import Application, BusinessType
-from permitflow.records.holder import PermitState
+from permitflow.records.holder import PermitState, Slot
 from permitflow.rules import ParameterTable, haidian
 from permitflow.rules.catalogue import rules_markdown
 from permitflow.rules.haidian import attachments
@@ -155,6 +155,33 @@ def test_its_spec_reviews_it_at_one_level_and_a_district_may_say_otherwise(
     assert by_district.definition("renewal", on=day).review_levels == 2
 
 
+def test_it_asks_for_the_attachments_its_spec_names(reissue: ModuleType) -> None:
+    version = reissue.ruleset.versions[0]
+    att_007 = version.rule("ATT-007")
+    assert reissue.REISSUE not in att_007.business_types  # Haidian's rules name the six only
+    guarded = version.derive(
+        name="guarded", version="2024.2", since=version.effective_from, citation="区通知",
+        rules_removed=("ATT-007",),
+        rules_added=(attrs.evolve(att_007, business_types=att_007.business_types | {"reissue"}),),
+    )  # fmt: skip
+    engine = Engine(guarded)
+    form = reissue.ReissueForm("遗失", published_notice=True)
+    assert "ATT-007" not in _filed(engine, form)
+    holder = holder_for("reissue")
+    without = attrs.evolve(
+        holder, attachments=tuple(a for a in holder.attachments if a.slot is not Slot.OTHER)
+    )
+    draft = engine.start("reissue", holder=without, application_id="b-1", at=AT, form=form)
+    (finding,) = [
+        f for f in engine.check(draft, "submit", at=AT, holder=without)
+        if f.rule_id == "ATT-007"
+    ]
+    assert finding.blocks
+    assert finding.field == "attachments.other"
+    ctx = rule_context(without, draft, ruleset=guarded)
+    assert attachments.handed_in(ctx) == {Slot.OTHER}
+
+
 def test_its_rules_have_a_group_of_their_own_in_the_catalogue(reissue: ModuleType) -> None:
     assert {rule.group for rule in reissue.RULES} == {"rei"}
     assert GROUP_TITLES["rei"] == ("证件补办", "Reissue")
@@ -187,7 +214,9 @@ def test_a_group_given_again_must_read_the_same(reissue: ModuleType) -> None:
 def test_haidian_s_attachment_matrix_may_carry_a_row_for_it(reissue: ModuleType) -> None:
     matrix = haidian.parameters.get("attachments.required")
     value = matrix.values[0].value
-    row = attrs.evolve(matrix.values[0], value={**value, "reissue": value["basic_change"]})
+    own = {slot.value: cell.value for slot, cell in reissue.SPEC.attachments.items()}
+    full = {slot.value: own.get(slot.value, "not_applicable") for slot in Slot}
+    row = attrs.evolve(matrix.values[0], value={**value, "reissue": full})
     others = tuple(p for p in haidian.parameters.parameters if p.name != matrix.name)
     attachments.check_parameters(
         ParameterTable((*others, attrs.evolve(matrix, values=(row,))))

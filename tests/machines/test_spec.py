@@ -17,7 +17,14 @@ from permitflow.machines import (
 )
 from permitflow.machines.common import EMPLOYER_REVIEW
 from permitflow.records.actors import Role
-from permitflow.records.application import FORM_TYPES, REVIEW_LEVELS, BusinessType
+from permitflow.records.application import (
+    FORM_TYPES,
+    TRAITS,
+    BasicChangeForm,
+    BasicItem,
+    BusinessType,
+)
+from permitflow.records.holder import Requirement, Slot
 from permitflow.samples import EMPLOYERS, default_form, holder_for
 from permitflow.testing import registries_restored
 
@@ -84,5 +91,55 @@ def test_a_spec_reviewed_at_no_level_is_refused() -> None:
                 register_business_type(spec)
             assert caught.value.variant == "review_levels"
         assert [s.business_type for s in business_type_specs()][-1] == "reviewed_1"
-        assert dict(REVIEW_LEVELS) == {BusinessType("reviewed_1"): 1}
-    assert REVIEW_LEVELS == {}
+        assert TRAITS[BusinessType("reviewed_1")].review_levels == 1
+    assert len(TRAITS) == len(BusinessType)
+
+
+# The matrix Haidian's rule set held before the business types said it themselves (M§1.6,
+# M§4.2; catalogue §6), one column per slot in the order of ``Slot``: R required, O optional,
+# - not asked for, D/T by degree or title, M when married, E/H/A when education, hukou or
+# address change.
+MATRIX = {
+    "new": "RDTRRRMRO",
+    "renewal": "RDTRRRMRO",
+    "employer_change": "RDTRRRMRR",
+    "basic_change": "EEE-H--AO",
+    "business_change": "--------O",
+    "cancellation": "---------",
+}
+CELLS = {
+    "R": Requirement.REQUIRED, "O": Requirement.OPTIONAL, "-": Requirement.NOT_APPLICABLE,
+    "D": Requirement.IF_DEGREE, "T": Requirement.IF_TITLE, "M": Requirement.IF_MARRIED,
+    "E": Requirement.IF_EDUCATION_CHANGED, "H": Requirement.IF_HUKOU_CHANGED,
+    "A": Requirement.IF_ADDRESS_CHANGED,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", list(MATRIX))
+def test_the_six_ask_for_the_attachments_the_haidian_matrix_asked_for(kind: str) -> None:
+    own = business_type_spec(kind).attachments
+    row = {slot: own.get(slot, Requirement.NOT_APPLICABLE) for slot in Slot}
+    assert row == dict(zip(Slot, (CELLS[cell] for cell in MATRIX[kind]), strict=True))
+
+
+def test_the_changes_hand_in_only_some_slots_the_others_the_whole_record() -> None:
+    hands_in = {spec.business_type: spec.hands_in for spec in business_type_specs()}
+    basic, business = hands_in.pop(BusinessType.BASIC_CHANGE), hands_in.pop(
+        BusinessType.BUSINESS_CHANGE
+    )  # fmt: skip
+    assert set(hands_in.values()) == {None}
+    assert basic is not None
+    assert business is not None
+    changed = BasicChangeForm(changed_items=(BasicItem.EDUCATION, BasicItem.RESIDENCE_ADDRESS))
+    assert basic(changed) == {Slot.EDU_CERT, Slot.DEGREE_CERT, Slot.TITLE_CERT, Slot.RESIDENCE}
+    assert basic(BasicChangeForm(changed_items=(BasicItem.OTHER,))) == frozenset()
+    assert basic(None) == frozenset()
+    assert business(None) == {Slot.MARRIAGE}
+
+
+def test_a_spec_s_attachments_are_read_as_slots_and_requirements() -> None:
+    spec = attrs.evolve(business_type_spec(BusinessType.NEW), attachments={"hukou": "optional"})
+    assert spec.attachments == {Slot.HUKOU: Requirement.OPTIONAL}
+    assert type(next(iter(spec.attachments))) is Slot
+    with pytest.raises(ValueError, match="sometimes"):
+        attrs.evolve(spec, attachments={"hukou": "sometimes"})

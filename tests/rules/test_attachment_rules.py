@@ -19,6 +19,7 @@ from rules_fixtures import (
 )
 
 from permitflow.errors import RuleDataError
+from permitflow.machines.attachments import WHOLE_RECORD
 from permitflow.records.application import BasicItem, BusinessType
 from permitflow.records.holder import Attachment, FileKind, HolderRecord, Slot
 from permitflow.rules.finding import Status
@@ -307,31 +308,51 @@ def _with_value(name: str, value: object) -> ParameterTable:
     return ParameterTable((*others, changed))
 
 
+ROW = {slot.value: cell.value for slot, cell in WHOLE_RECORD.items()}
+"""A full row of the matrix, as a rule set writes one: the new application's own."""
+
+
 def test_an_unknown_requiredness_is_a_data_error_with_its_path() -> None:
-    matrix = parameters.get("attachments.required").values[0].value
-    broken = {**matrix, "new": {**matrix["new"], "hukou": "sometimes"}}
+    broken = {"new": {**ROW, "hukou": "sometimes"}}
     with pytest.raises(RuleDataError) as caught:
         attachments.check_parameters(_with_value("attachments.required", broken))
     assert "$.attachments.required.values[0].value.new.hukou" in caught.value.message_en
     assert caught.value.context["file"] == "general.toml"
 
 
-def test_the_matrix_has_a_row_for_each_business_its_rules_name() -> None:
-    matrix = dict(parameters.get("attachments.required").values[0].value)
-    del matrix["renewal"]
+def test_a_row_of_the_matrix_names_every_slot() -> None:
+    row = dict(ROW)
+    del row["hukou"]
     with pytest.raises(RuleDataError) as caught:
-        attachments.check_parameters(_with_value("attachments.required", matrix))
+        attachments.check_parameters(_with_value("attachments.required", {"renewal": row}))
     assert "must hold exactly these" in caught.value.message_en
-    assert "“renewal”" in caught.value.message_en
+    assert "$.attachments.required.values[0].value.renewal" in caught.value.message_en
 
 
 def test_a_matrix_row_for_no_business_type_is_a_data_error() -> None:
-    matrix = parameters.get("attachments.required").values[0].value
-    broken = {**matrix, "reissue": matrix["new"]}
+    broken = {"reissue": ROW}
     with pytest.raises(RuleDataError) as caught:
         attachments.check_parameters(_with_value("attachments.required", broken))
     assert "$.attachments.required.values[0].value.reissue" in caught.value.message_en
     assert "is not a field here" in caught.value.message_en
+
+
+def test_each_type_asks_for_its_spec_s_attachments_unless_the_rule_set_names_it() -> None:
+    holder = valid_holder()
+    holder = attrs.evolve(holder, attachments=tuple(
+        a for a in holder.attachments if a.slot is not Slot.HUKOU
+    ))  # fmt: skip
+    assert parameters.get("attachments.required").values[0].value == {}
+    (finding,) = expect("ATT-009", submit(holder), FAILED)
+    assert finding.field == "attachments.hukou"
+    lenient = ruleset.versions[0].derive(
+        name="lenient", version="2024.1", since=date(2024, 1, 1), citation="区通知",
+        parameters={"attachments.required": {"new": {**ROW, "hukou": "optional"}}},
+    )  # fmt: skip
+    ctx = attrs.evolve(submit(holder), params=lenient.params_on(date(2026, 3, 2)))
+    assert attachments.attachment_row(ctx)["hukou"] == "optional"
+    expect("ATT-009", ctx, PASSED)
+    assert attachments.attachment_row(submit(holder)) == WHOLE_RECORD
 
 
 def test_a_size_table_missing_a_slot_is_a_data_error() -> None:

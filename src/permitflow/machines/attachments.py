@@ -20,10 +20,25 @@ from permitflow.engine.definition import Change, MachineDefinition, State, Trans
 from permitflow.errors import EventNotAllowed
 from permitflow.labels import both
 from permitflow.machines.common import APPLICANT
-from permitflow.records.holder import Attachment, ProfileState, Slot
+from permitflow.records.holder import Attachment, ProfileState, Requirement, Slot
 from permitflow.tags import Tag
 
 MANAGED = ProfileState.COMPLETE.value
+
+WHOLE_RECORD: dict[Slot, Requirement] = {
+    Slot.EDU_CERT: Requirement.REQUIRED,
+    Slot.DEGREE_CERT: Requirement.IF_DEGREE,
+    Slot.TITLE_CERT: Requirement.IF_TITLE,
+    Slot.TAXABLE_INCOME: Requirement.REQUIRED,
+    Slot.HUKOU: Requirement.REQUIRED,
+    Slot.INTEGRITY: Requirement.REQUIRED,
+    Slot.MARRIAGE: Requirement.IF_MARRIED,
+    Slot.RESIDENCE: Requirement.REQUIRED,
+    Slot.OTHER: Requirement.OPTIONAL,
+}
+"""The attachments a filing of the whole record asks for (新办, 续签; M§1.6: 其他材料（非必传项）,
+the degree and title certificates by the basis applied on, the marriage certificate when
+married; catalogue §6, inferred where the manual is silent)."""
 
 
 @frozen

@@ -23,7 +23,14 @@ from permitflow.machines.common import (
 )
 from permitflow.machines.permit import permit_step
 from permitflow.machines.spec import BusinessTypeSpec, Procedure
-from permitflow.records.application import BasicChangeForm, BasicItem, BusinessType
+from permitflow.records.application import (
+    ITEM_SLOTS,
+    BasicChangeForm,
+    BasicItem,
+    BusinessType,
+    Form,
+)
+from permitflow.records.holder import Requirement, Slot
 
 GUARDS = Guards(
     start=RECORD_GROUPS | {"bch", "rev", "flow"},
@@ -48,6 +55,12 @@ def basic_change_machine(
     )  # fmt: skip
 
 
+def _changed_items_slots(form: Form | None) -> frozenset[Slot]:
+    """The attachments of the items the change names (M§5.2: 删除原有附件——上传所需修改附件)."""
+    items = form.changed_items if isinstance(form, BasicChangeForm) else ()
+    return frozenset(slot for item in items for slot in ITEM_SLOTS.get(item, ()))
+
+
 def _sample_form(day: date) -> BasicChangeForm:
     return BasicChangeForm(
         reason="居住地址信息变更",
@@ -59,5 +72,15 @@ def _sample_form(day: date) -> BasicChangeForm:
 SPEC = BusinessTypeSpec(
     BusinessType.BASIC_CHANGE, basic_change_machine, BasicChangeForm, Procedure.APPLICANT_FILED,
     sample_form=_sample_form,
+    # M§5.2: 删除原有附件——上传所需修改附件: the attachments of the items it changes.
+    attachments={
+        Slot.EDU_CERT: Requirement.IF_EDUCATION_CHANGED,
+        Slot.DEGREE_CERT: Requirement.IF_EDUCATION_CHANGED,
+        Slot.TITLE_CERT: Requirement.IF_EDUCATION_CHANGED,
+        Slot.HUKOU: Requirement.IF_HUKOU_CHANGED,
+        Slot.RESIDENCE: Requirement.IF_ADDRESS_CHANGED,
+        Slot.OTHER: Requirement.OPTIONAL,
+    },
+    hands_in=_changed_items_slots,
 )  # fmt: skip
 """证件基础信息变更: filed by the applicant on a valid permit."""

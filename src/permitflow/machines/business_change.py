@@ -25,6 +25,7 @@ from permitflow.machines.common import (
 from permitflow.machines.permit import permit_step
 from permitflow.machines.spec import BusinessTypeSpec, Procedure
 from permitflow.records.application import Application, BusinessChangeForm, BusinessType
+from permitflow.records.holder import Requirement, Slot
 from permitflow.samples import CHILD
 
 GUARDS = Guards(
@@ -81,5 +82,9 @@ def _sample_form(day: date) -> BusinessChangeForm:
 SPEC = BusinessTypeSpec(
     BusinessType.BUSINESS_CHANGE, business_change_machine, BusinessChangeForm,
     Procedure.APPLICANT_FILED, sample_form=_sample_form,
+    # The marriage material follows MAR-001..004; "完善婚姻证明材料" (M§6.1) is all it hands in
+    # besides the children's own files, which carry no date.
+    attachments={Slot.OTHER: Requirement.OPTIONAL},
+    hands_in=lambda form: frozenset({Slot.MARRIAGE}),
 )  # fmt: skip
 """证件业务信息变更: filed by the applicant on a valid permit."""

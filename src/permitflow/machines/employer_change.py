@@ -20,6 +20,7 @@ from dateutil.relativedelta import relativedelta
 
 from permitflow.calendar import local_date
 from permitflow.engine.definition import Change, MachineDefinition
+from permitflow.machines.attachments import WHOLE_RECORD
 from permitflow.machines.common import (
     APPLICANT_DATA_GROUPS,
     RECORD_GROUPS,
@@ -31,7 +32,7 @@ from permitflow.machines.common import (
 from permitflow.machines.permit import permit_step
 from permitflow.machines.spec import BusinessTypeSpec, Procedure
 from permitflow.records.application import BusinessType, EmployerChangeForm
-from permitflow.records.holder import PermitState
+from permitflow.records.holder import PermitState, Requirement, Slot
 
 GUARDS = Guards(
     start=APPLICANT_DATA_GROUPS | {"att", "doc", "emp", "chg", "ren", "can", "flow"},
@@ -69,5 +70,7 @@ SPEC = BusinessTypeSpec(
     BusinessType.EMPLOYER_CHANGE, employer_change_machine, EmployerChangeForm,
     Procedure.EMPLOYER_FILED, sample_form=_sample_form, permit_state=PermitState.SUSPENDED,
     new_employer=True,
+    # M§4.2: “其他材料”上传原单位出具的离职证明 — the other materials are required here.
+    attachments={**WHOLE_RECORD, Slot.OTHER: Requirement.REQUIRED},
 )  # fmt: skip
 """聘用单位变更: filed by the new employer once the old one's dissociation suspended the permit."""

@@ -15,6 +15,7 @@ from dateutil.relativedelta import relativedelta
 
 from permitflow.calendar import local_date
 from permitflow.engine.definition import Change, MachineDefinition
+from permitflow.machines.attachments import WHOLE_RECORD
 from permitflow.machines.common import (
     RECORD_GROUPS,
     REVIEWED_GROUPS,
@@ -67,6 +68,6 @@ def new_machine(
 
 SPEC = BusinessTypeSpec(
     BusinessType.NEW, new_machine, NewForm, Procedure.APPLICANT_FILED,
-    sample_form=lambda day: NewForm(), permit_state=PermitState.NONE,
+    sample_form=lambda day: NewForm(), permit_state=PermitState.NONE, attachments=WHOLE_RECORD,
 )  # fmt: skip
 """新办: filed by the applicant before any permit, or after one ended."""

@@ -19,6 +19,7 @@ from dateutil.relativedelta import relativedelta
 from permitflow.calendar import local_date
 from permitflow.engine.definition import Change, MachineDefinition
 from permitflow.errors import Expected, Problem, RuleDataError
+from permitflow.machines.attachments import WHOLE_RECORD
 from permitflow.machines.common import (
     APPLICANT_DATA_GROUPS,
     RECORD_GROUPS,
@@ -85,6 +86,6 @@ def renewal_machine(levels: int) -> MachineDefinition:
 
 SPEC = BusinessTypeSpec(
     BusinessType.RENEWAL, renewal_machine, RenewalForm, Procedure.EMPLOYER_FILED,
-    sample_form=lambda day: RenewalForm(employer_checked=True),
+    sample_form=lambda day: RenewalForm(employer_checked=True), attachments=WHOLE_RECORD,
 )  # fmt: skip
 """续签: filed by the employer on a valid permit."""

@@ -2,8 +2,9 @@
 
 A business type is registered once, with ``register_business_type``, from this package or from
 outside it alike. The per-type tables are read from the registered specs: the machines an engine
-runs by default (``BUSINESS_MACHINES``), the form each type files (``FORM_TYPES``), the sample
-form and holder of ``permitflow.samples``; the rule groups it brings join those of
+runs by default (``BUSINESS_MACHINES``), the form each type files (``FORM_TYPES``), what the
+rules read of it (``TRAITS``: its review levels, the attachments it asks for and hands in),
+the sample form and holder of ``permitflow.samples``; the rule groups it brings join those of
 ``permitflow.groups``.
 """
 
@@ -21,12 +22,12 @@ from permitflow.groups import add_groups
 from permitflow.labels import add_labels
 from permitflow.records.application import (
     FORM_TYPES,
-    REVIEW_LEVELS,
+    TRAITS,
     BusinessType,
     Form,
     business_type_of,
 )
-from permitflow.records.holder import PermitState
+from permitflow.records.holder import PermitState, Requirement, Slot
 
 __all__ = [
     "BUSINESS_MACHINES",
@@ -51,6 +52,10 @@ class Procedure(StrEnum):
 
 def _key(code: BusinessType | str) -> BusinessType:
     return BusinessType.define(code)
+
+
+def _attachments(row: Mapping[Slot, Requirement] | Mapping[str, str]) -> Mapping[Slot, Requirement]:
+    return {Slot(slot): Requirement(cell) for slot, cell in row.items()}
 
 
 @frozen
@@ -78,6 +83,17 @@ class BusinessTypeSpec:
     from outside, its name (``business_type.<code>``) and any words its states and events need
     beyond the shared ones (``state.draft.<code>``); the built-in types have theirs in the
     file."""
+    attachments: Mapping[Slot, Requirement] = field(
+        factory=dict, converter=_attachments, kw_only=True
+    )
+    """How it asks for each attachment slot (附件管理 and its 要求 column, M§1.6): the slots
+    it names, each required, optional or required when a fact of the holder or the form holds;
+    the slots it does not name it does not ask for. A rule set naming the type in
+    ``attachments.required`` asks otherwise."""
+    hands_in: Callable[[Form | None], frozenset[Slot]] | None = field(default=None, kw_only=True)
+    """The attachment slots a filing hands in, given its form, when it hands in only some of
+    them (a basic-information change: those of the changed items); None when it files the
+    whole record. The documents' dates are judged on the slots it hands in."""
     review_levels: int | None = field(default=None, kw_only=True)
     """The number of authority levels that review it, where its procedure fixes one (证件补办:
     one); None: the number its rule set gives every type (``review.authority_levels``). A
@@ -109,8 +125,7 @@ def register_business_type(spec: BusinessTypeSpec) -> BusinessTypeSpec:
     add_groups(spec.groups)
     _SPECS[spec.business_type] = spec
     FORM_TYPES[spec.business_type] = spec.form_type
-    if spec.review_levels is not None:
-        REVIEW_LEVELS[spec.business_type] = spec.review_levels
+    TRAITS[spec.business_type] = spec
     return spec
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from enum import StrEnum
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from attrs import AttrsInstance, field, frozen
 
@@ -12,7 +13,7 @@ from permitflow._keys import Key
 from permitflow.errors import Expected, InvalidInput
 from permitflow.records.actors import Actor
 from permitflow.records.audit import AuditEntry, EntryKind
-from permitflow.records.holder import Child, Hukou
+from permitflow.records.holder import Child, Hukou, Requirement, Slot
 
 
 class BusinessType(Key):
@@ -158,10 +159,38 @@ FORM_TYPES: dict[BusinessType, type[Form]] = {}
 """The form each business type files, filled in as business types are registered
 (``permitflow.machines.spec.register_business_type``)."""
 
-REVIEW_LEVELS: dict[BusinessType, int] = {}
-"""The number of authority review levels of each business type whose spec fixes one
-(``BusinessTypeSpec.review_levels``), filled in as business types are registered: a rule set
-reviews the type at that many levels unless it names the type itself."""
+class BusinessTraits(Protocol):
+    """What the rules read of a business type from its spec (``BusinessTypeSpec``), which
+    they do not import: each is the type's own default, which a rule set may override."""
+
+    @property
+    def review_levels(self) -> int | None:
+        """The number of authority review levels its procedure fixes, or None."""
+        ...
+
+    @property
+    def attachments(self) -> Mapping[Slot, Requirement]:
+        """How it asks for each attachment slot it names (the others it does not ask for)."""
+        ...
+
+    @property
+    def hands_in(self) -> Callable[[Form | None], frozenset[Slot]] | None:
+        """The slots a filing hands in, given its form, when it hands in only some; None
+        when it files the whole record."""
+        ...
+
+
+TRAITS: dict[BusinessType, BusinessTraits] = {}
+"""What the spec of each business type says that the rules read, filled in as business types
+are registered (``permitflow.machines.spec.register_business_type``)."""
+
+ITEM_SLOTS: Mapping[BasicItem, tuple[Slot, ...]] = {
+    BasicItem.EDUCATION: (Slot.EDU_CERT, Slot.DEGREE_CERT, Slot.TITLE_CERT),
+    BasicItem.HUKOU_LOCATION: (Slot.HUKOU,),
+    BasicItem.RESIDENCE_ADDRESS: (Slot.RESIDENCE,),
+}
+"""The attachment slots that prove each item a basic-information change may change (M§5.2:
+删除原有附件——上传所需修改附件); the other items have none."""
 
 
 @frozen

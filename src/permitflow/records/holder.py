@@ -396,7 +396,8 @@ class Slot(StrEnum):
 
 class Requirement(StrEnum):
     """How a business type requires an attachment slot (the platform's 要求 column, M§1.6),
-    as the rule-set parameter ``attachments.required`` states it per business type."""
+    as a business type's spec states it (``BusinessTypeSpec.attachments``) or a rule set
+    does for the types it names (``attachments.required``)."""
 
     REQUIRED = "required"
     """必传."""

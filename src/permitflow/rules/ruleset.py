@@ -33,7 +33,7 @@ from permitflow.errors import (
 )
 from permitflow.groups import GROUPS
 from permitflow.messages import Catalogue, Template
-from permitflow.records.application import REVIEW_LEVELS, Application, BusinessType
+from permitflow.records.application import TRAITS, Application, BusinessType
 from permitflow.records.holder import HolderRecord
 from permitflow.rules.facts import Facts
 from permitflow.rules.finding import Citation, Finding, RuleKind, Severity
@@ -179,7 +179,8 @@ def review_levels_of(params: Mapping[str, Any], business_type: BusinessType) -> 
     named = params[LEVELS_BY_TYPE_PARAMETER].get(str(business_type))
     if named is not None:
         return int(named)
-    fixed = REVIEW_LEVELS.get(business_type)
+    traits = TRAITS.get(business_type)
+    fixed = traits.review_levels if traits is not None else None
     return fixed if fixed is not None else int(params[LEVELS_PARAMETER])
 
 
@@ -413,7 +414,7 @@ class RuleSet:
         return frozenset(
             {int(value.value) for value in general}
             | {int(levels) for value in by_type for levels in value.value.values()}
-            | set(REVIEW_LEVELS.values())
+            | {traits.review_levels for traits in TRAITS.values() if traits.review_levels}
         )
 
     # --- rules ----------------------------------------------------------------------------------

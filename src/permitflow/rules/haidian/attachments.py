@@ -4,7 +4,8 @@ Format: a PDF is recognised by its content — the ``%PDF-`` signature every PDF
 because a name can say anything; the manual's "格式：PDF" is also checked on the name (``.pdf``,
 any case) while the parameter ``attachments.require_pdf_extension`` is true, since the portal
 shows and downloads files by name. Size limits per slot (``attachments.max_bytes``) and which
-slots each business type requires (``attachments.required``) are data. Format and size are judged
+slots each business type requires are its spec's (``BusinessTypeSpec.attachments``) unless the
+rule set's ``attachments.required`` names the type. Format and size are judged
 when a file is uploaded (that file only) and again at every filing (every file).
 """
 
@@ -19,7 +20,13 @@ from attrs import frozen
 
 from permitflow.deadlines import earliest_issue_date, validity_threshold
 from permitflow.errors import Expected, Problem, RuleDataError
-from permitflow.records.application import BasicChangeForm, BasicItem, BusinessType
+from permitflow.records.application import (
+    ITEM_SLOTS,
+    TRAITS,
+    BasicChangeForm,
+    BasicItem,
+    BusinessType,
+)
 from permitflow.records.holder import (
     ApplicationBasis,
     Attachment,
@@ -32,7 +39,6 @@ from permitflow.records.holder import (
 from permitflow.rules.facts import Bytes, Facts
 from permitflow.rules.finding import RuleKind, Severity
 from permitflow.rules.haidian._shared import (
-    ALL_BUSINESS,
     APPLICANT_SIDE,
     REVIEWING,
     TEXTS,
@@ -289,9 +295,20 @@ _CHANGED_ITEM = {
 }
 
 
+def attachment_row(ctx: RuleContext) -> Mapping[Slot, Requirement] | Mapping[str, str]:
+    """How the business type judged asks for each attachment slot (slot → requiredness): the
+    rule set's row for the type where ``attachments.required`` names it, else the type's own
+    (``BusinessTypeSpec.attachments``, which leaves out the slots it does not ask for)."""
+    named: Mapping[str, str] | None = ctx.params["attachments.required"].get(ctx.business_type)
+    if named is not None:
+        return named
+    traits = TRAITS.get(ctx.business_type)
+    return traits.attachments if traits is not None else {}
+
+
 def _required(ctx: RuleContext, slot: Slot) -> tuple[bool, Requirement]:
     """Whether the business type requires ``slot`` for this holder, and the matrix cell."""
-    cell = Requirement(ctx.params["attachments.required"][ctx.business_type.value][slot.value])
+    cell = Requirement(attachment_row(ctx).get(slot, Requirement.NOT_APPLICABLE))
     if cell is Requirement.REQUIRED:
         return True, cell
     education = ctx.holder.profile.education
@@ -350,13 +367,6 @@ ATT_007 = Rule(
 )
 
 
-_ITEM_SLOTS: Mapping[BasicItem, tuple[Slot, ...]] = {
-    BasicItem.EDUCATION: (Slot.EDU_CERT, Slot.DEGREE_CERT, Slot.TITLE_CERT),
-    BasicItem.HUKOU_LOCATION: (Slot.HUKOU,),
-    BasicItem.RESIDENCE_ADDRESS: (Slot.RESIDENCE,),
-}
-
-
 # M§1.6: 申请人应在此处及时更新附件（信息发生变化之时）。 — checked where the data shows a
 # change: a basic-information change names the changed items (M§5.2: 删除原有附件——上传所需
 # 修改附件), and each needs an attachment uploaded on or after the permit's last issue or change.
@@ -375,7 +385,7 @@ def _fresh_for_changes(ctx: RuleContext) -> Iterable[Verdict[NotRenewed]]:
     by_slot = {a.slot: a for a in ctx.holder.attachments}
     stale = []
     for item in form.changed_items:
-        slots = _ITEM_SLOTS.get(item, ())
+        slots = ITEM_SLOTS.get(item, ())
         if slots and not any(s in by_slot and by_slot[s].uploaded_on >= reference for s in slots):
             stale.append(item)
     if stale:
@@ -422,19 +432,13 @@ ATT_009 = Rule(
 
 def handed_in(ctx: RuleContext) -> frozenset[Slot] | None:
     """The attachment slots the business hands in, when it hands in only some of them; None
-    when it files the whole record (the labour contract and the residence proof included).
-
-    A basic-information change hands in the attachments of its changed items ("删除原有附件
-    ——上传所需修改附件", M§5.2); a business-information change the marriage material
-    ("完善婚姻证明材料", M§6.1) besides the children's own files, which carry no date.
-    """
-    if ctx.business_type is BusinessType.BUSINESS_CHANGE:
-        return frozenset({Slot.MARRIAGE})
-    if ctx.business_type is BusinessType.BASIC_CHANGE:
-        form = ctx.application.form if ctx.application is not None else None
-        items = form.changed_items if isinstance(form, BasicChangeForm) else ()
-        return frozenset(slot for item in items for slot in _ITEM_SLOTS.get(item, ()))
-    return None
+    when it files the whole record (the labour contract and the residence proof included):
+    as the type's spec says (``BusinessTypeSpec.hands_in``), given the form filed."""
+    traits = TRAITS.get(ctx.business_type)
+    hands_in = traits.hands_in if traits is not None else None
+    if hands_in is None:
+        return None
+    return hands_in(ctx.application.form if ctx.application is not None else None)
 
 
 def _handed_in_attachments(ctx: RuleContext) -> Iterable[Attachment]:
@@ -630,11 +634,8 @@ def _limit_errors(value: Any, path: str, slots: set[str], types: set[str]) -> It
 
 
 def _matrix_errors(value: Any, path: str, slots: set[str], types: set[str]) -> Iterable[Problem]:
-    # A row for each business the attachment rules name; a derived set may add one for a
-    # business type registered since, never one for a code no type has.
-    guarded = {kind.value for kind in ALL_BUSINESS}
-    if not guarded <= set(value):
-        yield _exactly(path, guarded)
+    # A row only for a business type the rule set asks otherwise than its spec does, a type
+    # registered since included, never one for a code no type has.
     for kind, row in value.items():
         if kind not in types:
             yield Problem("unknown_key", f"{path}.{kind}", facts={"known": sorted(types)})

@@ -1,9 +1,10 @@
 """证件基础信息变更 (M§5): the holder brings the permit's data in line with an edited record.
 
 Order (BCH-002): edit the basic information first, then delete the old attachment and upload the
-new one, then file. Which slots belong to which changed item is read from the attachment matrix
-(``attachments.required``, business type ``basic_change``: ``if_hukou_changed``,
-``if_address_changed``, ``if_education_changed``), so the two rules cannot disagree. A move of
+new one, then file. Which slots belong to which changed item is read from the attachments the
+business type asks for (``attachment_row``: its spec's, or the rule set's ``attachments.required``;
+``if_hukou_changed``, ``if_address_changed``, ``if_education_changed``), so the two rules
+cannot disagree. A move of
 the hukou *into* Beijing is no basic change: it ends the permit (BCH-006, CAN-001).
 """
 
@@ -20,6 +21,7 @@ from permitflow.records.holder import Hukou, Slot
 from permitflow.rules.facts import Facts, Given, Plain
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.haidian._shared import TEXTS
+from permitflow.rules.haidian.attachments import attachment_row
 from permitflow.rules.haidian.employment import handled_by_associated_employer
 from permitflow.rules.haidian.renewal import permit_reference_day
 from permitflow.rules.haidian.review import returned_since_filing
@@ -33,7 +35,7 @@ _ITEM_CONDITIONS = {
     BasicItem.RESIDENCE_ADDRESS: "if_address_changed",
     BasicItem.EDUCATION: "if_education_changed",
 }
-"""The requiredness value of ``attachments.required.basic_change`` that each item triggers."""
+"""The requiredness of the basic change's attachments that each item triggers."""
 
 
 def _form(ctx: RuleContext) -> BasicChangeForm | None:
@@ -76,7 +78,7 @@ def _record_then_attachments(ctx: RuleContext) -> Iterable[Verdict[HukouNotEdite
     if form.new_hukou is not None and general is not None and general.hukou != form.new_hukou:
         yield failed("profile.general.hukou", HukouNotEdited())
     reference = permit_reference_day(ctx.holder.permit)
-    matrix: dict[str, str] = ctx.params["attachments.required"][ctx.business_type.value]
+    matrix = attachment_row(ctx)
     for item in form.changed_items:
         condition = _ITEM_CONDITIONS.get(item)
         for name in (slot for slot, value in matrix.items() if value == condition):
