@@ -211,6 +211,7 @@ class DefinitionError(PermitflowError):
         "duplicate_states": ("definition", "states"),
         "initial_undeclared": ("definition", "states"),
         "no_terminal": ("definition",),
+        "ending_not_terminal": ("definition", "states"),
         "undeclared_states": ("definition", "event", "states"),
         "unknown_groups": ("definition", "event", "groups"),
         "no_role": ("definition", "event"),

@@ -33,7 +33,8 @@ def test_a_first_time_approval_records_the_change_on_the_permit(bare: Engine) ->
     before = case.holder.permit
     case = case.fire("accept", AUTHORITY).fire("pass", AUTHORITY).fire("pass", AUTHORITY)
     assert case.application.state == "approved"
-    assert confirmation_slip_available(case.application)
+    definition = case.engine.definition_for(case.application, case.at)
+    assert confirmation_slip_available(definition, case.application)
     assert case.holder.permit.state is PermitState.VALID
     assert case.holder.permit.changed_on == date(2026, 3, 16)
     assert case.holder.permit.expires_on == before.expires_on

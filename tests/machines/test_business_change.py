@@ -29,7 +29,8 @@ def test_a_first_time_approval_replaces_the_permits_children(bare: Engine) -> No
     assert case.holder.permit.children == ()
     case = case.fire("accept", AUTHORITY).fire("pass", AUTHORITY).fire("pass", AUTHORITY)
     assert case.application.state == "approved"
-    assert confirmation_slip_available(case.application)
+    definition = case.engine.definition_for(case.application, case.at)
+    assert confirmation_slip_available(definition, case.application)
     assert case.holder.permit.children == (CHILD,)
     assert case.holder.open_application is None
 

@@ -32,7 +32,8 @@ def test_either_filer_files_and_approval_cancels_the_permit(bare: Engine, filer:
     assert case.application.state == "awaiting_acceptance"
     case = case.fire("accept", AUTHORITY).fire("pass", AUTHORITY).fire("pass", AUTHORITY)
     assert case.application.state == "approved"
-    assert confirmation_slip_available(case.application)
+    definition = case.engine.definition_for(case.application, case.at)
+    assert confirmation_slip_available(definition, case.application)
     assert case.holder.permit.state is PermitState.CANCELLED
     assert case.holder.open_application is None
 

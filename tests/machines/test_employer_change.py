@@ -46,7 +46,8 @@ def test_a_first_time_approval_relinks_and_reactivates_the_permit(bare: Engine) 
     expiry = case.holder.permit.expires_on
     case = case.fire("accept", AUTHORITY).fire("pass", AUTHORITY).fire("pass", AUTHORITY)
     assert case.application.state == "approved"
-    assert confirmation_slip_available(case.application)
+    definition = case.engine.definition_for(case.application, case.at)
+    assert confirmation_slip_available(definition, case.application)
     permit = case.holder.permit
     assert permit.state is PermitState.VALID
     assert permit.employer_credit_code == NEW.credit_code

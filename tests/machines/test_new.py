@@ -41,7 +41,8 @@ def test_a_first_time_approval_issues_the_permit_for_three_years(bare: Engine) -
     case = case.fire("pass", AUTHORITY)
 
     assert case.application.state == "approved"
-    assert confirmation_slip_available(case.application)
+    definition = case.engine.definition_for(case.application, case.at)
+    assert confirmation_slip_available(definition, case.application)
     permit = case.holder.permit
     assert permit.state is PermitState.VALID
     assert permit.issued_on == date(2026, 3, 16)

@@ -33,7 +33,8 @@ def approved(engine: Engine) -> Case:
 def test_a_first_time_approval_extends_the_old_expiry_by_three_years(bare: Engine) -> None:
     case = approved(bare)
     assert case.application.state == "approved"
-    assert confirmation_slip_available(case.application)
+    definition = case.engine.definition_for(case.application, case.at)
+    assert confirmation_slip_available(definition, case.application)
     assert case.holder.permit.expires_on == OLD_EXPIRY.replace(year=2029)
     assert case.holder.permit.state is PermitState.VALID
     assert case.holder.permit.employer_set_on == case.at.date()

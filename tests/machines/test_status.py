@@ -10,7 +10,10 @@ import pytest
 from hypothesis import given, settings
 
 from permitflow import testing
+from permitflow.engine.definition import Ending, MachineDefinition
 from permitflow.engine.engine import Engine
+from permitflow.errors import DefinitionError
+from permitflow.machines.new import new_machine
 from permitflow.machines.status import (
     available_business,
     describe_business,
@@ -25,6 +28,7 @@ from permitflow.rules import haidian
 from permitflow.rules.rule import local_date
 from permitflow.rules.ruleset import RuleSetFamily
 from permitflow.testing import AT, Case, applications, holder_for, valid_holder
+from permitflow.wiring import default_definitions
 
 APPLICANT, EMPLOYER, AUTHORITY = Role.APPLICANT, Role.EMPLOYER, Role.AUTHORITY
 STARTING_POINT_RULES = ("ACC-002", "EMP-002", "FLOW-001", "FLOW-002", "FLOW-003")
@@ -308,3 +312,62 @@ def test_a_business_the_procedure_refuses_lists_only_that_refusal() -> None:
     available, reasons = lines[BusinessType.NEW]
     assert not available
     assert reasons == {"BI-004", "BI-005"}
+
+
+RENAMED = {"approved": "granted", "withdrawn": "pulled_back", "closed": "dropped"}
+
+
+def _renamed(levels: int) -> MachineDefinition:
+    """The new application's machine with its ends spelt otherwise."""
+    machine = new_machine(levels)
+
+    def name(state: str) -> str:
+        return RENAMED.get(state, state)
+
+    return attrs.evolve(
+        machine,
+        states=tuple(attrs.evolve(s, name=name(s.name)) for s in machine.states),
+        transitions=tuple(
+            attrs.evolve(t, sources=tuple(map(name, t.sources)), dest=name(t.dest))
+            for t in machine.transitions
+        ),
+    )
+
+
+def test_the_views_read_how_a_state_ends_the_procedure_not_its_name() -> None:
+    engine = Engine(rules=False, definitions={BusinessType.NEW: _renamed}, review_levels=2)
+    case = Case.start(BusinessType.NEW, engine=engine)
+    shown = progress(engine, case.application, case.at, holder=case.holder)
+    # The ways out (withdrawn, closed as moot) are not next steps, however they are called.
+    assert [step.event for step in shown.next_steps] == ["submit"]
+    case = case.fire("submit", APPLICANT).fire("employer_approve", EMPLOYER)
+    case = case.fire("accept", AUTHORITY).fire("pass", AUTHORITY).fire("pass", AUTHORITY)
+    assert case.application.state == "granted"
+    shown = progress(engine, case.application, case.at, holder=case.holder)
+    assert shown.ended
+    assert shown.confirmation_slip_available
+    definition = engine.definition_for(case.application, case.at)
+    assert definition.ending("granted") is Ending.APPROVED
+    assert definition.ending("pulled_back") is Ending.WITHDRAWN
+    assert definition.ending("draft") is None
+
+
+def test_every_end_of_every_business_says_how_it_ends() -> None:
+    for kind, factory in default_definitions().items():
+        definition = factory(2)
+        assert all(
+            state.ending is not None for state in definition.states if state.terminal
+        ), kind
+        assert {definition.ending(name) for name in definition.terminal_states} == set(Ending)
+
+
+def test_a_state_that_ends_the_procedure_must_be_terminal() -> None:
+    machine = new_machine(2)
+    states = tuple(
+        attrs.evolve(s, ending=Ending.APPROVED) if s.name == "returned" else s
+        for s in machine.states
+    )
+    with pytest.raises(DefinitionError) as caught:
+        attrs.evolve(machine, states=states)
+    assert caught.value.variant == "ending_not_terminal"
+    assert "returned" in caught.value.message("en")

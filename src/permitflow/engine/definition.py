@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 import attrs
@@ -25,6 +26,18 @@ from permitflow.records.actors import Actor, Role
 from permitflow.records.application import Application
 from permitflow.records.holder import HolderRecord
 from permitflow.tags import SUBMITTING, Tag, events_tagged
+
+
+class Ending(StrEnum):
+    """How an application's procedure ended, carried by its terminal state: what the status
+    views and the sweep read, whatever the state is called."""
+
+    APPROVED = "approved"
+    """Approved by the last authority level (全部审核通过): the confirmation slip is printable."""
+    WITHDRAWN = "withdrawn"
+    """Withdrawn by the party that may (撤回)."""
+    CLOSED = "closed"
+    """Closed as moot by the system (the permit it rested on ended)."""
 
 
 @frozen
@@ -42,6 +55,9 @@ class State:
     level: int | None = None
     """The authority review level that acts in this state (1 while awaiting acceptance, k at
     level k and while the review of level k is suspended), or None."""
+    ending: Ending | None = None
+    """How the procedure ended, for a terminal state of an application's machine; None for
+    every other state."""
 
 
 @frozen
@@ -172,6 +188,10 @@ class MachineDefinition:
                 return state
         raise KeyError(name)
 
+    def ending(self, state: str) -> Ending | None:
+        """How the procedure ended in ``state`` (None while it goes on)."""
+        return self.state(state).ending
+
     @property
     def terminal_states(self) -> frozenset[str]:
         """The names of the final states."""
@@ -231,6 +251,9 @@ def check_definition(definition: MachineDefinition) -> None:
         raise _fail("initial_undeclared", name, states=[definition.initial])
     if not definition.terminal_states and not definition.cyclic:
         raise _fail("no_terminal", name, states=[])
+    ended = sorted(s.name for s in definition.states if s.ending is not None and not s.terminal)
+    if ended:
+        raise _fail("ending_not_terminal", name, states=ended)
     _check_labels(definition)
 
     forward: dict[str, set[str]] = {}

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from permitflow.engine.definition import Effect, State, Transition
+from permitflow.engine.definition import Effect, Ending, State, Transition
 from permitflow.errors import DefinitionError
 from permitflow.labels import both
 from permitflow.records.actors import Role
@@ -70,7 +70,7 @@ def review_path(
             State(suspended_state(k), *both("state.authority_suspended", level=k), level=k)
             for k in range(1, levels + 1)
         ),
-        State(APPROVED, *both("state.approved"), terminal=True),
+        State(APPROVED, *both("state.approved"), terminal=True, ending=Ending.APPROVED),
         State(RETURNED, *both("state.returned")),
     ]  # fmt: skip
     transitions = [

@@ -44,6 +44,7 @@ from permitflow.engine.definition import (
     Amend,
     Change,
     Effect,
+    Ending,
     MachineDefinition,
     State,
     Transition,
@@ -169,8 +170,10 @@ def close_moot(sources: tuple[str, ...]) -> Transition:
     )  # fmt: skip
 
 
-CLOSED_STATE = State(CLOSED, *both("state.closed"), terminal=True)
-WITHDRAWN_STATE = State(WITHDRAWN, *both("state.withdrawn"), terminal=True)
+CLOSED_STATE = State(CLOSED, *both("state.closed"), terminal=True, ending=Ending.CLOSED)
+WITHDRAWN_STATE = State(
+    WITHDRAWN, *both("state.withdrawn"), terminal=True, ending=Ending.WITHDRAWN
+)
 
 
 def business_machine(

@@ -39,13 +39,11 @@ from permitflow.deadlines import (
     suspended_working_days,
 )
 from permitflow.engine.checks import check_at
-from permitflow.engine.definition import MachineDefinition
+from permitflow.engine.definition import Ending, MachineDefinition
 from permitflow.engine.engine import Engine
-from permitflow.engine.review import APPROVED
 from permitflow.engine.rulesource import RuleSetVersion
 from permitflow.errors import EventNotAllowed, NotPermitted
 from permitflow.labels import label, role_label
-from permitflow.machines.common import CLOSED, WITHDRAWN
 from permitflow.messages import LANGUAGES, Language
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import (
@@ -314,9 +312,10 @@ def describe_business(lines: tuple[Availability, ...], lang: Language) -> tuple[
     return tuple(out)
 
 
-def confirmation_slip_available(application: Application) -> bool:
-    """Every approval makes the confirmation slip (确认单) printable (M§2.4-§6.4, REV-002)."""
-    return application.state == APPROVED
+def confirmation_slip_available(definition: MachineDefinition, application: Application) -> bool:
+    """Every approval makes the confirmation slip (确认单) printable (M§2.4-§6.4, REV-002):
+    the application stands in a state of ``definition`` (its machine's) that ends it approved."""
+    return definition.ending(application.state) is Ending.APPROVED
 
 
 def review_level(definition: MachineDefinition, state: str) -> int | None:
@@ -428,8 +427,8 @@ def available_business(
 
 
 _NOT_THEIRS = (EventNotAllowed.code, NotPermitted.code)
-_WAYS_OUT = frozenset({CLOSED, WITHDRAWN})
-"""Where a withdrawal and a moot closing lead: ways out of the procedure, not steps of it
+_WAYS_OUT = frozenset({Ending.CLOSED, Ending.WITHDRAWN})
+"""How a withdrawal and a moot closing end the procedure: ways out of it, not steps of it
 (``Engine.allowed_events`` lists them)."""
 
 
@@ -449,9 +448,11 @@ def _next_steps(
     engine: Engine, application: Application, holder: HolderRecord, at: datetime
 ) -> tuple[NextStep, ...]:
     steps = []
-    for actor in _candidates(engine.definition_for(application, at), application, holder):
+    definition = engine.definition_for(application, at)
+    for actor in _candidates(definition, application, holder):
         for option in engine.allowed_events(application, actor, at, holder=holder):
-            if option.dest in _WAYS_OUT or option.reason in _NOT_THEIRS:
+            ends = definition.ending(option.dest) if option.dest is not None else None
+            if ends in _WAYS_OUT or option.reason in _NOT_THEIRS:
                 continue
             steps.append(
                 NextStep(
@@ -549,7 +550,7 @@ def progress(
         opinion=returned.opinion if returned else None,
         tips=returned.tips if returned else (),
         returned_by=returned.actor if returned else None,
-        confirmation_slip_available=confirmation_slip_available(application),
+        confirmation_slip_available=confirmation_slip_available(definition, application),
         submitted_at=submitted.at if submitted else None,
         review_due=clock.due if clock else None,
         review_paused=clock.paused if clock else False,

@@ -13,7 +13,6 @@ from attrs import frozen
 
 from permitflow.calendar import local_date
 from permitflow.engine.checks import check_at
-from permitflow.machines.common import CLOSED
 from permitflow.records.actors import Actor
 from permitflow.records.application import Application
 from permitflow.records.holder import HolderRecord
@@ -83,7 +82,9 @@ def sweep(
         )
         if closing is not None:
             outcome = engine.fire(application, closing, actor=actor, at=at, holder=holder)
-            events.append(TimerEvent(application.id, closing, application.state, CLOSED))
+            events.append(
+                TimerEvent(application.id, closing, application.state, outcome.application.state)
+            )
             holder, application = outcome.holder, outcome.application
         swept.append(application)
     return SweepResult(holder, tuple(swept), tuple(events))
