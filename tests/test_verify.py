@@ -139,7 +139,7 @@ DAY = date(2026, 3, 16)
         (date(2026, 4, 14), Expiry.NEAR),  # latest submission day 2026-03-16: a renewal today
         (date(2026, 4, 13), Expiry.LATE),  # latest submission day 2026-03-13 (REN-005, CHG-009)
         (date(2026, 3, 17), Expiry.LATE),
-        (date(2026, 3, 16), Expiry.EXPIRY_DAY),  # valid through its expiry day
+        (date(2026, 3, 16), Expiry.LATE),  # valid through its expiry day
         (date(2026, 3, 15), Expiry.PAST),
         (date(2032, 3, 16), Expiry.FAR),
         (None, None),
@@ -157,7 +157,7 @@ def test_boundaries_whose_rules_only_warn_are_not_drawn() -> None:
     # REN-005, CHG-009 and CHG-005 warn on Haidian: no check tells far, near and late apart.
     assert (haidian.near, haidian.late) == (False, False)
     assert haidian.expiry(date(2026, 4, 13), DAY) is Expiry.FAR
-    assert haidian.expiry(DAY, DAY) is Expiry.EXPIRY_DAY
+    assert haidian.expiry(DAY, DAY) is Expiry.FAR  # valid through its expiry day
     assert haidian.expiry(date(2026, 3, 15), DAY) is Expiry.PAST
     assert Timing.of(rule_engine([_marital(True)])) == Timing()
 
@@ -246,6 +246,58 @@ def test_once_a_reason_to_cancel_holds_only_the_cancellation_is_followed() -> No
     assert followed == {"cancellation"}
     # Still tried: the refusals' messages are checked against what someone may take there.
     assert ("business_change", START) in explorer.taken
+
+
+def _filed_cancellation(explorer: Explorer, node: Node) -> Node:
+    """The configuration after the applicant files the cancellation for a Beijing hukou."""
+    return next(
+        item[1] for item in explorer.steps(node)
+        if not isinstance(item, Refusal) and item[0].subject == "cancellation"
+        and item[0].actor == "applicant" and "beijing_hukou" in item[0].event
+    )  # fmt: skip
+
+
+def test_beside_a_cancellation_in_flight_another_business_is_tried_not_followed() -> None:
+    _label, start = initial_nodes()[0]
+    live = _with_permit(start, date(2029, 3, 16))
+    explorer = Explorer(Engine())
+    due = dict(_world_steps(live))["the holder obtains a Beijing hukou"]
+    filed = _filed_cancellation(explorer, due)
+    # The reason gone (as a new job ends a move out of Beijing), the cancellation still in flight.
+    general = attrs.evolve(live.holder.profile.general)
+    quiet = attrs.evolve(filed, holder=attrs.evolve(
+        filed.holder, profile=attrs.evolve(filed.holder.profile, general=general)
+    ))  # fmt: skip
+    assert not _cancellation_reasons(quiet)
+
+    followed = {item[0].subject for item in explorer.steps(quiet)
+                if not isinstance(item, Refusal)}  # fmt: skip
+    assert followed <= {"cancellation", "holder"}
+    assert "cancellation" in followed
+    assert ("business_change", START) in explorer.taken  # tried: its start is open to someone
+
+
+def test_a_cancellations_steps_before_its_approval_leave_the_holders_record() -> None:
+    # What lets the search leave another business unfollowed beside a cancellation in flight.
+    _label, start = initial_nodes()[0]
+    explorer = Explorer(Engine())
+    due = dict(_world_steps(_with_permit(start, date(2029, 3, 16))))[
+        "the holder obtains a Beijing hukou"
+    ]
+    frontier, seen = [_filed_cancellation(explorer, due)], 0
+    while frontier:
+        node = frontier.pop()
+        for item in explorer.steps(node):
+            if isinstance(item, Refusal) or item[0].subject != "cancellation":
+                continue
+            move, child, _findings = item
+            if child.holder.permit.state is PermitState.CANCELLED:
+                continue
+            assert child.holder == node.holder, move
+            seen += 1
+            if seen < 40:
+                frontier.append(child)
+    assert seen >= 10
 
 
 def _world_steps_named(node: Node, part: str) -> list[str]:

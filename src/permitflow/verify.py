@@ -9,8 +9,9 @@ whole reachable space:
 
 * the permit's expiry as the class of the day before it that the rules tell apart (`Expiry`):
   far; near (leaving now leaves too little time for the employer change, CHG-005); late (after
-  the latest submission day, REN-005 and CHG-009); the expiry day itself (still valid); past.
-  A boundary whose rules can only warn changes no check, so its classes meet: on Haidian, whose
+  the latest submission day, REN-005 and CHG-009); past. The expiry day itself belongs to the
+  class before it, as every rule and the sweep read a permit as valid through that day
+  (``expiry_due``). A boundary whose rules can only warn changes no check, so its classes meet: on Haidian, whose
   timeliness rules warn, far, near and late are one class. Successive permits, each three
   years on, meet in the same configurations;
 * each document fresh or stale on the day (DOC-002) and uploaded before or after the permit's
@@ -43,6 +44,17 @@ From each configuration the search tries
 Once such a fact holds, the cancellation is due at once (M§7: 应即时注销): the world waits but for
 the calendar and a new job that ends the reason (`_world_steps`), and a start of another business
 is tried but not followed (`Explorer._starts`).
+
+While a cancellation is in flight — its reason still holding or not (a new job may have ended
+it) — another business is tried but not followed, its start and its steps alike. Nothing is
+lost by it: a cancellation neither holds nor reads the one-at-a-time marker, no rule of another
+business reads a cancellation, and a cancellation's steps before its approval leave the
+holder's record as it was. So every record met with a cancellation in flight is met without it
+(the same holder and world steps lead there), where the other business is started and followed
+and each of its steps is judged as it would be beside the cancellation; and the cancellation's
+own rules read nothing another business's approval changes (an address, a child, the permit's
+term; the work unit CAN-002 reads is the association, which the holder's own steps move, and
+they are followed).
 
 No date of a configuration leaves a horizon of ten years around the start (well inside the
 working-day calendar's years): the world takes no step past it, and a configuration an event
@@ -342,9 +354,8 @@ class Expiry(Enum):
     """A renewal is still in time (REN-005, CHG-009), an employer change after leaving now
     would not be (CHG-005 warns)."""
     LATE = "late"
-    """After the latest submission day (REN-005, CHG-009 fail), before the expiry."""
-    EXPIRY_DAY = "expiry day"
-    """The permit is valid through its expiry day: the sweep leaves it (FLOW-101)."""
+    """After the latest submission day (REN-005, CHG-009 fail), up to the expiry day: the
+    permit is valid through it (the sweep leaves it, FLOW-101)."""
     PAST = "past"
     """Expired by the date, swept or not (REN-006; a new application counts it as ended)."""
 
@@ -408,8 +419,6 @@ class Timing:
             return None
         if day > expires_on:
             return Expiry.PAST
-        if day == expires_on:
-            return Expiry.EXPIRY_DAY
         # The comparisons of REN-005 / CHG-009 (the day against the latest submission day) and
         # of CHG-005 (the earliest filing after leaving today, ditto).
         if not (self.near or self.late):
@@ -753,19 +762,25 @@ class Explorer:
         return item
 
     def _application_steps(self, node: Node) -> Iterator[Step | Refusal]:
+        """The steps of each application in flight; beside a cancellation in flight, another
+        business's steps are tried but not followed (see `_starts`)."""
+        cancelling = _cancelling(node)
         for kind, application, choice in node.applications:
             definition = self.definition(application, node.at)
             if application.state in definition.terminal_states:
                 continue
+            follow = not cancelling or kind is BusinessType.CANCELLATION
             slot = (self._holder_key, kind, application.state, application.employer_id, choice)
             for transition, actors in self.moves(definition, application.state, node):
                 for name, actor in actors:
-                    yield self._remembered(
+                    item = self._remembered(
                         (slot, transition.event, name), (kind.value, transition.event),
                         functools.partial(
                             self._fire, node, application, transition, name, actor, kind
                         ),
                     )  # fmt: skip
+                    if follow or isinstance(item, Refusal):
+                        yield item
 
     def _fire(
         self,
@@ -829,11 +844,12 @@ class Explorer:
         """Each business type with nothing in flight, started and handed in at once (a draft
         alone changes nothing anyone else sees, and one withdrawn at once was never started).
 
-        Once a reason to cancel holds, a start of another business is tried (its refusal, or
-        that someone may take it, is what the messages are checked against) but not followed:
-        the cancellation is due at once (M§7: 应即时注销), and its approval closes whatever
-        else is open as moot."""
-        due = bool(_cancellation_reasons(node))
+        Once a reason to cancel holds, or while a cancellation is in flight, a start of another
+        business is tried (its refusal, or that someone may take it, is what the messages are
+        checked against) but not followed: the cancellation is due at once (M§7: 应即时注销),
+        its approval closes whatever else is open as moot, and what the other business would
+        meet beside a cancellation it meets without one (see the module's docstring)."""
+        due = bool(_cancellation_reasons(node)) or _cancelling(node)
         for kind in self.business_types:
             current = node.application(kind)
             if current is not None and not self._ended(current, node.at):
@@ -1303,7 +1319,6 @@ def _life_steps(node: Node) -> Iterator[tuple[str, Node]]:
 _EXPIRY_STEPS = (
     ("the expiry draws near", NEAR_EXPIRY_DAYS),
     ("the latest submission day passes", LATE_DAYS),
-    ("the expiry day arrives", 0),
     ("the expiry day passes", -1),
 )
 _EXPIRY_NAMES = frozenset(name for name, _days in _EXPIRY_STEPS)
@@ -1476,6 +1491,14 @@ def _cancellation_reasons(node: Node) -> tuple[str, ...]:
     if retirement_reached(holder, day) is not None:
         reasons.append("retired")
     return tuple(reasons)
+
+
+def _cancelling(node: Node) -> bool:
+    """A cancellation is in flight (handed in, not ended: the search leaves out ended ones)."""
+    return any(
+        kind is BusinessType.CANCELLATION and app.state != DRAFT
+        for kind, app, _ in node.applications
+    )
 
 
 def _in_flight(explorer: Explorer, node: Node) -> tuple[Application, ...]:
@@ -1907,13 +1930,11 @@ EXPIRY_WORDS = {
     Expiry.FAR: ("距到期尚远", "far from its expiry"),
     Expiry.NEAR: ("临近到期", "near its expiry"),
     Expiry.LATE: ("已过最晚提交日", "past the latest submission day"),
-    Expiry.EXPIRY_DAY: ("到期当日", "on its expiry day"),
     Expiry.PAST: ("已过有效期", "past its expiry"),
 }
 WORLD_WORDS = {
     "the expiry draws near": ("证件临近到期", "the expiry draws near"),
     "the latest submission day passes": ("最晚提交日已过", "the latest submission day passes"),
-    "the expiry day arrives": ("到期日到来", "the expiry day arrives"),
     "the expiry day passes": ("到期日已过", "the expiry day passes"),
     "documents older than a month": ("材料已超过一个月", "the documents are over a month old"),
     "the holder starts work at employer B": ("持证人入职聘用单位B",
