@@ -12,7 +12,7 @@ from permitflow.cli import main
 from permitflow.engine.engine import Engine
 from permitflow.messages import Catalogue
 from permitflow.records.application import BusinessType
-from permitflow.records.holder import MaritalStatus, Permit, PermitState
+from permitflow.records.holder import AssociationState, MaritalStatus, Permit, PermitState
 from permitflow.rules.facts import Plain
 from permitflow.rules.finding import Citation, RuleKind, Severity
 from permitflow.rules.rule import Rule, RuleContext, Verdict, failed, passed
@@ -225,9 +225,17 @@ def test_once_a_reason_to_cancel_holds_the_world_waits_but_for_the_calendar() ->
         assert after, name  # the permit's expiry still comes
         assert set(after) <= _EXPIRY_NAMES, (name, after)
     moved_out = dict(_world_steps(moves["employer A moves out of Beijing"]))
-    # A new job in Beijing ends that reason: the world takes it, and everything again after it.
+    # A new job in Beijing ends that reason once the association with the employer that moved
+    # ends (as the engine reads it): the world takes the job, and everything again after that.
     assert set(moved_out) - _EXPIRY_NAMES == {"the holder starts work at employer B"}
-    assert not _cancellation_reasons(moved_out["the holder starts work at employer B"])
+    joined = moved_out["the holder starts work at employer B"]
+    assert _cancellation_reasons(joined) == ("moved out",)
+    holder = joined.holder
+    left = attrs.evolve(joined, holder=attrs.evolve(holder, association=attrs.evolve(
+        holder.association, state=AssociationState.DISSOCIATED
+    )))  # fmt: skip
+    assert not _cancellation_reasons(left)
+    assert "employer B pays a month of social insurance" in dict(_world_steps(left))
 
 
 def test_once_a_reason_to_cancel_holds_only_the_cancellation_is_followed() -> None:

@@ -101,7 +101,7 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from permitflow.cancellation_due import cancellation_due, retirement_reached
+from permitflow.cancellation_due import cancellation_due, moved_out_employer, retirement_reached
 from permitflow.deadlines import (
     RECENT_MONTHS,
     RENEWAL_WORKING_DAYS,
@@ -1258,7 +1258,8 @@ def _world_steps(node: Node) -> Iterator[tuple[str, Node]]:
     Once a reason to cancel holds, the cancellation is due at once (M§7: 应即时注销) and the
     world waits for it: only the calendar goes on to the permit's expiry (the other end of a
     permit), and a new job is taken only where it ends the reason (an employer that moved out
-    of Beijing left for one in Beijing). The moves left out are the world's own (documents
+    of Beijing left for one in Beijing; the reason then lasts until the holder's association
+    with the employer that moved ends, a step of the holder's or that employer's). The moves left out are the world's own (documents
     growing old, a new employer, a month paid): none of them is read by a cancellation's rules,
     and each is still taken before the reason arises, so every mix of them meets every reason.
     """
@@ -1267,7 +1268,7 @@ def _world_steps(node: Node) -> Iterator[tuple[str, Node]]:
             if name in _EXPIRY_NAMES:
                 yield name, moved
         for name, moved in _life_steps(node):
-            if not _cancellation_reasons(moved):
+            if not _cancellation_reasons(moved, associated=False):
                 yield name, moved
         return
     yield from _calendar_steps(node)
@@ -1477,16 +1478,21 @@ def _live(permit: Permit) -> bool:
     return permit.state in (PermitState.VALID, PermitState.SUSPENDED)
 
 
-def _cancellation_reasons(node: Node) -> tuple[str, ...]:
+def _cancellation_reasons(node: Node, *, associated: bool = True) -> tuple[str, ...]:
     """Which of the facts that end a permit at once hold (M§7): a Beijing hukou, the employer
-    the holder works for moved out of Beijing, the statutory retirement age reached."""
+    the holder works for or is associated with moved out of Beijing (the latter is what the
+    engine reads, ``cancellation_due``: a holder who took a job in Beijing is still to cancel
+    until the association with the employer that moved ends; ``associated=False`` leaves
+    that out), the statutory retirement age reached."""
     holder, day = node.holder, local_date(node.at)
     general = holder.profile.general
     contract = holder.employment.contract
     reasons = []
     if general is not None and general.hukou.in_beijing:
         reasons.append("hukou")
-    if contract is not None and contract.employer_credit_code in node.moved_out:
+    if (contract is not None and contract.employer_credit_code in node.moved_out) or (
+        associated and moved_out_employer(holder, day) is not None
+    ):
         reasons.append("moved out")
     if retirement_reached(holder, day) is not None:
         reasons.append("retired")
