@@ -11,9 +11,9 @@ whole reachable space:
   far; near (leaving now leaves too little time for the employer change, CHG-005); late (after
   the latest submission day, REN-005 and CHG-009); past. The expiry day itself belongs to the
   class before it, as every rule and the sweep read a permit as valid through that day
-  (``expiry_due``). A boundary whose rules can only warn changes no check, so its classes meet: on Haidian, whose
-  timeliness rules warn, far, near and late are one class. Successive permits, each three
-  years on, meet in the same configurations;
+  (``expiry_due``). A boundary whose rules can only warn changes no check, so its classes
+  meet: on Haidian, whose timeliness rules warn, far, near and late are one class.
+  Successive permits, each three years on, meet in the same configurations;
 * each document fresh or stale on the day (DOC-002) and uploaded before or after the permit's
   last issue or change (REN-008, BCH-002); the work history up to the current contract or not;
 * a child a minor or of age: the business-information change is tried with each (the CHD
@@ -1259,9 +1259,10 @@ def _world_steps(node: Node) -> Iterator[tuple[str, Node]]:
     world waits for it: only the calendar goes on to the permit's expiry (the other end of a
     permit), and a new job is taken only where it ends the reason (an employer that moved out
     of Beijing left for one in Beijing; the reason then lasts until the holder's association
-    with the employer that moved ends, a step of the holder's or that employer's). The moves left out are the world's own (documents
-    growing old, a new employer, a month paid): none of them is read by a cancellation's rules,
-    and each is still taken before the reason arises, so every mix of them meets every reason.
+    with the employer that moved ends, a step of the holder's or that employer's). The moves
+    left out are the world's own (documents growing old, a new employer, a month paid): none
+    of them is read by a cancellation's rules, and each is still taken before the reason
+    arises, so every mix of them meets every reason.
     """
     if _cancellation_reasons(node):
         for name, moved in _calendar_steps(node):
