@@ -110,9 +110,8 @@ from permitflow.deadlines import (
     is_minor,
     latest_renewal_submission,
 )
-from permitflow.engine.definition import MachineDefinition, Transition
+from permitflow.engine.definition import Ending, MachineDefinition, Transition
 from permitflow.engine.engine import Engine
-from permitflow.engine.review import APPROVED
 from permitflow.engine.rulesource import RuleSetVersion
 from permitflow.errors import (
     Blocked,
@@ -131,7 +130,6 @@ from permitflow.labels import (
 )
 from permitflow.machines.association import AssociationRequest
 from permitflow.machines.attachments import DeleteAttachment
-from permitflow.machines.common import DRAFT
 from permitflow.machines.permit import TIMER, sweep
 from permitflow.messages import Language
 from permitflow.months import add_months
@@ -1374,7 +1372,7 @@ def _reasons_to_cancel(node: Node) -> Iterator[tuple[str, Node]]:
         general is None
         or not _live(holder.permit)
         or holder.open_application is not None
-        or any(app.state != DRAFT for _, app, _ in node.applications)
+        or any(_acted_on(app) for _, app, _ in node.applications)
         or _cancellation_reasons(node)
     ):
         return
@@ -1500,10 +1498,16 @@ def _cancellation_reasons(node: Node, *, associated: bool = True) -> tuple[str, 
     return tuple(reasons)
 
 
+def _acted_on(application: Application) -> bool:
+    """Taken beyond its start (handed in, or prepared for its filer): a started application is a
+    draft nobody else sees until its first event."""
+    return application.version > 0
+
+
 def _cancelling(node: Node) -> bool:
     """A cancellation is in flight (handed in, not ended: the search leaves out ended ones)."""
     return any(
-        kind is BusinessType.CANCELLATION and app.state != DRAFT
+        kind is BusinessType.CANCELLATION and _acted_on(app)
         for kind, app, _ in node.applications
     )
 
@@ -1512,7 +1516,7 @@ def _in_flight(explorer: Explorer, node: Node) -> tuple[Application, ...]:
     return tuple(
         app
         for _, app, _ in node.applications
-        if app.state != DRAFT and not explorer._ended(app, node.at)
+        if _acted_on(app) and not explorer._ended(app, node.at)
     )
 
 
@@ -1685,7 +1689,9 @@ class _Search:
         application = (
             child.application(BusinessType(subject)) if subject != "holder" else None
         )
-        approved = application is not None and application.state == APPROVED and (
+        approved = application is not None and self.explorer.definition(
+            application, child.at
+        ).ending(application.state) is Ending.APPROVED and (
             node.application(BusinessType(subject)) is None
             or node.application(BusinessType(subject)) != application
         )
