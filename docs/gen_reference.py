@@ -27,7 +27,7 @@ sys.path.insert(0, str(DOCS.parent / "src"))
 from permitflow import BusinessType, Engine, Transition, diagram, errors  # noqa: E402
 from permitflow.labels import label  # noqa: E402
 from permitflow.machines import BUSINESS_MACHINES  # noqa: E402
-from permitflow.rules.catalogue import md_cell, rules_markdown  # noqa: E402
+from permitflow.rules.catalogue import md_cell, rules_markdown, steps_words  # noqa: E402
 from permitflow.rules.registry import default_family  # noqa: E402
 from permitflow.rules.ruleset import RuleSet  # noqa: E402
 from permitflow.schema import case_schema, snapshot_schema  # noqa: E402
@@ -172,7 +172,7 @@ def business_type_page(engine: Engine, ruleset: RuleSet, business_type: Business
         first = transitions[0]
         roles = sorted({role.value for t in transitions for role in t.roles})
         moves = ", ".join(f"`{source}` → `{t.dest}`" for t in transitions for source in t.sources)
-        kinds = ", ".join(f"`{tag.value}`" for tag in sorted(first.tags)) or "none"
+        kinds = steps_words(sorted(first.tags))
         lines += [
             f"### `{event}`: {first.label_en} ({first.label_zh})",
             "",

@@ -27,6 +27,7 @@ from permitflow.engine.definition import MachineDefinition, Transition
 from permitflow.engine.diagrams import mermaid
 from permitflow.machines import BUSINESS_MACHINES, HOLDER_MACHINES
 from permitflow.records.actors import Role
+from permitflow.rules.catalogue import steps_words
 
 OUT = Path(__file__).resolve().parent / "machines"
 
@@ -42,15 +43,15 @@ def _who(transition: Transition) -> str:
 
 def _events_table(definition: MachineDefinition) -> list[str]:
     lines = [
-        "| event | from | to | who | guards (rule groups) | meaning |",
-        "|---|---|---|---|---|---|",
+        "| event | from | to | who | guards (rule groups) | kind of step | meaning |",
+        "|---|---|---|---|---|---|---|",
     ]
     for t in definition.transitions:
         sources = ", ".join(f"`{source}`" for source in t.sources)
         guards = ", ".join(f"`{group}`" for group in sorted(t.guards)) or "—"
         lines.append(
             f"| `{t.event}` | {sources} | `{t.dest}` | {_who(t)} | {guards} | "
-            f"{t.label_zh} / {t.label_en} |"
+            f"{steps_words(sorted(t.tags))} | {t.label_zh} / {t.label_en} |"
         )
     return lines
 

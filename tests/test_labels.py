@@ -36,7 +36,10 @@ from permitflow.records.holder import (
     Slot,
 )
 from permitflow.retirement import RetirementCategory
+from permitflow.rules import default_family
+from permitflow.rules.catalogue import rules_markdown, steps_words
 from permitflow.schema import case_schema, snapshot_schema
+from permitflow.tags import Tag
 from permitflow.testing import wording_problems
 from permitflow.text import Bytes, Labelled, Money, Quoted, organisation, render
 
@@ -66,6 +69,23 @@ def _speaks(text: str, code: str, lang: str) -> None:
 def test_every_member_of_every_vocabulary_has_a_label_in_both_languages(member: Enum) -> None:
     for lang in ("zh", "en"):
         _speaks(label(member, lang), str(member.value), lang)  # type: ignore[arg-type]
+
+
+def test_every_kind_of_step_reads_in_the_platform_s_words() -> None:
+    assert VOCABULARIES[Tag] == "tag"
+    assert {label(tag) for tag in Tag} >= {"提交", "撤回", "主管部门受理", "中止审核"}
+    assert len({label(tag, "en") for tag in Tag}) == len(Tag)  # no two kinds read alike
+    assert steps_words([Tag.AUTHORITY_PASS, Tag.WITHDRAWAL]) == (
+        "Authority's pass (主管部门审核通过), Withdrawal (撤回)"
+    )
+    assert steps_words([]) == "none"
+
+
+def test_the_catalogue_names_the_steps_a_rule_guards_by_their_labels() -> None:
+    catalogue = rules_markdown(default_family().versions[-1])
+    (line,) = [line for line in catalogue.splitlines() if line.startswith("| BI-002 |")]
+    assert "<br>steps: Authority's pass (主管部门审核通过)<br>" in line
+    assert "authority_pass" not in catalogue
 
 
 @given(st.sampled_from(MEMBERS), st.sampled_from(list(BusinessType)))

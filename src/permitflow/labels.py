@@ -73,6 +73,7 @@ from permitflow.retirement import RetirementCategory
 from permitflow.rules.finding import RuleKind, Severity, Status
 from permitflow.rules.parameters import Confidence
 from permitflow.rules.rule import JudgedOn
+from permitflow.tags import Tag
 
 if TYPE_CHECKING:
     from permitflow.engine.definition import MachineDefinition
@@ -125,6 +126,7 @@ VOCABULARIES: Mapping[Vocabulary, str] = MappingProxyType(
         RuleKind: "rule_kind",
         Confidence: "confidence",
         JudgedOn: "judged_on",
+        Tag: "tag",
     }
 )
 """Every vocabulary with labels, and the table of ``labels.toml`` that holds them."""

@@ -6,11 +6,14 @@ catalogue a reviewer reads cannot drift from the rules that run.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from permitflow.groups import GROUP_TITLES
+from permitflow.labels import label
 from permitflow.messages import Template
 from permitflow.rules.ruleset import RuleDescription, RuleSet
+from permitflow.tags import Tag
 
 
 def rule_dict(rule: RuleDescription) -> dict[str, Any]:
@@ -59,6 +62,12 @@ def rules_json(ruleset: RuleSet) -> dict[str, Any]:
     }
 
 
+def steps_words(tags: Iterable[Tag]) -> str:
+    """Kinds of step as a person reads them: each by its English and Chinese label
+    (``Authority's pass (主管部门审核通过)``), in the order given; ``none`` for none."""
+    return ", ".join(f"{label(tag, 'en')} ({label(tag)})" for tag in tags) or "none"
+
+
 def md_cell(text: str) -> str:
     """Text made safe for one Markdown table cell."""
     return text.replace("|", "\\|").replace("\n", " ")
@@ -99,7 +108,7 @@ def rules_markdown(ruleset: RuleSet) -> str:
                 severity = f"{severity} (disabled)"
             elif rule.severity is not rule.default_severity:
                 severity = f"{severity} (default {rule.default_severity.value})"
-            events = f"<br>steps: {', '.join(rule.tags)}" if rule.tags else ""
+            events = f"<br>steps: {steps_words(rule.tags)}" if rule.tags else ""
             events += f"<br>event: {rule.event}" if rule.event else ""
             events += f"<br>judged on: {rule.judged_on.value}"
             enforced = (
