@@ -62,7 +62,7 @@ FIELDS: dict[str, Any] = {
     "version": "2021.11", "known": ["haidian"], "day": date(2030, 1, 1),
     "effective_from": date(2021, 11, 1), "effective_until": date(2029, 12, 31),
     "periods": [("2021.11", date(2021, 11, 1), None)], "parameter": "renewal.working_days",
-    "count": 20,
+    "count": 20, "package": "reissue-business", "reason": "ModuleNotFoundError: no x",
 }  # fmt: skip
 """A sample value of every fact an error names, by field name."""
 

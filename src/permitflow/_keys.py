@@ -5,7 +5,8 @@ package needs a vocabulary it can add a code to. A ``Key`` subclass behaves as a
 does wherever the package reads one: ``Kind("code")`` is the defined key or a ``ValueError``,
 ``Kind.CODE`` names a defined key, iterating the class lists the keys in the order they were
 defined, a key is the ``str`` of its code with ``.value`` and ``.name``, and copying or
-pickling a key gives the key itself back. ``Kind.define(code)`` adds a key.
+pickling a key gives the key itself back. ``Kind.define(code)`` adds a key; a vocabulary that
+can find a code not defined yet says how in ``_missing`` (as an enum's ``_missing_`` does).
 """
 
 from __future__ import annotations
@@ -45,8 +46,16 @@ class Key(str, metaclass=KeyType):
         try:
             key: Self = cls._keys[value]  # type: ignore[index]
         except (KeyError, TypeError):
-            raise ValueError(f"{value!r} is not a valid {cls.__qualname__}") from None
+            found = cls._missing(value) if type(value) is str else None
+            if found is None:
+                raise ValueError(f"{value!r} is not a valid {cls.__qualname__}") from None
+            key = found
         return key
+
+    @classmethod
+    def _missing(cls, code: str) -> Self | None:
+        """The key of ``code``, not defined yet, when the vocabulary can find it; None here."""
+        return None
 
     @classmethod
     def define(cls, code: str) -> Self:

@@ -229,6 +229,8 @@ class DefinitionError(PermitflowError):
         "ruleset": ("ruleset", "problems"),
         "ruleset_registered": ("ruleset",),
         "ruleset_entry_point": ("origin", "ruleset"),
+        "business_type_unloadable": ("business_type", "package", "origin", "reason"),
+        "business_type_entry_point": ("business_type", "package", "origin"),
         "catalogue": ("catalogue", "problems"),
     }
 
@@ -246,13 +248,17 @@ class DefinitionError(PermitflowError):
         levels: int | None = None,
         ruleset: str | None = None,
         origin: str | None = None,
+        business_type: str | None = None,
+        package: str | None = None,
+        reason: str | None = None,
         catalogue: str | None = None,
         problems: Iterable[Problem | str] | None = None,
     ) -> None:
         super().__init__(
             variant, definition=definition, event=event, states=_listed(states),
             groups=_listed(groups), group=group, rule_id=rule_id, levels=levels,
-            ruleset=ruleset, origin=origin, catalogue=catalogue, problems=_listed(problems),
+            ruleset=ruleset, origin=origin, business_type=business_type, package=package,
+            reason=reason, catalogue=catalogue, problems=_listed(problems),
         )  # fmt: skip
 
     def _own_context(self, context: dict[str, Any]) -> dict[str, Any]:

@@ -49,7 +49,13 @@ from permitflow.engine.upgrades import SCHEMA_VERSION as SCHEMA_VERSION
 from permitflow.engine.upgrades import VERSIONS, upgraded
 from permitflow.errors import ABSENT, Expected, InvalidInput, InvalidSnapshot, Problem
 from permitflow.records.actors import Actor, Role
-from permitflow.records.application import FORM_TYPES, Application, BusinessType, Form
+from permitflow.records.application import (
+    FORM_TYPES,
+    Application,
+    BusinessType,
+    Form,
+    find_business_type,
+)
 from permitflow.records.audit import AuditEntry
 from permitflow.records.copying import replace
 from permitflow.records.holder import HolderRecord
@@ -276,6 +282,9 @@ def from_dict(
     against the machines (``definitions`` and ``holder_definitions``, the built-in ones by
     default) with ``review_levels`` authority levels (default: any number of levels a version
     of the default rule set has had). The error lists the first problems and counts the rest.
+    An application of a business type an installed package publishes loads that package first
+    (``permitflow.machines.published``): one that cannot be loaded raises
+    [`DefinitionError`][permitflow.errors.DefinitionError] naming it.
     """
     if limits == DEFAULT_LIMITS:
         sound = read_sound(data)
@@ -309,6 +318,10 @@ def _read_detailed(
         problems.add(_choice("$.schema_version", version, list(VERSIONS)))
     if problems:
         raise _invalid(problems)
+    if kind == "application":
+        # A type an installed package publishes is registered before anything reads it; its
+        # package failing to load is that package's error, not this document's.
+        find_business_type(body.get("business_type"))
     body = upgraded(body, version)
     del body["kind"], body["schema_version"]
     history = _read_history(body.get("history"), problems)

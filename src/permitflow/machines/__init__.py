@@ -7,7 +7,10 @@ employer files) or, for anything else, ``business_machine`` with its own steps (
 and ``chain`` for the shared effects), each transition tagged with the kind of step it is
 (``Tag``): the rules select what they guard by tag, whatever the event is called.
 
-Each business type is one registered spec (``permitflow.machines.spec``); ``BUSINESS_MACHINES``
+Each business type is one registered spec (``permitflow.machines.spec``), registered here, by
+the package defining it, or when its code is first met if an installed package publishes it
+under the entry-point group ``permitflow.business_types`` (``BUSINESS_TYPES_GROUP``, see
+``permitflow.machines.published``); ``BUSINESS_MACHINES``
 maps each registered type to a factory taking the number of authority review levels;
 ``HOLDER_MACHINES`` are the parts of the holder's record and its imported facts.
 Keyword arguments of the factories switch the behaviours the manual leaves open (see each
@@ -38,6 +41,7 @@ from permitflow.machines.common import (
 from permitflow.machines.imports import IMPORTS
 from permitflow.machines.permit import PERMIT
 from permitflow.machines.profile import PROFILE
+from permitflow.machines.published import ENTRY_POINT_GROUP as BUSINESS_TYPES_GROUP
 from permitflow.machines.spec import (
     BUSINESS_MACHINES,
     BusinessTypeSpec,
@@ -51,6 +55,7 @@ from permitflow.views.sweep import SweepResult, TimerEvent, sweep
 
 __all__ = [
     "BUSINESS_MACHINES",
+    "BUSINESS_TYPES_GROUP",
     "HOLDER_MACHINES",
     "BusinessTypeSpec",
     "Guards",

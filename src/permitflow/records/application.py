@@ -20,7 +20,8 @@ class BusinessType(Key):
     """A business (业务类型): the six of the personal edition (新办, 续签, 聘用单位变更,
     证件基础信息变更, 证件业务信息变更, 注销), and any a ``BusinessTypeSpec`` registered since
     defines (``permitflow.machines.register_business_type``). Read like a string enum:
-    ``BusinessType("new") is BusinessType.NEW``; an unknown code is a ``ValueError``."""
+    ``BusinessType("new") is BusinessType.NEW``; an unknown code is a ``ValueError``, once the
+    packages publishing business types have been asked for it (``finder``)."""
 
     NEW: ClassVar[BusinessType]
     """新办 (M§2)."""
@@ -35,11 +36,30 @@ class BusinessType(Key):
     CANCELLATION: ClassVar[BusinessType]
     """注销 (M§7)."""
 
+    finder: ClassVar[Callable[[str], object] | None] = None
+    """Registers the type of a code no type has yet, when an installed package publishes one
+    (``permitflow.machines.published``, which sets it); None: nothing more is found."""
+
+    @classmethod
+    def _missing(cls, code: str) -> BusinessType | None:
+        if cls.finder is not None:
+            cls.finder(code)
+        return cls._keys.get(code)
+
 
 for _code in (
     "new", "renewal", "employer_change", "basic_change", "business_change", "cancellation",
 ):  # fmt: skip
     BusinessType.define(_code)
+
+
+def find_business_type(code: object) -> BusinessType | None:
+    """The business type of ``code`` (a published one loaded if need be); None for anything
+    no business type has."""
+    try:
+        return BusinessType(code)
+    except ValueError:
+        return None
 
 
 def business_type_of(value: BusinessType | str) -> BusinessType:

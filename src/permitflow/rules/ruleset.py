@@ -33,7 +33,12 @@ from permitflow.errors import (
 )
 from permitflow.groups import GROUPS
 from permitflow.messages import Catalogue, Template
-from permitflow.records.application import TRAITS, Application, BusinessType
+from permitflow.records.application import (
+    TRAITS,
+    Application,
+    BusinessType,
+    find_business_type,
+)
 from permitflow.records.holder import HolderRecord
 from permitflow.rules.facts import Facts
 from permitflow.rules.finding import Citation, Finding, RuleKind, Severity
@@ -280,7 +285,7 @@ class RuleSet:
         for index, value in enumerate(parameter.values):
             path = f"$.{parameter.name}.values[{index}].value"
             for code, levels in value.value.items():
-                if code not in BusinessType:
+                if find_business_type(code) is None:
                     problems.append(Problem("wrong", path, code, Expected.of(BusinessType)))
                 if type(levels) is not int or levels < 1:
                     where = f"{path}.{code}"

@@ -46,7 +46,7 @@ from attrs import frozen
 from permitflow.labels import label
 from permitflow.messages import Language
 from permitflow.records.actors import Role
-from permitflow.records.application import BusinessType
+from permitflow.records.application import BusinessType, find_business_type
 from permitflow.records.holder import (
     AssociationState,
     Employer,
@@ -141,10 +141,9 @@ class OpenCase:
 
     def words(self, lang: Language) -> str:
         marker = self.marker
-        known = marker.business_type in BusinessType
         # A marker written before it carried the business's words still names its type.
-        business = marker.business_type
-        fallback = label(BusinessType(business), lang) if known else business
+        kind = find_business_type(marker.business_type)
+        fallback = label(kind, lang) if kind is not None else marker.business_type
         if lang == "zh":
             return f"{marker.business_zh or fallback}业务（编号“{marker.id}”）"
         name = marker.business_en or fallback

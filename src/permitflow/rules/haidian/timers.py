@@ -19,7 +19,7 @@ from typing import ClassVar
 
 from attrs import frozen
 
-from permitflow.records.application import BusinessType
+from permitflow.records.application import BusinessType, find_business_type
 from permitflow.records.holder import PermitState
 from permitflow.records.lifecycle import expiry_due, is_moot
 from permitflow.rules.facts import Facts
@@ -73,8 +73,7 @@ class UnderReview(Facts):
 def _not_under_review(ctx: RuleContext) -> Iterable[Verdict[UnderReview]]:
     current = ctx.holder.open_application
     if current is not None and current.under_review:
-        known = current.business_type in BusinessType
-        business = BusinessType(current.business_type) if known else current.business_type
+        business = find_business_type(current.business_type) or current.business_type
         yield failed("open_application", UnderReview(business))
     else:
         yield passed("open_application")
