@@ -102,6 +102,22 @@ def haidian_application():
     fire_steps(engine, start_new(engine, holder, "a"), holder, script)
 """
 
+_RULES = """
+from _fixtures import AT, adult_child, flawed_applicant, new_applicant, resident_id, start_new
+from permitflow import Engine, NewForm
+engine = Engine()
+valid = new_applicant(resident_id(0))
+flawed = flawed_applicant(resident_id(1))
+valid_draft = start_new(engine, valid, "valid")
+flawed_draft = start_new(engine, flawed, "flawed", NewForm(children=(adult_child(),)))
+
+def valid_checklist():
+    engine.check(valid_draft, "submit", at=AT, holder=valid)
+
+def flawed_checklist():
+    engine.check(flawed_draft, "submit", at=AT, holder=flawed)
+"""
+
 WORKLOADS: dict[str, tuple[str, dict[str, tuple[str, int, str]]]] = {
     # name: (set-up, {row: (function, count, unit)})
     "bare": (_BARE, {
@@ -116,6 +132,11 @@ WORKLOADS: dict[str, tuple[str, dict[str, tuple[str, int, str]]]] = {
         "to_dict, 12 entries": ("to_dict_only", 50, "call"),
         "from_dict, 12 entries": ("from_dict_only", 50, "call"),
         "json.dumps + json.loads, 12 entries": ("json_only", 50, "pair"),
+    }),
+    "rules": (_RULES, {
+        "checklist of a complete valid new application": ("valid_checklist", 50, "check"),
+        "checklist of an application with 25 failing findings": ("flawed_checklist", 50,
+                                                                 "check"),
     }),
     "lifecycle": (_LIFECYCLE, {
         "Haidian rules: 12 events + 22 attestations": ("haidian_application", 5,

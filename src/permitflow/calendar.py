@@ -65,7 +65,13 @@ BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 def local_date(moment: datetime) -> date:
     """The Beijing calendar day of an aware moment; deadlines are counted in Beijing days."""
+    # Nearly every moment is written in Beijing time: its own date, without a conversion.
+    if moment.tzinfo is BEIJING or moment.utcoffset() == _BEIJING_OFFSET:
+        return moment.date()
     return moment.astimezone(BEIJING).date()
+
+
+_BEIJING_OFFSET = timedelta(hours=8)
 
 
 FIRST_SUPPORTED_YEAR: int = 1950

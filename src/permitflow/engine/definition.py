@@ -171,8 +171,12 @@ class MachineDefinition:
     tags_by_event: Mapping[str, frozenset[Tag]] = attrs.field(init=False, eq=False, repr=False)
     """The tags of each of its events (every transition of an event carries the same): how
     an audit entry of this machine is read as a kind of step."""
+    terminal_states: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    """The names of the final states."""
 
     def __attrs_post_init__(self) -> None:
+        terminal = frozenset(state.name for state in self.states if state.terminal)
+        object.__setattr__(self, "terminal_states", terminal)
         check_definition(self)
         tags = {transition.event: transition.tags for transition in self.transitions}
         object.__setattr__(self, "tags_by_event", tags)
@@ -191,11 +195,6 @@ class MachineDefinition:
     def ending(self, state: str) -> Ending | None:
         """How the procedure ended in ``state`` (None while it goes on)."""
         return self.state(state).ending
-
-    @property
-    def terminal_states(self) -> frozenset[str]:
-        """The names of the final states."""
-        return frozenset(state.name for state in self.states if state.terminal)
 
     @property
     def review_levels(self) -> int:

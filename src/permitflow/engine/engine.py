@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import attrs
@@ -85,7 +86,7 @@ from permitflow.records.audit import ATTESTATION_EVENT, AuditEntry, EntryKind
 from permitflow.records.copying import positional, replace
 from permitflow.records.holder import HolderRecord, OpenApplication, PermitState
 from permitflow.rules.finding import Finding, Severity, Status
-from permitflow.rules.rule import Rule, judging_day, local_date
+from permitflow.rules.rule import Rule, RulePlan, judging_day, local_date
 from permitflow.rules.ruleset import judge_rules
 from permitflow.tags import Tag
 from permitflow.wiring import default_definitions, default_holder_definitions
@@ -228,8 +229,7 @@ class Engine:
         if rules:
             self._check_rule_steps()
         self._selections: dict[
-            tuple[tuple[BusinessType, ...], str, frozenset[Tag], frozenset[str], str, str],
-            tuple[tuple[Rule, Severity, BusinessType], ...],
+            tuple[tuple[BusinessType, ...], str, frozenset[Tag], frozenset[str], str, str], RulePlan
         ] = {}
 
     def _check_rule_steps(self) -> None:
@@ -642,7 +642,10 @@ class Engine:
                 "attested", field="rule_id", value=rule_id, rule_id=rule_id, actor=existing.actor
             )
         # An attestation is guarded by no rule: it is what one of them waits for.
-        step = _Step(event, kind, state, state, frozenset(), (kind,), None, application)
+        step = _new_step(
+            event, kind, state, state, frozenset(), (kind,), None, application, None, frozenset(),
+            _NO_TAGS,
+        )  # fmt: skip
         attestation = Attestation(rule_id, actor, at, request.opinion or "")
         return step, functools.partial(_attested, application, holder, attestation)
 
@@ -703,11 +706,10 @@ class Engine:
             raise_if_blocked(findings, step.machine, step.event, step.state)
         return findings
 
-    def _selected(
-        self, ruleset: RuleSetVersion, step: _Step
-    ) -> tuple[tuple[Rule, Severity, BusinessType], ...]:
-        """The rules guarding a step, each once: a holder event belongs to no single business
-        type, so every rule naming it applies, read as of the first type that has it."""
+    def _selected(self, ruleset: RuleSetVersion, step: _Step) -> RulePlan:
+        """The rules guarding a step, each once, compiled into a plan once per rule-set version
+        and kind of step: a holder event belongs to no single business type, so every rule
+        naming it applies, read as of the first type that has it."""
         key = (step.kinds, step.event, step.tags, step.guards, ruleset.name, ruleset.version)
         selected = self._selections.get(key)
         if selected is None:
@@ -715,11 +717,13 @@ class Engine:
             for kind in step.kinds:
                 for rule, severity in ruleset.rules_for(kind, step.event, step.tags, step.guards):
                     by_id.setdefault(rule.id, (rule, severity, kind))
-            selected = self._selections[key] = tuple(by_id.values())
+            selected = self._selections[key] = RulePlan.of(by_id.values())
         return selected
 
 
 # --- steps ------------------------------------------------------------------------------------
+
+_NO_TAGS: Mapping[str, frozenset[Tag]] = MappingProxyType({})
 
 _Write = Callable[[AuditEntry], Outcome]
 """Writes the new snapshots of an application's step from its audit entry."""
@@ -762,10 +766,13 @@ def _step(
     judged: Application | None = None,
     payload: Any = None,
 ) -> _Step:
-    return _Step(
+    return _new_step(
         transition.event, machine, state, transition.dest, transition.guards, kinds, ruleset,
         judged, payload, transition.tags, tags_by_event,
     )  # fmt: skip
+
+
+_new_step = positional(_Step)
 
 
 def _moved(

@@ -6,17 +6,18 @@ Rule logic is code; the numbers it uses come from the rule set's dated parameter
 
 from __future__ import annotations
 
-import copy
 import inspect
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any, Generic, Never, TypeVar, overload
 
 import attrs
 from attrs import frozen
 
+from permitflow._memo import ByIdentity
 from permitflow.calendar import BEIJING as BEIJING
 from permitflow.calendar import local_date as local_date
 from permitflow.errors import DefinitionError
@@ -30,6 +31,8 @@ from permitflow.records.holder import HolderRecord
 from permitflow.rules.facts import PLAIN, Facts, Plain
 from permitflow.rules.finding import Citation, Finding, RuleKind, Severity, Status, plain
 from permitflow.tags import HANDING_IN, Tag, events_tagged
+
+T = TypeVar("T")
 
 
 def judging_day(application: Application | None, at: datetime) -> date:
@@ -50,9 +53,9 @@ def current_submission_day(
     else the day of the latest step of the application's history that did (the authority's
     acceptance and review judge what was handed in then), else its first submission.
     ``tags_by_event`` are the tags of the events of the application's machine."""
-    if application is None or tags_by_event.get(event, frozenset()) & HANDING_IN:
+    if application is None or tags_by_event.get(event, _NO_TAGS) & HANDING_IN:
         return local_date(at)
-    entry = application.latest(events_tagged(tags_by_event, HANDING_IN))
+    entry = application.latest(tagged_events(tags_by_event, HANDING_IN))
     if entry is not None:
         return local_date(entry.at)
     return judging_day(application, at)
@@ -73,7 +76,7 @@ class JudgedOn(StrEnum):
     the authority's last pass (REN-006), and the timers."""
 
 
-@frozen
+@frozen(slots=False)
 class RuleContext:
     """What a rule may read: the holder, the application, the event, the moment, the parameters.
 
@@ -114,47 +117,84 @@ class RuleContext:
     day: date = attrs.field(init=False)
     """The day of ``judged_on``: what the rule's check compares dates with."""
     _days: dict[JudgedOn, RuleContext] = attrs.field(init=False, factory=dict, eq=False, repr=False)
+    _memo: dict[Callable[[RuleContext], Any], Any] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         # Dozens of rules ask for these days; they are worked out once per context.
-        on = local_date(self.at)
-        object.__setattr__(self, "on", on)
-        object.__setattr__(self, "tags", self.tags_of(self.event))
-        object.__setattr__(self, "submission_date", judging_day(self.application, self.at))
-        resubmitted = current_submission_day(
-            self.application, self.tags_by_event, self.event, self.at
-        )
-        object.__setattr__(self, "resubmission_date", resubmitted)
-        object.__setattr__(self, "day", self._day_of(self.judged_on))
-        self._days[self.judged_on] = self
-
-    def _day_of(self, judged_on: JudgedOn) -> date:
-        if judged_on is JudgedOn.FIRST_SUBMISSION:
-            return self.submission_date
-        if judged_on is JudgedOn.SUBMISSION:
-            return self.resubmission_date
-        return self.on
+        application, at = self.application, self.at
+        on = local_date(at)
+        first = judging_day(application, at)
+        current = current_submission_day(application, self.tags_by_event, self.event, at)
+        # Frozen, and without slots: the fields worked out are written in one update.
+        self.__dict__.update(
+            on=on, tags=self.tags_by_event.get(self.event, _NO_TAGS), submission_date=first,
+            resubmission_date=current, day=_day_of(self.judged_on, on, first, current),
+        )  # fmt: skip
 
     def tags_of(self, event: str) -> frozenset[Tag]:
         """The tags of ``event`` of the machine judged (of an audit entry's event)."""
-        return self.tags_by_event.get(event, frozenset())
+        return self.tags_by_event.get(event, _NO_TAGS)
 
     def latest(self, tags: Iterable[Tag]) -> AuditEntry | None:
         """The most recent entry of the application's history whose event carries one of
         ``tags`` (None without an application)."""
         if self.application is None:
             return None
-        return self.application.latest(events_tagged(self.tags_by_event, tags))
+        return self.application.latest(tagged_events(self.tags_by_event, frozenset(tags)))
 
     def judging(self, judged_on: JudgedOn) -> RuleContext:
         """This context for a rule judging on ``judged_on`` (built once per day, then shared)."""
+        if judged_on is self.judged_on:
+            return self
         ctx = self._days.get(judged_on)
         if ctx is None:
-            ctx = copy.copy(self)
-            object.__setattr__(ctx, "judged_on", judged_on)
-            object.__setattr__(ctx, "day", self._day_of(judged_on))
+            # A context has no slots, so that a copy is one dict update. The copies share the
+            # memo, and none refers back to the context it was made from: no cycle for the
+            # collector to find once the event is judged.
+            ctx = object.__new__(RuleContext)
+            values = ctx.__dict__
+            values.update(self.__dict__)
+            values["judged_on"] = judged_on
+            values["day"] = _day_of(
+                judged_on, self.on, self.submission_date, self.resubmission_date
+            )
+            values["_days"] = {}
             self._days[judged_on] = ctx
         return ctx
+
+    def shared(self, work: Callable[[RuleContext], T]) -> T:
+        """What ``work`` makes of this case, worked out once for every rule judging the same
+        event and shared by them all, whatever day each judges on: a fact of the whole record
+        (the insurance months by payer, the income months), never one of the day. ``work`` is
+        a module-level function of the context's holder, application, event and parameters."""
+        memo = self._memo
+        try:
+            found: T = memo[work]
+        except KeyError:
+            found = memo[work] = work(self)
+        return found
+
+
+_NO_TAGS: frozenset[Tag] = frozenset()
+
+
+def _day_of(judged_on: JudgedOn, on: date, first: date, current: date) -> date:
+    if judged_on is JudgedOn.FIRST_SUBMISSION:
+        return first
+    if judged_on is JudgedOn.SUBMISSION:
+        return current
+    return on
+_TAGGED: ByIdentity[frozenset[str]] = ByIdentity(1024)
+
+
+def tagged_events(
+    tags_by_event: Mapping[str, frozenset[Tag]], tags: frozenset[Tag]
+) -> frozenset[str]:
+    """`events_tagged`, found once per machine and tags: a machine's table of tags is built with
+    its definition and never changes, and a history is searched at nearly every event."""
+    return _TAGGED.get((tags_by_event,), tags, lambda: events_tagged(tags_by_event, tags))
 
 
 F = TypeVar("F", bound=Facts, covariant=True)
@@ -177,7 +217,18 @@ class Verdict(Generic[F]):
 
 def passed(field: str | None = None, **facts: object) -> Verdict[Never]:
     """A pass of ``field``; ``facts`` are kept in the finding's facts, never shown."""
-    return Verdict(Status.PASSED, field, facts)
+    if facts:
+        return Verdict(Status.PASSED, field, facts)
+    # A pass without facts is the same verdict every time: one per field, shared.
+    verdict = _PLAIN_PASSES.get(field)
+    if verdict is None:
+        verdict = Verdict(Status.PASSED, field, MappingProxyType({}))
+        if len(_PLAIN_PASSES) < 4096:
+            _PLAIN_PASSES[field] = verdict
+    return verdict
+
+
+_PLAIN_PASSES: dict[str | None, Verdict[Never]] = {}
 
 
 @overload
@@ -503,26 +554,39 @@ class Rule:
     ) -> None:
         """`evaluate`, appending to ``findings``: a rule set judging many rules collects
         them in one list."""
-        ctx = ctx.judging(self.judged_on)
-        for verdict in self.check(ctx):
-            status, attestation = verdict.status, None
-            if status is Status.NEEDS_ATTESTATION and ctx.application is not None:
-                attestation = ctx.application.attested(self.id)
-                if attestation is not None:
-                    status = Status.PASSED
-            if status is Status.PASSED and not include_passed:
-                continue
-            if status is Status.PASSED and attestation is None and not verdict.facts:
-                findings.append(self._plain_pass(severity or self.severity, verdict.field))
-                continue
-            finding = _new_finding()
-            _set(finding, "rule_id", self.id)
-            _set(finding, "severity", severity or self.severity)
-            _set(finding, "status", status)
-            _set(finding, "citation", self.citation)
-            _set(finding, "field", verdict.field)
-            _set(finding, "_deferred", _Pending(self, status, verdict.facts, attestation))
-            findings.append(finding)
+        entry = (self.check, self, severity, self.judged_on)
+        _judge_entries((entry,), ctx, include_passed, findings)
+
+    def finding(
+        self,
+        ctx: RuleContext,
+        verdict: Verdict[Any],
+        severity: Severity | None,
+        include_passed: bool,
+    ) -> Finding | None:
+        """The finding of one verdict of this rule's check on ``ctx`` (None: a pass, and passes
+        are not asked for). A verdict waiting for a person passes once the application carries
+        an attestation of this rule."""
+        status, attestation = verdict.status, None
+        if status is _PASSED:
+            if not include_passed:
+                return None
+            if not verdict.facts:
+                return self._plain_pass(severity or self.severity, verdict.field)
+        elif status is _WAITING and ctx.application is not None:
+            attestation = ctx.shared(_attestations).get(self.id)
+            if attestation is not None:
+                status = _PASSED
+                if not include_passed:
+                    return None
+        finding = _new_finding()
+        _set(finding, "rule_id", self.id)
+        _set(finding, "severity", severity or self.severity)
+        _set(finding, "status", status)
+        _set(finding, "citation", self.citation)
+        _set(finding, "field", verdict.field)
+        _set(finding, "_deferred", _Pending(self, status, verdict.facts, attestation))
+        return finding
 
     def _plain_pass(self, severity: Severity, field: str | None) -> Finding:
         finding = self._plain_passes.get((severity, field))
@@ -536,6 +600,83 @@ class Rule:
 
 
 _set = object.__setattr__
+
+_Entry = tuple[Check, Rule, Severity | None, JudgedOn]
+"""One rule of a plan: its check, the rule, the severity it is judged with, its day."""
+
+
+@frozen
+class RulePlan:
+    """The rules guarding one step, compiled once: each rule's check, severity and day, in
+    their order, grouped by the business type they are read as. Judging it builds one context
+    per business type (and per day a rule declares), and a pass costs no more than its check."""
+
+    segments: tuple[tuple[BusinessType, tuple[_Entry, ...]], ...]
+    """The business types judged, each with its rules in their order."""
+
+    @classmethod
+    def of(cls, selected: Iterable[tuple[Rule, Severity, BusinessType]]) -> RulePlan:
+        """The plan of rules chosen to judge one step, each with its severity and the business
+        type it judges."""
+        segments: list[tuple[BusinessType, list[_Entry]]] = []
+        for rule, severity, kind in selected:
+            if not segments or segments[-1][0] != kind:
+                segments.append((kind, []))
+            segments[-1][1].append((rule.check, rule, severity, rule.judged_on))
+        return cls(tuple((kind, tuple(entries)) for kind, entries in segments))
+
+    def __bool__(self) -> bool:
+        return bool(self.segments)
+
+    def judge(
+        self,
+        params: Mapping[str, Any],
+        holder: HolderRecord,
+        application: Application | None,
+        event: str,
+        at: datetime,
+        *,
+        tags_by_event: Mapping[str, frozenset[Tag]],
+        payload: Any = None,
+        include_passed: bool = False,
+    ) -> tuple[Finding, ...]:
+        """The findings of its rules in their order, read with ``params`` (see
+        [`judge_rules`][permitflow.rules.ruleset.judge_rules])."""
+        findings: list[Finding] = []
+        for kind, entries in self.segments:
+            ctx = RuleContext(
+                holder, application, kind, event, at, params, payload, tags_by_event
+            )  # fmt: skip
+            _judge_entries(entries, ctx, include_passed, findings)
+        return tuple(findings)
+
+
+def _judge_entries(
+    entries: Iterable[_Entry], ctx: RuleContext, include_passed: bool, findings: list[Finding]
+) -> None:
+    """The one loop judging rules: each check on the context of its day, each verdict that is
+    not a pass left out (a finding of its rule)."""
+    judged_on = ctx.judged_on
+    for check, rule, severity, day in entries:
+        for verdict in check(ctx if day is judged_on else ctx.judging(day)):
+            if verdict.status is _PASSED and not include_passed:
+                continue
+            finding = rule.finding(ctx, verdict, severity, include_passed)
+            if finding is not None:
+                findings.append(finding)
+
+
+def _attestations(ctx: RuleContext) -> Mapping[str, Attestation]:
+    """The application's attestations by rule (`Application.attested` of each)."""
+    application = ctx.application
+    found: dict[str, Attestation] = {}
+    for attestation in application.attestations if application is not None else ():
+        found.setdefault(attestation.rule_id, attestation)
+    return found
+
+
+_PASSED = Status.PASSED
+_WAITING = Status.NEEDS_ATTESTATION
 
 
 def _new_finding() -> Finding:

@@ -53,6 +53,7 @@ from permitflow.rules.rule import (
     JudgedOn,
     Rule,
     RuleContext,
+    RulePlan,
     Verdict,
     judging_day,
     passed,
@@ -201,7 +202,7 @@ Selected = Iterable[tuple[Rule, Severity, BusinessType]]
 
 
 def judge_rules(
-    selected: Selected,
+    selected: Selected | RulePlan,
     params: Mapping[str, Any],
     holder: HolderRecord,
     application: Application | None,
@@ -213,20 +214,16 @@ def judge_rules(
     include_passed: bool = False,
 ) -> tuple[Finding, ...]:
     """The one judging of rules, for a rule set's ``evaluate`` and for every call of the engine:
-    the findings of the ``selected`` rules in their order, read with ``params``;
-    ``tags_by_event`` are the tags of the events of the machine judged. A holder event
-    belongs to no single business type, so each rule is read as of the type it was chosen for;
-    one context serves the rules of one type. Without ``include_passed`` only what did not pass
-    is returned, and passes cost no finding at all."""
-    findings: list[Finding] = []
-    ctx: RuleContext | None = None
-    for rule, severity, business_type in selected:
-        if ctx is None or ctx.business_type != business_type:
-            ctx = RuleContext(
-                holder, application, business_type, event, at, params, payload, tags_by_event
-            )
-        rule.judge(ctx, severity, include_passed, findings)
-    return tuple(findings)
+    the findings of the ``selected`` rules (or of their compiled plan) in their order, read with
+    ``params``; ``tags_by_event`` are the tags of the events of the machine judged. A holder
+    event belongs to no single business type, so each rule is read as of the type it was chosen
+    for; one context serves the rules of one type. Without ``include_passed`` only what did not
+    pass is returned, and passes cost no finding at all."""
+    plan = selected if isinstance(selected, RulePlan) else RulePlan.of(selected)
+    return plan.judge(
+        params, holder, application, event, at, tags_by_event=tags_by_event, payload=payload,
+        include_passed=include_passed,
+    )  # fmt: skip
 
 
 @frozen(eq=False)
@@ -245,6 +242,10 @@ class RuleSet:
     _rules_for: dict[_RulesKey, tuple[tuple[Rule, Severity], ...]] = attrs.field(
         init=False, repr=False, eq=False
     )
+    _params_by_day: dict[date, ResolvedParameters] = attrs.field(
+        init=False, repr=False, eq=False, factory=dict
+    )
+    """The values in force on each day asked for: every event of a day reads the same."""
 
     def __attrs_post_init__(self) -> None:
         where = f"{self.name} {self.version}"
@@ -392,10 +393,17 @@ class RuleSet:
 
     def params_on(self, day: date) -> ResolvedParameters:
         """The parameter values in force on ``day`` (cached per period between changes)."""
-        if not self.in_force(day):
-            raise self._not_in_force(day)
-        resolved = self.parameters.on(day)
-        return resolved if resolved.day == day else resolved.on_day(day)
+        resolved = self._params_by_day.get(day)
+        if resolved is None:
+            if not self.in_force(day):
+                raise self._not_in_force(day)
+            resolved = self.parameters.on(day)
+            if resolved.day != day:
+                resolved = resolved.on_day(day)
+            if len(self._params_by_day) >= 4096:
+                self._params_by_day.clear()
+            self._params_by_day[day] = resolved
+        return resolved
 
     def review_levels(self, day: date, business_type: BusinessType | None = None) -> int:
         """How many authority levels review an application of ``business_type`` on ``day``

@@ -180,11 +180,12 @@ def handled_by_associated_employer(
     if ctx.application is None:
         return
     employer = associated_employer(ctx.holder)
+    if employer is not None and same_code(employer.credit_code, ctx.application.employer_id):
+        yield passed("association.employer", employer=employer.credit_code)
+        return
     reviewing = unit(ctx.holder, ctx.application.employer_id)
     if employer is None:
         yield failed("association.employer", NoApprovedAssociation(reviewing))
-    elif same_code(employer.credit_code, ctx.application.employer_id):
-        yield passed("association.employer", employer=employer.credit_code)
     else:
         associated = Unit(employer.credit_code, employer.name)
         yield failed("association.employer", OtherReviewer(reviewing, associated))

@@ -43,6 +43,7 @@ from typing import ClassVar, TypeVar
 
 from attrs import frozen
 
+from permitflow._memo import ByIdentity
 from permitflow.labels import label
 from permitflow.messages import Language
 from permitflow.records.actors import Role
@@ -423,7 +424,7 @@ def _next_step(ctx: RuleContext, state: PermitState, allowed: frozenset[PermitSt
 
 def _permit_state_fits(ctx: RuleContext) -> Iterable[Verdict[StateFacts]]:
     table: dict[str, list[str]] = ctx.params["flow.permit_states"]
-    allowed = frozenset(PermitState(value) for value in table[ctx.business_type.value])
+    allowed = _ALLOWED.get((table,), ctx.business_type, lambda: _allowed(table, ctx.business_type))
     state = ctx.holder.permit.state
     if ctx.business_type is BusinessType.NEW and expiry_due(ctx.holder.permit, ctx.day):
         # Past its expiry date the permit has ended, whether or not the timer has run yet: the
@@ -434,6 +435,14 @@ def _permit_state_fits(ctx: RuleContext) -> Iterable[Verdict[StateFacts]]:
     elif state not in ENDED:
         yield failed("permit.state", _next_step(ctx, state, allowed))
     # An ended permit is FLOW-002's to report, with the way to a new application.
+
+
+def _allowed(table: dict[str, list[str]], kind: BusinessType) -> frozenset[PermitState]:
+    return frozenset(PermitState(value) for value in table[kind.value])
+
+
+# A parameter's value is read at every step of every case: its states are parsed once.
+_ALLOWED: ByIdentity[frozenset[PermitState]] = ByIdentity(256)
 
 
 def _one_at_a_time(rule_id: str, check: Check) -> Rule:

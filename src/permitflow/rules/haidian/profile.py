@@ -17,9 +17,16 @@ from typing import ClassVar
 
 from attrs import frozen
 
+from permitflow._memo import ByIdentity
 from permitflow.addresses import DISTRICTS, normalize_address, repeated_district
 from permitflow.months import month_start
-from permitflow.records.holder import ApplicationBasis, ProfileSection, StudyStage
+from permitflow.records.holder import (
+    ApplicationBasis,
+    InsuranceMonth,
+    ProfileSection,
+    StudyStage,
+    WorkRecord,
+)
 from permitflow.rules.facts import Facts, Given, Month, Plain, months
 from permitflow.rules.finding import RuleKind, Severity
 from permitflow.rules.haidian._shared import (
@@ -525,10 +532,25 @@ class Unmatched(Facts):
 def _work_matches_insurance(ctx: RuleContext) -> Iterable[Verdict[Unmatched]]:
     window = ctx.params["history.insurance_check_months"]
     since = month_start(ctx.day, window)
-    records = ctx.holder.profile.work_history
+    records, insurance = ctx.holder.profile.work_history, ctx.holder.employment.insurance
+    # Judged at every filing and review of the same record: matched once per record and month.
+    unmatched = _UNMATCHED.get(
+        (records, insurance), since, lambda: _unmatched(records, insurance, since)
+    )
+    if unmatched:
+        return (failed("profile.work_history", Unmatched(window, months(unmatched))),)
+    if attestation_due(ctx):
+        return (awaiting_confirmation("profile.work_history", window=window),)
+    return _PASS_WORK
+
+
+def _unmatched(
+    records: tuple[WorkRecord, ...], insurance: tuple[InsuranceMonth, ...], since: date
+) -> tuple[date, ...]:
+    """The insurance months from ``since`` on that fall in no work record of their payer."""
     spans: dict[str, list[tuple[date, date]]] = {}
     unmatched = []
-    for insured in ctx.holder.employment.insurance:
+    for insured in insurance:
         month = insured.month
         if month < since:
             continue
@@ -547,11 +569,10 @@ def _work_matches_insurance(ctx: RuleContext) -> Iterable[Verdict[Unmatched]]:
                 break
         else:
             unmatched.append(month)
-    if unmatched:
-        return (failed("profile.work_history", Unmatched(window, months(unmatched))),)
-    if attestation_due(ctx):
-        return (awaiting_confirmation("profile.work_history", window=window),)
-    return _PASS_WORK
+    return tuple(unmatched)
+
+
+_UNMATCHED: ByIdentity[tuple[date, ...]] = ByIdentity(256)
 
 
 HIS_003 = Rule(
