@@ -353,9 +353,11 @@ def rules(sizes: Sizes) -> list[Row]:
     rows = []
     for (case, kind), values in samples.items():
         rate = per_second(Stats.of(values))
+        # A complete application's checklist must be cheap; a careless one's may cost more.
+        floor = 25_000 if case == "valid" else 10_000
         rows.append(Row(
-            name, f"{titles[case]}, {kind}: checks/s", rate, "checks/s", ">= 10,000",
-            rate.median >= 10_000,
+            name, f"{titles[case]}, {kind}: checks/s", rate, "checks/s", f">= {floor:,}",
+            rate.median >= floor,
         ))  # fmt: skip
         rows.append(Row(name, f"{case}, {kind}: cost per check", micros(Stats.of(values)), "µs"))
     return rows

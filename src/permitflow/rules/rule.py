@@ -26,7 +26,7 @@ from permitflow.messages import Catalogue, Template, Text, catalogue_error
 from permitflow.records.actors import Role
 from permitflow.records.application import Application, Attestation, BusinessType
 from permitflow.records.audit import AuditEntry
-from permitflow.records.copying import make
+from permitflow.records.copying import make, positional
 from permitflow.records.holder import HolderRecord
 from permitflow.rules.facts import PLAIN, Facts, Plain
 from permitflow.rules.finding import Citation, Finding, RuleKind, Severity, Status, plain
@@ -218,7 +218,7 @@ class Verdict(Generic[F]):
 def passed(field: str | None = None, **facts: object) -> Verdict[Never]:
     """A pass of ``field``; ``facts`` are kept in the finding's facts, never shown."""
     if facts:
-        return Verdict(Status.PASSED, field, facts)
+        return _verdict(Status.PASSED, field, facts)
     # A pass without facts is the same verdict every time: one per field, shared.
     verdict = _PLAIN_PASSES.get(field)
     if verdict is None:
@@ -229,6 +229,8 @@ def passed(field: str | None = None, **facts: object) -> Verdict[Never]:
 
 
 _PLAIN_PASSES: dict[str | None, Verdict[Never]] = {}
+_verdict: Callable[[Status, str | None, object], Verdict[Any]] = positional(Verdict)
+"""A verdict from what its helpers hand over, without attrs' checks of it."""
 
 
 @overload
@@ -237,7 +239,7 @@ def failed(field: str | None = None) -> Verdict[Plain]: ...
 def failed(field: str | None, facts: G) -> Verdict[G]: ...
 def failed(field: str | None = None, facts: Facts = PLAIN) -> Verdict[Facts]:
     """A failure of ``field``, told by the message of ``facts`` (the rule's own without)."""
-    return Verdict(Status.FAILED, field, facts)
+    return _verdict(Status.FAILED, field, facts)
 
 
 @overload
@@ -247,13 +249,13 @@ def needs_attestation(field: str | None, facts: G) -> Verdict[G]: ...
 def needs_attestation(field: str | None = None, facts: Facts = PLAIN) -> Verdict[Facts]:
     """``field`` of an attestation rule waits for a person, asked for by the message of
     ``facts`` (the rule's own without)."""
-    return Verdict(Status.NEEDS_ATTESTATION, field, facts)
+    return _verdict(Status.NEEDS_ATTESTATION, field, facts)
 
 
 def awaiting_confirmation(field: str | None = None, **evidence: object) -> Verdict[Never]:
     """The human half of a hybrid rule waits for a reviewer: its message is the rule's title
     (「待审核人员确认：…」); ``evidence`` is kept in the finding's facts, never shown."""
-    return Verdict(Status.NEEDS_ATTESTATION, field, evidence)
+    return _verdict(Status.NEEDS_ATTESTATION, field, evidence)
 
 
 Check = Callable[[RuleContext], Iterable[Verdict[Any]]]
@@ -489,7 +491,7 @@ class Rule:
     message_en: str = attrs.field(init=False)
     """Its message in English."""
     _texts: RuleTexts = attrs.field(init=False, eq=False, repr=False)
-    _plain_passes: dict[tuple[Severity, str | None], Finding] = attrs.field(
+    _plain_passes: dict[tuple[Severity | None, str | None], Finding] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
     )
     """The pass without facts is the same finding every time: built once per severity and
@@ -572,7 +574,7 @@ class Rule:
             if not include_passed:
                 return None
             if not verdict.facts:
-                return self._plain_pass(severity or self.severity, verdict.field)
+                return self.plain_pass(severity, verdict.field)
         elif status is _WAITING and ctx.application is not None:
             attestation = ctx.shared(_attestations).get(self.id)
             if attestation is not None:
@@ -588,13 +590,15 @@ class Rule:
         _set(finding, "_deferred", _Pending(self, status, verdict.facts, attestation))
         return finding
 
-    def _plain_pass(self, severity: Severity, field: str | None) -> Finding:
+    def plain_pass(self, severity: Severity | None, field: str | None) -> Finding:
+        """The finding of a pass of ``field`` without facts, judged with ``severity`` (None:
+        the rule's own)."""
         finding = self._plain_passes.get((severity, field))
         if finding is None:
             finding = self._plain_passes[(severity, field)] = make(
-                Finding, rule_id=self.id, severity=severity, status=Status.PASSED,
-                message_zh=self.title_zh, message_en=self.title_en, citation=self.citation,
-                field=field, facts=(),
+                Finding, rule_id=self.id, severity=severity or self.severity,
+                status=Status.PASSED, message_zh=self.title_zh, message_en=self.title_en,
+                citation=self.citation, field=field, facts=(),
             )  # fmt: skip
         return finding
 
@@ -659,8 +663,12 @@ def _judge_entries(
     judged_on = ctx.judged_on
     for check, rule, severity, day in entries:
         for verdict in check(ctx if day is judged_on else ctx.judging(day)):
-            if verdict.status is _PASSED and not include_passed:
-                continue
+            if verdict.status is _PASSED:
+                if not include_passed:
+                    continue
+                if not verdict.facts:
+                    findings.append(rule.plain_pass(severity, verdict.field))
+                    continue
             finding = rule.finding(ctx, verdict, severity, include_passed)
             if finding is not None:
                 findings.append(finding)
