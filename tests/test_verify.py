@@ -256,6 +256,20 @@ def test_once_a_reason_to_cancel_holds_only_the_cancellation_is_followed() -> No
     assert ("business_change", START) in explorer.taken
 
 
+def test_past_a_live_permits_expiry_the_world_waits_for_the_sweep() -> None:
+    _label, start = initial_nodes()[0]
+    on_the_day = _with_permit(start, DAY)  # valid through its expiry day
+    past = _with_permit(start, date(2026, 3, 15))
+
+    assert "the expiry day passes" in dict(_world_steps(on_the_day))
+    assert list(_world_steps(past)) == []
+    explorer = Explorer(Engine())
+    swept = [item[1] for item in explorer.steps(past)
+             if not isinstance(item, Refusal) and item[0].event == "sweep"]  # fmt: skip
+    assert [node.holder.permit.state for node in swept] == [PermitState.EXPIRED]
+    assert _world_steps(swept[0])  # the world goes on once the permit has expired
+
+
 def _filed_cancellation(explorer: Explorer, node: Node) -> Node:
     """The configuration after the applicant files the cancellation for a Beijing hukou."""
     return next(

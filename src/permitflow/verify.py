@@ -159,6 +159,7 @@ from permitflow.records.holder import (
     Slot,
     WorkRecord,
 )
+from permitflow.records.lifecycle import expiry_due
 from permitflow.rules.finding import Finding, Severity
 from permitflow.rules.rule import local_date
 from permitflow.tags import Tag
@@ -1261,7 +1262,13 @@ def _world_steps(node: Node) -> Iterator[tuple[str, Node]]:
     left out are the world's own (documents growing old, a new employer, a month paid): none
     of them is read by a cancellation's rules, and each is still taken before the reason
     arises, so every mix of them meets every reason.
+
+    Past a live permit's expiry date the world waits for the nightly sweep, which expires it
+    (a day at most): each move of the world taken before the expiry day passed meets the same
+    day, and each is taken again on the expired permit.
     """
+    if expiry_due(node.holder.permit, local_date(node.at)):
+        return
     if _cancellation_reasons(node):
         for name, moved in _calendar_steps(node):
             if name in _EXPIRY_NAMES:
