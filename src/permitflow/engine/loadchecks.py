@@ -265,16 +265,10 @@ def replay_application(
             attested.append((rule_id, entry.actor, entry.at, entry.opinion or ""))
             state = entry.to_state
             continue
-        transition = compiled.table.get((entry.from_state, entry.event))
         if entry.rule_id is not None:
             problems.note("event_with_rule", f"{where}.rule_id")
-        elif transition is None:
-            problems.note("no_step", f"{where}.event", entry.event, state=entry.from_state)
-        elif transition.dest != entry.to_state:
-            problems.note("leads_elsewhere", f"{where}.to_state", entry.to_state,
-                          state=transition.dest)  # fmt: skip
-        elif not _allowed(transition, entry.actor):
-            problems.note("not_for_actor", f"{where}.actor")
+        elif (transition := _step(compiled, entry, where, problems)) is None:
+            pass
         elif not _by_filer(transition, entry, history[:index]):
             problems.note("not_filer", f"{where}.actor")
         elif not _carries(transition, entry):
@@ -360,12 +354,14 @@ def replay_holder(
             if permit is not None and not _permit_step(permit, entry):
                 problems.note("permit_step", where, entry.from_state, state=entry.to_state)
         else:
-            _holder_step(compiled, entry, where, problems)
+            _step(compiled, entry, where, problems)
 
 
-def _holder_step(
+def _step(
     compiled: CompiledMachine, entry: AuditEntry, where: str, problems: Problems
-) -> None:
+) -> Transition | None:
+    """The machine's transition the entry took, or None with the problem noted: no such step,
+    a step leading elsewhere, or one its actor may not take."""
     transition = compiled.table.get((entry.from_state, entry.event))
     if transition is None:
         problems.note("no_step", f"{where}.event", entry.event, state=entry.from_state)
@@ -374,6 +370,9 @@ def _holder_step(
                       state=transition.dest)  # fmt: skip
     elif not _allowed(transition, entry.actor):
         problems.note("not_for_actor", f"{where}.actor")
+    else:
+        return transition
+    return None
 
 
 def _permit_step(permit: CompiledMachine, entry: AuditEntry) -> bool:
