@@ -24,13 +24,12 @@ from permitflow.engine.engine import Engine
 from permitflow.engine.snapshot import to_dict, unstructure
 from permitflow.errors import Expected, InvalidInput
 from permitflow.labels import label, state_label
+from permitflow.machines.spec import business_type_spec
 from permitflow.messages import Language
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import (
     Application,
     BusinessType,
-    CancellationForm,
-    CancellationTrigger,
     Form,
 )
 from permitflow.records.holder import HolderRecord
@@ -60,12 +59,11 @@ def merged(default: Any, overlay: Any) -> Any:
 
 
 def template_form(business_type: BusinessType | str) -> Form:
-    """The form a template files: the sample form, except that a cancellation is for an
-    employer that left Beijing (the sample holder has not reached the retirement age)."""
-    kind = BusinessType(business_type)
-    if kind is BusinessType.CANCELLATION:
-        return CancellationForm(CancellationTrigger.EMPLOYER_LEFT_BEIJING)
-    return default_form(kind)
+    """The form a template files: its spec's template form where the sample form rests on a
+    fact the sample holder lacks (a cancellation is for an employer that left Beijing), else
+    the sample form."""
+    spec = business_type_spec(business_type)
+    return spec.template_form or default_form(spec.business_type)
 
 
 def path_to(definition: MachineDefinition, state: str) -> tuple[Transition, ...]:
@@ -177,9 +175,7 @@ def new_case(
     }
     if holder.permit.expires_on is not None:
         facts["permit"] = {"expires_on": holder.permit.expires_on.isoformat()}
-    if kind is BusinessType.CANCELLATION:
-        # 工作单位转至外省市 (M§7): the fact the template's cancellation rests on.
-        facts["association"] = {"employer": {"in_beijing": False}}
+    facts = merged(facts, business_type_spec(kind).template_facts)
     form = unstructure(template_form(kind))
     return {
         "name": _title(kind, definition, target, lang),

@@ -17,7 +17,7 @@ import attrs
 import pytest
 from attrs import AttrsInstance
 
-from permitflow import from_dict, progress, to_dict
+from permitflow import available_business, from_dict, progress, to_dict
 from permitflow.engine.engine import Engine
 from permitflow.errors import DefinitionError, InvalidInput
 from permitflow.groups import GROUP_TITLES, GROUPS, add_groups
@@ -29,6 +29,7 @@ from permitflow.records.holder import PermitState, Slot
 from permitflow.rules import ParameterTable, haidian
 from permitflow.rules.catalogue import rules_markdown
 from permitflow.rules.haidian import attachments
+from permitflow.templates import new_case, template_form
 from permitflow.testing import (
     AT,
     check_procedure,
@@ -222,6 +223,20 @@ def test_haidian_s_attachment_matrix_may_carry_a_row_for_it(reissue: ModuleType)
         ParameterTable((*others, attrs.evolve(matrix, values=(row,))))
     )
     attachments.check_parameters(haidian.parameters)
+
+
+def test_its_spec_names_no_reason_to_file_it_at_once_and_no_template_of_its_own(
+    reissue: ModuleType,
+) -> None:
+    holder = holder_for("reissue")
+    lines = {line.business_type: line for line in available_business(Engine(), holder, AT)}
+    assert lines[reissue.REISSUE].due == ()
+    # Judged with its empty form, which REI-001 refuses at the submission, not at the door.
+    assert lines[reissue.REISSUE].available
+    assert template_form("reissue") == default_form("reissue")
+    assert set(new_case("reissue")["holder"]) == {"holder_id", "profile", "permit"}
+    cancellation = new_case("cancellation")["holder"]
+    assert cancellation["association"] == {"employer": {"in_beijing": False}}
 
 
 def test_the_registries_are_restored_after_a_type_of_ones_own(

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 import attrs
 
 from permitflow.calendar import local_date
+from permitflow.cancellation_due import cancellation_due
 from permitflow.engine.definition import Change, MachineDefinition, State, Transition
 from permitflow.engine.review import AWAITING_ACCEPTANCE, RETURNED, review_path
 from permitflow.labels import both
@@ -78,5 +79,12 @@ def cancellation_machine(
 SPEC = BusinessTypeSpec(
     BusinessType.CANCELLATION, cancellation_machine, CancellationForm, Procedure.DIRECT,
     sample_form=lambda day: CancellationForm(CancellationTrigger.RETIREMENT),
+    reasons=tuple(CancellationForm(trigger) for trigger in CancellationTrigger),
+    due=cancellation_due,
+    # The sample holder has not reached the retirement age: a template's cancellation is for
+    # an employer gone to another province (工作单位转至外省市, M§7).
+    template_form=CancellationForm(CancellationTrigger.EMPLOYER_LEFT_BEIJING),
+    template_facts={"association": {"employer": {"in_beijing": False}}},
 )  # fmt: skip
-"""注销: filed straight to the authority on a valid permit (here for retirement)."""
+"""注销: filed straight to the authority on a valid permit (here for retirement), for one of the
+reasons of M§7, due at once when one holds."""

@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from attrs import field, frozen
 
+from permitflow.cancellation_due import CancellationDue
 from permitflow.engine.definition import MachineDefinition
 from permitflow.errors import DefinitionError, Expected, InvalidInput
 from permitflow.groups import add_groups
@@ -27,7 +29,7 @@ from permitflow.records.application import (
     Form,
     business_type_of,
 )
-from permitflow.records.holder import PermitState, Requirement, Slot
+from permitflow.records.holder import HolderRecord, PermitState, Requirement, Slot
 
 __all__ = [
     "BUSINESS_MACHINES",
@@ -98,6 +100,21 @@ class BusinessTypeSpec:
     """The number of authority levels that review it, where its procedure fixes one (证件补办:
     one); None: the number its rule set gives every type (``review.authority_levels``). A
     rule set naming the type in ``review.authority_levels_by_type`` overrides either."""
+    reasons: tuple[Form, ...] = field(default=(), kw_only=True)
+    """One form per reason it may be filed for, when its form states one of several (注销原因,
+    M§7); the business list (可办业务列表) judges it with each and offers it when one holds.
+    Empty: it is judged with its empty form."""
+    due: Callable[[HolderRecord, date], tuple[CancellationDue, ...]] | None = field(
+        default=None, kw_only=True
+    )
+    """The reasons, on a day, that it must be filed at once (应即时注销), which the business list
+    shows beside it; None: nothing makes it due."""
+    template_form: Form | None = field(default=None, kw_only=True)
+    """The form a case template (``permitflow case new``) files where the sample form rests on
+    a fact the sample holder lacks; None: the sample form."""
+    template_facts: Mapping[str, Any] = field(factory=dict, kw_only=True)
+    """What a case template states of the holder beyond the sample record for its form to
+    hold, as a case file writes a holder (``{"association": {"employer": …}}``)."""
     groups: Mapping[str, tuple[str, str]] = {}
     """Rule groups (code → (zh, en) title) the type brings for its own rules and its guards
     (``"rei": ("证件补办", "Reissue")``), registered with it; the groups of the manual are

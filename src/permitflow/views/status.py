@@ -44,13 +44,12 @@ from permitflow.engine.engine import Engine
 from permitflow.engine.rulesource import RuleSetVersion
 from permitflow.errors import EventNotAllowed, NotPermitted
 from permitflow.labels import label, role_label
+from permitflow.machines.spec import BusinessTypeSpec, business_type_spec
 from permitflow.messages import LANGUAGES, Language
 from permitflow.records.actors import Actor, Role
 from permitflow.records.application import (
-    FORM_TYPES,
     Application,
     BusinessType,
-    CancellationForm,
     CancellationTrigger,
     Form,
 )
@@ -105,7 +104,8 @@ class Availability:
     findings: tuple[Finding, ...] = ()
     """Warnings and tips of the first event's rules; error findings are also reasons."""
     due: tuple[CancellationDue, ...] = ()
-    """For 注销: why the cancellation is due now (应即时注销) and since when; empty otherwise."""
+    """Why it must be filed now (应即时注销 for 注销: its spec's ``due``) and since when; empty
+    for a business nothing makes due."""
 
     def words(self, lang: Language) -> str:
         """The line as a person reads it: 续签：可以办理 / 新办：暂不能办理。<reasons>"""
@@ -327,10 +327,8 @@ def review_level(definition: MachineDefinition, state: str) -> int | None:
 # --- the business list --------------------------------------------------------------------------
 
 
-def _probe_forms(business_type: BusinessType) -> tuple[Form, ...]:
-    if business_type is BusinessType.CANCELLATION:
-        return tuple(CancellationForm(trigger) for trigger in CancellationTrigger)
-    return (FORM_TYPES[business_type](),)
+def _probe_forms(spec: BusinessTypeSpec) -> tuple[Form, ...]:
+    return spec.reasons or (spec.form_type(),)
 
 
 def _rule_findings(
@@ -340,7 +338,7 @@ def _rule_findings(
     give (注销原因): with one that holds, the findings of that one; with none, what stops every
     reason alike (no permit to cancel) or, when only the reasons fail, one reason saying so."""
     judged = []
-    for form in _probe_forms(business_type):
+    for form in _probe_forms(business_type_spec(business_type)):
         probe = engine.start(
             business_type, holder=holder, application_id=PROBE_ID, at=at, form=form
         )
@@ -390,9 +388,10 @@ def available_business(
     engine: Engine, holder: HolderRecord, at: datetime
 ) -> tuple[Availability, ...]:
     """Every business type of the engine: can the holder start it now, and if not, why."""
-    due = cancellation_due(holder, local_date(at))
+    day = local_date(at)
     lines = []
     for business_type in engine.business_types:
+        due = business_type_spec(business_type).due
         definition = engine.definition(business_type, 1)
         first = next(t for t in definition.transitions if definition.initial in t.sources)
         starter = Role.APPLICANT if Role.APPLICANT in first.roles else min(first.roles)
@@ -417,7 +416,7 @@ def available_business(
                 starter,
                 tuple(reasons),
                 tuple(f for f in findings if not f.blocks),
-                due if business_type is BusinessType.CANCELLATION else (),
+                due(holder, day) if due is not None else (),
             )
         )
     return tuple(lines)
