@@ -224,6 +224,7 @@ class DefinitionError(PermitflowError):
         "no_way_out": ("definition", "states"),
         "trapped": ("definition", "states"),
         "review_levels": ("levels",),
+        "sample_permit_state": ("business_type", "states"),
         "unknown_group": ("rule_id", "group"),
         "group_titled_otherwise": ("group",),
         "ruleset": ("ruleset", "problems"),

@@ -225,6 +225,23 @@ def test_haidian_s_attachment_matrix_may_carry_a_row_for_it(reissue: ModuleType)
     attachments.check_parameters(haidian.parameters)
 
 
+def test_its_spec_names_the_permit_states_it_is_filed_in_and_no_rule_set_table_does(
+    reissue: ModuleType,
+) -> None:
+    assert reissue.SPEC.permit_states == {PermitState.VALID}
+    assert "flow.permit_states" not in {p.name for p in haidian.parameters.parameters}
+    assert holder_for("reissue").permit.state is PermitState.VALID
+    with pytest.raises(DefinitionError, match="suspended") as refused:
+        register_business_type(
+            attrs.evolve(
+                reissue.SPEC, business_type="reissue_suspended", permit_states={"suspended"},
+                labels={"business_type.reissue_suspended": ("挂起补办", "Suspended reissue")},
+            )
+        )  # fmt: skip
+    assert refused.value.variant == "sample_permit_state"
+    assert "reissue_suspended" not in {str(spec.business_type) for spec in business_type_specs()}
+
+
 def test_its_spec_names_no_reason_to_file_it_at_once_and_no_template_of_its_own(
     reissue: ModuleType,
 ) -> None:

@@ -17,8 +17,9 @@ from rules_fixtures import (
     valid_holder,
 )
 
+from permitflow.machines import business_type_spec
 from permitflow.records.actors import Role
-from permitflow.records.application import BusinessType, CancellationTrigger
+from permitflow.records.application import TRAITS, BusinessType, CancellationTrigger
 from permitflow.records.holder import OpenApplication, PermitState
 from permitflow.rules.finding import Status
 
@@ -222,11 +223,22 @@ def test_flow_003_a_suspended_permit_is_resumed_rather_than_applied_for_anew() -
     assert "聘用单位变更" in message
 
 
-def test_flow_003_a_table_with_no_known_step_names_the_states_only() -> None:
-    holder = valid_holder()
-    ctx = context(holder, application(RENEWAL), "initiate")
-    table = {**ctx.params["flow.permit_states"], "renewal": ["suspended"]}
-    ctx = attrs.evolve(ctx, params={**ctx.params, "flow.permit_states": table})
+def test_flow_003_reads_the_states_from_the_business_type_s_spec() -> None:
+    spec = business_type_spec(RENEWAL)
+    assert TRAITS[RENEWAL] is spec
+    assert spec.permit_states == {PermitState.VALID}
+    assert business_type_spec(NEW).permit_states == {
+        PermitState.NONE, PermitState.EXPIRED, PermitState.CANCELLED
+    }
+    expect("FLOW-003", context(valid_holder(), application(RENEWAL), "initiate"), Status.PASSED)
+
+
+def test_flow_003_a_spec_with_no_known_step_names_the_states_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    spec = business_type_spec(RENEWAL)
+    monkeypatch.setitem(TRAITS, RENEWAL, attrs.evolve(spec, permit_states={"suspended"}))
+    ctx = context(valid_holder(), application(RENEWAL), "initiate")
     (finding,) = expect("FLOW-003", ctx, Status.FAILED)
     assert finding.message_zh.startswith("证件当前状态为“有效”，此项业务需要证件状态为“挂起”。")
     assert finding.facts_dict() == {"state": "valid", "allowed": "suspended"}

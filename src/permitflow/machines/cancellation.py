@@ -35,6 +35,7 @@ from permitflow.machines.permit import permit_step
 from permitflow.machines.spec import BusinessTypeSpec, Procedure
 from permitflow.records.actors import Role
 from permitflow.records.application import BusinessType, CancellationForm, CancellationTrigger
+from permitflow.records.holder import PermitState
 from permitflow.tags import Tag
 
 FILING_GUARDS = frozenset({"can", "id", "rev", "flow"})
@@ -79,6 +80,8 @@ def cancellation_machine(
 SPEC = BusinessTypeSpec(
     BusinessType.CANCELLATION, cancellation_machine, CancellationForm, Procedure.DIRECT,
     sample_form=lambda day: CancellationForm(CancellationTrigger.RETIREMENT),
+    # Due at once on a valid or a suspended permit alike (应即时注销, M§7; catalogue §3.6, I).
+    permit_states={PermitState.VALID, PermitState.SUSPENDED},
     reasons=tuple(CancellationForm(trigger) for trigger in CancellationTrigger),
     due=cancellation_due,
     # The sample holder has not reached the retirement age: a template's cancellation is for

@@ -68,6 +68,8 @@ def _sample_form(day: date) -> EmployerChangeForm:
 
 SPEC = BusinessTypeSpec(
     BusinessType.EMPLOYER_CHANGE, employer_change_machine, EmployerChangeForm,
+    # Filed once leaving the former employer suspended the permit (M§4.1: 自原单位离职后，将工作
+    # 居住证操作为“挂起”状态), and only then.
     Procedure.EMPLOYER_FILED, sample_form=_sample_form, permit_state=PermitState.SUSPENDED,
     new_employer=True,
     # M§4.2: “其他材料”上传原单位出具的离职证明 — the other materials are required here.

@@ -69,5 +69,9 @@ def new_machine(
 SPEC = BusinessTypeSpec(
     BusinessType.NEW, new_machine, NewForm, Procedure.APPLICANT_FILED,
     sample_form=lambda day: NewForm(), permit_state=PermitState.NONE, attachments=WHOLE_RECORD,
+    # "一旦过期，无法恢复 …… 请重新办理新办业务" (M§3 注意事项 3; catalogue §3.6, I): the holder
+    # of an expired or cancelled permit files 新办 again, the ended permit kept in the record's
+    # former permits, as FLOW-002 and REN-006 tell them.
+    permit_states={PermitState.NONE, PermitState.EXPIRED, PermitState.CANCELLED},
 )  # fmt: skip
 """新办: filed by the applicant before any permit, or after one ended."""

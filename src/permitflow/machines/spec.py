@@ -3,19 +3,19 @@
 A business type is registered once, with ``register_business_type``, from this package or from
 outside it alike. The per-type tables are read from the registered specs: the machines an engine
 runs by default (``BUSINESS_MACHINES``), the form each type files (``FORM_TYPES``), what the
-rules read of it (``TRAITS``: its review levels, the attachments it asks for and hands in),
-the sample form and holder of ``permitflow.samples``; the rule groups it brings join those of
-``permitflow.groups``.
+rules read of it (``TRAITS``: its review levels, the permit states it is filed in, the
+attachments it asks for and hands in), the sample form and holder of ``permitflow.samples``; the
+rule groups it brings join those of ``permitflow.groups``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from attrs import field, frozen
+from attrs import Factory, field, frozen
 
 from permitflow.cancellation_due import CancellationDue
 from permitflow.engine.definition import MachineDefinition
@@ -60,6 +60,13 @@ def _attachments(row: Mapping[Slot, Requirement] | Mapping[str, str]) -> Mapping
     return {Slot(slot): Requirement(cell) for slot, cell in row.items()}
 
 
+_ORDER = list(PermitState)
+
+
+def _permit_states(states: Iterable[PermitState | str]) -> frozenset[PermitState]:
+    return frozenset(PermitState(state) for state in states)
+
+
 @frozen
 class BusinessTypeSpec:
     """A business type, whole: its machine, its form and where a holder starts it from."""
@@ -76,10 +83,17 @@ class BusinessTypeSpec:
     sample_form: Callable[[date], Form]
     """A complete, plausible form filed on a day, for samples and tests."""
     permit_state: PermitState = PermitState.VALID
-    """The state of the permit a holder starts it from."""
+    """The state of the permit of the holder its samples start it from (one of
+    ``permit_states``)."""
     new_employer: bool = False
     """Whether it starts associated with an employer other than the permit's (the old one's
     dissociation having suspended the permit)."""
+    permit_states: frozenset[PermitState] = field(
+        default=Factory(lambda spec: frozenset({spec.permit_state}), takes_self=True),
+        converter=_permit_states, kw_only=True,
+    )  # fmt: skip
+    """The states of the permit it may be filed and reviewed in, which FLOW-003 holds it to;
+    by default the one its samples start from."""
     labels: Mapping[str, tuple[str, str]] = {}
     """Labels (code → (zh, en)) the type brings beyond ``labels.toml``: for a type registered
     from outside, its name (``business_type.<code>``) and any words its states and events need
@@ -130,7 +144,8 @@ def register_business_type(spec: BusinessTypeSpec) -> BusinessTypeSpec:
     Raises:
         InvalidInput: for a business type registered already.
         DefinitionError: for a label the spec gives in other words than the catalogue's,
-            a rule group known already by other titles, or fewer than one review level.
+            a rule group known already by other titles, fewer than one review level, or a
+            sample permit state outside the states it may be filed in.
     """
     if spec.business_type in _SPECS:
         raise InvalidInput(
@@ -138,6 +153,11 @@ def register_business_type(spec: BusinessTypeSpec) -> BusinessTypeSpec:
         )
     if spec.review_levels is not None and spec.review_levels < 1:
         raise DefinitionError("review_levels", levels=spec.review_levels)
+    if spec.permit_state not in spec.permit_states:
+        raise DefinitionError(
+            "sample_permit_state", business_type=str(spec.business_type),
+            states=[str(state) for state in _ORDER if state in spec.permit_states],
+        )  # fmt: skip
     add_labels(spec.labels)
     add_groups(spec.groups)
     _SPECS[spec.business_type] = spec

@@ -13,7 +13,7 @@ from permitflow._keys import Key
 from permitflow.errors import Expected, InvalidInput
 from permitflow.records.actors import Actor
 from permitflow.records.audit import AuditEntry, EntryKind
-from permitflow.records.holder import Child, Hukou, Requirement, Slot
+from permitflow.records.holder import Child, Hukou, PermitState, Requirement, Slot
 
 
 class BusinessType(Key):
@@ -191,6 +191,11 @@ class BusinessTraits(Protocol):
     @property
     def attachments(self) -> Mapping[Slot, Requirement]:
         """How it asks for each attachment slot it names (the others it does not ask for)."""
+        ...
+
+    @property
+    def permit_states(self) -> frozenset[PermitState]:
+        """The states of the permit it may be filed and reviewed in."""
         ...
 
     @property

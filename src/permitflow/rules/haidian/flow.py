@@ -19,8 +19,8 @@ permitflow's own (the catalogue has none); each names its source, "I" marking an
   (`apply_anew`): at once when nothing is open; after the open application that still holds
   the marker is withdrawn or closed; or, for an open new application, that it is on its way. A
   cancellation on an ended permit is told that nothing is left to cancel.
-* FLOW-003 — each business type needs the permit in given states (parameter
-  ``flow.permit_states``, I, from catalogue §3.6): none, expired or cancelled for a new
+* FLOW-003 — each business type needs the permit in the states its spec names
+  (``BusinessTypeSpec.permit_states``, I, from catalogue §3.6): none, expired or cancelled for a new
   application (a former holder applies again, as FLOW-002 and REN-006 tell them), valid for a
   renewal and the two changes of data, suspended for an employer change, valid or suspended for
   a cancellation. (That an employer change goes to the employer the holder is associated
@@ -43,11 +43,10 @@ from typing import ClassVar, TypeVar
 
 from attrs import frozen
 
-from permitflow._memo import ByIdentity
 from permitflow.labels import label
 from permitflow.messages import Language
 from permitflow.records.actors import Role
-from permitflow.records.application import BusinessType, find_business_type
+from permitflow.records.application import TRAITS, BusinessType, find_business_type
 from permitflow.records.holder import (
     AssociationState,
     Employer,
@@ -423,8 +422,8 @@ def _next_step(ctx: RuleContext, state: PermitState, allowed: frozenset[PermitSt
 
 
 def _permit_state_fits(ctx: RuleContext) -> Iterable[Verdict[StateFacts]]:
-    table: dict[str, list[str]] = ctx.params["flow.permit_states"]
-    allowed = _ALLOWED.get((table,), ctx.business_type, lambda: _allowed(table, ctx.business_type))
+    traits = TRAITS.get(ctx.business_type)
+    allowed = traits.permit_states if traits is not None else frozenset()
     state = ctx.holder.permit.state
     if ctx.business_type is BusinessType.NEW and expiry_due(ctx.holder.permit, ctx.day):
         # Past its expiry date the permit has ended, whether or not the timer has run yet: the
@@ -435,14 +434,6 @@ def _permit_state_fits(ctx: RuleContext) -> Iterable[Verdict[StateFacts]]:
     elif state not in ENDED:
         yield failed("permit.state", _next_step(ctx, state, allowed))
     # An ended permit is FLOW-002's to report, with the way to a new application.
-
-
-def _allowed(table: dict[str, list[str]], kind: BusinessType) -> frozenset[PermitState]:
-    return frozenset(PermitState(value) for value in table[kind.value])
-
-
-# A parameter's value is read at every step of every case: its states are parsed once.
-_ALLOWED: ByIdentity[frozenset[PermitState]] = ByIdentity(256)
 
 
 def _one_at_a_time(rule_id: str, check: Check) -> Rule:
@@ -493,7 +484,6 @@ RULES: tuple[Rule, ...] = (
             "M§4.1; 规则目录 §3.6（推定）", "自原单位离职后，将工作居住证操作为“挂起”状态"
         ),
         texts=TEXTS,
-        parameters={"flow.permit_states": dict},
         judged_on=JudgedOn.STEP,
         check=_permit_state_fits,
     ),
